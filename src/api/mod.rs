@@ -1,0 +1,143 @@
+//! The JSON API under `/api/v1`: one poem-openapi `OpenApi` impl per domain, composed here.
+//! Handlers are thin: check the caller's permission, call `domain/`, shape the answer.
+
+pub mod admin;
+pub mod api_keys;
+pub mod auth;
+pub mod team;
+pub mod tenants;
+pub mod users;
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem_openapi::auth::{ApiKey, Bearer};
+use poem_openapi::{OpenApiService, SecurityScheme, Tags};
+
+use crate::app::AppState;
+use crate::auth::Identity;
+use crate::auth::identity::resolve;
+use crate::error::Error;
+use crate::http::context::RequestCtx;
+
+pub const BASE: &str = "/api/v1";
+pub const SESSION_COOKIE: &str = "hb_session";
+
+#[derive(Tags)]
+pub enum Tag {
+    /// Registration, sign-in and sign-out
+    Auth,
+    /// The signed-in person
+    Users,
+    /// The caller's organisation
+    Tenants,
+    /// Members of the organisation and their roles
+    Team,
+    /// Keys for programs, with roles and scopes
+    ApiKeys,
+    /// Instance administration (platform_admin)
+    Admin,
+}
+
+/// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT or hb_ API key", checker = "check_bearer")]
+pub struct BearerAuth(Identity);
+
+/// The browser session cookie set by `/auth/login`.
+#[derive(SecurityScheme)]
+#[oai(ty = "api_key", key_name = "hb_session", key_in = "cookie", checker = "check_cookie")]
+pub struct CookieAuth(Identity);
+
+/// Either credential; the bearer token is tried last, so its error is the one reported.
+#[derive(SecurityScheme)]
+pub enum Auth {
+    Cookie(CookieAuth),
+    Bearer(BearerAuth),
+}
+
+impl Auth {
+    pub fn identity(&self) -> &Identity {
+        match self {
+            Auth::Cookie(c) => &c.0,
+            Auth::Bearer(b) => &b.0,
+        }
+    }
+}
+
+fn state(req: &Request) -> &Arc<AppState> {
+    req.data::<Arc<AppState>>().expect("the app state is attached to every request")
+}
+
+fn check(req: &Request, token: &str) -> poem::Result<Identity> {
+    let state = state(req);
+    let identity = resolve(&state.store, &state.tokens, token)?;
+    if let (Some(key_id), Some(ctx)) = (identity.key_id(), req.extensions().get::<Arc<RequestCtx>>()) {
+        ctx.used_api_key(identity.tenant_id, key_id);
+    }
+    Ok(identity)
+}
+
+async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Identity> {
+    check(req, &bearer.token)
+}
+
+async fn check_cookie(req: &Request, cookie: ApiKey) -> poem::Result<Identity> {
+    if cookie.key.starts_with(crate::auth::identity::API_KEY_PREFIX) {
+        return Err(Error::unauthenticated("API keys are sent as bearer tokens, not cookies.").into());
+    }
+    check(req, &cookie.key)
+}
+
+pub type Apis = (auth::AuthApi, users::UsersApi, tenants::TenantsApi, team::TeamApi, api_keys::ApiKeysApi, admin::AdminApi);
+
+pub fn service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (auth::AuthApi, users::UsersApi, tenants::TenantsApi, team::TeamApi, api_keys::ApiKeysApi, admin::AdminApi),
+        "hirebase",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Self-hosted recruiting platform. Errors are RFC 9457 problem documents \
+         (application/problem+json) with a human `detail` and a machine `code`. \
+         Lists take `skip` and `limit` (default 50, at most 100) and answer `{items, total}`.",
+    )
+    .server(BASE)
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json` and printed by `hirebase openapi`.
+pub fn spec_json() -> String {
+    service().spec()
+}
+
+/// Query parameters of every offset-paginated list.
+pub mod page {
+    pub const DEFAULT_LIMIT: u32 = 50;
+    pub const MAX_LIMIT: u32 = 100;
+}
+
+/// `{items, total}` for each listed type.
+#[macro_export]
+macro_rules! page_of {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, poem_openapi::Object)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub total: u64,
+        }
+    };
+}
+
+/// `{items, has_more, next_before}` for each append-only log.
+#[macro_export]
+macro_rules! cursor_page_of {
+    ($name:ident, $item:ty) => {
+        #[derive(Debug, poem_openapi::Object)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub has_more: bool,
+            /// Pass as `before` to get the next (older) page.
+            pub next_before: Option<String>,
+        }
+    };
+}

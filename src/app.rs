@@ -1,0 +1,145 @@
+//! Builds the application (store, workers, routes) the same way for `main` and for tests:
+//! `App::build(config)`, then `app.run(acceptor, shutdown)`.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::middleware::{CatchPanic, CookieJarManager};
+use poem::web::Json;
+use poem::{EndpointExt, Route, Server, get, handler};
+
+use crate::api;
+use crate::auth::password::Passwords;
+use crate::auth::token::TokenKeys;
+use crate::config::Config;
+use crate::domain::users;
+use crate::error::{Code, Error};
+use crate::http::assets::{self, Ui};
+use crate::http::context::{self, RouteTable};
+use crate::http::problem;
+use crate::store::Store;
+use crate::workers::usage::UsageLog;
+
+/// Everything a request handler may need; handed to endpoints as `Data<&Arc<AppState>>`.
+pub struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub tokens: TokenKeys,
+    pub passwords: Passwords,
+    pub usage: UsageLog,
+    pub ui: Ui,
+    pub routes: RouteTable,
+}
+
+pub struct App {
+    state: Arc<AppState>,
+}
+
+/// Routes outside the OpenAPI document, for `Allow` on 405.
+const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("/", "GET, HEAD"),
+    ("/healthz", "GET, HEAD"),
+    ("/readyz", "GET, HEAD"),
+    ("/api/openapi.json", "GET, HEAD"),
+    ("/assets/{name}", "GET, HEAD"),
+];
+
+impl App {
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let data_dir = config.data_dir.clone();
+        let cache = (config.storage.cache_mb as usize) << 20;
+        let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, cache)).await??;
+        let tokens = TokenKeys::load_or_create(&config.data_dir)?;
+        let passwords = tokio::task::spawn_blocking(Passwords::new).await?;
+        let usage = UsageLog::start(store.clone());
+        let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
+        let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
+        let state = AppState { config, store, tokens, passwords, usage, ui: Ui::load(), routes };
+        Ok(App { state: Arc::new(state) })
+    }
+
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// Creates the platform admin on the first start of an empty instance
+    /// (`HIREBASE_ADMIN_EMAIL` / `HIREBASE_ADMIN_PASSWORD`); does nothing once one exists.
+    pub async fn bootstrap_admin(&self, email: &str, password: &str) -> Result<bool, Error> {
+        if users::has_platform_admin(&self.state.store)? {
+            return Ok(false);
+        }
+        users::create_platform_admin(&self.state.store, &self.state.passwords, email, password).await?;
+        Ok(true)
+    }
+
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
+        let acceptor = TcpListener::bind(addr).into_acceptor().await?;
+        let local = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| std::io::Error::other("listener has no address"))?;
+        Ok((acceptor, local))
+    }
+
+    pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
+        let api = api::service();
+        let docs = api.swagger_ui();
+        let spec = api.spec();
+        let state = self.state.clone();
+        let around_state = state.clone();
+        Route::new()
+            .nest(api::BASE, api)
+            .at("/api/openapi.json", get(spec_endpoint(spec)))
+            .nest("/docs", docs)
+            .at("/healthz", get(healthz))
+            .at("/readyz", get(readyz))
+            .at("/", get(assets::index))
+            .at("/assets/:name", get(assets::asset))
+            .with(CookieJarManager::new())
+            .with(CatchPanic::new().with_handler(|_| {
+                problem::render(&Error::internal(anyhow::anyhow!("a handler panicked")), None)
+            }))
+            .around(move |ep, req| context::handle(around_state.clone(), ep, req))
+            .data(state)
+    }
+
+    /// Serves until `shutdown` resolves, lets requests in flight finish, then flushes and
+    /// stops the workers and the store.
+    pub async fn run(self, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let endpoint = self.endpoint();
+        Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(30)))
+            .await?;
+        self.state.usage.flush().await;
+        let store = self.state.store.clone();
+        tokio::task::spawn_blocking(move || store.stop()).await?;
+        Ok(())
+    }
+}
+
+fn spec_endpoint(spec: String) -> impl poem::Endpoint {
+    poem::endpoint::make_sync(move |_| {
+        poem::Response::builder().content_type("application/json; charset=utf-8").body(spec.clone())
+    })
+}
+
+#[handler]
+fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+#[handler]
+fn readyz(req: &poem::Request) -> poem::Result<Json<serde_json::Value>> {
+    let state = req.data::<Arc<AppState>>().expect("state");
+    match state.store.schema_version() {
+        Ok(version) => Ok(Json(serde_json::json!({"status": "ready", "storage": "ok", "schema_version": version}))),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            Err(Error::new(Code::Unavailable, "Storage is not available.").into())
+        }
+    }
+}

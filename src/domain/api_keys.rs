@@ -1,0 +1,167 @@
+//! API keys: minted by an org_admin with a role and scopes, shown once, stored as SHA-256,
+//! revocable at once, with a usage log.
+
+use poem_openapi::Object;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::identity::{API_KEY_PREFIX, hash_api_key};
+use crate::auth::{Identity, Role, Scope};
+use crate::error::{Error, Result, Validator};
+use crate::store::tables::{API_KEY_USES, API_KEYS, KEY_HASH_API_KEY};
+use crate::store::{Reader, Store};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct ApiKey {
+    pub id: u64,
+    pub name: String,
+    /// The first characters of the token, enough to recognise it in a list.
+    pub prefix: String,
+    pub role: Role,
+    pub scopes: Vec<Scope>,
+    /// Email of the person who minted it.
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked: bool,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct NewApiKey {
+    pub name: String,
+    /// Defaults to `recruiter`. Any role of the organisation except `talent`.
+    pub role: Option<Role>,
+    /// At least one; see the `Scope` enum for the names.
+    pub scopes: Vec<Scope>,
+}
+
+/// One request made with a key.
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct KeyUse {
+    pub id: u64,
+    pub at: Timestamp,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub ip: Option<String>,
+}
+
+/// Each key keeps this many of its most recent uses.
+const USES_KEPT: u64 = 10_000;
+
+pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(ApiKey, String)> {
+    let role = input.role.unwrap_or(Role::Recruiter);
+    let mut v = Validator::new();
+    v.text("name", &input.name, true, 120);
+    v.check(role.is_tenant_role() && role != Role::Talent, "role", "must be a staff role of the organisation");
+    v.check(!input.scopes.is_empty(), "scopes", "must name at least one scope");
+    v.finish()?;
+    let mut scopes = input.scopes;
+    scopes.sort();
+    scopes.dedup();
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    let raw = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
+    let hash = hash_api_key(&raw);
+    let key = ApiKey {
+        id: 0,
+        name: input.name.trim().to_string(),
+        prefix: raw[..API_KEY_PREFIX.len() + 8].to_string(),
+        role,
+        scopes,
+        created_by: who.actor.clone(),
+        created_at: Timestamp::now(),
+        last_used_at: None,
+        revoked: false,
+        revoked_at: None,
+    };
+    let tenant_id = who.tenant_id;
+    let key = store
+        .write(move |tx| {
+            let mut key = key;
+            key.id = tx.next_id()?;
+            if !tx.claim(&KEY_HASH_API_KEY, &hash, (tenant_id, key.id))? {
+                return Err(Error::internal(anyhow::anyhow!("API key hash collision")));
+            }
+            tx.put(&API_KEYS, tenant_id, key.id, &key)?;
+            Ok(key)
+        })
+        .await?;
+    Ok((key, raw))
+}
+
+pub fn list(store: &Store, tenant_id: u64, skip: usize, limit: usize) -> Result<(Vec<ApiKey>, u64)> {
+    let rx = store.read()?;
+    Ok((rx.list(&API_KEYS, tenant_id, skip, limit)?, rx.count(&API_KEYS, tenant_id)?))
+}
+
+pub fn get(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
+    store.read()?.get(&API_KEYS, tenant_id, id)?.ok_or_else(|| Error::not_found("API key", id))
+}
+
+/// Revocation is immediate: the next request with the key is refused. The record stays for the audit trail.
+pub async fn revoke(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
+    store
+        .write(move |tx| {
+            let mut key = tx.get(&API_KEYS, tenant_id, id)?.ok_or_else(|| Error::not_found("API key", id))?;
+            if !key.revoked {
+                key.revoked = true;
+                key.revoked_at = Some(Timestamp::now());
+                tx.put(&API_KEYS, tenant_id, id, &key)?;
+            }
+            Ok(key)
+        })
+        .await
+}
+
+pub fn uses(store: &Store, tenant_id: u64, key_id: u64, before: Option<u64>, limit: usize) -> Result<(Vec<KeyUse>, bool)> {
+    get(store, tenant_id, key_id)?;
+    let (items, more) = store.read()?.page_before(&API_KEY_USES, key_id, before, limit)?;
+    Ok((items.into_iter().map(|(_, u)| u).collect(), more))
+}
+
+/// A use waiting to be written: (tenant, key) and what happened.
+#[derive(Debug, Clone)]
+pub struct PendingUse {
+    pub tenant_id: u64,
+    pub key_id: u64,
+    pub at: Timestamp,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub ip: Option<String>,
+}
+
+/// Writes a batch of uses in one transaction and stamps each key's `last_used_at`.
+pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
+    store
+        .write(move |tx| {
+            let mut touched: Vec<(u64, u64, Timestamp)> = Vec::new();
+            for u in uses {
+                let id = tx.next_id()?;
+                let record = KeyUse { id, at: u.at, method: u.method, path: u.path, status: u.status, ip: u.ip };
+                tx.put(&API_KEY_USES, u.key_id, id, &record)?;
+                match touched.iter_mut().find(|t| t.0 == u.tenant_id && t.1 == u.key_id) {
+                    Some(t) => t.2 = t.2.max(u.at),
+                    None => touched.push((u.tenant_id, u.key_id, u.at)),
+                }
+            }
+            for (tenant_id, key_id, at) in touched {
+                if let Some(mut key) = tx.get(&API_KEYS, tenant_id, key_id)? {
+                    key.last_used_at = Some(at);
+                    tx.put(&API_KEYS, tenant_id, key_id, &key)?;
+                }
+                let total = tx.count(&API_KEY_USES, key_id)?;
+                if total > USES_KEPT + USES_KEPT / 10 {
+                    let (page, _) = tx.page_before(&API_KEY_USES, key_id, None, USES_KEPT as usize)?;
+                    if let Some((oldest_kept, _)) = page.last() {
+                        tx.remove_older(&API_KEY_USES, key_id, *oldest_kept)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+}

@@ -1,0 +1,143 @@
+//! Tenants (organisations): every record belongs to one.
+
+use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, Validator};
+use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Tenant {
+    pub id: u64,
+    pub name: String,
+    /// Names the public careers page `/careers/{slug}`; stays fixed when the name changes.
+    pub slug: String,
+    pub tagline: Option<String>,
+    /// `#rrggbb`, used by the careers page.
+    pub brand_color: Option<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, Object)]
+pub struct TenantPatch {
+    pub name: MaybeUndefined<String>,
+    pub tagline: MaybeUndefined<String>,
+    pub brand_color: MaybeUndefined<String>,
+}
+
+pub const NAME_MAX: usize = 120;
+const SLUG_MAX: usize = 48;
+
+/// "Acme Bank" → `acme-bank`: lower-case ASCII letters and digits; every other run becomes `-`.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_matches('-').chars().take(SLUG_MAX).collect();
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() { "org".to_string() } else { slug.to_string() }
+}
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Creates a tenant inside `tx`, making its slug unique with a numeric suffix.
+pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
+    let id = tx.next_id()?;
+    let base = slugify(name);
+    let mut slug = base.clone();
+    let mut n = 2;
+    while !tx.claim(&SLUG_TENANT, &slug, (INSTANCE, id))? {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    let tenant = Tenant {
+        id,
+        name: name.trim().to_string(),
+        slug,
+        tagline: None,
+        brand_color: None,
+        created_at: Timestamp::now(),
+    };
+    tx.put(&TENANTS, INSTANCE, id, &tenant)?;
+    Ok(tenant)
+}
+
+pub fn validate_name(v: &mut Validator, field: &str, name: &str) {
+    v.text(field, name, true, NAME_MAX);
+}
+
+pub fn get(store: &Store, tenant_id: u64) -> Result<Tenant> {
+    store.read()?.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))
+}
+
+pub async fn update(store: &Store, tenant_id: u64, patch: TenantPatch) -> Result<Tenant> {
+    let mut v = Validator::new();
+    match &patch.name {
+        MaybeUndefined::Value(name) => validate_name(&mut v, "name", name),
+        MaybeUndefined::Null => v.add("name", "must not be null"),
+        MaybeUndefined::Undefined => {}
+    }
+    if let MaybeUndefined::Value(t) = &patch.tagline {
+        v.text("tagline", t, false, 200);
+    }
+    if let MaybeUndefined::Value(c) = &patch.brand_color {
+        v.check(is_hex_color(c), "brand_color", "must be a colour like #7c3aed");
+    }
+    v.finish()?;
+    store
+        .write(move |tx| {
+            let mut tenant = tx.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))?;
+            if let MaybeUndefined::Value(name) = patch.name {
+                tenant.name = name.trim().to_string();
+            }
+            apply_nullable(&mut tenant.tagline, patch.tagline.map_value(|t| t.trim().to_string()));
+            apply_nullable(&mut tenant.brand_color, patch.brand_color.map_value(|c| c.to_ascii_lowercase()));
+            tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
+            Ok(tenant)
+        })
+        .await
+}
+
+/// PATCH semantics: an absent field keeps its value, `null` clears it.
+pub fn apply_nullable<T>(field: &mut Option<T>, patch: MaybeUndefined<T>) {
+    match patch {
+        MaybeUndefined::Value(v) => *field = Some(v),
+        MaybeUndefined::Null => *field = None,
+        MaybeUndefined::Undefined => {}
+    }
+}
+
+pub fn list(store: &Store, skip: usize, limit: usize) -> Result<(Vec<Tenant>, u64)> {
+    let rx = store.read()?;
+    Ok((rx.list(&TENANTS, INSTANCE, skip, limit)?, rx.count(&TENANTS, INSTANCE)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_design_rule() {
+        assert_eq!(slugify("Acme Bank"), "acme-bank");
+        assert_eq!(slugify("  Zoë & Co. -- Recruiting!! "), "zo-co-recruiting");
+        assert_eq!(slugify("***"), "org");
+        assert_eq!(slugify(&"a".repeat(100)).len(), SLUG_MAX);
+    }
+
+    #[test]
+    fn colours_are_hex() {
+        assert!(is_hex_color("#7c3aed"));
+        assert!(!is_hex_color("7c3aed"));
+        assert!(!is_hex_color("#7c3aeg"));
+    }
+}

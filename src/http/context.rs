@@ -1,0 +1,177 @@
+//! The outermost middleware: a request id on every response, body limits, every error as a
+//! problem document, and the API-key usage log.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use poem::http::{HeaderValue, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
+
+use super::problem::{from_poem, render};
+use crate::app::AppState;
+use crate::config::LimitsConfig;
+use crate::domain::api_keys::PendingUse;
+use crate::error::{Code, Error};
+use crate::time::Timestamp;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Facts about the request in flight, shared with the handlers through the extensions.
+#[derive(Debug)]
+pub struct RequestCtx {
+    pub id: String,
+    pub ip: Option<String>,
+    api_key: OnceLock<(u64, u64)>,
+}
+
+impl RequestCtx {
+    /// Called by the authentication checker when the caller is an API key, so the request is
+    /// written to that key's usage log once its status is known.
+    pub fn used_api_key(&self, tenant_id: u64, key_id: u64) {
+        let _ = self.api_key.set((tenant_id, key_id));
+    }
+}
+
+fn request_id(req: &Request) -> String {
+    let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
+    match incoming {
+        Some(id) if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) => {
+            id.to_string()
+        }
+        _ => format!("{:016x}", rand::random::<u64>()),
+    }
+}
+
+pub async fn handle<E: Endpoint>(state: Arc<AppState>, ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let started = Instant::now();
+    let ctx = Arc::new(RequestCtx {
+        id: request_id(&req),
+        ip: req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()),
+        api_key: OnceLock::new(),
+    });
+    req.extensions_mut().insert(ctx.clone());
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+
+    let result = match limit_body(&mut req, &state.config.limits).await {
+        Ok(()) => ep.call(req).await.map(IntoResponse::into_response),
+        Err(e) => Err(e.into()),
+    };
+    let mut response = match result {
+        Ok(response) => response,
+        Err(err) => {
+            let mut error = from_poem(err);
+            if error.code == Code::MethodNotAllowed {
+                error.allow = state.routes.allow(&path);
+            }
+            if error.code == Code::Internal {
+                tracing::error!(request_id = %ctx.id, %method, %path, error = %error, "request failed");
+            }
+            render(&error, Some(&ctx.id))
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&ctx.id) {
+        response.headers_mut().insert(REQUEST_ID, v);
+    }
+    let status = response.status().as_u16();
+    tracing::debug!(request_id = %ctx.id, %method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
+    if let Some(&(tenant_id, key_id)) = ctx.api_key.get() {
+        state.usage.record(PendingUse {
+            tenant_id,
+            key_id,
+            at: Timestamp::now(),
+            method: method.to_string(),
+            path,
+            status,
+            ip: ctx.ip.clone(),
+        });
+    }
+    Ok(response)
+}
+
+/// 413 before a byte of an oversized body is read: by `Content-Length` when given, by
+/// reading at most the limit when the body is chunked. Uploads (multipart) have their own limit.
+async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Error> {
+    let is_upload = req.content_type().is_some_and(|ct| ct.starts_with("multipart/"));
+    let limit = if is_upload { limits.upload_max_bytes } else { limits.body_max_bytes };
+    let too_large = || {
+        Error::new(Code::PayloadTooLarge, format!("The request body is larger than the {limit} bytes this server accepts."))
+    };
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > limit => Err(too_large()),
+        Some(_) => Ok(()),
+        None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
+            let body = req.take_body();
+            let bytes = body.into_bytes_limit(limit as usize).await.map_err(|_| too_large())?;
+            req.set_body(bytes);
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+/// Which methods each path accepts, read from the OpenAPI document, for `Allow` on 405.
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, String)>,
+}
+
+impl RouteTable {
+    pub fn from_spec(spec: &serde_json::Value, prefix: &str, extra: &[(&str, &str)]) -> RouteTable {
+        let mut routes = Vec::new();
+        if let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) {
+            for (path, item) in paths {
+                let mut methods: Vec<String> = item
+                    .as_object()
+                    .map(|m| m.keys().filter(|k| is_method(k)).map(|k| k.to_uppercase()).collect())
+                    .unwrap_or_default();
+                if methods.iter().any(|m| m == "GET") {
+                    methods.push("HEAD".into());
+                }
+                methods.sort();
+                routes.push((segments(&format!("{prefix}{path}")), methods.join(", ")));
+            }
+        }
+        for (path, methods) in extra {
+            routes.push((segments(path), methods.to_string()));
+        }
+        RouteTable { routes }
+    }
+
+    pub fn allow(&self, path: &str) -> Option<String> {
+        let wanted = segments(path);
+        self.routes
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == wanted.len()
+                    && pattern.iter().zip(&wanted).all(|(p, w)| p == w || (p.starts_with('{') && p.ends_with('}')))
+            })
+            .map(|(_, methods)| methods.clone())
+    }
+}
+
+fn is_method(k: &str) -> bool {
+    matches!(k, "get" | "put" | "post" | "delete" | "patch" | "head" | "options")
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.split('/').filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_lists_the_methods_of_the_matching_template() {
+        let spec = serde_json::json!({"paths": {
+            "/jobs/{id}": {"get": {}, "patch": {}, "delete": {}, "parameters": []},
+            "/auth/login": {"post": {}}
+        }});
+        let table = RouteTable::from_spec(&spec, "/api/v1", &[("/healthz", "GET, HEAD")]);
+        assert_eq!(table.allow("/api/v1/jobs/7").as_deref(), Some("DELETE, GET, HEAD, PATCH"));
+        assert_eq!(table.allow("/api/v1/auth/login").as_deref(), Some("POST"));
+        assert_eq!(table.allow("/healthz").as_deref(), Some("GET, HEAD"));
+        assert_eq!(table.allow("/nothing"), None);
+    }
+}

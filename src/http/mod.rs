@@ -1,0 +1,6 @@
+//! HTTP plumbing shared by every endpoint: problem documents, the request context and
+//! limits, pagination, the embedded UI.
+
+pub mod assets;
+pub mod context;
+pub mod problem;

@@ -1,0 +1,258 @@
+//! The `hirebase` command: parse arguments, load the configuration, call into the app.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hirebase::{App, Config};
+
+#[derive(Parser)]
+#[command(name = "hirebase", version, about = "Self-hosted recruiting platform: applicant tracking and talent matching")]
+struct Cli {
+    /// Configuration file (default: ./config.toml if present, then /etc/hirebase/config.toml).
+    #[arg(long, short, global = true, env = "HIREBASE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Write a commented config file and create the first platform admin.
+    Init {
+        #[arg(long, env = "HIREBASE_ADMIN_EMAIL")]
+        admin_email: Option<String>,
+        #[arg(long, env = "HIREBASE_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+        /// Overwrite an existing config file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Validate the configuration and exit (0 when valid, 2 when not).
+    CheckConfig,
+    /// Ask a running server whether it is ready (for monitors and container probes).
+    Healthcheck {
+        /// Base URL of the server (default: the configured listen address).
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Print the version.
+    Version,
+}
+
+/// Configuration problems exit with 2, as bad command-line usage does.
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Version => {
+            println!("hirebase {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Openapi => {
+            println!("{}", hirebase::api::spec_json());
+            ExitCode::SUCCESS
+        }
+        Command::CheckConfig => match load_config(cli.config.as_deref()) {
+            Ok(config) => {
+                println!("configuration is valid (listen {}, data_dir {})", config.listen, config.data_dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Init { admin_email, admin_password, force } => init(cli.config, admin_email, admin_password, force),
+        Command::Healthcheck { url } => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen)))
+        }
+        Command::Serve => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            init_logging(&config.log);
+            run_async(serve(config))
+        }
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, ExitCode> {
+    let path = path.map(Path::to_path_buf).or_else(hirebase::config::default_config_path);
+    match Config::load(path.as_deref()) {
+        Ok((config, unknown)) => {
+            for key in unknown {
+                eprintln!("warning: unknown configuration key `{key}` is ignored");
+            }
+            Ok(config)
+        }
+        Err(e) => {
+            eprintln!("hirebase: {e}");
+            Err(ExitCode::from(EXIT_CONFIG))
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+}
+
+fn run_async(fut: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(fut) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hirebase: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen_addr();
+    let public_url = config.public_url.clone();
+    let app = App::build(config).await?;
+    if let (Ok(email), Ok(password)) = (std::env::var("HIREBASE_ADMIN_EMAIL"), std::env::var("HIREBASE_ADMIN_PASSWORD")) {
+        if app.bootstrap_admin(&email, &password).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            tracing::info!(email = %email, "created the platform admin");
+        }
+    }
+    if !hirebase::domain::users::has_platform_admin(&app.state().store).map_err(|e| anyhow::anyhow!("{e}"))? {
+        tracing::warn!(
+            "no platform admin yet: run `hirebase init --admin-email EMAIL --admin-password PASSWORD` \
+             (or set HIREBASE_ADMIN_EMAIL/HIREBASE_ADMIN_PASSWORD); organisations can register at {public_url}/"
+        );
+    }
+    let (acceptor, local) = App::bind(listen).await?;
+    tracing::info!("hirebase {} listening on http://{local}", env!("CARGO_PKG_VERSION"));
+    tracing::info!("admin UI: {public_url}/   API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json");
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    app.run(acceptor, shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+}
+
+fn init(path: Option<PathBuf>, email: Option<String>, password: Option<String>, force: bool) -> ExitCode {
+    let path = path.unwrap_or_else(|| PathBuf::from("config.toml"));
+    if path.exists() && !force {
+        println!("keeping the existing {}", path.display());
+    } else {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("hirebase: cannot create {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        if let Err(e) = std::fs::write(&path, hirebase::config::EXAMPLE) {
+            eprintln!("hirebase: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {}", path.display());
+    }
+    let config = match load_config(Some(&path)) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let email = match email {
+        Some(e) => e,
+        None => match prompt("platform admin email: ") {
+            Some(e) => e,
+            None => return ExitCode::FAILURE,
+        },
+    };
+    let password = match password {
+        Some(p) => p,
+        None => match rpassword::prompt_password("platform admin password: ") {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("hirebase: cannot read the password ({e}); pass --admin-password");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    run_async(async move {
+        let data_dir = config.data_dir.clone();
+        let app = App::build(config).await?;
+        let created = app.bootstrap_admin(&email, &password).await.map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+        if created {
+            println!("created the platform admin {email} in {}", data_dir.display());
+        } else {
+            println!("a platform admin already exists in {}; nothing changed", data_dir.display());
+        }
+        let store = app.state().store.clone();
+        tokio::task::spawn_blocking(move || store.stop()).await?;
+        Ok(())
+    })
+}
+
+fn prompt(question: &str) -> Option<String> {
+    use std::io::Write;
+    print!("{question}");
+    std::io::stdout().flush().ok()?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    let line = line.trim().to_string();
+    (!line.is_empty()).then_some(line)
+}
+
+fn healthcheck(base: String) -> ExitCode {
+    // A plain HTTP/1.1 GET: enough for a probe, without an HTTP client in the binary.
+    use std::io::{Read, Write};
+    let Some(host) = base.strip_prefix("http://").map(|h| h.trim_end_matches('/').to_string()) else {
+        eprintln!("hirebase: healthcheck needs an http:// URL");
+        return ExitCode::FAILURE;
+    };
+    let result = (|| -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect(&host)?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+        write!(stream, "GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        Ok(response)
+    })();
+    match result {
+        Ok(r) if r.starts_with("HTTP/1.1 200") => {
+            println!("ready");
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            eprintln!("not ready: {}", r.lines().next().unwrap_or(""));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("not reachable: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

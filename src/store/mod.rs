@@ -1,0 +1,643 @@
+//! The embedded database (redb): the single source of truth.
+//!
+//! Reads open a read transaction where they run (point reads take microseconds). Writes are
+//! closures sent to one writer thread, which takes every closure waiting, runs each in its
+//! own transaction committed without fsync (a failing closure is aborted and changes
+//! nothing), then makes the batch durable with one fsync'd commit, and only then answers
+//! the callers: group commit.
+
+pub mod codec;
+pub mod tables;
+
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+
+use redb::{
+    Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableMultimapTable,
+    ReadableTable, TableDefinition, WriteTransaction,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::oneshot;
+
+use crate::error::{Error, Result};
+
+pub const DB_FILE: &str = "hirebase.redb";
+/// The largest number of closures one commit carries.
+const MAX_BATCH: usize = 256;
+
+type RecordDef = TableDefinition<'static, (u64, u64), &'static [u8]>;
+type UniqueDef = TableDefinition<'static, &'static str, (u64, u64)>;
+type IndexDef = MultimapTableDefinition<'static, (u64, u64), u64>;
+const META: TableDefinition<'static, &'static str, u64> = TableDefinition::new("meta_v1");
+const COUNTS: TableDefinition<'static, (u64, &'static str), u64> = TableDefinition::new("counts_v1");
+
+/// A table of records of type `T`, keyed `(scope, id)`.
+pub struct Records<T> {
+    pub name: &'static str,
+    _record: PhantomData<fn() -> T>,
+}
+
+impl<T> Records<T> {
+    pub const fn new(name: &'static str) -> Self {
+        Records { name, _record: PhantomData }
+    }
+    fn def(&self) -> RecordDef {
+        TableDefinition::new(self.name)
+    }
+}
+
+/// A unique key (an email, a slug, a token hash) → the `(scope, id)` of its record.
+pub struct Unique {
+    pub name: &'static str,
+}
+
+impl Unique {
+    pub const fn new(name: &'static str) -> Self {
+        Unique { name }
+    }
+    fn def(&self) -> UniqueDef {
+        TableDefinition::new(self.name)
+    }
+}
+
+/// A secondary index: `(scope, owner)` → the ids that belong to it.
+pub struct Index {
+    pub name: &'static str,
+}
+
+impl Index {
+    pub const fn new(name: &'static str) -> Self {
+        Index { name }
+    }
+    fn def(&self) -> IndexDef {
+        MultimapTableDefinition::new(self.name)
+    }
+}
+
+fn storage(e: impl Into<redb::Error>) -> Error {
+    Error::internal(anyhow::Error::new(e.into()).context("storage"))
+}
+
+/// Read operations, shared by read and write transactions.
+pub trait Reader {
+    #[doc(hidden)]
+    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_>;
+    #[doc(hidden)]
+    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_>;
+    #[doc(hidden)]
+    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_>;
+    #[doc(hidden)]
+    fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_>;
+    #[doc(hidden)]
+    fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_>;
+
+    fn get<T: DeserializeOwned>(&self, records: &Records<T>, scope: u64, id: u64) -> Result<Option<T>> {
+        let table = self.record_table(records.def())?;
+        let row = table.get((scope, id)).map_err(storage)?;
+        row.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    /// A page of a scope's records, newest (highest id) first.
+    fn list<T: DeserializeOwned>(&self, records: &Records<T>, scope: u64, skip: usize, limit: usize) -> Result<Vec<T>> {
+        let table = self.record_table(records.def())?;
+        let range = table.range((scope, 0)..=(scope, u64::MAX)).map_err(storage)?;
+        range
+            .rev()
+            .skip(skip)
+            .take(limit)
+            .map(|row| {
+                let (_, v) = row.map_err(storage)?;
+                codec::decode(v.value())
+            })
+            .collect()
+    }
+
+    /// Records of a scope with ids below `before` (all when `None`), newest first, and
+    /// whether older ones remain: the cursor pagination of append-only logs.
+    fn page_before<T: DeserializeOwned>(
+        &self,
+        records: &Records<T>,
+        scope: u64,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<(Vec<(u64, T)>, bool)> {
+        let table = self.record_table(records.def())?;
+        let end = before.unwrap_or(u64::MAX);
+        let mut range = table.range((scope, 0)..(scope, end)).map_err(storage)?.rev();
+        let mut items = Vec::with_capacity(limit.min(128));
+        for row in range.by_ref().take(limit) {
+            let (k, v) = row.map_err(storage)?;
+            items.push((k.value().1, codec::decode(v.value())?));
+        }
+        let has_more = range.next().is_some();
+        Ok((items, has_more))
+    }
+
+    /// How many records a scope holds, kept exact by every insert and remove.
+    fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
+        let table = self.counts_table()?;
+        Ok(table.get((scope, records.name)).map_err(storage)?.map(|v| v.value()).unwrap_or(0))
+    }
+
+    fn lookup(&self, unique: &Unique, key: &str) -> Result<Option<(u64, u64)>> {
+        let table = self.unique_table(unique.def())?;
+        Ok(table.get(key).map_err(storage)?.map(|v| v.value()))
+    }
+
+    fn members(&self, index: &Index, scope: u64, owner: u64) -> Result<Vec<u64>> {
+        let table = self.index_table(index.def())?;
+        let values = table.get((scope, owner)).map_err(storage)?;
+        values.map(|v| v.map(|v| v.value()).map_err(storage)).collect()
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        let table = self.meta_table()?;
+        Ok(table.get(key).map_err(storage)?.map(|v| v.value()))
+    }
+}
+
+/// A read snapshot.
+pub struct Rx {
+    txn: ReadTransaction,
+}
+
+impl Reader for Rx {
+    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
+        self.txn.open_table(def).map_err(storage)
+    }
+    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
+        self.txn.open_table(def).map_err(storage)
+    }
+    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
+        self.txn.open_multimap_table(def).map_err(storage)
+    }
+    fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_> {
+        self.txn.open_table(COUNTS).map_err(storage)
+    }
+    fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_> {
+        self.txn.open_table(META).map_err(storage)
+    }
+}
+
+/// The write transaction a write closure runs in.
+pub struct Tx {
+    txn: WriteTransaction,
+}
+
+impl Reader for Tx {
+    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
+        self.txn.open_table(def).map_err(storage)
+    }
+    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
+        self.txn.open_table(def).map_err(storage)
+    }
+    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
+        self.txn.open_multimap_table(def).map_err(storage)
+    }
+    fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_> {
+        self.txn.open_table(COUNTS).map_err(storage)
+    }
+    fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_> {
+        self.txn.open_table(META).map_err(storage)
+    }
+}
+
+impl Tx {
+    /// The next id from the instance-wide allocator: ids are unique across all tenants.
+    pub fn next_id(&mut self) -> Result<u64> {
+        let mut table = self.txn.open_table(META).map_err(storage)?;
+        let next = table.get("next_id").map_err(storage)?.map(|v| v.value()).unwrap_or(1);
+        table.insert("next_id", next + 1).map_err(storage)?;
+        Ok(next)
+    }
+
+    /// Creates or replaces a record.
+    pub fn put<T: Serialize>(&mut self, records: &Records<T>, scope: u64, id: u64, value: &T) -> Result<()> {
+        let bytes = codec::encode(value);
+        let existed = {
+            let mut table = self.txn.open_table(records.def()).map_err(storage)?;
+            table.insert((scope, id), bytes.as_slice()).map_err(storage)?.is_some()
+        };
+        if !existed {
+            self.add_count(records.name, scope, 1)?;
+        }
+        Ok(())
+    }
+
+    /// Removes a record, returning it if it was there.
+    pub fn remove<T: DeserializeOwned>(&mut self, records: &Records<T>, scope: u64, id: u64) -> Result<Option<T>> {
+        let old = {
+            let mut table = self.txn.open_table(records.def()).map_err(storage)?;
+            let old = table.remove((scope, id)).map_err(storage)?;
+            old.map(|v| codec::decode::<T>(v.value())).transpose()?
+        };
+        if old.is_some() {
+            self.add_count(records.name, scope, -1)?;
+        }
+        Ok(old)
+    }
+
+    /// Removes every record of a scope with an id below `below`: trimming an append-only log.
+    pub fn remove_older<T>(&mut self, records: &Records<T>, scope: u64, below: u64) -> Result<u64> {
+        let mut removed = 0u64;
+        {
+            let mut table = self.txn.open_table(records.def()).map_err(storage)?;
+            table
+                .retain_in((scope, 0)..(scope, below), |_, _| {
+                    removed += 1;
+                    false
+                })
+                .map_err(storage)?;
+        }
+        self.add_count(records.name, scope, -(removed as i64))?;
+        Ok(removed)
+    }
+
+    fn add_count(&mut self, name: &'static str, scope: u64, delta: i64) -> Result<()> {
+        let mut table = self.txn.open_table(COUNTS).map_err(storage)?;
+        let now = table.get((scope, name)).map_err(storage)?.map(|v| v.value()).unwrap_or(0);
+        let next = now.saturating_add_signed(delta);
+        table.insert((scope, name), next).map_err(storage)?;
+        Ok(())
+    }
+
+    /// Claims a unique key for `(scope, id)`; `false` when another record holds it.
+    pub fn claim(&mut self, unique: &Unique, key: &str, owner: (u64, u64)) -> Result<bool> {
+        let mut table = self.txn.open_table(unique.def()).map_err(storage)?;
+        if let Some(held) = table.get(key).map_err(storage)? {
+            return Ok(held.value() == owner);
+        }
+        table.insert(key, owner).map_err(storage)?;
+        Ok(true)
+    }
+
+    pub fn release(&mut self, unique: &Unique, key: &str) -> Result<()> {
+        let mut table = self.txn.open_table(unique.def()).map_err(storage)?;
+        table.remove(key).map_err(storage)?;
+        Ok(())
+    }
+
+    pub fn link(&mut self, index: &Index, scope: u64, owner: u64, id: u64) -> Result<()> {
+        let mut table = self.txn.open_multimap_table(index.def()).map_err(storage)?;
+        table.insert((scope, owner), id).map_err(storage)?;
+        Ok(())
+    }
+
+    pub fn unlink(&mut self, index: &Index, scope: u64, owner: u64, id: u64) -> Result<()> {
+        let mut table = self.txn.open_multimap_table(index.def()).map_err(storage)?;
+        table.remove((scope, owner), id).map_err(storage)?;
+        Ok(())
+    }
+
+    pub fn unlink_all(&mut self, index: &Index, scope: u64, owner: u64) -> Result<Vec<u64>> {
+        let mut table = self.txn.open_multimap_table(index.def()).map_err(storage)?;
+        let values = table.remove_all((scope, owner)).map_err(storage)?;
+        values.map(|v| v.map(|v| v.value()).map_err(storage)).collect()
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
+        let mut table = self.txn.open_table(META).map_err(storage)?;
+        table.insert(key, value).map_err(storage)?;
+        Ok(())
+    }
+}
+
+/// What a batched closure left behind: whether it succeeded, and how to answer its caller
+/// once the batch's commit is known.
+struct Done {
+    ok: bool,
+    answer: Box<dyn FnOnce(Option<&Error>) + Send>,
+}
+
+type Job = Box<dyn FnOnce(&mut Tx) -> Done + Send>;
+
+enum Msg {
+    Job(Job),
+    /// Finish what is queued, release the database file, then acknowledge.
+    Stop(std_mpsc::Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    jobs: std_mpsc::SyncSender<Msg>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `dir`, runs pending migrations and starts
+    /// the writer thread.
+    pub fn open(dir: &Path, cache_bytes: usize) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(DB_FILE);
+        let db = Database::builder().set_cache_size(cache_bytes).create(&path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
+                "{} is in use by another hirebase process; stop it first or use its admin API",
+                path.display()
+            ),
+            other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
+        })?;
+        let db = Arc::new(db);
+        migrate(&db)?;
+        let (jobs, inbox) = std_mpsc::sync_channel::<Msg>(4096);
+        let writer_db = db.clone();
+        std::thread::Builder::new().name("hirebase-writer".into()).spawn(move || writer_loop(writer_db, inbox))?;
+        Ok(Store { db, jobs })
+    }
+
+    pub fn read(&self) -> Result<Rx> {
+        Ok(Rx { txn: self.db.begin_read().map_err(storage)? })
+    }
+
+    /// Runs `f` in a write transaction and answers once its commit is durable. When `f` fails
+    /// its changes are rolled back and its error returned.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<Result<T>>();
+        let job: Job = Box::new(move |tx: &mut Tx| {
+            let result = f(tx);
+            Done {
+                ok: result.is_ok(),
+                answer: Box::new(move |commit_error: Option<&Error>| {
+                    let result = match (commit_error, result) {
+                        (Some(e), Ok(_)) => Err(Error::internal(anyhow::anyhow!("commit failed: {e}"))),
+                        (_, result) => result,
+                    };
+                    let _ = reply.send(result);
+                }),
+            }
+        });
+        let jobs = self.jobs.clone();
+        // The channel is bounded: a full queue waits here, off the async workers.
+        tokio::task::spawn_blocking(move || jobs.send(Msg::Job(job)))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|_| Error::internal(anyhow::anyhow!("the writer has stopped")))?;
+        answer.await.map_err(|_| Error::internal(anyhow::anyhow!("the writer dropped a request")))?
+    }
+
+    /// Blocking variant of [`Store::write`] for start-up and command-line code.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let mut tx = Tx { txn: self.db.begin_write().map_err(storage)? };
+        let value = f(&mut tx)?;
+        tx.txn.commit().map_err(storage)?;
+        Ok(value)
+    }
+
+    /// Stops the writer after the writes already queued; later writes fail. The database file
+    /// is released once every clone of this store is dropped too.
+    pub fn stop(&self) {
+        let (ack, done) = std_mpsc::channel();
+        if self.jobs.send(Msg::Stop(ack)).is_ok() {
+            let _ = done.recv();
+        }
+    }
+
+    pub fn schema_version(&self) -> Result<u64> {
+        Ok(self.read()?.meta("schema_version")?.unwrap_or(0))
+    }
+}
+
+fn writer_loop(db: Arc<Database>, inbox: std_mpsc::Receiver<Msg>) {
+    let mut stop = None;
+    while let Ok(first) = inbox.recv() {
+        let mut batch = Vec::new();
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Job(job) => batch.push(job),
+                Msg::Stop(ack) => {
+                    stop = Some(ack);
+                    break;
+                }
+            }
+            if batch.len() < MAX_BATCH {
+                next = inbox.try_recv().ok();
+            }
+        }
+        if !batch.is_empty() {
+            run_batch(&db, batch);
+        }
+        if stop.is_some() {
+            break;
+        }
+    }
+    drop(db);
+    if let Some(ack) = stop {
+        let _ = ack.send(());
+    }
+}
+
+/// Group commit: every closure runs in its own transaction, committed without fsync, so a
+/// failing closure is simply aborted; then one durable commit makes the whole batch
+/// persistent, and only then is anyone answered.
+fn run_batch(db: &Database, batch: Vec<Job>) {
+    let mut done = Vec::with_capacity(batch.len());
+    let mut failure: Option<Error> = None;
+    for job in batch {
+        let mut txn = match db.begin_write() {
+            Ok(txn) => txn,
+            Err(e) => {
+                failure = Some(storage(e));
+                // Dropping the job drops its reply channel: the caller sees an internal error.
+                drop(job);
+                continue;
+            }
+        };
+        if let Err(e) = txn.set_durability(redb::Durability::None) {
+            failure = Some(Error::internal(e));
+            drop(job);
+            continue;
+        }
+        let mut tx = Tx { txn };
+        let outcome = job(&mut tx);
+        if outcome.ok {
+            if let Err(e) = tx.txn.commit() {
+                let e = storage(e);
+                tracing::error!(error = %e, "commit failed");
+                (outcome.answer)(Some(&e));
+                continue;
+            }
+        } else {
+            let _ = tx.txn.abort();
+        }
+        done.push(outcome);
+    }
+    let flush_error = if done.iter().any(|d| d.ok) { flush(db).err() } else { None };
+    if let Some(e) = flush_error.as_ref().or(failure.as_ref()) {
+        tracing::error!(error = %e, "write batch failed");
+    }
+    for d in done {
+        (d.answer)(if d.ok { flush_error.as_ref() } else { None });
+    }
+}
+
+/// A durable commit, which persists every non-durable commit before it.
+fn flush(db: &Database) -> Result<()> {
+    let txn = db.begin_write().map_err(storage)?;
+    txn.commit().map_err(storage)
+}
+
+/// Numbered schema migrations; each runs once, in order, in its own transaction.
+const MIGRATIONS: &[(u64, fn(&mut Tx) -> Result<()>)] = &[(1, create_tables_v1)];
+
+fn create_tables_v1(tx: &mut Tx) -> Result<()> {
+    tx.txn.open_table(META).map_err(storage)?;
+    tx.txn.open_table(COUNTS).map_err(storage)?;
+    for name in tables::RECORD_TABLES {
+        tx.txn.open_table(RecordDef::new(name)).map_err(storage)?;
+    }
+    for name in tables::UNIQUE_TABLES {
+        tx.txn.open_table(UniqueDef::new(name)).map_err(storage)?;
+    }
+    for name in tables::INDEX_TABLES {
+        tx.txn.open_multimap_table(IndexDef::new(name)).map_err(storage)?;
+    }
+    Ok(())
+}
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+fn migrate(db: &Database) -> anyhow::Result<()> {
+    let current = {
+        let txn = db.begin_read()?;
+        match txn.open_table(META) {
+            Ok(t) => t.get("schema_version")?.map(|v| v.value()).unwrap_or(0),
+            Err(redb::TableError::TableDoesNotExist(_)) => 0,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    if current > SCHEMA_VERSION {
+        anyhow::bail!("the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase");
+    }
+    for (version, step) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let mut tx = Tx { txn: db.begin_write()? };
+        step(&mut tx).map_err(|e| anyhow::anyhow!("migration {version}: {e}"))?;
+        tx.set_meta("schema_version", *version).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.txn.commit()?;
+        tracing::info!(version, "applied schema migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THINGS: Records<String> = Records::new("things_test_v1");
+    const NAMES: Unique = Unique::new("names_test_v1");
+
+    fn open() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 4 << 20).unwrap();
+        store
+            .write_blocking(|tx| {
+                tx.txn.open_table(THINGS.def()).map_err(storage)?;
+                tx.txn.open_table(NAMES.def()).map_err(storage)?;
+                Ok(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn ids_are_unique_and_counts_exact() {
+        let (_dir, store) = open();
+        let ids = store
+            .write(|tx| {
+                let a = tx.next_id()?;
+                let b = tx.next_id()?;
+                tx.put(&THINGS, 7, a, &"a".to_string())?;
+                tx.put(&THINGS, 7, b, &"b".to_string())?;
+                tx.put(&THINGS, 7, b, &"b2".to_string())?;
+                tx.put(&THINGS, 8, tx_id(a, b), &"other tenant".to_string())?;
+                Ok((a, b))
+            })
+            .await
+            .unwrap();
+        assert!(ids.1 > ids.0);
+        let rx = store.read().unwrap();
+        assert_eq!(rx.count(&THINGS, 7).unwrap(), 2);
+        assert_eq!(rx.list(&THINGS, 7, 0, 10).unwrap(), vec!["b2".to_string(), "a".to_string()]);
+        assert_eq!(rx.get(&THINGS, 8, ids.0).unwrap(), None, "another scope sees nothing");
+    }
+
+    fn tx_id(a: u64, b: u64) -> u64 {
+        a + b + 100
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_changes_nothing_while_its_batch_neighbours_land() {
+        let (_dir, store) = open();
+        let mut handles = Vec::new();
+        for i in 0..40u64 {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                store
+                    .write(move |tx| {
+                        tx.put(&THINGS, 1, i, &format!("v{i}"))?;
+                        if i % 2 == 1 {
+                            return Err(Error::conflict("odd ones fail after writing"));
+                        }
+                        Ok(())
+                    })
+                    .await
+            }));
+        }
+        for (i, h) in handles.into_iter().enumerate() {
+            let r = h.await.unwrap();
+            assert_eq!(r.is_ok(), i % 2 == 0, "{i}: {r:?}");
+        }
+        let rx = store.read().unwrap();
+        assert_eq!(rx.count(&THINGS, 1).unwrap(), 20);
+        assert!(rx.get(&THINGS, 1, 3).unwrap().is_none());
+        assert!(rx.get(&THINGS, 1, 4).unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn unique_keys_and_cursor_pages() {
+        let (_dir, store) = open();
+        store
+            .write(|tx| {
+                assert!(tx.claim(&NAMES, "x", (1, 1))?);
+                assert!(tx.claim(&NAMES, "x", (1, 1))?, "the holder may claim again");
+                assert!(!tx.claim(&NAMES, "x", (1, 2))?);
+                for i in 1..=5 {
+                    tx.put(&THINGS, 3, i, &i.to_string())?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let rx = store.read().unwrap();
+        assert_eq!(rx.lookup(&NAMES, "x").unwrap(), Some((1, 1)));
+        let (page, more) = rx.page_before(&THINGS, 3, None, 2).unwrap();
+        assert_eq!(page.iter().map(|p| p.0).collect::<Vec<_>>(), vec![5, 4]);
+        assert!(more);
+        let (page, more) = rx.page_before(&THINGS, 3, Some(2), 2).unwrap();
+        assert_eq!(page.iter().map(|p| p.0).collect::<Vec<_>>(), vec![1]);
+        assert!(!more);
+    }
+
+    #[test]
+    fn reopening_keeps_the_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path(), 4 << 20).unwrap();
+            assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+            store.stop();
+        }
+        let store = Store::open(dir.path(), 4 << 20).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+}
