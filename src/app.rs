@@ -15,7 +15,9 @@ use crate::api;
 use crate::auth::password::Passwords;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
+use crate::domain::indexing::Indexer;
 use crate::domain::users;
+use crate::search::Search;
 use crate::error::{Code, Error};
 use crate::http::assets::{self, Ui};
 use crate::http::context::{self, RouteTable};
@@ -29,6 +31,7 @@ pub struct AppState {
     pub store: Store,
     pub tokens: TokenKeys,
     pub passwords: Passwords,
+    pub indexer: Indexer,
     pub usage: UsageLog,
     pub ui: Ui,
     pub routes: RouteTable,
@@ -54,10 +57,14 @@ impl App {
         let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, cache)).await??;
         let tokens = TokenKeys::load_or_create(&config.data_dir)?;
         let passwords = tokio::task::spawn_blocking(Passwords::new).await?;
+        let index_dir = config.data_dir.join("index");
+        let (search, opened) = tokio::task::spawn_blocking(move || Search::open(&index_dir)).await??;
+        let indexer = Indexer::start(store.clone(), search);
+        indexer.recover(opened).await.map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
         let usage = UsageLog::start(store.clone());
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
-        let state = AppState { config, store, tokens, passwords, usage, ui: Ui::load(), routes };
+        let state = AppState { config, store, tokens, passwords, indexer, usage, ui: Ui::load(), routes };
         Ok(App { state: Arc::new(state) })
     }
 
@@ -114,9 +121,19 @@ impl App {
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(30)))
             .await?;
+        self.shutdown().await
+    }
+
+    /// Writes what the workers still hold, then stops the index writer and the store.
+    pub async fn shutdown(&self) -> anyhow::Result<()> {
         self.state.usage.flush().await;
-        let store = self.state.store.clone();
-        tokio::task::spawn_blocking(move || store.stop()).await?;
+        self.state.indexer.flush().await;
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || {
+            state.indexer.search.stop();
+            state.store.stop();
+        })
+        .await?;
         Ok(())
     }
 }

@@ -210,9 +210,7 @@ fn init(path: Option<PathBuf>, email: Option<String>, password: Option<String>, 
         } else {
             println!("a platform admin already exists in {}; nothing changed", data_dir.display());
         }
-        let store = app.state().store.clone();
-        tokio::task::spawn_blocking(move || store.stop()).await?;
-        Ok(())
+        app.shutdown().await
     })
 }
 

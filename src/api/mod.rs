@@ -3,7 +3,10 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod applications;
 pub mod auth;
+pub mod candidates;
+pub mod jobs;
 pub mod team;
 pub mod tenants;
 pub mod users;
@@ -37,6 +40,12 @@ pub enum Tag {
     ApiKeys,
     /// Instance administration (platform_admin)
     Admin,
+    /// Requisitions
+    Jobs,
+    /// The talent pool
+    Candidates,
+    /// Candidates in job pipelines
+    Applications,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -89,11 +98,31 @@ async fn check_cookie(req: &Request, cookie: ApiKey) -> poem::Result<Identity> {
     check(req, &cookie.key)
 }
 
-pub type Apis = (auth::AuthApi, users::UsersApi, tenants::TenantsApi, team::TeamApi, api_keys::ApiKeysApi, admin::AdminApi);
+pub type Apis = (
+    auth::AuthApi,
+    users::UsersApi,
+    tenants::TenantsApi,
+    team::TeamApi,
+    api_keys::ApiKeysApi,
+    admin::AdminApi,
+    jobs::JobsApi,
+    candidates::CandidatesApi,
+    applications::ApplicationsApi,
+);
 
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, users::UsersApi, tenants::TenantsApi, team::TeamApi, api_keys::ApiKeysApi, admin::AdminApi),
+        (
+            auth::AuthApi,
+            users::UsersApi,
+            tenants::TenantsApi,
+            team::TeamApi,
+            api_keys::ApiKeysApi,
+            admin::AdminApi,
+            jobs::JobsApi,
+            candidates::CandidatesApi,
+            applications::ApplicationsApi,
+        ),
         "hirebase",
         env!("CARGO_PKG_VERSION"),
     )
@@ -114,6 +143,18 @@ pub fn spec_json() -> String {
 pub mod page {
     pub const DEFAULT_LIMIT: u32 = 50;
     pub const MAX_LIMIT: u32 = 100;
+}
+
+/// `skip` and `limit` as given (the parameter validators bound `limit` to 1–100).
+pub struct Paging {
+    pub skip: usize,
+    pub limit: usize,
+}
+
+impl Paging {
+    pub fn new(skip: Option<u32>, limit: Option<u32>) -> Paging {
+        Paging { skip: skip.unwrap_or(0) as usize, limit: limit.unwrap_or(page::DEFAULT_LIMIT) as usize }
+    }
 }
 
 /// `{items, total}` for each listed type.

@@ -136,6 +136,8 @@ use Role::*;
 
 const STAFF: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency];
 const ADMIN: &[Role] = &[OrgAdmin];
+/// Roles that run hiring: jobs, candidates, pipelines.
+const HIRING: &[Role] = &[OrgAdmin, Recruiter, HiringManager];
 const EVERY_MEMBER: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency, Talent];
 
 impl Permission {
@@ -155,6 +157,16 @@ impl Permission {
     pub const TENANT_WRITE: Permission = Permission::new("change the organisation", ADMIN, Some(Scope::TenantWrite));
     pub const TEAM_READ: Permission = Permission::new("list the team", STAFF, Some(Scope::TeamRead));
     pub const TEAM_WRITE: Permission = Permission::new("manage the team", ADMIN, Some(Scope::TeamWrite));
+
+    // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
+    pub const JOBS_READ: Permission = Permission::new("read jobs", STAFF, Some(Scope::JobsRead));
+    pub const JOBS_WRITE: Permission = Permission::new("change jobs", HIRING, Some(Scope::JobsWrite));
+    pub const CANDIDATES_READ: Permission = Permission::new("read candidates", HIRING, Some(Scope::CandidatesRead));
+    pub const CANDIDATES_WRITE: Permission = Permission::new("change candidates", HIRING, Some(Scope::CandidatesWrite));
+    pub const CANDIDATES_DELETE: Permission =
+        Permission::new("delete candidates", &[OrgAdmin, Recruiter], Some(Scope::CandidatesWrite));
+    pub const APPLICATIONS_READ: Permission = Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
+    pub const APPLICATIONS_WRITE: Permission = Permission::new("change applications", HIRING, Some(Scope::ApplicationsWrite));
 
     // API keys are managed by people, never by other keys.
     pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);

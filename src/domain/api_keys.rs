@@ -140,7 +140,7 @@ pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
         .write(move |tx| {
             let mut touched: Vec<(u64, u64, Timestamp)> = Vec::new();
             for u in uses {
-                let id = tx.next_id()?;
+                let id = tx.next_seq("seq_api_key_uses")?;
                 let record = KeyUse { id, at: u.at, method: u.method, path: u.path, status: u.status, ip: u.ip };
                 tx.put(&API_KEY_USES, u.key_id, id, &record)?;
                 match touched.iter_mut().find(|t| t.0 == u.tenant_id && t.1 == u.key_id) {

@@ -1,5 +1,10 @@
 //! The rules of each domain, one module per domain. Handlers in `api/` stay thin and call here.
 
 pub mod api_keys;
+pub mod applications;
+pub mod candidates;
+pub mod fields;
+pub mod indexing;
+pub mod jobs;
 pub mod tenants;
 pub mod users;

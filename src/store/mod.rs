@@ -136,6 +136,25 @@ pub trait Reader {
         Ok((items, has_more))
     }
 
+    /// Records of every scope in key order, starting after `after`: for walking a whole
+    /// table in pages (rebuilding the search index).
+    fn scan<T: DeserializeOwned>(&self, records: &Records<T>, after: Option<(u64, u64)>, limit: usize) -> Result<Vec<((u64, u64), T)>> {
+        use std::ops::Bound;
+        let table = self.record_table(records.def())?;
+        let start = match after {
+            Some(k) => Bound::Excluded(k),
+            None => Bound::Unbounded,
+        };
+        let range = table.range::<(u64, u64)>((start, Bound::Unbounded)).map_err(storage)?;
+        range
+            .take(limit)
+            .map(|row| {
+                let (k, v) = row.map_err(storage)?;
+                Ok((k.value(), codec::decode(v.value())?))
+            })
+            .collect()
+    }
+
     /// How many records a scope holds, kept exact by every insert and remove.
     fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
         let table = self.counts_table()?;
@@ -211,6 +230,15 @@ impl Tx {
         let mut table = self.txn.open_table(META).map_err(storage)?;
         let next = table.get("next_id").map_err(storage)?.map(|v| v.value()).unwrap_or(1);
         table.insert("next_id", next + 1).map_err(storage)?;
+        Ok(next)
+    }
+
+    /// The next number of a named sequence, for append-only logs whose rows need order, not
+    /// instance-wide ids.
+    pub fn next_seq(&mut self, sequence: &'static str) -> Result<u64> {
+        let mut table = self.txn.open_table(META).map_err(storage)?;
+        let next = table.get(sequence).map_err(storage)?.map(|v| v.value()).unwrap_or(1);
+        table.insert(sequence, next + 1).map_err(storage)?;
         Ok(next)
     }
 
@@ -487,10 +515,12 @@ fn flush(db: &Database) -> Result<()> {
     txn.commit().map_err(storage)
 }
 
-/// Numbered schema migrations; each runs once, in order, in its own transaction.
-const MIGRATIONS: &[(u64, fn(&mut Tx) -> Result<()>)] = &[(1, create_tables_v1)];
+/// Numbered schema migrations; each runs once, in order, in its own transaction. Tables
+/// themselves are created by [`ensure_tables`] at every start; migrations change data.
+const MIGRATIONS: &[(u64, fn(&mut Tx) -> Result<()>)] = &[(1, |_| Ok(()))];
 
-fn create_tables_v1(tx: &mut Tx) -> Result<()> {
+/// Creates every table that does not exist yet, so readers never meet a missing table.
+fn ensure_tables(tx: &mut Tx) -> Result<()> {
     tx.txn.open_table(META).map_err(storage)?;
     tx.txn.open_table(COUNTS).map_err(storage)?;
     for name in tables::RECORD_TABLES {
@@ -517,6 +547,9 @@ fn migrate(db: &Database) -> anyhow::Result<()> {
             Err(e) => return Err(e.into()),
         }
     };
+    let mut tx = Tx { txn: db.begin_write()? };
+    ensure_tables(&mut tx).map_err(|e| anyhow::anyhow!("creating tables: {e}"))?;
+    tx.txn.commit()?;
     if current > SCHEMA_VERSION {
         anyhow::bail!("the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase");
     }

@@ -6,6 +6,10 @@
 
 use super::{Index, Records, Unique};
 use crate::domain::api_keys::{ApiKey, KeyUse};
+use crate::domain::applications::{Application, StageChange};
+use crate::domain::candidates::Candidate;
+use crate::domain::indexing::OutboxEntry;
+use crate::domain::jobs::Job;
 use crate::domain::tenants::Tenant;
 use crate::domain::users::{Session, User};
 
@@ -26,7 +30,39 @@ pub const KEY_HASH_API_KEY: Unique = Unique::new("key_hash_api_key_v1");
 /// Keyed (api key id, use id): an append-only log per key.
 pub const API_KEY_USES: Records<KeyUse> = Records::new("api_key_uses_v1");
 
-pub(super) const RECORD_TABLES: &[&str] =
-    &[TENANTS.name, USERS.name, SESSIONS.name, API_KEYS.name, API_KEY_USES.name];
-pub(super) const UNIQUE_TABLES: &[&str] = &[SLUG_TENANT.name, EMAIL_USER.name, KEY_HASH_API_KEY.name];
-pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name];
+pub const JOBS: Records<Job> = Records::new("jobs_v1");
+/// (INSTANCE, job id) → tenant id: the open, public jobs the careers portal lists.
+pub const PUBLIC_JOBS: Records<u64> = Records::new("public_jobs_v1");
+
+pub const CANDIDATES: Records<Candidate> = Records::new("candidates_v1");
+/// `"{tenant}:{email}"` → candidate: one candidate per email within a tenant.
+pub const EMAIL_CANDIDATE: Unique = Unique::new("email_candidate_v1");
+
+pub const APPLICATIONS: Records<Application> = Records::new("applications_v1");
+/// `"{tenant}:{job}:{candidate}"` → application: one per (job, candidate).
+pub const JOB_CANDIDATE_APPLICATION: Unique = Unique::new("job_candidate_application_v1");
+pub const JOB_APPLICATIONS: Index = Index::new("job_applications_v1");
+pub const CANDIDATE_APPLICATIONS: Index = Index::new("candidate_applications_v1");
+/// Keyed (application id, change id): the stage history of each application.
+pub const STAGE_CHANGES: Records<StageChange> = Records::new("stage_changes_v1");
+
+/// Keyed (INSTANCE, sequence): search documents changed in redb and not yet known to be in
+/// the search index. Written in the same transaction as the change; replayed at start-up.
+pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1");
+
+pub(super) const RECORD_TABLES: &[&str] = &[
+    TENANTS.name,
+    USERS.name,
+    SESSIONS.name,
+    API_KEYS.name,
+    API_KEY_USES.name,
+    JOBS.name,
+    PUBLIC_JOBS.name,
+    CANDIDATES.name,
+    APPLICATIONS.name,
+    STAGE_CHANGES.name,
+    SEARCH_OUTBOX.name,
+];
+pub(super) const UNIQUE_TABLES: &[&str] =
+    &[SLUG_TENANT.name, EMAIL_USER.name, KEY_HASH_API_KEY.name, EMAIL_CANDIDATE.name, JOB_CANDIDATE_APPLICATION.name];
+pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name, JOB_APPLICATIONS.name, CANDIDATE_APPLICATIONS.name];

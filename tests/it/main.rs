@@ -3,9 +3,12 @@
 mod common;
 
 mod api_keys;
+mod applications;
 mod auth;
 mod browser;
+mod candidates;
 mod cli;
+mod jobs;
 mod openapi;
 mod platform;
 mod restart;

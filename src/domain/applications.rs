@@ -1,0 +1,303 @@
+//! Applications: a candidate in a job's pipeline. One per (job, candidate); every stage
+//! change is kept in the application's history; the job's `applicants` and `hired`
+//! counters change in the same transaction.
+
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+
+use super::fields::{check_text, tidy};
+use super::tenants::apply_nullable;
+use crate::auth::Identity;
+use crate::error::{Error, Result, Validator};
+use crate::store::tables::{APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOBS, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION, STAGE_CHANGES};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+/// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
+/// ways out, `rejected` and `withdrawn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum Stage {
+    Sourced,
+    Applied,
+    Screening,
+    Interview,
+    Offer,
+    Hired,
+    Rejected,
+    Withdrawn,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] =
+        [Stage::Sourced, Stage::Applied, Stage::Screening, Stage::Interview, Stage::Offer, Stage::Hired, Stage::Rejected, Stage::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Sourced => "sourced",
+            Stage::Applied => "applied",
+            Stage::Screening => "screening",
+            Stage::Interview => "interview",
+            Stage::Offer => "offer",
+            Stage::Hired => "hired",
+            Stage::Rejected => "rejected",
+            Stage::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Application {
+    pub id: u64,
+    pub org_id: u64,
+    pub job_id: u64,
+    pub candidate_id: u64,
+    /// The pipeline stage.
+    pub status: Stage,
+    pub source: Option<String>,
+    /// 0–100.
+    pub fit_score: Option<u32>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub stage_changed_at: Timestamp,
+}
+
+/// One move in the pipeline.
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct StageChange {
+    pub id: u64,
+    pub application_id: u64,
+    /// `null` for the stage the application was created in.
+    pub from: Option<Stage>,
+    pub to: Stage,
+    /// Who made the change: an email, `key:<prefix>`, or `careers` for the public portal.
+    pub by: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct NewApplication {
+    pub job_id: u64,
+    pub candidate_id: u64,
+    /// Defaults to `sourced`.
+    pub status: Option<Stage>,
+    /// Defaults to `manual`.
+    pub source: Option<String>,
+    pub fit_score: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Object)]
+pub struct ApplicationPatch {
+    pub status: MaybeUndefined<Stage>,
+    pub source: MaybeUndefined<String>,
+    pub fit_score: MaybeUndefined<u32>,
+}
+
+fn pair_key(tenant: u64, job: u64, candidate: u64) -> String {
+    format!("{tenant}:{job}:{candidate}")
+}
+
+fn check(source: Option<&str>, fit_score: Option<u32>) -> Result<()> {
+    let mut v = Validator::new();
+    check_text(&mut v, "source", source, 50);
+    v.check(fit_score.is_none_or(|s| s <= 100), "fit_score", "must be between 0 and 100");
+    v.finish()
+}
+
+pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Application> {
+    rx.get(&APPLICATIONS, tenant, id)?.ok_or_else(|| Error::not_found("Application", id))
+}
+
+/// The application of `candidate` to `job`, if there is one.
+pub fn find(rx: &impl Reader, tenant: u64, job: u64, candidate: u64) -> Result<Option<Application>> {
+    match rx.lookup(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, job, candidate))? {
+        Some((t, id)) => rx.get(&APPLICATIONS, t, id),
+        None => Ok(None),
+    }
+}
+
+fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, by: &str) -> Result<()> {
+    let id = tx.next_seq("seq_stage_changes")?;
+    let change = StageChange { id, application_id: app.id, from, to: app.status, by: by.to_string(), at: app.stage_changed_at };
+    tx.put(&STAGE_CHANGES, app.id, id, &change)
+}
+
+/// Adjusts the job's counters for an application entering (+1) or leaving (-1) the job or the `hired` stage.
+fn bump_job(tx: &mut Tx, tenant: u64, job_id: u64, applicants: i64, hired: i64) -> Result<()> {
+    if let Some(mut job) = tx.get(&JOBS, tenant, job_id)? {
+        job.applicants = job.applicants.saturating_add_signed(applicants);
+        job.hired = job.hired.saturating_add_signed(hired);
+        tx.put(&JOBS, tenant, job_id, &job)?;
+    }
+    Ok(())
+}
+
+/// Creates an application inside `tx`: the job and candidate must exist in the tenant, and
+/// the pair must not have one yet (409).
+pub(super) fn insert(
+    tx: &mut Tx,
+    tenant: u64,
+    job_id: u64,
+    candidate_id: u64,
+    stage: Stage,
+    source: Option<String>,
+    fit_score: Option<u32>,
+    by: &str,
+) -> Result<Application> {
+    tx.get(&JOBS, tenant, job_id)?.ok_or_else(|| Error::not_found("Job", job_id))?;
+    tx.get(&CANDIDATES, tenant, candidate_id)?.ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
+    let id = tx.next_id()?;
+    if !tx.claim(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, job_id, candidate_id), (tenant, id))? {
+        return Err(Error::conflict(format!("Candidate {candidate_id} already has an application for job {job_id}")));
+    }
+    let now = Timestamp::now();
+    let app = Application {
+        id,
+        org_id: tenant,
+        job_id,
+        candidate_id,
+        status: stage,
+        source,
+        fit_score,
+        created_at: now,
+        updated_at: now,
+        stage_changed_at: now,
+    };
+    tx.put(&APPLICATIONS, tenant, id, &app)?;
+    tx.link(&JOB_APPLICATIONS, tenant, job_id, id)?;
+    tx.link(&CANDIDATE_APPLICATIONS, tenant, candidate_id, id)?;
+    bump_job(tx, tenant, job_id, 1, i64::from(stage == Stage::Hired))?;
+    record_change(tx, &app, None, by)?;
+    Ok(app)
+}
+
+/// Moves an application to `to`, recording who did it. Moving to the current stage changes nothing.
+pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, by: &str) -> Result<bool> {
+    if app.status == to {
+        return Ok(false);
+    }
+    let from = app.status;
+    let hired = i64::from(to == Stage::Hired) - i64::from(from == Stage::Hired);
+    if hired != 0 {
+        bump_job(tx, app.org_id, app.job_id, 0, hired)?;
+    }
+    app.status = to;
+    app.stage_changed_at = Timestamp::now();
+    app.updated_at = app.stage_changed_at;
+    record_change(tx, app, Some(from), by)?;
+    tx.put(&APPLICATIONS, app.org_id, app.id, app)?;
+    Ok(true)
+}
+
+/// Deletes an application and its history. `bump` keeps the job's counters exact (not
+/// needed when the job itself is being deleted).
+pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, bump: bool) -> Result<()> {
+    let Some(app) = tx.remove(&APPLICATIONS, tenant, id)? else { return Ok(()) };
+    tx.unlink(&JOB_APPLICATIONS, tenant, app.job_id, id)?;
+    tx.unlink(&CANDIDATE_APPLICATIONS, tenant, app.candidate_id, id)?;
+    tx.release(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, app.job_id, app.candidate_id))?;
+    tx.remove_older(&STAGE_CHANGES, id, u64::MAX)?;
+    if bump {
+        bump_job(tx, tenant, app.job_id, -1, -i64::from(app.status == Stage::Hired))?;
+    }
+    Ok(())
+}
+
+pub(super) fn ids_for_job(rx: &impl Reader, tenant: u64, job: u64) -> Result<Vec<u64>> {
+    rx.members(&JOB_APPLICATIONS, tenant, job)
+}
+
+pub(super) fn ids_for_candidate(rx: &impl Reader, tenant: u64, candidate: u64) -> Result<Vec<u64>> {
+    rx.members(&CANDIDATE_APPLICATIONS, tenant, candidate)
+}
+
+pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Result<Application> {
+    let source = tidy(input.source).or_else(|| Some("manual".into()));
+    check(source.as_deref(), input.fit_score)?;
+    let (tenant, by) = (who.tenant_id, who.actor.clone());
+    store
+        .write(move |tx| {
+            insert(tx, tenant, input.job_id, input.candidate_id, input.status.unwrap_or(Stage::Sourced), source, input.fit_score, &by)
+        })
+        .await
+}
+
+pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Application> {
+    load(&store.read()?, tenant, id)
+}
+
+pub async fn update(store: &Store, who: &Identity, id: u64, patch: ApplicationPatch) -> Result<Application> {
+    if patch.status.is_null() {
+        return Err(Error::invalid("status", "must not be null"));
+    }
+    let source = patch.source.map_value(|s| s.trim().to_string());
+    check(source.value().map(String::as_str), patch.fit_score.value().copied())?;
+    let (tenant, by) = (who.tenant_id, who.actor.clone());
+    store
+        .write(move |tx| {
+            let mut app = load(tx, tenant, id)?;
+            apply_nullable(&mut app.source, source);
+            apply_nullable(&mut app.fit_score, patch.fit_score);
+            if let MaybeUndefined::Value(to) = patch.status {
+                move_to(tx, &mut app, to, &by)?;
+            }
+            app.updated_at = Timestamp::now();
+            tx.put(&APPLICATIONS, tenant, id, &app)?;
+            Ok(app)
+        })
+        .await
+}
+
+pub async fn delete(store: &Store, tenant: u64, id: u64) -> Result<()> {
+    store
+        .write(move |tx| {
+            load(tx, tenant, id)?;
+            remove(tx, tenant, id, true)
+        })
+        .await
+}
+
+pub fn history(store: &Store, tenant: u64, id: u64) -> Result<Vec<StageChange>> {
+    let rx = store.read()?;
+    load(&rx, tenant, id)?;
+    let n = rx.count(&STAGE_CHANGES, id)? as usize;
+    let mut changes = rx.list(&STAGE_CHANGES, id, 0, n.max(1))?;
+    changes.reverse();
+    Ok(changes)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub job_id: Option<u64>,
+    pub candidate_id: Option<u64>,
+    pub status: Option<Stage>,
+}
+
+pub fn list(store: &Store, tenant: u64, f: &ApplicationFilter, skip: usize, limit: usize) -> Result<(Vec<Application>, u64)> {
+    let rx = store.read()?;
+    if f.job_id.is_none() && f.candidate_id.is_none() && f.status.is_none() {
+        return Ok((rx.list(&APPLICATIONS, tenant, skip, limit)?, rx.count(&APPLICATIONS, tenant)?));
+    }
+    let mut ids = match (f.job_id, f.candidate_id) {
+        (Some(job), Some(candidate)) => find(&rx, tenant, job, candidate)?.map(|a| vec![a.id]).unwrap_or_default(),
+        (Some(job), None) => ids_for_job(&rx, tenant, job)?,
+        (None, Some(candidate)) => ids_for_candidate(&rx, tenant, candidate)?,
+        (None, None) => {
+            let n = rx.count(&APPLICATIONS, tenant)? as usize;
+            rx.list(&APPLICATIONS, tenant, 0, n)?.into_iter().map(|a| a.id).collect()
+        }
+    };
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let mut matching = Vec::new();
+    for id in ids {
+        if let Some(app) = rx.get(&APPLICATIONS, tenant, id)? {
+            if f.status.is_none_or(|s| s == app.status) {
+                matching.push(app);
+            }
+        }
+    }
+    let total = matching.len() as u64;
+    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+}

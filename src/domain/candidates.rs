@@ -1,0 +1,315 @@
+//! Candidates: seed-004 fields plus `email`, `phone`, `skills`, `tags`, `source`. One candidate
+//! per email within a tenant (compared case-insensitively).
+
+use poem_openapi::Object;
+use poem_openapi::types::MaybeUndefined;
+use serde::{Deserialize, Serialize};
+
+use super::fields::{check_labels, check_phone, check_text, check_url, clean_labels, tidy};
+use super::indexing::{Entity, Indexer, Pending};
+use super::tenants::apply_nullable;
+use crate::auth::Identity;
+use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
+use crate::search::{self, Kind, Op, Search};
+use crate::store::tables::{CANDIDATES, EMAIL_CANDIDATE};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Candidate {
+    pub id: u64,
+    pub org_id: u64,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub headline: Option<String>,
+    pub location: Option<String>,
+    pub experience_years: Option<u32>,
+    pub current_title: Option<String>,
+    pub current_company: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub github_url: Option<String>,
+    pub website_url: Option<String>,
+    pub notes: Option<String>,
+    pub skills: Vec<String>,
+    pub tags: Vec<String>,
+    /// Where the candidate came from: `manual`, `careers`, `import`, `referral`, an agency...
+    pub source: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, Object)]
+pub struct NewCandidate {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub headline: Option<String>,
+    pub location: Option<String>,
+    pub experience_years: Option<u32>,
+    pub current_title: Option<String>,
+    pub current_company: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub github_url: Option<String>,
+    pub website_url: Option<String>,
+    pub notes: Option<String>,
+    pub skills: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Object)]
+pub struct CandidatePatch {
+    pub full_name: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub headline: MaybeUndefined<String>,
+    pub location: MaybeUndefined<String>,
+    pub experience_years: MaybeUndefined<u32>,
+    pub current_title: MaybeUndefined<String>,
+    pub current_company: MaybeUndefined<String>,
+    pub linkedin_url: MaybeUndefined<String>,
+    pub github_url: MaybeUndefined<String>,
+    pub website_url: MaybeUndefined<String>,
+    pub notes: MaybeUndefined<String>,
+    pub skills: MaybeUndefined<Vec<String>>,
+    pub tags: MaybeUndefined<Vec<String>>,
+    pub source: MaybeUndefined<String>,
+}
+
+pub const MAX_EXPERIENCE: u32 = 70;
+
+pub fn validate(c: &Candidate) -> Result<()> {
+    let mut v = Validator::new();
+    v.text("full_name", &c.full_name, true, 200);
+    if let Some(e) = &c.email {
+        v.check(is_valid_email(e), "email", "must be an email address");
+    }
+    check_phone(&mut v, "phone", c.phone.as_deref());
+    check_text(&mut v, "headline", c.headline.as_deref(), 200);
+    check_text(&mut v, "location", c.location.as_deref(), 120);
+    check_text(&mut v, "current_title", c.current_title.as_deref(), 120);
+    check_text(&mut v, "current_company", c.current_company.as_deref(), 120);
+    check_text(&mut v, "notes", c.notes.as_deref(), 20_000);
+    check_text(&mut v, "source", c.source.as_deref(), 50);
+    check_url(&mut v, "linkedin_url", c.linkedin_url.as_deref());
+    check_url(&mut v, "github_url", c.github_url.as_deref());
+    check_url(&mut v, "website_url", c.website_url.as_deref());
+    check_labels(&mut v, "skills", Some(&c.skills), 100);
+    check_labels(&mut v, "tags", Some(&c.tags), 50);
+    v.check(c.experience_years.is_none_or(|y| y <= MAX_EXPERIENCE), "experience_years", "must be between 0 and 70");
+    v.finish()
+}
+
+impl NewCandidate {
+    /// The record this input describes (id 0 until stored).
+    pub fn into_candidate(self, tenant: u64, default_source: &str) -> Candidate {
+        let now = Timestamp::now();
+        Candidate {
+            id: 0,
+            org_id: tenant,
+            full_name: self.full_name.trim().to_string(),
+            email: tidy(self.email).map(|e| normalize_email(&e)),
+            phone: tidy(self.phone),
+            headline: tidy(self.headline),
+            location: tidy(self.location),
+            experience_years: self.experience_years,
+            current_title: tidy(self.current_title),
+            current_company: tidy(self.current_company),
+            linkedin_url: tidy(self.linkedin_url),
+            github_url: tidy(self.github_url),
+            website_url: tidy(self.website_url),
+            notes: tidy(self.notes),
+            skills: clean_labels(self.skills.unwrap_or_default()),
+            tags: clean_labels(self.tags.unwrap_or_default()),
+            source: tidy(self.source).or_else(|| Some(default_source.to_string())),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+pub fn doc(c: &Candidate) -> search::Doc {
+    search::Doc {
+        id: c.id,
+        tenant: c.org_id,
+        name: c.full_name.clone(),
+        headline: c.headline.clone().unwrap_or_default(),
+        title: c.current_title.clone().unwrap_or_default(),
+        company: c.current_company.clone().unwrap_or_default(),
+        skills: c.skills.clone(),
+        tags: c.tags.clone(),
+        body: c.notes.clone().unwrap_or_default(),
+        location: c.location.clone().unwrap_or_default(),
+        experience: c.experience_years.map(u64::from),
+        status: String::new(),
+        public: false,
+    }
+}
+
+fn email_key(tenant: u64, email: &str) -> String {
+    format!("{tenant}:{email}")
+}
+
+pub fn by_email(rx: &impl Reader, tenant: u64, email: &str) -> Result<Option<Candidate>> {
+    match rx.lookup(&EMAIL_CANDIDATE, &email_key(tenant, &normalize_email(email)))? {
+        Some((t, id)) => rx.get(&CANDIDATES, t, id),
+        None => Ok(None),
+    }
+}
+
+fn email_taken(email: &str) -> Error {
+    Error::conflict(format!("A candidate with the email {email} already exists"))
+}
+
+/// Stores a new or changed candidate, moving its email claim when the email changed.
+pub(super) fn save(tx: &mut Tx, c: &Candidate, old_email: Option<&str>, pending: &mut Pending) -> Result<()> {
+    if c.email.as_deref() != old_email {
+        if let Some(email) = &c.email {
+            if !tx.claim(&EMAIL_CANDIDATE, &email_key(c.org_id, email), (c.org_id, c.id))? {
+                return Err(email_taken(email));
+            }
+        }
+        if let Some(old) = old_email {
+            tx.release(&EMAIL_CANDIDATE, &email_key(c.org_id, old))?;
+        }
+    }
+    tx.put(&CANDIDATES, c.org_id, c.id, c)?;
+    pending.add(tx, Entity::Candidate, c.org_id, c.id, Op::Upsert(Kind::Candidate, doc(c)))
+}
+
+/// Inserts a validated new candidate inside `tx`.
+pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Result<Candidate> {
+    c.id = tx.next_id()?;
+    save(tx, &c, None, pending)?;
+    Ok(c)
+}
+
+pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
+    rx.get(&CANDIDATES, tenant, id)?.ok_or_else(|| Error::not_found("Candidate", id))
+}
+
+pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: NewCandidate) -> Result<Candidate> {
+    let c = input.into_candidate(who.tenant_id, "manual");
+    validate(&c)?;
+    let (c, pending) = store
+        .write(move |tx| {
+            let mut pending = Pending::default();
+            let c = insert(tx, c, &mut pending)?;
+            Ok((c, pending))
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(c)
+}
+
+pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
+    load(&store.read()?, tenant, id)
+}
+
+pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patch: CandidatePatch) -> Result<Candidate> {
+    for (field, is_null) in [("full_name", patch.full_name.is_null()), ("skills", patch.skills.is_null()), ("tags", patch.tags.is_null())] {
+        if is_null {
+            return Err(Error::invalid(field, "must not be null"));
+        }
+    }
+    let (c, pending) = store
+        .write(move |tx| {
+            let mut c = load(tx, tenant, id)?;
+            let old_email = c.email.clone();
+            let text = |p: MaybeUndefined<String>| match p.map_value(|s| s.trim().to_string()) {
+                MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
+                other => other,
+            };
+            if let MaybeUndefined::Value(n) = patch.full_name {
+                c.full_name = n.trim().to_string();
+            }
+            apply_nullable(&mut c.email, text(patch.email).map_value(|e| normalize_email(&e)));
+            apply_nullable(&mut c.phone, text(patch.phone));
+            apply_nullable(&mut c.headline, text(patch.headline));
+            apply_nullable(&mut c.location, text(patch.location));
+            apply_nullable(&mut c.experience_years, patch.experience_years);
+            apply_nullable(&mut c.current_title, text(patch.current_title));
+            apply_nullable(&mut c.current_company, text(patch.current_company));
+            apply_nullable(&mut c.linkedin_url, text(patch.linkedin_url));
+            apply_nullable(&mut c.github_url, text(patch.github_url));
+            apply_nullable(&mut c.website_url, text(patch.website_url));
+            apply_nullable(&mut c.notes, text(patch.notes));
+            apply_nullable(&mut c.source, text(patch.source));
+            if let MaybeUndefined::Value(s) = patch.skills {
+                c.skills = clean_labels(s);
+            }
+            if let MaybeUndefined::Value(t) = patch.tags {
+                c.tags = clean_labels(t);
+            }
+            validate(&c)?;
+            c.updated_at = Timestamp::now();
+            let mut pending = Pending::default();
+            save(tx, &c, old_email.as_deref(), &mut pending)?;
+            Ok((c, pending))
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(c)
+}
+
+/// Deletes a candidate, its applications (keeping job counters exact) and its email claim.
+pub async fn delete(store: &Store, indexer: &Indexer, tenant: u64, id: u64) -> Result<()> {
+    let pending = store
+        .write(move |tx| {
+            let c = load(tx, tenant, id)?;
+            for app in super::applications::ids_for_candidate(tx, tenant, id)? {
+                super::applications::remove(tx, tenant, app, true)?;
+            }
+            if let Some(email) = &c.email {
+                tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
+            }
+            tx.remove(&CANDIDATES, tenant, id)?;
+            let mut pending = Pending::default();
+            pending.add(tx, Entity::Candidate, tenant, id, Op::Delete(Kind::Candidate, id))?;
+            Ok(pending)
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CandidateFilter {
+    pub q: Option<String>,
+    pub skills: Vec<String>,
+    pub tag: Option<String>,
+    pub location: Option<String>,
+    pub min_experience: Option<u32>,
+    pub max_experience: Option<u32>,
+}
+
+impl CandidateFilter {
+    fn is_empty(&self) -> bool {
+        self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+            && self.skills.is_empty()
+            && self.tag.is_none()
+            && self.location.is_none()
+            && self.min_experience.is_none()
+            && self.max_experience.is_none()
+    }
+}
+
+pub fn list(store: &Store, search: &Search, tenant: u64, f: &CandidateFilter, skip: usize, limit: usize) -> Result<(Vec<Candidate>, u64)> {
+    let rx = store.read()?;
+    if f.is_empty() {
+        return Ok((rx.list(&CANDIDATES, tenant, skip, limit)?, rx.count(&CANDIDATES, tenant)?));
+    }
+    let mut q = search::Query::new(Kind::Candidate, Some(tenant));
+    q.text = f.q.clone();
+    q.skills = f.skills.clone();
+    q.tag = f.tag.clone();
+    q.location = f.location.clone();
+    q.min_experience = f.min_experience.map(u64::from);
+    q.max_experience = f.max_experience.map(u64::from);
+    q.offset = skip;
+    q.limit = limit;
+    let hits = search.query(&q)?;
+    let items = hits.ids.iter().filter_map(|id| rx.get(&CANDIDATES, tenant, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((items, hits.total))
+}

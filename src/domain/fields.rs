@@ -1,0 +1,85 @@
+//! Field rules shared by several domains: URLs, skill lists, currencies, bounded text.
+
+use crate::error::Validator;
+
+/// An absolute http(s) URL with a host.
+pub fn check_url(v: &mut Validator, field: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        let ok = value.len() <= 500
+            && url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        v.check(ok, field, "must be an http:// or https:// URL");
+    }
+}
+
+/// Optional text: at most `max` characters.
+pub fn check_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) {
+    if let Some(value) = value {
+        v.text(field, value, false, max);
+    }
+}
+
+/// A list of short labels (skills, tags): at most `max_items`, each 1–50 characters.
+pub fn check_labels(v: &mut Validator, field: &str, labels: Option<&[String]>, max_items: usize) {
+    let Some(labels) = labels else { return };
+    if labels.len() > max_items {
+        v.add(field, format!("must have at most {max_items} entries"));
+    } else if labels.iter().any(|s| s.trim().is_empty() || s.chars().count() > 50) {
+        v.add(field, "entries must be 1 to 50 characters");
+    }
+}
+
+/// Trims each label and drops case-insensitive duplicates, keeping the first spelling.
+pub fn clean_labels(labels: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let label = label.trim().to_string();
+        if !out.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
+            out.push(label);
+        }
+    }
+    out
+}
+
+/// ISO 4217 shape: three upper-case letters.
+pub fn check_currency(v: &mut Validator, field: &str, value: Option<&str>) {
+    if let Some(c) = value {
+        v.check(c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()), field, "must be an ISO 4217 code such as USD");
+    }
+}
+
+/// Digits, spaces and `+ - ( ) .`, with 5 to 20 digits.
+pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
+    if let Some(p) = value {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let ok = p.len() <= 40 && (5..=20).contains(&digits) && p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        v.check(ok, field, "must be a phone number");
+    }
+}
+
+/// Trims optional text and turns blank into absent.
+pub fn tidy(value: Option<String>) -> Option<String> {
+    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_phones_currencies_and_labels() {
+        let mut v = Validator::new();
+        check_url(&mut v, "a", Some("https://github.com/jane"));
+        check_phone(&mut v, "b", Some("+1 (415) 555-0100"));
+        check_currency(&mut v, "c", Some("EUR"));
+        check_labels(&mut v, "d", Some(&["Rust".into(), "Go".into()]), 10);
+        assert!(v.finish().is_ok());
+        let mut v = Validator::new();
+        check_url(&mut v, "a", Some("javascript:alert(1)"));
+        check_url(&mut v, "a2", Some("not a url"));
+        check_phone(&mut v, "b", Some("call me"));
+        check_currency(&mut v, "c", Some("usd"));
+        check_labels(&mut v, "d", Some(&["".into()]), 10);
+        assert_eq!(v.finish().unwrap_err().errors.len(), 5);
+        assert_eq!(clean_labels(vec![" Rust ".into(), "rust".into(), "Go".into()]), vec!["Rust", "Go"]);
+    }
+}

@@ -1,0 +1,329 @@
+//! Jobs (requisitions): seed-004 fields plus `level`, `skills` and the `applicants` and `hired`
+//! counters, which the applications domain keeps exact.
+
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+
+use super::fields::{check_currency, check_labels, check_text, clean_labels, tidy};
+use super::indexing::{Entity, Indexer, Pending};
+use super::tenants::apply_nullable;
+use crate::auth::Identity;
+use crate::error::{Error, Result, Validator};
+use crate::search::{self, Kind, Op};
+use crate::store::tables::{INSTANCE, JOBS, PUBLIC_JOBS};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum JobStatus {
+    Draft,
+    Open,
+    OnHold,
+    Closed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Draft => "draft",
+            JobStatus::Open => "open",
+            JobStatus::OnHold => "on_hold",
+            JobStatus::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum Level {
+    Intern,
+    Junior,
+    Mid,
+    Senior,
+    Lead,
+    Principal,
+    Director,
+    Executive,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Job {
+    pub id: u64,
+    pub org_id: u64,
+    pub created_by_user_id: Option<u64>,
+    pub title: String,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub employment_type: Option<String>,
+    pub remote_option: Option<String>,
+    pub salary_min: Option<u64>,
+    pub salary_max: Option<u64>,
+    pub currency: Option<String>,
+    pub description: Option<String>,
+    pub required_skills: Vec<String>,
+    pub nice_to_have_skills: Vec<String>,
+    pub skills: Vec<String>,
+    pub level: Option<Level>,
+    pub status: JobStatus,
+    pub is_public: bool,
+    /// Applications to this job, kept exact.
+    pub applicants: u64,
+    /// Applications of this job in the `hired` stage.
+    pub hired: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Job {
+    /// Listed on the public careers portal.
+    pub fn is_listed(&self) -> bool {
+        self.is_public && self.status == JobStatus::Open
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct NewJob {
+    pub title: String,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub employment_type: Option<String>,
+    pub remote_option: Option<String>,
+    pub salary_min: Option<u64>,
+    pub salary_max: Option<u64>,
+    pub currency: Option<String>,
+    pub description: Option<String>,
+    pub required_skills: Option<Vec<String>>,
+    pub nice_to_have_skills: Option<Vec<String>>,
+    pub skills: Option<Vec<String>>,
+    pub level: Option<Level>,
+    /// Defaults to `open`.
+    pub status: Option<JobStatus>,
+    /// Defaults to `false`: only public, open jobs appear on the careers portal.
+    pub is_public: Option<bool>,
+}
+
+/// Absent fields stay as they are; `null` clears a nullable field.
+#[derive(Debug, Clone, Default, Object)]
+pub struct JobPatch {
+    pub title: MaybeUndefined<String>,
+    pub department: MaybeUndefined<String>,
+    pub location: MaybeUndefined<String>,
+    pub employment_type: MaybeUndefined<String>,
+    pub remote_option: MaybeUndefined<String>,
+    pub salary_min: MaybeUndefined<u64>,
+    pub salary_max: MaybeUndefined<u64>,
+    pub currency: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub required_skills: MaybeUndefined<Vec<String>>,
+    pub nice_to_have_skills: MaybeUndefined<Vec<String>>,
+    pub skills: MaybeUndefined<Vec<String>>,
+    pub level: MaybeUndefined<Level>,
+    pub status: MaybeUndefined<JobStatus>,
+    pub is_public: MaybeUndefined<bool>,
+}
+
+/// The rules every job must satisfy, checked on the record as it would be stored.
+fn validate(job: &Job) -> Result<()> {
+    let mut v = Validator::new();
+    v.text("title", &job.title, true, 200);
+    check_text(&mut v, "department", job.department.as_deref(), 120);
+    check_text(&mut v, "location", job.location.as_deref(), 120);
+    check_text(&mut v, "employment_type", job.employment_type.as_deref(), 50);
+    check_text(&mut v, "remote_option", job.remote_option.as_deref(), 50);
+    check_text(&mut v, "description", job.description.as_deref(), 50_000);
+    check_currency(&mut v, "currency", job.currency.as_deref());
+    check_labels(&mut v, "required_skills", Some(&job.required_skills), 100);
+    check_labels(&mut v, "nice_to_have_skills", Some(&job.nice_to_have_skills), 100);
+    check_labels(&mut v, "skills", Some(&job.skills), 100);
+    if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
+        v.check(min <= max, "salary_min", "must not exceed salary_max");
+    }
+    for (field, value) in [("salary_min", job.salary_min), ("salary_max", job.salary_max)] {
+        v.check(value.is_none_or(|s| s <= 100_000_000_000), field, "is out of range");
+    }
+    v.finish()
+}
+
+/// The search document of a job.
+pub fn doc(job: &Job) -> search::Doc {
+    let mut skills = job.required_skills.clone();
+    skills.extend(job.nice_to_have_skills.iter().cloned());
+    skills.extend(job.skills.iter().cloned());
+    search::Doc {
+        id: job.id,
+        tenant: job.org_id,
+        name: job.title.clone(),
+        headline: job.department.clone().unwrap_or_default(),
+        title: job.title.clone(),
+        company: String::new(),
+        skills: clean_labels(skills),
+        tags: vec![],
+        body: job.description.clone().unwrap_or_default(),
+        location: job.location.clone().unwrap_or_default(),
+        experience: None,
+        status: job.status.as_str().to_string(),
+        public: job.is_listed(),
+    }
+}
+
+/// Stores `job` with its public listing and outbox row.
+pub(super) fn save(tx: &mut Tx, job: &Job, pending: &mut Pending) -> Result<()> {
+    tx.put(&JOBS, job.org_id, job.id, job)?;
+    if job.is_listed() {
+        tx.put(&PUBLIC_JOBS, INSTANCE, job.id, &job.org_id)?;
+    } else {
+        tx.remove(&PUBLIC_JOBS, INSTANCE, job.id)?;
+    }
+    pending.add(tx, Entity::Job, job.org_id, job.id, Op::Upsert(Kind::Job, doc(job)))
+}
+
+pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
+    tx.get(&JOBS, tenant, id)?.ok_or_else(|| Error::not_found("Job", id))
+}
+
+pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
+    let now = Timestamp::now();
+    let mut job = Job {
+        id: 0,
+        org_id: who.tenant_id,
+        created_by_user_id: who.user_id(),
+        title: input.title.trim().to_string(),
+        department: tidy(input.department),
+        location: tidy(input.location),
+        employment_type: tidy(input.employment_type),
+        remote_option: tidy(input.remote_option),
+        salary_min: input.salary_min,
+        salary_max: input.salary_max,
+        currency: tidy(input.currency),
+        description: tidy(input.description),
+        required_skills: clean_labels(input.required_skills.unwrap_or_default()),
+        nice_to_have_skills: clean_labels(input.nice_to_have_skills.unwrap_or_default()),
+        skills: clean_labels(input.skills.unwrap_or_default()),
+        level: input.level,
+        status: input.status.unwrap_or(JobStatus::Open),
+        is_public: input.is_public.unwrap_or(false),
+        applicants: 0,
+        hired: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    validate(&job)?;
+    let (job, pending) = store
+        .write(move |tx| {
+            job.id = tx.next_id()?;
+            let mut pending = Pending::default();
+            save(tx, &job, &mut pending)?;
+            Ok((job, pending))
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(job)
+}
+
+pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
+    load(&store.read()?, tenant, id)
+}
+
+pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patch: JobPatch) -> Result<Job> {
+    if patch.title.is_null() {
+        return Err(Error::invalid("title", "must not be null"));
+    }
+    for (field, is_null) in [
+        ("required_skills", patch.required_skills.is_null()),
+        ("nice_to_have_skills", patch.nice_to_have_skills.is_null()),
+        ("skills", patch.skills.is_null()),
+        ("status", patch.status.is_null()),
+        ("is_public", patch.is_public.is_null()),
+    ] {
+        if is_null {
+            return Err(Error::invalid(field, "must not be null"));
+        }
+    }
+    let (job, pending) = store
+        .write(move |tx| {
+            let mut job = load(tx, tenant, id)?;
+            if let MaybeUndefined::Value(t) = patch.title {
+                job.title = t.trim().to_string();
+            }
+            let text = |p: MaybeUndefined<String>| p.map_value(|s| s.trim().to_string());
+            apply_nullable(&mut job.department, text(patch.department));
+            apply_nullable(&mut job.location, text(patch.location));
+            apply_nullable(&mut job.employment_type, text(patch.employment_type));
+            apply_nullable(&mut job.remote_option, text(patch.remote_option));
+            apply_nullable(&mut job.salary_min, patch.salary_min);
+            apply_nullable(&mut job.salary_max, patch.salary_max);
+            apply_nullable(&mut job.currency, text(patch.currency));
+            apply_nullable(&mut job.description, text(patch.description));
+            apply_nullable(&mut job.level, patch.level);
+            if let MaybeUndefined::Value(s) = patch.required_skills {
+                job.required_skills = clean_labels(s);
+            }
+            if let MaybeUndefined::Value(s) = patch.nice_to_have_skills {
+                job.nice_to_have_skills = clean_labels(s);
+            }
+            if let MaybeUndefined::Value(s) = patch.skills {
+                job.skills = clean_labels(s);
+            }
+            if let MaybeUndefined::Value(s) = patch.status {
+                job.status = s;
+            }
+            if let MaybeUndefined::Value(p) = patch.is_public {
+                job.is_public = p;
+            }
+            validate(&job)?;
+            job.updated_at = Timestamp::now();
+            let mut pending = Pending::default();
+            save(tx, &job, &mut pending)?;
+            Ok((job, pending))
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(job)
+}
+
+/// Deletes a job with its applications and their history.
+pub async fn delete(store: &Store, indexer: &Indexer, tenant: u64, id: u64) -> Result<()> {
+    let pending = store
+        .write(move |tx| {
+            load(tx, tenant, id)?;
+            for app in super::applications::ids_for_job(tx, tenant, id)? {
+                super::applications::remove(tx, tenant, app, false)?;
+            }
+            tx.remove(&JOBS, tenant, id)?;
+            tx.remove(&PUBLIC_JOBS, INSTANCE, id)?;
+            let mut pending = Pending::default();
+            pending.add(tx, Entity::Job, tenant, id, Op::Delete(Kind::Job, id))?;
+            Ok(pending)
+        })
+        .await?;
+    indexer.sync(pending).await;
+    Ok(())
+}
+
+/// Filters of the job list; `q` is full text over title, description and skills.
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    pub q: Option<String>,
+    pub status: Option<JobStatus>,
+}
+
+pub fn list(store: &Store, search: &Search, tenant: u64, filter: &JobFilter, skip: usize, limit: usize) -> Result<(Vec<Job>, u64)> {
+    let rx = store.read()?;
+    if filter.q.is_none() && filter.status.is_none() {
+        return Ok((rx.list(&JOBS, tenant, skip, limit)?, rx.count(&JOBS, tenant)?));
+    }
+    let mut q = search::Query::new(Kind::Job, Some(tenant));
+    q.text = filter.q.clone();
+    q.status = filter.status.map(|s| s.as_str().to_string());
+    q.offset = skip;
+    q.limit = limit;
+    let hits = search.query(&q)?;
+    let jobs = hits.ids.iter().filter_map(|id| rx.get(&JOBS, tenant, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((jobs, hits.total))
+}
+
+use crate::search::Search;
