@@ -9,7 +9,7 @@ use std::time::Duration;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::middleware::{CatchPanic, CookieJarManager};
 use poem::web::Json;
-use poem::{EndpointExt, Route, Server, get, handler};
+use poem::{EndpointExt, Route, Server, get, handler, post};
 
 use crate::api;
 use crate::auth::password::Passwords;
@@ -20,6 +20,7 @@ use crate::domain::users;
 use crate::search::Search;
 use crate::error::{Code, Error};
 use crate::http::assets::{self, Ui};
+use crate::http::careers_page;
 use crate::http::context::{self, RouteTable};
 use crate::http::problem;
 use crate::store::Store;
@@ -48,6 +49,8 @@ const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("/readyz", "GET, HEAD"),
     ("/api/openapi.json", "GET, HEAD"),
     ("/assets/{name}", "GET, HEAD"),
+    ("/careers/{slug}", "GET, HEAD"),
+    ("/careers/{slug}/apply", "POST"),
 ];
 
 impl App {
@@ -106,6 +109,8 @@ impl App {
             .at("/readyz", get(readyz))
             .at("/", get(assets::index))
             .at("/assets/:name", get(assets::asset))
+            .at("/careers/:slug", get(careers_page::page))
+            .at("/careers/:slug/apply", post(careers_page::apply))
             .with(CookieJarManager::new())
             .with(CatchPanic::new().with_handler(|_| {
                 problem::render(&Error::internal(anyhow::anyhow!("a handler panicked")), None)
@@ -124,10 +129,15 @@ impl App {
         self.shutdown().await
     }
 
+    /// Rebuilds the search index from the database (`hirebase reindex`).
+    pub async fn reindex(&self) -> anyhow::Result<()> {
+        self.state.indexer.rebuild().await.map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
     /// Writes what the workers still hold, then stops the index writer and the store.
     pub async fn shutdown(&self) -> anyhow::Result<()> {
-        self.state.usage.flush().await;
-        self.state.indexer.flush().await;
+        self.state.usage.stop().await;
+        self.state.indexer.stop().await;
         let state = self.state.clone();
         tokio::task::spawn_blocking(move || {
             state.indexer.search.stop();

@@ -32,6 +32,8 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Rebuild the search index from the database (the server must be stopped).
+    Reindex,
     /// Validate the configuration and exit (0 when valid, 2 when not).
     CheckConfig,
     /// Ask a running server whether it is ready (for monitors and container probes).
@@ -72,6 +74,18 @@ fn main() -> ExitCode {
                 Err(code) => return code,
             };
             healthcheck(url.unwrap_or_else(|| format!("http://{}", config.listen)))
+        }
+        Command::Reindex => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            init_logging(&config.log);
+            run_async(async move {
+                let app = App::build(config).await?;
+                app.reindex().await?;
+                app.shutdown().await
+            })
         }
         Command::Serve => {
             let config = match load_config(cli.config.as_deref()) {

@@ -11,6 +11,7 @@ use super::{Auth, Paging, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
+use crate::domain::import::{self, ImportReport, ImportRequest};
 use crate::error::{Error, Validator};
 
 pub struct CandidatesApi;
@@ -75,6 +76,15 @@ impl CandidatesApi {
     async fn create(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewCandidate>) -> Result<CandidateCreated, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
         Ok(CandidateCreated::Created(Json(candidates::create(&state.store, &state.indexer, who, body.0).await?)))
+    }
+
+    /// Import up to 500 candidates in one call, deduplicated by email (an existing candidate is
+    /// updated with what the row provides), each optionally into a job's pipeline. Invalid rows
+    /// are reported by position; every valid row lands in one commit.
+    #[oai(path = "/import", method = "post", operation_id = "import_candidates")]
+    async fn import(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<ImportRequest>) -> Result<Json<ImportReport>, Error> {
+        let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
+        Ok(Json(import::import(&state.store, &state.indexer, who, body.0).await?))
     }
 
     #[oai(path = "/:candidate_id", method = "get", operation_id = "get_candidate")]

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod applications;
 pub mod auth;
 pub mod candidates;
+pub mod careers;
 pub mod jobs;
 pub mod team;
 pub mod tenants;
@@ -46,6 +47,8 @@ pub enum Tag {
     Candidates,
     /// Candidates in job pipelines
     Applications,
+    /// The public careers portal (no authentication)
+    Careers,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -108,6 +111,7 @@ pub type Apis = (
     jobs::JobsApi,
     candidates::CandidatesApi,
     applications::ApplicationsApi,
+    careers::CareersApi,
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -122,6 +126,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             jobs::JobsApi,
             candidates::CandidatesApi,
             applications::ApplicationsApi,
+            careers::CareersApi,
         ),
         "hirebase",
         env!("CARGO_PKG_VERSION"),

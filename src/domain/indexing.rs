@@ -53,6 +53,8 @@ impl Pending {
 enum PruneMsg {
     Seqs(Vec<u64>),
     Flush(oneshot::Sender<()>),
+    /// Prune what is queued, then end the task (releasing its handle on the store).
+    Stop(oneshot::Sender<()>),
 }
 
 #[derive(Clone)]
@@ -87,6 +89,14 @@ impl Indexer {
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();
         if self.prune.send(PruneMsg::Flush(done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+
+    /// Prunes what is queued and ends the pruning task.
+    pub async fn stop(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.prune.send(PruneMsg::Stop(done)).is_ok() {
             let _ = wait.await;
         }
     }
@@ -170,10 +180,13 @@ fn current_op(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
 }
 
 async fn prune_loop(store: Store, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) {
-    loop {
+    let mut stop = None;
+    while stop.is_none() {
         let Some(first) = inbox.recv().await else { return };
         // Let pruning gather for a moment: it is never urgent.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        if matches!(first, PruneMsg::Seqs(_)) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         let mut seqs = Vec::new();
         let mut flushes = Vec::new();
         let mut next = Some(first);
@@ -181,6 +194,10 @@ async fn prune_loop(store: Store, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) 
             match msg {
                 PruneMsg::Seqs(s) => seqs.extend(s),
                 PruneMsg::Flush(done) => flushes.push(done),
+                PruneMsg::Stop(done) => {
+                    stop = Some(done);
+                    break;
+                }
             }
             next = inbox.try_recv().ok();
         }
@@ -200,5 +217,9 @@ async fn prune_loop(store: Store, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) 
         for done in flushes {
             let _ = done.send(());
         }
+    }
+    drop(store);
+    if let Some(done) = stop {
+        let _ = done.send(());
     }
 }

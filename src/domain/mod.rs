@@ -3,7 +3,9 @@
 pub mod api_keys;
 pub mod applications;
 pub mod candidates;
+pub mod careers;
 pub mod fields;
+pub mod import;
 pub mod indexing;
 pub mod jobs;
 pub mod tenants;

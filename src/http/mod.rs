@@ -2,5 +2,6 @@
 //! limits, pagination, the embedded UI.
 
 pub mod assets;
+pub mod careers_page;
 pub mod context;
 pub mod problem;

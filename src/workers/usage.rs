@@ -12,6 +12,8 @@ const BATCH: usize = 1_000;
 enum Msg {
     Use(PendingUse),
     Flush(oneshot::Sender<()>),
+    /// Write what is queued, then end the task (releasing its handle on the store).
+    Stop(oneshot::Sender<()>),
 }
 
 #[derive(Clone)]
@@ -24,6 +26,14 @@ impl UsageLog {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(run(store, rx));
         UsageLog { tx }
+    }
+
+    /// Writes what is queued and ends the worker; later uses are not logged.
+    pub async fn stop(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Msg::Stop(done)).await.is_ok() {
+            let _ = wait.await;
+        }
     }
 
     pub fn record(&self, u: PendingUse) {
@@ -42,6 +52,7 @@ impl UsageLog {
 }
 
 async fn run(store: Store, mut rx: mpsc::Receiver<Msg>) {
+    let mut stop = None;
     while let Some(first) = rx.recv().await {
         let mut batch = Vec::new();
         let mut flushes = Vec::new();
@@ -50,6 +61,10 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>) {
             match msg {
                 Msg::Use(u) => batch.push(u),
                 Msg::Flush(done) => flushes.push(done),
+                Msg::Stop(done) => {
+                    stop = Some(done);
+                    break;
+                }
             }
             if batch.len() < BATCH {
                 next = rx.try_recv().ok();
@@ -63,5 +78,12 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>) {
         for done in flushes {
             let _ = done.send(());
         }
+        if stop.is_some() {
+            break;
+        }
+    }
+    drop(store);
+    if let Some(done) = stop {
+        let _ = done.send(());
     }
 }

@@ -1,0 +1,224 @@
+//! `/careers/{slug}`: an organisation's branded careers page, rendered on the server, with an
+//! apply form that works without JavaScript.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use poem::http::{StatusCode, header};
+use poem::web::{Form, Path, Query};
+use poem::{Request, Response, handler};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::domain::careers::{self, CareersApplication, PublicJob};
+use crate::domain::tenants::Tenant;
+use crate::error::{Code, Error};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    applied: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ApplyForm {
+    job_id: u64,
+    full_name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    experience_years: String,
+    #[serde(default)]
+    skills: String,
+    #[serde(default)]
+    linkedin_url: String,
+    #[serde(default)]
+    message: String,
+}
+
+fn state(req: &Request) -> &Arc<AppState> {
+    req.data::<Arc<AppState>>().expect("state")
+}
+
+#[handler]
+pub fn page(req: &Request, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> poem::Result<Response> {
+    let state = state(req);
+    let tenant = careers::tenant_by_slug(&state.store, &slug)?;
+    let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
+    let notice = q.applied.map(|_| Notice::Ok("Thank you — your application was received.".into()));
+    Ok(render(&tenant, &jobs, notice, None, StatusCode::OK))
+}
+
+#[handler]
+pub async fn apply(req: &Request, Path(slug): Path<String>, form: poem::Result<Form<ApplyForm>>) -> poem::Result<Response> {
+    let state = state(req).clone();
+    let tenant = careers::tenant_by_slug(&state.store, &slug)?;
+    let Form(form) = form.map_err(|e| Error::new(Code::Validation, format!("The application form is incomplete: {e}")))?;
+    let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
+    if !jobs.iter().any(|j| j.id == form.job_id) {
+        return Err(Error::not_found("Job", form.job_id).into());
+    }
+    let experience = form.experience_years.trim();
+    let experience_years = if experience.is_empty() {
+        None
+    } else {
+        match experience.parse::<u32>() {
+            Ok(y) => Some(y),
+            Err(_) => {
+                let notice = Notice::Err("Years of experience must be a whole number.".into());
+                return Ok(render(&tenant, &jobs, Some(notice), Some(&form), StatusCode::BAD_REQUEST));
+            }
+        }
+    };
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let input = CareersApplication {
+        job_id: form.job_id,
+        full_name: form.full_name.clone(),
+        email: form.email.clone(),
+        phone: opt(&form.phone),
+        experience_years,
+        skills: opt(&form.skills).map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()),
+        linkedin_url: opt(&form.linkedin_url),
+        message: opt(&form.message),
+    };
+    match careers::apply(&state.store, &state.indexer, input).await {
+        Ok(_) => Ok(Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, format!("/careers/{}?applied={}", tenant.slug, form.job_id))
+            .finish()),
+        Err(e) if e.code == Code::Validation => {
+            let detail = if e.errors.is_empty() {
+                e.detail.clone()
+            } else {
+                e.errors.iter().map(|f| format!("{}: {}", f.field.replace('_', " "), f.message)).collect::<Vec<_>>().join("; ")
+            };
+            Ok(render(&tenant, &jobs, Some(Notice::Err(detail)), Some(&form), StatusCode::BAD_REQUEST))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+enum Notice {
+    Ok(String),
+    Err(String),
+}
+
+fn render(tenant: &Tenant, jobs: &[PublicJob], notice: Option<Notice>, form: Option<&ApplyForm>, status: StatusCode) -> Response {
+    let nonce = format!("{:016x}", rand::random::<u64>());
+    let brand = tenant.brand_color.as_deref().unwrap_or("#4f46e5");
+    let mut h = String::with_capacity(8 * 1024);
+    let _ = write!(
+        h,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Careers at {name}</title><link rel=\"stylesheet\" href=\"/assets/careers.css\">\
+         <style nonce=\"{nonce}\">:root{{--brand:{brand}}}</style></head><body>\
+         <header class=\"hero\"><div class=\"wrap\"><h1>Careers at {name}</h1>{tagline}</div></header><main class=\"wrap\">",
+        name = esc(&tenant.name),
+        brand = esc(brand),
+        tagline = tenant.tagline.as_deref().map(|t| format!("<p class=\"tagline\">{}</p>", esc(t))).unwrap_or_default(),
+    );
+    match &notice {
+        Some(Notice::Ok(m)) => {
+            let _ = write!(h, "<p class=\"notice ok\" role=\"status\">{}</p>", esc(m));
+        }
+        Some(Notice::Err(m)) => {
+            let _ = write!(h, "<p class=\"notice err\" role=\"alert\">{}</p>", esc(m));
+        }
+        None => {}
+    }
+    if jobs.is_empty() {
+        h.push_str("<p class=\"empty\">There are no open positions right now. Please check back soon.</p>");
+    }
+    let _ = write!(h, "<p class=\"count\">{} open position{}</p>", jobs.len(), if jobs.len() == 1 { "" } else { "s" });
+    for job in jobs {
+        let prefill = form.filter(|f| f.job_id == job.id);
+        let val = |get: fn(&ApplyForm) -> &str| prefill.map(|f| esc(get(f))).unwrap_or_default();
+        let mut facts = Vec::new();
+        for fact in [&job.location, &job.remote_option, &job.employment_type, &job.department].into_iter().flatten() {
+            facts.push(esc(fact));
+        }
+        if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
+            facts.push(format!("{min}–{max} {}", esc(job.currency.as_deref().unwrap_or(""))));
+        }
+        let _ = write!(
+            h,
+            "<article class=\"job\" id=\"job-{id}\"><h2>{title}</h2><p class=\"facts\">{facts}</p>",
+            id = job.id,
+            title = esc(&job.title),
+            facts = facts.join(" · "),
+        );
+        if let Some(d) = &job.description {
+            for para in d.split("\n\n") {
+                let _ = write!(h, "<p>{}</p>", esc(para.trim()));
+            }
+        }
+        if !job.required_skills.is_empty() {
+            let skills: Vec<String> = job.required_skills.iter().map(|s| format!("<li>{}</li>", esc(s))).collect();
+            let _ = write!(h, "<ul class=\"skills\">{}</ul>", skills.join(""));
+        }
+        let open = if prefill.is_some() { " open" } else { "" };
+        let _ = write!(
+            h,
+            "<details{open}><summary>Apply for this role</summary>\
+             <form method=\"post\" action=\"/careers/{slug}/apply\" class=\"apply\">\
+             <input type=\"hidden\" name=\"job_id\" value=\"{id}\">\
+             <label>Full name<input name=\"full_name\" required maxlength=\"200\" autocomplete=\"name\" value=\"{full_name}\"></label>\
+             <label>Email<input name=\"email\" type=\"email\" required autocomplete=\"email\" value=\"{email}\"></label>\
+             <label>Phone<input name=\"phone\" type=\"tel\" autocomplete=\"tel\" value=\"{phone}\"></label>\
+             <label>Years of experience<input name=\"experience_years\" inputmode=\"numeric\" value=\"{years}\"></label>\
+             <label>Skills (comma-separated)<input name=\"skills\" value=\"{skills}\"></label>\
+             <label>LinkedIn URL<input name=\"linkedin_url\" type=\"url\" value=\"{linkedin}\"></label>\
+             <label>Message<textarea name=\"message\" rows=\"4\" maxlength=\"5000\">{message}</textarea></label>\
+             <button type=\"submit\">Send application</button></form></details></article>",
+            slug = esc(&tenant.slug),
+            id = job.id,
+            full_name = val(|f| &f.full_name),
+            email = val(|f| &f.email),
+            phone = val(|f| &f.phone),
+            years = val(|f| &f.experience_years),
+            skills = val(|f| &f.skills),
+            linkedin = val(|f| &f.linkedin_url),
+            message = val(|f| &f.message),
+        );
+    }
+    h.push_str("</main><footer class=\"wrap\">Powered by hirebase</footer></body></html>");
+    let csp = format!(
+        "default-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; script-src 'none'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::CONTENT_SECURITY_POLICY, csp)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::REFERRER_POLICY, "same-origin")
+        .body(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(esc("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+    }
+}
