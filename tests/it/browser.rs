@@ -1,1 +1,197 @@
-//! (being written)
+//! The admin UI in a real browser: headless Chromium driven through chromedriver (WebDriver).
+//! Needs `chromium` and `chromium-driver` (`scripts/test` installs them); `CHROME` and
+//! `CHROMEDRIVER` point elsewhere. Set `HIREBASE_UI_SCREENSHOTS=DIR` to keep a PNG per step.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use reqwest::Method;
+use serde_json::json;
+use tempfile::TempDir;
+
+use crate::common::{PASSWORD, TestServer, eventually};
+
+const INSTALL_HINT: &str = "run `scripts/test`, which installs chromium and chromium-driver";
+
+/// A chromedriver process in its own process group; dropping it kills the group, so no
+/// browser outlives a failed test.
+struct Chromedriver {
+    child: Child,
+    url: String,
+    _profile: TempDir,
+    profile_dir: PathBuf,
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn binary(var: &str, default: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(default));
+    assert!(path.exists(), "{} not found (set {var} to override): {INSTALL_HINT}", path.display());
+    path
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port").local_addr().unwrap().port()
+}
+
+async fn start_chromedriver() -> Chromedriver {
+    use std::os::unix::process::CommandExt;
+
+    let path = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
+    let port = free_port();
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}; {INSTALL_HINT}", path.display()));
+    let profile = tempfile::tempdir().expect("browser profile dir");
+    let profile_dir = profile.path().to_path_buf();
+    let driver = Chromedriver { child, url: format!("http://127.0.0.1:{port}"), _profile: profile, profile_dir };
+    eventually("chromedriver accepts connections", || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+    })
+    .await;
+    driver
+}
+
+async fn open_browser(driver: &Chromedriver) -> Client {
+    let chrome = binary("CHROME", "/usr/bin/chromium");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", driver.profile_dir.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("chromedriver could not start {}: {e}", chrome.display()))
+}
+
+/// Polls the page until `css` exists and its text satisfies `ok`; returns that text.
+async fn wait_for_text(client: &Client, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = el.text().await {
+                if ok(&text) {
+                    return text;
+                }
+                last = Some(text);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting until {what} (`{css}` text: {last:?}; page at {:?})", client.current_url().await.ok());
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("typing into `{css}`: {e}"));
+}
+
+async fn click(client: &Client, css: &str) {
+    let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+    el.click().await.unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+}
+
+/// The page's count of Content-Security-Policy violations (app.js keeps it on `<html>`).
+async fn csp_violations(client: &Client) -> String {
+    let count = client.execute("return document.documentElement.dataset.cspViolations || '0';", vec![]).await.expect("run script");
+    count.as_str().unwrap_or_default().to_string()
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("HIREBASE_UI_SCREENSHOTS") else { return };
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_signs_in_and_mints_an_api_key_shown_once() {
+    let s = TestServer::start().await;
+    let email = "ada@example.com";
+    let r = s
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "org_name": "Analytical Engines", "full_name": "Ada Lovelace"})),
+        )
+        .await;
+    r.ok(201);
+
+    let driver = start_chromedriver().await;
+    let client = open_browser(&driver).await;
+
+    // Signed out, the app lands on the sign-in form.
+    client.goto(&s.base).await.expect("open the UI");
+    fill(&client, "#login-email", email).await;
+    screenshot(&client, "01-login").await;
+    fill(&client, "#login-password", PASSWORD).await;
+    click(&client, "#login-submit").await;
+    wait_for_text(&client, "#current-user-name", "the header names the signed-in user", |t| t == "Ada Lovelace").await;
+    screenshot(&client, "02-profile").await;
+
+    // Mint a key: the raw token is shown once.
+    click(&client, "a[data-nav='api-keys']").await;
+    fill(&client, "#api-key-name", "Careers site sync").await;
+    for scope in ["#scope-jobs-read", "#scope-candidates-read", "#scope-team-read"] {
+        click(&client, scope).await;
+    }
+    screenshot(&client, "03-api-keys-form").await;
+    click(&client, "#api-key-submit").await;
+    let token = wait_for_text(&client, "#new-api-key-token", "the new key's token is shown", |t| t.starts_with("hb_")).await;
+    screenshot(&client, "04-api-key-token").await;
+    let prefix = &token[..11];
+    wait_for_text(&client, "#api-keys-table", "the new key is listed", |t| t.contains(prefix)).await;
+    assert_eq!(csp_violations(&client).await, "0", "the Content-Security-Policy blocked part of the UI");
+
+    // The token shown is the real thing: it reads the team with the scope it was given.
+    let team = s.get("/api/v1/team", &token).await;
+    assert_eq!(team.ok(200)["items"][0]["full_name"], "Ada Lovelace");
+
+    // After a reload the token is gone for good; the key is listed by its prefix only.
+    client.refresh().await.expect("reload");
+    let listed = wait_for_text(&client, "#api-keys-table", "the key is listed after a reload", |t| t.contains(prefix)).await;
+    assert!(!listed.contains(&token), "the full token must not be listed");
+    let boxes = client.find_all(Locator::Css("#new-api-key-token")).await.expect("query the page");
+    assert!(boxes.is_empty(), "the token box must not survive a reload");
+    let page = client.source().await.expect("page source");
+    assert!(!page.contains(&token), "the raw token must not appear anywhere after a reload");
+    screenshot(&client, "05-api-keys-after-reload").await;
+
+    // Signing out returns to the sign-in form, and the session cookie stops working.
+    click(&client, "#sign-out").await;
+    wait_for_text(&client, "#login-submit", "the sign-in form is back", |t| t == "Sign in").await;
+    let me = client
+        .execute("return fetch('/api/v1/users/me', {credentials: 'same-origin'}).then((r) => r.status);", vec![])
+        .await
+        .expect("run script");
+    assert_eq!(me, json!(401), "the session must end on sign-out");
+    assert_eq!(csp_violations(&client).await, "0", "the Content-Security-Policy blocked part of the UI");
+
+    client.close().await.expect("close the browser");
+}

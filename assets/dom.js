@@ -1,0 +1,296 @@
+// Building the page without innerHTML: every piece of text becomes a text node, so data from
+// the server can never turn into markup. Also the small widgets every page shares.
+
+/**
+ * `h('button', {class: 'btn', type: 'button', onClick: fn}, 'Save')`.
+ * `on…` props with a function become listeners; other props are attributes (so `value`,
+ * `checked` and `selected` are the defaults a form reset returns to); `false`/`null` props and
+ * children are left out; strings become text nodes.
+ */
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  setProps(el, props);
+  append(el, children);
+  return el;
+}
+
+const AS_PROPERTY = new Set(['indeterminate']);
+
+function setProps(el, props) {
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') {
+      el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
+    } else if (key === 'dataset') {
+      Object.assign(el.dataset, value);
+    } else if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (AS_PROPERTY.has(key)) {
+      el[key] = value;
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+}
+
+export function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** Replaces everything inside `el`. */
+export function mount(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+// Icons: stroked 24×24 shapes, drawn from constant data (never from user input).
+const ICONS = {
+  dashboard: [['rect', { x: 3, y: 3, width: 7, height: 9, rx: 1 }], ['rect', { x: 14, y: 3, width: 7, height: 5, rx: 1 }], ['rect', { x: 14, y: 12, width: 7, height: 9, rx: 1 }], ['rect', { x: 3, y: 16, width: 7, height: 5, rx: 1 }]],
+  jobs: [['rect', { x: 2, y: 7, width: 20, height: 14, rx: 2 }], ['path', { d: 'M16 21V5a2 2 0 0 0-2-2h-4a2 2 0 0 0-2 2v16' }]],
+  candidates: [['path', { d: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2' }], ['circle', { cx: 9, cy: 7, r: 4 }], ['path', { d: 'M22 21v-2a4 4 0 0 0-3-3.87' }], ['path', { d: 'M16 3.13a4 4 0 0 1 0 7.75' }]],
+  interviews: [['rect', { x: 3, y: 4, width: 18, height: 18, rx: 2 }], ['path', { d: 'M16 2v4M8 2v4M3 10h18' }]],
+  offers: [['path', { d: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z' }], ['path', { d: 'M14 2v6h6M16 13H8M16 17H8M10 9H8' }]],
+  insights: [['path', { d: 'M12 20V10M18 20V4M6 20v-4' }]],
+  team: [['path', { d: 'M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2' }], ['circle', { cx: 9, cy: 7, r: 4 }], ['path', { d: 'M23 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75' }]],
+  key: [['circle', { cx: 7.5, cy: 15.5, r: 5.5 }], ['path', { d: 'M11.4 11.6 21 2M17 6l3 3M15 8l2 2' }]],
+  settings: [['path', { d: 'M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6' }]],
+  webhooks: [['path', { d: 'M13 2 3 14h9l-1 8 10-12h-9l1-8z' }]],
+  audit: [['path', { d: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z' }], ['path', { d: 'm9 12 2 2 4-4' }]],
+  profile: [['path', { d: 'M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2' }], ['circle', { cx: 12, cy: 7, r: 4 }]],
+  signout: [['path', { d: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9' }]],
+  copy: [['rect', { x: 9, y: 9, width: 13, height: 13, rx: 2 }], ['path', { d: 'M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1' }]],
+  menu: [['path', { d: 'M3 12h18M3 6h18M3 18h18' }]],
+  close: [['path', { d: 'M18 6 6 18M6 6l12 12' }]],
+  alert: [['path', { d: 'M10.29 3.86 1.82 18a2 2 0 0 0 1.71 3h16.94a2 2 0 0 0 1.71-3L13.71 3.86a2 2 0 0 0-3.42 0z' }], ['path', { d: 'M12 9v4M12 17h.01' }]],
+  info: [['circle', { cx: 12, cy: 12, r: 10 }], ['path', { d: 'M12 16v-4M12 8h.01' }]],
+  check: [['circle', { cx: 12, cy: 12, r: 10 }], ['path', { d: 'm8 12 3 3 5-6' }]],
+  lock: [['rect', { x: 3, y: 11, width: 18, height: 11, rx: 2 }], ['path', { d: 'M7 11V7a5 5 0 0 1 10 0v4' }]],
+  back: [['path', { d: 'M19 12H5M12 19l-7-7 7-7' }]],
+  external: [['path', { d: 'M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6M15 3h6v6M10 14 21 3' }]],
+};
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function icon(name, className = 'icon') {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', className);
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  for (const [tag, attrs] of ICONS[name] || []) {
+    const shape = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) shape.setAttribute(k, String(v));
+    svg.append(shape);
+  }
+  return svg;
+}
+
+// ---- Formatting -------------------------------------------------------------------------
+
+const ROLE_LABELS = {
+  platform_admin: 'Platform admin',
+  org_admin: 'Organisation admin',
+  recruiter: 'Recruiter',
+  hiring_manager: 'Hiring manager',
+  interviewer: 'Interviewer',
+  agency: 'Agency',
+  talent: 'Talent',
+};
+
+/** Roles a member of an organisation can hold, in the order the UI offers them. */
+export const TENANT_ROLES = ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency', 'talent'];
+
+export function roleLabel(role) {
+  return ROLE_LABELS[role] || role;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** A `<time>` element, or an em dash for a missing value. */
+export function time(iso, { withTime = true } = {}) {
+  if (!iso) return h('span', { class: 'muted' }, '—');
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return h('span', {}, iso);
+  return h('time', { datetime: iso, title: date.toISOString() }, (withTime ? dateTime : dateOnly).format(date));
+}
+
+export function initials(name) {
+  const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || '?').slice(0, 2);
+  return letters.toUpperCase();
+}
+
+// ---- Page furniture -----------------------------------------------------------------------
+
+/** The heading block of a page; the h1 takes focus after navigation. */
+export function pageHeader(title, subtitle, ...actions) {
+  return h('div', { class: 'page-header' },
+    h('div', {},
+      h('h1', { tabindex: '-1', class: 'page-title' }, title),
+      subtitle && h('p', { class: 'page-subtitle' }, subtitle)),
+    actions.length > 0 && h('div', { class: 'page-actions' }, actions));
+}
+
+export function card(title, description, ...body) {
+  const headingId = uid('card');
+  return h('section', { class: 'card', 'aria-labelledby': title ? headingId : null },
+    title && h('header', { class: 'card-header' },
+      h('h2', { id: headingId, class: 'card-title' }, title),
+      description && h('p', { class: 'card-description' }, description)),
+    h('div', { class: 'card-body' }, body));
+}
+
+/** An inline message: kind is info, success, warning or danger. */
+export function notice(kind, title, ...body) {
+  const iconName = { success: 'check', warning: 'alert', danger: 'alert' }[kind] || 'info';
+  return h('div', { class: `notice notice-${kind}`, role: kind === 'danger' ? 'alert' : null },
+    icon(iconName, 'icon notice-icon'),
+    h('div', {}, title && h('p', { class: 'notice-title' }, title), body.length > 0 && h('div', { class: 'notice-body' }, body)));
+}
+
+/** A panel for a failed load: the problem's detail and its request id for support. */
+export function problemNotice(error) {
+  const forbidden = error.status === 403;
+  return notice(forbidden ? 'warning' : 'danger',
+    forbidden ? 'You do not have access to this page' : 'Something went wrong',
+    h('p', {}, error.detail || String(error)),
+    error.requestId && h('p', { class: 'muted small' }, 'Request id: ', h('code', {}, error.requestId)));
+}
+
+export function emptyState(title, text) {
+  return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), text && h('p', { class: 'muted' }, text));
+}
+
+export function badge(text, kind = 'neutral') {
+  return h('span', { class: `badge badge-${kind}` }, text);
+}
+
+let uidCounter = 0;
+export function uid(prefix = 'id') {
+  uidCounter += 1;
+  return `${prefix}-${uidCounter}`;
+}
+
+// ---- Toasts -------------------------------------------------------------------------------
+
+let toastRegion = null;
+
+/** A short message in the corner; errors stay until dismissed, others leave after 5 s. */
+export function toast(message, kind = 'success') {
+  if (!toastRegion) {
+    toastRegion = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.append(toastRegion);
+  }
+  const item = h('div', { class: `toast toast-${kind}` },
+    icon(kind === 'danger' ? 'alert' : kind === 'info' ? 'info' : 'check', 'icon toast-icon'),
+    h('p', { class: 'toast-text' }, message));
+  const close = h('button', { type: 'button', class: 'icon-btn toast-close', 'aria-label': 'Dismiss notification' }, icon('close'));
+  const remove = () => item.remove();
+  close.addEventListener('click', remove);
+  item.append(close);
+  toastRegion.append(item);
+  if (kind !== 'danger') setTimeout(remove, 5000);
+}
+
+// ---- Confirmation dialog ------------------------------------------------------------------
+
+/** Asks before something destructive. Resolves to true when confirmed. */
+export function confirmDialog({ title, message, confirmLabel = 'Confirm', danger = false }) {
+  return new Promise((resolve) => {
+    const titleId = uid('dialog-title');
+    const textId = uid('dialog-text');
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': textId });
+    const finish = (answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    const cancel = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => finish(false) }, 'Cancel');
+    const confirm = h('button', { type: 'button', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, onClick: () => finish(true) }, confirmLabel);
+    append(dialog, [
+      h('h2', { id: titleId, class: 'dialog-title' }, title),
+      h('p', { id: textId, class: 'dialog-text' }, message),
+      h('div', { class: 'dialog-actions' }, cancel, confirm),
+    ]);
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      finish(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
+/** Marks a button busy while `work` runs, so a double click cannot submit twice. */
+export async function busy(button, label, work) {
+  const original = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  if (label) button.textContent = label;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    if (label) button.textContent = original;
+  }
+}
+
+/** Copies text; falls back to a selection for plain-http installs where the Clipboard API is absent. */
+export async function copyText(text, sourceElement) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // fall through to the selection-based copy
+    }
+  }
+  if (!sourceElement) return false;
+  const range = document.createRange();
+  range.selectNodeContents(sourceElement);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  let copied = false;
+  try {
+    copied = document.execCommand('copy');
+  } catch {
+    copied = false;
+  }
+  return copied;
+}
+
+// ---- Tables and paging --------------------------------------------------------------------
+
+/**
+ * `dataTable({caption, columns: [{label, className}], rows: [{cells: [...], className}]})`.
+ * The caption is for screen readers; the table scrolls sideways on narrow screens.
+ */
+export function dataTable({ caption, columns, rows, id }) {
+  return h('div', { class: 'table-wrap' },
+    h('table', { class: 'table', id },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col', class: column.className }, column.label)))),
+      h('tbody', {}, rows.map((row) => h('tr', { class: row.className, dataset: row.dataset },
+        row.cells.map((cell, i) => h('td', { class: columns[i]?.className }, cell)))))));
+}
+
+/** "Showing 21–40 of 45" with previous/next links; `href(n)` is the address of page n (1-based). */
+export function pager({ page, pageSize, total, href }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  const link = (n, label, rel) => (n >= 1 && n <= pages && n !== page
+    ? h('a', { class: 'btn btn-secondary btn-sm', href: href(n), rel }, label)
+    : h('span', { class: 'btn btn-secondary btn-sm is-disabled', 'aria-disabled': 'true' }, label));
+  return h('nav', { class: 'pager', 'aria-label': 'Pagination' },
+    h('p', { class: 'pager-status' }, `Showing ${first}–${last} of ${total}`),
+    pages > 1 && h('div', { class: 'pager-links' }, link(page - 1, 'Previous', 'prev'), h('span', { class: 'pager-page' }, `Page ${page} of ${pages}`), link(page + 1, 'Next', 'next')));
+}

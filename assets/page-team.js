@@ -1,0 +1,133 @@
+// `#/team?page=N`: the organisation's members. An org_admin changes roles and removes members.
+
+import { api, query } from './api.js';
+import {
+  TENANT_ROLES, badge, confirmDialog, dataTable, emptyState, h, initials, pageHeader, pager, roleLabel, time, toast,
+} from './dom.js';
+import { isOrgAdmin, session, updateSession } from './session.js';
+
+const PAGE_SIZE = 20;
+
+function memberCell(member, isYou) {
+  return h('div', { class: 'member' },
+    h('span', { class: 'avatar avatar-sm', 'aria-hidden': 'true' }, initials(member.full_name)),
+    h('div', {},
+      h('p', { class: 'member-name' }, member.full_name, isYou && badge('You', 'accent')),
+      h('p', { class: 'muted small' }, member.email)));
+}
+
+function roleSelect(member, ctx) {
+  const select = h('select', { class: 'input select select-sm', 'aria-label': `Role of ${member.full_name}`, dataset: { memberId: String(member.id) } },
+    TENANT_ROLES.map((role) => h('option', { value: role, selected: role === member.role }, roleLabel(role))));
+  select.addEventListener('change', async () => {
+    const previous = member.role;
+    const role = select.value;
+    const isYou = member.id === session.user.id;
+    if (isYou && previous === 'org_admin') {
+      const ok = await confirmDialog({
+        title: 'Give up organisation admin?',
+        message: `You will become ${roleLabel(role)} and lose access to team management, API keys and organisation settings.`,
+        confirmLabel: 'Change my role',
+        danger: true,
+      });
+      if (!ok) {
+        select.value = previous;
+        return;
+      }
+    }
+    select.disabled = true;
+    try {
+      const updated = await api('PATCH', `/team/${member.id}`, { role });
+      member.role = updated.role;
+      toast(`${updated.full_name} is now ${roleLabel(updated.role)}.`);
+      if (isYou) {
+        updateSession({ user: { ...session.user, role: updated.role } });
+        ctx.refresh();
+      }
+    } catch (error) {
+      select.value = previous;
+      toast(error.detail || String(error), 'danger');
+    } finally {
+      select.disabled = false;
+    }
+  });
+  return select;
+}
+
+function removeButton(member, ctx) {
+  const button = h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm' }, 'Remove');
+  button.setAttribute('aria-label', `Remove ${member.full_name}`);
+  button.addEventListener('click', async () => {
+    const ok = await confirmDialog({
+      title: `Remove ${member.full_name}?`,
+      message: `${member.email} will be signed out at once and can no longer sign in to this organisation. This cannot be undone.`,
+      confirmLabel: 'Remove member',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api('DELETE', `/team/${member.id}`);
+      toast(`${member.full_name} was removed from the team.`);
+      ctx.refresh();
+    } catch (error) {
+      toast(error.detail || String(error), 'danger');
+    }
+  });
+  return button;
+}
+
+export const teamPage = {
+  title: 'Team',
+  nav: 'team',
+  async render(ctx) {
+    const page = Math.max(1, Number.parseInt(ctx.query.get('page') || '1', 10) || 1);
+    const data = await api('GET', `/team${query({ skip: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })}`);
+    const lastPage = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+    if (data.items.length === 0 && page > lastPage) {
+      ctx.navigate(`#/team?page=${lastPage}`, { replace: true });
+      return h('div', {});
+    }
+    const admin = isOrgAdmin();
+    const columns = [
+      { label: 'Member' },
+      { label: 'Role' },
+      { label: 'Email' },
+      { label: 'Joined' },
+    ];
+    if (admin) columns.push({ label: 'Actions', className: 'col-actions' });
+    const rows = data.items.map((member) => {
+      const isYou = member.id === session.user.id;
+      const cells = [
+        memberCell(member, isYou),
+        admin ? roleSelect(member, ctx) : badge(roleLabel(member.role)),
+        member.email_verified ? badge('Verified', 'success') : badge('Unverified', 'warning'),
+        time(member.created_at, { withTime: false }),
+      ];
+      if (admin) cells.push(isYou ? h('span', { class: 'muted small' }, '—') : removeButton(member, ctx));
+      return { cells, dataset: { memberId: String(member.id) } };
+    });
+
+    return h('div', { class: 'page' },
+      pageHeader('Team', admin
+        ? 'Everyone who can sign in to your organisation. Change roles or remove members here.'
+        : 'Everyone who can sign in to your organisation.'),
+      h('section', { class: 'card card-flush', 'aria-label': 'Members' },
+        data.items.length === 0
+          ? emptyState('No members yet')
+          : dataTable({ caption: 'Members of the organisation', columns, rows, id: 'team-table' }),
+        pager({ page, pageSize: PAGE_SIZE, total: data.total, href: (n) => `#/team?page=${n}` })),
+      h('details', { class: 'roles-help' },
+        h('summary', {}, 'What can each role do?'),
+        h('dl', { class: 'roles-list' },
+          ROLE_HELP.map(([role, text]) => h('div', {}, h('dt', {}, roleLabel(role)), h('dd', {}, text))))));
+  },
+};
+
+const ROLE_HELP = [
+  ['org_admin', 'Everything in the organisation: team, API keys, webhooks, settings, export.'],
+  ['recruiter', 'Jobs, candidates, applications, interviews, offers, matching and imports.'],
+  ['hiring_manager', 'Like a recruiter for jobs; reads everything; cannot delete candidates.'],
+  ['interviewer', 'Sees the candidates and jobs of their interviews and writes their own scorecards.'],
+  ['agency', 'Creates candidates and submits them to jobs; sees only what it submitted.'],
+  ['talent', "A candidate's own account: their profile, applications and matching jobs."],
+];
