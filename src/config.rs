@@ -219,6 +219,18 @@ impl Config {
         Ok(())
     }
 
+    /// The public URL, following `listen` when only `listen` was changed from its default.
+    pub fn effective_public_url(&self) -> String {
+        let defaults = Config::default();
+        if self.public_url != defaults.public_url || self.listen == defaults.listen {
+            return self.public_url.trim_end_matches('/').to_string();
+        }
+        let addr = self.listen_addr();
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+        let host = if addr.is_ipv6() && !addr.ip().is_unspecified() { format!("[{host}]") } else { host };
+        format!("http://{host}:{}", addr.port())
+    }
+
     pub fn listen_addr(&self) -> SocketAddr {
         self.listen.parse().expect("validated")
     }
@@ -316,6 +328,14 @@ mod tests {
             let err = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap_err();
             assert!(err.0.contains(key), "{toml:?} gave {err}");
         }
+    }
+
+    #[test]
+    fn public_url_follows_listen_unless_set() {
+        let mut c = Config { listen: "0.0.0.0:9000".into(), ..Config::default() };
+        assert_eq!(c.effective_public_url(), "http://127.0.0.1:9000");
+        c.public_url = "https://jobs.example.com/".into();
+        assert_eq!(c.effective_public_url(), "https://jobs.example.com");
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn run_async(fut: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen_addr();
-    let public_url = config.public_url.clone();
+    let public_url = config.effective_public_url();
     let app = App::build(config).await?;
     if let (Ok(email), Ok(password)) = (std::env::var("HIREBASE_ADMIN_EMAIL"), std::env::var("HIREBASE_ADMIN_PASSWORD")) {
         if app.bootstrap_admin(&email, &password).await.map_err(|e| anyhow::anyhow!("{e}"))? {

@@ -64,7 +64,7 @@ impl ApiKeysApi {
     #[oai(path = "/:id", method = "delete", operation_id = "revoke_api_key")]
     async fn revoke(&self, state: Data<&Arc<AppState>>, auth: Auth, id: Path<u64>) -> Result<Json<ApiKey>, Error> {
         let who = auth.identity().allow(Permission::API_KEYS)?;
-        Ok(Json(api_keys::revoke(&state.store, who.tenant_id, id.0).await?))
+        Ok(Json(api_keys::revoke(&state.store, who, id.0).await?))
     }
 
     /// Requests made with a key, newest first. Pass `next_before` as `before` for older ones.

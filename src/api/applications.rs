@@ -85,7 +85,7 @@ impl ApplicationsApi {
     #[oai(path = "/:application_id", method = "delete", operation_id = "delete_application")]
     async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, application_id: Path<u64>) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_WRITE)?;
-        applications::delete(&state.store, who.tenant_id, application_id.0).await?;
+        applications::delete(&state.store, who, application_id.0).await?;
         Ok(Deleted::Done)
     }
 

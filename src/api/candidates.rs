@@ -103,14 +103,14 @@ impl CandidatesApi {
         body: Json<CandidatePatch>,
     ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
-        Ok(Json(candidates::update(&state.store, &state.indexer, who.tenant_id, candidate_id.0, body.0).await?))
+        Ok(Json(candidates::update(&state.store, &state.indexer, who, candidate_id.0, body.0).await?))
     }
 
     /// Delete a candidate with their applications.
     #[oai(path = "/:candidate_id", method = "delete", operation_id = "delete_candidate")]
     async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, candidate_id: Path<u64>) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_DELETE)?;
-        candidates::delete(&state.store, &state.indexer, who.tenant_id, candidate_id.0).await?;
+        candidates::delete(&state.store, &state.indexer, who, candidate_id.0).await?;
         Ok(Deleted::Done)
     }
 }

@@ -51,8 +51,8 @@ impl CareersApi {
     /// Apply to an open, public job. The candidate is found by email (or created), and a
     /// repeated application is answered, not duplicated.
     #[oai(path = "/apply", method = "post", operation_id = "careers_apply")]
-    async fn apply(&self, state: Data<&Arc<AppState>>, body: Json<CareersApplication>) -> Result<ApplyResponse, Error> {
-        let applied = careers::apply(&state.store, &state.indexer, body.0).await?;
+    async fn apply(&self, state: Data<&Arc<AppState>>, req: &poem::Request, body: Json<CareersApplication>) -> Result<ApplyResponse, Error> {
+        let applied = careers::apply(&state.store, &state.indexer, body.0, super::client_ip(req)).await?;
         Ok(if applied.dedup { ApplyResponse::AlreadyApplied(Json(applied)) } else { ApplyResponse::Created(Json(applied)) })
     }
 }

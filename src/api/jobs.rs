@@ -67,14 +67,14 @@ impl JobsApi {
     #[oai(path = "/:job_id", method = "patch", operation_id = "update_job")]
     async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Path<u64>, body: Json<JobPatch>) -> Result<Json<Job>, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
-        Ok(Json(jobs::update(&state.store, &state.indexer, who.tenant_id, job_id.0, body.0).await?))
+        Ok(Json(jobs::update(&state.store, &state.indexer, who, job_id.0, body.0).await?))
     }
 
     /// Delete a job with its applications.
     #[oai(path = "/:job_id", method = "delete", operation_id = "delete_job")]
     async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Path<u64>) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
-        jobs::delete(&state.store, &state.indexer, who.tenant_id, job_id.0).await?;
+        jobs::delete(&state.store, &state.indexer, who, job_id.0).await?;
         Ok(Deleted::Done)
     }
 }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod careers;
@@ -49,6 +50,8 @@ pub enum Tag {
     Applications,
     /// The public careers portal (no authentication)
     Careers,
+    /// The hash-chained audit trail
+    Audit,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -81,11 +84,19 @@ fn state(req: &Request) -> &Arc<AppState> {
     req.data::<Arc<AppState>>().expect("the app state is attached to every request")
 }
 
+/// The client address of the request (for the audit trail of unauthenticated changes).
+pub fn client_ip(req: &Request) -> Option<String> {
+    req.extensions().get::<Arc<RequestCtx>>().and_then(|c| c.ip.clone())
+}
+
 fn check(req: &Request, token: &str) -> poem::Result<Identity> {
     let state = state(req);
-    let identity = resolve(&state.store, &state.tokens, token)?;
-    if let (Some(key_id), Some(ctx)) = (identity.key_id(), req.extensions().get::<Arc<RequestCtx>>()) {
-        ctx.used_api_key(identity.tenant_id, key_id);
+    let mut identity = resolve(&state.store, &state.tokens, token)?;
+    if let Some(ctx) = req.extensions().get::<Arc<RequestCtx>>() {
+        identity.ip = ctx.ip.clone();
+        if let Some(key_id) = identity.key_id() {
+            ctx.used_api_key(identity.tenant_id, key_id);
+        }
     }
     Ok(identity)
 }
@@ -112,6 +123,7 @@ pub type Apis = (
     candidates::CandidatesApi,
     applications::ApplicationsApi,
     careers::CareersApi,
+    audit::AuditApi,
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -127,6 +139,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             candidates::CandidatesApi,
             applications::ApplicationsApi,
             careers::CareersApi,
+            audit::AuditApi,
         ),
         "hirebase",
         env!("CARGO_PKG_VERSION"),

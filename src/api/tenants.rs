@@ -27,6 +27,6 @@ impl TenantsApi {
     #[oai(path = "/me", method = "patch", operation_id = "update_tenant")]
     async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<TenantPatch>) -> Result<Json<Tenant>, Error> {
         let who = auth.identity().allow(Permission::TENANT_WRITE)?;
-        Ok(Json(tenants::update(&state.store, who.tenant_id, body.0).await?))
+        Ok(Json(tenants::update(&state.store, who, body.0).await?))
     }
 }

@@ -28,6 +28,8 @@ pub struct Identity {
     pub scopes: Option<Vec<Scope>>,
     /// An email for users, `key:<prefix>` for keys: how audit trails name the actor.
     pub actor: String,
+    /// The client address the request came from, for the audit trail.
+    pub ip: Option<String>,
 }
 
 impl Identity {
@@ -85,6 +87,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
             principal: Principal::ApiKey { key_id },
             scopes: Some(key.scopes),
             actor: format!("key:{}", key.prefix),
+            ip: None,
         });
     }
     let expired = || Error::unauthenticated("The access token is invalid or has expired; sign in again.");
@@ -100,6 +103,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
         principal: Principal::User { user_id: user.id, session_id: session.id },
         scopes: None,
         actor: user.email,
+        ip: None,
     })
 }
 
@@ -109,7 +113,7 @@ mod tests {
 
     fn identity(role: Role, scopes: Option<Vec<Scope>>) -> Identity {
         let principal = if scopes.is_some() { Principal::ApiKey { key_id: 1 } } else { Principal::User { user_id: 1, session_id: 1 } };
-        Identity { tenant_id: 1, role, principal, scopes, actor: "x".into() }
+        Identity { tenant_id: 1, role, principal, scopes, actor: "x".into(), ip: None }
     }
 
     #[test]

@@ -168,6 +168,10 @@ impl Permission {
     pub const APPLICATIONS_READ: Permission = Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
     pub const APPLICATIONS_WRITE: Permission = Permission::new("change applications", HIRING, Some(Scope::ApplicationsWrite));
 
+    // Oversight
+    pub const AUDIT_READ: Permission = Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
+    pub const AUDIT_EXPORT: Permission = Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
+
     // API keys are managed by people, never by other keys.
     pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);
 

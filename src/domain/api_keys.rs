@@ -5,6 +5,7 @@ use poem_openapi::Object;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
 use crate::auth::identity::{API_KEY_PREFIX, hash_api_key};
 use crate::auth::{Identity, Role, Scope};
 use crate::error::{Error, Result, Validator};
@@ -77,7 +78,7 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
         revoked: false,
         revoked_at: None,
     };
-    let tenant_id = who.tenant_id;
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     let key = store
         .write(move |tx| {
             let mut key = key;
@@ -86,6 +87,9 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
                 return Err(Error::internal(anyhow::anyhow!("API key hash collision")));
             }
             tx.put(&API_KEYS, tenant_id, key.id, &key)?;
+            let summary = format!("Minted API key {} \"{}\" ({})", key.prefix, key.name, key.role.as_str());
+            let details = serde_json::json!({"role": key.role, "scopes": key.scopes});
+            audit::record(tx, tenant_id, &actor, Change::new("api_key.created", "api_key", key.id, summary).with(details))?;
             Ok(key)
         })
         .await?;
@@ -102,7 +106,8 @@ pub fn get(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
 }
 
 /// Revocation is immediate: the next request with the key is refused. The record stays for the audit trail.
-pub async fn revoke(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
+pub async fn revoke(store: &Store, who: &Identity, id: u64) -> Result<ApiKey> {
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
             let mut key = tx.get(&API_KEYS, tenant_id, id)?.ok_or_else(|| Error::not_found("API key", id))?;
@@ -110,6 +115,8 @@ pub async fn revoke(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
                 key.revoked = true;
                 key.revoked_at = Some(Timestamp::now());
                 tx.put(&API_KEYS, tenant_id, id, &key)?;
+                let summary = format!("Revoked API key {} \"{}\"", key.prefix, key.name);
+                audit::record(tx, tenant_id, &actor, Change::new("api_key.revoked", "api_key", id, summary))?;
             }
             Ok(key)
         })
@@ -164,4 +171,59 @@ pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
             Ok(())
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Principal;
+
+    fn admin(tenant_id: u64) -> Identity {
+        Identity {
+            tenant_id,
+            role: Role::OrgAdmin,
+            principal: Principal::User { user_id: 1, session_id: 1 },
+            scopes: None,
+            actor: "admin@example.com".into(),
+            ip: None,
+        }
+    }
+
+    fn pending(tenant_id: u64, key_id: u64, n: usize) -> Vec<PendingUse> {
+        (0..n)
+            .map(|i| PendingUse {
+                tenant_id,
+                key_id,
+                at: Timestamp::now(),
+                method: "GET".into(),
+                path: format!("/api/v1/n/{i}"),
+                status: 200,
+                ip: None,
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn usage_log_keeps_the_newest_uses_of_each_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        let input = |name: &str| NewApiKey { name: name.into(), role: None, scopes: vec![Scope::TeamRead] };
+        let (busy, _) = mint(&store, &admin(7), input("busy")).await.unwrap();
+        let (quiet, _) = mint(&store, &admin(7), input("quiet")).await.unwrap();
+        let over = (USES_KEPT + USES_KEPT / 10 + 1) as usize;
+        record_uses(&store, pending(7, busy.id, over)).await.unwrap();
+        record_uses(&store, pending(7, quiet.id, 3)).await.unwrap();
+
+        let rx = store.read().unwrap();
+        assert_eq!(rx.count(&API_KEY_USES, busy.id).unwrap(), USES_KEPT, "trimmed to the newest {USES_KEPT}");
+        assert_eq!(rx.count(&API_KEY_USES, quiet.id).unwrap(), 3, "another key's log is untouched");
+        let (newest, _) = uses(&store, 7, busy.id, None, 1).unwrap();
+        assert_eq!(newest[0].path, format!("/api/v1/n/{}", over - 1));
+        let (all, more) = uses(&store, 7, busy.id, None, USES_KEPT as usize).unwrap();
+        assert!(!more);
+        assert_eq!(all.last().unwrap().path, format!("/api/v1/n/{}", over - USES_KEPT as usize), "the oldest went first");
+        assert!(get(&store, 7, busy.id).unwrap().last_used_at.is_some());
+        assert!(uses(&store, 8, busy.id, None, 1).is_err(), "another tenant cannot read the log");
+        store.stop();
+    }
 }

@@ -6,6 +6,7 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
 use super::fields::{check_text, tidy};
 use super::tenants::apply_nullable;
 use crate::auth::Identity;
@@ -118,10 +119,20 @@ pub fn find(rx: &impl Reader, tenant: u64, job: u64, candidate: u64) -> Result<O
     }
 }
 
-fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, by: &str) -> Result<()> {
+fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Actor) -> Result<()> {
     let id = tx.next_seq("seq_stage_changes")?;
-    let change = StageChange { id, application_id: app.id, from, to: app.status, by: by.to_string(), at: app.stage_changed_at };
-    tx.put(&STAGE_CHANGES, app.id, id, &change)
+    let change = StageChange { id, application_id: app.id, from, to: app.status, by: actor.label.clone(), at: app.stage_changed_at };
+    tx.put(&STAGE_CHANGES, app.id, id, &change)?;
+    let details = serde_json::json!({"job_id": app.job_id, "candidate_id": app.candidate_id, "from": from, "to": app.status});
+    let entry = match from {
+        None => Change::new("application.created", "application", app.id, format!(
+            "Candidate {} entered job {} at {}", app.candidate_id, app.job_id, app.status.as_str()
+        )),
+        Some(from) => Change::new("application.stage_changed", "application", app.id, format!(
+            "Application {} moved from {} to {}", app.id, from.as_str(), app.status.as_str()
+        )),
+    };
+    audit::record(tx, app.org_id, actor, entry.with(details))
 }
 
 /// Adjusts the job's counters for an application entering (+1) or leaving (-1) the job or the `hired` stage.
@@ -144,7 +155,7 @@ pub(super) fn insert(
     stage: Stage,
     source: Option<String>,
     fit_score: Option<u32>,
-    by: &str,
+    actor: &Actor,
 ) -> Result<Application> {
     tx.get(&JOBS, tenant, job_id)?.ok_or_else(|| Error::not_found("Job", job_id))?;
     tx.get(&CANDIDATES, tenant, candidate_id)?.ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
@@ -169,12 +180,12 @@ pub(super) fn insert(
     tx.link(&JOB_APPLICATIONS, tenant, job_id, id)?;
     tx.link(&CANDIDATE_APPLICATIONS, tenant, candidate_id, id)?;
     bump_job(tx, tenant, job_id, 1, i64::from(stage == Stage::Hired))?;
-    record_change(tx, &app, None, by)?;
+    record_change(tx, &app, None, actor)?;
     Ok(app)
 }
 
 /// Moves an application to `to`, recording who did it. Moving to the current stage changes nothing.
-pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, by: &str) -> Result<bool> {
+pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, actor: &Actor) -> Result<bool> {
     if app.status == to {
         return Ok(false);
     }
@@ -186,7 +197,7 @@ pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, by: &str) -
     app.status = to;
     app.stage_changed_at = Timestamp::now();
     app.updated_at = app.stage_changed_at;
-    record_change(tx, app, Some(from), by)?;
+    record_change(tx, app, Some(from), actor)?;
     tx.put(&APPLICATIONS, app.org_id, app.id, app)?;
     Ok(true)
 }
@@ -216,10 +227,10 @@ pub(super) fn ids_for_candidate(rx: &impl Reader, tenant: u64, candidate: u64) -
 pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Result<Application> {
     let source = tidy(input.source).or_else(|| Some("manual".into()));
     check(source.as_deref(), input.fit_score)?;
-    let (tenant, by) = (who.tenant_id, who.actor.clone());
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            insert(tx, tenant, input.job_id, input.candidate_id, input.status.unwrap_or(Stage::Sourced), source, input.fit_score, &by)
+            insert(tx, tenant, input.job_id, input.candidate_id, input.status.unwrap_or(Stage::Sourced), source, input.fit_score, &actor)
         })
         .await
 }
@@ -234,14 +245,21 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: ApplicationPa
     }
     let source = patch.source.map_value(|s| s.trim().to_string());
     check(source.value().map(String::as_str), patch.fit_score.value().copied())?;
-    let (tenant, by) = (who.tenant_id, who.actor.clone());
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
             let mut app = load(tx, tenant, id)?;
+            let before = app.clone();
             apply_nullable(&mut app.source, source);
             apply_nullable(&mut app.fit_score, patch.fit_score);
+            let changed: Vec<String> = audit::changed_fields(&before, &app);
             if let MaybeUndefined::Value(to) = patch.status {
-                move_to(tx, &mut app, to, &by)?;
+                move_to(tx, &mut app, to, &actor)?;
+            }
+            if !changed.is_empty() {
+                let summary = format!("Updated application {id} ({})", changed.join(", "));
+                let change = Change::new("application.updated", "application", id, summary).with(serde_json::json!({"changed": changed}));
+                audit::record(tx, tenant, &actor, change)?;
             }
             app.updated_at = Timestamp::now();
             tx.put(&APPLICATIONS, tenant, id, &app)?;
@@ -250,11 +268,14 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: ApplicationPa
         .await
 }
 
-pub async fn delete(store: &Store, tenant: u64, id: u64) -> Result<()> {
+pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            load(tx, tenant, id)?;
-            remove(tx, tenant, id, true)
+            let app = load(tx, tenant, id)?;
+            remove(tx, tenant, id, true)?;
+            let summary = format!("Removed candidate {} from job {}", app.candidate_id, app.job_id);
+            audit::record(tx, tenant, &actor, Change::new("application.deleted", "application", id, summary))
         })
         .await
 }

@@ -5,6 +5,7 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
 use super::fields::{check_labels, check_phone, check_text, check_url, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
@@ -185,6 +186,12 @@ pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Re
     Ok(c)
 }
 
+/// The audit entry of a new candidate.
+pub(super) fn created(c: &Candidate) -> Change<'static> {
+    let details = serde_json::json!({"source": c.source});
+    Change::new("candidate.created", "candidate", c.id, format!("Added candidate {} {}", c.id, c.full_name)).with(details)
+}
+
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
     rx.get(&CANDIDATES, tenant, id)?.ok_or_else(|| Error::not_found("Candidate", id))
 }
@@ -192,10 +199,12 @@ pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
 pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: NewCandidate) -> Result<Candidate> {
     let c = input.into_candidate(who.tenant_id, "manual");
     validate(&c)?;
+    let actor = Actor::of(who);
     let (c, pending) = store
         .write(move |tx| {
             let mut pending = Pending::default();
             let c = insert(tx, c, &mut pending)?;
+            audit::record(tx, c.org_id, &actor, created(&c))?;
             Ok((c, pending))
         })
         .await?;
@@ -207,7 +216,8 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patch: CandidatePatch) -> Result<Candidate> {
+pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, patch: CandidatePatch) -> Result<Candidate> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     for (field, is_null) in [("full_name", patch.full_name.is_null()), ("skills", patch.skills.is_null()), ("tags", patch.tags.is_null())] {
         if is_null {
             return Err(Error::invalid(field, "must not be null"));
@@ -216,6 +226,7 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
     let (c, pending) = store
         .write(move |tx| {
             let mut c = load(tx, tenant, id)?;
+            let before = c.clone();
             let old_email = c.email.clone();
             let text = |p: MaybeUndefined<String>| match p.map_value(|s| s.trim().to_string()) {
                 MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
@@ -246,6 +257,10 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
             c.updated_at = Timestamp::now();
             let mut pending = Pending::default();
             save(tx, &c, old_email.as_deref(), &mut pending)?;
+            let changed = audit::changed_fields(&before, &c);
+            let summary = format!("Updated candidate {id} ({})", changed.join(", "));
+            let change = Change::new("candidate.updated", "candidate", id, summary).with(serde_json::json!({"changed": changed}));
+            audit::record(tx, tenant, &actor, change)?;
             Ok((c, pending))
         })
         .await?;
@@ -254,13 +269,17 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
 }
 
 /// Deletes a candidate, its applications (keeping job counters exact) and its email claim.
-pub async fn delete(store: &Store, indexer: &Indexer, tenant: u64, id: u64) -> Result<()> {
+pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     let pending = store
         .write(move |tx| {
             let c = load(tx, tenant, id)?;
-            for app in super::applications::ids_for_candidate(tx, tenant, id)? {
-                super::applications::remove(tx, tenant, app, true)?;
+            let apps = super::applications::ids_for_candidate(tx, tenant, id)?;
+            for app in &apps {
+                super::applications::remove(tx, tenant, *app, true)?;
             }
+            let summary = format!("Deleted candidate {id} {} and {} application(s)", c.full_name, apps.len());
+            audit::record(tx, tenant, &actor, Change::new("candidate.deleted", "candidate", id, summary))?;
             if let Some(email) = &c.email {
                 tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
             }

@@ -4,6 +4,7 @@
 use poem_openapi::Object;
 
 use super::applications::{self, Stage};
+use super::audit::{self, Actor};
 use super::candidates::{self, NewCandidate};
 use super::indexing::{Indexer, Pending};
 use super::jobs::{Job, Level};
@@ -135,7 +136,9 @@ pub struct Applied {
     pub dedup: bool,
 }
 
-pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication) -> Result<Applied> {
+/// `ip` is the applicant's address, for the audit trail.
+pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication, ip: Option<String>) -> Result<Applied> {
+    let actor = Actor::public("careers", ip);
     let email = normalize_email(&input.email);
     let mut v = Validator::new();
     v.check(is_valid_email(&email), "email", "must be an email address");
@@ -166,12 +169,16 @@ pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication) 
             let mut pending = Pending::default();
             let candidate = match candidates::by_email(tx, tenant.id, &email)? {
                 Some(existing) => existing,
-                None => candidates::insert(tx, new, &mut pending)?,
+                None => {
+                    let c = candidates::insert(tx, new, &mut pending)?;
+                    audit::record(tx, tenant.id, &actor, candidates::created(&c))?;
+                    c
+                }
             };
             if let Some(app) = applications::find(tx, tenant.id, job_id, candidate.id)? {
                 return Ok((Applied { candidate_id: candidate.id, application_id: app.id, dedup: true }, pending));
             }
-            let app = applications::insert(tx, tenant.id, job_id, candidate.id, Stage::Applied, Some("careers".into()), None, "careers")?;
+            let app = applications::insert(tx, tenant.id, job_id, candidate.id, Stage::Applied, Some("careers".into()), None, &actor)?;
             Ok((Applied { candidate_id: candidate.id, application_id: app.id, dedup: false }, pending))
         })
         .await?;

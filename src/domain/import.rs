@@ -5,6 +5,7 @@
 use poem_openapi::Object;
 
 use super::applications::{self, Stage};
+use super::audit::{self, Actor, Change};
 use super::candidates::{self, Candidate, NewCandidate};
 use super::indexing::{Indexer, Pending};
 use crate::auth::Identity;
@@ -84,7 +85,7 @@ pub async fn import(store: &Store, indexer: &Indexer, who: &Identity, request: I
         return Err(Error::invalid("rows", format!("must contain at most {MAX_ROWS} rows per call")));
     }
     let tenant = who.tenant_id;
-    let by = who.actor.clone();
+    let actor = Actor::of(who);
     let mut report = ImportReport { total: request.rows.len() as u32, ..ImportReport::default() };
     // Validate outside the transaction; only valid rows reach it.
     let mut valid = Vec::with_capacity(request.rows.len());
@@ -100,6 +101,8 @@ pub async fn import(store: &Store, indexer: &Indexer, who: &Identity, request: I
             let mut report = report;
             let mut pending = Pending::default();
             let mut seen_emails = std::collections::HashSet::new();
+            let mut created_ids = Vec::new();
+            let mut updated_ids = Vec::new();
             for (i, row, job_id) in valid {
                 if let Some(email) = &row.email {
                     if !seen_emails.insert(email.clone()) {
@@ -124,6 +127,7 @@ pub async fn import(store: &Store, indexer: &Indexer, who: &Identity, request: I
                         if merge(&mut stored, &row) {
                             stored.updated_at = row.updated_at;
                             candidates::save(tx, &stored, email.as_deref(), &mut pending)?;
+                            updated_ids.push(stored.id);
                             report.updated += 1;
                         } else {
                             report.skipped += 1;
@@ -132,14 +136,22 @@ pub async fn import(store: &Store, indexer: &Indexer, who: &Identity, request: I
                     }
                     None => {
                         report.created += 1;
-                        candidates::insert(tx, row, &mut pending)?
+                        let c = candidates::insert(tx, row, &mut pending)?;
+                        created_ids.push(c.id);
+                        c
                     }
                 };
                 if let Some(job_id) = job_id {
                     if applications::find(tx, tenant, job_id, candidate.id)?.is_none() {
-                        applications::insert(tx, tenant, job_id, candidate.id, Stage::Applied, Some("import".into()), None, &by)?;
+                        applications::insert(tx, tenant, job_id, candidate.id, Stage::Applied, Some("import".into()), None, &actor)?;
                     }
                 }
+            }
+            if !created_ids.is_empty() || !updated_ids.is_empty() {
+                let summary = format!("Imported candidates: {} created, {} updated", created_ids.len(), updated_ids.len());
+                let details = serde_json::json!({"created": created_ids, "updated": updated_ids, "skipped": report.skipped, "errors": report.errors.len()});
+                let change = Change { action: "candidates.imported", entity_type: "candidate", entity_id: None, summary, details };
+                audit::record(tx, tenant, &actor, change)?;
             }
             Ok((report, pending))
         })

@@ -137,32 +137,40 @@ impl Indexer {
         let started = std::time::Instant::now();
         self.search.clear().await?;
         let mut total = 0usize;
-        let mut after = None;
-        loop {
-            let rows = self.store.read()?.scan(&JOBS, after, 10_000)?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.0);
+        for_each_page(&self.store, &JOBS, |rows| {
             total += rows.len();
-            self.search.apply(rows.iter().map(|(_, job)| Op::Upsert(Kind::Job, jobs::doc(job))).collect()).await?;
-        }
-        let mut after = None;
-        loop {
-            let rows = self.store.read()?.scan(&CANDIDATES, after, 10_000)?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.0);
+            self.search.apply(rows.iter().map(|(_, job)| Op::Upsert(Kind::Job, jobs::doc(job))).collect())
+        })
+        .await?;
+        for_each_page(&self.store, &CANDIDATES, |rows| {
             total += rows.len();
-            self.search.apply(rows.iter().map(|(_, c)| Op::Upsert(Kind::Candidate, candidates::doc(c))).collect()).await?;
-        }
+            self.search.apply(rows.iter().map(|(_, c)| Op::Upsert(Kind::Candidate, candidates::doc(c))).collect())
+        })
+        .await?;
         // Everything is in the index now: the outbox has nothing left to replay.
-        let mut after = None;
-        loop {
-            let rows = self.store.read()?.scan(&SEARCH_OUTBOX, after, 10_000)?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last.0);
-            let _ = self.prune.send(PruneMsg::Seqs(rows.into_iter().map(|((_, seq), _)| seq).collect()));
-        }
+        for_each_page(&self.store, &SEARCH_OUTBOX, |rows| {
+            let _ = self.prune.send(PruneMsg::Seqs(rows.iter().map(|((_, seq), _)| *seq).collect()));
+            std::future::ready(Ok(()))
+        })
+        .await?;
         tracing::info!(documents = total, millis = started.elapsed().as_millis() as u64, "search index rebuilt");
         Ok(())
+    }
+}
+
+/// Walks a whole table in pages of 10,000 rows, each read from a fresh snapshot.
+async fn for_each_page<T, F, Fut>(store: &Store, records: &crate::store::Records<T>, mut f: F) -> Result<()>
+where
+    T: serde::de::DeserializeOwned,
+    F: FnMut(&[((u64, u64), T)]) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut after = None;
+    loop {
+        let rows = store.read()?.scan(records, after, 10_000)?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = Some(last.0);
+        f(&rows).await?;
     }
 }
 

@@ -5,6 +5,7 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
 use super::fields::{check_currency, check_labels, check_text, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
@@ -212,11 +213,14 @@ pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: New
         updated_at: now,
     };
     validate(&job)?;
+    let actor = Actor::of(who);
     let (job, pending) = store
         .write(move |tx| {
             job.id = tx.next_id()?;
             let mut pending = Pending::default();
             save(tx, &job, &mut pending)?;
+            let summary = format!("Created job {} \"{}\"", job.id, job.title);
+            audit::record(tx, job.org_id, &actor, Change::new("job.created", "job", job.id, summary))?;
             Ok((job, pending))
         })
         .await?;
@@ -228,7 +232,8 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patch: JobPatch) -> Result<Job> {
+pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, patch: JobPatch) -> Result<Job> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     if patch.title.is_null() {
         return Err(Error::invalid("title", "must not be null"));
     }
@@ -246,6 +251,7 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
     let (job, pending) = store
         .write(move |tx| {
             let mut job = load(tx, tenant, id)?;
+            let before = job.clone();
             if let MaybeUndefined::Value(t) = patch.title {
                 job.title = t.trim().to_string();
             }
@@ -278,6 +284,9 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
             job.updated_at = Timestamp::now();
             let mut pending = Pending::default();
             save(tx, &job, &mut pending)?;
+            let changed = audit::changed_fields(&before, &job);
+            let summary = format!("Updated job {} \"{}\" ({})", job.id, job.title, changed.join(", "));
+            audit::record(tx, tenant, &actor, Change::new("job.updated", "job", id, summary).with(serde_json::json!({"changed": changed})))?;
             Ok((job, pending))
         })
         .await?;
@@ -286,13 +295,17 @@ pub async fn update(store: &Store, indexer: &Indexer, tenant: u64, id: u64, patc
 }
 
 /// Deletes a job with its applications and their history.
-pub async fn delete(store: &Store, indexer: &Indexer, tenant: u64, id: u64) -> Result<()> {
+pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
     let pending = store
         .write(move |tx| {
-            load(tx, tenant, id)?;
-            for app in super::applications::ids_for_job(tx, tenant, id)? {
-                super::applications::remove(tx, tenant, app, false)?;
+            let job = load(tx, tenant, id)?;
+            let apps = super::applications::ids_for_job(tx, tenant, id)?;
+            for app in &apps {
+                super::applications::remove(tx, tenant, *app, false)?;
             }
+            let summary = format!("Deleted job {id} \"{}\" and its {} application(s)", job.title, apps.len());
+            audit::record(tx, tenant, &actor, Change::new("job.deleted", "job", id, summary))?;
             tx.remove(&JOBS, tenant, id)?;
             tx.remove(&PUBLIC_JOBS, INSTANCE, id)?;
             let mut pending = Pending::default();

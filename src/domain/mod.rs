@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod applications;
+pub mod audit;
 pub mod candidates;
 pub mod careers;
 pub mod fields;

@@ -4,6 +4,8 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
+use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
 use crate::store::{Reader, Store, Tx};
@@ -80,7 +82,8 @@ pub fn get(store: &Store, tenant_id: u64) -> Result<Tenant> {
     store.read()?.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))
 }
 
-pub async fn update(store: &Store, tenant_id: u64, patch: TenantPatch) -> Result<Tenant> {
+pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result<Tenant> {
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     let mut v = Validator::new();
     match &patch.name {
         MaybeUndefined::Value(name) => validate_name(&mut v, "name", name),
@@ -97,12 +100,17 @@ pub async fn update(store: &Store, tenant_id: u64, patch: TenantPatch) -> Result
     store
         .write(move |tx| {
             let mut tenant = tx.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))?;
+            let before = tenant.clone();
             if let MaybeUndefined::Value(name) = patch.name {
                 tenant.name = name.trim().to_string();
             }
             apply_nullable(&mut tenant.tagline, patch.tagline.map_value(|t| t.trim().to_string()));
             apply_nullable(&mut tenant.brand_color, patch.brand_color.map_value(|c| c.to_ascii_lowercase()));
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
+            let changed = audit::changed_fields(&before, &tenant);
+            let summary = format!("Updated the organisation ({})", changed.join(", "));
+            let change = Change::new("tenant.updated", "tenant", tenant_id, summary).with(serde_json::json!({"changed": changed}));
+            audit::record(tx, tenant_id, &actor, change)?;
             Ok(tenant)
         })
         .await

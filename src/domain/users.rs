@@ -3,6 +3,7 @@
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, Actor, Change};
 use super::tenants::{self, Tenant};
 use crate::auth::password::{self, Passwords};
 use crate::auth::token::{Claims, TokenKeys};
@@ -92,7 +93,8 @@ fn default_name(email: &str) -> String {
 }
 
 /// Creates a tenant and its first `org_admin`.
-pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput) -> Result<(User, Tenant)> {
+/// `ip` is the registering client's address, for the audit trail.
+pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput, ip: Option<String>) -> Result<(User, Tenant)> {
     let email = normalize_email(&input.email);
     let org_name = input.org_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("My Organization").to_string();
     let full_name = input.full_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
@@ -115,9 +117,18 @@ pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput
         .write(move |tx| {
             let tenant = tenants::create(tx, &org_name)?;
             let user = insert_user(tx, tenant.id, &email, full_name, Role::OrgAdmin, hash)?;
+            let actor = Actor::public(&email, ip);
+            let summary = format!("Registered the organisation {} ({})", tenant.name, tenant.slug);
+            audit::record(tx, tenant.id, &actor, Change::new("tenant.created", "tenant", tenant.id, summary))?;
+            audit::record(tx, tenant.id, &actor, user_created(&user))?;
             Ok((user, tenant))
         })
         .await
+}
+
+fn user_created(user: &User) -> Change<'static> {
+    let summary = format!("Created the account {} ({})", user.email, user.role.as_str());
+    Change::new("user.created", "user", user.id, summary).with(serde_json::json!({"role": user.role}))
 }
 
 fn email_taken(email: &str) -> Error {
@@ -153,7 +164,13 @@ pub async fn create_platform_admin(store: &Store, passwords: &Passwords, email: 
     }
     v.finish()?;
     let hash = passwords.hash(password.to_string()).await?;
-    store.write(move |tx| insert_user(tx, INSTANCE, &email, None, Role::PlatformAdmin, hash)).await
+    store
+        .write(move |tx| {
+            let user = insert_user(tx, INSTANCE, &email, None, Role::PlatformAdmin, hash)?;
+            audit::record(tx, INSTANCE, &Actor::system(), user_created(&user))?;
+            Ok(user)
+        })
+        .await
 }
 
 pub fn has_platform_admin(store: &Store) -> Result<bool> {
@@ -177,6 +194,7 @@ pub async fn login(
     ttl: &AuthConfig,
     email: &str,
     password: &str,
+    ip: Option<String>,
 ) -> Result<SignedIn> {
     let email = normalize_email(email);
     let refused = || Error::unauthenticated("The email or password is incorrect.");
@@ -210,6 +228,8 @@ pub async fn login(
             };
             tx.put(&SESSIONS, tid, session.id, &session)?;
             tx.link(&USER_SESSIONS, tid, uid, session.id)?;
+            let actor = Actor::public(&email, ip);
+            audit::record(tx, tid, &actor, Change::new("user.signed_in", "user", uid, format!("{email} signed in")))?;
             Ok(session)
         })
         .await?;
@@ -247,12 +267,13 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
     let Principal::User { user_id, session_id } = who.principal else {
         return Err(Error::forbidden("API keys have no session to end; revoke the key instead"));
     };
-    let tenant_id = who.tenant_id;
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
             tx.remove(&SESSIONS, tenant_id, session_id)?;
             tx.unlink(&USER_SESSIONS, tenant_id, user_id, session_id)?;
-            Ok(())
+            let summary = format!("{} signed out", actor.label);
+            audit::record(tx, tenant_id, &actor, Change::new("user.signed_out", "user", user_id, summary))
         })
         .await
 }
@@ -298,15 +319,22 @@ pub async fn update_me(store: &Store, passwords: &Passwords, who: &Identity, pat
         Principal::ApiKey { .. } => None,
     };
     let full_name = patch.full_name.map(|n| n.trim().to_string());
+    let actor = Actor::of(who);
     store
         .write(move |tx| {
             let mut user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
             if let Some(n) = full_name {
-                user.full_name = n;
+                if n != user.full_name {
+                    user.full_name = n;
+                    let summary = format!("{} changed their name", user.email);
+                    audit::record(tx, tenant_id, &actor, Change::new("user.updated", "user", user_id, summary))?;
+                }
             }
             if let Some(h) = new_hash {
                 user.password_hash = h;
                 end_sessions(tx, tenant_id, user_id, keep)?;
+                let summary = format!("{} changed their password; other sessions ended", user.email);
+                audit::record(tx, tenant_id, &actor, Change::new("user.password_changed", "user", user_id, summary))?;
             }
             tx.put(&USERS, tenant_id, user_id, &user)?;
             Ok(user)
@@ -328,12 +356,17 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
     if !role.is_tenant_role() {
         return Err(Error::invalid("role", "must be a role within the organisation"));
     }
-    let tenant_id = who.tenant_id;
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
             let mut user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
             if user.role == Role::OrgAdmin && role != Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
                 return Err(Error::business_rule("The organisation must keep at least one org_admin"));
+            }
+            if user.role != role {
+                let summary = format!("Changed the role of {} from {} to {}", user.email, user.role.as_str(), role.as_str());
+                let details = serde_json::json!({"from": user.role, "to": role});
+                audit::record(tx, tenant_id, &actor, Change::new("user.role_changed", "user", user_id, summary).with(details))?;
             }
             user.role = role;
             tx.put(&USERS, tenant_id, user_id, &user)?;
@@ -346,10 +379,12 @@ pub async fn remove_member(store: &Store, who: &Identity, user_id: u64) -> Resul
     if who.user_id() == Some(user_id) {
         return Err(Error::business_rule("You cannot remove yourself; ask another org_admin"));
     }
-    let tenant_id = who.tenant_id;
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
             let user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
+            let summary = format!("Removed {} ({}) from the organisation", user.email, user.role.as_str());
+            audit::record(tx, tenant_id, &actor, Change::new("user.removed", "user", user_id, summary))?;
             if user.role == Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
                 return Err(Error::business_rule("The organisation must keep at least one org_admin"));
             }

@@ -97,7 +97,8 @@ pub async fn apply(req: &Request, Path(slug): Path<String>, form: poem::Result<F
         linkedin_url: opt(&form.linkedin_url),
         message: opt(&form.message),
     };
-    match careers::apply(&state.store, &state.indexer, input).await {
+    let ip = req.extensions().get::<Arc<crate::http::context::RequestCtx>>().and_then(|c| c.ip.clone());
+    match careers::apply(&state.store, &state.indexer, input, ip).await {
         Ok(_) => Ok(Response::builder()
             .status(StatusCode::SEE_OTHER)
             .header(header::LOCATION, format!("/careers/{}?applied={}", tenant.slug, form.job_id))

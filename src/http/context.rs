@@ -64,6 +64,9 @@ pub async fn handle<E: Endpoint>(state: Arc<AppState>, ep: Arc<E>, mut req: Requ
             if error.code == Code::MethodNotAllowed {
                 error.allow = state.routes.allow(&path);
             }
+            if error.code == Code::Validation {
+                state.routes.name_path_params(&path, &mut error);
+            }
             if error.code == Code::Internal {
                 tracing::error!(request_id = %ctx.id, %method, %path, error = %error, "request failed");
             }
@@ -148,6 +151,34 @@ impl RouteTable {
             })
             .map(|(_, methods)| methods.clone())
     }
+
+    /// The name of the `index`-th variable of the template `path` matches (`/team/{user_id}`, 0 → `user_id`).
+    pub fn path_param(&self, path: &str, index: usize) -> Option<String> {
+        let wanted = segments(path);
+        let (pattern, _) = self
+            .routes
+            .iter()
+            .filter(|(pattern, _)| {
+                pattern.len() == wanted.len() && pattern.iter().zip(&wanted).all(|(p, w)| p == w || is_variable(p))
+            })
+            .max_by_key(|(pattern, _)| pattern.iter().filter(|p| !is_variable(p)).count())?;
+        pattern.iter().filter(|p| is_variable(p)).nth(index).map(|p| p[1..p.len() - 1].to_string())
+    }
+
+    /// poem-openapi calls path variables `param0`, `param1`… in its errors; use the documented names.
+    pub fn name_path_params(&self, path: &str, error: &mut Error) {
+        for field in &mut error.errors {
+            let Some(index) = field.field.strip_prefix("param").and_then(|n| n.parse::<usize>().ok()) else { continue };
+            if let Some(name) = self.path_param(path, index) {
+                error.detail = error.detail.replace(&format!("`{}`", field.field), &format!("`{name}`"));
+                field.field = name;
+            }
+        }
+    }
+}
+
+fn is_variable(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
 }
 
 fn is_method(k: &str) -> bool {
@@ -173,5 +204,23 @@ mod tests {
         assert_eq!(table.allow("/api/v1/auth/login").as_deref(), Some("POST"));
         assert_eq!(table.allow("/healthz").as_deref(), Some("GET, HEAD"));
         assert_eq!(table.allow("/nothing"), None);
+    }
+
+    #[test]
+    fn path_variables_are_named_from_the_template() {
+        let spec = serde_json::json!({"paths": {
+            "/keys/{id}/usage": {"get": {}},
+            "/keys/{id}/{use_id}": {"get": {}},
+            "/team/{user_id}": {"patch": {}}
+        }});
+        let table = RouteTable::from_spec(&spec, "/api/v1", &[]);
+        assert_eq!(table.path_param("/api/v1/team/abc", 0).as_deref(), Some("user_id"));
+        assert_eq!(table.path_param("/api/v1/keys/x/usage", 0).as_deref(), Some("id"), "the literal match wins");
+        assert_eq!(table.path_param("/api/v1/keys/x/y", 1).as_deref(), Some("use_id"));
+        assert_eq!(table.path_param("/api/v1/team/abc", 1), None);
+        let mut e = Error::invalid("param0", "failed to parse");
+        e.detail = "Failed to parse path `param0`: failed to parse.".into();
+        table.name_path_params("/api/v1/team/abc", &mut e);
+        assert_eq!((e.errors[0].field.as_str(), e.detail.as_str()), ("user_id", "Failed to parse path `user_id`: failed to parse."));
     }
 }

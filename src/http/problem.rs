@@ -122,6 +122,16 @@ pub fn from_poem(err: poem::Error) -> Error {
     if err.is::<Error>() {
         return err.downcast::<Error>().unwrap_or_else(|e| Error::internal(anyhow::anyhow!("{e}")));
     }
+    // A bad query or path parameter is a validation error about that field (DESIGN §2: `errors[]`).
+    let param = err
+        .downcast_ref::<poem_openapi::error::ParseParamError>()
+        .map(|e| (e.name, e.reason.clone()))
+        .or_else(|| err.downcast_ref::<poem_openapi::error::ParsePathError>().map(|e| (e.name, e.reason.clone())));
+    if let Some((name, reason)) = param {
+        let mut e = Error::invalid(name, reason);
+        e.detail = sentence(&err.to_string());
+        return e;
+    }
     let status = err.status();
     let message = err.to_string();
     let code = match status.as_u16() {

@@ -7,6 +7,7 @@
 use super::{Index, Records, Unique};
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
+use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::indexing::OutboxEntry;
 use crate::domain::jobs::Job;
@@ -50,7 +51,14 @@ pub const STAGE_CHANGES: Records<StageChange> = Records::new("stage_changes_v1")
 /// the search index. Written in the same transaction as the change; replayed at start-up.
 pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1");
 
+/// Keyed (tenant, sequence): the tenant's hash-chained audit trail.
+pub const AUDIT: Records<AuditEntry> = Records::new("audit_v1");
+/// (INSTANCE, tenant) → the last entry of the tenant's chain.
+pub const AUDIT_HEADS: Records<ChainHead> = Records::new("audit_heads_v1");
+
 pub(super) const RECORD_TABLES: &[&str] = &[
+    AUDIT.name,
+    AUDIT_HEADS.name,
     TENANTS.name,
     USERS.name,
     SESSIONS.name,

@@ -4,6 +4,7 @@ mod common;
 
 mod api_keys;
 mod applications;
+mod audit;
 mod auth;
 mod browser;
 mod candidates;

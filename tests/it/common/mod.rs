@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use hirebase::app::AppState;
 use hirebase::{App, Config};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -19,6 +20,8 @@ pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub dir: Arc<TempDir>,
+    /// The running app's state, for the few tests that must arrange what no endpoint can yet.
+    pub state: Arc<AppState>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -72,16 +75,30 @@ impl TestServer {
 
     /// Starts on `dir` (a fresh one, or the one a stopped server left), letting the test adjust the config.
     pub async fn start_in(dir: Arc<TempDir>, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::launch(dir, adjust, None).await
+    }
+
+    /// Starts a fresh instance whose platform admin exists (as `hirebase init` leaves it).
+    pub async fn start_with_admin(email: &str, password: &str) -> TestServer {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        TestServer::launch(dir, |_| {}, Some((email, password))).await
+    }
+
+    async fn launch(dir: Arc<TempDir>, adjust: impl FnOnce(&mut Config), admin: Option<(&str, &str)>) -> TestServer {
         let mut config = test_config(dir.path());
         adjust(&mut config);
-        let app = App::build(config).await.expect("app builds");
+        let app = build_when_free(config).await;
+        if let Some((email, password)) = admin {
+            assert!(app.bootstrap_admin(email, password).await.expect("platform admin"), "a platform admin already existed");
+        }
+        let state = app.state().clone();
         let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap()).await.expect("bind");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run(acceptor, async move {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        TestServer { addr, base: format!("http://{addr}"), client, dir, stop: Some(stop), task: Some(task) }
+        TestServer { addr, base: format!("http://{addr}"), client, dir, state, stop: Some(stop), task: Some(task) }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -189,4 +206,83 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("timed out waiting until {what}");
+}
+
+/// Builds the app, waiting while a server just stopped on the same data dir still lets go of
+/// the database file (its last background task drops the store a moment after `stop`).
+async fn build_when_free(config: Config) -> App {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match App::build(config.clone()).await {
+            Ok(app) => return app,
+            Err(e) if e.to_string().contains("in use") && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => panic!("app builds: {e:#}"),
+        }
+    }
+}
+
+impl TestServer {
+    /// Sends a prepared request (any client, any headers) and reads the reply.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        reply(req.send().await.expect("request sent")).await
+    }
+
+    /// `POST /auth/login` as the OAuth2 password form.
+    pub async fn login_form(&self, fields: &[(&str, &str)]) -> Reply {
+        self.send(reqwest::Client::new().post(self.url("/api/v1/auth/login")).form(fields)).await
+    }
+
+    /// Mints an API key with the org_admin's session; returns the record and the raw token.
+    pub async fn mint_key(&self, admin: &Member, name: &str, role: &str, scopes: &[&str]) -> (Value, String) {
+        let r = self.post("/api/v1/api-keys", &admin.token, json!({"name": name, "role": role, "scopes": scopes})).await;
+        assert_eq!(r.status, 201, "mint: {}", r.text);
+        (r.body["api_key"].clone(), r.body["raw_token"].as_str().expect("raw_token").to_string())
+    }
+
+    /// Puts a member with `role` into organisation `org_id` and signs them in.
+    ///
+    /// Stop-gap: no endpoint adds a person to an existing organisation yet (`/auth/invite` is
+    /// still to come), so this writes the account the way registration does. Replace it with
+    /// invite + accept once they exist.
+    pub async fn seed_member(&self, org_id: u64, email: &str, role: hirebase::auth::Role) -> Member {
+        use hirebase::domain::users::User;
+        use hirebase::store::tables::{EMAIL_USER, USERS};
+        let hash = tokio::task::spawn_blocking(|| hirebase::auth::password::hash_now(PASSWORD)).await.unwrap().unwrap();
+        let address = email.trim().to_lowercase();
+        self.state
+            .store
+            .write(move |tx| {
+                let id = tx.next_id()?;
+                assert!(tx.claim(&EMAIL_USER, &address, (org_id, id))?, "{address} is taken");
+                let user = User {
+                    id,
+                    tenant_id: org_id,
+                    full_name: address.split('@').next().unwrap().to_string(),
+                    email: address,
+                    role,
+                    password_hash: hash,
+                    email_verified: false,
+                    created_at: hirebase::time::Timestamp::now(),
+                };
+                tx.put(&USERS, org_id, id, &user)?;
+                Ok(())
+            })
+            .await
+            .expect("member written");
+        self.login(email, PASSWORD).await
+    }
+}
+
+/// The value of the `hb_session` cookie a login response sets.
+pub fn session_cookie(r: &Reply) -> String {
+    let set = r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("hb_session="));
+    let set = set.unwrap_or_else(|| panic!("no hb_session cookie in {:?}", r.headers));
+    set["hb_session=".len()..].split(';').next().unwrap().to_string()
+}
+
+/// A problem document's field errors, as `field` names.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect()).unwrap_or_default()
 }

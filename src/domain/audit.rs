@@ -1,0 +1,272 @@
+//! The audit trail: every state change, appended in the transaction that makes it, as a
+//! hash chain per tenant — each entry stores the SHA-256 of the entry before it and of its own
+//! content, so editing or removing any entry breaks the chain at that point.
+
+use poem_openapi::Object;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::auth::Identity;
+use crate::error::{Error, Result};
+use crate::store::tables::{AUDIT, AUDIT_HEADS, INSTANCE};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+/// Who made a change, as the trail names them.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// An email, `key:<prefix>`, `careers` (the public portal) or `system`.
+    pub label: String,
+    pub ip: Option<String>,
+    pub api_key_id: Option<u64>,
+}
+
+impl Actor {
+    pub fn of(who: &Identity) -> Actor {
+        Actor { label: who.actor.clone(), ip: who.ip.clone(), api_key_id: who.key_id() }
+    }
+
+    /// Someone not signed in: a registering person, an applicant on the careers portal.
+    pub fn public(label: &str, ip: Option<String>) -> Actor {
+        Actor { label: label.to_string(), ip, api_key_id: None }
+    }
+
+    pub fn system() -> Actor {
+        Actor { label: "system".into(), ip: None, api_key_id: None }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct AuditEntry {
+    /// Position in the tenant's chain, from 1: the cursor of `/audit`.
+    pub id: u64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub ip: Option<String>,
+    pub api_key_id: Option<u64>,
+    /// What happened, `entity.verb`: `job.created`, `application.stage_changed`...
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<u64>,
+    pub summary: String,
+    /// JSON with the specifics (changed fields, from/to).
+    pub details: String,
+    /// Hex SHA-256 of the previous entry (64 zeros for the first).
+    pub prev_hash: String,
+    /// Hex SHA-256 of this entry's content and `prev_hash`.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChainHead {
+    pub seq: u64,
+    pub hash: String,
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn content_hash(e: &AuditEntry) -> String {
+    let content = (
+        e.id,
+        e.at,
+        &e.actor,
+        &e.ip,
+        e.api_key_id,
+        &e.action,
+        &e.entity_type,
+        e.entity_id,
+        &e.summary,
+        &e.details,
+        &e.prev_hash,
+    );
+    let bytes = serde_json::to_vec(&content).expect("audit content serializes");
+    hex::encode(Sha256::digest(&bytes))
+}
+
+/// A change to record: what, to which entity, in a sentence, with details.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<u64>,
+    pub summary: String,
+    pub details: serde_json::Value,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(action: &'a str, entity_type: &'a str, entity_id: u64, summary: impl Into<String>) -> Change<'a> {
+        Change { action, entity_type, entity_id: Some(entity_id), summary: summary.into(), details: serde_json::Value::Null }
+    }
+
+    pub fn with(mut self, details: serde_json::Value) -> Change<'a> {
+        self.details = details;
+        self
+    }
+}
+
+/// The top-level fields that differ between two versions of a record (timestamps aside).
+pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return vec![];
+    };
+    b.iter().filter(|(k, v)| !k.ends_with("_at") && a.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect()
+}
+
+/// Appends an entry to the tenant's chain, inside the caller's transaction.
+pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Result<()> {
+    let head = tx.get(&AUDIT_HEADS, INSTANCE, tenant)?.unwrap_or(ChainHead { seq: 0, hash: GENESIS.into() });
+    let mut entry = AuditEntry {
+        id: head.seq + 1,
+        at: Timestamp::now(),
+        actor: actor.label.clone(),
+        ip: actor.ip.clone(),
+        api_key_id: actor.api_key_id,
+        action: change.action.to_string(),
+        entity_type: change.entity_type.to_string(),
+        entity_id: change.entity_id,
+        summary: change.summary,
+        details: if change.details.is_null() { "{}".into() } else { change.details.to_string() },
+        prev_hash: head.hash,
+        hash: String::new(),
+    };
+    entry.hash = content_hash(&entry);
+    tx.put(&AUDIT, tenant, entry.id, &entry)?;
+    tx.put(&AUDIT_HEADS, INSTANCE, tenant, &ChainHead { seq: entry.id, hash: entry.hash.clone() })
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct Verification {
+    /// The whole chain is intact.
+    pub ok: bool,
+    /// How many entries were checked.
+    pub checked: u64,
+    /// The id of the first entry that does not match its hash or its predecessor.
+    pub first_bad: Option<u64>,
+}
+
+/// Walks the tenant's chain from the start and names the first entry that was altered,
+/// removed or inserted.
+pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
+    let rx = store.read()?;
+    let mut expected_prev = GENESIS.to_string();
+    let mut expected_id = 1u64;
+    let mut checked = 0u64;
+    let mut after = Some((tenant, 0));
+    loop {
+        let rows = rx.scan(&AUDIT, after, 2_000)?;
+        let mut done = rows.is_empty();
+        for ((scope, id), entry) in &rows {
+            if *scope != tenant {
+                done = true;
+                break;
+            }
+            checked += 1;
+            let intact = *id == expected_id && entry.id == *id && entry.prev_hash == expected_prev && entry.hash == content_hash(entry);
+            if !intact {
+                return Ok(Verification { ok: false, checked, first_bad: Some(*id) });
+            }
+            expected_prev = entry.hash.clone();
+            expected_id += 1;
+        }
+        if done {
+            break;
+        }
+        after = rows.last().map(|r| r.0);
+    }
+    // A removed tail shows as a head the chain never reaches.
+    let head = rx.get(&AUDIT_HEADS, INSTANCE, tenant)?;
+    if let Some(head) = head {
+        if head.seq != expected_id - 1 || head.hash != expected_prev {
+            return Ok(Verification { ok: false, checked, first_bad: Some(expected_id) });
+        }
+    }
+    Ok(Verification { ok: true, checked, first_bad: None })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// An action (`job.created`) or an entity type (`job`).
+    pub kind: Option<String>,
+    pub since: Option<Timestamp>,
+    /// Words to find in the actor, summary or details.
+    pub q: Option<String>,
+}
+
+impl AuditFilter {
+    fn matches(&self, e: &AuditEntry) -> bool {
+        self.kind.as_deref().is_none_or(|k| e.action == k || e.entity_type == k)
+            && self.since.is_none_or(|s| e.at >= s)
+            && self.q.as_deref().is_none_or(|q| {
+                let q = q.to_lowercase();
+                [&e.actor, &e.summary, &e.details].iter().any(|f| f.to_lowercase().contains(&q))
+            })
+    }
+}
+
+/// Newest first, entries with ids below `before`; and whether older matching ones remain.
+pub fn page(store: &Store, tenant: u64, filter: &AuditFilter, before: Option<u64>, limit: usize) -> Result<(Vec<AuditEntry>, bool)> {
+    let rx = store.read()?;
+    let mut items = Vec::with_capacity(limit);
+    let mut cursor = before;
+    loop {
+        let (rows, more) = rx.page_before(&AUDIT, tenant, cursor, 1_000)?;
+        for (id, entry) in rows {
+            cursor = Some(id);
+            if filter.since.is_some_and(|s| entry.at < s) {
+                return Ok((items, false));
+            }
+            if filter.matches(&entry) {
+                if items.len() == limit {
+                    return Ok((items, true));
+                }
+                items.push(entry);
+            }
+        }
+        if !more {
+            return Ok((items, false));
+        }
+    }
+}
+
+/// The trail as CSV, oldest first, with every column needed to re-verify the chain.
+pub fn export_csv(store: &Store, tenant: u64, filter: &AuditFilter) -> Result<Vec<u8>> {
+    let rx = store.read()?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "id", "at", "actor", "ip", "api_key_id", "action", "entity_type", "entity_id", "summary", "details", "prev_hash", "hash",
+    ])
+    .map_err(Error::internal)?;
+    let mut after = Some((tenant, 0));
+    'pages: loop {
+        let rows = rx.scan(&AUDIT, after, 2_000)?;
+        if rows.is_empty() {
+            break;
+        }
+        for ((scope, _), e) in &rows {
+            if *scope != tenant {
+                break 'pages;
+            }
+            if !filter.matches(e) {
+                continue;
+            }
+            let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+            out.write_record([
+                e.id.to_string(),
+                e.at.to_string(),
+                e.actor.clone(),
+                e.ip.clone().unwrap_or_default(),
+                opt(e.api_key_id),
+                e.action.clone(),
+                e.entity_type.clone(),
+                opt(e.entity_id),
+                e.summary.clone(),
+                e.details.clone(),
+                e.prev_hash.clone(),
+                e.hash.clone(),
+            ])
+            .map_err(Error::internal)?;
+        }
+        after = rows.last().map(|r| r.0);
+    }
+    out.into_inner().map_err(|e| Error::internal(anyhow::anyhow!("{e}")))
+}
