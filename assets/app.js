@@ -1,6 +1,7 @@
 // hirebase admin UI: start-up, the signed-in layout (sidebar + header) and the route table.
 // Pages live in `page-*.js`; each exports `{title, nav, public?, render(ctx)}` and is
 // registered below. A new domain (jobs, candidates…) is one file and one `route()` line.
+// A page's root may carry `data-page-title` to name the browser tab after its record.
 
 import { api, whenSignedOut } from './api.js';
 import { h, icon, initials, mount, problemNotice, roleLabel, toast } from './dom.js';
@@ -11,8 +12,17 @@ import { profilePage } from './page-profile.js';
 import { teamPage } from './page-team.js';
 import { apiKeysPage, apiKeyUsagePage } from './page-api-keys.js';
 import { settingsPage } from './page-settings.js';
+import { jobsPage } from './page-jobs.js';
+import { jobPage } from './page-job.js';
+import { candidatesPage } from './page-candidates.js';
+import { candidatePage } from './page-candidate.js';
+import { importPage } from './page-import.js';
+import { canHire } from './recruiting.js';
 
-const HOME = '#/profile';
+/** Where signing in lands: the jobs for people who hire, the profile for everyone else. */
+function home() {
+  return canHire() ? '#/jobs' : '#/profile';
+}
 
 route('/login', loginPage);
 route('/register', registerPage);
@@ -21,6 +31,11 @@ route('/team', teamPage);
 route('/api-keys', apiKeysPage);
 route('/api-keys/:id/usage', apiKeyUsagePage);
 route('/settings', settingsPage);
+route('/jobs', jobsPage);
+route('/jobs/:id', jobPage);
+route('/candidates', candidatesPage);
+route('/candidates/import', importPage);
+route('/candidates/:id', candidatePage);
 
 /** The sidebar. Entries with `soon` are domains of later releases: shown, but disabled. */
 const NAV = [
@@ -28,8 +43,8 @@ const NAV = [
     heading: 'Recruiting',
     items: [
       { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', soon: true },
-      { id: 'jobs', label: 'Jobs', icon: 'jobs', soon: true },
-      { id: 'candidates', label: 'Candidates', icon: 'candidates', soon: true },
+      { id: 'jobs', label: 'Jobs', icon: 'jobs', href: '#/jobs' },
+      { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates' },
       { id: 'interviews', label: 'Interviews', icon: 'interviews', soon: true },
       { id: 'offers', label: 'Offers', icon: 'offers', soon: true },
       { id: 'insights', label: 'Insights', icon: 'insights', soon: true },
@@ -205,7 +220,7 @@ whenSignedOut(() => {
 /** Called by the sign-in and registration pages once the cookie is set. */
 async function signedIn() {
   await loadSession();
-  const target = returnTo && !/^#\/(login|register)/.test(returnTo) ? returnTo : HOME;
+  const target = returnTo && !/^#\/(login|register)/.test(returnTo) ? returnTo : home();
   returnTo = null;
   navigate(target, { replace: true });
 }
@@ -219,7 +234,7 @@ function notFoundPage() {
     title: 'Page not found',
     render: () => h('div', { class: 'page' },
       h('h1', { tabindex: '-1', class: 'page-title' }, 'Page not found'),
-      h('p', {}, 'There is no page at this address. ', h('a', { href: HOME }, 'Go to your profile'), '.')),
+      h('p', {}, 'There is no page at this address. ', h('a', { href: home() }, canHire() ? 'Go to the jobs' : 'Go to your profile'), '.')),
   };
 }
 
@@ -227,7 +242,7 @@ async function render() {
   const ticket = ++renderCount;
   const { path, query } = currentLocation();
   if (path === '/') {
-    navigate(session.user ? HOME : '#/login', { replace: true });
+    navigate(session.user ? home() : '#/login', { replace: true });
     return;
   }
   const found = match(path);
@@ -238,7 +253,7 @@ async function render() {
     return;
   }
   if (page.public && session.user) {
-    navigate(HOME, { replace: true });
+    navigate(home(), { replace: true });
     return;
   }
 
@@ -267,7 +282,7 @@ async function render() {
 
   mount(container, view);
   const org = session.tenant?.name;
-  document.title = [page.title, org, 'hirebase'].filter(Boolean).join(' · ');
+  document.title = [view?.dataset?.pageTitle || page.title, org, 'hirebase'].filter(Boolean).join(' · ');
   const focusTarget = container.querySelector('[data-autofocus]') || container.querySelector('h1');
   focusTarget?.focus({ preventScroll: true });
   window.scrollTo(0, 0);

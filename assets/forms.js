@@ -38,6 +38,24 @@ export function selectField({ name, label, options, value, hint, id, disabled })
     h('p', { id: errorId, class: 'field-error', hidden: true }));
 }
 
+/** A single labelled checkbox; `formValues` gives `[value]` when checked and `[]` when not. */
+export function checkboxField({ name, label, checked, hint, id, value = 'true', disabled }) {
+  const inputId = id || uid(`f-${name}`);
+  const errorId = `${inputId}-error`;
+  const hintId = hint ? `${inputId}-hint` : null;
+  const box = h('input', { type: 'checkbox', id: inputId, name, value, class: 'checkbox', checked, disabled });
+  box.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  return h('div', { class: 'field field-check', dataset: { field: name } },
+    h('label', { for: inputId, class: 'check-label' }, box, h('span', {}, label)),
+    hint && h('p', { id: hintId, class: 'hint' }, hint),
+    h('p', { id: errorId, class: 'field-error', hidden: true }));
+}
+
+/** Suggestions for a free-text input: `field({list: id})` plus `datalist(id, values)`. */
+export function datalist(id, values) {
+  return h('datalist', { id }, values.map((value) => h('option', { value })));
+}
+
 /** The place at the top of a form where its overall error goes. */
 export function formAlert() {
   return h('div', { class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true });
@@ -88,7 +106,7 @@ function fieldName(name) {
 function readableDetail(form, detail) {
   return detail.replace(/`([A-Za-z0-9_.[\]]+)`/g, (whole, name) => {
     const label = form.querySelector(`[data-field="${CSS.escape(fieldName(name))}"] :is(label, legend)`);
-    return label ? label.firstChild.textContent.trim() : name;
+    return (label && (label.firstChild?.textContent.trim() || label.textContent.trim())) || name;
   });
 }
 

@@ -75,10 +75,10 @@ function careersCard(tenant) {
   return card('Careers page', 'Where candidates will find your open jobs.',
     h('dl', { class: 'facts facts-stacked' },
       h('div', {}, h('dt', {}, 'Slug'), h('dd', {}, h('code', { id: 'settings-slug' }, tenant.slug))),
-      h('div', {}, h('dt', {}, 'Public address'), h('dd', {}, h('code', { class: 'break' }, `${window.location.origin}${path}`))),
+      h('div', {}, h('dt', {}, 'Public address'), h('dd', {}, h('a', { href: path, target: '_blank', rel: 'noopener', class: 'break', id: 'settings-careers-link' }, `${window.location.origin}${path}`))),
       h('div', {}, h('dt', {}, 'Created'), h('dd', {}, time(tenant.created_at, { withTime: false })))),
     h('p', { class: 'muted small' }, 'The slug was made from the organisation name and stays the same when you rename it. ',
-      'The public careers page arrives with the jobs release.'));
+      'Jobs that are open and marked public are listed there.'));
 }
 
 export const settingsPage = {

@@ -6,7 +6,7 @@ use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
-use super::fields::{check_labels, check_phone, check_text, check_url, clean_labels, tidy};
+use super::fields::{blank_is_null, check_labels, check_phone, check_text, check_url, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
 use crate::auth::Identity;
@@ -141,6 +141,7 @@ pub fn doc(c: &Candidate) -> search::Doc {
         skills: c.skills.clone(),
         tags: c.tags.clone(),
         body: c.notes.clone().unwrap_or_default(),
+        email: c.email.clone().unwrap_or_default(),
         location: c.location.clone().unwrap_or_default(),
         experience: c.experience_years.map(u64::from),
         status: String::new(),
@@ -228,10 +229,7 @@ pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, p
             let mut c = load(tx, tenant, id)?;
             let before = c.clone();
             let old_email = c.email.clone();
-            let text = |p: MaybeUndefined<String>| match p.map_value(|s| s.trim().to_string()) {
-                MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
-                other => other,
-            };
+            let text = blank_is_null;
             if let MaybeUndefined::Value(n) = patch.full_name {
                 c.full_name = n.trim().to_string();
             }

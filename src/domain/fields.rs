@@ -56,6 +56,15 @@ pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
     }
 }
 
+/// PATCH text: trimmed, and blank clears the field like `null`.
+pub fn blank_is_null(p: poem_openapi::types::MaybeUndefined<String>) -> poem_openapi::types::MaybeUndefined<String> {
+    use poem_openapi::types::MaybeUndefined;
+    match p.map_value(|s| s.trim().to_string()) {
+        MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
+        other => other,
+    }
+}
+
 /// Trims optional text and turns blank into absent.
 pub fn tidy(value: Option<String>) -> Option<String> {
     value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())

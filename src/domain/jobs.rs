@@ -6,7 +6,7 @@ use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
-use super::fields::{check_currency, check_labels, check_text, clean_labels, tidy};
+use super::fields::{blank_is_null, check_currency, check_labels, check_text, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
 use crate::auth::Identity;
@@ -164,6 +164,7 @@ pub fn doc(job: &Job) -> search::Doc {
         skills: clean_labels(skills),
         tags: vec![],
         body: job.description.clone().unwrap_or_default(),
+        email: String::new(),
         location: job.location.clone().unwrap_or_default(),
         experience: None,
         status: job.status.as_str().to_string(),
@@ -255,7 +256,7 @@ pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, p
             if let MaybeUndefined::Value(t) = patch.title {
                 job.title = t.trim().to_string();
             }
-            let text = |p: MaybeUndefined<String>| p.map_value(|s| s.trim().to_string());
+            let text = blank_is_null;
             apply_nullable(&mut job.department, text(patch.department));
             apply_nullable(&mut job.location, text(patch.location));
             apply_nullable(&mut job.employment_type, text(patch.employment_type));

@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const VERSION_FILE: &str = "hirebase-index.json";
 const WRITER_MEMORY: usize = 64 << 20;
 
@@ -58,6 +58,8 @@ pub struct Doc {
     /// Notes, descriptions, resume text.
     pub body: String,
     pub location: String,
+    /// Matched word by word (`jane`, `example`), never shown.
+    pub email: String,
     pub experience: Option<u64>,
     pub status: String,
     /// Listed on the public careers portal.
@@ -361,6 +363,9 @@ impl Search {
                 (Occur::Should, Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn TQuery>)
             })
             .collect();
+        // The exact word anywhere in the record (emails, locations), below the ranked fields.
+        let exact = TermQuery::new(Term::from_field_text(f.all, word), IndexRecordOption::Basic);
+        shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), 0.5))));
         let chars = word.chars().count();
         if chars >= 4 {
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.all, word), 1, true);
@@ -427,6 +432,9 @@ fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     if !d.location.is_empty() {
         doc.add_text(f.location, &d.location);
         doc.add_text(f.all, &d.location);
+    }
+    if !d.email.is_empty() {
+        doc.add_text(f.all, &d.email);
     }
     if let Some(years) = d.experience {
         doc.add_u64(f.experience, years);

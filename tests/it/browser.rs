@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::common::{PASSWORD, TestServer, eventually};
@@ -122,6 +122,54 @@ async fn csp_violations(client: &Client) -> String {
     count.as_str().unwrap_or_default().to_string()
 }
 
+/// Picks an `<option>` of the `<select>` at `css` by its value, as a user would.
+async fn choose(client: &Client, css: &str, value: &str) {
+    let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+    el.select_by_value(value).await.unwrap_or_else(|e| panic!("choosing `{value}` in `{css}`: {e}"));
+}
+
+/// Polls until the address bar's `#fragment` satisfies `ok`; returns it.
+async fn wait_for_route(client: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = None;
+    while Instant::now() < deadline {
+        if let Ok(url) = client.current_url().await {
+            let fragment = url.fragment().unwrap_or_default().to_string();
+            if ok(&fragment) {
+                return fragment;
+            }
+            last = Some(fragment);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting until {what} (route: {last:?})");
+}
+
+/// The record id at the end of a route such as `/jobs/12`.
+fn route_id(fragment: &str) -> u64 {
+    let id = fragment.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+    id.parse().unwrap_or_else(|_| panic!("no record id in route {fragment:?}"))
+}
+
+/// A browser on a fresh profile, with the chromedriver that drives it (keep both alive).
+async fn open_ui() -> (Chromedriver, Client) {
+    let driver = start_chromedriver().await;
+    let client = open_browser(&driver).await;
+    (driver, client)
+}
+
+/// Signs in through the sign-in form and waits for the header to name the user.
+async fn sign_in(client: &Client, s: &TestServer, email: &str, full_name: &str, shot: Option<&str>) {
+    client.goto(&s.base).await.expect("open the UI");
+    fill(client, "#login-email", email).await;
+    if let Some(name) = shot {
+        screenshot(client, name).await;
+    }
+    fill(client, "#login-password", PASSWORD).await;
+    click(client, "#login-submit").await;
+    wait_for_text(client, "#current-user-name", "the header names the signed-in user", |t| t == full_name).await;
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let Some(dir) = std::env::var_os("HIREBASE_UI_SCREENSHOTS") else { return };
     let png = client.screenshot().await.expect("screenshot");
@@ -143,17 +191,11 @@ async fn admin_signs_in_and_mints_an_api_key_shown_once() {
         .await;
     r.ok(201);
 
-    let driver = start_chromedriver().await;
-    let client = open_browser(&driver).await;
+    let (_driver, client) = open_ui().await;
 
     // Signed out, the app lands on the sign-in form.
-    client.goto(&s.base).await.expect("open the UI");
-    fill(&client, "#login-email", email).await;
-    screenshot(&client, "01-login").await;
-    fill(&client, "#login-password", PASSWORD).await;
-    click(&client, "#login-submit").await;
-    wait_for_text(&client, "#current-user-name", "the header names the signed-in user", |t| t == "Ada Lovelace").await;
-    screenshot(&client, "02-profile").await;
+    sign_in(&client, &s, email, "Ada Lovelace", Some("01-login")).await;
+    screenshot(&client, "02-signed-in").await;
 
     // Mint a key: the raw token is shown once.
     click(&client, "a[data-nav='api-keys']").await;
@@ -194,4 +236,93 @@ async fn admin_signs_in_and_mints_an_api_key_shown_once() {
     assert_eq!(csp_violations(&client).await, "0", "the Content-Security-Policy blocked part of the UI");
 
     client.close().await.expect("close the browser");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
+    let started = Instant::now();
+    let s = TestServer::start().await;
+    let email = "grace@example.com";
+    let r = s
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": email, "password": PASSWORD, "org_name": "Compilers Inc", "full_name": "Grace Hopper"})),
+        )
+        .await;
+    r.ok(201);
+    let api = s.login(email, PASSWORD).await;
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, email, "Grace Hopper", None).await;
+
+    // People who hire land on the jobs; a new job opens its (empty) pipeline.
+    click(&client, "#new-job-button").await;
+    fill(&client, "#job-title", "Compiler Engineer").await;
+    fill(&client, "#job-department", "Languages").await;
+    fill(&client, "#job-location", "Arlington").await;
+    screenshot(&client, "11-new-job").await;
+    click(&client, "#job-submit").await;
+    let route = wait_for_route(&client, "the new job's page opens", |f| f.starts_with("/jobs/")).await;
+    let job_id = route_id(&route);
+    wait_for_text(&client, ".page-title", "the job page shows its title", |t| t == "Compiler Engineer").await;
+    wait_for_text(&client, "#stage-sourced .stage-count", "the board is empty", |t| t == "0").await;
+
+    // A candidate through the form; it lands on their page.
+    click(&client, "a[data-nav='candidates']").await;
+    click(&client, "#new-candidate-button").await;
+    fill(&client, "#candidate-full-name", "Katherine Johnson").await;
+    fill(&client, "#candidate-email", "katherine@example.com").await;
+    fill(&client, "#candidate-title", "Mathematician").await;
+    fill(&client, "#candidate-company", "NASA").await;
+    fill(&client, "#candidate-skills", "Orbital mechanics, FORTRAN").await;
+    screenshot(&client, "12-new-candidate").await;
+    click(&client, "#candidate-submit").await;
+    let route = wait_for_route(&client, "the new candidate's page opens", |f| f.starts_with("/candidates/")).await;
+    let candidate_id = route_id(&route);
+    wait_for_text(&client, ".page-title", "the candidate page shows the name", |t| t == "Katherine Johnson").await;
+
+    // Back to the job's board, and into its pipeline by searching as you type.
+    click(&client, "a[data-nav='jobs']").await;
+    click(&client, &format!("#jobs-table tr[data-job-id='{job_id}'] a.row-title")).await;
+    wait_for_text(&client, ".page-title", "the job page opens from the list", |t| t == "Compiler Engineer").await;
+    click(&client, "#add-to-pipeline-button").await;
+    fill(&client, "#pipeline-search", "kath").await;
+    wait_for_text(&client, "#pipeline-results", "the search finds the candidate", |t| t.contains("Katherine Johnson")).await;
+    click(&client, &format!("#pipeline-results button[data-candidate-id='{candidate_id}']")).await;
+    let card = format!("#stage-sourced .app-card[data-candidate-id='{candidate_id}']");
+    wait_for_text(&client, &card, "the card is in Sourced", |t| t.contains("Katherine Johnson") && t.contains("Mathematician at NASA")).await;
+    wait_for_text(&client, "#job-applicants", "the job counts one applicant", |t| t == "1").await;
+    screenshot(&client, "13-board-added").await;
+
+    // The card's stage control moves it (the keyboard's way; drag and drop calls the same move).
+    choose(&client, &format!("{card} .stage-select"), "screening").await;
+    wait_for_text(&client, &format!("#stage-screening .app-card[data-candidate-id='{candidate_id}']"), "the card is in Screening", |t| {
+        t.contains("Katherine Johnson")
+    })
+    .await;
+    wait_for_text(&client, "#stage-screening .stage-count", "Screening counts one", |t| t == "1").await;
+    wait_for_text(&client, "#stage-sourced .stage-count", "Sourced is empty again", |t| t == "0").await;
+    screenshot(&client, "14-board-moved").await;
+    assert_eq!(csp_violations(&client).await, "0", "the Content-Security-Policy blocked part of the UI");
+
+    // The server agrees: one application, in screening, with the move in its history.
+    let apps = s.get(&format!("/api/v1/applications?job_id={job_id}"), &api.token).await;
+    let apps = apps.ok(200);
+    assert_eq!(apps["total"], 1, "{apps}");
+    let app = &apps["items"][0];
+    assert_eq!(app["candidate_id"], candidate_id);
+    assert_eq!(app["status"], "screening", "{app}");
+    let history = s.get(&format!("/api/v1/applications/{}/history", app["id"]), &api.token).await;
+    let moves: Vec<(Value, Value, Value)> = history.ok(200)["items"]
+        .as_array()
+        .expect("history items")
+        .iter()
+        .map(|c| (c["from"].clone(), c["to"].clone(), c["by"].clone()))
+        .collect();
+    assert_eq!(moves, vec![(Value::Null, json!("sourced"), json!(email)), (json!("sourced"), json!("screening"), json!(email))]);
+
+    client.close().await.expect("close the browser");
+    eprintln!("recruiter flow through the UI took {:?}", started.elapsed());
 }

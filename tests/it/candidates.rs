@@ -61,7 +61,7 @@ async fn search_ranks_tolerates_typos_and_prefixes_and_combines_with_filters() {
     let m = s.register("a@acme.test", "Acme").await;
     candidate(&s, &m, json!({"full_name": "Jane Doe", "current_title": "Backend Engineer", "skills": ["Rust", "PostgreSQL"],
         "location": "Lagos, Nigeria", "experience_years": 8, "notes": "Built distributed payment systems"})).await;
-    candidate(&s, &m, json!({"full_name": "John Smith", "headline": "Data scientist", "skills": ["Python"],
+    candidate(&s, &m, json!({"full_name": "John Smith", "email": "jsmith@fraudlabs.io", "headline": "Data scientist", "skills": ["Python"],
         "location": "London, UK", "experience_years": 3, "notes": "Machine learning for fraud"})).await;
     candidate(&s, &m, json!({"full_name": "Amara Okafor", "current_title": "Engineering Manager", "current_company": "Paystack",
         "skills": ["Go", "Rust"], "location": "Lagos, Nigeria", "experience_years": 12})).await;
@@ -76,6 +76,7 @@ async fn search_ranks_tolerates_typos_and_prefixes_and_combines_with_filters() {
     assert_eq!(names(&q("q=distribted").await), vec!["Jane Doe"], "one typo");
     assert_eq!(names(&q("q=payst").await), vec!["Amara Okafor"], "prefix of the word being typed");
     assert_eq!(names(&q("q=fraud").await), vec!["John Smith"], "notes are searched");
+    assert_eq!(names(&q("q=jsmith@fraudlabs.io").await), vec!["John Smith"], "emails are searched");
     assert_eq!(names(&q("skills=rust&location=lagos").await), vec!["Amara Okafor", "Jane Doe"]);
     assert_eq!(names(&q("skills=rust,go").await), vec!["Amara Okafor"]);
     assert_eq!(names(&q("q=engineer&min_experience=10").await), vec!["Amara Okafor"]);

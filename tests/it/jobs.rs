@@ -27,6 +27,10 @@ async fn create_fills_defaults_and_patch_keeps_absent_fields_and_clears_nulls() 
     assert_eq!(created["required_skills"], json!(["Rust", "Go"]), "labels are trimmed and deduplicated");
     let id = created["id"].as_u64().unwrap();
 
+    let blank = s.patch(&format!("/api/v1/jobs/{id}"), &m.token, json!({"location": "Lagos"})).await;
+    assert_eq!(blank.ok(200)["location"], "Lagos");
+    let blank = s.patch(&format!("/api/v1/jobs/{id}"), &m.token, json!({"location": "   "})).await;
+    assert_eq!(blank.ok(200)["location"], Value::Null, "blank text clears like null");
     let patched = s.patch(&format!("/api/v1/jobs/{id}"), &m.token, json!({"department": null, "status": "on_hold"})).await;
     let patched = patched.ok(200);
     assert_eq!(patched["department"], Value::Null);

@@ -1,0 +1,288 @@
+// `#/candidates/:id`: one candidate — profile, edit, delete, and their applications, each with
+// its stage history and a stage select; "Add to job" puts them into an open job's pipeline.
+
+import { api } from './api.js';
+import {
+  card, confirmDialog, emptyState, h, icon, initials, mount, notice, pageHeader, problemNotice, time, toast,
+} from './dom.js';
+import { candidateForm } from './page-candidates.js';
+import {
+  STAGES, canDeleteCandidates, canHire, chips, forgetCandidate, jobById, jobStatusBadge, listAll, mapLimit, rememberCandidate,
+  stageBadge, stageLabel, stageSelect,
+} from './recruiting.js';
+import { session } from './session.js';
+
+function fact(label, value) {
+  return h('div', {}, h('dt', {}, label), h('dd', {}, value || h('span', { class: 'muted' }, '—')));
+}
+
+function link(url, label) {
+  return url && h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'ext-link' }, label, icon('external', 'icon icon-sm'));
+}
+
+function profile(c) {
+  const links = [link(c.linkedin_url, 'LinkedIn'), link(c.github_url, 'GitHub'), link(c.website_url, 'Website')].filter(Boolean);
+  const role = [c.current_title, c.current_company].filter(Boolean).join(' at ');
+  return h('section', { class: 'card', 'aria-labelledby': 'candidate-profile-title', id: 'candidate-profile' },
+    h('header', { class: 'card-header profile-head' },
+      h('span', { class: 'avatar avatar-lg', 'aria-hidden': 'true' }, initials(c.full_name)),
+      h('div', {},
+        h('h2', { class: 'card-title', id: 'candidate-profile-title' }, 'Profile'),
+        h('p', { class: 'card-description' }, 'Added ', time(c.created_at, { withTime: false }), ' · updated ', time(c.updated_at)))),
+    h('div', { class: 'card-body' },
+      h('dl', { class: 'facts facts-grid' },
+        fact('Email', c.email && h('a', { href: `mailto:${c.email}` }, c.email)),
+        fact('Phone', c.phone && h('a', { href: `tel:${c.phone.replace(/[^\d+]/g, '')}` }, c.phone)),
+        fact('Current role', role),
+        fact('Location', c.location),
+        fact('Experience', c.experience_years != null ? `${c.experience_years} ${c.experience_years === 1 ? 'year' : 'years'}` : null),
+        fact('Source', c.source),
+        fact('Links', links.length > 0 && h('span', { class: 'link-row' }, links)),
+        fact('Tags', c.tags.length > 0 && chips(c.tags, { className: 'chip chip-tag' }))),
+      h('dl', { class: 'skill-rows' }, h('div', {}, h('dt', {}, 'Skills'), h('dd', {}, chips(c.skills)))),
+      c.notes && h('div', { class: 'notes' }, h('h3', { class: 'subheading' }, 'Notes'), h('p', { class: 'prose' }, c.notes))));
+}
+
+// ---- Applications ------------------------------------------------------------------------------
+
+function historyList(items) {
+  if (items.length === 0) return h('p', { class: 'muted small' }, 'No stage changes recorded.');
+  return h('ol', { class: 'history' },
+    items.map((change) => h('li', { class: 'history-item' },
+      h('span', { class: 'history-move' },
+        change.from ? [stageBadge(change.from), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'), stageBadge(change.to)]
+          : [h('span', { class: 'muted' }, 'Entered at '), stageBadge(change.to)]),
+      h('span', { class: 'muted small' }, 'by ', h('span', { class: 'history-by' }, change.by), ' · ', time(change.at)))));
+}
+
+function applicationItem(app, job, { onRemoved }) {
+  const hiring = canHire();
+  const historySlot = h('div', { class: 'history-slot' });
+  const loadHistory = async () => {
+    try {
+      const { items } = await api('GET', `/applications/${app.id}/history`);
+      mount(historySlot, historyList(items));
+    } catch (error) {
+      mount(historySlot, h('p', { class: 'field-error' }, error.detail || String(error)));
+    }
+  };
+  const jobTitle = job ? job.title : `Job ${app.job_id}`;
+  const select = stageSelect(app.status, `Stage in ${jobTitle}`, async (stage) => {
+    const from = app.status;
+    select.disabled = true;
+    try {
+      Object.assign(app, await api('PATCH', `/applications/${app.id}`, { status: stage }));
+      toast(`Moved from ${stageLabel(from)} to ${stageLabel(app.status)} in ${jobTitle}.`);
+      await loadHistory();
+    } catch (error) {
+      toast(error.detail || String(error), 'danger');
+    } finally {
+      select.value = app.status;
+      select.disabled = false;
+      select.focus();
+    }
+  });
+  select.disabled = !hiring;
+  const remove = hiring && h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm', 'aria-label': `Remove from ${jobTitle}` }, 'Remove');
+  remove?.addEventListener('click', async () => {
+    const ok = await confirmDialog({
+      title: `Remove from “${jobTitle}”?`,
+      message: 'The application and its stage history are deleted. The candidate stays in your talent pool.',
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api('DELETE', `/applications/${app.id}`);
+      toast(`Removed from “${jobTitle}”.`);
+      onRemoved();
+    } catch (error) {
+      toast(error.detail || String(error), 'danger');
+    }
+  });
+  const facts = [
+    app.source && `Source: ${app.source}`,
+    app.fit_score != null && `Fit score ${app.fit_score}`,
+  ].filter(Boolean);
+  const node = h('li', { class: 'application', dataset: { applicationId: String(app.id), jobId: String(app.job_id) } },
+    h('div', { class: 'application-head' },
+      h('div', { class: 'application-title' },
+        job ? h('a', { href: `#/jobs/${job.id}`, class: 'row-title' }, job.title) : h('span', { class: 'row-title muted' }, jobTitle),
+        job && jobStatusBadge(job.status)),
+      h('div', { class: 'application-actions' }, select, remove)),
+    h('p', { class: 'muted small' }, facts.map((f) => `${f} · `), 'Added ', time(app.created_at, { withTime: false })),
+    h('details', { class: 'history-details', open: true }, h('summary', {}, 'Stage history'), historySlot));
+  return { node, loadHistory };
+}
+
+function addToJob(candidate, applications, onAdded) {
+  const taken = new Set(applications.map((a) => a.job_id));
+  const form = h('form', { class: 'form', id: 'add-to-job-form' });
+  const slot = h('div', {});
+  const load = async () => {
+    let open;
+    try {
+      open = await listAll('/jobs', { status_filter: 'open' });
+    } catch (error) {
+      mount(slot, problemNotice(error));
+      return;
+    }
+    const choices = open.filter((j) => !taken.has(j.id));
+    if (choices.length === 0) {
+      mount(slot, h('p', { class: 'muted' }, open.length === 0 ? 'There are no open jobs.' : `${candidate.full_name} is in every open job’s pipeline.`));
+      return;
+    }
+    const job = h('select', { class: 'input select', id: 'add-to-job-select', name: 'job_id', required: true },
+      h('option', { value: '' }, 'Choose an open job…'),
+      choices.map((j) => h('option', { value: String(j.id) }, [j.title, j.location].filter(Boolean).join(' — '))));
+    const stage = h('select', { class: 'input select', id: 'add-to-job-stage', name: 'status' },
+      STAGES.slice(0, 6).map(([value, label]) => h('option', { value, selected: value === 'sourced' }, label)));
+    const error = h('p', { class: 'field-error', id: 'add-to-job-error', hidden: true });
+    job.setAttribute('aria-describedby', 'add-to-job-error');
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'add-to-job-submit' }, 'Add to pipeline');
+    mount(form,
+      h('div', { class: 'field' }, h('label', { class: 'label', for: 'add-to-job-select' }, 'Job'), job),
+      h('div', { class: 'field' }, h('label', { class: 'label', for: 'add-to-job-stage' }, 'Stage'), stage),
+      error,
+      h('div', { class: 'form-actions' }, submit));
+    mount(slot, form);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      if (!job.value) {
+        error.textContent = 'Choose a job.';
+        error.hidden = false;
+        job.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const app = await api('POST', '/applications', { job_id: Number(job.value), candidate_id: candidate.id, status: stage.value });
+        toast(`Added to “${choices.find((j) => j.id === app.job_id)?.title}”.`);
+        onAdded();
+      } catch (failure) {
+        error.textContent = failure.status === 409 ? `${candidate.full_name} is already in that job’s pipeline.` : (failure.detail || String(failure));
+        error.hidden = false;
+        job.focus();
+      } finally {
+        submit.disabled = false;
+      }
+    });
+  };
+  load();
+  return card('Add to a job', 'Put them into an open job’s pipeline.', slot);
+}
+
+export const candidatePage = {
+  title: 'Candidate',
+  nav: 'candidates',
+  async render(ctx) {
+    const id = ctx.params.id;
+    let candidate = await api('GET', `/candidates/${encodeURIComponent(id)}`);
+    rememberCandidate(candidate);
+    const hiring = canHire();
+
+    const profileSlot = h('div', {}, profile(candidate));
+    const editSlot = h('div', {});
+    const appsSlot = h('div', {});
+    const sideSlot = h('div', { class: 'stack' });
+    const header = h('div', {});
+
+    const loadApplications = async () => {
+      let applications;
+      try {
+        applications = await listAll('/applications', { candidate_id: candidate.id });
+      } catch (error) {
+        mount(appsSlot, card('Applications', null, problemNotice(error)));
+        return;
+      }
+      const jobs = new Map();
+      await mapLimit([...new Set(applications.map((a) => a.job_id))], 6, async (jobId) => {
+        try {
+          jobs.set(jobId, await jobById(jobId));
+        } catch {
+          jobs.set(jobId, null);
+        }
+      });
+      const items = applications.map((app) => applicationItem(app, jobs.get(app.job_id), { onRemoved: loadApplications }));
+      await mapLimit(items, 6, (item) => item.loadHistory());
+      const count = applications.length;
+      mount(appsSlot, h('section', { class: 'card', 'aria-labelledby': 'applications-title', id: 'candidate-applications' },
+        h('header', { class: 'card-header' },
+          h('h2', { class: 'card-title', id: 'applications-title' }, 'Applications'),
+          h('p', { class: 'card-description' }, count === 0 ? 'Not in any pipeline yet.' : `In ${count} ${count === 1 ? 'pipeline' : 'pipelines'}.`)),
+        h('div', { class: 'card-body' },
+          count === 0 ? emptyState('No applications', hiring ? 'Use “Add to a job” to start.' : null)
+            : h('ul', { class: 'applications' }, items.map((i) => i.node)))));
+      if (hiring) mount(sideSlot, addToJob(candidate, applications, loadApplications));
+    };
+
+    const setEditing = (open) => {
+      if (!open) {
+        editSlot.replaceChildren();
+        header.querySelector('#edit-candidate-button')?.focus();
+        return;
+      }
+      const form = candidateForm({
+        candidate,
+        onSaved: (saved) => {
+          candidate = saved;
+          mount(profileSlot, profile(candidate));
+          mount(header, headerFor(candidate));
+          document.title = [candidate.full_name, session.tenant?.name, 'hirebase'].filter(Boolean).join(' · ');
+          toast('The candidate was saved.');
+          setEditing(false);
+        },
+        onCancel: () => setEditing(false),
+      });
+      const formCard = card('Edit candidate', 'Only the fields you change are saved.', form);
+      formCard.id = 'candidate-edit-card';
+      mount(editSlot, formCard);
+      form.querySelector('input')?.focus();
+    };
+
+    const headerFor = (c) => {
+      const actions = [];
+      if (hiring) {
+        const edit = h('button', { type: 'button', class: 'btn btn-secondary', id: 'edit-candidate-button', 'aria-controls': 'candidate-edit-card' }, 'Edit');
+        edit.addEventListener('click', () => setEditing(editSlot.childElementCount === 0));
+        actions.push(edit);
+      }
+      if (canDeleteCandidates()) {
+        const remove = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'delete-candidate-button' }, 'Delete');
+        remove.addEventListener('click', async () => {
+          const ok = await confirmDialog({
+            title: `Delete ${c.full_name}?`,
+            message: 'Their profile and every application and stage history go with it. This cannot be undone.',
+            confirmLabel: 'Delete candidate',
+            danger: true,
+          });
+          if (!ok) return;
+          try {
+            await api('DELETE', `/candidates/${c.id}`);
+          } catch (error) {
+            toast(error.detail || String(error), 'danger');
+            return;
+          }
+          forgetCandidate(c.id);
+          toast(`${c.full_name} was deleted.`);
+          ctx.navigate('#/candidates');
+        });
+        actions.push(remove);
+      }
+      const line = [c.current_title, c.current_company].filter(Boolean).join(' at ') || c.headline;
+      return pageHeader(c.full_name, line || null, ...actions);
+    };
+    mount(header, headerFor(candidate));
+    await loadApplications();
+
+    return h('div', { class: 'page', dataset: { pageTitle: candidate.full_name } },
+      h('a', { href: '#/candidates', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All candidates'),
+      header,
+      editSlot,
+      h('div', { class: 'grid-2 grid-wide-left' },
+        h('div', { class: 'stack' }, profileSlot, appsSlot),
+        sideSlot),
+      !hiring && notice('info', 'You can read this profile but not change it.'));
+  },
+};

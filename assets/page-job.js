@@ -1,0 +1,149 @@
+// `#/jobs/:id`: one job — its facts, its pipeline board, edit (`?edit=1` opens the form) and delete.
+
+import { api } from './api.js';
+import { card, h, icon, mount, pageHeader, problemNotice, time, toast } from './dom.js';
+import { deleteJob, jobForm, visibility } from './page-jobs.js';
+import { pipelineBoard } from './pipeline-board.js';
+import { session } from './session.js';
+import {
+  canHire, careersUrl, chips, isListed, jobStatusBadge, levelLabel, rememberJob, salaryRange,
+} from './recruiting.js';
+
+function fact(label, value, id) {
+  return h('div', {}, h('dt', {}, label), h('dd', { id }, value ?? h('span', { class: 'muted' }, '—')));
+}
+
+function summary(job) {
+  return h('section', { class: 'card job-summary', 'aria-label': 'Job facts', id: 'job-summary' },
+    h('dl', { class: 'facts facts-grid' },
+      fact('Status', jobStatusBadge(job.status), 'job-summary-status'),
+      fact('Careers page', visibility(job)),
+      fact('Applicants', String(job.applicants), 'job-applicants'),
+      fact('Hired', String(job.hired), 'job-hired'),
+      fact('Level', job.level && levelLabel(job.level)),
+      fact('Employment', [job.employment_type, job.remote_option].filter(Boolean).join(' · ') || null),
+      fact('Salary', salaryRange(job)),
+      fact('Updated', time(job.updated_at))));
+}
+
+function details(job) {
+  const skillRows = [
+    ['Required skills', job.required_skills],
+    ['Nice to have', job.nice_to_have_skills],
+    ['Other keywords', job.skills],
+  ].filter(([, list]) => list.length > 0);
+  if (!job.description && skillRows.length === 0) return null;
+  return h('section', { class: 'card', 'aria-labelledby': 'job-details-title' },
+    h('header', { class: 'card-header' }, h('h2', { class: 'card-title', id: 'job-details-title' }, 'About the job')),
+    h('div', { class: 'card-body job-details' },
+      skillRows.length > 0 && h('dl', { class: 'skill-rows' },
+        skillRows.map(([label, list]) => h('div', {}, h('dt', {}, label), h('dd', {}, chips(list))))),
+      job.description && h('p', { class: 'prose' }, job.description)));
+}
+
+export const jobPage = {
+  title: 'Job',
+  nav: 'jobs',
+  async render(ctx) {
+    const id = ctx.params.id;
+    let job = await api('GET', `/jobs/${encodeURIComponent(id)}`);
+    rememberJob(job);
+    const hiring = canHire();
+
+    const header = h('div', {});
+    const summarySlot = h('div', {}, summary(job));
+    const detailsSlot = h('div', {}, details(job));
+    const boardSlot = h('div', {});
+    const editSlot = h('div', {});
+
+    const show = () => {
+      mount(summarySlot, summary(job));
+      mount(detailsSlot, details(job));
+      mount(header, headerFor(job));
+      document.title = [job.title, session.tenant?.name, 'hirebase'].filter(Boolean).join(' · ');
+    };
+
+    // The board changes the counters: re-read them (the server keeps them exact).
+    const onChange = async () => {
+      try {
+        job = await api('GET', `/jobs/${job.id}`);
+        rememberJob(job);
+        mount(summarySlot, summary(job));
+      } catch {
+        // The counters can wait for the next visit.
+      }
+    };
+
+    let board = null;
+    const addButton = hiring && h('button', { type: 'button', class: 'btn btn-primary', id: 'add-to-pipeline-button', 'aria-controls': 'add-to-pipeline' },
+      icon('plus'), 'Add candidate');
+    addButton?.addEventListener('click', () => board?.openPicker());
+
+    const setEditing = (open) => {
+      if (!open) {
+        editSlot.replaceChildren();
+        header.querySelector('#edit-job-button')?.focus();
+        return;
+      }
+      const form = jobForm({
+        job,
+        onSaved: (saved) => {
+          job = saved;
+          show();
+          toast('The job was saved.');
+          setEditing(false);
+        },
+        onCancel: () => setEditing(false),
+      });
+      const formCard = card('Edit job', 'Only the fields you change are saved.', form);
+      formCard.id = 'job-edit-card';
+      mount(editSlot, formCard);
+      form.querySelector('input')?.focus();
+    };
+
+    const headerFor = (j) => {
+      const actions = [];
+      const url = isListed(j) && careersUrl(j);
+      if (url) {
+        actions.push(h('a', { href: url, target: '_blank', rel: 'noopener', class: 'btn btn-secondary', id: 'job-careers-link' },
+          icon('external', 'icon icon-sm'), 'Careers page'));
+      }
+      if (hiring) {
+        const edit = h('button', { type: 'button', class: 'btn btn-secondary', id: 'edit-job-button', 'aria-controls': 'job-edit-card' }, 'Edit');
+        edit.addEventListener('click', () => setEditing(editSlot.childElementCount === 0));
+        const remove = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'delete-job-button' }, 'Delete');
+        remove.addEventListener('click', async () => {
+          if (await deleteJob(j)) ctx.navigate('#/jobs');
+        });
+        actions.push(edit, remove);
+      }
+      const subtitle = [j.department, j.location].filter(Boolean).join(' · ');
+      return pageHeader(j.title, subtitle || null, ...actions);
+    };
+    mount(header, headerFor(job));
+
+    try {
+      board = await pipelineBoard(job, { onChange });
+      mount(boardSlot, board.node);
+    } catch (error) {
+      mount(boardSlot, problemNotice(error));
+    }
+    if (hiring && ctx.query.get('edit') === '1') {
+      setEditing(true);
+      editSlot.querySelector('#job-title')?.setAttribute('data-autofocus', '');
+    }
+
+    const view = h('div', { class: 'page page-wide', dataset: { pageTitle: job.title } },
+      h('a', { href: '#/jobs', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All jobs'),
+      header,
+      summarySlot,
+      editSlot,
+      h('section', { class: 'pipeline-section', 'aria-labelledby': 'pipeline-title' },
+        h('div', { class: 'section-head' },
+          h('h2', { class: 'section-title', id: 'pipeline-title' }, 'Pipeline'),
+          addButton),
+        boardSlot),
+      detailsSlot);
+    return view;
+  },
+};

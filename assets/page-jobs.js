@@ -1,0 +1,298 @@
+// `#/jobs?status=open&q=rust&page=2`: the organisation's jobs with a status filter, full-text
+// search and paging; "New job" opens the form. The same form edits a job on its own page.
+
+import { api, query } from './api.js';
+import {
+  badge, card, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, pager, problemNotice, toast,
+} from './dom.js';
+import { checkboxField, checks, datalist, field, formAlert, onSubmit, rule, selectField } from './forms.js';
+import {
+  JOB_STATUSES, LEVELS, canHire, careersUrl, changedFields, forgetJob, intOrNull, isListed, jobStatusBadge, jobStatusLabel,
+  levelLabel, liveSearch, rememberJob, replaceHash, splitList, textOrNull, wholeNumber, withoutEmpty,
+} from './recruiting.js';
+
+const PAGE_SIZE = 20;
+const MAX_SALARY = 100_000_000_000;
+
+// ---- The job form (create and edit) -------------------------------------------------------
+
+function jobBody(values) {
+  return {
+    title: values.title.trim(),
+    department: textOrNull(values.department),
+    location: textOrNull(values.location),
+    employment_type: textOrNull(values.employment_type),
+    remote_option: textOrNull(values.remote_option),
+    level: values.level || null,
+    status: values.status,
+    is_public: values.is_public.length > 0,
+    salary_min: intOrNull(values.salary_min),
+    salary_max: intOrNull(values.salary_max),
+    currency: textOrNull(values.currency)?.toUpperCase() ?? null,
+    required_skills: splitList(values.required_skills),
+    nice_to_have_skills: splitList(values.nice_to_have_skills),
+    skills: splitList(values.skills),
+    description: textOrNull(values.description),
+  };
+}
+
+function validateJob(values) {
+  return checks(values, {
+    title: [rule.required, rule.maxLength(200)],
+    department: [rule.maxLength(120)],
+    location: [rule.maxLength(120)],
+    salary_min: [wholeNumber(0, MAX_SALARY)],
+    salary_max: [
+      wholeNumber(0, MAX_SALARY),
+      (max, all) => (max !== '' && all.salary_min !== '' && Number(all.salary_min) > Number(max) ? 'must not be less than the minimum salary' : null),
+    ],
+    currency: [(c) => (!String(c).trim() || /^[A-Za-z]{3}$/.test(String(c).trim()) ? null : 'must be an ISO 4217 code such as USD')],
+  });
+}
+
+/**
+ * The job form. Without `job` it creates (POST, empty fields left out); with `job` it edits
+ * (PATCH with only the changed fields, a cleared field sent as null). `onSaved(job)` follows.
+ */
+export function jobForm({ job, onSaved, onCancel }) {
+  const j = job || { status: 'open', is_public: false, required_skills: [], nice_to_have_skills: [], skills: [] };
+  const list = (values) => (values || []).join(', ');
+  const form = h('form', { class: 'form', id: 'job-form' },
+    formAlert(),
+    field({ name: 'title', label: 'Title', id: 'job-title', value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
+    h('div', { class: 'grid-3' },
+      field({ name: 'department', label: 'Department', id: 'job-department', value: j.department || '', maxlength: 120 }),
+      field({ name: 'location', label: 'Location', id: 'job-location', value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
+      selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...LEVELS] })),
+    h('div', { class: 'grid-3' },
+      field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. Full-time' }),
+      field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. Hybrid' }),
+      selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: JOB_STATUSES })),
+    h('div', { class: 'grid-3' },
+      field({ name: 'salary_min', label: 'Salary from', id: 'job-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
+      field({ name: 'salary_max', label: 'Salary to', id: 'job-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
+      field({ name: 'currency', label: 'Currency', id: 'job-currency', value: j.currency || '', maxlength: 3, placeholder: 'USD', autocomplete: 'off', spellcheck: 'false', class: 'input input-code', hint: 'ISO 4217 code.' })),
+    field({ name: 'required_skills', label: 'Required skills', id: 'job-required-skills', value: list(j.required_skills), hint: 'Separate with commas.', placeholder: 'Rust, PostgreSQL' }),
+    h('div', { class: 'grid-2 grid-tight' },
+      field({ name: 'nice_to_have_skills', label: 'Nice-to-have skills', id: 'job-nice-skills', value: list(j.nice_to_have_skills) }),
+      field({ name: 'skills', label: 'Other keywords', id: 'job-skills', value: list(j.skills), hint: 'Help search and matching find the job.' })),
+    field({ name: 'description', label: 'Description', id: 'job-description', type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
+    checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: 'job-is-public', checked: j.is_public }),
+    datalist('employment-types', ['Full-time', 'Part-time', 'Contract', 'Internship', 'Temporary']),
+    datalist('remote-options', ['On-site', 'Hybrid', 'Remote']),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'job-submit' }, job ? 'Save changes' : 'Create job'),
+      onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
+  onSubmit(form, {
+    busyLabel: job ? 'Saving…' : 'Creating…',
+    validate: validateJob,
+    submit: async (values) => {
+      const body = jobBody(values);
+      let saved;
+      if (job) {
+        const patch = changedFields(job, body);
+        if (Object.keys(patch).length === 0) {
+          toast('Nothing changed.', 'info');
+          onCancel?.();
+          return;
+        }
+        saved = await api('PATCH', `/jobs/${job.id}`, patch);
+      } else {
+        saved = await api('POST', '/jobs', withoutEmpty(body));
+        form.reset();
+      }
+      rememberJob(saved);
+      await onSaved(saved);
+    },
+  });
+  return form;
+}
+
+// ---- Deleting -------------------------------------------------------------------------------
+
+/** Asks, deletes, says so. Resolves to true when the job is gone. */
+export async function deleteJob(job) {
+  const pipeline = job.applicants === 1 ? 'Its 1 application is' : `Its ${job.applicants} applications are`;
+  const ok = await confirmDialog({
+    title: `Delete “${job.title}”?`,
+    message: `${job.applicants > 0 ? `${pipeline} deleted with it. ` : ''}This cannot be undone.`,
+    confirmLabel: 'Delete job',
+    danger: true,
+  });
+  if (!ok) return false;
+  try {
+    await api('DELETE', `/jobs/${job.id}`);
+  } catch (error) {
+    toast(error.detail || String(error), 'danger');
+    return false;
+  }
+  forgetJob(job.id);
+  toast(`“${job.title}” was deleted.`);
+  return true;
+}
+
+/** Where the job can be seen: a link to its careers listing, or why it is not listed. */
+export function visibility(job) {
+  if (isListed(job)) {
+    const url = careersUrl(job);
+    return url
+      ? h('a', { href: url, target: '_blank', rel: 'noopener', class: 'public-link', title: 'Open its listing on the careers page' },
+        badge('Public', 'success'), icon('external', 'icon icon-sm'), h('span', { class: 'visually-hidden' }, '(opens the careers page)'))
+      : badge('Public', 'success');
+  }
+  if (job.is_public) {
+    return h('span', { class: 'stack-tight' }, badge('Public'), h('span', { class: 'muted small' }, `not listed while ${jobStatusLabel(job.status).toLowerCase()}`));
+  }
+  return badge('Private');
+}
+
+// ---- The list -------------------------------------------------------------------------------
+
+const COLUMNS = [
+  { label: 'Job' }, { label: 'Department' }, { label: 'Status' },
+  { label: 'Applicants', className: 'col-num' }, { label: 'Hired', className: 'col-num' },
+  { label: 'Careers page' }, { label: 'Actions', className: 'col-actions' },
+];
+
+function jobRows(items, reload) {
+  const hiring = canHire();
+  return items.map((job) => {
+    const facts = [job.level && levelLabel(job.level), job.employment_type, job.remote_option].filter(Boolean).join(' · ');
+    const actions = h('div', { class: 'row-actions' });
+    if (hiring) {
+      actions.append(h('a', { href: `#/jobs/${job.id}?edit=1`, class: 'btn btn-secondary btn-sm', 'aria-label': `Edit ${job.title}` }, 'Edit'));
+      const remove = h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm', 'aria-label': `Delete ${job.title}` }, 'Delete');
+      remove.addEventListener('click', async () => {
+        if (await deleteJob(job)) reload();
+      });
+      actions.append(remove);
+    }
+    return {
+      dataset: { jobId: String(job.id) },
+      cells: [
+        h('div', { class: 'col-main' },
+          h('a', { href: `#/jobs/${job.id}`, class: 'row-title' }, job.title),
+          facts && h('p', { class: 'muted small' }, facts)),
+        h('div', {},
+          job.department ? h('p', {}, job.department) : h('p', { class: 'muted' }, '—'),
+          job.location && h('p', { class: 'muted small' }, job.location)),
+        jobStatusBadge(job.status),
+        String(job.applicants),
+        String(job.hired),
+        visibility(job),
+        hiring && actions,
+      ].filter((cell) => cell !== false),
+    };
+  });
+}
+
+function statusTabs(current, onPick) {
+  const tabs = [['', 'All'], ...JOB_STATUSES];
+  const buttons = tabs.map(([value, label]) => h('button', {
+    type: 'button', class: 'segment', 'aria-pressed': String(value === current), dataset: { status: value },
+  }, label));
+  for (const button of buttons) {
+    button.addEventListener('click', () => {
+      for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
+      onPick(button.dataset.status);
+    });
+  }
+  return h('div', { class: 'segmented', role: 'group', 'aria-label': 'Filter by status', id: 'job-status-filter' }, buttons);
+}
+
+export const jobsPage = {
+  title: 'Jobs',
+  nav: 'jobs',
+  async render(ctx) {
+    const state = {
+      q: ctx.query.get('q') || '',
+      status: JOB_STATUSES.some(([s]) => s === ctx.query.get('status')) ? ctx.query.get('status') : '',
+      page: Math.max(1, Number.parseInt(ctx.query.get('page') || '1', 10) || 1),
+    };
+    const hiring = canHire();
+    const listSlot = h('div', { 'aria-busy': 'false' });
+    const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const hashFor = (page) => `#/jobs${query({ status: state.status, q: state.q, page: page > 1 ? page : null })}`;
+
+    const search = liveSearch({
+      wait: 200,
+      search: () => api('GET', `/jobs${query({ skip: (state.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, q: state.q.trim(), status_filter: state.status })}`),
+      show: (data) => {
+        listSlot.setAttribute('aria-busy', 'false');
+        replaceHash(hashFor(state.page));
+        const filtered = state.q.trim() || state.status;
+        status.textContent = `${data.total} ${data.total === 1 ? 'job' : 'jobs'}${filtered ? ' match' : ''}.`;
+        if (data.items.length === 0 && data.total > 0 && state.page > 1) {
+          state.page = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+          search.now();
+          return;
+        }
+        mount(listSlot, data.items.length === 0
+          ? (filtered
+            ? emptyState('No jobs match', 'Try another status or fewer words.')
+            : emptyState('No jobs yet', hiring ? 'Create your first job to start building a pipeline.' : 'Jobs your organisation opens appear here.'))
+          : dataTable({ caption: 'Jobs', rows: jobRows(data.items, () => search.now()), id: 'jobs-table', columns: hiring ? COLUMNS : COLUMNS.slice(0, -1) }),
+        data.total > 0 && pager({ page: state.page, pageSize: PAGE_SIZE, total: data.total, href: hashFor }));
+      },
+      fail: (error) => {
+        listSlot.setAttribute('aria-busy', 'false');
+        mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
+      },
+    });
+
+    const searchBox = h('input', {
+      type: 'search', class: 'input search-input', id: 'job-search', value: state.q, placeholder: 'Search title, description, skills…',
+      'aria-label': 'Search jobs', autocomplete: 'off', maxlength: 200,
+    });
+    searchBox.addEventListener('input', () => {
+      state.q = searchBox.value;
+      state.page = 1;
+      listSlot.setAttribute('aria-busy', 'true');
+      search.schedule();
+    });
+    searchBox.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') search.now();
+    });
+    const tabs = statusTabs(state.status, (status) => {
+      state.status = status;
+      state.page = 1;
+      search.now();
+    });
+
+    let formCard = null;
+    let toggle = null;
+    if (hiring) {
+      formCard = card('New job', 'Only the title is required; everything else can wait.',
+        jobForm({
+          onSaved: (job) => {
+            toast(`“${job.title}” was created.`);
+            ctx.navigate(`#/jobs/${job.id}`);
+          },
+          onCancel: () => setFormOpen(false),
+        }));
+      formCard.id = 'job-form-card';
+      toggle = h('button', { type: 'button', class: 'btn btn-primary', id: 'new-job-button', 'aria-controls': 'job-form-card' }, 'New job');
+      toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
+    }
+    function setFormOpen(open) {
+      formCard.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) formCard.querySelector('input')?.focus();
+      else toggle.focus();
+    }
+    if (formCard) {
+      formCard.hidden = ctx.query.get('new') !== '1';
+      toggle.setAttribute('aria-expanded', String(!formCard.hidden));
+    }
+
+    await search.now();
+
+    return h('div', { class: 'page' },
+      pageHeader('Jobs', 'Your open requisitions and their pipelines.', toggle),
+      formCard,
+      h('section', { class: 'card card-flush', 'aria-label': 'Jobs' },
+        h('div', { class: 'toolbar' }, tabs, h('div', { class: 'toolbar-search' }, icon('search', 'icon search-icon'), searchBox)),
+        status,
+        listSlot));
+  },
+};
