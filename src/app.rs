@@ -55,6 +55,8 @@ const PLAIN_ROUTES: &[(&str, &str)] = &[
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
+        // TLS for outbound calls (webhooks) uses ring; the first App of the process installs it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let data_dir = config.data_dir.clone();
         let cache = (config.storage.cache_mb as usize) << 20;
         let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, cache)).await??;

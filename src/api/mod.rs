@@ -8,7 +8,10 @@ pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod careers;
+pub mod insights;
+pub mod interviews;
 pub mod jobs;
+pub mod offers;
 pub mod team;
 pub mod tenants;
 pub mod users;
@@ -52,6 +55,12 @@ pub enum Tag {
     Careers,
     /// The hash-chained audit trail
     Audit,
+    /// Interviews and scorecards
+    Interviews,
+    /// Offers and their lifecycle
+    Offers,
+    /// Hiring numbers
+    Insights,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -124,6 +133,9 @@ pub type Apis = (
     applications::ApplicationsApi,
     careers::CareersApi,
     audit::AuditApi,
+    interviews::InterviewsApi,
+    offers::OffersApi,
+    insights::InsightsApi,
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -140,6 +152,9 @@ pub fn service() -> OpenApiService<Apis, ()> {
             applications::ApplicationsApi,
             careers::CareersApi,
             audit::AuditApi,
+            interviews::InterviewsApi,
+            offers::OffersApi,
+            insights::InsightsApi,
         ),
         "hirebase",
         env!("CARGO_PKG_VERSION"),

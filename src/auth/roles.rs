@@ -138,6 +138,8 @@ const STAFF: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency
 const ADMIN: &[Role] = &[OrgAdmin];
 /// Roles that run hiring: jobs, candidates, pipelines.
 const HIRING: &[Role] = &[OrgAdmin, Recruiter, HiringManager];
+/// Hiring roles and the interviewers on interview panels.
+const INTERVIEWING: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer];
 const EVERY_MEMBER: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency, Talent];
 
 impl Permission {
@@ -167,6 +169,16 @@ impl Permission {
         Permission::new("delete candidates", &[OrgAdmin, Recruiter], Some(Scope::CandidatesWrite));
     pub const APPLICATIONS_READ: Permission = Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
     pub const APPLICATIONS_WRITE: Permission = Permission::new("change applications", HIRING, Some(Scope::ApplicationsWrite));
+
+    // Hiring workflow
+    pub const INTERVIEWS_READ: Permission = Permission::new("read interviews", INTERVIEWING, Some(Scope::InterviewsRead));
+    pub const INTERVIEWS_WRITE: Permission = Permission::new("schedule and change interviews", HIRING, Some(Scope::InterviewsWrite));
+    pub const SCORECARDS_WRITE: Permission = Permission::new("record scorecards", INTERVIEWING, Some(Scope::InterviewsWrite));
+    pub const INTERVIEWS_DELETE: Permission = Permission::new("delete interviews", &[OrgAdmin, Recruiter], Some(Scope::InterviewsWrite));
+    pub const OFFERS_READ: Permission = Permission::new("read offers", HIRING, Some(Scope::OffersRead));
+    pub const OFFERS_WRITE: Permission = Permission::new("make and change offers", HIRING, Some(Scope::OffersWrite));
+    pub const OFFERS_DELETE: Permission = Permission::new("delete offers", &[OrgAdmin, Recruiter], Some(Scope::OffersWrite));
+    pub const INSIGHTS_READ: Permission = Permission::new("read insights", HIRING, Some(Scope::InsightsRead));
 
     // Oversight
     pub const AUDIT_READ: Permission = Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
 use super::fields::{check_text, tidy};
+use super::webhooks::{self, Event};
 use super::tenants::apply_nullable;
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -132,7 +133,12 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
             "Application {} moved from {} to {}", app.id, from.as_str(), app.status.as_str()
         )),
     };
-    audit::record(tx, app.org_id, actor, entry.with(details))
+    audit::record(tx, app.org_id, actor, entry.with(details.clone()))?;
+    let event = if from.is_none() { Event::CandidateApplied } else { Event::CandidateStageChanged };
+    let mut data = details;
+    data["application_id"] = serde_json::json!(app.id);
+    data["source"] = serde_json::json!(app.source);
+    webhooks::emit(tx, app.org_id, event, data)
 }
 
 /// Adjusts the job's counters for an application entering (+1) or leaving (-1) the job or the `hired` stage.

@@ -109,7 +109,8 @@ pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
     else {
         return vec![];
     };
-    b.iter().filter(|(k, v)| !k.ends_with("_at") && a.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect()
+    const BOOKKEEPING: [&str; 3] = ["created_at", "updated_at", "stage_changed_at"];
+    b.iter().filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && a.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect()
 }
 
 /// Appends an entry to the tenant's chain, inside the caller's transaction.

@@ -6,6 +6,7 @@ use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
+use super::webhooks::{self, Event};
 use super::fields::{blank_is_null, check_currency, check_labels, check_text, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
@@ -172,11 +173,16 @@ pub fn doc(job: &Job) -> search::Doc {
     }
 }
 
-/// Stores `job` with its public listing and outbox row.
+/// Stores `job` with its public listing and outbox row; a job that becomes listed fires `job.published`.
 pub(super) fn save(tx: &mut Tx, job: &Job, pending: &mut Pending) -> Result<()> {
     tx.put(&JOBS, job.org_id, job.id, job)?;
     if job.is_listed() {
+        let was_listed = tx.get(&PUBLIC_JOBS, INSTANCE, job.id)?.is_some();
         tx.put(&PUBLIC_JOBS, INSTANCE, job.id, &job.org_id)?;
+        if !was_listed {
+            let data = serde_json::json!({"job_id": job.id, "title": job.title, "location": job.location, "level": job.level});
+            webhooks::emit(tx, job.org_id, Event::JobPublished, data)?;
+        }
     } else {
         tx.remove(&PUBLIC_JOBS, INSTANCE, job.id)?;
     }

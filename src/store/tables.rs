@@ -10,7 +10,10 @@ use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::indexing::OutboxEntry;
+use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::offers::Offer;
+use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
 use crate::domain::tenants::Tenant;
 use crate::domain::users::{Session, User};
 
@@ -56,7 +59,23 @@ pub const AUDIT: Records<AuditEntry> = Records::new("audit_v1");
 /// (INSTANCE, tenant) → the last entry of the tenant's chain.
 pub const AUDIT_HEADS: Records<ChainHead> = Records::new("audit_heads_v1");
 
+// --- Hiring workflow
+pub const INTERVIEWS: Records<Interview> = Records::new("interviews_v1");
+pub const OFFERS: Records<Offer> = Records::new("offers_v1");
+
+// --- Webhooks
+pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
+/// (INSTANCE, delivery id): deliveries not yet sent successfully, written with the change that caused them.
+pub const WEBHOOK_QUEUE: Records<Delivery> = Records::new("webhook_queue_v1");
+/// Keyed (webhook id, attempt id): every delivery attempt, for `/webhooks/{id}/deliveries`.
+pub const WEBHOOK_ATTEMPTS: Records<DeliveryAttempt> = Records::new("webhook_attempts_v1");
+
 pub(super) const RECORD_TABLES: &[&str] = &[
+    INTERVIEWS.name,
+    OFFERS.name,
+    WEBHOOKS.name,
+    WEBHOOK_QUEUE.name,
+    WEBHOOK_ATTEMPTS.name,
     AUDIT.name,
     AUDIT_HEADS.name,
     TENANTS.name,

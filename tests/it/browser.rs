@@ -111,9 +111,20 @@ async fn fill(client: &Client, css: &str, text: &str) {
     el.send_keys(text).await.unwrap_or_else(|e| panic!("typing into `{css}`: {e}"));
 }
 
+/// Clicks the element at `css`, finding it again if the page re-rendered it in between
+/// (search results that update as you type do).
 async fn click(client: &Client, css: &str) {
-    let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
-    el.click().await.unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        match el.click().await {
+            Ok(()) => return,
+            Err(e) if e.to_string().contains("stale element") && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            Err(e) => panic!("clicking `{css}`: {e}"),
+        }
+    }
 }
 
 /// The page's count of Content-Security-Policy violations (app.js keeps it on `<html>`).

@@ -18,3 +18,4 @@ mod restart;
 mod search_index;
 mod team;
 mod tenancy;
+mod workflow;

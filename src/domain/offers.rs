@@ -1,0 +1,307 @@
+//! Offers: draft → sent → accepted | declined | withdrawn. Sending moves the application to
+//! `offer`; accepting moves it to `hired` and bumps the job's `hired` counter, in the same
+//! transaction as the offer's change.
+
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+
+use super::applications::{self, Stage};
+use super::audit::{self, Actor, Change};
+use super::fields::{blank_is_null, check_currency, check_text};
+use super::tenants::apply_nullable;
+use super::webhooks::{self, Event};
+use crate::auth::Identity;
+use crate::error::{Error, Result, Validator};
+use crate::store::tables::{CANDIDATES, JOBS, OFFERS};
+use crate::store::{Reader, Store, Tx};
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum OfferStatus {
+    Draft,
+    Sent,
+    Accepted,
+    Declined,
+    Withdrawn,
+}
+
+impl OfferStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Draft => "draft",
+            OfferStatus::Sent => "sent",
+            OfferStatus::Accepted => "accepted",
+            OfferStatus::Declined => "declined",
+            OfferStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The moves an offer may make.
+    pub fn can_become(self, next: OfferStatus) -> bool {
+        use OfferStatus::*;
+        matches!((self, next), (Draft, Sent) | (Draft, Withdrawn) | (Sent, Accepted) | (Sent, Declined) | (Sent, Withdrawn))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Offer {
+    pub id: u64,
+    pub org_id: u64,
+    pub candidate_id: u64,
+    pub job_id: u64,
+    pub application_id: u64,
+    pub base_salary: u64,
+    pub currency: String,
+    pub bonus: Option<u64>,
+    pub sign_on_bonus: Option<u64>,
+    /// `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    pub status: OfferStatus,
+    pub sent_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    /// Why it was accepted, declined or withdrawn, as the recruiter noted.
+    pub decision: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct NewOffer {
+    pub candidate_id: u64,
+    pub job_id: u64,
+    pub base_salary: u64,
+    /// ISO 4217, e.g. `USD`.
+    pub currency: String,
+    pub bonus: Option<u64>,
+    pub sign_on_bonus: Option<u64>,
+    pub start_date: Option<String>,
+    /// `draft` (default) or `sent`.
+    pub status: Option<OfferStatus>,
+}
+
+#[derive(Debug, Clone, Default, Object)]
+pub struct OfferPatch {
+    pub base_salary: MaybeUndefined<u64>,
+    pub currency: MaybeUndefined<String>,
+    pub bonus: MaybeUndefined<u64>,
+    pub sign_on_bonus: MaybeUndefined<u64>,
+    pub start_date: MaybeUndefined<String>,
+    /// Allowed moves: draft → sent | withdrawn; sent → accepted | declined | withdrawn. Others → 422.
+    pub status: MaybeUndefined<OfferStatus>,
+    pub decision: MaybeUndefined<String>,
+}
+
+fn validate(o: &Offer) -> Result<()> {
+    let mut v = Validator::new();
+    v.check(o.base_salary > 0 && o.base_salary <= 100_000_000_000, "base_salary", "must be a positive amount");
+    check_currency(&mut v, "currency", Some(&o.currency));
+    for (field, value) in [("bonus", o.bonus), ("sign_on_bonus", o.sign_on_bonus)] {
+        v.check(value.is_none_or(|b| b <= 100_000_000_000), field, "is out of range");
+    }
+    if let Some(d) = &o.start_date {
+        v.check(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(), "start_date", "must be a date like 2026-06-01");
+    }
+    check_text(&mut v, "decision", o.decision.as_deref(), 2_000);
+    v.finish()
+}
+
+fn event_data(o: &Offer) -> serde_json::Value {
+    serde_json::json!({
+        "offer_id": o.id, "candidate_id": o.candidate_id, "job_id": o.job_id, "application_id": o.application_id,
+        "status": o.status, "base_salary": o.base_salary, "currency": o.currency, "start_date": o.start_date,
+    })
+}
+
+pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Offer> {
+    rx.get(&OFFERS, tenant, id)?.ok_or_else(|| Error::not_found("Offer", id))
+}
+
+/// What a status change does beyond the offer itself: the pipeline, the job counter, the webhook.
+fn on_status(tx: &mut Tx, o: &mut Offer, actor: &Actor) -> Result<()> {
+    let now = Timestamp::now();
+    let mut app = applications::load(tx, o.org_id, o.application_id)?;
+    let event = match o.status {
+        OfferStatus::Sent => {
+            o.sent_at = Some(now);
+            if app.status < Stage::Offer {
+                applications::move_to(tx, &mut app, Stage::Offer, actor)?;
+            }
+            Some(Event::OfferSent)
+        }
+        OfferStatus::Accepted => {
+            o.decided_at = Some(now);
+            applications::move_to(tx, &mut app, Stage::Hired, actor)?;
+            Some(Event::OfferAccepted)
+        }
+        OfferStatus::Declined => {
+            o.decided_at = Some(now);
+            Some(Event::OfferDeclined)
+        }
+        OfferStatus::Withdrawn => {
+            o.decided_at = Some(now);
+            None
+        }
+        OfferStatus::Draft => None,
+    };
+    if let Some(event) = event {
+        webhooks::emit(tx, o.org_id, event, event_data(o))?;
+    }
+    Ok(())
+}
+
+pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Offer> {
+    let status = input.status.unwrap_or(OfferStatus::Draft);
+    if !matches!(status, OfferStatus::Draft | OfferStatus::Sent) {
+        return Err(Error::invalid("status", "a new offer is `draft` or `sent`"));
+    }
+    let now = Timestamp::now();
+    let mut offer = Offer {
+        id: 0,
+        org_id: who.tenant_id,
+        candidate_id: input.candidate_id,
+        job_id: input.job_id,
+        application_id: 0,
+        base_salary: input.base_salary,
+        currency: input.currency.trim().to_string(),
+        bonus: input.bonus,
+        sign_on_bonus: input.sign_on_bonus,
+        start_date: input.start_date.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        status,
+        sent_at: None,
+        decided_at: None,
+        decision: None,
+        created_at: now,
+        updated_at: now,
+    };
+    validate(&offer)?;
+    let actor = Actor::of(who);
+    store
+        .write(move |tx| {
+            let tenant = offer.org_id;
+            tx.get(&JOBS, tenant, offer.job_id)?.ok_or_else(|| Error::not_found("Job", offer.job_id))?;
+            tx.get(&CANDIDATES, tenant, offer.candidate_id)?.ok_or_else(|| Error::not_found("Candidate", offer.candidate_id))?;
+            offer.application_id = match applications::find(tx, tenant, offer.job_id, offer.candidate_id)? {
+                Some(app) => app.id,
+                None => applications::insert(tx, tenant, offer.job_id, offer.candidate_id, Stage::Offer, Some("offer".into()), None, &actor)?.id,
+            };
+            offer.id = tx.next_id()?;
+            if offer.status != OfferStatus::Draft {
+                on_status(tx, &mut offer, &actor)?;
+            }
+            tx.put(&OFFERS, tenant, offer.id, &offer)?;
+            let summary = format!("Created a {} offer {} for candidate {} ({} {})", offer.status.as_str(), offer.id, offer.candidate_id, offer.base_salary, offer.currency);
+            audit::record(tx, tenant, &actor, Change::new("offer.created", "offer", offer.id, summary).with(serde_json::json!({"status": offer.status})))?;
+            Ok(offer)
+        })
+        .await
+}
+
+pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Offer> {
+    load(&store.read()?, tenant, id)
+}
+
+pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -> Result<Offer> {
+    for (field, null) in [("base_salary", patch.base_salary.is_null()), ("currency", patch.currency.is_null()), ("status", patch.status.is_null())] {
+        if null {
+            return Err(Error::invalid(field, "must not be null"));
+        }
+    }
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    store
+        .write(move |tx| {
+            let mut o = load(tx, tenant, id)?;
+            let before = o.clone();
+            let terms_changing = patch.base_salary.is_value()
+                || patch.currency.is_value()
+                || !patch.bonus.is_undefined()
+                || !patch.sign_on_bonus.is_undefined()
+                || !patch.start_date.is_undefined();
+            if terms_changing && !matches!(o.status, OfferStatus::Draft | OfferStatus::Sent) {
+                return Err(Error::business_rule(format!("Offer {id} is {}; its terms can no longer change", o.status.as_str())));
+            }
+            if let MaybeUndefined::Value(s) = patch.base_salary {
+                o.base_salary = s;
+            }
+            if let MaybeUndefined::Value(c) = patch.currency {
+                o.currency = c.trim().to_string();
+            }
+            apply_nullable(&mut o.bonus, patch.bonus);
+            apply_nullable(&mut o.sign_on_bonus, patch.sign_on_bonus);
+            apply_nullable(&mut o.start_date, blank_is_null(patch.start_date));
+            apply_nullable(&mut o.decision, blank_is_null(patch.decision));
+            validate(&o)?;
+            if let MaybeUndefined::Value(next) = patch.status {
+                if next != o.status {
+                    if !o.status.can_become(next) {
+                        return Err(Error::business_rule(format!("An offer cannot go from {} to {}", o.status.as_str(), next.as_str())));
+                    }
+                    o.status = next;
+                    on_status(tx, &mut o, &actor)?;
+                    let summary = format!("Offer {id} {} (was {})", next.as_str(), before.status.as_str());
+                    let details = serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
+                    audit::record(tx, tenant, &actor, Change::new("offer.status_changed", "offer", id, summary).with(details))?;
+                }
+            }
+            o.updated_at = Timestamp::now();
+            tx.put(&OFFERS, tenant, id, &o)?;
+            let changed: Vec<String> = audit::changed_fields(&before, &o).into_iter().filter(|f| f != "status").collect();
+            if !changed.is_empty() && o.status == before.status {
+                let summary = format!("Updated offer {id} ({})", changed.join(", "));
+                audit::record(tx, tenant, &actor, Change::new("offer.updated", "offer", id, summary).with(serde_json::json!({"changed": changed})))?;
+            }
+            Ok(o)
+        })
+        .await
+}
+
+pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
+    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    store
+        .write(move |tx| {
+            let o = load(tx, tenant, id)?;
+            if o.status == OfferStatus::Accepted {
+                return Err(Error::business_rule(format!("Offer {id} was accepted; it stays on record")));
+            }
+            tx.remove(&OFFERS, tenant, id)?;
+            audit::record(tx, tenant, &actor, Change::new("offer.deleted", "offer", id, format!("Deleted offer {id}")))
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OfferFilter {
+    pub candidate_id: Option<u64>,
+    pub job_id: Option<u64>,
+    pub status: Option<OfferStatus>,
+}
+
+pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Offer>> {
+    let n = rx.count(&OFFERS, tenant)? as usize;
+    rx.list(&OFFERS, tenant, 0, n.max(1))
+}
+
+pub fn list(store: &Store, tenant: u64, f: &OfferFilter, skip: usize, limit: usize) -> Result<(Vec<Offer>, u64)> {
+    let rx = store.read()?;
+    let matching: Vec<Offer> = all_of(&rx, tenant)?
+        .into_iter()
+        .filter(|o| f.candidate_id.is_none_or(|c| o.candidate_id == c) && f.job_id.is_none_or(|j| o.job_id == j) && f.status.is_none_or(|s| o.status == s))
+        .collect();
+    let total = matching.len() as u64;
+    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OfferStatus::*;
+
+    #[test]
+    fn only_forward_moves_are_allowed() {
+        assert!(Draft.can_become(Sent) && Sent.can_become(Accepted) && Sent.can_become(Declined) && Draft.can_become(Withdrawn));
+        for (from, to) in [(Accepted, Draft), (Declined, Sent), (Draft, Accepted), (Withdrawn, Sent), (Accepted, Withdrawn)] {
+            assert!(!from.can_become(to), "{from:?} → {to:?}");
+        }
+    }
+}
