@@ -25,6 +25,7 @@ use crate::http::context::{self, RouteTable};
 use crate::http::problem;
 use crate::store::Store;
 use crate::workers::usage::UsageLog;
+use crate::workers::webhooks::WebhookWorker;
 
 /// Everything a request handler may need; handed to endpoints as `Data<&Arc<AppState>>`.
 pub struct AppState {
@@ -34,6 +35,7 @@ pub struct AppState {
     pub passwords: Passwords,
     pub indexer: Indexer,
     pub usage: UsageLog,
+    pub webhooks: WebhookWorker,
     pub ui: Ui,
     pub routes: RouteTable,
 }
@@ -67,9 +69,10 @@ impl App {
         let indexer = Indexer::start(store.clone(), search);
         indexer.recover(opened).await.map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
         let usage = UsageLog::start(store.clone());
+        let webhooks = WebhookWorker::start(store.clone(), &config.webhooks)?;
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
-        let state = AppState { config, store, tokens, passwords, indexer, usage, ui: Ui::load(), routes };
+        let state = AppState { config, store, tokens, passwords, indexer, usage, webhooks, ui: Ui::load(), routes };
         Ok(App { state: Arc::new(state) })
     }
 
@@ -138,6 +141,8 @@ impl App {
 
     /// Writes what the workers still hold, then stops the index writer and the store.
     pub async fn shutdown(&self) -> anyhow::Result<()> {
+        // Deliveries not yet sent stay queued in the database for the next start.
+        self.state.webhooks.stop().await;
         self.state.usage.stop().await;
         self.state.indexer.stop().await;
         let state = self.state.clone();

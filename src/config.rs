@@ -55,10 +55,18 @@ pub struct StorageConfig {
     pub cache_mb: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhooksConfig {
     pub allow_private_targets: bool,
+    /// Seconds one delivery attempt may take, connecting included.
+    pub timeout_secs: u64,
+    /// Waits before each retry of a failed delivery; once they are used up the delivery fails.
+    pub retry_schedule_secs: Vec<u64>,
+    /// Failed attempts in a row after which a webhook is disabled.
+    pub max_consecutive_failures: u32,
+    /// How often the delivery worker looks for due deliveries.
+    pub poll_millis: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -125,6 +133,18 @@ impl Default for LimitsConfig {
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig { cache_mb: 64 }
+    }
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig {
+            allow_private_targets: false,
+            timeout_secs: 10,
+            retry_schedule_secs: vec![30, 120, 600, 3600, 21600],
+            max_consecutive_failures: 20,
+            poll_millis: 500,
+        }
     }
 }
 
@@ -212,6 +232,21 @@ impl Config {
             if v == 0 {
                 return bad(key, "must be at least 1");
             }
+        }
+        if !(1..=300).contains(&self.webhooks.timeout_secs) {
+            return bad("webhooks.timeout_secs", "must be between 1 and 300");
+        }
+        if self.webhooks.retry_schedule_secs.len() > 20 {
+            return bad("webhooks.retry_schedule_secs", "may list at most 20 waits");
+        }
+        if self.webhooks.retry_schedule_secs.iter().any(|s| !(1..=604_800).contains(s)) {
+            return bad("webhooks.retry_schedule_secs", "waits must be between 1 and 604800 seconds");
+        }
+        if self.webhooks.max_consecutive_failures == 0 {
+            return bad("webhooks.max_consecutive_failures", "must be at least 1");
+        }
+        if !(50..=60_000).contains(&self.webhooks.poll_millis) {
+            return bad("webhooks.poll_millis", "must be between 50 and 60000");
         }
         if !self.assistant.endpoint.is_empty() && !self.assistant.endpoint.starts_with("http") {
             return bad("assistant.endpoint", "must be empty or an http(s) URL");
@@ -323,11 +358,29 @@ mod tests {
             ("[auth]\naccess_token_ttl_secs = \"soon\"", "auth.access_token_ttl_secs"),
             ("[limits]\nbody_max_bytes = 10", "limits.body_max_bytes"),
             ("public_url = \"ftp://x\"", "public_url"),
+            ("[webhooks]\ntimeout_secs = 0", "webhooks.timeout_secs"),
+            ("[webhooks]\nretry_schedule_secs = [30, 0]", "webhooks.retry_schedule_secs"),
+            ("[webhooks]\nmax_consecutive_failures = 0", "webhooks.max_consecutive_failures"),
+            ("[webhooks]\npoll_millis = 5", "webhooks.poll_millis"),
         ] {
             std::fs::write(&path, toml).unwrap();
             let err = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap_err();
             assert!(err.0.contains(key), "{toml:?} gave {err}");
         }
+    }
+
+    #[test]
+    fn the_webhook_retry_schedule_can_come_from_the_environment() {
+        unsafe {
+            std::env::set_var("HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__RETRY_SCHEDULE_SECS", "[1, 2, 3]");
+            std::env::set_var("HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__MAX_CONSECUTIVE_FAILURES", "5");
+        }
+        let env = Env::prefixed("HBTEST_WEBHOOK_SCHEDULE_").split("__");
+        let (c, warnings) = Config::load_from(None, env).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.webhooks.retry_schedule_secs, vec![1, 2, 3]);
+        assert_eq!(c.webhooks.max_consecutive_failures, 5);
+        assert_eq!(c.webhooks.timeout_secs, 10, "the rest keep their defaults");
     }
 
     #[test]

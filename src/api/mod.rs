@@ -15,6 +15,7 @@ pub mod offers;
 pub mod team;
 pub mod tenants;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -61,6 +62,8 @@ pub enum Tag {
     Offers,
     /// Hiring numbers
     Insights,
+    /// Signed event deliveries to other systems
+    Webhooks,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -136,6 +139,7 @@ pub type Apis = (
     interviews::InterviewsApi,
     offers::OffersApi,
     insights::InsightsApi,
+    webhooks::WebhooksApi,
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -155,6 +159,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             interviews::InterviewsApi,
             offers::OffersApi,
             insights::InsightsApi,
+            webhooks::WebhooksApi,
         ),
         "hirebase",
         env!("CARGO_PKG_VERSION"),

@@ -184,6 +184,10 @@ impl Permission {
     pub const AUDIT_READ: Permission = Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
     pub const AUDIT_EXPORT: Permission = Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
 
+    // Integrations
+    pub const WEBHOOKS_READ: Permission = Permission::new("read webhooks", ADMIN, Some(Scope::WebhooksRead));
+    pub const WEBHOOKS_WRITE: Permission = Permission::new("manage webhooks", ADMIN, Some(Scope::WebhooksWrite));
+
     // API keys are managed by people, never by other keys.
     pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);
 

@@ -51,6 +51,9 @@ struct Served {
 
 impl Served {
     async fn start(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
+        // These tests speak to a separate process, so no in-process App installs the TLS
+        // provider reqwest's clients need; install it here (once per process).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let log = cwd.join(format!("serve-{port}.log"));
         let file = std::fs::File::create(&log).unwrap();

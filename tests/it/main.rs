@@ -18,4 +18,5 @@ mod restart;
 mod search_index;
 mod team;
 mod tenancy;
+mod webhooks;
 mod workflow;
