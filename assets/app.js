@@ -17,11 +17,17 @@ import { jobPage } from './page-job.js';
 import { candidatesPage } from './page-candidates.js';
 import { candidatePage } from './page-candidate.js';
 import { importPage } from './page-import.js';
+import { dashboardPage } from './page-dashboard.js';
+import { interviewPage, interviewsPage } from './page-interviews.js';
+import { offersPage } from './page-offers.js';
+import { webhookDeliveriesPage, webhooksPage } from './page-webhooks.js';
+import { auditPage } from './page-audit.js';
 import { canHire } from './recruiting.js';
 
-/** Where signing in lands: the jobs for people who hire, the profile for everyone else. */
+/** Where signing in lands: the dashboard for people who hire, the agenda for interviewers, else the profile. */
 function home() {
-  return canHire() ? '#/jobs' : '#/profile';
+  if (canHire()) return '#/dashboard';
+  return session.user?.role === 'interviewer' ? '#/interviews' : '#/profile';
 }
 
 route('/login', loginPage);
@@ -36,18 +42,24 @@ route('/jobs/:id', jobPage);
 route('/candidates', candidatesPage);
 route('/candidates/import', importPage);
 route('/candidates/:id', candidatePage);
+route('/dashboard', dashboardPage);
+route('/interviews', interviewsPage);
+route('/interviews/:id', interviewPage);
+route('/offers', offersPage);
+route('/webhooks', webhooksPage);
+route('/webhooks/:id', webhookDeliveriesPage);
+route('/audit', auditPage);
 
 /** The sidebar. Entries with `soon` are domains of later releases: shown, but disabled. */
 const NAV = [
   {
     heading: 'Recruiting',
     items: [
-      { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', soon: true },
+      { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', href: '#/dashboard' },
       { id: 'jobs', label: 'Jobs', icon: 'jobs', href: '#/jobs' },
       { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates' },
-      { id: 'interviews', label: 'Interviews', icon: 'interviews', soon: true },
-      { id: 'offers', label: 'Offers', icon: 'offers', soon: true },
-      { id: 'insights', label: 'Insights', icon: 'insights', soon: true },
+      { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews' },
+      { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers' },
     ],
   },
   {
@@ -56,8 +68,8 @@ const NAV = [
       { id: 'team', label: 'Team', icon: 'team', href: '#/team' },
       { id: 'api-keys', label: 'API keys', icon: 'key', href: '#/api-keys' },
       { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings' },
-      { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', soon: true },
-      { id: 'audit', label: 'Audit', icon: 'audit', soon: true },
+      { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks' },
+      { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit' },
     ],
   },
   {
@@ -234,7 +246,7 @@ function notFoundPage() {
     title: 'Page not found',
     render: () => h('div', { class: 'page' },
       h('h1', { tabindex: '-1', class: 'page-title' }, 'Page not found'),
-      h('p', {}, 'There is no page at this address. ', h('a', { href: home() }, canHire() ? 'Go to the jobs' : 'Go to your profile'), '.')),
+      h('p', {}, 'There is no page at this address. ', h('a', { href: home() }, 'Go to the start page'), '.')),
   };
 }
 

@@ -1,5 +1,6 @@
 // `#/candidates/:id`: one candidate — profile, edit, delete, and their applications, each with
 // its stage history and a stage select; "Add to job" puts them into an open job's pipeline.
+// Their interviews (schedule one here) and offers (make one, move it along) follow.
 
 import { api } from './api.js';
 import {
@@ -11,6 +12,10 @@ import {
   stageBadge, stageLabel, stageSelect,
 } from './recruiting.js';
 import { session } from './session.js';
+import {
+  canSchedule, fillJobSelect, interviewStatusBadge, kindLabel, scheduleForm, timeRange,
+} from './interviews.js';
+import { canMakeOffers, offerCard, offerForm } from './offers.js';
 
 function fact(label, value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value || h('span', { class: 'muted' }, '—')));
@@ -173,6 +178,145 @@ function addToJob(candidate, applications, onAdded) {
   return card('Add to a job', 'Put them into an open job’s pipeline.', slot);
 }
 
+// ---- Interviews and offers -------------------------------------------------------------------
+
+/** A card whose header button opens a form inside it. */
+function sectionWithForm({ id, title, description, buttonId, buttonLabel, makeForm }) {
+  const formSlot = h('div', { class: 'section-form', id: `${id}-form-slot`, hidden: true });
+  const listSlot = h('div', { id: `${id}-list` });
+  const countText = h('p', { class: 'card-description' }, description);
+  let toggle = null;
+  const setOpen = (open) => {
+    formSlot.hidden = !open;
+    toggle?.setAttribute('aria-expanded', String(open));
+    if (open) {
+      if (formSlot.childElementCount === 0) mount(formSlot, makeForm(() => setOpen(false)));
+      formSlot.querySelector('select, input:not([type="hidden"])')?.focus();
+    } else {
+      formSlot.replaceChildren();
+      toggle?.focus();
+    }
+  };
+  if (makeForm) {
+    toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: buttonId, 'aria-controls': `${id}-form-slot`, 'aria-expanded': 'false' },
+      icon('plus', 'icon icon-sm'), buttonLabel);
+    toggle.addEventListener('click', () => setOpen(formSlot.hidden));
+  }
+  const node = h('section', { class: 'card', 'aria-labelledby': `${id}-title`, id },
+    h('header', { class: 'card-header card-header-row' },
+      h('div', {}, h('h2', { class: 'card-title', id: `${id}-title` }, title), countText),
+      toggle),
+    h('div', { class: 'card-body stack-sm' }, formSlot, listSlot));
+  return { node, listSlot, countText, close: () => setOpen(false) };
+}
+
+function interviewRow(interview, job) {
+  const cards = interview.scorecards.length;
+  return h('li', { class: 'mini-row', dataset: { interviewId: String(interview.id), status: interview.status } },
+    h('div', { class: 'mini-main' },
+      h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, `${kindLabel(interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`),
+      h('p', { class: 'muted small' }, timeRange(interview, { withDay: true }),
+        interview.interviewers.length > 0 && ` · with ${interview.interviewers.join(', ')}`,
+        cards > 0 && ` · ${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`)),
+    interviewStatusBadge(interview.status));
+}
+
+function interviewsSection(candidate, { onChange }) {
+  const section = sectionWithForm({
+    id: 'candidate-interviews',
+    title: 'Interviews',
+    description: 'Loading…',
+    buttonId: 'candidate-schedule-button',
+    buttonLabel: 'Schedule interview',
+    makeForm: canSchedule() && ((close) => scheduleForm({
+      candidate,
+      prefix: 'candidate-interview',
+      onScheduled: async (interview) => {
+        toast('The interview was scheduled.');
+        close();
+        await load();
+        onChange?.(interview);
+      },
+      onCancel: close,
+    })),
+  });
+  const load = async () => {
+    let items;
+    try {
+      items = await listAll('/interviews', { candidate_id: candidate.id });
+    } catch (error) {
+      mount(section.listSlot, problemNotice(error));
+      return;
+    }
+    const jobs = new Map();
+    await mapLimit([...new Set(items.map((i) => i.job_id))], 6, async (id) => jobs.set(id, await jobById(id).catch(() => null)));
+    // Scheduled first (soonest first), then completed and cancelled ones (latest first).
+    const scheduled = items.filter((i) => i.status === 'scheduled');
+    const closed = items.filter((i) => i.status !== 'scheduled').reverse();
+    section.countText.textContent = items.length === 0 ? 'None scheduled yet.' : `${scheduled.length} scheduled, ${closed.length} completed or cancelled.`;
+    mount(section.listSlot, items.length === 0
+      ? h('p', { class: 'muted' }, canSchedule() ? 'Use “Schedule interview” to book one.' : 'No interviews.')
+      : h('ul', { class: 'mini-list', id: 'candidate-interview-list' }, [...scheduled, ...closed].map((i) => interviewRow(i, jobs.get(i.job_id)))));
+  };
+  return { node: section.node, load };
+}
+
+function offersSection(candidate, { onChange }) {
+  const section = sectionWithForm({
+    id: 'candidate-offers',
+    title: 'Offers',
+    description: 'Loading…',
+    buttonId: 'make-offer-button',
+    buttonLabel: 'Make offer',
+    makeForm: canMakeOffers() && ((close) => {
+      const jobSelect = h('select', { class: 'input select', id: 'offer-job', name: 'job_id' }, h('option', { value: '' }, 'Loading jobs…'));
+      const form = offerForm({
+        candidate,
+        jobSelect,
+        onSaved: async (offer) => {
+          toast(offer.status === 'sent' ? 'The offer was sent.' : 'The offer was saved as a draft.');
+          close();
+          await load();
+          onChange?.(offer);
+        },
+        onCancel: close,
+      });
+      // The job's currency is the natural default for its offer.
+      const currency = form.querySelector('[name="currency"]');
+      jobSelect.addEventListener('change', async () => {
+        if (!jobSelect.value || currency.value.trim()) return;
+        const job = await jobById(jobSelect.value).catch(() => null);
+        if (job?.currency && !currency.value.trim()) currency.value = job.currency;
+      });
+      fillJobSelect(jobSelect, candidate.id).then(() => jobSelect.dispatchEvent(new Event('change'))).catch(() => {});
+      return form;
+    }),
+  });
+  const load = async () => {
+    let items;
+    try {
+      items = await listAll('/offers', { candidate_id: candidate.id });
+    } catch (error) {
+      mount(section.listSlot, problemNotice(error));
+      return;
+    }
+    const jobs = new Map();
+    await mapLimit([...new Set(items.map((o) => o.job_id))], 6, async (id) => jobs.set(id, await jobById(id).catch(() => null)));
+    items.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    section.countText.textContent = items.length === 0 ? 'No offers yet.' : `${items.length} ${items.length === 1 ? 'offer' : 'offers'}, newest first.`;
+    mount(section.listSlot, items.length === 0
+      ? h('p', { class: 'muted' }, canMakeOffers() ? 'Use “Make offer” when you are ready.' : 'No offers.')
+      : h('ul', { class: 'offers', id: 'candidate-offer-list' }, items.map((o) => offerCard(o, {
+        jobTitle: jobs.get(o.job_id)?.title || `Job ${o.job_id}`,
+        onChange: (changed) => {
+          if (!changed) load();
+          onChange?.(changed);
+        },
+      }))));
+  };
+  return { node: section.node, load };
+}
+
 export const candidatePage = {
   title: 'Candidate',
   nav: 'candidates',
@@ -274,14 +418,17 @@ export const candidatePage = {
       return pageHeader(c.full_name, line || null, ...actions);
     };
     mount(header, headerFor(candidate));
-    await loadApplications();
+    // Interviews and offers move the pipeline: re-read the applications after either.
+    const interviews = canSchedule() || session.user?.role === 'interviewer' ? interviewsSection(candidate, { onChange: loadApplications }) : null;
+    const offers = hiring ? offersSection(candidate, { onChange: loadApplications }) : null;
+    await Promise.all([loadApplications(), interviews?.load(), offers?.load()]);
 
     return h('div', { class: 'page', dataset: { pageTitle: candidate.full_name } },
       h('a', { href: '#/candidates', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All candidates'),
       header,
       editSlot,
       h('div', { class: 'grid-2 grid-wide-left' },
-        h('div', { class: 'stack' }, profileSlot, appsSlot),
+        h('div', { class: 'stack' }, profileSlot, appsSlot, interviews?.node, offers?.node),
         sideSlot),
       !hiring && notice('info', 'You can read this profile but not change it.'));
   },

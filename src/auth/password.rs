@@ -1,9 +1,8 @@
 //! Password hashing: argon2id with the OWASP parameters, always off the async workers.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
-use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
 
@@ -28,36 +27,87 @@ pub fn check_policy(field: &str, password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Hashes and verifies on the blocking pool, at most one per core at a time: a storm of
-/// logins queues here instead of taking every thread (and 19 MiB each) at once.
+/// Hashes and verifies on a pool of its own: one thread per core, each at a lower scheduling
+/// priority (nice 10), so a storm of logins uses the CPU the server leaves idle but never
+/// takes it from request handling; a burst queues here instead of taking every thread (and
+/// 19 MiB each) at once.
 #[derive(Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     /// Verified against when an email is unknown, so both answers take as long.
     dummy_hash: Arc<str>,
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
 impl Passwords {
     pub fn new() -> Passwords {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(1024);
+        let inbox = Arc::new(Mutex::new(inbox));
+        for n in 0..cores {
+            let inbox = inbox.clone();
+            std::thread::Builder::new()
+                .name(format!("hirebase-argon2-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match inbox.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("spawn password hashing thread");
+        }
         let dummy_hash = hash_now("not a real password, only for timing").expect("hashing works");
-        Passwords { permits: Arc::new(Semaphore::new(cores)), dummy_hash: dummy_hash.into() }
+        Passwords { jobs, dummy_hash: dummy_hash.into() }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        let jobs = self.jobs.clone();
+        // A full queue blocks; wait for room off the async workers.
+        match jobs.try_send(job) {
+            Ok(()) => {}
+            Err(std::sync::mpsc::TrySendError::Full(job)) => {
+                let sent = tokio::task::spawn_blocking(move || jobs.send(job).is_ok()).await.map_err(Error::internal)?;
+                if !sent {
+                    return Err(Error::internal(anyhow::anyhow!("password hashing stopped")));
+                }
+            }
+            Err(_) => return Err(Error::internal(anyhow::anyhow!("password hashing stopped"))),
+        }
+        result.await.map_err(Error::internal)
     }
 
     pub async fn hash(&self, password: String) -> Result<String> {
-        let _permit = self.permits.acquire().await.map_err(Error::internal)?;
-        tokio::task::spawn_blocking(move || hash_now(&password)).await.map_err(Error::internal)?
+        self.run(move || hash_now(&password)).await?
     }
 
     /// `hash` is `None` when the account does not exist; the work is done all the same.
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool> {
-        let _permit = self.permits.acquire().await.map_err(Error::internal)?;
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
-        let ok = tokio::task::spawn_blocking(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok())
-            .await
-            .map_err(Error::internal)?;
+        let ok = self.run(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok()).await?;
         Ok(ok && real)
+    }
+}
+
+/// Makes the calling thread yield the CPU to the request handlers (Linux: per-thread nice).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread (who = 0) only changes its scheduling priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 

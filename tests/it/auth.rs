@@ -1,6 +1,6 @@
 //! Registration, sign-in (form, JSON, cookie), sign-out, the profile and password changes.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -377,6 +377,7 @@ async fn protected_routes_need_credentials() {
 /// argon2 runs on the blocking pool: a burst of sign-ins must not stall other requests.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_login_burst_does_not_stall_other_requests() {
+    let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;
     s.register("burst@example.com", "Burst").await;
     let probe = reqwest::Client::new();
@@ -411,9 +412,9 @@ async fn a_login_burst_does_not_stall_other_requests() {
     let median = latencies[latencies.len() / 2];
     eprintln!("{LOGINS} logins took {burst:?}; {} health probes meanwhile, median {median:?}, worst {worst:?}", latencies.len());
     assert!(latencies.len() >= 5, "only {} probes answered during a {burst:?} burst", latencies.len());
-    // Hashing on the async workers shows as one probe waiting most of the burst; off them,
-    // the slowest probe is a scheduling hiccup. Bounds are loose for a busy 2-core machine.
-    assert!(worst < Duration::from_millis(300), "a health probe took {worst:?} during the login burst ({burst:?})");
+    // Hashing on the async workers shows as probes waiting a large part of the burst; off
+    // them, the slowest probe is a scheduling hiccup. The bounds are relative to the burst so
+    // that a machine busy with other work slows both sides alike.
     assert!(worst < burst / 3, "a health probe waited {worst:?}, a large part of the {burst:?} burst");
     assert!(median * 20 < burst, "probes (median {median:?}) were not much faster than the burst ({burst:?})");
 }

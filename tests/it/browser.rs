@@ -112,14 +112,20 @@ async fn fill(client: &Client, css: &str, text: &str) {
 }
 
 /// Clicks the element at `css`, finding it again if the page re-rendered it in between
-/// (search results that update as you type do).
+/// (search results that update as you type do). It is scrolled to the middle of the window
+/// first, away from the toasts in the corner; a click one still intercepts is tried again.
 async fn click(client: &Client, css: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        let centre = "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});";
+        let _ = client.execute(centre, vec![serde_json::to_value(&el).expect("element reference")]).await;
         match el.click().await {
             Ok(()) => return,
-            Err(e) if e.to_string().contains("stale element") && std::time::Instant::now() < deadline => {
+            Err(e)
+                if (e.to_string().contains("stale element") || e.to_string().contains("click intercepted"))
+                    && std::time::Instant::now() < deadline =>
+            {
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(e) => panic!("clicking `{css}`: {e}"),
@@ -137,6 +143,18 @@ async fn csp_violations(client: &Client) -> String {
 async fn choose(client: &Client, css: &str, value: &str) {
     let el = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no `{css}`: {e}"));
     el.select_by_value(value).await.unwrap_or_else(|e| panic!("choosing `{value}` in `{css}`: {e}"));
+}
+
+/// Polls until an element matches `css` (for things without text, such as SVG shapes).
+async fn wait_for_element(client: &Client, css: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if client.find(Locator::Css(css)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting until {what} (no `{css}`; page at {:?})", client.current_url().await.ok());
 }
 
 /// Polls until the address bar's `#fragment` satisfies `ok`; returns it.
@@ -190,6 +208,7 @@ async fn screenshot(client: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn admin_signs_in_and_mints_an_api_key_shown_once() {
+    let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;
     let email = "ada@example.com";
     let r = s
@@ -251,6 +270,7 @@ async fn admin_signs_in_and_mints_an_api_key_shown_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
+    let _turn = crate::common::heavy().await;
     let started = Instant::now();
     let s = TestServer::start().await;
     let email = "grace@example.com";
@@ -268,7 +288,9 @@ async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, email, "Grace Hopper", None).await;
 
-    // People who hire land on the jobs; a new job opens its (empty) pipeline.
+    // People who hire land on the dashboard; from the jobs, a new job opens its (empty) pipeline.
+    wait_for_route(&client, "people who hire land on the dashboard", |f| f == "/dashboard").await;
+    click(&client, "a[data-nav='jobs']").await;
     click(&client, "#new-job-button").await;
     fill(&client, "#job-title", "Compiler Engineer").await;
     fill(&client, "#job-department", "Languages").await;
@@ -336,4 +358,80 @@ async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
 
     client.close().await.expect("close the browser");
     eprintln!("recruiter flow through the UI took {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_schedules_interview_adds_scorecard_and_sees_dashboard_chart() {
+    let _turn = crate::common::heavy().await;
+    let started = Instant::now();
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Mission Control").await;
+    let recruiter = s.seed_member(admin.org_id, "dorothy@example.com", hirebase::auth::Role::Recruiter).await;
+
+    // The job and the candidate come through the API: this test is about what follows.
+    let job = s.post("/api/v1/jobs", &admin.token, json!({"title": "Flight Software Engineer", "status": "open"})).await;
+    let job_id = job.ok(201)["id"].as_u64().expect("job id");
+    let person = s
+        .post("/api/v1/candidates", &admin.token, json!({"full_name": "Katherine Johnson", "email": "katherine@example.com", "source": "referral"}))
+        .await;
+    let candidate_id = person.ok(201)["id"].as_u64().expect("candidate id");
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, &recruiter.email, "dorothy", None).await;
+    wait_for_route(&client, "a recruiter lands on the dashboard", |f| f == "/dashboard").await;
+
+    // Schedule through the form: find the candidate by typing, take the suggested time (tomorrow, 10:00).
+    click(&client, "a[data-nav='interviews']").await;
+    click(&client, "#schedule-interview-button").await;
+    fill(&client, "#interview-candidate-search", "kath").await;
+    wait_for_text(&client, "#interview-candidate-results", "the search finds the candidate", |t| t.contains("Katherine Johnson")).await;
+    click(&client, &format!("#interview-candidate-results button[data-candidate-id='{candidate_id}']")).await;
+    wait_for_element(&client, &format!("#interview-job option[value='{job_id}']"), "the open job is offered").await;
+    choose(&client, "#interview-job", &job_id.to_string()).await;
+    choose(&client, "#interview-kind", "technical").await;
+    fill(&client, "#interview-location", "https://meet.example.com/kj").await;
+    screenshot(&client, "21-schedule-interview").await;
+    click(&client, "#interview-submit").await;
+    let route = wait_for_route(&client, "the new interview's page opens", |f| f.starts_with("/interviews/")).await;
+    let interview_id = route_id(&route);
+    wait_for_text(&client, ".page-title", "the interview page names the candidate", |t| t == "Interview with Katherine Johnson").await;
+    wait_for_text(&client, "#interview-status", "the interview is scheduled", |t| t == "Scheduled").await;
+
+    // A scorecard through the form.
+    fill(&client, "#scorecard-score", "87").await;
+    choose(&client, "#scorecard-recommendation", "strong_hire").await;
+    fill(&client, "#scorecard-notes", "Clear on orbital mechanics.").await;
+    click(&client, "#scorecard-submit").await;
+    wait_for_text(&client, "#scorecards", "the scorecard is listed", |t| t.contains("87") && t.contains("Strong hire") && t.contains("dorothy")).await;
+    screenshot(&client, "22-scorecard").await;
+
+    // The server has it, and scheduling put the candidate at Interview in the job's pipeline.
+    let interview = s.get(&format!("/api/v1/interviews/{interview_id}"), &admin.token).await;
+    let interview = interview.ok(200);
+    assert_eq!((interview["candidate_id"].as_u64(), interview["job_id"].as_u64()), (Some(candidate_id), Some(job_id)), "{interview}");
+    assert_eq!(interview["kind"], "technical", "{interview}");
+    assert_eq!(interview["location_or_url"], "https://meet.example.com/kj", "{interview}");
+    let cards = interview["scorecards"].as_array().expect("scorecards");
+    assert_eq!(cards.len(), 1, "{interview}");
+    assert_eq!((&cards[0]["score"], &cards[0]["recommendation"]), (&json!(87), &json!("strong_hire")), "{interview}");
+    assert_eq!(cards[0]["interviewer"], "dorothy");
+    assert_eq!(cards[0]["submitted_by"], "dorothy@example.com");
+    let apps = s.get(&format!("/api/v1/applications?job_id={job_id}"), &admin.token).await;
+    assert_eq!(apps.ok(200)["items"][0]["status"], "interview", "{}", apps.text);
+
+    // The dashboard draws it: a bar of one in the funnel's Interview row, and the time-to-hire chart.
+    click(&client, "a[data-nav='dashboard']").await;
+    wait_for_element(&client, "#funnel-chart rect.bar[data-stage='interview'][data-count='1']", "the funnel has a bar for the interview").await;
+    let width = client
+        .execute("return document.querySelector(\"#funnel-chart rect.bar[data-stage='interview']\").getAttribute('width');", vec![])
+        .await
+        .expect("run script");
+    assert!(width.as_str().and_then(|w| w.parse::<f64>().ok()).is_some_and(|w| w > 0.0), "the interview bar has no length: {width}");
+    wait_for_element(&client, "#time-to-hire-chart[role='img'] title", "the time-to-hire chart is drawn").await;
+    wait_for_text(&client, "#kpi-interviews", "the KPI counts the interview", |t| t == "1").await;
+    screenshot(&client, "23-dashboard").await;
+    assert_eq!(csp_violations(&client).await, "0", "the Content-Security-Policy blocked part of the UI");
+
+    client.close().await.expect("close the browser");
+    eprintln!("interview, scorecard and dashboard through the UI took {:?}", started.elapsed());
 }

@@ -286,3 +286,11 @@ pub fn session_cookie(r: &Reply) -> String {
 pub fn fields(problem: &Value) -> Vec<String> {
     problem["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect()).unwrap_or_default()
 }
+
+
+/// Tests that load the CPU (headless Chromium sessions) or measure latency under load take
+/// turns, so a timing assertion never measures another test's browser.
+pub async fn heavy() -> tokio::sync::MutexGuard<'static, ()> {
+    static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    HEAVY.lock().await
+}

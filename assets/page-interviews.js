@@ -1,0 +1,435 @@
+// `#/interviews?status=scheduled&from=2026-06-01&to=…&page=N`: the agenda, grouped by day,
+// soonest first; "Schedule interview" opens the form. `#/interviews/:id`: one interview —
+// reschedule, complete, cancel, delete, its `.ics`, and its scorecards.
+
+import { api, query } from './api.js';
+import {
+  card, confirmDialog, emptyState, h, icon, mount, notice, pageHeader, pager, problemNotice, time, toast,
+} from './dom.js';
+import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
+import {
+  INTERVIEW_STATUSES, KINDS, canDeleteInterviews, canSchedule, canScore, dayHeading, dayToRfc3339, icsLink, interviewStatusBadge,
+  kindLabel, localDay, localInputToRfc3339, place, recommendationBadge, scheduleForm, scorecardForm, timeRange, toLocalInput, zoneName,
+} from './interviews.js';
+import {
+  candidateById, changedFields, jobById, liveSearch, mapLimit, replaceHash, splitList, stageBadge, textOrNull, wholeNumber,
+} from './recruiting.js';
+import { session } from './session.js';
+
+const PAGE_SIZE = 50;
+
+/** Names for the candidates and jobs of some interviews, fetched at most six at a time. */
+async function namesFor(interviews) {
+  const people = new Map();
+  const jobs = new Map();
+  await Promise.all([
+    mapLimit([...new Set(interviews.map((i) => i.candidate_id))], 6, async (id) => {
+      people.set(id, await candidateById(id).catch(() => null));
+    }),
+    mapLimit([...new Set(interviews.map((i) => i.job_id))], 6, async (id) => {
+      jobs.set(id, await jobById(id).catch(() => null));
+    }),
+  ]);
+  return { people, jobs };
+}
+
+/** One line of the agenda. */
+export function agendaItem(interview, person, job, { showDay = false } = {}) {
+  const name = person ? person.full_name : `Candidate ${interview.candidate_id}`;
+  const cards = interview.scorecards.length;
+  const facts = [
+    job ? job.title : `Job ${interview.job_id}`,
+    interview.interviewers.length > 0 && `with ${interview.interviewers.join(', ')}`,
+    interview.location_or_url,
+  ].filter(Boolean).join(' · ');
+  return h('li', { class: ['agenda-item', `is-${interview.status}`], dataset: { interviewId: String(interview.id), status: interview.status } },
+    h('div', { class: 'agenda-time' },
+      timeRange(interview, { withDay: showDay }),
+      h('span', { class: 'muted small' }, `${interview.duration_min} min`)),
+    h('div', { class: 'agenda-main' },
+      h('p', { class: 'agenda-title' },
+        h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, name),
+        h('span', { class: 'badge badge-accent' }, kindLabel(interview.kind)),
+        interview.status !== 'scheduled' && interviewStatusBadge(interview.status)),
+      h('p', { class: 'muted small agenda-facts' }, facts)),
+    h('div', { class: 'agenda-side' },
+      cards > 0 && h('span', { class: 'muted small' }, `${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`),
+      h('a', { href: `#/interviews/${interview.id}`, class: 'btn btn-secondary btn-sm', 'aria-label': `Open the interview with ${name}` }, 'Open')));
+}
+
+/** The agenda: a heading per local day, its interviews under it. */
+export function agenda(items, names) {
+  const today = localDay(new Date());
+  const tomorrow = localDay(new Date(Date.now() + 86_400_000));
+  const days = new Map();
+  for (const interview of items) {
+    const day = localDay(new Date(interview.scheduled_at));
+    if (!days.has(day)) days.set(day, []);
+    days.get(day).push(interview);
+  }
+  return h('div', { class: 'agenda', id: 'interview-agenda' },
+    [...days].map(([day, list]) => {
+      const headingId = `day-${day}`;
+      const when = day === today ? 'Today' : day === tomorrow ? 'Tomorrow' : null;
+      return h('section', { class: 'agenda-day', 'aria-labelledby': headingId, dataset: { day } },
+        h('h2', { class: 'agenda-day-title', id: headingId }, dayHeading(new Date(list[0].scheduled_at)), when && h('span', { class: 'badge badge-info' }, when)),
+        h('ul', { class: 'agenda-list' }, list.map((i) => agendaItem(i, names.people.get(i.candidate_id), names.jobs.get(i.job_id)))));
+    }));
+}
+
+function statusTabs(current, onPick) {
+  const tabs = [['scheduled', 'Upcoming'], ['completed', 'Completed'], ['cancelled', 'Cancelled'], ['', 'All']];
+  const buttons = tabs.map(([value, label]) => h('button', {
+    type: 'button', class: 'segment', 'aria-pressed': String(value === current), dataset: { status: value },
+  }, label));
+  for (const button of buttons) {
+    button.addEventListener('click', () => {
+      for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
+      onPick(button.dataset.status);
+    });
+  }
+  return h('div', { class: 'segmented', role: 'group', 'aria-label': 'Filter by status', id: 'interview-status-filter' }, buttons);
+}
+
+export const interviewsPage = {
+  title: 'Interviews',
+  nav: 'interviews',
+  async render(ctx) {
+    const q = (name) => ctx.query.get(name) || '';
+    const raw = q('status');
+    const status = raw === 'all' ? '' : (INTERVIEW_STATUSES.some(([s]) => s === raw) ? raw : 'scheduled');
+    const state = {
+      status,
+      // Upcoming starts today unless the address says otherwise (`from=` means "no bound").
+      from: ctx.query.has('from') ? q('from') : (status === 'scheduled' ? localDay(new Date()) : ''),
+      to: q('to'),
+      page: Math.max(1, Number.parseInt(q('page') || '1', 10) || 1),
+    };
+    const listSlot = h('div', {});
+    const summary = h('p', { class: 'list-summary', id: 'interview-count', role: 'status', 'aria-live': 'polite' });
+    const hashFor = (page) => `#/interviews${query({ status: state.status || 'all', from: state.from, to: state.to, page: page > 1 ? page : null })}`;
+
+    const search = liveSearch({
+      wait: 100,
+      search: async () => {
+        if (state.from && state.to && state.from > state.to) return { invalid: 'The start of the range is after its end.' };
+        const data = await api('GET', `/interviews${query({
+          skip: (state.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, status: state.status,
+          from: dayToRfc3339(state.from), to: dayToRfc3339(state.to, { endOfDay: true }),
+        })}`);
+        return { ...data, names: await namesFor(data.items) };
+      },
+      show: (data) => {
+        replaceHash(hashFor(state.page));
+        if (data.invalid) {
+          summary.textContent = data.invalid;
+          mount(listSlot);
+          return;
+        }
+        const noun = data.total === 1 ? 'interview' : 'interviews';
+        summary.textContent = `${data.total} ${noun}${state.from || state.to ? ' in this range' : ''}, soonest first. Times are in ${zoneName()}.`;
+        mount(listSlot, data.items.length === 0
+          ? emptyState(state.status === 'scheduled' ? 'Nothing scheduled' : 'No interviews match',
+            canSchedule() ? 'Schedule one with the button above, or from a candidate’s page.' : 'Interviews you sit on appear here.')
+          : h('div', { class: 'card-body' }, agenda(data.items, data.names)),
+        data.total > PAGE_SIZE && pager({ page: state.page, pageSize: PAGE_SIZE, total: data.total, href: hashFor }));
+      },
+      fail: (error) => {
+        summary.textContent = '';
+        mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
+      },
+    });
+
+    const dateFilter = (name, label, value) => {
+      const input = h('input', { type: 'date', id: `interview-${name}`, class: 'input input-sm', value });
+      input.addEventListener('change', () => {
+        state[name] = input.value;
+        state.page = 1;
+        search.now();
+      });
+      return { input, node: h('div', { class: 'filter' }, h('label', { class: 'filter-label', for: input.id }, label), input) };
+    };
+    const from = dateFilter('from', 'From', state.from);
+    const to = dateFilter('to', 'To', state.to);
+    const tabs = statusTabs(state.status, (value) => {
+      state.status = value;
+      // Upcoming means from today; the past and "all" have no lower bound.
+      state.from = value === 'scheduled' ? localDay(new Date()) : '';
+      from.input.value = state.from;
+      state.page = 1;
+      search.now();
+    });
+    const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'interview-clear-dates' }, 'Any date');
+    clear.addEventListener('click', () => {
+      from.input.value = '';
+      to.input.value = '';
+      state.from = '';
+      state.to = '';
+      search.now();
+    });
+
+    let formCard = null;
+    let toggle = null;
+    if (canSchedule()) {
+      formCard = card('Schedule an interview', 'The candidate’s application moves to Interview.', scheduleForm({
+        // The interview's page says so itself (a toast would sit on its scorecard button).
+        onScheduled: (interview) => ctx.navigate(`#/interviews/${interview.id}?scheduled=1`),
+        onCancel: () => setFormOpen(false),
+      }));
+      formCard.id = 'schedule-interview-card';
+      formCard.hidden = ctx.query.get('new') !== '1';
+      toggle = h('button', {
+        type: 'button', class: 'btn btn-primary', id: 'schedule-interview-button', 'aria-controls': 'schedule-interview-card', 'aria-expanded': String(!formCard.hidden),
+      }, icon('plus'), 'Schedule interview');
+      toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
+    }
+    function setFormOpen(open) {
+      formCard.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+      if (open) formCard.querySelector('input:not([type="hidden"])')?.focus();
+      else toggle.focus();
+    }
+
+    await search.now();
+
+    return h('div', { class: 'page' },
+      pageHeader('Interviews', session.user?.role === 'interviewer' ? 'The interviews you sit on.' : 'Everything on the hiring calendar.', toggle),
+      formCard,
+      h('section', { class: 'card card-flush', 'aria-label': 'Interviews' },
+        h('div', { class: 'toolbar' }, tabs,
+          h('div', { class: 'filters', role: 'group', 'aria-label': 'Date range' }, from.node, to.node, clear)),
+        h('div', { class: 'list-head' }, summary),
+        listSlot));
+  },
+};
+
+// ---- One interview ----------------------------------------------------------------------------
+
+function fact(label, value, id) {
+  return h('div', {}, h('dt', {}, label), h('dd', { id }, value || h('span', { class: 'muted' }, '—')));
+}
+
+function editForm(interview, { onSaved, onCancel }) {
+  const form = h('form', { class: 'form', id: 'interview-edit-form' },
+    formAlert(),
+    h('div', { class: 'grid-auto' },
+      field({
+        name: 'scheduled_at', label: 'Date and time', id: 'interview-edit-when', type: 'datetime-local', required: true, step: 300,
+        value: toLocalInput(new Date(interview.scheduled_at)), hint: `Your time zone: ${zoneName()}.`,
+      }),
+      field({ name: 'duration_min', label: 'Duration (minutes)', id: 'interview-edit-duration', type: 'number', min: 5, max: 480, step: 5, value: interview.duration_min }),
+      selectField({ name: 'kind', label: 'Kind', id: 'interview-edit-kind', options: KINDS, value: interview.kind })),
+    h('div', { class: 'grid-auto grid-auto-wide' },
+      field({ name: 'location_or_url', label: 'Location or meeting link', id: 'interview-edit-location', maxlength: 500, value: interview.location_or_url || '' }),
+      field({ name: 'interviewers', label: 'Interviewers', id: 'interview-edit-interviewers', value: interview.interviewers.join(', '), hint: 'Separate with commas.' })),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'interview-edit-submit' }, 'Save changes'),
+      h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
+  onSubmit(form, {
+    busyLabel: 'Saving…',
+    validate: (values) => checks(values, {
+      scheduled_at: [rule.required, (v) => (localInputToRfc3339(v) ? null : 'must be a date and time')],
+      duration_min: [rule.required, wholeNumber(5, 480)],
+      location_or_url: [rule.maxLength(500)],
+    }),
+    submit: async (values) => {
+      const body = {
+        scheduled_at: localInputToRfc3339(values.scheduled_at),
+        duration_min: Number(values.duration_min),
+        kind: values.kind,
+        location_or_url: textOrNull(values.location_or_url),
+        interviewers: splitList(values.interviewers),
+      };
+      const patch = changedFields(interview, body);
+      // The same instant can be written two ways; compare times as times.
+      if (patch.scheduled_at && new Date(patch.scheduled_at).getTime() === new Date(interview.scheduled_at).getTime()) delete patch.scheduled_at;
+      if (Object.keys(patch).length === 0) {
+        toast('Nothing changed.', 'info');
+        onCancel();
+        return;
+      }
+      await onSaved(await api('PATCH', `/interviews/${interview.id}`, patch));
+    },
+  });
+  return form;
+}
+
+function scorecardList(interview) {
+  const cards = interview.scorecards;
+  if (cards.length === 0) return emptyState('No scorecards yet', canScore() && interview.status !== 'cancelled' ? 'Add the first one below.' : null);
+  const average = Math.round(cards.reduce((sum, c) => sum + c.score, 0) / cards.length);
+  return h('div', { class: 'stack-sm' },
+    h('p', { class: 'scorecard-summary' }, h('span', { class: 'score-big', id: 'scorecard-average' }, String(average)),
+      h('span', { class: 'muted' }, ` average of ${cards.length} ${cards.length === 1 ? 'scorecard' : 'scorecards'}`)),
+    h('ul', { class: 'scorecards', id: 'scorecards' },
+      cards.map((c) => {
+        const meter = h('span', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill' }));
+        meter.firstChild.style.width = `${c.score}%`;
+        return h('li', { class: 'scorecard', dataset: { interviewer: c.interviewer, score: String(c.score) } },
+          h('div', { class: 'scorecard-head' },
+            h('strong', { class: 'scorecard-name' }, c.interviewer),
+            recommendationBadge(c.recommendation),
+            h('span', { class: 'scorecard-score' }, meter, h('span', { class: 'score-value' }, `${c.score}`), h('span', { class: 'muted small' }, '/100'))),
+          c.notes && h('p', { class: 'prose scorecard-notes' }, c.notes),
+          h('p', { class: 'muted small' }, 'Submitted by ', c.submitted_by, ' · ', time(c.submitted_at)));
+      })));
+}
+
+export const interviewPage = {
+  title: 'Interview',
+  nav: 'interviews',
+  async render(ctx) {
+    let interview = await api('GET', `/interviews/${encodeURIComponent(ctx.params.id)}`);
+    const [person, job] = await Promise.all([
+      candidateById(interview.candidate_id).catch(() => null),
+      jobById(interview.job_id).catch(() => null),
+    ]);
+    const name = person ? person.full_name : `Candidate ${interview.candidate_id}`;
+    const header = h('div', {});
+    const factsSlot = h('div', {});
+    const editSlot = h('div', {});
+    const scoresSlot = h('div', {});
+    const formSlot = h('div', {});
+    const message = h('div', { id: 'interview-message' });
+    if (ctx.query.get('scheduled') === '1') {
+      replaceHash(`#/interviews/${interview.id}`);
+      mount(message, notice('success', 'The interview is scheduled',
+        h('p', {}, 'Download the .ics file to put it in your calendar, or send it to the interviewers.')));
+    }
+
+    const setStatus = async (next, button) => {
+      const verb = next === 'completed' ? 'complete' : 'cancel';
+      if (next === 'cancelled') {
+        const ok = await confirmDialog({
+          title: `Cancel the interview with ${name}?`,
+          message: 'It stays on record as cancelled and can no longer be rescheduled or scored.',
+          confirmLabel: 'Cancel interview',
+          danger: true,
+        });
+        if (!ok) return;
+      }
+      button.disabled = true;
+      try {
+        interview = await api('PATCH', `/interviews/${interview.id}`, { status: next });
+        toast(next === 'completed' ? 'Marked as completed.' : 'The interview was cancelled.');
+        message.replaceChildren();
+        formSlot.replaceChildren();
+        show();
+      } catch (error) {
+        mount(message, error.status === 422
+          ? notice('warning', `The interview could not ${verb}`, h('p', {}, error.detail))
+          : problemNotice(error));
+        button.disabled = false;
+      }
+    };
+
+    const remove = async () => {
+      const ok = await confirmDialog({
+        title: `Delete the interview with ${name}?`,
+        message: 'The interview and its scorecards are deleted. The candidate’s application stays where it is.',
+        confirmLabel: 'Delete interview',
+        danger: true,
+      });
+      if (!ok) return;
+      try {
+        await api('DELETE', `/interviews/${interview.id}`);
+        toast('The interview was deleted.');
+        ctx.navigate('#/interviews');
+      } catch (error) {
+        toast(error.detail || String(error), 'danger');
+      }
+    };
+
+    const setEditing = (open) => {
+      if (!open) {
+        editSlot.replaceChildren();
+        header.querySelector('#reschedule-interview-button')?.focus();
+        return;
+      }
+      const form = editForm(interview, {
+        onSaved: (saved) => {
+          interview = saved;
+          toast('The interview was updated.');
+          setEditing(false);
+          show();
+        },
+        onCancel: () => setEditing(false),
+      });
+      const formCard = card('Reschedule or change', 'Only what you change is saved.', form);
+      formCard.id = 'interview-edit-card';
+      mount(editSlot, formCard);
+      form.querySelector('input')?.focus();
+    };
+
+    const headerFor = () => {
+      const actions = [icsLink(interview)];
+      if (canSchedule() && interview.status === 'scheduled') {
+        const edit = h('button', { type: 'button', class: 'btn btn-secondary', id: 'reschedule-interview-button', 'aria-controls': 'interview-edit-card' }, 'Reschedule');
+        edit.addEventListener('click', () => setEditing(editSlot.childElementCount === 0));
+        const complete = h('button', { type: 'button', class: 'btn btn-secondary', id: 'complete-interview-button' }, icon('check', 'icon icon-sm'), 'Mark completed');
+        complete.addEventListener('click', () => setStatus('completed', complete));
+        const cancel = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'cancel-interview-button' }, 'Cancel interview');
+        cancel.addEventListener('click', () => setStatus('cancelled', cancel));
+        actions.push(edit, complete, cancel);
+      }
+      if (canDeleteInterviews()) {
+        const del = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'delete-interview-button' }, 'Delete');
+        del.addEventListener('click', remove);
+        actions.push(del);
+      }
+      return pageHeader(`Interview with ${name}`, `${kindLabel(interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`, ...actions);
+    };
+
+    const show = () => {
+      mount(header, headerFor());
+      const start = new Date(interview.scheduled_at);
+      mount(factsSlot, h('section', { class: 'card job-summary', 'aria-label': 'Interview facts', id: 'interview-facts' },
+        h('dl', { class: 'facts facts-grid' },
+          fact('Status', interviewStatusBadge(interview.status), 'interview-status'),
+          fact('When', h('span', {}, dayHeading(start), h('br'), timeRange(interview)), 'interview-when'),
+          fact('Duration', `${interview.duration_min} minutes`),
+          fact('Kind', kindLabel(interview.kind)),
+          fact('Where', place(interview.location_or_url)),
+          fact('Interviewers', interview.interviewers.length > 0 && interview.interviewers.join(', '), 'interview-interviewers'),
+          fact('Candidate', person ? h('a', { href: `#/candidates/${person.id}` }, person.full_name) : name),
+          fact('Job', job ? h('a', { href: `#/jobs/${job.id}` }, job.title) : `Job ${interview.job_id}`))));
+      mount(scoresSlot, scorecardList(interview));
+      if (canScore() && interview.status !== 'cancelled') {
+        if (formSlot.childElementCount === 0) {
+          mount(formSlot, card('Add a scorecard', interview.status === 'scheduled' ? 'Usually after the interview; you can mark it completed above.' : null,
+            scorecardForm(interview, {
+              onSaved: (saved) => {
+                interview = saved;
+                toast('The scorecard was saved.');
+                show();
+                scoresSlot.querySelector('#scorecards')?.lastElementChild?.classList.add('is-flash');
+              },
+            })));
+        }
+      } else {
+        formSlot.replaceChildren();
+      }
+      document.title = [`Interview with ${name}`, session.tenant?.name, 'hirebase'].filter(Boolean).join(' · ');
+    };
+    show();
+
+    // The candidate's stage in this job, for context.
+    const stageSlot = h('p', { class: 'muted small' });
+    api('GET', `/applications/${interview.application_id}`)
+      .then((app) => mount(stageSlot, 'Their application is at ', stageBadge(app.status), '.'))
+      .catch(() => {});
+
+    return h('div', { class: 'page', dataset: { pageTitle: `Interview with ${name}` } },
+      h('a', { href: '#/interviews', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All interviews'),
+      header,
+      message,
+      factsSlot,
+      stageSlot,
+      editSlot,
+      h('div', { class: 'grid-2 grid-wide-left' },
+        h('section', { class: 'card', 'aria-labelledby': 'scorecards-title', id: 'scorecards-card' },
+          h('header', { class: 'card-header' }, h('h2', { class: 'card-title', id: 'scorecards-title' }, 'Scorecards')),
+          h('div', { class: 'card-body' }, scoresSlot)),
+        formSlot));
+  },
+};
