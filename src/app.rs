@@ -17,12 +17,12 @@ use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::domain::indexing::Indexer;
 use crate::domain::users;
-use crate::search::Search;
 use crate::error::{Code, Error};
 use crate::http::assets::{self, Ui};
 use crate::http::careers_page;
 use crate::http::context::{self, RouteTable};
 use crate::http::problem;
+use crate::search::Search;
 use crate::store::Store;
 use crate::workers::usage::UsageLog;
 use crate::workers::webhooks::WebhookWorker;
@@ -65,15 +65,31 @@ impl App {
         let tokens = TokenKeys::load_or_create(&config.data_dir)?;
         let passwords = tokio::task::spawn_blocking(Passwords::new).await?;
         let index_dir = config.data_dir.join("index");
-        let (search, opened) = tokio::task::spawn_blocking(move || Search::open(&index_dir)).await??;
+        let (search, opened) =
+            tokio::task::spawn_blocking(move || Search::open(&index_dir)).await??;
         let indexer = Indexer::start(store.clone(), search);
-        indexer.recover(opened).await.map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
+        indexer
+            .recover(opened)
+            .await
+            .map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
         let usage = UsageLog::start(store.clone());
         let webhooks = WebhookWorker::start(store.clone(), &config.webhooks)?;
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
-        let state = AppState { config, store, tokens, passwords, indexer, usage, webhooks, ui: Ui::load(), routes };
-        Ok(App { state: Arc::new(state) })
+        let state = AppState {
+            config,
+            store,
+            tokens,
+            passwords,
+            indexer,
+            usage,
+            webhooks,
+            ui: Ui::load(),
+            routes,
+        };
+        Ok(App {
+            state: Arc::new(state),
+        })
     }
 
     pub fn state(&self) -> &Arc<AppState> {
@@ -86,7 +102,8 @@ impl App {
         if users::has_platform_admin(&self.state.store)? {
             return Ok(false);
         }
-        users::create_platform_admin(&self.state.store, &self.state.passwords, email, password).await?;
+        users::create_platform_admin(&self.state.store, &self.state.passwords, email, password)
+            .await?;
         Ok(true)
     }
 
@@ -118,7 +135,10 @@ impl App {
             .at("/careers/:slug/apply", post(careers_page::apply))
             .with(CookieJarManager::new())
             .with(CatchPanic::new().with_handler(|_| {
-                problem::render(&Error::internal(anyhow::anyhow!("a handler panicked")), None)
+                problem::render(
+                    &Error::internal(anyhow::anyhow!("a handler panicked")),
+                    None,
+                )
             }))
             .around(move |ep, req| context::handle(around_state.clone(), ep, req))
             .data(state)
@@ -126,7 +146,11 @@ impl App {
 
     /// Serves until `shutdown` resolves, lets requests in flight finish, then flushes and
     /// stops the workers and the store.
-    pub async fn run(self, acceptor: TcpAcceptor, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        acceptor: TcpAcceptor,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
         let endpoint = self.endpoint();
         Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(30)))
@@ -136,7 +160,11 @@ impl App {
 
     /// Rebuilds the search index from the database (`hirebase reindex`).
     pub async fn reindex(&self) -> anyhow::Result<()> {
-        self.state.indexer.rebuild().await.map_err(|e| anyhow::anyhow!("{e}"))
+        self.state
+            .indexer
+            .rebuild()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// Writes what the workers still hold, then stops the index writer and the store.
@@ -157,7 +185,9 @@ impl App {
 
 fn spec_endpoint(spec: String) -> impl poem::Endpoint {
     poem::endpoint::make_sync(move |_| {
-        poem::Response::builder().content_type("application/json; charset=utf-8").body(spec.clone())
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
     })
 }
 
@@ -170,7 +200,9 @@ fn healthz() -> Json<serde_json::Value> {
 fn readyz(req: &poem::Request) -> poem::Result<Json<serde_json::Value>> {
     let state = req.data::<Arc<AppState>>().expect("state");
     match state.store.schema_version() {
-        Ok(version) => Ok(Json(serde_json::json!({"status": "ready", "storage": "ok", "schema_version": version}))),
+        Ok(version) => Ok(Json(
+            serde_json::json!({"status": "ready", "storage": "ok", "schema_version": version}),
+        )),
         Err(e) => {
             tracing::error!(error = %e, "readiness check failed");
             Err(Error::new(Code::Unavailable, "Storage is not available.").into())

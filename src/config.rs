@@ -114,19 +114,28 @@ impl Default for Config {
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        AuthConfig { access_token_ttl_secs: 3600, session_ttl_secs: 1_209_600 }
+        AuthConfig {
+            access_token_ttl_secs: 3600,
+            session_ttl_secs: 1_209_600,
+        }
     }
 }
 
 impl Default for MailConfig {
     fn default() -> Self {
-        MailConfig { smtp_url: String::new(), from: "hirebase@localhost".into() }
+        MailConfig {
+            smtp_url: String::new(),
+            from: "hirebase@localhost".into(),
+        }
     }
 }
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        LimitsConfig { body_max_bytes: 1_048_576, upload_max_bytes: 8_388_608 }
+        LimitsConfig {
+            body_max_bytes: 1_048_576,
+            upload_max_bytes: 8_388_608,
+        }
     }
 }
 
@@ -150,7 +159,13 @@ impl Default for WebhooksConfig {
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
-        RateLimitConfig { enabled: true, strict: true, person_rpm: 60, company_rpm: 120, admin_rpm: 300 }
+        RateLimitConfig {
+            enabled: true,
+            strict: true,
+            person_rpm: 60,
+            company_rpm: 120,
+            admin_rpm: 300,
+        }
     }
 }
 
@@ -161,7 +176,10 @@ pub struct ConfigError(pub String);
 
 /// Where the configuration file comes from when `--config` is not given.
 pub fn default_config_path() -> Option<PathBuf> {
-    ["./config.toml", "/etc/hirebase/config.toml"].iter().map(PathBuf::from).find(|p| p.is_file())
+    ["./config.toml", "/etc/hirebase/config.toml"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 impl Config {
@@ -176,12 +194,17 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.is_file() {
-                return Err(ConfigError(format!("config file {} does not exist", path.display())));
+                return Err(ConfigError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
             }
             figment = figment.merge(Toml::file_exact(path));
         }
         figment = figment.merge(env);
-        let config: Config = figment.extract().map_err(|e| ConfigError(describe_figment_error(e)))?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError(describe_figment_error(e)))?;
         let warnings = unknown_keys(&figment);
         config.validate()?;
         Ok((config, warnings))
@@ -190,15 +213,26 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bad = |key: &str, why: &str| Err(ConfigError(format!("`{key}` {why}")));
         if self.listen.parse::<SocketAddr>().is_err() {
-            return bad("listen", &format!("must be an address such as 127.0.0.1:8080, got {:?}", self.listen));
+            return bad(
+                "listen",
+                &format!(
+                    "must be an address such as 127.0.0.1:8080, got {:?}",
+                    self.listen
+                ),
+            );
         }
         if self.data_dir.as_os_str().is_empty() {
             return bad("data_dir", "must not be empty");
         }
         let url = self.public_url.as_str();
-        let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+        let rest = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"));
         if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
-            return bad("public_url", &format!("must be an http:// or https:// URL, got {url:?}"));
+            return bad(
+                "public_url",
+                &format!("must be an http:// or https:// URL, got {url:?}"),
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
             return bad("log", &format!("is not a valid log filter: {:?}", self.log));
@@ -207,7 +241,10 @@ impl Config {
             return bad("auth.access_token_ttl_secs", "must be at least 60");
         }
         if self.auth.session_ttl_secs < self.auth.access_token_ttl_secs {
-            return bad("auth.session_ttl_secs", "must be at least auth.access_token_ttl_secs");
+            return bad(
+                "auth.session_ttl_secs",
+                "must be at least auth.access_token_ttl_secs",
+            );
         }
         if self.limits.body_max_bytes < 1024 {
             return bad("limits.body_max_bytes", "must be at least 1024");
@@ -219,7 +256,10 @@ impl Config {
             return bad("storage.cache_mb", "must be between 4 and 65536");
         }
         if !self.mail.smtp_url.is_empty() && !self.mail.smtp_url.starts_with("smtp") {
-            return bad("mail.smtp_url", "must be empty or an smtp:// / smtps:// URL");
+            return bad(
+                "mail.smtp_url",
+                "must be empty or an smtp:// / smtps:// URL",
+            );
         }
         if !self.mail.from.contains('@') {
             return bad("mail.from", "must be an email address");
@@ -239,8 +279,16 @@ impl Config {
         if self.webhooks.retry_schedule_secs.len() > 20 {
             return bad("webhooks.retry_schedule_secs", "may list at most 20 waits");
         }
-        if self.webhooks.retry_schedule_secs.iter().any(|s| !(1..=604_800).contains(s)) {
-            return bad("webhooks.retry_schedule_secs", "waits must be between 1 and 604800 seconds");
+        if self
+            .webhooks
+            .retry_schedule_secs
+            .iter()
+            .any(|s| !(1..=604_800).contains(s))
+        {
+            return bad(
+                "webhooks.retry_schedule_secs",
+                "waits must be between 1 and 604800 seconds",
+            );
         }
         if self.webhooks.max_consecutive_failures == 0 {
             return bad("webhooks.max_consecutive_failures", "must be at least 1");
@@ -261,8 +309,16 @@ impl Config {
             return self.public_url.trim_end_matches('/').to_string();
         }
         let addr = self.listen_addr();
-        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
-        let host = if addr.is_ipv6() && !addr.ip().is_unspecified() { format!("[{host}]") } else { host };
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            addr.ip().to_string()
+        };
+        let host = if addr.is_ipv6() && !addr.ip().is_unspecified() {
+            format!("[{host}]")
+        } else {
+            host
+        };
         format!("http://{host}:{}", addr.port())
     }
 
@@ -284,7 +340,11 @@ fn describe_figment_error(e: figment::Error) -> String {
             if let Some(meta) = &err.metadata {
                 kind = format!("{kind} (from {})", meta.name);
             }
-            if key.is_empty() { kind } else { format!("`{key}`: {kind}") }
+            if key.is_empty() {
+                kind
+            } else {
+                format!("`{key}`: {kind}")
+            }
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -293,16 +353,29 @@ fn describe_figment_error(e: figment::Error) -> String {
 /// Keys present in the sources that no field of [`Config`] reads: worth a warning, not a failure.
 fn unknown_keys(figment: &Figment) -> Vec<String> {
     let known = serde_json::to_value(Config::default()).expect("config serializes");
-    let Ok(actual) = figment.extract::<serde_json::Value>() else { return vec![] };
+    let Ok(actual) = figment.extract::<serde_json::Value>() else {
+        return vec![];
+    };
     let mut unknown = Vec::new();
     collect_unknown(&known, &actual, "", &mut unknown);
     unknown
 }
 
-fn collect_unknown(known: &serde_json::Value, actual: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
-    let (Some(known), Some(actual)) = (known.as_object(), actual.as_object()) else { return };
+fn collect_unknown(
+    known: &serde_json::Value,
+    actual: &serde_json::Value,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
+    let (Some(known), Some(actual)) = (known.as_object(), actual.as_object()) else {
+        return;
+    };
     for (key, value) in actual {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match known.get(key) {
             None => out.push(path),
             Some(k) => collect_unknown(k, value, &path, out),
@@ -316,7 +389,8 @@ mod tests {
 
     #[test]
     fn defaults_need_no_file() {
-        let (c, warnings) = Config::load_from(None, Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
+        let (c, warnings) =
+            Config::load_from(None, Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert_eq!(c.data_dir, PathBuf::from("./data"));
         assert_eq!(c.limits.body_max_bytes, 1_048_576);
@@ -328,20 +402,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, EXAMPLE).unwrap();
-        let (c, warnings) = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
-        assert!(warnings.is_empty(), "example has unknown keys: {warnings:?}");
-        assert_eq!(serde_json::to_value(&c).unwrap(), serde_json::to_value(Config::default()).unwrap());
+        let (c, warnings) =
+            Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
+        assert!(
+            warnings.is_empty(),
+            "example has unknown keys: {warnings:?}"
+        );
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::to_value(Config::default()).unwrap()
+        );
     }
 
     #[test]
     fn env_overrides_file_and_nests_with_double_underscore() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\n[webhooks]\nallow_private_targets = false\n").unwrap();
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\n[webhooks]\nallow_private_targets = false\n",
+        )
+        .unwrap();
         // A prefix of its own keeps this test independent of the others running beside it.
         unsafe {
             std::env::set_var("HBTEST_ENV_OVERRIDE_LISTEN", "127.0.0.1:9100");
-            std::env::set_var("HBTEST_ENV_OVERRIDE_WEBHOOKS__ALLOW_PRIVATE_TARGETS", "true");
+            std::env::set_var(
+                "HBTEST_ENV_OVERRIDE_WEBHOOKS__ALLOW_PRIVATE_TARGETS",
+                "true",
+            );
         }
         let env = Env::prefixed("HBTEST_ENV_OVERRIDE_").split("__");
         let (c, _) = Config::load_from(Some(&path), env).unwrap();
@@ -355,16 +443,26 @@ mod tests {
         let path = dir.path().join("config.toml");
         for (toml, key) in [
             ("listen = \"not an address\"", "listen"),
-            ("[auth]\naccess_token_ttl_secs = \"soon\"", "auth.access_token_ttl_secs"),
+            (
+                "[auth]\naccess_token_ttl_secs = \"soon\"",
+                "auth.access_token_ttl_secs",
+            ),
             ("[limits]\nbody_max_bytes = 10", "limits.body_max_bytes"),
             ("public_url = \"ftp://x\"", "public_url"),
             ("[webhooks]\ntimeout_secs = 0", "webhooks.timeout_secs"),
-            ("[webhooks]\nretry_schedule_secs = [30, 0]", "webhooks.retry_schedule_secs"),
-            ("[webhooks]\nmax_consecutive_failures = 0", "webhooks.max_consecutive_failures"),
+            (
+                "[webhooks]\nretry_schedule_secs = [30, 0]",
+                "webhooks.retry_schedule_secs",
+            ),
+            (
+                "[webhooks]\nmax_consecutive_failures = 0",
+                "webhooks.max_consecutive_failures",
+            ),
             ("[webhooks]\npoll_millis = 5", "webhooks.poll_millis"),
         ] {
             std::fs::write(&path, toml).unwrap();
-            let err = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap_err();
+            let err = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_"))
+                .unwrap_err();
             assert!(err.0.contains(key), "{toml:?} gave {err}");
         }
     }
@@ -372,8 +470,14 @@ mod tests {
     #[test]
     fn the_webhook_retry_schedule_can_come_from_the_environment() {
         unsafe {
-            std::env::set_var("HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__RETRY_SCHEDULE_SECS", "[1, 2, 3]");
-            std::env::set_var("HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__MAX_CONSECUTIVE_FAILURES", "5");
+            std::env::set_var(
+                "HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__RETRY_SCHEDULE_SECS",
+                "[1, 2, 3]",
+            );
+            std::env::set_var(
+                "HBTEST_WEBHOOK_SCHEDULE_WEBHOOKS__MAX_CONSECUTIVE_FAILURES",
+                "5",
+            );
         }
         let env = Env::prefixed("HBTEST_WEBHOOK_SCHEDULE_").split("__");
         let (c, warnings) = Config::load_from(None, env).unwrap();
@@ -385,7 +489,10 @@ mod tests {
 
     #[test]
     fn public_url_follows_listen_unless_set() {
-        let mut c = Config { listen: "0.0.0.0:9000".into(), ..Config::default() };
+        let mut c = Config {
+            listen: "0.0.0.0:9000".into(),
+            ..Config::default()
+        };
         assert_eq!(c.effective_public_url(), "http://127.0.0.1:9000");
         c.public_url = "https://jobs.example.com/".into();
         assert_eq!(c.effective_public_url(), "https://jobs.example.com");
@@ -396,7 +503,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "lisen = \"x\"\n[auth]\nttl = 3\n").unwrap();
-        let (_, warnings) = Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
+        let (_, warnings) =
+            Config::load_from(Some(&path), Env::prefixed("HIREBASE_TEST_NOTHING_")).unwrap();
         assert_eq!(warnings, vec!["auth.ttl".to_string(), "lisen".to_string()]);
     }
 }

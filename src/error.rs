@@ -81,7 +81,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: Code, detail: impl Into<String>) -> Error {
-        Error { code, detail: detail.into(), errors: Vec::new(), retry_after: None, allow: None, source: None }
+        Error {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+            allow: None,
+            source: None,
+        }
     }
 
     pub fn not_found(what: &str, id: impl fmt::Display) -> Error {
@@ -91,7 +98,10 @@ impl Error {
     pub fn invalid(field: &str, message: impl Into<String>) -> Error {
         let message = message.into();
         let mut e = Error::new(Code::Validation, format!("`{field}` {message}"));
-        e.errors.push(FieldError { field: field.into(), message });
+        e.errors.push(FieldError {
+            field: field.into(),
+            message,
+        });
         e
     }
 
@@ -149,7 +159,10 @@ impl Validator {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError { field: field.into(), message: message.into() });
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
     }
 
     /// Text must be non-blank (when `required`) and at most `max` characters.
@@ -170,7 +183,10 @@ impl Validator {
                 Err(Error::invalid(&e.field, e.message))
             }
             n => {
-                let mut e = Error::new(Code::Validation, format!("The request has {n} invalid fields."));
+                let mut e = Error::new(
+                    Code::Validation,
+                    format!("The request has {n} invalid fields."),
+                );
                 e.errors = std::mem::take(&mut self.errors);
                 Err(e)
             }
@@ -185,7 +201,9 @@ pub fn normalize_email(email: &str) -> String {
 
 /// A pragmatic shape check: one `@`, a local part, a dotted domain, no spaces.
 pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && email.len() <= 254
         && !domain.contains('@')
@@ -201,9 +219,14 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(normalize_email("  Jane.Doe@Example.COM "), "jane.doe@example.com");
+        assert_eq!(
+            normalize_email("  Jane.Doe@Example.COM "),
+            "jane.doe@example.com"
+        );
         assert!(is_valid_email("a@b.co"));
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b@c.de", "a@.b", "a@b."] {
+        for bad in [
+            "", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b@c.de", "a@.b", "a@b.",
+        ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }
     }
@@ -211,7 +234,9 @@ mod tests {
     #[test]
     fn validator_reports_every_field() {
         let mut v = Validator::new();
-        v.text("title", "", true, 10).text("name", "elevenchars", false, 10).check(true, "x", "fine");
+        v.text("title", "", true, 10)
+            .text("name", "elevenchars", false, 10)
+            .check(true, "x", "fine");
         let e = v.finish().unwrap_err();
         assert_eq!(e.code, Code::Validation);
         assert_eq!(e.errors.len(), 2);

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use hirebase::{App, Config};
 
 #[derive(Parser)]
-#[command(name = "hirebase", version, about = "Self-hosted recruiting platform: applicant tracking and talent matching")]
+#[command(
+    name = "hirebase",
+    version,
+    about = "Self-hosted recruiting platform: applicant tracking and talent matching"
+)]
 struct Cli {
     /// Configuration file (default: ./config.toml if present, then /etc/hirebase/config.toml).
     #[arg(long, short, global = true, env = "HIREBASE_CONFIG")]
@@ -63,12 +67,20 @@ fn main() -> ExitCode {
         }
         Command::CheckConfig => match load_config(cli.config.as_deref()) {
             Ok(config) => {
-                println!("configuration is valid (listen {}, data_dir {})", config.listen, config.data_dir.display());
+                println!(
+                    "configuration is valid (listen {}, data_dir {})",
+                    config.listen,
+                    config.data_dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(code) => code,
         },
-        Command::Init { admin_email, admin_password, force } => init(cli.config, admin_email, admin_password, force),
+        Command::Init {
+            admin_email,
+            admin_password,
+            force,
+        } => init(cli.config, admin_email, admin_password, force),
         Command::Healthcheck { url } => {
             let config = match load_config(cli.config.as_deref()) {
                 Ok(c) => c,
@@ -112,7 +124,9 @@ fn keep_large_allocations_returnable() {
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config, ExitCode> {
-    let path = path.map(Path::to_path_buf).or_else(hirebase::config::default_config_path);
+    let path = path
+        .map(Path::to_path_buf)
+        .or_else(hirebase::config::default_config_path);
     match Config::load(path.as_deref()) {
         Ok((config, unknown)) => {
             for key in unknown {
@@ -129,11 +143,17 @@ fn load_config(path: Option<&Path>) -> Result<Config, ExitCode> {
 
 fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }
 
 fn run_async(fut: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match runtime.block_on(fut) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -147,20 +167,34 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen_addr();
     let public_url = config.effective_public_url();
     let app = App::build(config).await?;
-    if let (Ok(email), Ok(password)) = (std::env::var("HIREBASE_ADMIN_EMAIL"), std::env::var("HIREBASE_ADMIN_PASSWORD")) {
-        if app.bootstrap_admin(&email, &password).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+    if let (Ok(email), Ok(password)) = (
+        std::env::var("HIREBASE_ADMIN_EMAIL"),
+        std::env::var("HIREBASE_ADMIN_PASSWORD"),
+    ) {
+        if app
+            .bootstrap_admin(&email, &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+        {
             tracing::info!(email = %email, "created the platform admin");
         }
     }
-    if !hirebase::domain::users::has_platform_admin(&app.state().store).map_err(|e| anyhow::anyhow!("{e}"))? {
+    if !hirebase::domain::users::has_platform_admin(&app.state().store)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
         tracing::warn!(
             "no platform admin yet: run `hirebase init --admin-email EMAIL --admin-password PASSWORD` \
              (or set HIREBASE_ADMIN_EMAIL/HIREBASE_ADMIN_PASSWORD); organisations can register at {public_url}/"
         );
     }
     let (acceptor, local) = App::bind(listen).await?;
-    tracing::info!("hirebase {} listening on http://{local}", env!("CARGO_PKG_VERSION"));
-    tracing::info!("admin UI: {public_url}/   API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json");
+    tracing::info!(
+        "hirebase {} listening on http://{local}",
+        env!("CARGO_PKG_VERSION")
+    );
+    tracing::info!(
+        "admin UI: {public_url}/   API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json"
+    );
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     app.run(acceptor, shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
@@ -190,7 +224,12 @@ async fn shutdown_signal() {
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
 }
 
-fn init(path: Option<PathBuf>, email: Option<String>, password: Option<String>, force: bool) -> ExitCode {
+fn init(
+    path: Option<PathBuf>,
+    email: Option<String>,
+    password: Option<String>,
+    force: bool,
+) -> ExitCode {
     let path = path.unwrap_or_else(|| PathBuf::from("config.toml"));
     if path.exists() && !force {
         println!("keeping the existing {}", path.display());
@@ -231,11 +270,20 @@ fn init(path: Option<PathBuf>, email: Option<String>, password: Option<String>, 
     run_async(async move {
         let data_dir = config.data_dir.clone();
         let app = App::build(config).await?;
-        let created = app.bootstrap_admin(&email, &password).await.map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+        let created = app
+            .bootstrap_admin(&email, &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
         if created {
-            println!("created the platform admin {email} in {}", data_dir.display());
+            println!(
+                "created the platform admin {email} in {}",
+                data_dir.display()
+            );
         } else {
-            println!("a platform admin already exists in {}; nothing changed", data_dir.display());
+            println!(
+                "a platform admin already exists in {}; nothing changed",
+                data_dir.display()
+            );
         }
         app.shutdown().await
     })
@@ -254,14 +302,20 @@ fn prompt(question: &str) -> Option<String> {
 fn healthcheck(base: String) -> ExitCode {
     // A plain HTTP/1.1 GET: enough for a probe, without an HTTP client in the binary.
     use std::io::{Read, Write};
-    let Some(host) = base.strip_prefix("http://").map(|h| h.trim_end_matches('/').to_string()) else {
+    let Some(host) = base
+        .strip_prefix("http://")
+        .map(|h| h.trim_end_matches('/').to_string())
+    else {
         eprintln!("hirebase: healthcheck needs an http:// URL");
         return ExitCode::FAILURE;
     };
     let result = (|| -> std::io::Result<String> {
         let mut stream = std::net::TcpStream::connect(&host)?;
         stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
-        write!(stream, "GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")?;
+        write!(
+            stream,
+            "GET /readyz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )?;
         let mut response = String::new();
         stream.read_to_string(&mut response)?;
         Ok(response)

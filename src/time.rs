@@ -5,7 +5,9 @@ use std::fmt;
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type};
+use poem_openapi::types::{
+    ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type,
+};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,7 +32,9 @@ impl Timestamp {
 
     /// Accepts any RFC 3339 time (any offset, any precision) and keeps it in UTC.
     pub fn parse(s: &str) -> Option<Timestamp> {
-        DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| Timestamp(t.with_timezone(&Utc)))
+        DateTime::parse_from_rfc3339(s.trim())
+            .ok()
+            .map(|t| Timestamp(t.with_timezone(&Utc)))
     }
 }
 
@@ -49,7 +53,8 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {s:?}")))
+        Timestamp::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {s:?}")))
     }
 }
 
@@ -70,7 +75,9 @@ impl Type for Timestamp {
         Some(self)
     }
 
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
         Box::new(self.as_raw_value().into_iter())
     }
 }
@@ -78,9 +85,8 @@ impl Type for Timestamp {
 impl ParseFromJSON for Timestamp {
     fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
         match value.unwrap_or_default() {
-            serde_json::Value::String(s) => {
-                Timestamp::parse(&s).ok_or_else(|| ParseError::custom(format!("not an RFC 3339 time: {s:?}")))
-            }
+            serde_json::Value::String(s) => Timestamp::parse(&s)
+                .ok_or_else(|| ParseError::custom(format!("not an RFC 3339 time: {s:?}"))),
             other => Err(ParseError::expected_type(other)),
         }
     }
@@ -88,7 +94,8 @@ impl ParseFromJSON for Timestamp {
 
 impl ParseFromParameter for Timestamp {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
-        Timestamp::parse(value).ok_or_else(|| ParseError::custom(format!("not an RFC 3339 time: {value:?}")))
+        Timestamp::parse(value)
+            .ok_or_else(|| ParseError::custom(format!("not an RFC 3339 time: {value:?}")))
     }
 }
 
@@ -106,7 +113,10 @@ mod tests {
     fn shows_utc_with_z_and_whole_seconds() {
         let t = Timestamp::parse("2026-06-04T17:30:45.678+02:00").unwrap();
         assert_eq!(t.to_string(), "2026-06-04T15:30:45Z");
-        assert_eq!(serde_json::to_string(&Timestamp::from_unix(0)).unwrap(), "\"1970-01-01T00:00:00Z\"");
+        assert_eq!(
+            serde_json::to_string(&Timestamp::from_unix(0)).unwrap(),
+            "\"1970-01-01T00:00:00Z\""
+        );
         assert!(Timestamp::parse("yesterday").is_none());
     }
 }

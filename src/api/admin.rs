@@ -29,8 +29,11 @@ impl AdminApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
     ) -> Result<Json<TenantPage>, Error> {
         auth.identity().allow(Permission::PLATFORM)?;
-        let (items, total) =
-            tenants::list(&state.store, skip.0.unwrap_or(0) as usize, limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize)?;
+        let (items, total) = tenants::list(
+            &state.store,
+            skip.0.unwrap_or(0) as usize,
+            limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize,
+        )?;
         Ok(Json(TenantPage { items, total }))
     }
 }

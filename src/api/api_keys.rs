@@ -54,7 +54,12 @@ impl ApiKeysApi {
 
     /// Mint a key with a role and scopes. The raw token is in this response only.
     #[oai(path = "/", method = "post", operation_id = "mint_api_key")]
-    async fn mint(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewApiKey>) -> Result<Minted, Error> {
+    async fn mint(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<NewApiKey>,
+    ) -> Result<Minted, Error> {
         let who = auth.identity().allow(Permission::API_KEYS)?;
         let (api_key, raw_token) = api_keys::mint(&state.store, who, body.0).await?;
         Ok(Minted::Created(Json(MintedKey { api_key, raw_token })))
@@ -62,7 +67,12 @@ impl ApiKeysApi {
 
     /// Revoke a key: the next request made with it is refused. The record stays, marked revoked.
     #[oai(path = "/:id", method = "delete", operation_id = "revoke_api_key")]
-    async fn revoke(&self, state: Data<&Arc<AppState>>, auth: Auth, id: Path<u64>) -> Result<Json<ApiKey>, Error> {
+    async fn revoke(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        id: Path<u64>,
+    ) -> Result<Json<ApiKey>, Error> {
         let who = auth.identity().allow(Permission::API_KEYS)?;
         Ok(Json(api_keys::revoke(&state.store, who, id.0).await?))
     }
@@ -80,7 +90,15 @@ impl ApiKeysApi {
         let who = auth.identity().allow(Permission::API_KEYS)?;
         let limit = limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize;
         let (items, has_more) = api_keys::uses(&state.store, who.tenant_id, id.0, before.0, limit)?;
-        let next_before = if has_more { items.last().map(|u| u.id.to_string()) } else { None };
-        Ok(Json(KeyUsePage { items, has_more, next_before }))
+        let next_before = if has_more {
+            items.last().map(|u| u.id.to_string())
+        } else {
+            None
+        };
+        Ok(Json(KeyUsePage {
+            items,
+            has_more,
+            next_before,
+        }))
     }
 }

@@ -7,10 +7,12 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{Auth, Paging, Tag};
+use super::{Auth, Deleted, Paging, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
-use crate::domain::applications::{self, Application, ApplicationFilter, ApplicationPatch, NewApplication, Stage, StageChange};
+use crate::domain::applications::{
+    self, Application, ApplicationFilter, ApplicationPatch, NewApplication, Stage, StageChange,
+};
 use crate::error::Error;
 
 pub struct ApplicationsApi;
@@ -21,12 +23,6 @@ crate::page_of!(ApplicationPage, Application);
 pub enum ApplicationCreated {
     #[oai(status = 201)]
     Created(Json<Application>),
-}
-
-#[derive(ApiResponse)]
-pub enum Deleted {
-    #[oai(status = 204)]
-    Done,
 }
 
 #[derive(Debug, poem_openapi::Object)]
@@ -51,26 +47,55 @@ impl ApplicationsApi {
     ) -> Result<Json<ApplicationPage>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
         let page = Paging::new(skip.0, limit.0);
-        let filter = ApplicationFilter { job_id: job_id.0, candidate_id: candidate_id.0, status: status.0 };
-        let (items, total) = applications::list(&state.store, who.tenant_id, &filter, page.skip, page.limit)?;
+        let filter = ApplicationFilter {
+            job_id: job_id.0,
+            candidate_id: candidate_id.0,
+            status: status.0,
+        };
+        let (items, total) =
+            applications::list(&state.store, who.tenant_id, &filter, page.skip, page.limit)?;
         Ok(Json(ApplicationPage { items, total }))
     }
 
     /// Put a candidate into a job's pipeline. One application per (job, candidate): a second → 409.
     #[oai(path = "/", method = "post", operation_id = "create_application")]
-    async fn create(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewApplication>) -> Result<ApplicationCreated, Error> {
+    async fn create(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<NewApplication>,
+    ) -> Result<ApplicationCreated, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_WRITE)?;
-        Ok(ApplicationCreated::Created(Json(applications::create(&state.store, who, body.0).await?)))
+        Ok(ApplicationCreated::Created(Json(
+            applications::create(&state.store, who, body.0).await?,
+        )))
     }
 
-    #[oai(path = "/:application_id", method = "get", operation_id = "get_application")]
-    async fn get(&self, state: Data<&Arc<AppState>>, auth: Auth, application_id: Path<u64>) -> Result<Json<Application>, Error> {
+    #[oai(
+        path = "/:application_id",
+        method = "get",
+        operation_id = "get_application"
+    )]
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        application_id: Path<u64>,
+    ) -> Result<Json<Application>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
-        Ok(Json(applications::get(&state.store, who.tenant_id, application_id.0)?))
+        Ok(Json(applications::get(
+            &state.store,
+            who.tenant_id,
+            application_id.0,
+        )?))
     }
 
     /// Move the application to another stage (recorded in its history) or change its source or fit score.
-    #[oai(path = "/:application_id", method = "patch", operation_id = "update_application")]
+    #[oai(
+        path = "/:application_id",
+        method = "patch",
+        operation_id = "update_application"
+    )]
     async fn update(
         &self,
         state: Data<&Arc<AppState>>,
@@ -79,20 +104,42 @@ impl ApplicationsApi {
         body: Json<ApplicationPatch>,
     ) -> Result<Json<Application>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_WRITE)?;
-        Ok(Json(applications::update(&state.store, who, application_id.0, body.0).await?))
+        Ok(Json(
+            applications::update(&state.store, who, application_id.0, body.0).await?,
+        ))
     }
 
-    #[oai(path = "/:application_id", method = "delete", operation_id = "delete_application")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, application_id: Path<u64>) -> Result<Deleted, Error> {
+    #[oai(
+        path = "/:application_id",
+        method = "delete",
+        operation_id = "delete_application"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        application_id: Path<u64>,
+    ) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_WRITE)?;
         applications::delete(&state.store, who, application_id.0).await?;
         Ok(Deleted::Done)
     }
 
     /// Every stage change of the application, oldest first: from, to, who, when.
-    #[oai(path = "/:application_id/history", method = "get", operation_id = "application_history")]
-    async fn history(&self, state: Data<&Arc<AppState>>, auth: Auth, application_id: Path<u64>) -> Result<Json<History>, Error> {
+    #[oai(
+        path = "/:application_id/history",
+        method = "get",
+        operation_id = "application_history"
+    )]
+    async fn history(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        application_id: Path<u64>,
+    ) -> Result<Json<History>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
-        Ok(Json(History { items: applications::history(&state.store, who.tenant_id, application_id.0)? }))
+        Ok(Json(History {
+            items: applications::history(&state.store, who.tenant_id, application_id.0)?,
+        }))
     }
 }

@@ -27,7 +27,11 @@ pub enum CsvExport {
 
 fn filter(kind: Option<String>, since: Option<Timestamp>, q: Option<String>) -> AuditFilter {
     let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    AuditFilter { kind: blank(kind), since, q: blank(q) }
+    AuditFilter {
+        kind: blank(kind),
+        since,
+        q: blank(q),
+    }
 }
 
 #[OpenApi(prefix_path = "/audit", tag = "Tag::Audit")]
@@ -48,18 +52,41 @@ impl AuditApi {
     ) -> Result<Json<AuditPage>, Error> {
         let who = auth.identity().allow(Permission::AUDIT_READ)?;
         let before = match before.0.filter(|b| !b.is_empty()) {
-            Some(b) => Some(b.parse::<u64>().map_err(|_| Error::invalid("before", "must be a `next_before` value from an earlier page"))?),
+            Some(b) => Some(b.parse::<u64>().map_err(|_| {
+                Error::invalid(
+                    "before",
+                    "must be a `next_before` value from an earlier page",
+                )
+            })?),
             None => None,
         };
         let limit = limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize;
-        let (items, has_more) = audit::page(&state.store, who.tenant_id, &filter(kind.0, since.0, q.0), before, limit)?;
-        let next_before = if has_more { items.last().map(|e| e.id.to_string()) } else { None };
-        Ok(Json(AuditPage { items, has_more, next_before }))
+        let (items, has_more) = audit::page(
+            &state.store,
+            who.tenant_id,
+            &filter(kind.0, since.0, q.0),
+            before,
+            limit,
+        )?;
+        let next_before = if has_more {
+            items.last().map(|e| e.id.to_string())
+        } else {
+            None
+        };
+        Ok(Json(AuditPage {
+            items,
+            has_more,
+            next_before,
+        }))
     }
 
     /// Walks the whole chain and reports whether it is intact, and if not, the first entry that is not.
     #[oai(path = "/verify", method = "get", operation_id = "verify_audit")]
-    async fn verify(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<Json<Verification>, Error> {
+    async fn verify(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+    ) -> Result<Json<Verification>, Error> {
         let who = auth.identity().allow(Permission::AUDIT_READ)?;
         Ok(Json(audit::verify(&state.store, who.tenant_id)?))
     }
@@ -76,6 +103,10 @@ impl AuditApi {
     ) -> Result<CsvExport, Error> {
         let who = auth.identity().allow(Permission::AUDIT_EXPORT)?;
         let csv = audit::export_csv(&state.store, who.tenant_id, &filter(kind.0, since.0, q.0))?;
-        Ok(CsvExport::Csv(Attachment::new(csv).attachment_type(AttachmentType::Attachment).filename("audit.csv")))
+        Ok(CsvExport::Csv(
+            Attachment::new(csv)
+                .attachment_type(AttachmentType::Attachment)
+                .filename("audit.csv"),
+        ))
     }
 }

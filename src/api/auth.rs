@@ -67,23 +67,49 @@ pub enum LogoutResponse {
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: u64) -> String {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    )
 }
 
 #[OpenApi(prefix_path = "/auth", tag = "Tag::Auth")]
 impl AuthApi {
     /// Create an organisation and its first user, an `org_admin`.
     #[oai(path = "/register", method = "post", operation_id = "register")]
-    async fn register(&self, state: Data<&Arc<AppState>>, req: &poem::Request, body: Json<RegisterInput>) -> Result<RegisterResponse, Error> {
-        let (user, tenant) = users::register(&state.store, &state.passwords, body.0, super::client_ip(req)).await?;
-        Ok(RegisterResponse::Created(Json(Registered { user: UserOut::from(&user), org_name: tenant.name, org_slug: tenant.slug })))
+    async fn register(
+        &self,
+        state: Data<&Arc<AppState>>,
+        req: &poem::Request,
+        body: Json<RegisterInput>,
+    ) -> Result<RegisterResponse, Error> {
+        let (user, tenant) = users::register(
+            &state.store,
+            &state.passwords,
+            body.0,
+            super::client_ip(req),
+        )
+        .await?;
+        Ok(RegisterResponse::Created(Json(Registered {
+            user: UserOut::from(&user),
+            org_name: tenant.name,
+            org_slug: tenant.slug,
+        })))
     }
 
     /// Sign in with an email and password, as an OAuth2 password form (`username`, `password`)
     /// or as JSON (`email`, `password`). Returns a bearer token and sets the session cookie.
     #[oai(path = "/login", method = "post", operation_id = "login")]
-    async fn login(&self, state: Data<&Arc<AppState>>, req: &poem::Request, body: LoginRequest) -> Result<LoginResponse, Error> {
+    async fn login(
+        &self,
+        state: Data<&Arc<AppState>>,
+        req: &poem::Request,
+        body: LoginRequest,
+    ) -> Result<LoginResponse, Error> {
         let (email, password) = match body {
             LoginRequest::Form(f) => {
                 if f.grant_type.as_deref().is_some_and(|g| g != "password") {
@@ -94,7 +120,16 @@ impl AuthApi {
             LoginRequest::Json(j) => (j.0.email, j.0.password),
         };
         let ip = super::client_ip(req);
-        let signed = users::login(&state.store, &state.passwords, &state.tokens, &state.config.auth, &email, &password, ip).await?;
+        let signed = users::login(
+            &state.store,
+            &state.passwords,
+            &state.tokens,
+            &state.config.auth,
+            &email,
+            &password,
+            ip,
+        )
+        .await?;
         let cookie = session_cookie(&state, &signed.session_token, signed.session_ttl);
         Ok(LoginResponse::Ok(
             Json(TokenOut {
@@ -109,7 +144,11 @@ impl AuthApi {
 
     /// End the current session: its access tokens and cookie stop working at once.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
-    async fn logout(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<LogoutResponse, Error> {
+    async fn logout(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+    ) -> Result<LogoutResponse, Error> {
         users::logout(&state.store, auth.identity()).await?;
         Ok(LogoutResponse::Done(session_cookie(&state, "", 0)))
     }

@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{Auth, Paging, Tag};
+use super::{Auth, Deleted, Paging, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
@@ -22,12 +22,6 @@ crate::page_of!(CandidatePage, Candidate);
 pub enum CandidateCreated {
     #[oai(status = 201)]
     Created(Json<Candidate>),
-}
-
-#[derive(ApiResponse)]
-pub enum Deleted {
-    #[oai(status = 204)]
-    Done,
 }
 
 #[OpenApi(prefix_path = "/candidates", tag = "Tag::Candidates")]
@@ -56,45 +50,98 @@ impl CandidatesApi {
     ) -> Result<Json<CandidatePage>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
         if let (Some(min), Some(max)) = (min_experience.0, max_experience.0) {
-            Validator::new().check(min <= max, "min_experience", "must not exceed max_experience").finish()?;
+            Validator::new()
+                .check(
+                    min <= max,
+                    "min_experience",
+                    "must not exceed max_experience",
+                )
+                .finish()?;
         }
         let page = Paging::new(skip.0, limit.0);
         let filter = CandidateFilter {
             q: q.0,
-            skills: skills.0.map(|s| s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()).unwrap_or_default(),
+            skills: skills
+                .0
+                .map(|s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default(),
             tag: tag.0.filter(|t| !t.trim().is_empty()),
             location: location.0.filter(|l| !l.trim().is_empty()),
             min_experience: min_experience.0,
             max_experience: max_experience.0,
         };
-        let (items, total) = candidates::list(&state.store, &state.indexer.search, who.tenant_id, &filter, page.skip, page.limit)?;
+        let (items, total) = candidates::list(
+            &state.store,
+            &state.indexer.search,
+            who.tenant_id,
+            &filter,
+            page.skip,
+            page.limit,
+        )?;
         Ok(Json(CandidatePage { items, total }))
     }
 
     /// Add a candidate. `full_name` is required; an email already used by another candidate → 409.
     #[oai(path = "/", method = "post", operation_id = "create_candidate")]
-    async fn create(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewCandidate>) -> Result<CandidateCreated, Error> {
+    async fn create(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<NewCandidate>,
+    ) -> Result<CandidateCreated, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
-        Ok(CandidateCreated::Created(Json(candidates::create(&state.store, &state.indexer, who, body.0).await?)))
+        Ok(CandidateCreated::Created(Json(
+            candidates::create(&state.store, &state.indexer, who, body.0).await?,
+        )))
     }
 
     /// Import up to 500 candidates in one call, deduplicated by email (an existing candidate is
     /// updated with what the row provides), each optionally into a job's pipeline. Invalid rows
     /// are reported by position; every valid row lands in one commit.
     #[oai(path = "/import", method = "post", operation_id = "import_candidates")]
-    async fn import(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<ImportRequest>) -> Result<Json<ImportReport>, Error> {
+    async fn import(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<ImportRequest>,
+    ) -> Result<Json<ImportReport>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
-        Ok(Json(import::import(&state.store, &state.indexer, who, body.0).await?))
+        Ok(Json(
+            import::import(&state.store, &state.indexer, who, body.0).await?,
+        ))
     }
 
-    #[oai(path = "/:candidate_id", method = "get", operation_id = "get_candidate")]
-    async fn get(&self, state: Data<&Arc<AppState>>, auth: Auth, candidate_id: Path<u64>) -> Result<Json<Candidate>, Error> {
+    #[oai(
+        path = "/:candidate_id",
+        method = "get",
+        operation_id = "get_candidate"
+    )]
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        candidate_id: Path<u64>,
+    ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
-        Ok(Json(candidates::get(&state.store, who.tenant_id, candidate_id.0)?))
+        Ok(Json(candidates::get(
+            &state.store,
+            who.tenant_id,
+            candidate_id.0,
+        )?))
     }
 
     /// Change some fields: absent fields stay, `null` clears a nullable one.
-    #[oai(path = "/:candidate_id", method = "patch", operation_id = "update_candidate")]
+    #[oai(
+        path = "/:candidate_id",
+        method = "patch",
+        operation_id = "update_candidate"
+    )]
     async fn update(
         &self,
         state: Data<&Arc<AppState>>,
@@ -103,12 +150,23 @@ impl CandidatesApi {
         body: Json<CandidatePatch>,
     ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
-        Ok(Json(candidates::update(&state.store, &state.indexer, who, candidate_id.0, body.0).await?))
+        Ok(Json(
+            candidates::update(&state.store, &state.indexer, who, candidate_id.0, body.0).await?,
+        ))
     }
 
     /// Delete a candidate with their applications.
-    #[oai(path = "/:candidate_id", method = "delete", operation_id = "delete_candidate")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, candidate_id: Path<u64>) -> Result<Deleted, Error> {
+    #[oai(
+        path = "/:candidate_id",
+        method = "delete",
+        operation_id = "delete_candidate"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        candidate_id: Path<u64>,
+    ) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_DELETE)?;
         candidates::delete(&state.store, &state.indexer, who, candidate_id.0).await?;
         Ok(Deleted::Done)

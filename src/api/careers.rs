@@ -38,21 +38,46 @@ impl CareersApi {
         #[oai(validator(max_length = 200))] q: Query<Option<String>>,
     ) -> Result<Json<PublicJobPage>, Error> {
         let page = Paging::new(skip.0, limit.0);
-        let (items, total) = careers::list(&state.store, &state.indexer.search, None, q.0.as_deref(), page.skip, page.limit)?;
+        let (items, total) = careers::list(
+            &state.store,
+            &state.indexer.search,
+            None,
+            q.0.as_deref(),
+            page.skip,
+            page.limit,
+        )?;
         Ok(Json(PublicJobPage { items, total }))
     }
 
     /// One open, public job. Private, closed or unknown jobs are 404.
-    #[oai(path = "/jobs/:job_id", method = "get", operation_id = "careers_get_job")]
-    async fn get(&self, state: Data<&Arc<AppState>>, job_id: Path<u64>) -> Result<Json<PublicJob>, Error> {
+    #[oai(
+        path = "/jobs/:job_id",
+        method = "get",
+        operation_id = "careers_get_job"
+    )]
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        job_id: Path<u64>,
+    ) -> Result<Json<PublicJob>, Error> {
         Ok(Json(careers::get(&state.store, job_id.0)?))
     }
 
     /// Apply to an open, public job. The candidate is found by email (or created), and a
     /// repeated application is answered, not duplicated.
     #[oai(path = "/apply", method = "post", operation_id = "careers_apply")]
-    async fn apply(&self, state: Data<&Arc<AppState>>, req: &poem::Request, body: Json<CareersApplication>) -> Result<ApplyResponse, Error> {
-        let applied = careers::apply(&state.store, &state.indexer, body.0, super::client_ip(req)).await?;
-        Ok(if applied.dedup { ApplyResponse::AlreadyApplied(Json(applied)) } else { ApplyResponse::Created(Json(applied)) })
+    async fn apply(
+        &self,
+        state: Data<&Arc<AppState>>,
+        req: &poem::Request,
+        body: Json<CareersApplication>,
+    ) -> Result<ApplyResponse, Error> {
+        let applied =
+            careers::apply(&state.store, &state.indexer, body.0, super::client_ip(req)).await?;
+        Ok(if applied.dedup {
+            ApplyResponse::AlreadyApplied(Json(applied))
+        } else {
+            ApplyResponse::Created(Json(applied))
+        })
     }
 }

@@ -19,11 +19,20 @@ pub struct InsightsApi;
 impl InsightsApi {
     /// The organisation's hiring numbers, or one job's with `job_id`.
     #[oai(path = "/", method = "get", operation_id = "get_insights")]
-    async fn get(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Query<Option<u64>>) -> Result<Json<Insights>> {
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        job_id: Query<Option<u64>>,
+    ) -> Result<Json<Insights>> {
         let who = auth.identity().allow(Permission::INSIGHTS_READ)?;
         if let Some(id) = job_id.0 {
             crate::domain::jobs::get(&state.store, who.tenant_id, id)?;
         }
-        Ok(Json(insights::compute(&state.store, who.tenant_id, job_id.0)?))
+        Ok(Json(insights::compute(
+            &state.store,
+            who.tenant_id,
+            job_id.0,
+        )?))
     }
 }

@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{Auth, Paging, Tag};
+use super::{Auth, Deleted, Paging, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::jobs::{self, Job, JobFilter, JobPatch, JobStatus, NewJob};
@@ -21,12 +21,6 @@ crate::page_of!(JobPage, Job);
 pub enum JobCreated {
     #[oai(status = 201)]
     Created(Json<Job>),
-}
-
-#[derive(ApiResponse)]
-pub enum Deleted {
-    #[oai(status = 204)]
-    Done,
 }
 
 #[OpenApi(prefix_path = "/jobs", tag = "Tag::Jobs")]
@@ -45,34 +39,69 @@ impl JobsApi {
     ) -> Result<Json<JobPage>, Error> {
         let who = auth.identity().allow(Permission::JOBS_READ)?;
         let page = Paging::new(skip.0, limit.0);
-        let filter = JobFilter { q: q.0, status: status_filter.0 };
-        let (items, total) = jobs::list(&state.store, &state.indexer.search, who.tenant_id, &filter, page.skip, page.limit)?;
+        let filter = JobFilter {
+            q: q.0,
+            status: status_filter.0,
+        };
+        let (items, total) = jobs::list(
+            &state.store,
+            &state.indexer.search,
+            who.tenant_id,
+            &filter,
+            page.skip,
+            page.limit,
+        )?;
         Ok(Json(JobPage { items, total }))
     }
 
     /// Create a job. `title` is required.
     #[oai(path = "/", method = "post", operation_id = "create_job")]
-    async fn create(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewJob>) -> Result<JobCreated, Error> {
+    async fn create(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<NewJob>,
+    ) -> Result<JobCreated, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
-        Ok(JobCreated::Created(Json(jobs::create(&state.store, &state.indexer, who, body.0).await?)))
+        Ok(JobCreated::Created(Json(
+            jobs::create(&state.store, &state.indexer, who, body.0).await?,
+        )))
     }
 
     #[oai(path = "/:job_id", method = "get", operation_id = "get_job")]
-    async fn get(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Path<u64>) -> Result<Json<Job>, Error> {
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        job_id: Path<u64>,
+    ) -> Result<Json<Job>, Error> {
         let who = auth.identity().allow(Permission::JOBS_READ)?;
         Ok(Json(jobs::get(&state.store, who.tenant_id, job_id.0)?))
     }
 
     /// Change some fields: absent fields stay, `null` clears a nullable one.
     #[oai(path = "/:job_id", method = "patch", operation_id = "update_job")]
-    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Path<u64>, body: Json<JobPatch>) -> Result<Json<Job>, Error> {
+    async fn update(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        job_id: Path<u64>,
+        body: Json<JobPatch>,
+    ) -> Result<Json<Job>, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
-        Ok(Json(jobs::update(&state.store, &state.indexer, who, job_id.0, body.0).await?))
+        Ok(Json(
+            jobs::update(&state.store, &state.indexer, who, job_id.0, body.0).await?,
+        ))
     }
 
     /// Delete a job with its applications.
     #[oai(path = "/:job_id", method = "delete", operation_id = "delete_job")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, job_id: Path<u64>) -> Result<Deleted, Error> {
+    async fn delete(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        job_id: Path<u64>,
+    ) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
         jobs::delete(&state.store, &state.indexer, who, job_id.0).await?;
         Ok(Deleted::Done)

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use poem::Request;
 use poem_openapi::auth::{ApiKey, Bearer};
-use poem_openapi::{OpenApiService, SecurityScheme, Tags};
+use poem_openapi::{ApiResponse, OpenApiService, SecurityScheme, Tags};
 
 use crate::app::AppState;
 use crate::auth::Identity;
@@ -68,12 +68,21 @@ pub enum Tag {
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
 #[derive(SecurityScheme)]
-#[oai(ty = "bearer", bearer_format = "JWT or hb_ API key", checker = "check_bearer")]
+#[oai(
+    ty = "bearer",
+    bearer_format = "JWT or hb_ API key",
+    checker = "check_bearer"
+)]
 pub struct BearerAuth(Identity);
 
 /// The browser session cookie set by `/auth/login`.
 #[derive(SecurityScheme)]
-#[oai(ty = "api_key", key_name = "hb_session", key_in = "cookie", checker = "check_cookie")]
+#[oai(
+    ty = "api_key",
+    key_name = "hb_session",
+    key_in = "cookie",
+    checker = "check_cookie"
+)]
 pub struct CookieAuth(Identity);
 
 /// Either credential; the bearer token is tried last, so its error is the one reported.
@@ -93,12 +102,15 @@ impl Auth {
 }
 
 fn state(req: &Request) -> &Arc<AppState> {
-    req.data::<Arc<AppState>>().expect("the app state is attached to every request")
+    req.data::<Arc<AppState>>()
+        .expect("the app state is attached to every request")
 }
 
 /// The client address of the request (for the audit trail of unauthenticated changes).
 pub fn client_ip(req: &Request) -> Option<String> {
-    req.extensions().get::<Arc<RequestCtx>>().and_then(|c| c.ip.clone())
+    req.extensions()
+        .get::<Arc<RequestCtx>>()
+        .and_then(|c| c.ip.clone())
 }
 
 fn check(req: &Request, token: &str) -> poem::Result<Identity> {
@@ -118,13 +130,28 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Identity> {
 }
 
 async fn check_cookie(req: &Request, cookie: ApiKey) -> poem::Result<Identity> {
-    if cookie.key.starts_with(crate::auth::identity::API_KEY_PREFIX) {
-        return Err(Error::unauthenticated("API keys are sent as bearer tokens, not cookies.").into());
+    if cookie
+        .key
+        .starts_with(crate::auth::identity::API_KEY_PREFIX)
+    {
+        return Err(
+            Error::unauthenticated("API keys are sent as bearer tokens, not cookies.").into(),
+        );
     }
     check(req, &cookie.key)
 }
 
-pub type Apis = (
+/// Declares the composed API type and its value from one list.
+macro_rules! apis {
+    ($($api:path),* $(,)?) => {
+        pub type Apis = ($($api,)*);
+        fn apis() -> Apis {
+            ($($api,)*)
+        }
+    };
+}
+
+apis!(
     auth::AuthApi,
     users::UsersApi,
     tenants::TenantsApi,
@@ -143,33 +170,13 @@ pub type Apis = (
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            auth::AuthApi,
-            users::UsersApi,
-            tenants::TenantsApi,
-            team::TeamApi,
-            api_keys::ApiKeysApi,
-            admin::AdminApi,
-            jobs::JobsApi,
-            candidates::CandidatesApi,
-            applications::ApplicationsApi,
-            careers::CareersApi,
-            audit::AuditApi,
-            interviews::InterviewsApi,
-            offers::OffersApi,
-            insights::InsightsApi,
-            webhooks::WebhooksApi,
-        ),
-        "hirebase",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "Self-hosted recruiting platform. Errors are RFC 9457 problem documents \
+    OpenApiService::new(apis(), "hirebase", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Self-hosted recruiting platform. Errors are RFC 9457 problem documents \
          (application/problem+json) with a human `detail` and a machine `code`. \
          Lists take `skip` and `limit` (default 50, at most 100) and answer `{items, total}`.",
-    )
-    .server(BASE)
+        )
+        .server(BASE)
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json` and printed by `hirebase openapi`.
@@ -191,8 +198,19 @@ pub struct Paging {
 
 impl Paging {
     pub fn new(skip: Option<u32>, limit: Option<u32>) -> Paging {
-        Paging { skip: skip.unwrap_or(0) as usize, limit: limit.unwrap_or(page::DEFAULT_LIMIT) as usize }
+        Paging {
+            skip: skip.unwrap_or(0) as usize,
+            limit: limit.unwrap_or(page::DEFAULT_LIMIT) as usize,
+        }
     }
+}
+
+/// The answer of every delete: 204 and no body.
+#[derive(ApiResponse)]
+pub enum Deleted {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
 }
 
 /// `{items, total}` for each listed type.

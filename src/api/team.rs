@@ -47,11 +47,18 @@ impl TeamApi {
             skip.0.unwrap_or(0) as usize,
             limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize,
         )?;
-        Ok(Json(UserPage { items: items.iter().map(UserOut::from).collect(), total }))
+        Ok(Json(UserPage {
+            items: items.iter().map(UserOut::from).collect(),
+            total,
+        }))
     }
 
     /// Change a member's role (org_admin). The organisation always keeps one org_admin.
-    #[oai(path = "/:user_id", method = "patch", operation_id = "change_member_role")]
+    #[oai(
+        path = "/:user_id",
+        method = "patch",
+        operation_id = "change_member_role"
+    )]
     async fn change_role(
         &self,
         state: Data<&Arc<AppState>>,
@@ -66,7 +73,12 @@ impl TeamApi {
 
     /// Remove a member (org_admin); their sessions end at once.
     #[oai(path = "/:user_id", method = "delete", operation_id = "remove_member")]
-    async fn remove(&self, state: Data<&Arc<AppState>>, auth: Auth, user_id: Path<u64>) -> Result<Removed, Error> {
+    async fn remove(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        user_id: Path<u64>,
+    ) -> Result<Removed, Error> {
         let who = auth.identity().allow(Permission::TEAM_WRITE)?;
         users::remove_member(&state.store, who, user_id.0).await?;
         Ok(Removed::Done)

@@ -25,7 +25,12 @@ impl TenantsApi {
 
     /// Change the name, tagline or brand colour (`null` clears the last two). The slug stays.
     #[oai(path = "/me", method = "patch", operation_id = "update_tenant")]
-    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<TenantPatch>) -> Result<Json<Tenant>, Error> {
+    async fn update(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<TenantPatch>,
+    ) -> Result<Json<Tenant>, Error> {
         let who = auth.identity().allow(Permission::TENANT_WRITE)?;
         Ok(Json(tenants::update(&state.store, who, body.0).await?))
     }

@@ -25,7 +25,12 @@ impl UsersApi {
 
     /// Change your name or password. A new password needs `current_password` and ends your other sessions.
     #[oai(path = "/me", method = "patch", operation_id = "update_me")]
-    async fn update_me(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<ProfilePatch>) -> Result<Json<UserOut>, Error> {
+    async fn update_me(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<ProfilePatch>,
+    ) -> Result<Json<UserOut>, Error> {
         let who = auth.identity().allow(Permission::OWN_PROFILE)?;
         let user = users::update_me(&state.store, &state.passwords, who, body.0).await?;
         Ok(Json(UserOut::from(&user)))

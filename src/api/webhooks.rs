@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::{Auth, Paging, Tag, page};
+use super::{Auth, Deleted, Paging, Tag, page};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::webhooks::{self, DeliveryAttempt, NewWebhook, WebhookPatch, WebhookView};
@@ -32,12 +32,6 @@ pub enum Created {
     Created(Json<CreatedWebhook>),
 }
 
-#[derive(ApiResponse)]
-pub enum Deleted {
-    #[oai(status = 204)]
-    Done,
-}
-
 #[OpenApi(prefix_path = "/webhooks", tag = "Tag::Webhooks")]
 impl WebhooksApi {
     /// The organisation's webhooks, newest first. Secrets are never shown here.
@@ -58,7 +52,12 @@ impl WebhooksApi {
     /// Subscribe a URL to events. Each event is sent as a signed JSON envelope
     /// `{id, type, ts, tenant_id, data}`, retried with backoff; the secret is in this response only.
     #[oai(path = "/", method = "post", operation_id = "create_webhook")]
-    async fn create(&self, state: Data<&Arc<AppState>>, auth: Auth, body: Json<NewWebhook>) -> Result<Created> {
+    async fn create(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<NewWebhook>,
+    ) -> Result<Created> {
         let who = auth.identity().allow(Permission::WEBHOOKS_WRITE)?;
         let allow_private = state.config.webhooks.allow_private_targets;
         let (webhook, secret) = webhooks::create(&state.store, who, allow_private, body.0).await?;
@@ -66,23 +65,53 @@ impl WebhooksApi {
     }
 
     #[oai(path = "/:webhook_id", method = "get", operation_id = "get_webhook")]
-    async fn get(&self, state: Data<&Arc<AppState>>, auth: Auth, webhook_id: Path<u64>) -> Result<Json<WebhookView>> {
+    async fn get(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        webhook_id: Path<u64>,
+    ) -> Result<Json<WebhookView>> {
         let who = auth.identity().allow(Permission::WEBHOOKS_READ)?;
-        Ok(Json(webhooks::get(&state.store, who.tenant_id, webhook_id.0)?))
+        Ok(Json(webhooks::get(
+            &state.store,
+            who.tenant_id,
+            webhook_id.0,
+        )?))
     }
 
     /// Change the URL, events, description, or turn the webhook off and on (turning it back on
     /// resets its failure count).
-    #[oai(path = "/:webhook_id", method = "patch", operation_id = "update_webhook")]
-    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, webhook_id: Path<u64>, body: Json<WebhookPatch>) -> Result<Json<WebhookView>> {
+    #[oai(
+        path = "/:webhook_id",
+        method = "patch",
+        operation_id = "update_webhook"
+    )]
+    async fn update(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        webhook_id: Path<u64>,
+        body: Json<WebhookPatch>,
+    ) -> Result<Json<WebhookView>> {
         let who = auth.identity().allow(Permission::WEBHOOKS_WRITE)?;
         let allow_private = state.config.webhooks.allow_private_targets;
-        Ok(Json(webhooks::update(&state.store, who, allow_private, webhook_id.0, body.0).await?))
+        Ok(Json(
+            webhooks::update(&state.store, who, allow_private, webhook_id.0, body.0).await?,
+        ))
     }
 
     /// Delete a webhook and its delivery log; deliveries still queued for it are dropped.
-    #[oai(path = "/:webhook_id", method = "delete", operation_id = "delete_webhook")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, webhook_id: Path<u64>) -> Result<Deleted> {
+    #[oai(
+        path = "/:webhook_id",
+        method = "delete",
+        operation_id = "delete_webhook"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        webhook_id: Path<u64>,
+    ) -> Result<Deleted> {
         let who = auth.identity().allow(Permission::WEBHOOKS_WRITE)?;
         webhooks::delete(&state.store, who, webhook_id.0).await?;
         Ok(Deleted::Done)
@@ -90,7 +119,11 @@ impl WebhooksApi {
 
     /// Delivery attempts, newest first: status code, error, duration, attempt number and
     /// outcome. Pass `next_before` as `before` for older ones.
-    #[oai(path = "/:webhook_id/deliveries", method = "get", operation_id = "list_webhook_deliveries")]
+    #[oai(
+        path = "/:webhook_id/deliveries",
+        method = "get",
+        operation_id = "list_webhook_deliveries"
+    )]
     async fn deliveries(
         &self,
         state: Data<&Arc<AppState>>,
@@ -101,8 +134,17 @@ impl WebhooksApi {
     ) -> Result<Json<DeliveryAttemptPage>> {
         let who = auth.identity().allow(Permission::WEBHOOKS_READ)?;
         let limit = limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize;
-        let (items, has_more) = webhooks::deliveries(&state.store, who.tenant_id, webhook_id.0, before.0, limit)?;
-        let next_before = if has_more { items.last().map(|a| a.id.to_string()) } else { None };
-        Ok(Json(DeliveryAttemptPage { items, has_more, next_before }))
+        let (items, has_more) =
+            webhooks::deliveries(&state.store, who.tenant_id, webhook_id.0, before.0, limit)?;
+        let next_before = if has_more {
+            items.last().map(|a| a.id.to_string())
+        } else {
+            None
+        };
+        Ok(Json(DeliveryAttemptPage {
+            items,
+            has_more,
+            next_before,
+        }))
     }
 }

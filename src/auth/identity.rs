@@ -36,16 +36,27 @@ impl Identity {
     /// The one authorization check: role first (403 `forbidden`), then scope (403 `insufficient_scope`).
     pub fn allow(&self, permission: Permission) -> Result<&Identity> {
         if permission.session_only && matches!(self.principal, Principal::ApiKey { .. }) {
-            return Err(Error::forbidden(format!("API keys may not {}; sign in as a person", permission.action)));
+            return Err(Error::forbidden(format!(
+                "API keys may not {}; sign in as a person",
+                permission.action
+            )));
         }
         if !permission.roles.contains(&self.role) {
-            return Err(Error::forbidden(format!("The {} role may not {}", self.role.as_str(), permission.action)));
+            return Err(Error::forbidden(format!(
+                "The {} role may not {}",
+                self.role.as_str(),
+                permission.action
+            )));
         }
         if let (Some(scopes), Some(needed)) = (&self.scopes, permission.scope) {
             if !scopes.contains(&needed) {
                 return Err(Error::new(
                     Code::InsufficientScope,
-                    format!("This API key lacks the {} scope needed to {}", needed.as_str(), permission.action),
+                    format!(
+                        "This API key lacks the {} scope needed to {}",
+                        needed.as_str(),
+                        permission.action
+                    ),
                 ));
             }
         }
@@ -76,7 +87,9 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
     let rx = store.read()?;
     if token.starts_with(API_KEY_PREFIX) {
         let invalid = || Error::unauthenticated("The API key is not valid or has been revoked.");
-        let (tenant_id, key_id) = rx.lookup(&KEY_HASH_API_KEY, &hash_api_key(token))?.ok_or_else(invalid)?;
+        let (tenant_id, key_id) = rx
+            .lookup(&KEY_HASH_API_KEY, &hash_api_key(token))?
+            .ok_or_else(invalid)?;
         let key = rx.get(&API_KEYS, tenant_id, key_id)?.ok_or_else(invalid)?;
         if key.revoked {
             return Err(invalid());
@@ -90,17 +103,25 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
             ip: None,
         });
     }
-    let expired = || Error::unauthenticated("The access token is invalid or has expired; sign in again.");
+    let expired =
+        || Error::unauthenticated("The access token is invalid or has expired; sign in again.");
     let claims = keys.verify(token).ok_or_else(expired)?;
-    let session = rx.get(&SESSIONS, claims.tid, claims.sid)?.ok_or_else(expired)?;
+    let session = rx
+        .get(&SESSIONS, claims.tid, claims.sid)?
+        .ok_or_else(expired)?;
     if session.user_id != claims.sub || session.expires_at <= Timestamp::now() {
         return Err(expired());
     }
-    let user = rx.get(&USERS, claims.tid, claims.sub)?.ok_or_else(expired)?;
+    let user = rx
+        .get(&USERS, claims.tid, claims.sub)?
+        .ok_or_else(expired)?;
     Ok(Identity {
         tenant_id: user.tenant_id,
         role: user.role,
-        principal: Principal::User { user_id: user.id, session_id: session.id },
+        principal: Principal::User {
+            user_id: user.id,
+            session_id: session.id,
+        },
         scopes: None,
         actor: user.email,
         ip: None,
@@ -112,24 +133,59 @@ mod tests {
     use super::*;
 
     fn identity(role: Role, scopes: Option<Vec<Scope>>) -> Identity {
-        let principal = if scopes.is_some() { Principal::ApiKey { key_id: 1 } } else { Principal::User { user_id: 1, session_id: 1 } };
-        Identity { tenant_id: 1, role, principal, scopes, actor: "x".into(), ip: None }
+        let principal = if scopes.is_some() {
+            Principal::ApiKey { key_id: 1 }
+        } else {
+            Principal::User {
+                user_id: 1,
+                session_id: 1,
+            }
+        };
+        Identity {
+            tenant_id: 1,
+            role,
+            principal,
+            scopes,
+            actor: "x".into(),
+            ip: None,
+        }
     }
 
     #[test]
     fn role_is_checked_before_scope() {
         let recruiter_key = identity(Role::Recruiter, Some(vec![Scope::TeamRead]));
-        assert_eq!(recruiter_key.allow(Permission::TEAM_WRITE).unwrap_err().code, Code::Forbidden);
+        assert_eq!(
+            recruiter_key
+                .allow(Permission::TEAM_WRITE)
+                .unwrap_err()
+                .code,
+            Code::Forbidden
+        );
         let admin_key = identity(Role::OrgAdmin, Some(vec![Scope::TeamRead]));
-        assert_eq!(admin_key.allow(Permission::TEAM_WRITE).unwrap_err().code, Code::InsufficientScope);
+        assert_eq!(
+            admin_key.allow(Permission::TEAM_WRITE).unwrap_err().code,
+            Code::InsufficientScope
+        );
         assert!(admin_key.allow(Permission::TEAM_READ).is_ok());
-        assert!(identity(Role::OrgAdmin, None).allow(Permission::TEAM_WRITE).is_ok(), "sessions carry every scope");
+        assert!(
+            identity(Role::OrgAdmin, None)
+                .allow(Permission::TEAM_WRITE)
+                .is_ok(),
+            "sessions carry every scope"
+        );
     }
 
     #[test]
     fn keys_never_manage_keys() {
         let admin_key = identity(Role::OrgAdmin, Some(vec![]));
-        assert_eq!(admin_key.allow(Permission::API_KEYS).unwrap_err().code, Code::Forbidden);
-        assert!(identity(Role::OrgAdmin, None).allow(Permission::API_KEYS).is_ok());
+        assert_eq!(
+            admin_key.allow(Permission::API_KEYS).unwrap_err().code,
+            Code::Forbidden
+        );
+        assert!(
+            identity(Role::OrgAdmin, None)
+                .allow(Permission::API_KEYS)
+                .is_ok()
+        );
     }
 }

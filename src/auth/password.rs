@@ -19,10 +19,16 @@ fn hasher() -> Argon2<'static> {
 pub fn check_policy(field: &str, password: &str) -> Result<()> {
     let n = password.chars().count();
     if n < MIN_LEN {
-        return Err(Error::invalid(field, format!("must be at least {MIN_LEN} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at least {MIN_LEN} characters"),
+        ));
     }
     if n > MAX_LEN {
-        return Err(Error::invalid(field, format!("must be at most {MAX_LEN} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {MAX_LEN} characters"),
+        ));
     }
     Ok(())
 }
@@ -42,7 +48,9 @@ type Job = Box<dyn FnOnce() + Send>;
 
 impl Passwords {
     pub fn new() -> Passwords {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(1024);
         let inbox = Arc::new(Mutex::new(inbox));
         for n in 0..cores {
@@ -66,7 +74,10 @@ impl Passwords {
                 .expect("spawn password hashing thread");
         }
         let dummy_hash = hash_now("not a real password, only for timing").expect("hashing works");
-        Passwords { jobs, dummy_hash: dummy_hash.into() }
+        Passwords {
+            jobs,
+            dummy_hash: dummy_hash.into(),
+        }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
@@ -79,7 +90,9 @@ impl Passwords {
         match jobs.try_send(job) {
             Ok(()) => {}
             Err(std::sync::mpsc::TrySendError::Full(job)) => {
-                let sent = tokio::task::spawn_blocking(move || jobs.send(job).is_ok()).await.map_err(Error::internal)?;
+                let sent = tokio::task::spawn_blocking(move || jobs.send(job).is_ok())
+                    .await
+                    .map_err(Error::internal)?;
                 if !sent {
                     return Err(Error::internal(anyhow::anyhow!("password hashing stopped")));
                 }
@@ -97,7 +110,13 @@ impl Passwords {
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool> {
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
-        let ok = self.run(move || hasher().verify_password(password.as_bytes(), hash.as_str()).is_ok()).await?;
+        let ok = self
+            .run(move || {
+                hasher()
+                    .verify_password(password.as_bytes(), hash.as_str())
+                    .is_ok()
+            })
+            .await?;
         Ok(ok && real)
     }
 }
@@ -133,7 +152,11 @@ mod tests {
         let p = Passwords::new();
         let h = p.hash("correct horse".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(p.verify("correct horse".into(), Some(h.clone())).await.unwrap());
+        assert!(
+            p.verify("correct horse".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!p.verify("wrong horse".into(), Some(h)).await.unwrap());
         assert!(!p.verify("anything".into(), None).await.unwrap());
     }
@@ -143,6 +166,12 @@ mod tests {
         assert!(check_policy("password", "1234567").is_err());
         assert!(check_policy("password", "12345678").is_ok());
         assert!(check_policy("password", &"x".repeat(128)).is_ok());
-        assert_eq!(check_policy("password", &"x".repeat(129)).unwrap_err().errors[0].field, "password");
+        assert_eq!(
+            check_policy("password", &"x".repeat(129))
+                .unwrap_err()
+                .errors[0]
+                .field,
+            "password"
+        );
     }
 }

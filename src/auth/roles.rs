@@ -36,7 +36,9 @@ impl Role {
 }
 
 /// What an API key may touch, in addition to what its role allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
+)]
 pub enum Scope {
     #[serde(rename = "jobs:read")]
     #[oai(rename = "jobs:read")]
@@ -96,7 +98,11 @@ pub enum Scope {
 
 impl Scope {
     pub fn as_str(self) -> &'static str {
-        SCOPE_NAMES.iter().find(|(s, _)| *s == self).map(|(_, n)| *n).expect("every scope is named")
+        SCOPE_NAMES
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map(|(_, n)| *n)
+            .expect("every scope is named")
     }
 }
 
@@ -140,59 +146,129 @@ const ADMIN: &[Role] = &[OrgAdmin];
 const HIRING: &[Role] = &[OrgAdmin, Recruiter, HiringManager];
 /// Hiring roles and the interviewers on interview panels.
 const INTERVIEWING: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer];
-const EVERY_MEMBER: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency, Talent];
+const EVERY_MEMBER: &[Role] = &[
+    OrgAdmin,
+    Recruiter,
+    HiringManager,
+    Interviewer,
+    Agency,
+    Talent,
+];
 
 impl Permission {
     const fn new(action: &'static str, roles: &'static [Role], scope: Option<Scope>) -> Permission {
-        Permission { action, roles, scope, session_only: false }
+        Permission {
+            action,
+            roles,
+            scope,
+            session_only: false,
+        }
     }
     const fn sessions(action: &'static str, roles: &'static [Role]) -> Permission {
-        Permission { action, roles, scope: None, session_only: true }
+        Permission {
+            action,
+            roles,
+            scope: None,
+            session_only: true,
+        }
     }
 
     // Account
-    pub const OWN_PROFILE: Permission =
-        Permission::sessions("use your own profile", &[PlatformAdmin, OrgAdmin, Recruiter, HiringManager, Interviewer, Agency, Talent]);
+    pub const OWN_PROFILE: Permission = Permission::sessions(
+        "use your own profile",
+        &[
+            PlatformAdmin,
+            OrgAdmin,
+            Recruiter,
+            HiringManager,
+            Interviewer,
+            Agency,
+            Talent,
+        ],
+    );
 
     // Tenant and team
-    pub const TENANT_READ: Permission = Permission::new("read the organisation", EVERY_MEMBER, Some(Scope::TenantRead));
-    pub const TENANT_WRITE: Permission = Permission::new("change the organisation", ADMIN, Some(Scope::TenantWrite));
-    pub const TEAM_READ: Permission = Permission::new("list the team", STAFF, Some(Scope::TeamRead));
-    pub const TEAM_WRITE: Permission = Permission::new("manage the team", ADMIN, Some(Scope::TeamWrite));
+    pub const TENANT_READ: Permission = Permission::new(
+        "read the organisation",
+        EVERY_MEMBER,
+        Some(Scope::TenantRead),
+    );
+    pub const TENANT_WRITE: Permission =
+        Permission::new("change the organisation", ADMIN, Some(Scope::TenantWrite));
+    pub const TEAM_READ: Permission =
+        Permission::new("list the team", STAFF, Some(Scope::TeamRead));
+    pub const TEAM_WRITE: Permission =
+        Permission::new("manage the team", ADMIN, Some(Scope::TeamWrite));
 
     // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
     pub const JOBS_READ: Permission = Permission::new("read jobs", STAFF, Some(Scope::JobsRead));
-    pub const JOBS_WRITE: Permission = Permission::new("change jobs", HIRING, Some(Scope::JobsWrite));
-    pub const CANDIDATES_READ: Permission = Permission::new("read candidates", HIRING, Some(Scope::CandidatesRead));
-    pub const CANDIDATES_WRITE: Permission = Permission::new("change candidates", HIRING, Some(Scope::CandidatesWrite));
-    pub const CANDIDATES_DELETE: Permission =
-        Permission::new("delete candidates", &[OrgAdmin, Recruiter], Some(Scope::CandidatesWrite));
-    pub const APPLICATIONS_READ: Permission = Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
-    pub const APPLICATIONS_WRITE: Permission = Permission::new("change applications", HIRING, Some(Scope::ApplicationsWrite));
+    pub const JOBS_WRITE: Permission =
+        Permission::new("change jobs", HIRING, Some(Scope::JobsWrite));
+    pub const CANDIDATES_READ: Permission =
+        Permission::new("read candidates", HIRING, Some(Scope::CandidatesRead));
+    pub const CANDIDATES_WRITE: Permission =
+        Permission::new("change candidates", HIRING, Some(Scope::CandidatesWrite));
+    pub const CANDIDATES_DELETE: Permission = Permission::new(
+        "delete candidates",
+        &[OrgAdmin, Recruiter],
+        Some(Scope::CandidatesWrite),
+    );
+    pub const APPLICATIONS_READ: Permission =
+        Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
+    pub const APPLICATIONS_WRITE: Permission = Permission::new(
+        "change applications",
+        HIRING,
+        Some(Scope::ApplicationsWrite),
+    );
 
     // Hiring workflow
-    pub const INTERVIEWS_READ: Permission = Permission::new("read interviews", INTERVIEWING, Some(Scope::InterviewsRead));
-    pub const INTERVIEWS_WRITE: Permission = Permission::new("schedule and change interviews", HIRING, Some(Scope::InterviewsWrite));
-    pub const SCORECARDS_WRITE: Permission = Permission::new("record scorecards", INTERVIEWING, Some(Scope::InterviewsWrite));
-    pub const INTERVIEWS_DELETE: Permission = Permission::new("delete interviews", &[OrgAdmin, Recruiter], Some(Scope::InterviewsWrite));
-    pub const OFFERS_READ: Permission = Permission::new("read offers", HIRING, Some(Scope::OffersRead));
-    pub const OFFERS_WRITE: Permission = Permission::new("make and change offers", HIRING, Some(Scope::OffersWrite));
-    pub const OFFERS_DELETE: Permission = Permission::new("delete offers", &[OrgAdmin, Recruiter], Some(Scope::OffersWrite));
-    pub const INSIGHTS_READ: Permission = Permission::new("read insights", HIRING, Some(Scope::InsightsRead));
+    pub const INTERVIEWS_READ: Permission =
+        Permission::new("read interviews", INTERVIEWING, Some(Scope::InterviewsRead));
+    pub const INTERVIEWS_WRITE: Permission = Permission::new(
+        "schedule and change interviews",
+        HIRING,
+        Some(Scope::InterviewsWrite),
+    );
+    pub const SCORECARDS_WRITE: Permission = Permission::new(
+        "record scorecards",
+        INTERVIEWING,
+        Some(Scope::InterviewsWrite),
+    );
+    pub const INTERVIEWS_DELETE: Permission = Permission::new(
+        "delete interviews",
+        &[OrgAdmin, Recruiter],
+        Some(Scope::InterviewsWrite),
+    );
+    pub const OFFERS_READ: Permission =
+        Permission::new("read offers", HIRING, Some(Scope::OffersRead));
+    pub const OFFERS_WRITE: Permission =
+        Permission::new("make and change offers", HIRING, Some(Scope::OffersWrite));
+    pub const OFFERS_DELETE: Permission = Permission::new(
+        "delete offers",
+        &[OrgAdmin, Recruiter],
+        Some(Scope::OffersWrite),
+    );
+    pub const INSIGHTS_READ: Permission =
+        Permission::new("read insights", HIRING, Some(Scope::InsightsRead));
 
     // Oversight
-    pub const AUDIT_READ: Permission = Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
-    pub const AUDIT_EXPORT: Permission = Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
+    pub const AUDIT_READ: Permission =
+        Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
+    pub const AUDIT_EXPORT: Permission =
+        Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
 
     // Integrations
-    pub const WEBHOOKS_READ: Permission = Permission::new("read webhooks", ADMIN, Some(Scope::WebhooksRead));
-    pub const WEBHOOKS_WRITE: Permission = Permission::new("manage webhooks", ADMIN, Some(Scope::WebhooksWrite));
+    pub const WEBHOOKS_READ: Permission =
+        Permission::new("read webhooks", ADMIN, Some(Scope::WebhooksRead));
+    pub const WEBHOOKS_WRITE: Permission =
+        Permission::new("manage webhooks", ADMIN, Some(Scope::WebhooksWrite));
 
     // API keys are managed by people, never by other keys.
     pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);
 
     // Platform
-    pub const PLATFORM: Permission = Permission::sessions("administer the platform", &[PlatformAdmin]);
+    pub const PLATFORM: Permission =
+        Permission::sessions("administer the platform", &[PlatformAdmin]);
 }
 
 #[cfg(test)]
@@ -202,7 +278,10 @@ mod tests {
     #[test]
     fn every_scope_has_its_wire_name() {
         for (scope, name) in SCOPE_NAMES {
-            assert_eq!(serde_json::to_value(scope).unwrap(), serde_json::json!(name));
+            assert_eq!(
+                serde_json::to_value(scope).unwrap(),
+                serde_json::json!(name)
+            );
             assert_eq!(scope.as_str(), *name);
         }
     }

@@ -34,14 +34,17 @@ impl TokenKeys {
     pub fn load_or_create(data_dir: &Path) -> anyhow::Result<TokenKeys> {
         let path = data_dir.join(SECRET_FILE);
         let secret = match std::fs::read_to_string(&path) {
-            Ok(text) => hex::decode(text.trim()).map_err(|_| anyhow::anyhow!("{} is not a hex secret", path.display()))?,
+            Ok(text) => hex::decode(text.trim())
+                .map_err(|_| anyhow::anyhow!("{} is not a hex secret", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut secret = vec![0u8; 64];
                 rand::rng().fill_bytes(&mut secret);
                 write_private(&path, hex::encode(&secret).as_bytes())?;
                 secret
             }
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("reading {}", path.display()))),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!("reading {}", path.display())));
+            }
         };
         if secret.len() < 32 {
             anyhow::bail!("{} holds a secret shorter than 256 bits", path.display());
@@ -61,11 +64,14 @@ impl TokenKeys {
     }
 
     pub fn sign(&self, claims: &Claims) -> Result<String> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(Error::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(Error::internal)
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -78,7 +84,9 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| anyhow::Error::new(e).context(format!("creating {}", path.display())))?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| anyhow::Error::new(e).context(format!("creating {}", path.display())))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     Ok(())
@@ -92,23 +100,41 @@ mod tests {
     fn secret_is_created_private_and_reused() {
         let dir = tempfile::tempdir().unwrap();
         let a = TokenKeys::load_or_create(dir.path()).unwrap();
-        let claims = Claims { sub: 1, tid: 2, sid: 3, iat: 0, exp: chrono::Utc::now().timestamp() + 60 };
+        let claims = Claims {
+            sub: 1,
+            tid: 2,
+            sid: 3,
+            iat: 0,
+            exp: chrono::Utc::now().timestamp() + 60,
+        };
         let token = a.sign(&claims).unwrap();
         let b = TokenKeys::load_or_create(dir.path()).unwrap();
         assert_eq!(b.verify(&token).unwrap().sid, 3);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(SECRET_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(TokenKeys::from_secret(&[7u8; 64]).verify(&token).is_none(), "another secret rejects it");
+        assert!(
+            TokenKeys::from_secret(&[7u8; 64]).verify(&token).is_none(),
+            "another secret rejects it"
+        );
     }
 
     #[test]
     fn expired_tokens_are_rejected() {
         let keys = TokenKeys::from_secret(&[1u8; 64]);
-        let claims = Claims { sub: 1, tid: 2, sid: 3, iat: 0, exp: chrono::Utc::now().timestamp() - 60 };
+        let claims = Claims {
+            sub: 1,
+            tid: 2,
+            sid: 3,
+            iat: 0,
+            exp: chrono::Utc::now().timestamp() - 60,
+        };
         assert!(keys.verify(&keys.sign(&claims).unwrap()).is_none());
     }
 }

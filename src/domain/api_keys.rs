@@ -56,8 +56,16 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
     let role = input.role.unwrap_or(Role::Recruiter);
     let mut v = Validator::new();
     v.text("name", &input.name, true, 120);
-    v.check(role.is_tenant_role() && role != Role::Talent, "role", "must be a staff role of the organisation");
-    v.check(!input.scopes.is_empty(), "scopes", "must name at least one scope");
+    v.check(
+        role.is_tenant_role() && role != Role::Talent,
+        "role",
+        "must be a staff role of the organisation",
+    );
+    v.check(
+        !input.scopes.is_empty(),
+        "scopes",
+        "must name at least one scope",
+    );
     v.finish()?;
     let mut scopes = input.scopes;
     scopes.sort();
@@ -87,22 +95,43 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
                 return Err(Error::internal(anyhow::anyhow!("API key hash collision")));
             }
             tx.put(&API_KEYS, tenant_id, key.id, &key)?;
-            let summary = format!("Minted API key {} \"{}\" ({})", key.prefix, key.name, key.role.as_str());
+            let summary = format!(
+                "Minted API key {} \"{}\" ({})",
+                key.prefix,
+                key.name,
+                key.role.as_str()
+            );
             let details = serde_json::json!({"role": key.role, "scopes": key.scopes});
-            audit::record(tx, tenant_id, &actor, Change::new("api_key.created", "api_key", key.id, summary).with(details))?;
+            audit::record(
+                tx,
+                tenant_id,
+                &actor,
+                Change::new("api_key.created", "api_key", key.id, summary).with(details),
+            )?;
             Ok(key)
         })
         .await?;
     Ok((key, raw))
 }
 
-pub fn list(store: &Store, tenant_id: u64, skip: usize, limit: usize) -> Result<(Vec<ApiKey>, u64)> {
+pub fn list(
+    store: &Store,
+    tenant_id: u64,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<ApiKey>, u64)> {
     let rx = store.read()?;
-    Ok((rx.list(&API_KEYS, tenant_id, skip, limit)?, rx.count(&API_KEYS, tenant_id)?))
+    Ok((
+        rx.list(&API_KEYS, tenant_id, skip, limit)?,
+        rx.count(&API_KEYS, tenant_id)?,
+    ))
 }
 
 pub fn get(store: &Store, tenant_id: u64, id: u64) -> Result<ApiKey> {
-    store.read()?.get(&API_KEYS, tenant_id, id)?.ok_or_else(|| Error::not_found("API key", id))
+    store
+        .read()?
+        .get(&API_KEYS, tenant_id, id)?
+        .ok_or_else(|| Error::not_found("API key", id))
 }
 
 /// Revocation is immediate: the next request with the key is refused. The record stays for the audit trail.
@@ -110,22 +139,37 @@ pub async fn revoke(store: &Store, who: &Identity, id: u64) -> Result<ApiKey> {
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            let mut key = tx.get(&API_KEYS, tenant_id, id)?.ok_or_else(|| Error::not_found("API key", id))?;
+            let mut key = tx
+                .get(&API_KEYS, tenant_id, id)?
+                .ok_or_else(|| Error::not_found("API key", id))?;
             if !key.revoked {
                 key.revoked = true;
                 key.revoked_at = Some(Timestamp::now());
                 tx.put(&API_KEYS, tenant_id, id, &key)?;
                 let summary = format!("Revoked API key {} \"{}\"", key.prefix, key.name);
-                audit::record(tx, tenant_id, &actor, Change::new("api_key.revoked", "api_key", id, summary))?;
+                audit::record(
+                    tx,
+                    tenant_id,
+                    &actor,
+                    Change::new("api_key.revoked", "api_key", id, summary),
+                )?;
             }
             Ok(key)
         })
         .await
 }
 
-pub fn uses(store: &Store, tenant_id: u64, key_id: u64, before: Option<u64>, limit: usize) -> Result<(Vec<KeyUse>, bool)> {
+pub fn uses(
+    store: &Store,
+    tenant_id: u64,
+    key_id: u64,
+    before: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<KeyUse>, bool)> {
     get(store, tenant_id, key_id)?;
-    let (items, more) = store.read()?.page_before(&API_KEY_USES, key_id, before, limit)?;
+    let (items, more) = store
+        .read()?
+        .page_before(&API_KEY_USES, key_id, before, limit)?;
     Ok((items.into_iter().map(|(_, u)| u).collect(), more))
 }
 
@@ -148,9 +192,19 @@ pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
             let mut touched: Vec<(u64, u64, Timestamp)> = Vec::new();
             for u in uses {
                 let id = tx.next_seq("seq_api_key_uses")?;
-                let record = KeyUse { id, at: u.at, method: u.method, path: u.path, status: u.status, ip: u.ip };
+                let record = KeyUse {
+                    id,
+                    at: u.at,
+                    method: u.method,
+                    path: u.path,
+                    status: u.status,
+                    ip: u.ip,
+                };
                 tx.put(&API_KEY_USES, u.key_id, id, &record)?;
-                match touched.iter_mut().find(|t| t.0 == u.tenant_id && t.1 == u.key_id) {
+                match touched
+                    .iter_mut()
+                    .find(|t| t.0 == u.tenant_id && t.1 == u.key_id)
+                {
                     Some(t) => t.2 = t.2.max(u.at),
                     None => touched.push((u.tenant_id, u.key_id, u.at)),
                 }
@@ -162,7 +216,8 @@ pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
                 }
                 let total = tx.count(&API_KEY_USES, key_id)?;
                 if total > USES_KEPT + USES_KEPT / 10 {
-                    let (page, _) = tx.page_before(&API_KEY_USES, key_id, None, USES_KEPT as usize)?;
+                    let (page, _) =
+                        tx.page_before(&API_KEY_USES, key_id, None, USES_KEPT as usize)?;
                     if let Some((oldest_kept, _)) = page.last() {
                         tx.remove_older(&API_KEY_USES, key_id, *oldest_kept)?;
                     }
@@ -182,7 +237,10 @@ mod tests {
         Identity {
             tenant_id,
             role: Role::OrgAdmin,
-            principal: Principal::User { user_id: 1, session_id: 1 },
+            principal: Principal::User {
+                user_id: 1,
+                session_id: 1,
+            },
             scopes: None,
             actor: "admin@example.com".into(),
             ip: None,
@@ -207,23 +265,44 @@ mod tests {
     async fn usage_log_keeps_the_newest_uses_of_each_key() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), 8 << 20).unwrap();
-        let input = |name: &str| NewApiKey { name: name.into(), role: None, scopes: vec![Scope::TeamRead] };
+        let input = |name: &str| NewApiKey {
+            name: name.into(),
+            role: None,
+            scopes: vec![Scope::TeamRead],
+        };
         let (busy, _) = mint(&store, &admin(7), input("busy")).await.unwrap();
         let (quiet, _) = mint(&store, &admin(7), input("quiet")).await.unwrap();
         let over = (USES_KEPT + USES_KEPT / 10 + 1) as usize;
-        record_uses(&store, pending(7, busy.id, over)).await.unwrap();
+        record_uses(&store, pending(7, busy.id, over))
+            .await
+            .unwrap();
         record_uses(&store, pending(7, quiet.id, 3)).await.unwrap();
 
         let rx = store.read().unwrap();
-        assert_eq!(rx.count(&API_KEY_USES, busy.id).unwrap(), USES_KEPT, "trimmed to the newest {USES_KEPT}");
-        assert_eq!(rx.count(&API_KEY_USES, quiet.id).unwrap(), 3, "another key's log is untouched");
+        assert_eq!(
+            rx.count(&API_KEY_USES, busy.id).unwrap(),
+            USES_KEPT,
+            "trimmed to the newest {USES_KEPT}"
+        );
+        assert_eq!(
+            rx.count(&API_KEY_USES, quiet.id).unwrap(),
+            3,
+            "another key's log is untouched"
+        );
         let (newest, _) = uses(&store, 7, busy.id, None, 1).unwrap();
         assert_eq!(newest[0].path, format!("/api/v1/n/{}", over - 1));
         let (all, more) = uses(&store, 7, busy.id, None, USES_KEPT as usize).unwrap();
         assert!(!more);
-        assert_eq!(all.last().unwrap().path, format!("/api/v1/n/{}", over - USES_KEPT as usize), "the oldest went first");
+        assert_eq!(
+            all.last().unwrap().path,
+            format!("/api/v1/n/{}", over - USES_KEPT as usize),
+            "the oldest went first"
+        );
         assert!(get(&store, 7, busy.id).unwrap().last_used_at.is_some());
-        assert!(uses(&store, 8, busy.id, None, 1).is_err(), "another tenant cannot read the log");
+        assert!(
+            uses(&store, 8, busy.id, None, 1).is_err(),
+            "another tenant cannot read the log"
+        );
         store.stop();
     }
 }

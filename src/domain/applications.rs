@@ -8,17 +8,22 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
 use super::fields::{check_text, tidy};
-use super::webhooks::{self, Event};
 use super::tenants::apply_nullable;
+use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
-use crate::store::tables::{APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOBS, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION, STAGE_CHANGES};
+use crate::store::tables::{
+    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION,
+    JOBS, STAGE_CHANGES,
+};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
 /// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
 /// ways out, `rejected` and `withdrawn`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
+)]
 #[serde(rename_all = "snake_case")]
 #[oai(rename_all = "snake_case")]
 pub enum Stage {
@@ -33,8 +38,16 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 8] =
-        [Stage::Sourced, Stage::Applied, Stage::Screening, Stage::Interview, Stage::Offer, Stage::Hired, Stage::Rejected, Stage::Withdrawn];
+    pub const ALL: [Stage; 8] = [
+        Stage::Sourced,
+        Stage::Applied,
+        Stage::Screening,
+        Stage::Interview,
+        Stage::Offer,
+        Stage::Hired,
+        Stage::Rejected,
+        Stage::Withdrawn,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,17 +117,30 @@ fn pair_key(tenant: u64, job: u64, candidate: u64) -> String {
 fn check(source: Option<&str>, fit_score: Option<u32>) -> Result<()> {
     let mut v = Validator::new();
     check_text(&mut v, "source", source, 50);
-    v.check(fit_score.is_none_or(|s| s <= 100), "fit_score", "must be between 0 and 100");
+    v.check(
+        fit_score.is_none_or(|s| s <= 100),
+        "fit_score",
+        "must be between 0 and 100",
+    );
     v.finish()
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Application> {
-    rx.get(&APPLICATIONS, tenant, id)?.ok_or_else(|| Error::not_found("Application", id))
+    rx.get(&APPLICATIONS, tenant, id)?
+        .ok_or_else(|| Error::not_found("Application", id))
 }
 
 /// The application of `candidate` to `job`, if there is one.
-pub fn find(rx: &impl Reader, tenant: u64, job: u64, candidate: u64) -> Result<Option<Application>> {
-    match rx.lookup(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, job, candidate))? {
+pub fn find(
+    rx: &impl Reader,
+    tenant: u64,
+    job: u64,
+    candidate: u64,
+) -> Result<Option<Application>> {
+    match rx.lookup(
+        &JOB_CANDIDATE_APPLICATION,
+        &pair_key(tenant, job, candidate),
+    )? {
         Some((t, id)) => rx.get(&APPLICATIONS, t, id),
         None => Ok(None),
     }
@@ -122,19 +148,46 @@ pub fn find(rx: &impl Reader, tenant: u64, job: u64, candidate: u64) -> Result<O
 
 fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Actor) -> Result<()> {
     let id = tx.next_seq("seq_stage_changes")?;
-    let change = StageChange { id, application_id: app.id, from, to: app.status, by: actor.label.clone(), at: app.stage_changed_at };
+    let change = StageChange {
+        id,
+        application_id: app.id,
+        from,
+        to: app.status,
+        by: actor.label.clone(),
+        at: app.stage_changed_at,
+    };
     tx.put(&STAGE_CHANGES, app.id, id, &change)?;
     let details = serde_json::json!({"job_id": app.job_id, "candidate_id": app.candidate_id, "from": from, "to": app.status});
     let entry = match from {
-        None => Change::new("application.created", "application", app.id, format!(
-            "Candidate {} entered job {} at {}", app.candidate_id, app.job_id, app.status.as_str()
-        )),
-        Some(from) => Change::new("application.stage_changed", "application", app.id, format!(
-            "Application {} moved from {} to {}", app.id, from.as_str(), app.status.as_str()
-        )),
+        None => Change::new(
+            "application.created",
+            "application",
+            app.id,
+            format!(
+                "Candidate {} entered job {} at {}",
+                app.candidate_id,
+                app.job_id,
+                app.status.as_str()
+            ),
+        ),
+        Some(from) => Change::new(
+            "application.stage_changed",
+            "application",
+            app.id,
+            format!(
+                "Application {} moved from {} to {}",
+                app.id,
+                from.as_str(),
+                app.status.as_str()
+            ),
+        ),
     };
     audit::record(tx, app.org_id, actor, entry.with(details.clone()))?;
-    let event = if from.is_none() { Event::CandidateApplied } else { Event::CandidateStageChanged };
+    let event = if from.is_none() {
+        Event::CandidateApplied
+    } else {
+        Event::CandidateStageChanged
+    };
     let mut data = details;
     data["application_id"] = serde_json::json!(app.id);
     data["source"] = serde_json::json!(app.source);
@@ -163,11 +216,19 @@ pub(super) fn insert(
     fit_score: Option<u32>,
     actor: &Actor,
 ) -> Result<Application> {
-    tx.get(&JOBS, tenant, job_id)?.ok_or_else(|| Error::not_found("Job", job_id))?;
-    tx.get(&CANDIDATES, tenant, candidate_id)?.ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
+    tx.get(&JOBS, tenant, job_id)?
+        .ok_or_else(|| Error::not_found("Job", job_id))?;
+    tx.get(&CANDIDATES, tenant, candidate_id)?
+        .ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
     let id = tx.next_id()?;
-    if !tx.claim(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, job_id, candidate_id), (tenant, id))? {
-        return Err(Error::conflict(format!("Candidate {candidate_id} already has an application for job {job_id}")));
+    if !tx.claim(
+        &JOB_CANDIDATE_APPLICATION,
+        &pair_key(tenant, job_id, candidate_id),
+        (tenant, id),
+    )? {
+        return Err(Error::conflict(format!(
+            "Candidate {candidate_id} already has an application for job {job_id}"
+        )));
     }
     let now = Timestamp::now();
     let app = Application {
@@ -191,7 +252,12 @@ pub(super) fn insert(
 }
 
 /// Moves an application to `to`, recording who did it. Moving to the current stage changes nothing.
-pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, actor: &Actor) -> Result<bool> {
+pub(super) fn move_to(
+    tx: &mut Tx,
+    app: &mut Application,
+    to: Stage,
+    actor: &Actor,
+) -> Result<bool> {
     if app.status == to {
         return Ok(false);
     }
@@ -211,13 +277,24 @@ pub(super) fn move_to(tx: &mut Tx, app: &mut Application, to: Stage, actor: &Act
 /// Deletes an application and its history. `bump` keeps the job's counters exact (not
 /// needed when the job itself is being deleted).
 pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, bump: bool) -> Result<()> {
-    let Some(app) = tx.remove(&APPLICATIONS, tenant, id)? else { return Ok(()) };
+    let Some(app) = tx.remove(&APPLICATIONS, tenant, id)? else {
+        return Ok(());
+    };
     tx.unlink(&JOB_APPLICATIONS, tenant, app.job_id, id)?;
     tx.unlink(&CANDIDATE_APPLICATIONS, tenant, app.candidate_id, id)?;
-    tx.release(&JOB_CANDIDATE_APPLICATION, &pair_key(tenant, app.job_id, app.candidate_id))?;
+    tx.release(
+        &JOB_CANDIDATE_APPLICATION,
+        &pair_key(tenant, app.job_id, app.candidate_id),
+    )?;
     tx.remove_older(&STAGE_CHANGES, id, u64::MAX)?;
     if bump {
-        bump_job(tx, tenant, app.job_id, -1, -i64::from(app.status == Stage::Hired))?;
+        bump_job(
+            tx,
+            tenant,
+            app.job_id,
+            -1,
+            -i64::from(app.status == Stage::Hired),
+        )?;
     }
     Ok(())
 }
@@ -236,7 +313,16 @@ pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Res
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            insert(tx, tenant, input.job_id, input.candidate_id, input.status.unwrap_or(Stage::Sourced), source, input.fit_score, &actor)
+            insert(
+                tx,
+                tenant,
+                input.job_id,
+                input.candidate_id,
+                input.status.unwrap_or(Stage::Sourced),
+                source,
+                input.fit_score,
+                &actor,
+            )
         })
         .await
 }
@@ -245,12 +331,20 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Application> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, who: &Identity, id: u64, patch: ApplicationPatch) -> Result<Application> {
+pub async fn update(
+    store: &Store,
+    who: &Identity,
+    id: u64,
+    patch: ApplicationPatch,
+) -> Result<Application> {
     if patch.status.is_null() {
         return Err(Error::invalid("status", "must not be null"));
     }
     let source = patch.source.map_value(|s| s.trim().to_string());
-    check(source.value().map(String::as_str), patch.fit_score.value().copied())?;
+    check(
+        source.value().map(String::as_str),
+        patch.fit_score.value().copied(),
+    )?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
@@ -264,7 +358,8 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: ApplicationPa
             }
             if !changed.is_empty() {
                 let summary = format!("Updated application {id} ({})", changed.join(", "));
-                let change = Change::new("application.updated", "application", id, summary).with(serde_json::json!({"changed": changed}));
+                let change = Change::new("application.updated", "application", id, summary)
+                    .with(serde_json::json!({"changed": changed}));
                 audit::record(tx, tenant, &actor, change)?;
             }
             app.updated_at = Timestamp::now();
@@ -280,8 +375,16 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
         .write(move |tx| {
             let app = load(tx, tenant, id)?;
             remove(tx, tenant, id, true)?;
-            let summary = format!("Removed candidate {} from job {}", app.candidate_id, app.job_id);
-            audit::record(tx, tenant, &actor, Change::new("application.deleted", "application", id, summary))
+            let summary = format!(
+                "Removed candidate {} from job {}",
+                app.candidate_id, app.job_id
+            );
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("application.deleted", "application", id, summary),
+            )
         })
         .await
 }
@@ -302,18 +405,32 @@ pub struct ApplicationFilter {
     pub status: Option<Stage>,
 }
 
-pub fn list(store: &Store, tenant: u64, f: &ApplicationFilter, skip: usize, limit: usize) -> Result<(Vec<Application>, u64)> {
+pub fn list(
+    store: &Store,
+    tenant: u64,
+    f: &ApplicationFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Application>, u64)> {
     let rx = store.read()?;
     if f.job_id.is_none() && f.candidate_id.is_none() && f.status.is_none() {
-        return Ok((rx.list(&APPLICATIONS, tenant, skip, limit)?, rx.count(&APPLICATIONS, tenant)?));
+        return Ok((
+            rx.list(&APPLICATIONS, tenant, skip, limit)?,
+            rx.count(&APPLICATIONS, tenant)?,
+        ));
     }
     let mut ids = match (f.job_id, f.candidate_id) {
-        (Some(job), Some(candidate)) => find(&rx, tenant, job, candidate)?.map(|a| vec![a.id]).unwrap_or_default(),
+        (Some(job), Some(candidate)) => find(&rx, tenant, job, candidate)?
+            .map(|a| vec![a.id])
+            .unwrap_or_default(),
         (Some(job), None) => ids_for_job(&rx, tenant, job)?,
         (None, Some(candidate)) => ids_for_candidate(&rx, tenant, candidate)?,
         (None, None) => {
             let n = rx.count(&APPLICATIONS, tenant)? as usize;
-            rx.list(&APPLICATIONS, tenant, 0, n)?.into_iter().map(|a| a.id).collect()
+            rx.list(&APPLICATIONS, tenant, 0, n)?
+                .into_iter()
+                .map(|a| a.id)
+                .collect()
         }
     };
     ids.sort_unstable_by(|a, b| b.cmp(a));

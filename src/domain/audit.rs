@@ -23,16 +23,28 @@ pub struct Actor {
 
 impl Actor {
     pub fn of(who: &Identity) -> Actor {
-        Actor { label: who.actor.clone(), ip: who.ip.clone(), api_key_id: who.key_id() }
+        Actor {
+            label: who.actor.clone(),
+            ip: who.ip.clone(),
+            api_key_id: who.key_id(),
+        }
     }
 
     /// Someone not signed in: a registering person, an applicant on the careers portal.
     pub fn public(label: &str, ip: Option<String>) -> Actor {
-        Actor { label: label.to_string(), ip, api_key_id: None }
+        Actor {
+            label: label.to_string(),
+            ip,
+            api_key_id: None,
+        }
     }
 
     pub fn system() -> Actor {
-        Actor { label: "system".into(), ip: None, api_key_id: None }
+        Actor {
+            label: "system".into(),
+            ip: None,
+            api_key_id: None,
+        }
     }
 }
 
@@ -93,8 +105,19 @@ pub struct Change<'a> {
 }
 
 impl<'a> Change<'a> {
-    pub fn new(action: &'a str, entity_type: &'a str, entity_id: u64, summary: impl Into<String>) -> Change<'a> {
-        Change { action, entity_type, entity_id: Some(entity_id), summary: summary.into(), details: serde_json::Value::Null }
+    pub fn new(
+        action: &'a str,
+        entity_type: &'a str,
+        entity_id: u64,
+        summary: impl Into<String>,
+    ) -> Change<'a> {
+        Change {
+            action,
+            entity_type,
+            entity_id: Some(entity_id),
+            summary: summary.into(),
+            details: serde_json::Value::Null,
+        }
     }
 
     pub fn with(mut self, details: serde_json::Value) -> Change<'a> {
@@ -105,17 +128,26 @@ impl<'a> Change<'a> {
 
 /// The top-level fields that differ between two versions of a record (timestamps aside).
 pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
-    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) = (serde_json::to_value(before), serde_json::to_value(after))
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
     else {
         return vec![];
     };
     const BOOKKEEPING: [&str; 3] = ["created_at", "updated_at", "stage_changed_at"];
-    b.iter().filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && a.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect()
+    b.iter()
+        .filter(|(k, v)| !BOOKKEEPING.contains(&k.as_str()) && a.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// Appends an entry to the tenant's chain, inside the caller's transaction.
 pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Result<()> {
-    let head = tx.get(&AUDIT_HEADS, INSTANCE, tenant)?.unwrap_or(ChainHead { seq: 0, hash: GENESIS.into() });
+    let head = tx
+        .get(&AUDIT_HEADS, INSTANCE, tenant)?
+        .unwrap_or(ChainHead {
+            seq: 0,
+            hash: GENESIS.into(),
+        });
     let mut entry = AuditEntry {
         id: head.seq + 1,
         at: Timestamp::now(),
@@ -126,13 +158,25 @@ pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Re
         entity_type: change.entity_type.to_string(),
         entity_id: change.entity_id,
         summary: change.summary,
-        details: if change.details.is_null() { "{}".into() } else { change.details.to_string() },
+        details: if change.details.is_null() {
+            "{}".into()
+        } else {
+            change.details.to_string()
+        },
         prev_hash: head.hash,
         hash: String::new(),
     };
     entry.hash = content_hash(&entry);
     tx.put(&AUDIT, tenant, entry.id, &entry)?;
-    tx.put(&AUDIT_HEADS, INSTANCE, tenant, &ChainHead { seq: entry.id, hash: entry.hash.clone() })
+    tx.put(
+        &AUDIT_HEADS,
+        INSTANCE,
+        tenant,
+        &ChainHead {
+            seq: entry.id,
+            hash: entry.hash.clone(),
+        },
+    )
 }
 
 #[derive(Debug, Clone, Object)]
@@ -162,9 +206,16 @@ pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
                 break;
             }
             checked += 1;
-            let intact = *id == expected_id && entry.id == *id && entry.prev_hash == expected_prev && entry.hash == content_hash(entry);
+            let intact = *id == expected_id
+                && entry.id == *id
+                && entry.prev_hash == expected_prev
+                && entry.hash == content_hash(entry);
             if !intact {
-                return Ok(Verification { ok: false, checked, first_bad: Some(*id) });
+                return Ok(Verification {
+                    ok: false,
+                    checked,
+                    first_bad: Some(*id),
+                });
             }
             expected_prev = entry.hash.clone();
             expected_id += 1;
@@ -178,10 +229,18 @@ pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
     let head = rx.get(&AUDIT_HEADS, INSTANCE, tenant)?;
     if let Some(head) = head {
         if head.seq != expected_id - 1 || head.hash != expected_prev {
-            return Ok(Verification { ok: false, checked, first_bad: Some(expected_id) });
+            return Ok(Verification {
+                ok: false,
+                checked,
+                first_bad: Some(expected_id),
+            });
         }
     }
-    Ok(Verification { ok: true, checked, first_bad: None })
+    Ok(Verification {
+        ok: true,
+        checked,
+        first_bad: None,
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -195,17 +254,27 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     fn matches(&self, e: &AuditEntry) -> bool {
-        self.kind.as_deref().is_none_or(|k| e.action == k || e.entity_type == k)
+        self.kind
+            .as_deref()
+            .is_none_or(|k| e.action == k || e.entity_type == k)
             && self.since.is_none_or(|s| e.at >= s)
             && self.q.as_deref().is_none_or(|q| {
                 let q = q.to_lowercase();
-                [&e.actor, &e.summary, &e.details].iter().any(|f| f.to_lowercase().contains(&q))
+                [&e.actor, &e.summary, &e.details]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(&q))
             })
     }
 }
 
 /// Newest first, entries with ids below `before`; and whether older matching ones remain.
-pub fn page(store: &Store, tenant: u64, filter: &AuditFilter, before: Option<u64>, limit: usize) -> Result<(Vec<AuditEntry>, bool)> {
+pub fn page(
+    store: &Store,
+    tenant: u64,
+    filter: &AuditFilter,
+    before: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<AuditEntry>, bool)> {
     let rx = store.read()?;
     let mut items = Vec::with_capacity(limit);
     let mut cursor = before;
@@ -234,7 +303,18 @@ pub fn export_csv(store: &Store, tenant: u64, filter: &AuditFilter) -> Result<Ve
     let rx = store.read()?;
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
-        "id", "at", "actor", "ip", "api_key_id", "action", "entity_type", "entity_id", "summary", "details", "prev_hash", "hash",
+        "id",
+        "at",
+        "actor",
+        "ip",
+        "api_key_id",
+        "action",
+        "entity_type",
+        "entity_id",
+        "summary",
+        "details",
+        "prev_hash",
+        "hash",
     ])
     .map_err(Error::internal)?;
     let mut after = Some((tenant, 0));
@@ -269,5 +349,6 @@ pub fn export_csv(store: &Store, tenant: u64, filter: &AuditFilter) -> Result<Ve
         }
         after = rows.last().map(|r| r.0);
     }
-    out.into_inner().map_err(|e| Error::internal(anyhow::anyhow!("{e}")))
+    out.into_inner()
+        .map_err(|e| Error::internal(anyhow::anyhow!("{e}")))
 }

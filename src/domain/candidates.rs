@@ -6,7 +6,9 @@ use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
-use super::fields::{blank_is_null, check_labels, check_phone, check_text, check_url, clean_labels, tidy};
+use super::fields::{
+    blank_is_null, check_labels, check_phone, check_text, check_url, clean_labels, tidy,
+};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
 use crate::auth::Identity;
@@ -98,7 +100,11 @@ pub fn validate(c: &Candidate) -> Result<()> {
     check_url(&mut v, "website_url", c.website_url.as_deref());
     check_labels(&mut v, "skills", Some(&c.skills), 100);
     check_labels(&mut v, "tags", Some(&c.tags), 50);
-    v.check(c.experience_years.is_none_or(|y| y <= MAX_EXPERIENCE), "experience_years", "must be between 0 and 70");
+    v.check(
+        c.experience_years.is_none_or(|y| y <= MAX_EXPERIENCE),
+        "experience_years",
+        "must be between 0 and 70",
+    );
     v.finish()
 }
 
@@ -154,7 +160,10 @@ fn email_key(tenant: u64, email: &str) -> String {
 }
 
 pub fn by_email(rx: &impl Reader, tenant: u64, email: &str) -> Result<Option<Candidate>> {
-    match rx.lookup(&EMAIL_CANDIDATE, &email_key(tenant, &normalize_email(email)))? {
+    match rx.lookup(
+        &EMAIL_CANDIDATE,
+        &email_key(tenant, &normalize_email(email)),
+    )? {
         Some((t, id)) => rx.get(&CANDIDATES, t, id),
         None => Ok(None),
     }
@@ -165,10 +174,19 @@ fn email_taken(email: &str) -> Error {
 }
 
 /// Stores a new or changed candidate, moving its email claim when the email changed.
-pub(super) fn save(tx: &mut Tx, c: &Candidate, old_email: Option<&str>, pending: &mut Pending) -> Result<()> {
+pub(super) fn save(
+    tx: &mut Tx,
+    c: &Candidate,
+    old_email: Option<&str>,
+    pending: &mut Pending,
+) -> Result<()> {
     if c.email.as_deref() != old_email {
         if let Some(email) = &c.email {
-            if !tx.claim(&EMAIL_CANDIDATE, &email_key(c.org_id, email), (c.org_id, c.id))? {
+            if !tx.claim(
+                &EMAIL_CANDIDATE,
+                &email_key(c.org_id, email),
+                (c.org_id, c.id),
+            )? {
                 return Err(email_taken(email));
             }
         }
@@ -177,7 +195,13 @@ pub(super) fn save(tx: &mut Tx, c: &Candidate, old_email: Option<&str>, pending:
         }
     }
     tx.put(&CANDIDATES, c.org_id, c.id, c)?;
-    pending.add(tx, Entity::Candidate, c.org_id, c.id, Op::Upsert(Kind::Candidate, doc(c)))
+    pending.add(
+        tx,
+        Entity::Candidate,
+        c.org_id,
+        c.id,
+        Op::Upsert(Kind::Candidate, doc(c)),
+    )
 }
 
 /// Inserts a validated new candidate inside `tx`.
@@ -190,14 +214,26 @@ pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Re
 /// The audit entry of a new candidate.
 pub(super) fn created(c: &Candidate) -> Change<'static> {
     let details = serde_json::json!({"source": c.source});
-    Change::new("candidate.created", "candidate", c.id, format!("Added candidate {} {}", c.id, c.full_name)).with(details)
+    Change::new(
+        "candidate.created",
+        "candidate",
+        c.id,
+        format!("Added candidate {} {}", c.id, c.full_name),
+    )
+    .with(details)
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
-    rx.get(&CANDIDATES, tenant, id)?.ok_or_else(|| Error::not_found("Candidate", id))
+    rx.get(&CANDIDATES, tenant, id)?
+        .ok_or_else(|| Error::not_found("Candidate", id))
 }
 
-pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: NewCandidate) -> Result<Candidate> {
+pub async fn create(
+    store: &Store,
+    indexer: &Indexer,
+    who: &Identity,
+    input: NewCandidate,
+) -> Result<Candidate> {
     let c = input.into_candidate(who.tenant_id, "manual");
     validate(&c)?;
     let actor = Actor::of(who);
@@ -217,9 +253,19 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, patch: CandidatePatch) -> Result<Candidate> {
+pub async fn update(
+    store: &Store,
+    indexer: &Indexer,
+    who: &Identity,
+    id: u64,
+    patch: CandidatePatch,
+) -> Result<Candidate> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    for (field, is_null) in [("full_name", patch.full_name.is_null()), ("skills", patch.skills.is_null()), ("tags", patch.tags.is_null())] {
+    for (field, is_null) in [
+        ("full_name", patch.full_name.is_null()),
+        ("skills", patch.skills.is_null()),
+        ("tags", patch.tags.is_null()),
+    ] {
         if is_null {
             return Err(Error::invalid(field, "must not be null"));
         }
@@ -233,7 +279,10 @@ pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, p
             if let MaybeUndefined::Value(n) = patch.full_name {
                 c.full_name = n.trim().to_string();
             }
-            apply_nullable(&mut c.email, text(patch.email).map_value(|e| normalize_email(&e)));
+            apply_nullable(
+                &mut c.email,
+                text(patch.email).map_value(|e| normalize_email(&e)),
+            );
             apply_nullable(&mut c.phone, text(patch.phone));
             apply_nullable(&mut c.headline, text(patch.headline));
             apply_nullable(&mut c.location, text(patch.location));
@@ -257,7 +306,8 @@ pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, p
             save(tx, &c, old_email.as_deref(), &mut pending)?;
             let changed = audit::changed_fields(&before, &c);
             let summary = format!("Updated candidate {id} ({})", changed.join(", "));
-            let change = Change::new("candidate.updated", "candidate", id, summary).with(serde_json::json!({"changed": changed}));
+            let change = Change::new("candidate.updated", "candidate", id, summary)
+                .with(serde_json::json!({"changed": changed}));
             audit::record(tx, tenant, &actor, change)?;
             Ok((c, pending))
         })
@@ -276,14 +326,29 @@ pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -
             for app in &apps {
                 super::applications::remove(tx, tenant, *app, true)?;
             }
-            let summary = format!("Deleted candidate {id} {} and {} application(s)", c.full_name, apps.len());
-            audit::record(tx, tenant, &actor, Change::new("candidate.deleted", "candidate", id, summary))?;
+            let summary = format!(
+                "Deleted candidate {id} {} and {} application(s)",
+                c.full_name,
+                apps.len()
+            );
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("candidate.deleted", "candidate", id, summary),
+            )?;
             if let Some(email) = &c.email {
                 tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
             }
             tx.remove(&CANDIDATES, tenant, id)?;
             let mut pending = Pending::default();
-            pending.add(tx, Entity::Candidate, tenant, id, Op::Delete(Kind::Candidate, id))?;
+            pending.add(
+                tx,
+                Entity::Candidate,
+                tenant,
+                id,
+                Op::Delete(Kind::Candidate, id),
+            )?;
             Ok(pending)
         })
         .await?;
@@ -312,10 +377,20 @@ impl CandidateFilter {
     }
 }
 
-pub fn list(store: &Store, search: &Search, tenant: u64, f: &CandidateFilter, skip: usize, limit: usize) -> Result<(Vec<Candidate>, u64)> {
+pub fn list(
+    store: &Store,
+    search: &Search,
+    tenant: u64,
+    f: &CandidateFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Candidate>, u64)> {
     let rx = store.read()?;
     if f.is_empty() {
-        return Ok((rx.list(&CANDIDATES, tenant, skip, limit)?, rx.count(&CANDIDATES, tenant)?));
+        return Ok((
+            rx.list(&CANDIDATES, tenant, skip, limit)?,
+            rx.count(&CANDIDATES, tenant)?,
+        ));
     }
     let mut q = search::Query::new(Kind::Candidate, Some(tenant));
     q.text = f.q.clone();
@@ -327,6 +402,10 @@ pub fn list(store: &Store, search: &Search, tenant: u64, f: &CandidateFilter, sk
     q.offset = skip;
     q.limit = limit;
     let hits = search.query(&q)?;
-    let items = hits.ids.iter().filter_map(|id| rx.get(&CANDIDATES, tenant, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    let items = hits
+        .ids
+        .iter()
+        .filter_map(|id| rx.get(&CANDIDATES, tenant, *id).transpose())
+        .collect::<Result<Vec<_>>>()?;
     Ok((items, hits.total))
 }

@@ -45,7 +45,12 @@ pub struct PublicCompany {
 
 impl From<&Tenant> for PublicCompany {
     fn from(t: &Tenant) -> Self {
-        PublicCompany { name: t.name.clone(), slug: t.slug.clone(), tagline: t.tagline.clone(), brand_color: t.brand_color.clone() }
+        PublicCompany {
+            name: t.name.clone(),
+            slug: t.slug.clone(),
+            tagline: t.tagline.clone(),
+            brand_color: t.brand_color.clone(),
+        }
     }
 }
 
@@ -70,19 +75,38 @@ fn project(job: Job, tenant: &Tenant) -> PublicJob {
 }
 
 fn listed(rx: &impl Reader, id: u64) -> Result<Option<(Job, Tenant)>> {
-    let Some(tenant_id) = rx.get(&PUBLIC_JOBS, INSTANCE, id)? else { return Ok(None) };
-    let Some(job) = rx.get(&JOBS, tenant_id, id)?.filter(Job::is_listed) else { return Ok(None) };
-    let Some(tenant) = rx.get(&TENANTS, INSTANCE, tenant_id)? else { return Ok(None) };
+    let Some(tenant_id) = rx.get(&PUBLIC_JOBS, INSTANCE, id)? else {
+        return Ok(None);
+    };
+    let Some(job) = rx.get(&JOBS, tenant_id, id)?.filter(Job::is_listed) else {
+        return Ok(None);
+    };
+    let Some(tenant) = rx.get(&TENANTS, INSTANCE, tenant_id)? else {
+        return Ok(None);
+    };
     Ok(Some((job, tenant)))
 }
 
 /// Open public jobs of every tenant (or of one, by slug), newest first; `q` searches them.
-pub fn list(store: &Store, search: &Search, tenant: Option<u64>, q: Option<&str>, skip: usize, limit: usize) -> Result<(Vec<PublicJob>, u64)> {
+pub fn list(
+    store: &Store,
+    search: &Search,
+    tenant: Option<u64>,
+    q: Option<&str>,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<PublicJob>, u64)> {
     let rx = store.read()?;
     let ids: Vec<u64>;
     let total;
     if q.is_none_or(|q| q.trim().is_empty()) && tenant.is_none() {
-        ids = rx.page_before(&PUBLIC_JOBS, INSTANCE, None, skip + limit)?.0.into_iter().skip(skip).map(|(id, _)| id).collect();
+        ids = rx
+            .page_before(&PUBLIC_JOBS, INSTANCE, None, skip + limit)?
+            .0
+            .into_iter()
+            .skip(skip)
+            .map(|(id, _)| id)
+            .collect();
         total = rx.count(&PUBLIC_JOBS, INSTANCE)?;
     } else {
         let mut query = search::Query::new(Kind::Job, tenant);
@@ -110,7 +134,12 @@ pub fn get(store: &Store, id: u64) -> Result<PublicJob> {
 
 pub fn tenant_by_slug(store: &Store, slug: &str) -> Result<Tenant> {
     let rx = store.read()?;
-    let missing = || Error::new(crate::error::Code::NotFound, format!("No organisation has the careers page {slug:?}"));
+    let missing = || {
+        Error::new(
+            crate::error::Code::NotFound,
+            format!("No organisation has the careers page {slug:?}"),
+        )
+    };
     let (_, id) = rx.lookup(&SLUG_TENANT, slug)?.ok_or_else(missing)?;
     rx.get(&TENANTS, INSTANCE, id)?.ok_or_else(missing)
 }
@@ -137,15 +166,29 @@ pub struct Applied {
 }
 
 /// `ip` is the applicant's address, for the audit trail.
-pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication, ip: Option<String>) -> Result<Applied> {
+pub async fn apply(
+    store: &Store,
+    indexer: &Indexer,
+    input: CareersApplication,
+    ip: Option<String>,
+) -> Result<Applied> {
     let actor = Actor::public("careers", ip);
     let email = normalize_email(&input.email);
     let mut v = Validator::new();
     v.check(is_valid_email(&email), "email", "must be an email address");
-    v.text("message", input.message.as_deref().unwrap_or(""), false, 5_000);
+    v.text(
+        "message",
+        input.message.as_deref().unwrap_or(""),
+        false,
+        5_000,
+    );
     v.finish()?;
-    let (_, tenant) = listed(&store.read()?, input.job_id)?.ok_or_else(|| Error::not_found("Job", input.job_id))?;
-    let notes = input.message.as_ref().map(|m| format!("Message from the careers page:\n{}", m.trim()));
+    let (_, tenant) = listed(&store.read()?, input.job_id)?
+        .ok_or_else(|| Error::not_found("Job", input.job_id))?;
+    let notes = input
+        .message
+        .as_ref()
+        .map(|m| format!("Message from the careers page:\n{}", m.trim()));
     let new = NewCandidate {
         full_name: input.full_name,
         email: Some(email.clone()),
@@ -163,7 +206,10 @@ pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication, 
     let (applied, pending) = store
         .write(move |tx| {
             // The job may have closed since the check above.
-            if !tx.get(&JOBS, tenant.id, job_id)?.is_some_and(|j| j.is_listed()) {
+            if !tx
+                .get(&JOBS, tenant.id, job_id)?
+                .is_some_and(|j| j.is_listed())
+            {
                 return Err(Error::not_found("Job", job_id));
             }
             let mut pending = Pending::default();
@@ -176,10 +222,33 @@ pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication, 
                 }
             };
             if let Some(app) = applications::find(tx, tenant.id, job_id, candidate.id)? {
-                return Ok((Applied { candidate_id: candidate.id, application_id: app.id, dedup: true }, pending));
+                return Ok((
+                    Applied {
+                        candidate_id: candidate.id,
+                        application_id: app.id,
+                        dedup: true,
+                    },
+                    pending,
+                ));
             }
-            let app = applications::insert(tx, tenant.id, job_id, candidate.id, Stage::Applied, Some("careers".into()), None, &actor)?;
-            Ok((Applied { candidate_id: candidate.id, application_id: app.id, dedup: false }, pending))
+            let app = applications::insert(
+                tx,
+                tenant.id,
+                job_id,
+                candidate.id,
+                Stage::Applied,
+                Some("careers".into()),
+                None,
+                &actor,
+            )?;
+            Ok((
+                Applied {
+                    candidate_id: candidate.id,
+                    application_id: app.id,
+                    dedup: false,
+                },
+                pending,
+            ))
         })
         .await?;
     indexer.sync(pending).await;
@@ -190,4 +259,3 @@ pub async fn apply(store: &Store, indexer: &Indexer, input: CareersApplication, 
 pub fn tenant_jobs(store: &Store, search: &Search, tenant: &Tenant) -> Result<Vec<PublicJob>> {
     Ok(list(store, search, Some(tenant.id), None, 0, 200)?.0)
 }
-

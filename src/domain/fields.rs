@@ -6,7 +6,8 @@ use crate::error::Validator;
 pub fn check_url(v: &mut Validator, field: &str, value: Option<&str>) {
     if let Some(value) = value {
         let ok = value.len() <= 500
-            && url::Url::parse(value).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+            && url::Url::parse(value)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
         v.check(ok, field, "must be an http:// or https:// URL");
     }
 }
@@ -23,7 +24,10 @@ pub fn check_labels(v: &mut Validator, field: &str, labels: Option<&[String]>, m
     let Some(labels) = labels else { return };
     if labels.len() > max_items {
         v.add(field, format!("must have at most {max_items} entries"));
-    } else if labels.iter().any(|s| s.trim().is_empty() || s.chars().count() > 50) {
+    } else if labels
+        .iter()
+        .any(|s| s.trim().is_empty() || s.chars().count() > 50)
+    {
         v.add(field, "entries must be 1 to 50 characters");
     }
 }
@@ -43,7 +47,11 @@ pub fn clean_labels(labels: Vec<String>) -> Vec<String> {
 /// ISO 4217 shape: three upper-case letters.
 pub fn check_currency(v: &mut Validator, field: &str, value: Option<&str>) {
     if let Some(c) = value {
-        v.check(c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()), field, "must be an ISO 4217 code such as USD");
+        v.check(
+            c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()),
+            field,
+            "must be an ISO 4217 code such as USD",
+        );
     }
 }
 
@@ -51,13 +59,18 @@ pub fn check_currency(v: &mut Validator, field: &str, value: Option<&str>) {
 pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
     if let Some(p) = value {
         let digits = p.chars().filter(char::is_ascii_digit).count();
-        let ok = p.len() <= 40 && (5..=20).contains(&digits) && p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let ok = p.len() <= 40
+            && (5..=20).contains(&digits)
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c));
         v.check(ok, field, "must be a phone number");
     }
 }
 
 /// PATCH text: trimmed, and blank clears the field like `null`.
-pub fn blank_is_null(p: poem_openapi::types::MaybeUndefined<String>) -> poem_openapi::types::MaybeUndefined<String> {
+pub fn blank_is_null(
+    p: poem_openapi::types::MaybeUndefined<String>,
+) -> poem_openapi::types::MaybeUndefined<String> {
     use poem_openapi::types::MaybeUndefined;
     match p.map_value(|s| s.trim().to_string()) {
         MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
@@ -67,7 +80,9 @@ pub fn blank_is_null(p: poem_openapi::types::MaybeUndefined<String>) -> poem_ope
 
 /// Trims optional text and turns blank into absent.
 pub fn tidy(value: Option<String>) -> Option<String> {
-    value.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    value
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -89,6 +104,9 @@ mod tests {
         check_currency(&mut v, "c", Some("usd"));
         check_labels(&mut v, "d", Some(&["".into()]), 10);
         assert_eq!(v.finish().unwrap_err().errors.len(), 5);
-        assert_eq!(clean_labels(vec![" Rust ".into(), "rust".into(), "Go".into()]), vec!["Rust", "Go"]);
+        assert_eq!(
+            clean_labels(vec![" Rust ".into(), "rust".into(), "Go".into()]),
+            vec!["Rust", "Go"]
+        );
     }
 }

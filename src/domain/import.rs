@@ -48,9 +48,20 @@ pub struct ImportReport {
 
 fn row_errors(row: usize, e: &Error) -> Vec<RowError> {
     if e.errors.is_empty() {
-        vec![RowError { row: row as u32, field: None, message: e.detail.clone() }]
+        vec![RowError {
+            row: row as u32,
+            field: None,
+            message: e.detail.clone(),
+        }]
     } else {
-        e.errors.iter().map(|f| RowError { row: row as u32, field: Some(f.field.clone()), message: f.message.clone() }).collect()
+        e.errors
+            .iter()
+            .map(|f| RowError {
+                row: row as u32,
+                field: Some(f.field.clone()),
+                message: f.message.clone(),
+            })
+            .collect()
     }
 }
 
@@ -60,7 +71,18 @@ fn merge(stored: &mut Candidate, row: &Candidate) -> bool {
     macro_rules! take {
         ($($f:ident),*) => { $( if row.$f.is_some() { stored.$f = row.$f.clone(); } )* };
     }
-    take!(phone, headline, location, experience_years, current_title, current_company, linkedin_url, github_url, website_url, notes);
+    take!(
+        phone,
+        headline,
+        location,
+        experience_years,
+        current_title,
+        current_company,
+        linkedin_url,
+        github_url,
+        website_url,
+        notes
+    );
     if !row.full_name.is_empty() {
         stored.full_name = row.full_name.clone();
     }
@@ -77,16 +99,27 @@ fn merge(stored: &mut Candidate, row: &Candidate) -> bool {
     before != serde_json::to_value(&*stored).ok()
 }
 
-pub async fn import(store: &Store, indexer: &Indexer, who: &Identity, request: ImportRequest) -> Result<ImportReport> {
+pub async fn import(
+    store: &Store,
+    indexer: &Indexer,
+    who: &Identity,
+    request: ImportRequest,
+) -> Result<ImportReport> {
     if request.rows.is_empty() {
         return Err(Error::invalid("rows", "must contain at least one row"));
     }
     if request.rows.len() > MAX_ROWS {
-        return Err(Error::invalid("rows", format!("must contain at most {MAX_ROWS} rows per call")));
+        return Err(Error::invalid(
+            "rows",
+            format!("must contain at most {MAX_ROWS} rows per call"),
+        ));
     }
     let tenant = who.tenant_id;
     let actor = Actor::of(who);
-    let mut report = ImportReport { total: request.rows.len() as u32, ..ImportReport::default() };
+    let mut report = ImportReport {
+        total: request.rows.len() as u32,
+        ..ImportReport::default()
+    };
     // Validate outside the transaction; only valid rows reach it.
     let mut valid = Vec::with_capacity(request.rows.len());
     for (i, row) in request.rows.into_iter().enumerate() {

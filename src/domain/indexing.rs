@@ -31,7 +31,12 @@ pub struct OutboxEntry {
 /// Records, inside the write transaction, that a searchable record changed; returns the row's sequence.
 pub fn enqueue(tx: &mut Tx, entity: Entity, tenant: u64, id: u64) -> Result<u64> {
     let seq = tx.next_seq("seq_search_outbox")?;
-    tx.put(&SEARCH_OUTBOX, INSTANCE, seq, &OutboxEntry { entity, tenant, id })?;
+    tx.put(
+        &SEARCH_OUTBOX,
+        INSTANCE,
+        seq,
+        &OutboxEntry { entity, tenant, id },
+    )?;
     Ok(seq)
 }
 
@@ -68,7 +73,11 @@ impl Indexer {
     pub fn start(store: Store, search: Search) -> Indexer {
         let (prune, inbox) = mpsc::unbounded_channel();
         tokio::spawn(prune_loop(store.clone(), inbox));
-        Indexer { search, store, prune }
+        Indexer {
+            search,
+            store,
+            prune,
+        }
     }
 
     /// Applies committed changes to the index; the caller's response waits for this. A failure
@@ -81,7 +90,9 @@ impl Indexer {
             Ok(()) => {
                 let _ = self.prune.send(PruneMsg::Seqs(pending.seqs));
             }
-            Err(e) => tracing::error!(error = %e, "search index update failed; it is replayed at the next start"),
+            Err(e) => {
+                tracing::error!(error = %e, "search index update failed; it is replayed at the next start")
+            }
         }
     }
 
@@ -139,27 +150,45 @@ impl Indexer {
         let mut total = 0usize;
         for_each_page(&self.store, &JOBS, |rows| {
             total += rows.len();
-            self.search.apply(rows.iter().map(|(_, job)| Op::Upsert(Kind::Job, jobs::doc(job))).collect())
+            self.search.apply(
+                rows.iter()
+                    .map(|(_, job)| Op::Upsert(Kind::Job, jobs::doc(job)))
+                    .collect(),
+            )
         })
         .await?;
         for_each_page(&self.store, &CANDIDATES, |rows| {
             total += rows.len();
-            self.search.apply(rows.iter().map(|(_, c)| Op::Upsert(Kind::Candidate, candidates::doc(c))).collect())
+            self.search.apply(
+                rows.iter()
+                    .map(|(_, c)| Op::Upsert(Kind::Candidate, candidates::doc(c)))
+                    .collect(),
+            )
         })
         .await?;
         // Everything is in the index now: the outbox has nothing left to replay.
         for_each_page(&self.store, &SEARCH_OUTBOX, |rows| {
-            let _ = self.prune.send(PruneMsg::Seqs(rows.iter().map(|((_, seq), _)| *seq).collect()));
+            let _ = self.prune.send(PruneMsg::Seqs(
+                rows.iter().map(|((_, seq), _)| *seq).collect(),
+            ));
             std::future::ready(Ok(()))
         })
         .await?;
-        tracing::info!(documents = total, millis = started.elapsed().as_millis() as u64, "search index rebuilt");
+        tracing::info!(
+            documents = total,
+            millis = started.elapsed().as_millis() as u64,
+            "search index rebuilt"
+        );
         Ok(())
     }
 }
 
 /// Walks a whole table in pages of 10,000 rows, each read from a fresh snapshot.
-async fn for_each_page<T, F, Fut>(store: &Store, records: &crate::store::Records<T>, mut f: F) -> Result<()>
+async fn for_each_page<T, F, Fut>(
+    store: &Store,
+    records: &crate::store::Records<T>,
+    mut f: F,
+) -> Result<()>
 where
     T: serde::de::DeserializeOwned,
     F: FnMut(&[((u64, u64), T)]) -> Fut,
@@ -168,7 +197,9 @@ where
     let mut after = None;
     loop {
         let rows = store.read()?.scan(records, after, 10_000)?;
-        let Some(last) = rows.last() else { return Ok(()) };
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
         after = Some(last.0);
         f(&rows).await?;
     }
@@ -190,7 +221,9 @@ fn current_op(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
 async fn prune_loop(store: Store, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) {
     let mut stop = None;
     while stop.is_none() {
-        let Some(first) = inbox.recv().await else { return };
+        let Some(first) = inbox.recv().await else {
+            return;
+        };
         // Let pruning gather for a moment: it is never urgent.
         if matches!(first, PruneMsg::Seqs(_)) {
             tokio::time::sleep(Duration::from_millis(200)).await;

@@ -73,7 +73,11 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(|a, b| a.total_cmp(b));
     let m = v.len() / 2;
-    let value = if v.len() % 2 == 0 { (v[m - 1] + v[m]) / 2.0 } else { v[m] };
+    let value = if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    };
     Some((value * 10.0).round() / 10.0)
 }
 
@@ -81,8 +85,17 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
 fn days_to_hire(rx: &impl Reader, app: &Application) -> Result<Option<f64>> {
     let n = rx.count(&STAGE_CHANGES, app.id)? as usize;
     let changes = rx.list(&STAGE_CHANGES, app.id, 0, n.max(1))?;
-    let hired_at = changes.iter().filter(|c| c.to == Stage::Hired).map(|c| c.at).max();
-    let started = changes.iter().filter(|c| c.to == Stage::Applied).map(|c| c.at).min().unwrap_or(app.created_at);
+    let hired_at = changes
+        .iter()
+        .filter(|c| c.to == Stage::Hired)
+        .map(|c| c.at)
+        .max();
+    let started = changes
+        .iter()
+        .filter(|c| c.to == Stage::Applied)
+        .map(|c| c.at)
+        .min()
+        .unwrap_or(app.created_at);
     Ok(hired_at.map(|h| ((h.unix() - started.unix()).max(0) as f64) / 86_400.0))
 }
 
@@ -90,17 +103,30 @@ fn days_to_hire(rx: &impl Reader, app: &Application) -> Result<Option<f64>> {
 pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insights> {
     let rx = store.read()?;
     let njobs = rx.count(&JOBS, tenant)? as usize;
-    let jobs: Vec<Job> = rx.list(&JOBS, tenant, 0, njobs.max(1))?.into_iter().filter(|j| job_id.is_none_or(|id| j.id == id)).collect();
+    let jobs: Vec<Job> = rx
+        .list(&JOBS, tenant, 0, njobs.max(1))?
+        .into_iter()
+        .filter(|j| job_id.is_none_or(|id| j.id == id))
+        .collect();
     let napps = rx.count(&APPLICATIONS, tenant)? as usize;
-    let apps: Vec<Application> =
-        rx.list(&APPLICATIONS, tenant, 0, napps.max(1))?.into_iter().filter(|a| job_id.is_none_or(|id| a.job_id == id)).collect();
+    let apps: Vec<Application> = rx
+        .list(&APPLICATIONS, tenant, 0, napps.max(1))?
+        .into_iter()
+        .filter(|a| job_id.is_none_or(|id| a.job_id == id))
+        .collect();
 
     let mut per_job: BTreeMap<u64, BTreeMap<Stage, u64>> = BTreeMap::new();
     let mut sources: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut hire_days = Vec::new();
     for app in &apps {
-        *per_job.entry(app.job_id).or_default().entry(app.status).or_default() += 1;
-        let s = sources.entry(app.source.clone().unwrap_or_else(|| "unknown".into())).or_default();
+        *per_job
+            .entry(app.job_id)
+            .or_default()
+            .entry(app.status)
+            .or_default() += 1;
+        let s = sources
+            .entry(app.source.clone().unwrap_or_else(|| "unknown".into()))
+            .or_default();
         s.0 += 1;
         if app.status == Stage::Hired {
             s.1 += 1;
@@ -113,25 +139,59 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
         .iter()
         .map(|j| {
             let counts = per_job.get(&j.id);
-            let stages: Vec<StageCount> =
-                Stage::ALL.iter().map(|s| StageCount { stage: *s, count: counts.and_then(|c| c.get(s)).copied().unwrap_or(0) }).collect();
-            JobFunnel { job_id: j.id, title: j.title.clone(), status: j.status, total: stages.iter().map(|s| s.count).sum(), stages }
+            let stages: Vec<StageCount> = Stage::ALL
+                .iter()
+                .map(|s| StageCount {
+                    stage: *s,
+                    count: counts.and_then(|c| c.get(s)).copied().unwrap_or(0),
+                })
+                .collect();
+            JobFunnel {
+                job_id: j.id,
+                title: j.title.clone(),
+                status: j.status,
+                total: stages.iter().map(|s| s.count).sum(),
+                stages,
+            }
         })
         .collect();
     let mut sources: Vec<SourceStats> = sources
         .into_iter()
-        .map(|(source, (applications, hires))| SourceStats { source, applications, hires, hire_rate: (hires as f64 / applications as f64 * 1000.0).round() / 1000.0 })
+        .map(|(source, (applications, hires))| SourceStats {
+            source,
+            applications,
+            hires,
+            hire_rate: (hires as f64 / applications as f64 * 1000.0).round() / 1000.0,
+        })
         .collect();
-    sources.sort_by(|a, b| b.applications.cmp(&a.applications).then(a.source.cmp(&b.source)));
+    sources.sort_by(|a, b| {
+        b.applications
+            .cmp(&a.applications)
+            .then(a.source.cmp(&b.source))
+    });
 
     let now = Timestamp::now();
     let week = now.plus_secs(7 * 86_400);
     let interviews_next_7_days = interviews::all_of(&rx, tenant)?
         .iter()
-        .filter(|i| job_id.is_none_or(|id| i.job_id == id) && i.status == InterviewStatus::Scheduled && i.scheduled_at >= now && i.scheduled_at <= week)
+        .filter(|i| {
+            job_id.is_none_or(|id| i.job_id == id)
+                && i.status == InterviewStatus::Scheduled
+                && i.scheduled_at >= now
+                && i.scheduled_at <= week
+        })
         .count() as u64;
-    let mut offer_stats = OfferStats { sent: 0, accepted: 0, declined: 0, withdrawn: 0, acceptance_rate: None };
-    for o in offers::all_of(&rx, tenant)?.iter().filter(|o| job_id.is_none_or(|id| o.job_id == id)) {
+    let mut offer_stats = OfferStats {
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        withdrawn: 0,
+        acceptance_rate: None,
+    };
+    for o in offers::all_of(&rx, tenant)?
+        .iter()
+        .filter(|o| job_id.is_none_or(|id| o.job_id == id))
+    {
         if o.sent_at.is_some() {
             offer_stats.sent += 1;
         }
@@ -144,12 +204,16 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
     }
     let decided = offer_stats.accepted + offer_stats.declined;
     if decided > 0 {
-        offer_stats.acceptance_rate = Some((offer_stats.accepted as f64 / decided as f64 * 1000.0).round() / 1000.0);
+        offer_stats.acceptance_rate =
+            Some((offer_stats.accepted as f64 / decided as f64 * 1000.0).round() / 1000.0);
     }
     Ok(Insights {
         open_jobs: jobs.iter().filter(|j| j.status == JobStatus::Open).count() as u64,
         funnel,
-        time_to_hire: TimeToHire { hires: hire_days.len() as u64, median_days: median(hire_days) },
+        time_to_hire: TimeToHire {
+            hires: hire_days.len() as u64,
+            median_days: median(hire_days),
+        },
         sources,
         interviews_next_7_days,
         offers: offer_stats,

@@ -122,17 +122,35 @@ pub struct InterviewPatch {
 
 fn validate(i: &Interview) -> Result<()> {
     let mut v = Validator::new();
-    v.check((5..=480).contains(&i.duration_min), "duration_min", "must be between 5 and 480 minutes");
+    v.check(
+        (5..=480).contains(&i.duration_min),
+        "duration_min",
+        "must be between 5 and 480 minutes",
+    );
     check_text(&mut v, "location_or_url", i.location_or_url.as_deref(), 500);
-    v.check(i.interviewers.len() <= 20, "interviewers", "must list at most 20 people");
-    v.check(i.interviewers.iter().all(|n| !n.trim().is_empty() && n.chars().count() <= 120), "interviewers", "entries must be 1 to 120 characters");
+    v.check(
+        i.interviewers.len() <= 20,
+        "interviewers",
+        "must list at most 20 people",
+    );
+    v.check(
+        i.interviewers
+            .iter()
+            .all(|n| !n.trim().is_empty() && n.chars().count() <= 120),
+        "interviewers",
+        "entries must be 1 to 120 characters",
+    );
     v.finish()
 }
 
 fn validate_scorecard(s: &NewScorecard) -> Result<()> {
     let mut v = Validator::new();
     v.text("add_scorecard.interviewer", &s.interviewer, true, 120);
-    v.check(s.score <= 100, "add_scorecard.score", "must be between 0 and 100");
+    v.check(
+        s.score <= 100,
+        "add_scorecard.score",
+        "must be between 0 and 100",
+    );
     check_text(&mut v, "add_scorecard.notes", s.notes.as_deref(), 10_000);
     v.finish()
 }
@@ -145,7 +163,8 @@ fn event_data(i: &Interview) -> serde_json::Value {
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Interview> {
-    rx.get(&INTERVIEWS, tenant, id)?.ok_or_else(|| Error::not_found("Interview", id))
+    rx.get(&INTERVIEWS, tenant, id)?
+        .ok_or_else(|| Error::not_found("Interview", id))
 }
 
 /// Stages an interview moves an application out of.
@@ -162,8 +181,16 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
         scheduled_at: input.scheduled_at,
         duration_min: input.duration_min.unwrap_or(45),
         kind: input.kind,
-        location_or_url: input.location_or_url.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
-        interviewers: input.interviewers.unwrap_or_default().into_iter().map(|s| s.trim().to_string()).collect(),
+        location_or_url: input
+            .location_or_url
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        interviewers: input
+            .interviewers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect(),
         status: InterviewStatus::Scheduled,
         scorecards: vec![],
         created_at: now,
@@ -174,14 +201,36 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
     store
         .write(move |tx| {
             let tenant = interview.org_id;
-            tx.get(&JOBS, tenant, interview.job_id)?.ok_or_else(|| Error::not_found("Job", interview.job_id))?;
-            tx.get(&CANDIDATES, tenant, interview.candidate_id)?.ok_or_else(|| Error::not_found("Candidate", interview.candidate_id))?;
-            interview.application_id = pipeline_at_interview(tx, tenant, interview.job_id, interview.candidate_id, &actor)?;
+            tx.get(&JOBS, tenant, interview.job_id)?
+                .ok_or_else(|| Error::not_found("Job", interview.job_id))?;
+            tx.get(&CANDIDATES, tenant, interview.candidate_id)?
+                .ok_or_else(|| Error::not_found("Candidate", interview.candidate_id))?;
+            interview.application_id = pipeline_at_interview(
+                tx,
+                tenant,
+                interview.job_id,
+                interview.candidate_id,
+                &actor,
+            )?;
             interview.id = tx.next_id()?;
             tx.put(&INTERVIEWS, tenant, interview.id, &interview)?;
-            let summary = format!("Scheduled a {:?} interview with candidate {} for job {} at {}", interview.kind, interview.candidate_id, interview.job_id, interview.scheduled_at).to_lowercase();
-            audit::record(tx, tenant, &actor, Change::new("interview.scheduled", "interview", interview.id, summary))?;
-            webhooks::emit(tx, tenant, Event::InterviewScheduled, event_data(&interview))?;
+            let summary = format!(
+                "Scheduled a {:?} interview with candidate {} for job {} at {}",
+                interview.kind, interview.candidate_id, interview.job_id, interview.scheduled_at
+            )
+            .to_lowercase();
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("interview.scheduled", "interview", interview.id, summary),
+            )?;
+            webhooks::emit(
+                tx,
+                tenant,
+                Event::InterviewScheduled,
+                event_data(&interview),
+            )?;
             Ok(interview)
         })
         .await
@@ -189,7 +238,13 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
 
 /// The candidate's application to the job, moved to `interview` if it was earlier in the
 /// pipeline, or created there if the candidate was not in the pipeline yet.
-fn pipeline_at_interview(tx: &mut Tx, tenant: u64, job: u64, candidate: u64, actor: &Actor) -> Result<u64> {
+fn pipeline_at_interview(
+    tx: &mut Tx,
+    tenant: u64,
+    job: u64,
+    candidate: u64,
+    actor: &Actor,
+) -> Result<u64> {
     match applications::find(tx, tenant, job, candidate)? {
         Some(mut app) => {
             if BEFORE_INTERVIEW.contains(&app.status) {
@@ -197,7 +252,17 @@ fn pipeline_at_interview(tx: &mut Tx, tenant: u64, job: u64, candidate: u64, act
             }
             Ok(app.id)
         }
-        None => Ok(applications::insert(tx, tenant, job, candidate, Stage::Interview, Some("interview".into()), None, actor)?.id),
+        None => Ok(applications::insert(
+            tx,
+            tenant,
+            job,
+            candidate,
+            Stage::Interview,
+            Some("interview".into()),
+            None,
+            actor,
+        )?
+        .id),
     }
 }
 
@@ -205,7 +270,12 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Interview> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, who: &Identity, id: u64, patch: InterviewPatch) -> Result<Interview> {
+pub async fn update(
+    store: &Store,
+    who: &Identity,
+    id: u64,
+    patch: InterviewPatch,
+) -> Result<Interview> {
     for (field, null) in [
         ("scheduled_at", patch.scheduled_at.is_null()),
         ("duration_min", patch.duration_min.is_null()),
@@ -227,8 +297,13 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: InterviewPatc
             let mut i = load(tx, tenant, id)?;
             let before = i.clone();
             let rescheduling = patch.scheduled_at.is_value() || patch.duration_min.is_value();
-            if i.status != InterviewStatus::Scheduled && (rescheduling || patch.status.value().is_some_and(|s| *s != i.status)) {
-                return Err(Error::business_rule(format!("Interview {id} is {} and cannot change its time or status", i.status.as_str())));
+            if i.status != InterviewStatus::Scheduled
+                && (rescheduling || patch.status.value().is_some_and(|s| *s != i.status))
+            {
+                return Err(Error::business_rule(format!(
+                    "Interview {id} is {} and cannot change its time or status",
+                    i.status.as_str()
+                )));
             }
             if let MaybeUndefined::Value(t) = patch.scheduled_at {
                 i.scheduled_at = t;
@@ -248,36 +323,68 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: InterviewPatc
             }
             if let MaybeUndefined::Value(card) = patch.add_scorecard {
                 if i.status == InterviewStatus::Cancelled {
-                    return Err(Error::business_rule(format!("Interview {id} was cancelled; it takes no scorecards")));
+                    return Err(Error::business_rule(format!(
+                        "Interview {id} was cancelled; it takes no scorecards"
+                    )));
                 }
                 let card = Scorecard {
                     interviewer: card.interviewer.trim().to_string(),
                     score: card.score,
                     recommendation: card.recommendation,
-                    notes: card.notes.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+                    notes: card
+                        .notes
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty()),
                     submitted_by: actor.label.clone(),
                     submitted_at: Timestamp::now(),
                 };
-                let summary = format!("{} scored interview {id}: {} ({:?})", card.interviewer, card.score, card.recommendation);
-                audit::record(tx, tenant, &actor, Change::new("interview.scorecard_added", "interview", id, summary))?;
-                i.scorecards.retain(|s| !s.interviewer.eq_ignore_ascii_case(&card.interviewer));
+                let summary = format!(
+                    "{} scored interview {id}: {} ({:?})",
+                    card.interviewer, card.score, card.recommendation
+                );
+                audit::record(
+                    tx,
+                    tenant,
+                    &actor,
+                    Change::new("interview.scorecard_added", "interview", id, summary),
+                )?;
+                i.scorecards
+                    .retain(|s| !s.interviewer.eq_ignore_ascii_case(&card.interviewer));
                 i.scorecards.push(card);
             }
             validate(&i)?;
             i.updated_at = Timestamp::now();
             tx.put(&INTERVIEWS, tenant, id, &i)?;
-            let changed: Vec<String> = audit::changed_fields(&before, &i).into_iter().filter(|f| f != "scorecards").collect();
+            let changed: Vec<String> = audit::changed_fields(&before, &i)
+                .into_iter()
+                .filter(|f| f != "scorecards")
+                .collect();
             if !changed.is_empty() {
                 let action = match (before.status, i.status) {
-                    (InterviewStatus::Scheduled, InterviewStatus::Completed) => "interview.completed",
-                    (InterviewStatus::Scheduled, InterviewStatus::Cancelled) => "interview.cancelled",
+                    (InterviewStatus::Scheduled, InterviewStatus::Completed) => {
+                        "interview.completed"
+                    }
+                    (InterviewStatus::Scheduled, InterviewStatus::Cancelled) => {
+                        "interview.cancelled"
+                    }
                     _ if changed.iter().any(|f| f == "scheduled_at") => "interview.rescheduled",
                     _ => "interview.updated",
                 };
-                let summary = format!("Interview {id}: {} ({})", action.trim_start_matches("interview."), changed.join(", "));
-                audit::record(tx, tenant, &actor, Change::new(action, "interview", id, summary).with(serde_json::json!({"changed": changed})))?;
+                let summary = format!(
+                    "Interview {id}: {} ({})",
+                    action.trim_start_matches("interview."),
+                    changed.join(", ")
+                );
+                audit::record(
+                    tx,
+                    tenant,
+                    &actor,
+                    Change::new(action, "interview", id, summary)
+                        .with(serde_json::json!({"changed": changed})),
+                )?;
             }
-            if before.status != InterviewStatus::Completed && i.status == InterviewStatus::Completed {
+            if before.status != InterviewStatus::Completed && i.status == InterviewStatus::Completed
+            {
                 webhooks::emit(tx, tenant, Event::InterviewCompleted, event_data(&i))?;
             }
             Ok(i)
@@ -291,7 +398,17 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
         .write(move |tx| {
             load(tx, tenant, id)?;
             tx.remove(&INTERVIEWS, tenant, id)?;
-            audit::record(tx, tenant, &actor, Change::new("interview.deleted", "interview", id, format!("Deleted interview {id}")))
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new(
+                    "interview.deleted",
+                    "interview",
+                    id,
+                    format!("Deleted interview {id}"),
+                ),
+            )
         })
         .await
 }
@@ -306,7 +423,13 @@ pub struct InterviewFilter {
 }
 
 /// Interviews in time order (soonest first) matching the filter.
-pub fn list(store: &Store, tenant: u64, f: &InterviewFilter, skip: usize, limit: usize) -> Result<(Vec<Interview>, u64)> {
+pub fn list(
+    store: &Store,
+    tenant: u64,
+    f: &InterviewFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Interview>, u64)> {
     let rx = store.read()?;
     let all = all_of(&rx, tenant)?;
     let mut matching: Vec<Interview> = all
@@ -331,7 +454,11 @@ pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Interview>> {
 
 /// RFC 5545 text: backslash, semicolon, comma and newline escaped.
 fn ics_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character.
@@ -355,8 +482,14 @@ fn fold(line: &str) -> String {
 pub fn ics(store: &Store, tenant: u64, id: u64, host: &str) -> Result<String> {
     let rx = store.read()?;
     let i = load(&rx, tenant, id)?;
-    let candidate = rx.get(&CANDIDATES, tenant, i.candidate_id)?.map(|c| c.full_name).unwrap_or_else(|| format!("candidate {}", i.candidate_id));
-    let job = rx.get(&JOBS, tenant, i.job_id)?.map(|j| j.title).unwrap_or_else(|| format!("job {}", i.job_id));
+    let candidate = rx
+        .get(&CANDIDATES, tenant, i.candidate_id)?
+        .map(|c| c.full_name)
+        .unwrap_or_else(|| format!("candidate {}", i.candidate_id));
+    let job = rx
+        .get(&JOBS, tenant, i.job_id)?
+        .map(|j| j.title)
+        .unwrap_or_else(|| format!("job {}", i.job_id));
     let stamp = |t: Timestamp| t.0.format("%Y%m%dT%H%M%SZ").to_string();
     let end = i.scheduled_at.plus_secs(i64::from(i.duration_min) * 60);
     let status = match i.status {
@@ -374,8 +507,18 @@ pub fn ics(store: &Store, tenant: u64, id: u64, host: &str) -> Result<String> {
         format!("DTSTAMP:{}", stamp(i.updated_at)),
         format!("DTSTART:{}", stamp(i.scheduled_at)),
         format!("DTEND:{}", stamp(end)),
-        format!("SUMMARY:{}", ics_text(&format!("Interview: {candidate} — {job}"))),
-        format!("DESCRIPTION:{}", ics_text(&format!("{:?} interview for {job}. Interviewers: {}", i.kind, i.interviewers.join(", ")))),
+        format!(
+            "SUMMARY:{}",
+            ics_text(&format!("Interview: {candidate} — {job}"))
+        ),
+        format!(
+            "DESCRIPTION:{}",
+            ics_text(&format!(
+                "{:?} interview for {job}. Interviewers: {}",
+                i.kind,
+                i.interviewers.join(", ")
+            ))
+        ),
         format!("STATUS:{status}"),
     ];
     if let Some(place) = &i.location_or_url {

@@ -6,10 +6,10 @@ use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor, Change};
-use super::webhooks::{self, Event};
 use super::fields::{blank_is_null, check_currency, check_labels, check_text, clean_labels, tidy};
 use super::indexing::{Entity, Indexer, Pending};
 use super::tenants::apply_nullable;
+use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::search::{self, Kind, Op};
@@ -134,18 +134,35 @@ fn validate(job: &Job) -> Result<()> {
     v.text("title", &job.title, true, 200);
     check_text(&mut v, "department", job.department.as_deref(), 120);
     check_text(&mut v, "location", job.location.as_deref(), 120);
-    check_text(&mut v, "employment_type", job.employment_type.as_deref(), 50);
+    check_text(
+        &mut v,
+        "employment_type",
+        job.employment_type.as_deref(),
+        50,
+    );
     check_text(&mut v, "remote_option", job.remote_option.as_deref(), 50);
     check_text(&mut v, "description", job.description.as_deref(), 50_000);
     check_currency(&mut v, "currency", job.currency.as_deref());
     check_labels(&mut v, "required_skills", Some(&job.required_skills), 100);
-    check_labels(&mut v, "nice_to_have_skills", Some(&job.nice_to_have_skills), 100);
+    check_labels(
+        &mut v,
+        "nice_to_have_skills",
+        Some(&job.nice_to_have_skills),
+        100,
+    );
     check_labels(&mut v, "skills", Some(&job.skills), 100);
     if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
         v.check(min <= max, "salary_min", "must not exceed salary_max");
     }
-    for (field, value) in [("salary_min", job.salary_min), ("salary_max", job.salary_max)] {
-        v.check(value.is_none_or(|s| s <= 100_000_000_000), field, "is out of range");
+    for (field, value) in [
+        ("salary_min", job.salary_min),
+        ("salary_max", job.salary_max),
+    ] {
+        v.check(
+            value.is_none_or(|s| s <= 100_000_000_000),
+            field,
+            "is out of range",
+        );
     }
     v.finish()
 }
@@ -186,14 +203,26 @@ pub(super) fn save(tx: &mut Tx, job: &Job, pending: &mut Pending) -> Result<()> 
     } else {
         tx.remove(&PUBLIC_JOBS, INSTANCE, job.id)?;
     }
-    pending.add(tx, Entity::Job, job.org_id, job.id, Op::Upsert(Kind::Job, doc(job)))
+    pending.add(
+        tx,
+        Entity::Job,
+        job.org_id,
+        job.id,
+        Op::Upsert(Kind::Job, doc(job)),
+    )
 }
 
 pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
-    tx.get(&JOBS, tenant, id)?.ok_or_else(|| Error::not_found("Job", id))
+    tx.get(&JOBS, tenant, id)?
+        .ok_or_else(|| Error::not_found("Job", id))
 }
 
-pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
+pub async fn create(
+    store: &Store,
+    indexer: &Indexer,
+    who: &Identity,
+    input: NewJob,
+) -> Result<Job> {
     let now = Timestamp::now();
     let mut job = Job {
         id: 0,
@@ -227,7 +256,12 @@ pub async fn create(store: &Store, indexer: &Indexer, who: &Identity, input: New
             let mut pending = Pending::default();
             save(tx, &job, &mut pending)?;
             let summary = format!("Created job {} \"{}\"", job.id, job.title);
-            audit::record(tx, job.org_id, &actor, Change::new("job.created", "job", job.id, summary))?;
+            audit::record(
+                tx,
+                job.org_id,
+                &actor,
+                Change::new("job.created", "job", job.id, summary),
+            )?;
             Ok((job, pending))
         })
         .await?;
@@ -239,7 +273,13 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, patch: JobPatch) -> Result<Job> {
+pub async fn update(
+    store: &Store,
+    indexer: &Indexer,
+    who: &Identity,
+    id: u64,
+    patch: JobPatch,
+) -> Result<Job> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     if patch.title.is_null() {
         return Err(Error::invalid("title", "must not be null"));
@@ -292,8 +332,19 @@ pub async fn update(store: &Store, indexer: &Indexer, who: &Identity, id: u64, p
             let mut pending = Pending::default();
             save(tx, &job, &mut pending)?;
             let changed = audit::changed_fields(&before, &job);
-            let summary = format!("Updated job {} \"{}\" ({})", job.id, job.title, changed.join(", "));
-            audit::record(tx, tenant, &actor, Change::new("job.updated", "job", id, summary).with(serde_json::json!({"changed": changed})))?;
+            let summary = format!(
+                "Updated job {} \"{}\" ({})",
+                job.id,
+                job.title,
+                changed.join(", ")
+            );
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("job.updated", "job", id, summary)
+                    .with(serde_json::json!({"changed": changed})),
+            )?;
             Ok((job, pending))
         })
         .await?;
@@ -311,8 +362,17 @@ pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -
             for app in &apps {
                 super::applications::remove(tx, tenant, *app, false)?;
             }
-            let summary = format!("Deleted job {id} \"{}\" and its {} application(s)", job.title, apps.len());
-            audit::record(tx, tenant, &actor, Change::new("job.deleted", "job", id, summary))?;
+            let summary = format!(
+                "Deleted job {id} \"{}\" and its {} application(s)",
+                job.title,
+                apps.len()
+            );
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("job.deleted", "job", id, summary),
+            )?;
             tx.remove(&JOBS, tenant, id)?;
             tx.remove(&PUBLIC_JOBS, INSTANCE, id)?;
             let mut pending = Pending::default();
@@ -331,10 +391,20 @@ pub struct JobFilter {
     pub status: Option<JobStatus>,
 }
 
-pub fn list(store: &Store, search: &Search, tenant: u64, filter: &JobFilter, skip: usize, limit: usize) -> Result<(Vec<Job>, u64)> {
+pub fn list(
+    store: &Store,
+    search: &Search,
+    tenant: u64,
+    filter: &JobFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Job>, u64)> {
     let rx = store.read()?;
     if filter.q.is_none() && filter.status.is_none() {
-        return Ok((rx.list(&JOBS, tenant, skip, limit)?, rx.count(&JOBS, tenant)?));
+        return Ok((
+            rx.list(&JOBS, tenant, skip, limit)?,
+            rx.count(&JOBS, tenant)?,
+        ));
     }
     let mut q = search::Query::new(Kind::Job, Some(tenant));
     q.text = filter.q.clone();
@@ -342,7 +412,11 @@ pub fn list(store: &Store, search: &Search, tenant: u64, filter: &JobFilter, ski
     q.offset = skip;
     q.limit = limit;
     let hits = search.query(&q)?;
-    let jobs = hits.ids.iter().filter_map(|id| rx.get(&JOBS, tenant, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    let jobs = hits
+        .ids
+        .iter()
+        .filter_map(|id| rx.get(&JOBS, tenant, *id).transpose())
+        .collect::<Result<Vec<_>>>()?;
     Ok((jobs, hits.total))
 }
 

@@ -42,7 +42,14 @@ impl OfferStatus {
     /// The moves an offer may make.
     pub fn can_become(self, next: OfferStatus) -> bool {
         use OfferStatus::*;
-        matches!((self, next), (Draft, Sent) | (Draft, Withdrawn) | (Sent, Accepted) | (Sent, Declined) | (Sent, Withdrawn))
+        matches!(
+            (self, next),
+            (Draft, Sent)
+                | (Draft, Withdrawn)
+                | (Sent, Accepted)
+                | (Sent, Declined)
+                | (Sent, Withdrawn)
+        )
     }
 }
 
@@ -96,13 +103,25 @@ pub struct OfferPatch {
 
 fn validate(o: &Offer) -> Result<()> {
     let mut v = Validator::new();
-    v.check(o.base_salary > 0 && o.base_salary <= 100_000_000_000, "base_salary", "must be a positive amount");
+    v.check(
+        o.base_salary > 0 && o.base_salary <= 100_000_000_000,
+        "base_salary",
+        "must be a positive amount",
+    );
     check_currency(&mut v, "currency", Some(&o.currency));
     for (field, value) in [("bonus", o.bonus), ("sign_on_bonus", o.sign_on_bonus)] {
-        v.check(value.is_none_or(|b| b <= 100_000_000_000), field, "is out of range");
+        v.check(
+            value.is_none_or(|b| b <= 100_000_000_000),
+            field,
+            "is out of range",
+        );
     }
     if let Some(d) = &o.start_date {
-        v.check(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(), "start_date", "must be a date like 2026-06-01");
+        v.check(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+            "start_date",
+            "must be a date like 2026-06-01",
+        );
     }
     check_text(&mut v, "decision", o.decision.as_deref(), 2_000);
     v.finish()
@@ -116,7 +135,8 @@ fn event_data(o: &Offer) -> serde_json::Value {
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Offer> {
-    rx.get(&OFFERS, tenant, id)?.ok_or_else(|| Error::not_found("Offer", id))
+    rx.get(&OFFERS, tenant, id)?
+        .ok_or_else(|| Error::not_found("Offer", id))
 }
 
 /// What a status change does beyond the offer itself: the pipeline, the job counter, the webhook.
@@ -168,7 +188,10 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
         currency: input.currency.trim().to_string(),
         bonus: input.bonus,
         sign_on_bonus: input.sign_on_bonus,
-        start_date: input.start_date.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        start_date: input
+            .start_date
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
         status,
         sent_at: None,
         decided_at: None,
@@ -181,19 +204,47 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
     store
         .write(move |tx| {
             let tenant = offer.org_id;
-            tx.get(&JOBS, tenant, offer.job_id)?.ok_or_else(|| Error::not_found("Job", offer.job_id))?;
-            tx.get(&CANDIDATES, tenant, offer.candidate_id)?.ok_or_else(|| Error::not_found("Candidate", offer.candidate_id))?;
-            offer.application_id = match applications::find(tx, tenant, offer.job_id, offer.candidate_id)? {
-                Some(app) => app.id,
-                None => applications::insert(tx, tenant, offer.job_id, offer.candidate_id, Stage::Offer, Some("offer".into()), None, &actor)?.id,
-            };
+            tx.get(&JOBS, tenant, offer.job_id)?
+                .ok_or_else(|| Error::not_found("Job", offer.job_id))?;
+            tx.get(&CANDIDATES, tenant, offer.candidate_id)?
+                .ok_or_else(|| Error::not_found("Candidate", offer.candidate_id))?;
+            offer.application_id =
+                match applications::find(tx, tenant, offer.job_id, offer.candidate_id)? {
+                    Some(app) => app.id,
+                    None => {
+                        applications::insert(
+                            tx,
+                            tenant,
+                            offer.job_id,
+                            offer.candidate_id,
+                            Stage::Offer,
+                            Some("offer".into()),
+                            None,
+                            &actor,
+                        )?
+                        .id
+                    }
+                };
             offer.id = tx.next_id()?;
             if offer.status != OfferStatus::Draft {
                 on_status(tx, &mut offer, &actor)?;
             }
             tx.put(&OFFERS, tenant, offer.id, &offer)?;
-            let summary = format!("Created a {} offer {} for candidate {} ({} {})", offer.status.as_str(), offer.id, offer.candidate_id, offer.base_salary, offer.currency);
-            audit::record(tx, tenant, &actor, Change::new("offer.created", "offer", offer.id, summary).with(serde_json::json!({"status": offer.status})))?;
+            let summary = format!(
+                "Created a {} offer {} for candidate {} ({} {})",
+                offer.status.as_str(),
+                offer.id,
+                offer.candidate_id,
+                offer.base_salary,
+                offer.currency
+            );
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("offer.created", "offer", offer.id, summary)
+                    .with(serde_json::json!({"status": offer.status})),
+            )?;
             Ok(offer)
         })
         .await
@@ -204,7 +255,11 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Offer> {
 }
 
 pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -> Result<Offer> {
-    for (field, null) in [("base_salary", patch.base_salary.is_null()), ("currency", patch.currency.is_null()), ("status", patch.status.is_null())] {
+    for (field, null) in [
+        ("base_salary", patch.base_salary.is_null()),
+        ("currency", patch.currency.is_null()),
+        ("status", patch.status.is_null()),
+    ] {
         if null {
             return Err(Error::invalid(field, "must not be null"));
         }
@@ -263,10 +318,17 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
         .write(move |tx| {
             let o = load(tx, tenant, id)?;
             if o.status == OfferStatus::Accepted {
-                return Err(Error::business_rule(format!("Offer {id} was accepted; it stays on record")));
+                return Err(Error::business_rule(format!(
+                    "Offer {id} was accepted; it stays on record"
+                )));
             }
             tx.remove(&OFFERS, tenant, id)?;
-            audit::record(tx, tenant, &actor, Change::new("offer.deleted", "offer", id, format!("Deleted offer {id}")))
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("offer.deleted", "offer", id, format!("Deleted offer {id}")),
+            )
         })
         .await
 }
@@ -283,11 +345,21 @@ pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Offer>> {
     rx.list(&OFFERS, tenant, 0, n.max(1))
 }
 
-pub fn list(store: &Store, tenant: u64, f: &OfferFilter, skip: usize, limit: usize) -> Result<(Vec<Offer>, u64)> {
+pub fn list(
+    store: &Store,
+    tenant: u64,
+    f: &OfferFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Offer>, u64)> {
     let rx = store.read()?;
     let matching: Vec<Offer> = all_of(&rx, tenant)?
         .into_iter()
-        .filter(|o| f.candidate_id.is_none_or(|c| o.candidate_id == c) && f.job_id.is_none_or(|j| o.job_id == j) && f.status.is_none_or(|s| o.status == s))
+        .filter(|o| {
+            f.candidate_id.is_none_or(|c| o.candidate_id == c)
+                && f.job_id.is_none_or(|j| o.job_id == j)
+                && f.status.is_none_or(|s| o.status == s)
+        })
         .collect();
     let total = matching.len() as u64;
     Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
@@ -299,8 +371,19 @@ mod tests {
 
     #[test]
     fn only_forward_moves_are_allowed() {
-        assert!(Draft.can_become(Sent) && Sent.can_become(Accepted) && Sent.can_become(Declined) && Draft.can_become(Withdrawn));
-        for (from, to) in [(Accepted, Draft), (Declined, Sent), (Draft, Accepted), (Withdrawn, Sent), (Accepted, Withdrawn)] {
+        assert!(
+            Draft.can_become(Sent)
+                && Sent.can_become(Accepted)
+                && Sent.can_become(Declined)
+                && Draft.can_become(Withdrawn)
+        );
+        for (from, to) in [
+            (Accepted, Draft),
+            (Declined, Sent),
+            (Draft, Accepted),
+            (Withdrawn, Sent),
+            (Accepted, Withdrawn),
+        ] {
             assert!(!from.can_become(to), "{from:?} → {to:?}");
         }
     }

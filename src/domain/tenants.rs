@@ -45,7 +45,11 @@ pub fn slugify(name: &str) -> String {
     }
     let slug: String = slug.trim_matches('-').chars().take(SLUG_MAX).collect();
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() { "org".to_string() } else { slug.to_string() }
+    if slug.is_empty() {
+        "org".to_string()
+    } else {
+        slug.to_string()
+    }
 }
 
 fn is_hex_color(s: &str) -> bool {
@@ -79,7 +83,10 @@ pub fn validate_name(v: &mut Validator, field: &str, name: &str) {
 }
 
 pub fn get(store: &Store, tenant_id: u64) -> Result<Tenant> {
-    store.read()?.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))
+    store
+        .read()?
+        .get(&TENANTS, INSTANCE, tenant_id)?
+        .ok_or_else(|| Error::not_found("Tenant", tenant_id))
 }
 
 pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result<Tenant> {
@@ -94,22 +101,35 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
         v.text("tagline", t, false, 200);
     }
     if let MaybeUndefined::Value(c) = &patch.brand_color {
-        v.check(is_hex_color(c), "brand_color", "must be a colour like #7c3aed");
+        v.check(
+            is_hex_color(c),
+            "brand_color",
+            "must be a colour like #7c3aed",
+        );
     }
     v.finish()?;
     store
         .write(move |tx| {
-            let mut tenant = tx.get(&TENANTS, INSTANCE, tenant_id)?.ok_or_else(|| Error::not_found("Tenant", tenant_id))?;
+            let mut tenant = tx
+                .get(&TENANTS, INSTANCE, tenant_id)?
+                .ok_or_else(|| Error::not_found("Tenant", tenant_id))?;
             let before = tenant.clone();
             if let MaybeUndefined::Value(name) = patch.name {
                 tenant.name = name.trim().to_string();
             }
-            apply_nullable(&mut tenant.tagline, patch.tagline.map_value(|t| t.trim().to_string()));
-            apply_nullable(&mut tenant.brand_color, patch.brand_color.map_value(|c| c.to_ascii_lowercase()));
+            apply_nullable(
+                &mut tenant.tagline,
+                patch.tagline.map_value(|t| t.trim().to_string()),
+            );
+            apply_nullable(
+                &mut tenant.brand_color,
+                patch.brand_color.map_value(|c| c.to_ascii_lowercase()),
+            );
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
             let changed = audit::changed_fields(&before, &tenant);
             let summary = format!("Updated the organisation ({})", changed.join(", "));
-            let change = Change::new("tenant.updated", "tenant", tenant_id, summary).with(serde_json::json!({"changed": changed}));
+            let change = Change::new("tenant.updated", "tenant", tenant_id, summary)
+                .with(serde_json::json!({"changed": changed}));
             audit::record(tx, tenant_id, &actor, change)?;
             Ok(tenant)
         })
@@ -127,7 +147,10 @@ pub fn apply_nullable<T>(field: &mut Option<T>, patch: MaybeUndefined<T>) {
 
 pub fn list(store: &Store, skip: usize, limit: usize) -> Result<(Vec<Tenant>, u64)> {
     let rx = store.read()?;
-    Ok((rx.list(&TENANTS, INSTANCE, skip, limit)?, rx.count(&TENANTS, INSTANCE)?))
+    Ok((
+        rx.list(&TENANTS, INSTANCE, skip, limit)?,
+        rx.count(&TENANTS, INSTANCE)?,
+    ))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::auth::token::{Claims, TokenKeys};
 use crate::auth::{Identity, Principal, Role};
 use crate::config::AuthConfig;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
-use crate::store::tables::{EMAIL_USER, INSTANCE, SESSIONS, TENANTS, USERS, USER_SESSIONS};
+use crate::store::tables::{EMAIL_USER, INSTANCE, SESSIONS, TENANTS, USER_SESSIONS, USERS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -94,10 +94,26 @@ fn default_name(email: &str) -> String {
 
 /// Creates a tenant and its first `org_admin`.
 /// `ip` is the registering client's address, for the audit trail.
-pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput, ip: Option<String>) -> Result<(User, Tenant)> {
+pub async fn register(
+    store: &Store,
+    passwords: &Passwords,
+    input: RegisterInput,
+    ip: Option<String>,
+) -> Result<(User, Tenant)> {
     let email = normalize_email(&input.email);
-    let org_name = input.org_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("My Organization").to_string();
-    let full_name = input.full_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let org_name = input
+        .org_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("My Organization")
+        .to_string();
+    let full_name = input
+        .full_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from);
     let mut v = Validator::new();
     validate_email(&mut v, "email", &email);
     tenants::validate_name(&mut v, "org_name", &org_name);
@@ -118,8 +134,16 @@ pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput
             let tenant = tenants::create(tx, &org_name)?;
             let user = insert_user(tx, tenant.id, &email, full_name, Role::OrgAdmin, hash)?;
             let actor = Actor::public(&email, ip);
-            let summary = format!("Registered the organisation {} ({})", tenant.name, tenant.slug);
-            audit::record(tx, tenant.id, &actor, Change::new("tenant.created", "tenant", tenant.id, summary))?;
+            let summary = format!(
+                "Registered the organisation {} ({})",
+                tenant.name, tenant.slug
+            );
+            audit::record(
+                tx,
+                tenant.id,
+                &actor,
+                Change::new("tenant.created", "tenant", tenant.id, summary),
+            )?;
             audit::record(tx, tenant.id, &actor, user_created(&user))?;
             Ok((user, tenant))
         })
@@ -127,15 +151,27 @@ pub async fn register(store: &Store, passwords: &Passwords, input: RegisterInput
 }
 
 fn user_created(user: &User) -> Change<'static> {
-    let summary = format!("Created the account {} ({})", user.email, user.role.as_str());
-    Change::new("user.created", "user", user.id, summary).with(serde_json::json!({"role": user.role}))
+    let summary = format!(
+        "Created the account {} ({})",
+        user.email,
+        user.role.as_str()
+    );
+    Change::new("user.created", "user", user.id, summary)
+        .with(serde_json::json!({"role": user.role}))
 }
 
 fn email_taken(email: &str) -> Error {
     Error::conflict(format!("An account with the email {email} already exists"))
 }
 
-fn insert_user(tx: &mut Tx, tenant_id: u64, email: &str, full_name: Option<String>, role: Role, password_hash: String) -> Result<User> {
+fn insert_user(
+    tx: &mut Tx,
+    tenant_id: u64,
+    email: &str,
+    full_name: Option<String>,
+    role: Role,
+    password_hash: String,
+) -> Result<User> {
     let id = tx.next_id()?;
     if !tx.claim(&EMAIL_USER, email, (tenant_id, id))? {
         return Err(email_taken(email));
@@ -155,7 +191,12 @@ fn insert_user(tx: &mut Tx, tenant_id: u64, email: &str, full_name: Option<Strin
 }
 
 /// Creates the instance's platform admin (from `hirebase init` or the first-start variables).
-pub async fn create_platform_admin(store: &Store, passwords: &Passwords, email: &str, password: &str) -> Result<User> {
+pub async fn create_platform_admin(
+    store: &Store,
+    passwords: &Passwords,
+    email: &str,
+    password: &str,
+) -> Result<User> {
     let email = normalize_email(email);
     let mut v = Validator::new();
     validate_email(&mut v, "admin_email", &email);
@@ -208,7 +249,12 @@ pub async fn login(
             None => None,
         }
     };
-    let ok = passwords.verify(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = passwords
+        .verify(
+            password.to_string(),
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await?;
     let user = match user {
         Some(user) if ok => user,
         _ => return Err(refused()),
@@ -229,21 +275,40 @@ pub async fn login(
             tx.put(&SESSIONS, tid, session.id, &session)?;
             tx.link(&USER_SESSIONS, tid, uid, session.id)?;
             let actor = Actor::public(&email, ip);
-            audit::record(tx, tid, &actor, Change::new("user.signed_in", "user", uid, format!("{email} signed in")))?;
+            audit::record(
+                tx,
+                tid,
+                &actor,
+                Change::new("user.signed_in", "user", uid, format!("{email} signed in")),
+            )?;
             Ok(session)
         })
         .await?;
     let now = Timestamp::now().unix();
-    let claims = |exp: i64| Claims { sub: uid, tid, sid: session.id, iat: now, exp };
+    let claims = |exp: i64| Claims {
+        sub: uid,
+        tid,
+        sid: session.id,
+        iat: now,
+        exp,
+    };
     let access_token = keys.sign(&claims(now + ttl.access_token_ttl_secs as i64))?;
     let session_token = keys.sign(&claims(session.expires_at.unix()))?;
-    Ok(SignedIn { user, access_token, expires_in: ttl.access_token_ttl_secs, session_token, session_ttl })
+    Ok(SignedIn {
+        user,
+        access_token,
+        expires_in: ttl.access_token_ttl_secs,
+        session_token,
+        session_ttl,
+    })
 }
 
 fn prune_expired_sessions(tx: &mut Tx, tenant_id: u64, user_id: u64) -> Result<()> {
     let now = Timestamp::now();
     for sid in tx.members(&USER_SESSIONS, tenant_id, user_id)? {
-        let expired = tx.get(&SESSIONS, tenant_id, sid)?.is_none_or(|s| s.expires_at <= now);
+        let expired = tx
+            .get(&SESSIONS, tenant_id, sid)?
+            .is_none_or(|s| s.expires_at <= now);
         if expired {
             tx.remove(&SESSIONS, tenant_id, sid)?;
             tx.unlink(&USER_SESSIONS, tenant_id, user_id, sid)?;
@@ -264,8 +329,14 @@ fn end_sessions(tx: &mut Tx, tenant_id: u64, user_id: u64, keep: Option<u64>) ->
 }
 
 pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
-    let Principal::User { user_id, session_id } = who.principal else {
-        return Err(Error::forbidden("API keys have no session to end; revoke the key instead"));
+    let Principal::User {
+        user_id,
+        session_id,
+    } = who.principal
+    else {
+        return Err(Error::forbidden(
+            "API keys have no session to end; revoke the key instead",
+        ));
     };
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
@@ -273,14 +344,24 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
             tx.remove(&SESSIONS, tenant_id, session_id)?;
             tx.unlink(&USER_SESSIONS, tenant_id, user_id, session_id)?;
             let summary = format!("{} signed out", actor.label);
-            audit::record(tx, tenant_id, &actor, Change::new("user.signed_out", "user", user_id, summary))
+            audit::record(
+                tx,
+                tenant_id,
+                &actor,
+                Change::new("user.signed_out", "user", user_id, summary),
+            )
         })
         .await
 }
 
 pub fn me(store: &Store, who: &Identity) -> Result<User> {
-    let user_id = who.user_id().ok_or_else(|| Error::forbidden("API keys have no user profile"))?;
-    store.read()?.get(&USERS, who.tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))
+    let user_id = who
+        .user_id()
+        .ok_or_else(|| Error::forbidden("API keys have no user profile"))?;
+    store
+        .read()?
+        .get(&USERS, who.tenant_id, user_id)?
+        .ok_or_else(|| Error::not_found("User", user_id))
 }
 
 #[derive(Debug, Clone, Default, Object)]
@@ -291,7 +372,12 @@ pub struct ProfilePatch {
     pub current_password: Option<String>,
 }
 
-pub async fn update_me(store: &Store, passwords: &Passwords, who: &Identity, patch: ProfilePatch) -> Result<User> {
+pub async fn update_me(
+    store: &Store,
+    passwords: &Passwords,
+    who: &Identity,
+    patch: ProfilePatch,
+) -> Result<User> {
     let user = me(store, who)?;
     let mut v = Validator::new();
     if let Some(n) = &patch.full_name {
@@ -301,13 +387,23 @@ pub async fn update_me(store: &Store, passwords: &Passwords, who: &Identity, pat
         if let Err(e) = password::check_policy("password", p) {
             v.add("password", e.errors[0].message.clone());
         }
-        v.check(patch.current_password.is_some(), "current_password", "is required to change the password");
+        v.check(
+            patch.current_password.is_some(),
+            "current_password",
+            "is required to change the password",
+        );
     }
     v.finish()?;
     let new_hash = match (patch.password, patch.current_password) {
         (Some(new), Some(current)) => {
-            if !passwords.verify(current, Some(user.password_hash.clone())).await? {
-                return Err(Error::invalid("current_password", "is not the current password"));
+            if !passwords
+                .verify(current, Some(user.password_hash.clone()))
+                .await?
+            {
+                return Err(Error::invalid(
+                    "current_password",
+                    "is not the current password",
+                ));
             }
             Some(passwords.hash(new).await?)
         }
@@ -322,19 +418,34 @@ pub async fn update_me(store: &Store, passwords: &Passwords, who: &Identity, pat
     let actor = Actor::of(who);
     store
         .write(move |tx| {
-            let mut user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
+            let mut user = tx
+                .get(&USERS, tenant_id, user_id)?
+                .ok_or_else(|| Error::not_found("User", user_id))?;
             if let Some(n) = full_name {
                 if n != user.full_name {
                     user.full_name = n;
                     let summary = format!("{} changed their name", user.email);
-                    audit::record(tx, tenant_id, &actor, Change::new("user.updated", "user", user_id, summary))?;
+                    audit::record(
+                        tx,
+                        tenant_id,
+                        &actor,
+                        Change::new("user.updated", "user", user_id, summary),
+                    )?;
                 }
             }
             if let Some(h) = new_hash {
                 user.password_hash = h;
                 end_sessions(tx, tenant_id, user_id, keep)?;
-                let summary = format!("{} changed their password; other sessions ended", user.email);
-                audit::record(tx, tenant_id, &actor, Change::new("user.password_changed", "user", user_id, summary))?;
+                let summary = format!(
+                    "{} changed their password; other sessions ended",
+                    user.email
+                );
+                audit::record(
+                    tx,
+                    tenant_id,
+                    &actor,
+                    Change::new("user.password_changed", "user", user_id, summary),
+                )?;
             }
             tx.put(&USERS, tenant_id, user_id, &user)?;
             Ok(user)
@@ -344,29 +455,56 @@ pub async fn update_me(store: &Store, passwords: &Passwords, who: &Identity, pat
 
 pub fn team(store: &Store, tenant_id: u64, skip: usize, limit: usize) -> Result<(Vec<User>, u64)> {
     let rx = store.read()?;
-    Ok((rx.list(&USERS, tenant_id, skip, limit)?, rx.count(&USERS, tenant_id)?))
+    Ok((
+        rx.list(&USERS, tenant_id, skip, limit)?,
+        rx.count(&USERS, tenant_id)?,
+    ))
 }
 
 fn org_admins(tx: &Tx, tenant_id: u64) -> Result<usize> {
     let n = tx.count(&USERS, tenant_id)? as usize;
-    Ok(tx.list(&USERS, tenant_id, 0, n)?.iter().filter(|u| u.role == Role::OrgAdmin).count())
+    Ok(tx
+        .list(&USERS, tenant_id, 0, n)?
+        .iter()
+        .filter(|u| u.role == Role::OrgAdmin)
+        .count())
 }
 
 pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role) -> Result<User> {
     if !role.is_tenant_role() {
-        return Err(Error::invalid("role", "must be a role within the organisation"));
+        return Err(Error::invalid(
+            "role",
+            "must be a role within the organisation",
+        ));
     }
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            let mut user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
-            if user.role == Role::OrgAdmin && role != Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
-                return Err(Error::business_rule("The organisation must keep at least one org_admin"));
+            let mut user = tx
+                .get(&USERS, tenant_id, user_id)?
+                .ok_or_else(|| Error::not_found("User", user_id))?;
+            if user.role == Role::OrgAdmin
+                && role != Role::OrgAdmin
+                && org_admins(tx, tenant_id)? <= 1
+            {
+                return Err(Error::business_rule(
+                    "The organisation must keep at least one org_admin",
+                ));
             }
             if user.role != role {
-                let summary = format!("Changed the role of {} from {} to {}", user.email, user.role.as_str(), role.as_str());
+                let summary = format!(
+                    "Changed the role of {} from {} to {}",
+                    user.email,
+                    user.role.as_str(),
+                    role.as_str()
+                );
                 let details = serde_json::json!({"from": user.role, "to": role});
-                audit::record(tx, tenant_id, &actor, Change::new("user.role_changed", "user", user_id, summary).with(details))?;
+                audit::record(
+                    tx,
+                    tenant_id,
+                    &actor,
+                    Change::new("user.role_changed", "user", user_id, summary).with(details),
+                )?;
             }
             user.role = role;
             tx.put(&USERS, tenant_id, user_id, &user)?;
@@ -377,16 +515,31 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
 
 pub async fn remove_member(store: &Store, who: &Identity, user_id: u64) -> Result<()> {
     if who.user_id() == Some(user_id) {
-        return Err(Error::business_rule("You cannot remove yourself; ask another org_admin"));
+        return Err(Error::business_rule(
+            "You cannot remove yourself; ask another org_admin",
+        ));
     }
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            let user = tx.get(&USERS, tenant_id, user_id)?.ok_or_else(|| Error::not_found("User", user_id))?;
-            let summary = format!("Removed {} ({}) from the organisation", user.email, user.role.as_str());
-            audit::record(tx, tenant_id, &actor, Change::new("user.removed", "user", user_id, summary))?;
+            let user = tx
+                .get(&USERS, tenant_id, user_id)?
+                .ok_or_else(|| Error::not_found("User", user_id))?;
+            let summary = format!(
+                "Removed {} ({}) from the organisation",
+                user.email,
+                user.role.as_str()
+            );
+            audit::record(
+                tx,
+                tenant_id,
+                &actor,
+                Change::new("user.removed", "user", user_id, summary),
+            )?;
             if user.role == Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
-                return Err(Error::business_rule("The organisation must keep at least one org_admin"));
+                return Err(Error::business_rule(
+                    "The organisation must keep at least one org_admin",
+                ));
             }
             end_sessions(tx, tenant_id, user_id, None)?;
             tx.remove(&USERS, tenant_id, user_id)?;

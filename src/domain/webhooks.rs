@@ -19,7 +19,9 @@ use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
 /// The events a webhook can subscribe to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
+)]
 pub enum Event {
     #[serde(rename = "candidate.applied")]
     #[oai(rename = "candidate.applied")]
@@ -104,7 +106,11 @@ pub struct Delivery {
 impl Delivery {
     /// When the delivery is due, in unix milliseconds.
     pub fn due_ms(&self) -> i64 {
-        if self.next_attempt_ms > 0 { self.next_attempt_ms } else { self.next_attempt_at.unix() * 1000 }
+        if self.next_attempt_ms > 0 {
+            self.next_attempt_ms
+        } else {
+            self.next_attempt_at.unix() * 1000
+        }
     }
 }
 
@@ -115,7 +121,11 @@ pub fn emit(tx: &mut Tx, tenant: u64, event: Event, data: serde_json::Value) -> 
     if n == 0 {
         return Ok(());
     }
-    let hooks: Vec<Webhook> = tx.list(&WEBHOOKS, tenant, 0, n)?.into_iter().filter(|w| w.enabled && w.events.contains(&event)).collect();
+    let hooks: Vec<Webhook> = tx
+        .list(&WEBHOOKS, tenant, 0, n)?
+        .into_iter()
+        .filter(|w| w.enabled && w.events.contains(&event))
+        .collect();
     if hooks.is_empty() {
         return Ok(());
     }
@@ -252,7 +262,9 @@ fn clean_events(v: &mut Validator, mut events: Vec<Event>) -> Vec<Event> {
 }
 
 fn clean_description(v: &mut Validator, description: Option<String>) -> Option<String> {
-    let d = description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())?;
+    let d = description
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())?;
     v.text("description", &d, false, DESCRIPTION_MAX);
     Some(d)
 }
@@ -268,11 +280,17 @@ async fn checked_url(v: &mut Validator, raw: &str, allow_private: bool) -> Strin
 }
 
 fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Webhook> {
-    rx.get(&WEBHOOKS, tenant, id)?.ok_or_else(|| Error::not_found("Webhook", id))
+    rx.get(&WEBHOOKS, tenant, id)?
+        .ok_or_else(|| Error::not_found("Webhook", id))
 }
 
 /// Subscribes a URL to events. The secret is returned here only.
-pub async fn create(store: &Store, who: &Identity, allow_private: bool, input: NewWebhook) -> Result<(WebhookView, String)> {
+pub async fn create(
+    store: &Store,
+    who: &Identity,
+    allow_private: bool,
+    input: NewWebhook,
+) -> Result<(WebhookView, String)> {
     let mut v = Validator::new();
     let url = checked_url(&mut v, &input.url, allow_private).await;
     let events = clean_events(&mut v, input.events);
@@ -313,17 +331,31 @@ pub async fn create(store: &Store, who: &Identity, allow_private: bool, input: N
     Ok((WebhookView::from(&hook), secret))
 }
 
-pub fn list(store: &Store, tenant: u64, skip: usize, limit: usize) -> Result<(Vec<WebhookView>, u64)> {
+pub fn list(
+    store: &Store,
+    tenant: u64,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<WebhookView>, u64)> {
     let rx = store.read()?;
     let items = rx.list(&WEBHOOKS, tenant, skip, limit)?;
-    Ok((items.iter().map(WebhookView::from).collect(), rx.count(&WEBHOOKS, tenant)?))
+    Ok((
+        items.iter().map(WebhookView::from).collect(),
+        rx.count(&WEBHOOKS, tenant)?,
+    ))
 }
 
 pub fn get(store: &Store, tenant: u64, id: u64) -> Result<WebhookView> {
     Ok(WebhookView::from(&load(&store.read()?, tenant, id)?))
 }
 
-pub async fn update(store: &Store, who: &Identity, allow_private: bool, id: u64, patch: WebhookPatch) -> Result<WebhookView> {
+pub async fn update(
+    store: &Store,
+    who: &Identity,
+    allow_private: bool,
+    id: u64,
+    patch: WebhookPatch,
+) -> Result<WebhookView> {
     load(&store.read()?, who.tenant_id, id)?;
     let mut v = Validator::new();
     let url = match &patch.url {
@@ -382,16 +414,29 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            let hook = tx.remove(&WEBHOOKS, tenant, id)?.ok_or_else(|| Error::not_found("Webhook", id))?;
+            let hook = tx
+                .remove(&WEBHOOKS, tenant, id)?
+                .ok_or_else(|| Error::not_found("Webhook", id))?;
             tx.remove_older(&WEBHOOK_ATTEMPTS, id, u64::MAX)?;
             let summary = format!("Deleted webhook {id} to {}", hook.url);
-            audit::record(tx, tenant, &actor, Change::new("webhook.deleted", "webhook", id, summary))
+            audit::record(
+                tx,
+                tenant,
+                &actor,
+                Change::new("webhook.deleted", "webhook", id, summary),
+            )
         })
         .await
 }
 
 /// The webhook's delivery attempts, newest first, below the cursor `before`.
-pub fn deliveries(store: &Store, tenant: u64, id: u64, before: Option<u64>, limit: usize) -> Result<(Vec<DeliveryAttempt>, bool)> {
+pub fn deliveries(
+    store: &Store,
+    tenant: u64,
+    id: u64,
+    before: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<DeliveryAttempt>, bool)> {
     let rx = store.read()?;
     load(&rx, tenant, id)?;
     let (items, more) = rx.page_before(&WEBHOOK_ATTEMPTS, id, before, limit)?;
@@ -429,7 +474,8 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         return is_public_v4(v4);
     }
     let s = ip.segments();
-    let embedded = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if s[0] == 0x64 && s[1] == 0xff9b {
         return is_public_v4(embedded(s[6], s[7])); // NAT64
     }
@@ -450,7 +496,11 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 /// Whether a delivery may connect to `ip`: `https` to public addresses always, to any address
 /// when private targets are allowed; plain `http` only to non-public addresses, and only then.
 pub fn address_allowed(ip: IpAddr, https: bool, allow_private: bool) -> bool {
-    if https { allow_private || is_public(ip) } else { allow_private && !is_public(ip) }
+    if https {
+        allow_private || is_public(ip)
+    } else {
+        allow_private && !is_public(ip)
+    }
 }
 
 /// Why a delivery may not connect to `ip`, as a phrase starting with the address.
@@ -459,7 +509,9 @@ fn refusal(ip: IpAddr, https: bool, allow_private: bool) -> Option<String> {
         return None;
     }
     if !https && is_public(ip) {
-        return Some(format!("{ip}, a public address, over plain http:// (only private targets may use http://)"));
+        return Some(format!(
+            "{ip}, a public address, over plain http:// (only private targets may use http://)"
+        ));
     }
     let canonical = ip.to_canonical();
     let kind = if canonical.is_loopback() {
@@ -471,7 +523,9 @@ fn refusal(ip: IpAddr, https: bool, allow_private: bool) -> Option<String> {
     } else {
         "private or reserved"
     };
-    Some(format!("{ip}, a {kind} address (webhooks may only reach public addresses)"))
+    Some(format!(
+        "{ip}, a {kind} address (webhooks may only reach public addresses)"
+    ))
 }
 
 /// A webhook host: an address given literally (or `localhost`), or a name to resolve.
@@ -524,21 +578,40 @@ pub fn parse_target(raw: &str, allow_private: bool) -> std::result::Result<(Url,
 
 /// Resolves a host name, within a few seconds.
 pub async fn resolve(host: &str) -> std::result::Result<Vec<SocketAddr>, String> {
-    match tokio::time::timeout(Duration::from_secs(5), tokio::net::lookup_host((host, 0u16))).await {
+    match tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio::net::lookup_host((host, 0u16)),
+    )
+    .await
+    {
         Err(_) => Err(format!("{host} could not be resolved in time")),
         Ok(Err(e)) => Err(format!("{host} could not be resolved ({e})")),
         Ok(Ok(addrs)) => {
             let addrs: Vec<SocketAddr> = addrs.collect();
-            if addrs.is_empty() { Err(format!("{host} resolves to no address")) } else { Ok(addrs) }
+            if addrs.is_empty() {
+                Err(format!("{host} resolves to no address"))
+            } else {
+                Ok(addrs)
+            }
         }
     }
 }
 
 /// The resolved addresses of `host` a delivery may connect to; an error when there are none.
-pub fn permitted(host: &str, addrs: Vec<SocketAddr>, https: bool, allow_private: bool) -> std::result::Result<Vec<SocketAddr>, String> {
-    let (ok, refused): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs.into_iter().partition(|a| address_allowed(a.ip(), https, allow_private));
+pub fn permitted(
+    host: &str,
+    addrs: Vec<SocketAddr>,
+    https: bool,
+    allow_private: bool,
+) -> std::result::Result<Vec<SocketAddr>, String> {
+    let (ok, refused): (Vec<SocketAddr>, Vec<SocketAddr>) = addrs
+        .into_iter()
+        .partition(|a| address_allowed(a.ip(), https, allow_private));
     if ok.is_empty() {
-        let why = refused.first().and_then(|a| refusal(a.ip(), https, allow_private)).unwrap_or_default();
+        let why = refused
+            .first()
+            .and_then(|a| refusal(a.ip(), https, allow_private))
+            .unwrap_or_default();
         return Err(format!("{host} resolves to {why}"));
     }
     Ok(ok)
@@ -566,7 +639,8 @@ pub async fn check_target(raw: &str, allow_private: bool) -> std::result::Result
 /// with the whole secret as shown (`whsec_…`).
 pub fn signature(secret: &str, t: i64, body: &str) -> String {
     use hmac::{Hmac, KeyInit, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
@@ -588,8 +662,14 @@ pub struct RetryPolicy {
 /// Queued deliveries with ids above `after`, each with when it is due: how the worker learns
 /// of rows enqueued since it last looked (ids only grow).
 pub fn queued_after(store: &Store, after: Option<u64>, limit: usize) -> Result<Vec<(u64, i64)>> {
-    let rows = store.read()?.scan(&WEBHOOK_QUEUE, Some((INSTANCE, after.unwrap_or(0))), limit)?;
-    Ok(rows.into_iter().filter(|((scope, _), _)| *scope == INSTANCE).map(|((_, id), d)| (id, d.due_ms())).collect())
+    let rows = store
+        .read()?
+        .scan(&WEBHOOK_QUEUE, Some((INSTANCE, after.unwrap_or(0))), limit)?;
+    Ok(rows
+        .into_iter()
+        .filter(|((scope, _), _)| *scope == INSTANCE)
+        .map(|((_, id), d)| (id, d.due_ms()))
+        .collect())
 }
 
 /// A delivery to send, with where to and how to sign it.
@@ -605,7 +685,10 @@ pub struct Outgoing {
 pub enum Due {
     Send(Outgoing),
     /// The webhook was deleted or disabled: the delivery leaves the queue unsent.
-    Drop { delivery_id: u64, reason: String },
+    Drop {
+        delivery_id: u64,
+        reason: String,
+    },
 }
 
 /// Reads the queued deliveries `ids` and their webhooks in one snapshot.
@@ -613,12 +696,26 @@ pub fn load_due(store: &Store, ids: &[u64]) -> Result<Vec<Due>> {
     let rx = store.read()?;
     let mut due = Vec::with_capacity(ids.len());
     for &id in ids {
-        let Some(delivery) = rx.get(&WEBHOOK_QUEUE, INSTANCE, id)? else { continue };
-        due.push(match rx.get(&WEBHOOKS, delivery.org_id, delivery.webhook_id)? {
-            None => Due::Drop { delivery_id: id, reason: "the webhook was deleted".into() },
-            Some(h) if !h.enabled => Due::Drop { delivery_id: id, reason: "the webhook is disabled".into() },
-            Some(h) => Due::Send(Outgoing { delivery, url: h.url, secret: h.secret }),
-        });
+        let Some(delivery) = rx.get(&WEBHOOK_QUEUE, INSTANCE, id)? else {
+            continue;
+        };
+        due.push(
+            match rx.get(&WEBHOOKS, delivery.org_id, delivery.webhook_id)? {
+                None => Due::Drop {
+                    delivery_id: id,
+                    reason: "the webhook was deleted".into(),
+                },
+                Some(h) if !h.enabled => Due::Drop {
+                    delivery_id: id,
+                    reason: "the webhook is disabled".into(),
+                },
+                Some(h) => Due::Send(Outgoing {
+                    delivery,
+                    url: h.url,
+                    secret: h.secret,
+                }),
+            },
+        );
     }
     Ok(due)
 }
@@ -626,15 +723,28 @@ pub fn load_due(store: &Store, ids: &[u64]) -> Result<Vec<Due>> {
 /// What became of one due delivery.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Dropped { delivery_id: u64, reason: String },
+    Dropped {
+        delivery_id: u64,
+        reason: String,
+    },
     /// An attempt: the receiver's status if it answered, else the error.
-    Attempted { delivery_id: u64, status: Option<u16>, error: Option<String>, duration_ms: u64, at: Timestamp },
+    Attempted {
+        delivery_id: u64,
+        status: Option<u16>,
+        error: Option<String>,
+        duration_ms: u64,
+        at: Timestamp,
+    },
 }
 
 /// Records the outcomes of a round in one transaction: a log row per attempt, the webhook's
 /// counters, retries rescheduled or the delivery removed, and auto-disable. Returns the
 /// rescheduled deliveries with when they are due.
-pub async fn record_outcomes(store: &Store, outcomes: Vec<Outcome>, policy: RetryPolicy) -> Result<Vec<(u64, i64)>> {
+pub async fn record_outcomes(
+    store: &Store,
+    outcomes: Vec<Outcome>,
+    policy: RetryPolicy,
+) -> Result<Vec<(u64, i64)>> {
     store
         .write(move |tx| {
             let mut rescheduled = Vec::new();
@@ -648,24 +758,55 @@ pub async fn record_outcomes(store: &Store, outcomes: Vec<Outcome>, policy: Retr
         .await
 }
 
-fn record_outcome(tx: &mut Tx, outcome: Outcome, policy: &RetryPolicy) -> Result<Option<(u64, i64)>> {
+fn record_outcome(
+    tx: &mut Tx,
+    outcome: Outcome,
+    policy: &RetryPolicy,
+) -> Result<Option<(u64, i64)>> {
     let delivery_id = match &outcome {
-        Outcome::Dropped { delivery_id, .. } | Outcome::Attempted { delivery_id, .. } => *delivery_id,
+        Outcome::Dropped { delivery_id, .. } | Outcome::Attempted { delivery_id, .. } => {
+            *delivery_id
+        }
     };
-    let Some(mut d) = tx.get(&WEBHOOK_QUEUE, INSTANCE, delivery_id)? else { return Ok(None) };
+    let Some(mut d) = tx.get(&WEBHOOK_QUEUE, INSTANCE, delivery_id)? else {
+        return Ok(None);
+    };
     let Some(mut hook) = tx.get(&WEBHOOKS, d.org_id, d.webhook_id)? else {
         tx.remove(&WEBHOOK_QUEUE, INSTANCE, d.id)?;
-        tracing::info!(delivery = d.id, webhook = d.webhook_id, event = d.event.as_str(), "dropped a delivery: the webhook was deleted");
+        tracing::info!(
+            delivery = d.id,
+            webhook = d.webhook_id,
+            event = d.event.as_str(),
+            "dropped a delivery: the webhook was deleted"
+        );
         return Ok(None);
     };
     let mut next = None;
     let attempt = match outcome {
         Outcome::Dropped { reason, .. } => {
             tx.remove(&WEBHOOK_QUEUE, INSTANCE, d.id)?;
-            tracing::info!(delivery = d.id, webhook = d.webhook_id, "dropped a delivery: {reason}");
-            attempt_row(&d, d.attempts + 1, None, Some(reason), 0, Timestamp::now(), "failed")
+            tracing::info!(
+                delivery = d.id,
+                webhook = d.webhook_id,
+                "dropped a delivery: {reason}"
+            );
+            attempt_row(
+                &d,
+                d.attempts + 1,
+                None,
+                Some(reason),
+                0,
+                Timestamp::now(),
+                "failed",
+            )
         }
-        Outcome::Attempted { status, error, duration_ms, at, .. } => {
+        Outcome::Attempted {
+            status,
+            error,
+            duration_ms,
+            at,
+            ..
+        } => {
             d.attempts += 1;
             hook.last_status = status;
             let delivered = status.is_some_and(|s| (200..300).contains(&s));
@@ -705,12 +846,26 @@ fn record_outcome(tx: &mut Tx, outcome: Outcome, policy: &RetryPolicy) -> Result
 fn auto_disable(tx: &mut Tx, hook: &mut Webhook, last_error: Option<&str>) -> Result<()> {
     let n = hook.consecutive_failures;
     hook.enabled = false;
-    hook.disabled_reason = Some(format!("Disabled automatically after {n} consecutive failed deliveries"));
+    hook.disabled_reason = Some(format!(
+        "Disabled automatically after {n} consecutive failed deliveries"
+    ));
     hook.updated_at = Timestamp::now();
-    let summary = format!("Disabled webhook {} after {n} consecutive failed deliveries", hook.id);
+    let summary = format!(
+        "Disabled webhook {} after {n} consecutive failed deliveries",
+        hook.id
+    );
     let details = serde_json::json!({"consecutive_failures": n, "last_status": hook.last_status, "last_error": last_error});
-    tracing::warn!(webhook = hook.id, tenant = hook.org_id, "webhook disabled after {n} consecutive failures");
-    audit::record(tx, hook.org_id, &Actor::system(), Change::new("webhook.disabled", "webhook", hook.id, summary).with(details))
+    tracing::warn!(
+        webhook = hook.id,
+        tenant = hook.org_id,
+        "webhook disabled after {n} consecutive failures"
+    );
+    audit::record(
+        tx,
+        hook.org_id,
+        &Actor::system(),
+        Change::new("webhook.disabled", "webhook", hook.id, summary).with(details),
+    )
 }
 
 fn attempt_row(
@@ -740,7 +895,8 @@ fn append_attempt(tx: &mut Tx, webhook_id: u64, mut row: DeliveryAttempt) -> Res
     row.id = tx.next_seq("seq_webhook_attempts")?;
     tx.put(&WEBHOOK_ATTEMPTS, webhook_id, row.id, &row)?;
     if tx.count(&WEBHOOK_ATTEMPTS, webhook_id)? > ATTEMPTS_KEPT + ATTEMPTS_KEPT / 10 {
-        let (page, _) = tx.page_before(&WEBHOOK_ATTEMPTS, webhook_id, None, ATTEMPTS_KEPT as usize)?;
+        let (page, _) =
+            tx.page_before(&WEBHOOK_ATTEMPTS, webhook_id, None, ATTEMPTS_KEPT as usize)?;
         if let Some((oldest_kept, _)) = page.last() {
             tx.remove_older(&WEBHOOK_ATTEMPTS, webhook_id, *oldest_kept)?;
         }
@@ -760,13 +916,34 @@ mod tests {
     #[test]
     fn private_loopback_and_link_local_addresses_are_not_public() {
         for a in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "255.255.255.255",
-            "224.0.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
             "2002:c0a8:0101::1",
         ] {
             assert!(!is_public(ip(a)), "{a}");
         }
-        for a in ["93.184.215.14", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "172.32.0.1"] {
+        for a in [
+            "93.184.215.14",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+            "172.32.0.1",
+        ] {
             assert!(is_public(ip(a)), "{a}");
         }
     }
@@ -774,8 +951,14 @@ mod tests {
     #[test]
     fn urls_are_checked_before_any_lookup() {
         let ok = |u: &str, private: bool| parse_target(u, private).map(|(_, t)| t);
-        assert_eq!(ok("https://93.184.215.14/hook", false), Ok(Target::Address(ip("93.184.215.14"))));
-        assert_eq!(ok("https://Hooks.Example.com./x", false), Ok(Target::Name("hooks.example.com".into())));
+        assert_eq!(
+            ok("https://93.184.215.14/hook", false),
+            Ok(Target::Address(ip("93.184.215.14")))
+        );
+        assert_eq!(
+            ok("https://Hooks.Example.com./x", false),
+            Ok(Target::Name("hooks.example.com".into()))
+        );
         assert!(ok("http://127.0.0.1:9000/h", true).is_ok());
         assert!(ok("https://127.0.0.1:9000/h", true).is_ok());
         for (u, private) in [
@@ -800,13 +983,20 @@ mod tests {
 
     #[test]
     fn resolved_addresses_are_filtered() {
-        let addrs = |list: &[&str]| list.iter().map(|a| SocketAddr::new(ip(a), 443)).collect::<Vec<_>>();
+        let addrs = |list: &[&str]| {
+            list.iter()
+                .map(|a| SocketAddr::new(ip(a), 443))
+                .collect::<Vec<_>>()
+        };
         let got = permitted("h", addrs(&["10.0.0.1", "93.184.215.14"]), true, false).unwrap();
         assert_eq!(got, addrs(&["93.184.215.14"]));
         let err = permitted("rebind.example", addrs(&["127.0.0.1"]), true, false).unwrap_err();
         assert!(err.contains("loopback"), "{err}");
         assert!(permitted("h", addrs(&["127.0.0.1"]), true, true).is_ok());
-        assert!(permitted("h", addrs(&["93.184.215.14"]), false, true).is_err(), "plain http to a public address");
+        assert!(
+            permitted("h", addrs(&["93.184.215.14"]), false, true).is_err(),
+            "plain http to a public address"
+        );
         assert!(permitted("h", addrs(&["127.0.0.1"]), false, false).is_err());
     }
 
@@ -823,7 +1013,10 @@ mod tests {
         Identity {
             tenant_id,
             role: Role::OrgAdmin,
-            principal: Principal::User { user_id: 1, session_id: 1 },
+            principal: Principal::User {
+                user_id: 1,
+                session_id: 1,
+            },
             scopes: None,
             actor: "admin@example.com".into(),
             ip: None,
@@ -834,22 +1027,54 @@ mod tests {
     async fn twenty_failures_in_a_row_disable_the_webhook_with_the_default_policy() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), 8 << 20).unwrap();
-        let input = NewWebhook { url: "https://93.184.215.14/h".into(), events: vec![Event::JobPublished], description: None, enabled: None };
+        let input = NewWebhook {
+            url: "https://93.184.215.14/h".into(),
+            events: vec![Event::JobPublished],
+            description: None,
+            enabled: None,
+        };
         let (hook, secret) = create(&store, &admin(7), false, input).await.unwrap();
         assert!(secret.starts_with(SECRET_PREFIX) && secret.len() == 70);
         for i in 0..25 {
-            store.write(move |tx| emit(tx, 7, Event::JobPublished, serde_json::json!({"job_id": i}))).await.unwrap();
+            store
+                .write(move |tx| emit(tx, 7, Event::JobPublished, serde_json::json!({"job_id": i})))
+                .await
+                .unwrap();
         }
         let defaults = crate::config::WebhooksConfig::default();
-        let policy = RetryPolicy { schedule_secs: defaults.retry_schedule_secs, max_consecutive_failures: defaults.max_consecutive_failures };
+        let policy = RetryPolicy {
+            schedule_secs: defaults.retry_schedule_secs,
+            max_consecutive_failures: defaults.max_consecutive_failures,
+        };
         assert_eq!(policy.max_consecutive_failures, 20);
-        let ids: Vec<u64> = queued_after(&store, None, 100).unwrap().into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<u64> = queued_after(&store, None, 100)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         assert_eq!(ids.len(), 25);
-        let fail = |id: u64| Outcome::Attempted { delivery_id: id, status: Some(500), error: Some("HTTP 500".into()), duration_ms: 3, at: Timestamp::now() };
-        let again = record_outcomes(&store, ids[..19].iter().map(|&id| fail(id)).collect(), policy.clone()).await.unwrap();
+        let fail = |id: u64| Outcome::Attempted {
+            delivery_id: id,
+            status: Some(500),
+            error: Some("HTTP 500".into()),
+            duration_ms: 3,
+            at: Timestamp::now(),
+        };
+        let again = record_outcomes(
+            &store,
+            ids[..19].iter().map(|&id| fail(id)).collect(),
+            policy.clone(),
+        )
+        .await
+        .unwrap();
         assert_eq!(again.len(), 19, "each is retried later");
-        assert!(get(&store, 7, hook.id).unwrap().enabled, "19 failures leave it on");
-        let again = record_outcomes(&store, vec![fail(ids[19])], policy.clone()).await.unwrap();
+        assert!(
+            get(&store, 7, hook.id).unwrap().enabled,
+            "19 failures leave it on"
+        );
+        let again = record_outcomes(&store, vec![fail(ids[19])], policy.clone())
+            .await
+            .unwrap();
         assert!(again.is_empty(), "the failure that disables it is final");
         let now = get(&store, 7, hook.id).unwrap();
         assert!(!now.enabled);
@@ -859,19 +1084,34 @@ mod tests {
         let due = load_due(&store, &ids[20..]).unwrap();
         assert!(due.iter().all(|d| matches!(d, Due::Drop { .. })));
         let outcomes = due.into_iter().map(|d| match d {
-            Due::Drop { delivery_id, reason } => Outcome::Dropped { delivery_id, reason },
+            Due::Drop {
+                delivery_id,
+                reason,
+            } => Outcome::Dropped {
+                delivery_id,
+                reason,
+            },
             Due::Send(_) => unreachable!(),
         });
-        record_outcomes(&store, outcomes.collect(), policy).await.unwrap();
+        record_outcomes(&store, outcomes.collect(), policy)
+            .await
+            .unwrap();
         let (log, _) = deliveries(&store, 7, hook.id, None, 100).unwrap();
         assert_eq!(log.len(), 25);
         assert_eq!(log[0].error.as_deref(), Some("the webhook is disabled"));
         assert_eq!(log[5].outcome, "failed");
         assert_eq!(log[6].outcome, "retrying");
         let rx = store.read().unwrap();
-        assert_eq!(rx.count(&WEBHOOK_QUEUE, INSTANCE).unwrap(), 19, "only the scheduled retries remain");
+        assert_eq!(
+            rx.count(&WEBHOOK_QUEUE, INSTANCE).unwrap(),
+            19,
+            "only the scheduled retries remain"
+        );
         let trail = audit::verify(&store, 7).unwrap();
-        assert!(trail.ok && trail.checked == 2, "created + disabled by system: {trail:?}");
+        assert!(
+            trail.ok && trail.checked == 2,
+            "created + disabled by system: {trail:?}"
+        );
         drop(rx);
         store.stop();
     }

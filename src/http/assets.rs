@@ -40,16 +40,36 @@ impl Ui {
         for name in Files::iter() {
             let file = Files::get(&name).expect("listed file exists");
             let hash = hex::encode(&file.metadata.sha256_hash()[..6]);
-            let mut mime = mime_guess::from_path(name.as_ref()).first_or_octet_stream().essence_str().to_string();
-            if mime.starts_with("text/") || mime == "application/javascript" || mime == "image/svg+xml" {
+            let mut mime = mime_guess::from_path(name.as_ref())
+                .first_or_octet_stream()
+                .essence_str()
+                .to_string();
+            if mime.starts_with("text/")
+                || mime == "application/javascript"
+                || mime == "image/svg+xml"
+            {
                 mime.push_str("; charset=utf-8");
             }
-            assets.insert(name.to_string(), Asset { body: file.data, mime, hash });
+            assets.insert(
+                name.to_string(),
+                Asset {
+                    body: file.data,
+                    mime,
+                    hash,
+                },
+            );
         }
-        let template = assets.get("index.html").map(|a| String::from_utf8_lossy(&a.body).into_owned()).unwrap_or_default();
+        let template = assets
+            .get("index.html")
+            .map(|a| String::from_utf8_lossy(&a.body).into_owned())
+            .unwrap_or_default();
         let page = render_index(&template, &assets);
         let index_etag = format!("\"{}\"", hex::encode(&sha2_digest(page.as_bytes())[..8]));
-        Ui { index: page.into_bytes(), index_etag, assets }
+        Ui {
+            index: page.into_bytes(),
+            index_etag,
+            assets,
+        }
     }
 }
 
@@ -92,7 +112,11 @@ fn etag_matches(req: &Request, etag: &str) -> bool {
 }
 
 fn body_unless_head(req: &Request, bytes: Vec<u8>) -> Vec<u8> {
-    if req.method() == Method::HEAD { Vec::new() } else { bytes }
+    if req.method() == Method::HEAD {
+        Vec::new()
+    } else {
+        bytes
+    }
 }
 
 #[handler]
@@ -122,8 +146,15 @@ pub fn asset(req: &Request, Path(name): Path<String>) -> poem::Result<Response> 
         .filter(|_| name != "index.html")
         .ok_or_else(|| Error::new(Code::NotFound, format!("There is no asset named {name}.")))?;
     let etag = format!("\"{}\"", asset.hash);
-    let versioned = req.uri().query().is_some_and(|q| q.split('&').any(|kv| kv == format!("v={}", asset.hash)));
-    let cache = if versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let versioned = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == format!("v={}", asset.hash)));
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let builder = page_headers(Response::builder())
         .header(header::ETAG, etag.as_str())
         .header(header::CACHE_CONTROL, cache);
@@ -131,7 +162,11 @@ pub fn asset(req: &Request, Path(name): Path<String>) -> poem::Result<Response> 
         return Ok(builder.status(StatusCode::NOT_MODIFIED).finish());
     }
     Ok(builder
-        .header(header::CONTENT_TYPE, HeaderValue::from_str(&asset.mime).unwrap_or(HeaderValue::from_static("application/octet-stream")))
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&asset.mime)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        )
         .header(header::CONTENT_LENGTH, asset.body.len())
         .body(body_unless_head(req, asset.body.to_vec())))
 }
@@ -145,7 +180,10 @@ mod tests {
         let ui = Ui::load();
         let html = String::from_utf8(ui.index.clone()).unwrap();
         let js = &ui.assets["app.js"];
-        assert!(html.contains(&format!("/assets/app.js?v={}", js.hash)), "{html}");
+        assert!(
+            html.contains(&format!("/assets/app.js?v={}", js.hash)),
+            "{html}"
+        );
         assert!(!html.contains("{{asset:"));
         assert_eq!(js.mime, "text/javascript; charset=utf-8");
     }

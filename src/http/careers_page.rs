@@ -57,19 +57,34 @@ fn state(req: &Request) -> &Arc<AppState> {
 }
 
 #[handler]
-pub fn page(req: &Request, Path(slug): Path<String>, Query(q): Query<PageQuery>) -> poem::Result<Response> {
+pub fn page(
+    req: &Request,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> poem::Result<Response> {
     let state = state(req);
     let tenant = careers::tenant_by_slug(&state.store, &slug)?;
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
-    let notice = q.applied.map(|_| Notice::Ok("Thank you — your application was received.".into()));
+    let notice = q
+        .applied
+        .map(|_| Notice::Ok("Thank you — your application was received.".into()));
     Ok(render(&tenant, &jobs, notice, None, StatusCode::OK))
 }
 
 #[handler]
-pub async fn apply(req: &Request, Path(slug): Path<String>, form: poem::Result<Form<ApplyForm>>) -> poem::Result<Response> {
+pub async fn apply(
+    req: &Request,
+    Path(slug): Path<String>,
+    form: poem::Result<Form<ApplyForm>>,
+) -> poem::Result<Response> {
     let state = state(req).clone();
     let tenant = careers::tenant_by_slug(&state.store, &slug)?;
-    let Form(form) = form.map_err(|e| Error::new(Code::Validation, format!("The application form is incomplete: {e}")))?;
+    let Form(form) = form.map_err(|e| {
+        Error::new(
+            Code::Validation,
+            format!("The application form is incomplete: {e}"),
+        )
+    })?;
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
     if !jobs.iter().any(|j| j.id == form.job_id) {
         return Err(Error::not_found("Job", form.job_id).into());
@@ -82,7 +97,13 @@ pub async fn apply(req: &Request, Path(slug): Path<String>, form: poem::Result<F
             Ok(y) => Some(y),
             Err(_) => {
                 let notice = Notice::Err("Years of experience must be a whole number.".into());
-                return Ok(render(&tenant, &jobs, Some(notice), Some(&form), StatusCode::BAD_REQUEST));
+                return Ok(render(
+                    &tenant,
+                    &jobs,
+                    Some(notice),
+                    Some(&form),
+                    StatusCode::BAD_REQUEST,
+                ));
             }
         }
     };
@@ -93,23 +114,44 @@ pub async fn apply(req: &Request, Path(slug): Path<String>, form: poem::Result<F
         email: form.email.clone(),
         phone: opt(&form.phone),
         experience_years,
-        skills: opt(&form.skills).map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()),
+        skills: opt(&form.skills).map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        }),
         linkedin_url: opt(&form.linkedin_url),
         message: opt(&form.message),
     };
-    let ip = req.extensions().get::<Arc<crate::http::context::RequestCtx>>().and_then(|c| c.ip.clone());
+    let ip = req
+        .extensions()
+        .get::<Arc<crate::http::context::RequestCtx>>()
+        .and_then(|c| c.ip.clone());
     match careers::apply(&state.store, &state.indexer, input, ip).await {
         Ok(_) => Ok(Response::builder()
             .status(StatusCode::SEE_OTHER)
-            .header(header::LOCATION, format!("/careers/{}?applied={}", tenant.slug, form.job_id))
+            .header(
+                header::LOCATION,
+                format!("/careers/{}?applied={}", tenant.slug, form.job_id),
+            )
             .finish()),
         Err(e) if e.code == Code::Validation => {
             let detail = if e.errors.is_empty() {
                 e.detail.clone()
             } else {
-                e.errors.iter().map(|f| format!("{}: {}", f.field.replace('_', " "), f.message)).collect::<Vec<_>>().join("; ")
+                e.errors
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
-            Ok(render(&tenant, &jobs, Some(Notice::Err(detail)), Some(&form), StatusCode::BAD_REQUEST))
+            Ok(render(
+                &tenant,
+                &jobs,
+                Some(Notice::Err(detail)),
+                Some(&form),
+                StatusCode::BAD_REQUEST,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -120,7 +162,13 @@ enum Notice {
     Err(String),
 }
 
-fn render(tenant: &Tenant, jobs: &[PublicJob], notice: Option<Notice>, form: Option<&ApplyForm>, status: StatusCode) -> Response {
+fn render(
+    tenant: &Tenant,
+    jobs: &[PublicJob],
+    notice: Option<Notice>,
+    form: Option<&ApplyForm>,
+    status: StatusCode,
+) -> Response {
     let nonce = format!("{:016x}", rand::random::<u64>());
     let brand = tenant.brand_color.as_deref().unwrap_or("#4f46e5");
     let mut h = String::with_capacity(8 * 1024);
@@ -133,7 +181,11 @@ fn render(tenant: &Tenant, jobs: &[PublicJob], notice: Option<Notice>, form: Opt
          <header class=\"hero\"><div class=\"wrap\"><h1>Careers at {name}</h1>{tagline}</div></header><main class=\"wrap\">",
         name = esc(&tenant.name),
         brand = esc(brand),
-        tagline = tenant.tagline.as_deref().map(|t| format!("<p class=\"tagline\">{}</p>", esc(t))).unwrap_or_default(),
+        tagline = tenant
+            .tagline
+            .as_deref()
+            .map(|t| format!("<p class=\"tagline\">{}</p>", esc(t)))
+            .unwrap_or_default(),
     );
     match &notice {
         Some(Notice::Ok(m)) => {
@@ -145,18 +197,36 @@ fn render(tenant: &Tenant, jobs: &[PublicJob], notice: Option<Notice>, form: Opt
         None => {}
     }
     if jobs.is_empty() {
-        h.push_str("<p class=\"empty\">There are no open positions right now. Please check back soon.</p>");
+        h.push_str(
+            "<p class=\"empty\">There are no open positions right now. Please check back soon.</p>",
+        );
     }
-    let _ = write!(h, "<p class=\"count\">{} open position{}</p>", jobs.len(), if jobs.len() == 1 { "" } else { "s" });
+    let _ = write!(
+        h,
+        "<p class=\"count\">{} open position{}</p>",
+        jobs.len(),
+        if jobs.len() == 1 { "" } else { "s" }
+    );
     for job in jobs {
         let prefill = form.filter(|f| f.job_id == job.id);
         let val = |get: fn(&ApplyForm) -> &str| prefill.map(|f| esc(get(f))).unwrap_or_default();
         let mut facts = Vec::new();
-        for fact in [&job.location, &job.remote_option, &job.employment_type, &job.department].into_iter().flatten() {
+        for fact in [
+            &job.location,
+            &job.remote_option,
+            &job.employment_type,
+            &job.department,
+        ]
+        .into_iter()
+        .flatten()
+        {
             facts.push(esc(fact));
         }
         if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
-            facts.push(format!("{min}–{max} {}", esc(job.currency.as_deref().unwrap_or(""))));
+            facts.push(format!(
+                "{min}–{max} {}",
+                esc(job.currency.as_deref().unwrap_or(""))
+            ));
         }
         let _ = write!(
             h,
@@ -171,7 +241,11 @@ fn render(tenant: &Tenant, jobs: &[PublicJob], notice: Option<Notice>, form: Opt
             }
         }
         if !job.required_skills.is_empty() {
-            let skills: Vec<String> = job.required_skills.iter().map(|s| format!("<li>{}</li>", esc(s))).collect();
+            let skills: Vec<String> = job
+                .required_skills
+                .iter()
+                .map(|s| format!("<li>{}</li>", esc(s)))
+                .collect();
             let _ = write!(h, "<ul class=\"skills\">{}</ul>", skills.join(""));
         }
         let open = if prefill.is_some() { " open" } else { "" };
@@ -220,6 +294,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+        assert_eq!(
+            esc("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
     }
 }

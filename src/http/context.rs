@@ -35,18 +35,30 @@ impl RequestCtx {
 fn request_id(req: &Request) -> String {
     let incoming = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok());
     match incoming {
-        Some(id) if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) => {
+        Some(id)
+            if (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) =>
+        {
             id.to_string()
         }
         _ => format!("{:016x}", rand::random::<u64>()),
     }
 }
 
-pub async fn handle<E: Endpoint>(state: Arc<AppState>, ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+pub async fn handle<E: Endpoint>(
+    state: Arc<AppState>,
+    ep: Arc<E>,
+    mut req: Request,
+) -> poem::Result<Response> {
     let started = Instant::now();
     let ctx = Arc::new(RequestCtx {
         id: request_id(&req),
-        ip: req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()),
+        ip: req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string()),
         api_key: OnceLock::new(),
     });
     req.extensions_mut().insert(ctx.clone());
@@ -95,18 +107,34 @@ pub async fn handle<E: Endpoint>(state: Arc<AppState>, ep: Arc<E>, mut req: Requ
 /// 413 before a byte of an oversized body is read: by `Content-Length` when given, by
 /// reading at most the limit when the body is chunked. Uploads (multipart) have their own limit.
 async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Error> {
-    let is_upload = req.content_type().is_some_and(|ct| ct.starts_with("multipart/"));
-    let limit = if is_upload { limits.upload_max_bytes } else { limits.body_max_bytes };
-    let too_large = || {
-        Error::new(Code::PayloadTooLarge, format!("The request body is larger than the {limit} bytes this server accepts."))
+    let is_upload = req
+        .content_type()
+        .is_some_and(|ct| ct.starts_with("multipart/"));
+    let limit = if is_upload {
+        limits.upload_max_bytes
+    } else {
+        limits.body_max_bytes
     };
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        Error::new(
+            Code::PayloadTooLarge,
+            format!("The request body is larger than the {limit} bytes this server accepts."),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     match declared {
         Some(len) if len > limit => Err(too_large()),
         Some(_) => Ok(()),
         None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
             let body = req.take_body();
-            let bytes = body.into_bytes_limit(limit as usize).await.map_err(|_| too_large())?;
+            let bytes = body
+                .into_bytes_limit(limit as usize)
+                .await
+                .map_err(|_| too_large())?;
             req.set_body(bytes);
             Ok(())
         }
@@ -126,7 +154,12 @@ impl RouteTable {
             for (path, item) in paths {
                 let mut methods: Vec<String> = item
                     .as_object()
-                    .map(|m| m.keys().filter(|k| is_method(k)).map(|k| k.to_uppercase()).collect())
+                    .map(|m| {
+                        m.keys()
+                            .filter(|k| is_method(k))
+                            .map(|k| k.to_uppercase())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if methods.iter().any(|m| m == "GET") {
                     methods.push("HEAD".into());
@@ -147,7 +180,10 @@ impl RouteTable {
             .iter()
             .find(|(pattern, _)| {
                 pattern.len() == wanted.len()
-                    && pattern.iter().zip(&wanted).all(|(p, w)| p == w || (p.starts_with('{') && p.ends_with('}')))
+                    && pattern
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(p, w)| p == w || (p.starts_with('{') && p.ends_with('}')))
             })
             .map(|(_, methods)| methods.clone())
     }
@@ -159,18 +195,34 @@ impl RouteTable {
             .routes
             .iter()
             .filter(|(pattern, _)| {
-                pattern.len() == wanted.len() && pattern.iter().zip(&wanted).all(|(p, w)| p == w || is_variable(p))
+                pattern.len() == wanted.len()
+                    && pattern
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(p, w)| p == w || is_variable(p))
             })
             .max_by_key(|(pattern, _)| pattern.iter().filter(|p| !is_variable(p)).count())?;
-        pattern.iter().filter(|p| is_variable(p)).nth(index).map(|p| p[1..p.len() - 1].to_string())
+        pattern
+            .iter()
+            .filter(|p| is_variable(p))
+            .nth(index)
+            .map(|p| p[1..p.len() - 1].to_string())
     }
 
     /// poem-openapi calls path variables `param0`, `param1`… in its errors; use the documented names.
     pub fn name_path_params(&self, path: &str, error: &mut Error) {
         for field in &mut error.errors {
-            let Some(index) = field.field.strip_prefix("param").and_then(|n| n.parse::<usize>().ok()) else { continue };
+            let Some(index) = field
+                .field
+                .strip_prefix("param")
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
             if let Some(name) = self.path_param(path, index) {
-                error.detail = error.detail.replace(&format!("`{}`", field.field), &format!("`{name}`"));
+                error.detail = error
+                    .detail
+                    .replace(&format!("`{}`", field.field), &format!("`{name}`"));
                 field.field = name;
             }
         }
@@ -182,11 +234,17 @@ fn is_variable(segment: &str) -> bool {
 }
 
 fn is_method(k: &str) -> bool {
-    matches!(k, "get" | "put" | "post" | "delete" | "patch" | "head" | "options")
+    matches!(
+        k,
+        "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
+    )
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.split('/').filter(|s| !s.is_empty()).map(String::from).collect()
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,7 +258,10 @@ mod tests {
             "/auth/login": {"post": {}}
         }});
         let table = RouteTable::from_spec(&spec, "/api/v1", &[("/healthz", "GET, HEAD")]);
-        assert_eq!(table.allow("/api/v1/jobs/7").as_deref(), Some("DELETE, GET, HEAD, PATCH"));
+        assert_eq!(
+            table.allow("/api/v1/jobs/7").as_deref(),
+            Some("DELETE, GET, HEAD, PATCH")
+        );
         assert_eq!(table.allow("/api/v1/auth/login").as_deref(), Some("POST"));
         assert_eq!(table.allow("/healthz").as_deref(), Some("GET, HEAD"));
         assert_eq!(table.allow("/nothing"), None);
@@ -214,13 +275,29 @@ mod tests {
             "/team/{user_id}": {"patch": {}}
         }});
         let table = RouteTable::from_spec(&spec, "/api/v1", &[]);
-        assert_eq!(table.path_param("/api/v1/team/abc", 0).as_deref(), Some("user_id"));
-        assert_eq!(table.path_param("/api/v1/keys/x/usage", 0).as_deref(), Some("id"), "the literal match wins");
-        assert_eq!(table.path_param("/api/v1/keys/x/y", 1).as_deref(), Some("use_id"));
+        assert_eq!(
+            table.path_param("/api/v1/team/abc", 0).as_deref(),
+            Some("user_id")
+        );
+        assert_eq!(
+            table.path_param("/api/v1/keys/x/usage", 0).as_deref(),
+            Some("id"),
+            "the literal match wins"
+        );
+        assert_eq!(
+            table.path_param("/api/v1/keys/x/y", 1).as_deref(),
+            Some("use_id")
+        );
         assert_eq!(table.path_param("/api/v1/team/abc", 1), None);
         let mut e = Error::invalid("param0", "failed to parse");
         e.detail = "Failed to parse path `param0`: failed to parse.".into();
         table.name_path_params("/api/v1/team/abc", &mut e);
-        assert_eq!((e.errors[0].field.as_str(), e.detail.as_str()), ("user_id", "Failed to parse path `user_id`: failed to parse."));
+        assert_eq!(
+            (e.errors[0].field.as_str(), e.detail.as_str()),
+            (
+                "user_id",
+                "Failed to parse path `user_id`: failed to parse."
+            )
+        );
     }
 }

@@ -41,12 +41,16 @@ pub struct FieldProblem {
 
 impl From<&FieldError> for FieldProblem {
     fn from(e: &FieldError) -> Self {
-        FieldProblem { field: e.field.clone(), message: e.message.clone() }
+        FieldProblem {
+            field: e.field.clone(),
+            message: e.message.clone(),
+        }
     }
 }
 
 pub fn render(error: &Error, request_id: Option<&str>) -> Response {
-    let status = StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let doc = ProblemDoc {
         kind: format!("urn:hirebase:problem:{}", error.code.as_str()),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -61,9 +65,15 @@ pub fn render(error: &Error, request_id: Option<&str>) -> Response {
         .header(header::CONTENT_TYPE, CONTENT_TYPE)
         .body(serde_json::to_vec(&doc).expect("problem serializes"));
     if let Some(secs) = error.retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    if let Some(allow) = error.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
+    if let Some(allow) = error
+        .allow
+        .as_deref()
+        .and_then(|a| HeaderValue::from_str(a).ok())
+    {
         response.headers_mut().insert(header::ALLOW, allow);
     }
     response
@@ -88,7 +98,12 @@ impl IntoResponse for Error {
 /// So handlers can return `Result<T, Error>` and the spec documents the problem responses.
 impl ApiResponse for Error {
     fn meta() -> MetaResponses {
-        let problem = || vec![MetaMediaType { content_type: CONTENT_TYPE, schema: ProblemDoc::schema_ref() }];
+        let problem = || {
+            vec![MetaMediaType {
+                content_type: CONTENT_TYPE,
+                schema: ProblemDoc::schema_ref(),
+            }]
+        };
         MetaResponses {
             responses: vec![
                 MetaResponse {
@@ -120,13 +135,18 @@ use poem_openapi::types::Type as _;
 /// missing credentials, oversized body...) into our error, keeping its message.
 pub fn from_poem(err: poem::Error) -> Error {
     if err.is::<Error>() {
-        return err.downcast::<Error>().unwrap_or_else(|e| Error::internal(anyhow::anyhow!("{e}")));
+        return err
+            .downcast::<Error>()
+            .unwrap_or_else(|e| Error::internal(anyhow::anyhow!("{e}")));
     }
     // A bad query or path parameter is a validation error about that field (DESIGN §2: `errors[]`).
     let param = err
         .downcast_ref::<poem_openapi::error::ParseParamError>()
         .map(|e| (e.name, e.reason.clone()))
-        .or_else(|| err.downcast_ref::<poem_openapi::error::ParsePathError>().map(|e| (e.name, e.reason.clone())));
+        .or_else(|| {
+            err.downcast_ref::<poem_openapi::error::ParsePathError>()
+                .map(|e| (e.name, e.reason.clone()))
+        });
     if let Some((name, reason)) = param {
         let mut e = Error::invalid(name, reason);
         e.detail = sentence(&err.to_string());
@@ -148,7 +168,9 @@ pub fn from_poem(err: poem::Error) -> Error {
         _ => Code::Validation,
     };
     let detail = match code {
-        Code::Unauthenticated => "Authentication is required: send a bearer token or sign in.".to_string(),
+        Code::Unauthenticated => {
+            "Authentication is required: send a bearer token or sign in.".to_string()
+        }
         Code::NotFound => "No resource exists at this path.".to_string(),
         Code::MethodNotAllowed => "This method is not allowed on this resource.".to_string(),
         Code::PayloadTooLarge => "The request body is larger than this server accepts.".to_string(),

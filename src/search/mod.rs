@@ -9,12 +9,21 @@ use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery, TermQuery};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing, TextOptions,
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery,
+    TermQuery,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
@@ -149,10 +158,16 @@ const RANKED: &[(fn(&Fields) -> Field, f32)] = &[
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let stemmed = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("hb_stem").set_index_option(IndexRecordOption::WithFreqs));
-    let raw = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("hb_raw").set_index_option(IndexRecordOption::Basic));
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("hb_stem")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("hb_raw")
+            .set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
         key: b.add_text_field("key", STRING),
         id: b.add_u64_field("id", NumericOptions::default().set_fast()),
@@ -230,17 +245,30 @@ impl Search {
                 }
                 std::fs::create_dir_all(dir)?;
                 let index = Index::create_in_dir(dir, schema)?;
-                std::fs::write(dir.join(VERSION_FILE), serde_json::json!({"schema": SCHEMA_VERSION}).to_string())?;
+                std::fs::write(
+                    dir.join(VERSION_FILE),
+                    serde_json::json!({"schema": SCHEMA_VERSION}).to_string(),
+                )?;
                 (index, Opened::Fresh)
             }
         };
         register_analyzers(&index);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         let (commands, inbox) = std_mpsc::sync_channel(1024);
-        let inner = Arc::new(Inner { index, reader, fields, commands });
+        let inner = Arc::new(Inner {
+            index,
+            reader,
+            fields,
+            commands,
+        });
         let thread_inner = inner.clone();
-        std::thread::Builder::new().name("hirebase-indexer".into()).spawn(move || writer_loop(&thread_inner, writer, inbox))?;
+        std::thread::Builder::new()
+            .name("hirebase-indexer".into())
+            .spawn(move || writer_loop(&thread_inner, writer, inbox))?;
         Ok((Search { inner }, opened))
     }
 
@@ -251,14 +279,16 @@ impl Search {
         }
         let (reply, done) = oneshot::channel();
         self.send(Cmd::Apply(ops, reply)).await?;
-        done.await.map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))?
+        done.await
+            .map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))?
     }
 
     /// Removes every document (the first step of a rebuild).
     pub async fn clear(&self) -> Result<()> {
         let (reply, done) = oneshot::channel();
         self.send(Cmd::Clear(reply)).await?;
-        done.await.map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))?
+        done.await
+            .map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))?
     }
 
     async fn send(&self, cmd: Cmd) -> Result<()> {
@@ -285,11 +315,20 @@ impl Search {
         let f = &self.inner.fields;
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let term = |field: Field, value: &str| -> Box<dyn TQuery> {
-            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
         };
         clauses.push((Occur::Must, term(f.kind, q.kind.tag())));
         if let Some(tenant) = q.tenant {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.tenant, tenant), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.tenant, tenant),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if q.public_only {
             clauses.push((Occur::Must, term(f.public, "yes")));
@@ -298,7 +337,10 @@ impl Search {
             clauses.push((Occur::Must, term(f.status, status)));
         }
         for skill in &q.skills {
-            clauses.push((Occur::Must, term(f.skill_exact, &skill.trim().to_lowercase())));
+            clauses.push((
+                Occur::Must,
+                term(f.skill_exact, &skill.trim().to_lowercase()),
+            ));
         }
         if let Some(tag) = &q.tag {
             clauses.push((Occur::Must, term(f.tag_exact, &tag.trim().to_lowercase())));
@@ -310,15 +352,23 @@ impl Search {
         }
         if q.min_experience.is_some() || q.max_experience.is_some() {
             use std::ops::Bound::*;
-            let lower = q.min_experience.map_or(Unbounded, |v| Included(Term::from_field_u64(f.experience, v)));
-            let upper = q.max_experience.map_or(Unbounded, |v| Included(Term::from_field_u64(f.experience, v)));
+            let lower = q.min_experience.map_or(Unbounded, |v| {
+                Included(Term::from_field_u64(f.experience, v))
+            });
+            let upper = q.max_experience.map_or(Unbounded, |v| {
+                Included(Term::from_field_u64(f.experience, v))
+            });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let mut ranked = false;
         if let Some(text) = text {
             let words = self.tokens("hb_raw", text);
-            let typing = !q.text.as_deref().unwrap_or("").ends_with(char::is_whitespace);
+            let typing = !q
+                .text
+                .as_deref()
+                .unwrap_or("")
+                .ends_with(char::is_whitespace);
             for (i, word) in words.iter().enumerate() {
                 let last = i + 1 == words.len();
                 clauses.push((Occur::Must, Box::new(self.word_query(word, last && typing))));
@@ -333,53 +383,93 @@ impl Search {
         let limit = q.limit.max(1);
         let (addresses, total): (Vec<DocAddress>, usize) = if ranked {
             let (top, total) = searcher
-                .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
+                .search(
+                    &query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(q.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )
                 .map_err(Error::internal)?;
             (top.into_iter().map(|(_, a)| a).collect(), total)
         } else {
-            let collector = TopDocs::with_limit(limit).and_offset(q.offset).order_by_fast_field::<u64>("id", Order::Desc);
-            let (top, total) = searcher.search(&query, &(collector, Count)).map_err(Error::internal)?;
+            let collector = TopDocs::with_limit(limit)
+                .and_offset(q.offset)
+                .order_by_fast_field::<u64>("id", Order::Desc);
+            let (top, total) = searcher
+                .search(&query, &(collector, Count))
+                .map_err(Error::internal)?;
             (top.into_iter().map(|(_, a)| a).collect(), total)
         };
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
-            let column = searcher.segment_reader(address.segment_ord).fast_fields().u64("id").map_err(Error::internal)?;
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")
+                .map_err(Error::internal)?;
             if let Some(id) = column.first(address.doc_id) {
                 ids.push(id);
             }
         }
-        Ok(Hits { ids, total: total as u64 })
+        Ok(Hits {
+            ids,
+            total: total as u64,
+        })
     }
 
     /// One query word: its stem in each ranked field (BM25), or within one edit of a word of
     /// the record, or — while it is still being typed — the start of one.
     fn word_query(&self, word: &str, is_prefix: bool) -> BooleanQuery {
         let f = &self.inner.fields;
-        let stem = self.tokens("hb_stem", word).into_iter().next().unwrap_or_else(|| word.to_string());
+        let stem = self
+            .tokens("hb_stem", word)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| word.to_string());
         let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = RANKED
             .iter()
             .map(|(field, boost)| {
-                let q = TermQuery::new(Term::from_field_text(field(f), &stem), IndexRecordOption::WithFreqs);
-                (Occur::Should, Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn TQuery>)
+                let q = TermQuery::new(
+                    Term::from_field_text(field(f), &stem),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn TQuery>,
+                )
             })
             .collect();
         // The exact word anywhere in the record (emails, locations), below the ranked fields.
         let exact = TermQuery::new(Term::from_field_text(f.all, word), IndexRecordOption::Basic);
-        shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), 0.5))));
+        shoulds.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(exact), 0.5)),
+        ));
         let chars = word.chars().count();
         if chars >= 4 {
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.all, word), 1, true);
-            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(fuzzy), 0.3))));
+            shoulds.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(fuzzy), 0.3)),
+            ));
         }
         if is_prefix && chars >= 2 {
             let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.all, word), 0, true);
-            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(prefix), 0.3))));
+            shoulds.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(prefix), 0.3)),
+            ));
         }
         BooleanQuery::new(shoulds)
     }
 
     fn tokens(&self, analyzer: &str, text: &str) -> Vec<String> {
-        let Some(mut analyzer) = self.inner.index.tokenizers().get(analyzer) else { return vec![] };
+        let Some(mut analyzer) = self.inner.index.tokenizers().get(analyzer) else {
+            return vec![];
+        };
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
@@ -390,7 +480,8 @@ impl Search {
 }
 
 fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {
-    let version: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(VERSION_FILE)).ok()?).ok()?;
+    let version: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(VERSION_FILE)).ok()?).ok()?;
     if version.get("schema")?.as_u64()? != u64::from(SCHEMA_VERSION) {
         return None;
     }
@@ -414,7 +505,13 @@ fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     if !d.status.is_empty() {
         doc.add_text(f.status, &d.status);
     }
-    let texts = [(f.name, &d.name), (f.headline, &d.headline), (f.title, &d.title), (f.company, &d.company), (f.body, &d.body)];
+    let texts = [
+        (f.name, &d.name),
+        (f.headline, &d.headline),
+        (f.title, &d.title),
+        (f.company, &d.company),
+        (f.body, &d.body),
+    ];
     for (field, text) in texts {
         if !text.is_empty() {
             doc.add_text(field, text);
@@ -488,7 +585,10 @@ fn writer_loop(inner: &Inner, mut writer: IndexWriter, inbox: std_mpsc::Receiver
             }
         }
         if !replies.is_empty() {
-            let committed = writer.commit().map_err(|e| e.to_string()).and_then(|_| inner.reader.reload().map_err(|e| e.to_string()));
+            let committed = writer
+                .commit()
+                .map_err(|e| e.to_string())
+                .and_then(|_| inner.reader.reload().map_err(|e| e.to_string()));
             let outcome = match (failed, committed) {
                 (None, Ok(())) => None,
                 (Some(e), _) | (None, Err(e)) => Some(e),
@@ -515,7 +615,14 @@ fn writer_loop(inner: &Inner, mut writer: IndexWriter, inbox: std_mpsc::Receiver
 mod tests {
     use super::*;
 
-    fn candidate(id: u64, tenant: u64, name: &str, title: &str, skills: &[&str], notes: &str) -> Op {
+    fn candidate(
+        id: u64,
+        tenant: u64,
+        name: &str,
+        title: &str,
+        skills: &[&str],
+        notes: &str,
+    ) -> Op {
         Op::Upsert(
             Kind::Candidate,
             Doc {
@@ -538,10 +645,38 @@ mod tests {
         assert_eq!(opened, Opened::Fresh);
         search
             .apply(vec![
-                candidate(1, 1, "Jane Doe", "Backend Engineer", &["Rust", "PostgreSQL"], "distributed systems"),
-                candidate(2, 1, "John Smith", "Data Scientist", &["Python"], "machine learning engineering"),
-                candidate(3, 1, "Amara Okafor", "Engineering Manager", &["Go"], "managed backend teams"),
-                candidate(4, 2, "Jane Roe", "Backend Engineer", &["Rust"], "other tenant"),
+                candidate(
+                    1,
+                    1,
+                    "Jane Doe",
+                    "Backend Engineer",
+                    &["Rust", "PostgreSQL"],
+                    "distributed systems",
+                ),
+                candidate(
+                    2,
+                    1,
+                    "John Smith",
+                    "Data Scientist",
+                    &["Python"],
+                    "machine learning engineering",
+                ),
+                candidate(
+                    3,
+                    1,
+                    "Amara Okafor",
+                    "Engineering Manager",
+                    &["Go"],
+                    "managed backend teams",
+                ),
+                candidate(
+                    4,
+                    2,
+                    "Jane Roe",
+                    "Backend Engineer",
+                    &["Rust"],
+                    "other tenant",
+                ),
             ])
             .await
             .unwrap();
@@ -549,7 +684,10 @@ mod tests {
     }
 
     fn text(tenant: u64, t: &str) -> Query {
-        Query { text: Some(t.into()), ..Query::new(Kind::Candidate, Some(tenant)) }
+        Query {
+            text: Some(t.into()),
+            ..Query::new(Kind::Candidate, Some(tenant))
+        }
     }
 
     #[tokio::test]
@@ -557,16 +695,30 @@ mod tests {
         let (_dir, s) = fixture().await;
         let hits = s.query(&text(1, "backend engineer ")).unwrap();
         assert_eq!(hits.ids.first(), Some(&1), "the title match ranks first");
-        assert!(!hits.ids.contains(&4), "another tenant's record never appears");
+        assert!(
+            !hits.ids.contains(&4),
+            "another tenant's record never appears"
+        );
         assert_eq!(s.query(&text(2, "jane")).unwrap().ids, vec![4]);
     }
 
     #[tokio::test]
     async fn tolerates_a_typo_and_an_unfinished_word() {
         let (_dir, s) = fixture().await;
-        assert_eq!(s.query(&text(1, "okafro ")).unwrap().ids, vec![3], "one transposition");
-        assert_eq!(s.query(&text(1, "postgr")).unwrap().ids, vec![1], "prefix of the word being typed");
-        assert!(s.query(&text(1, "postgr ")).unwrap().ids.is_empty(), "a finished word is not a prefix");
+        assert_eq!(
+            s.query(&text(1, "okafro ")).unwrap().ids,
+            vec![3],
+            "one transposition"
+        );
+        assert_eq!(
+            s.query(&text(1, "postgr")).unwrap().ids,
+            vec![1],
+            "prefix of the word being typed"
+        );
+        assert!(
+            s.query(&text(1, "postgr ")).unwrap().ids.is_empty(),
+            "a finished word is not a prefix"
+        );
     }
 
     #[tokio::test]
@@ -574,11 +726,21 @@ mod tests {
         let (_dir, s) = fixture().await;
         let mut q = Query::new(Kind::Candidate, Some(1));
         q.skills = vec!["rust".into()];
-        assert_eq!(s.query(&q).unwrap(), Hits { ids: vec![1], total: 1 });
+        assert_eq!(
+            s.query(&q).unwrap(),
+            Hits {
+                ids: vec![1],
+                total: 1
+            }
+        );
         let mut q = Query::new(Kind::Candidate, Some(1));
         q.min_experience = Some(2);
         q.location = Some("lagos".into());
-        assert_eq!(s.query(&q).unwrap().ids, vec![3, 2], "newest first without text");
+        assert_eq!(
+            s.query(&q).unwrap().ids,
+            vec![3, 2],
+            "newest first without text"
+        );
         q.text = Some("engineering".into());
         assert_eq!(s.query(&q).unwrap().total, 2);
     }
@@ -586,7 +748,12 @@ mod tests {
     #[tokio::test]
     async fn deletes_and_updates_are_visible_when_apply_returns() {
         let (_dir, s) = fixture().await;
-        s.apply(vec![Op::Delete(Kind::Candidate, 1), candidate(2, 1, "John Smith", "Rust Developer", &["Rust"], "")]).await.unwrap();
+        s.apply(vec![
+            Op::Delete(Kind::Candidate, 1),
+            candidate(2, 1, "John Smith", "Rust Developer", &["Rust"], ""),
+        ])
+        .await
+        .unwrap();
         let mut q = Query::new(Kind::Candidate, Some(1));
         q.skills = vec!["Rust".into()];
         assert_eq!(s.query(&q).unwrap().ids, vec![2]);
@@ -599,7 +766,9 @@ mod tests {
         let path = dir.path().join("index");
         {
             let (s, _) = Search::open(&path).unwrap();
-            s.apply(vec![candidate(1, 1, "Jane", "", &[], "")]).await.unwrap();
+            s.apply(vec![candidate(1, 1, "Jane", "", &[], "")])
+                .await
+                .unwrap();
             s.stop();
         }
         let (s, opened) = Search::open(&path).unwrap();

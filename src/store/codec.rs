@@ -18,7 +18,9 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     match bytes.split_first() {
         Some((&FORMAT_V1, body)) => serde_json::from_slice(body).map_err(Error::internal),
-        Some((v, _)) => Err(Error::internal(anyhow::anyhow!("record format {v} is not known to this build"))),
+        Some((v, _)) => Err(Error::internal(anyhow::anyhow!(
+            "record format {v} is not known to this build"
+        ))),
         None => Err(Error::internal(anyhow::anyhow!("empty record"))),
     }
 }

@@ -32,7 +32,8 @@ type RecordDef = TableDefinition<'static, (u64, u64), &'static [u8]>;
 type UniqueDef = TableDefinition<'static, &'static str, (u64, u64)>;
 type IndexDef = MultimapTableDefinition<'static, (u64, u64), u64>;
 const META: TableDefinition<'static, &'static str, u64> = TableDefinition::new("meta_v1");
-const COUNTS: TableDefinition<'static, (u64, &'static str), u64> = TableDefinition::new("counts_v1");
+const COUNTS: TableDefinition<'static, (u64, &'static str), u64> =
+    TableDefinition::new("counts_v1");
 
 /// A table of records of type `T`, keyed `(scope, id)`.
 pub struct Records<T> {
@@ -42,7 +43,10 @@ pub struct Records<T> {
 
 impl<T> Records<T> {
     pub const fn new(name: &'static str) -> Self {
-        Records { name, _record: PhantomData }
+        Records {
+            name,
+            _record: PhantomData,
+        }
     }
     fn def(&self) -> RecordDef {
         TableDefinition::new(self.name)
@@ -84,26 +88,48 @@ fn storage(e: impl Into<redb::Error>) -> Error {
 /// Read operations, shared by read and write transactions.
 pub trait Reader {
     #[doc(hidden)]
-    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_>;
+    fn record_table(
+        &self,
+        def: RecordDef,
+    ) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_>;
     #[doc(hidden)]
-    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_>;
+    fn unique_table(
+        &self,
+        def: UniqueDef,
+    ) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_>;
     #[doc(hidden)]
-    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_>;
+    fn index_table(
+        &self,
+        def: IndexDef,
+    ) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_>;
     #[doc(hidden)]
     fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_>;
     #[doc(hidden)]
     fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_>;
 
-    fn get<T: DeserializeOwned>(&self, records: &Records<T>, scope: u64, id: u64) -> Result<Option<T>> {
+    fn get<T: DeserializeOwned>(
+        &self,
+        records: &Records<T>,
+        scope: u64,
+        id: u64,
+    ) -> Result<Option<T>> {
         let table = self.record_table(records.def())?;
         let row = table.get((scope, id)).map_err(storage)?;
         row.map(|v| codec::decode(v.value())).transpose()
     }
 
     /// A page of a scope's records, newest (highest id) first.
-    fn list<T: DeserializeOwned>(&self, records: &Records<T>, scope: u64, skip: usize, limit: usize) -> Result<Vec<T>> {
+    fn list<T: DeserializeOwned>(
+        &self,
+        records: &Records<T>,
+        scope: u64,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<T>> {
         let table = self.record_table(records.def())?;
-        let range = table.range((scope, 0)..=(scope, u64::MAX)).map_err(storage)?;
+        let range = table
+            .range((scope, 0)..=(scope, u64::MAX))
+            .map_err(storage)?;
         range
             .rev()
             .skip(skip)
@@ -126,7 +152,10 @@ pub trait Reader {
     ) -> Result<(Vec<(u64, T)>, bool)> {
         let table = self.record_table(records.def())?;
         let end = before.unwrap_or(u64::MAX);
-        let mut range = table.range((scope, 0)..(scope, end)).map_err(storage)?.rev();
+        let mut range = table
+            .range((scope, 0)..(scope, end))
+            .map_err(storage)?
+            .rev();
         let mut items = Vec::with_capacity(limit.min(128));
         for row in range.by_ref().take(limit) {
             let (k, v) = row.map_err(storage)?;
@@ -138,14 +167,21 @@ pub trait Reader {
 
     /// Records of every scope in key order, starting after `after`: for walking a whole
     /// table in pages (rebuilding the search index).
-    fn scan<T: DeserializeOwned>(&self, records: &Records<T>, after: Option<(u64, u64)>, limit: usize) -> Result<Vec<((u64, u64), T)>> {
+    fn scan<T: DeserializeOwned>(
+        &self,
+        records: &Records<T>,
+        after: Option<(u64, u64)>,
+        limit: usize,
+    ) -> Result<Vec<((u64, u64), T)>> {
         use std::ops::Bound;
         let table = self.record_table(records.def())?;
         let start = match after {
             Some(k) => Bound::Excluded(k),
             None => Bound::Unbounded,
         };
-        let range = table.range::<(u64, u64)>((start, Bound::Unbounded)).map_err(storage)?;
+        let range = table
+            .range::<(u64, u64)>((start, Bound::Unbounded))
+            .map_err(storage)?;
         range
             .take(limit)
             .map(|row| {
@@ -158,7 +194,11 @@ pub trait Reader {
     /// How many records a scope holds, kept exact by every insert and remove.
     fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
         let table = self.counts_table()?;
-        Ok(table.get((scope, records.name)).map_err(storage)?.map(|v| v.value()).unwrap_or(0))
+        Ok(table
+            .get((scope, records.name))
+            .map_err(storage)?
+            .map(|v| v.value())
+            .unwrap_or(0))
     }
 
     fn lookup(&self, unique: &Unique, key: &str) -> Result<Option<(u64, u64)>> {
@@ -169,7 +209,9 @@ pub trait Reader {
     fn members(&self, index: &Index, scope: u64, owner: u64) -> Result<Vec<u64>> {
         let table = self.index_table(index.def())?;
         let values = table.get((scope, owner)).map_err(storage)?;
-        values.map(|v| v.map(|v| v.value()).map_err(storage)).collect()
+        values
+            .map(|v| v.map(|v| v.value()).map_err(storage))
+            .collect()
     }
 
     fn meta(&self, key: &str) -> Result<Option<u64>> {
@@ -184,13 +226,22 @@ pub struct Rx {
 }
 
 impl Reader for Rx {
-    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
+    fn record_table(
+        &self,
+        def: RecordDef,
+    ) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
         self.txn.open_table(def).map_err(storage)
     }
-    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
+    fn unique_table(
+        &self,
+        def: UniqueDef,
+    ) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
         self.txn.open_table(def).map_err(storage)
     }
-    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
+    fn index_table(
+        &self,
+        def: IndexDef,
+    ) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
         self.txn.open_multimap_table(def).map_err(storage)
     }
     fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_> {
@@ -207,13 +258,22 @@ pub struct Tx {
 }
 
 impl Reader for Tx {
-    fn record_table(&self, def: RecordDef) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
+    fn record_table(
+        &self,
+        def: RecordDef,
+    ) -> Result<impl ReadableTable<(u64, u64), &'static [u8]> + '_> {
         self.txn.open_table(def).map_err(storage)
     }
-    fn unique_table(&self, def: UniqueDef) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
+    fn unique_table(
+        &self,
+        def: UniqueDef,
+    ) -> Result<impl ReadableTable<&'static str, (u64, u64)> + '_> {
         self.txn.open_table(def).map_err(storage)
     }
-    fn index_table(&self, def: IndexDef) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
+    fn index_table(
+        &self,
+        def: IndexDef,
+    ) -> Result<impl ReadableMultimapTable<(u64, u64), u64> + '_> {
         self.txn.open_multimap_table(def).map_err(storage)
     }
     fn counts_table(&self) -> Result<impl ReadableTable<(u64, &'static str), u64> + '_> {
@@ -228,7 +288,11 @@ impl Tx {
     /// The next id from the instance-wide allocator: ids are unique across all tenants.
     pub fn next_id(&mut self) -> Result<u64> {
         let mut table = self.txn.open_table(META).map_err(storage)?;
-        let next = table.get("next_id").map_err(storage)?.map(|v| v.value()).unwrap_or(1);
+        let next = table
+            .get("next_id")
+            .map_err(storage)?
+            .map(|v| v.value())
+            .unwrap_or(1);
         table.insert("next_id", next + 1).map_err(storage)?;
         Ok(next)
     }
@@ -237,17 +301,30 @@ impl Tx {
     /// instance-wide ids.
     pub fn next_seq(&mut self, sequence: &'static str) -> Result<u64> {
         let mut table = self.txn.open_table(META).map_err(storage)?;
-        let next = table.get(sequence).map_err(storage)?.map(|v| v.value()).unwrap_or(1);
+        let next = table
+            .get(sequence)
+            .map_err(storage)?
+            .map(|v| v.value())
+            .unwrap_or(1);
         table.insert(sequence, next + 1).map_err(storage)?;
         Ok(next)
     }
 
     /// Creates or replaces a record.
-    pub fn put<T: Serialize>(&mut self, records: &Records<T>, scope: u64, id: u64, value: &T) -> Result<()> {
+    pub fn put<T: Serialize>(
+        &mut self,
+        records: &Records<T>,
+        scope: u64,
+        id: u64,
+        value: &T,
+    ) -> Result<()> {
         let bytes = codec::encode(value);
         let existed = {
             let mut table = self.txn.open_table(records.def()).map_err(storage)?;
-            table.insert((scope, id), bytes.as_slice()).map_err(storage)?.is_some()
+            table
+                .insert((scope, id), bytes.as_slice())
+                .map_err(storage)?
+                .is_some()
         };
         if !existed {
             self.add_count(records.name, scope, 1)?;
@@ -256,7 +333,12 @@ impl Tx {
     }
 
     /// Removes a record, returning it if it was there.
-    pub fn remove<T: DeserializeOwned>(&mut self, records: &Records<T>, scope: u64, id: u64) -> Result<Option<T>> {
+    pub fn remove<T: DeserializeOwned>(
+        &mut self,
+        records: &Records<T>,
+        scope: u64,
+        id: u64,
+    ) -> Result<Option<T>> {
         let old = {
             let mut table = self.txn.open_table(records.def()).map_err(storage)?;
             let old = table.remove((scope, id)).map_err(storage)?;
@@ -286,7 +368,11 @@ impl Tx {
 
     fn add_count(&mut self, name: &'static str, scope: u64, delta: i64) -> Result<()> {
         let mut table = self.txn.open_table(COUNTS).map_err(storage)?;
-        let now = table.get((scope, name)).map_err(storage)?.map(|v| v.value()).unwrap_or(0);
+        let now = table
+            .get((scope, name))
+            .map_err(storage)?
+            .map(|v| v.value())
+            .unwrap_or(0);
         let next = now.saturating_add_signed(delta);
         table.insert((scope, name), next).map_err(storage)?;
         Ok(())
@@ -323,7 +409,9 @@ impl Tx {
     pub fn unlink_all(&mut self, index: &Index, scope: u64, owner: u64) -> Result<Vec<u64>> {
         let mut table = self.txn.open_multimap_table(index.def()).map_err(storage)?;
         let values = table.remove_all((scope, owner)).map_err(storage)?;
-        values.map(|v| v.map(|v| v.value()).map_err(storage)).collect()
+        values
+            .map(|v| v.map(|v| v.value()).map_err(storage))
+            .collect()
     }
 
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
@@ -360,23 +448,30 @@ impl Store {
     pub fn open(dir: &Path, cache_bytes: usize) -> anyhow::Result<Store> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(DB_FILE);
-        let db = Database::builder().set_cache_size(cache_bytes).create(&path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
-                "{} is in use by another hirebase process; stop it first or use its admin API",
-                path.display()
-            ),
-            other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
-        })?;
+        let db = Database::builder()
+            .set_cache_size(cache_bytes)
+            .create(&path)
+            .map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
+                    "{} is in use by another hirebase process; stop it first or use its admin API",
+                    path.display()
+                ),
+                other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
+            })?;
         let db = Arc::new(db);
         migrate(&db)?;
         let (jobs, inbox) = std_mpsc::sync_channel::<Msg>(4096);
         let writer_db = db.clone();
-        std::thread::Builder::new().name("hirebase-writer".into()).spawn(move || writer_loop(writer_db, inbox))?;
+        std::thread::Builder::new()
+            .name("hirebase-writer".into())
+            .spawn(move || writer_loop(writer_db, inbox))?;
         Ok(Store { db, jobs })
     }
 
     pub fn read(&self) -> Result<Rx> {
-        Ok(Rx { txn: self.db.begin_read().map_err(storage)? })
+        Ok(Rx {
+            txn: self.db.begin_read().map_err(storage)?,
+        })
     }
 
     /// Runs `f` in a write transaction and answers once its commit is durable. When `f` fails
@@ -393,7 +488,9 @@ impl Store {
                 ok: result.is_ok(),
                 answer: Box::new(move |commit_error: Option<&Error>| {
                     let result = match (commit_error, result) {
-                        (Some(e), Ok(_)) => Err(Error::internal(anyhow::anyhow!("commit failed: {e}"))),
+                        (Some(e), Ok(_)) => {
+                            Err(Error::internal(anyhow::anyhow!("commit failed: {e}")))
+                        }
                         (_, result) => result,
                     };
                     let _ = reply.send(result);
@@ -406,7 +503,9 @@ impl Store {
             .await
             .map_err(Error::internal)?
             .map_err(|_| Error::internal(anyhow::anyhow!("the writer has stopped")))?;
-        answer.await.map_err(|_| Error::internal(anyhow::anyhow!("the writer dropped a request")))?
+        answer
+            .await
+            .map_err(|_| Error::internal(anyhow::anyhow!("the writer dropped a request")))?
     }
 
     /// Blocking variant of [`Store::write`] for start-up and command-line code.
@@ -415,7 +514,9 @@ impl Store {
         F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let mut tx = Tx { txn: self.db.begin_write().map_err(storage)? };
+        let mut tx = Tx {
+            txn: self.db.begin_write().map_err(storage)?,
+        };
         let value = f(&mut tx)?;
         tx.txn.commit().map_err(storage)?;
         Ok(value)
@@ -500,7 +601,11 @@ fn run_batch(db: &Database, batch: Vec<Job>) {
         }
         done.push(outcome);
     }
-    let flush_error = if done.iter().any(|d| d.ok) { flush(db).err() } else { None };
+    let flush_error = if done.iter().any(|d| d.ok) {
+        flush(db).err()
+    } else {
+        None
+    };
     if let Some(e) = flush_error.as_ref().or(failure.as_ref()) {
         tracing::error!(error = %e, "write batch failed");
     }
@@ -530,7 +635,9 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
         tx.txn.open_table(UniqueDef::new(name)).map_err(storage)?;
     }
     for name in tables::INDEX_TABLES {
-        tx.txn.open_multimap_table(IndexDef::new(name)).map_err(storage)?;
+        tx.txn
+            .open_multimap_table(IndexDef::new(name))
+            .map_err(storage)?;
     }
     Ok(())
 }
@@ -547,16 +654,23 @@ fn migrate(db: &Database) -> anyhow::Result<()> {
             Err(e) => return Err(e.into()),
         }
     };
-    let mut tx = Tx { txn: db.begin_write()? };
+    let mut tx = Tx {
+        txn: db.begin_write()?,
+    };
     ensure_tables(&mut tx).map_err(|e| anyhow::anyhow!("creating tables: {e}"))?;
     tx.txn.commit()?;
     if current > SCHEMA_VERSION {
-        anyhow::bail!("the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase");
+        anyhow::bail!(
+            "the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase"
+        );
     }
     for (version, step) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        let mut tx = Tx { txn: db.begin_write()? };
+        let mut tx = Tx {
+            txn: db.begin_write()?,
+        };
         step(&mut tx).map_err(|e| anyhow::anyhow!("migration {version}: {e}"))?;
-        tx.set_meta("schema_version", *version).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.set_meta("schema_version", *version)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         tx.txn.commit()?;
         tracing::info!(version, "applied schema migration");
     }
@@ -601,8 +715,15 @@ mod tests {
         assert!(ids.1 > ids.0);
         let rx = store.read().unwrap();
         assert_eq!(rx.count(&THINGS, 7).unwrap(), 2);
-        assert_eq!(rx.list(&THINGS, 7, 0, 10).unwrap(), vec!["b2".to_string(), "a".to_string()]);
-        assert_eq!(rx.get(&THINGS, 8, ids.0).unwrap(), None, "another scope sees nothing");
+        assert_eq!(
+            rx.list(&THINGS, 7, 0, 10).unwrap(),
+            vec!["b2".to_string(), "a".to_string()]
+        );
+        assert_eq!(
+            rx.get(&THINGS, 8, ids.0).unwrap(),
+            None,
+            "another scope sees nothing"
+        );
     }
 
     fn tx_id(a: u64, b: u64) -> u64 {

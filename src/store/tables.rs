@@ -13,9 +13,9 @@ use crate::domain::indexing::OutboxEntry;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
 use crate::domain::offers::Offer;
-use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
 use crate::domain::tenants::Tenant;
 use crate::domain::users::{Session, User};
+use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
 
 /// Instance-wide scope for records that belong to no tenant.
 pub const INSTANCE: u64 = 0;
@@ -90,6 +90,15 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     STAGE_CHANGES.name,
     SEARCH_OUTBOX.name,
 ];
-pub(super) const UNIQUE_TABLES: &[&str] =
-    &[SLUG_TENANT.name, EMAIL_USER.name, KEY_HASH_API_KEY.name, EMAIL_CANDIDATE.name, JOB_CANDIDATE_APPLICATION.name];
-pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name, JOB_APPLICATIONS.name, CANDIDATE_APPLICATIONS.name];
+pub(super) const UNIQUE_TABLES: &[&str] = &[
+    SLUG_TENANT.name,
+    EMAIL_USER.name,
+    KEY_HASH_API_KEY.name,
+    EMAIL_CANDIDATE.name,
+    JOB_CANDIDATE_APPLICATION.name,
+];
+pub(super) const INDEX_TABLES: &[&str] = &[
+    USER_SESSIONS.name,
+    JOB_APPLICATIONS.name,
+    CANDIDATE_APPLICATIONS.name,
+];

@@ -41,7 +41,11 @@ impl WebhookWorker {
         let poke = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(run(store, sender, policy, poll, poke.clone(), stopped));
-        Ok(WebhookWorker { poke, stop, task: Mutex::new(Some(task)) })
+        Ok(WebhookWorker {
+            poke,
+            stop,
+            task: Mutex::new(Some(task)),
+        })
     }
 
     /// Looks at the queue now instead of at the next poll.
@@ -103,7 +107,14 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
-async fn run(store: Store, sender: Sender, policy: RetryPolicy, poll: Duration, poke: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+async fn run(
+    store: Store,
+    sender: Sender,
+    policy: RetryPolicy,
+    poll: Duration,
+    poke: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut schedule = Schedule::default();
     loop {
         if *stop.borrow() {
@@ -123,7 +134,9 @@ async fn run(store: Store, sender: Sender, policy: RetryPolicy, poll: Duration, 
                     };
                     match hooks::record_outcomes(&store, outcomes, policy.clone()).await {
                         Ok(next) => {
-                            schedule.due.extend(next.into_iter().map(|(id, due)| (due, id)));
+                            schedule
+                                .due
+                                .extend(next.into_iter().map(|(id, due)| (due, id)));
                             busy = ids.len() == ROUND;
                         }
                         Err(e) => {
@@ -174,10 +187,17 @@ impl Sender {
                 .redirect(reqwest::redirect::Policy::none())
                 .no_proxy()
                 .pool_idle_timeout(Duration::from_secs(30))
-                .dns_resolver(Arc::new(CheckedResolver { https, allow_private }))
+                .dns_resolver(Arc::new(CheckedResolver {
+                    https,
+                    allow_private,
+                }))
                 .build()
         };
-        Ok(Sender { https: client(true)?, http: client(false)?, allow_private })
+        Ok(Sender {
+            https: client(true)?,
+            http: client(false)?,
+            allow_private,
+        })
     }
 
     async fn send_all(&self, due: Vec<Due>) -> Vec<Outcome> {
@@ -186,7 +206,13 @@ impl Sender {
         let mut sending = JoinSet::new();
         for d in due {
             match d {
-                Due::Drop { delivery_id, reason } => outcomes.push(Outcome::Dropped { delivery_id, reason }),
+                Due::Drop {
+                    delivery_id,
+                    reason,
+                } => outcomes.push(Outcome::Dropped {
+                    delivery_id,
+                    reason,
+                }),
                 Due::Send(out) => {
                     let (this, limit) = (self.clone(), limit.clone());
                     sending.spawn(async move {
@@ -209,21 +235,43 @@ impl Sender {
         let (started, at) = (Instant::now(), Timestamp::now());
         let (status, error) = match self.post(&out).await {
             Ok(status) if (200..300).contains(&status) => (Some(status), None),
-            Ok(status) => (Some(status), Some(format!("the receiver answered HTTP {status}"))),
+            Ok(status) => (
+                Some(status),
+                Some(format!("the receiver answered HTTP {status}")),
+            ),
             Err(e) => (None, Some(e)),
         };
         let duration_ms = started.elapsed().as_millis() as u64;
         if let Some(e) = &error {
-            tracing::debug!(delivery = out.delivery.id, webhook = out.delivery.webhook_id, "webhook delivery failed: {e}");
+            tracing::debug!(
+                delivery = out.delivery.id,
+                webhook = out.delivery.webhook_id,
+                "webhook delivery failed: {e}"
+            );
         }
-        Outcome::Attempted { delivery_id: out.delivery.id, status, error, duration_ms, at }
+        Outcome::Attempted {
+            delivery_id: out.delivery.id,
+            status,
+            error,
+            duration_ms,
+            at,
+        }
     }
 
     async fn post(&self, out: &Outgoing) -> Result<u16, String> {
         // Literal addresses are checked here; names by the resolver, as they are connected to.
-        let (url, _) = hooks::parse_target(&out.url, self.allow_private).map_err(|e| format!("the webhook URL {e}"))?;
-        let client = if url.scheme() == "https" { &self.https } else { &self.http };
-        let signature = hooks::signature(&out.secret, chrono::Utc::now().timestamp(), &out.delivery.body);
+        let (url, _) = hooks::parse_target(&out.url, self.allow_private)
+            .map_err(|e| format!("the webhook URL {e}"))?;
+        let client = if url.scheme() == "https" {
+            &self.https
+        } else {
+            &self.http
+        };
+        let signature = hooks::signature(
+            &out.secret,
+            chrono::Utc::now().timestamp(),
+            &out.delivery.body,
+        );
         let mut answer = client
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -287,20 +335,45 @@ impl Resolve for CheckedResolver {
 mod tests {
     use super::*;
 
-    async fn resolve(resolver: CheckedResolver, host: &str) -> Result<Vec<std::net::SocketAddr>, String> {
+    async fn resolve(
+        resolver: CheckedResolver,
+        host: &str,
+    ) -> Result<Vec<std::net::SocketAddr>, String> {
         let name: Name = host.parse().map_err(|_| "bad name".to_string())?;
-        resolver.resolve(name).await.map(|addrs| addrs.collect()).map_err(|e| e.to_string())
+        resolver
+            .resolve(name)
+            .await
+            .map(|addrs| addrs.collect())
+            .map_err(|e| e.to_string())
     }
 
     #[tokio::test]
     async fn the_resolver_hands_over_only_permitted_addresses() {
-        let strict = CheckedResolver { https: true, allow_private: false };
+        let strict = CheckedResolver {
+            https: true,
+            allow_private: false,
+        };
         let err = resolve(strict, "localhost").await.unwrap_err();
-        assert!(err.contains("loopback"), "a name resolving to loopback is refused after the lookup: {err}");
-        let relaxed = CheckedResolver { https: true, allow_private: true };
+        assert!(
+            err.contains("loopback"),
+            "a name resolving to loopback is refused after the lookup: {err}"
+        );
+        let relaxed = CheckedResolver {
+            https: true,
+            allow_private: true,
+        };
         let addrs = resolve(relaxed, "localhost").await.unwrap();
-        assert!(!addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
-        let plain = CheckedResolver { https: false, allow_private: true };
-        assert!(resolve(plain, "localhost").await.is_ok(), "plain http to a private target, when allowed");
+        assert!(
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()),
+            "{addrs:?}"
+        );
+        let plain = CheckedResolver {
+            https: false,
+            allow_private: true,
+        };
+        assert!(
+            resolve(plain, "localhost").await.is_ok(),
+            "plain http to a private target, when allowed"
+        );
     }
 }

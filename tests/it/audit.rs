@@ -8,20 +8,62 @@ use serde_json::{Value, json};
 use crate::common::TestServer;
 
 fn actions(page: &Value) -> Vec<String> {
-    page["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_change_is_recorded_newest_first_with_actor_and_cursor_pages() {
     let s = TestServer::start().await;
     let m = s.register("lead@acme.test", "Acme").await;
-    let job = s.post("/api/v1/jobs", &m.token, json!({"title": "Role"})).await.ok(201)["id"].as_u64().unwrap();
-    let c = s.post("/api/v1/candidates", &m.token, json!({"full_name": "Pat"})).await.ok(201)["id"].as_u64().unwrap();
-    let app = s.post("/api/v1/applications", &m.token, json!({"job_id": job, "candidate_id": c})).await.ok(201)["id"].as_u64().unwrap();
-    s.patch(&format!("/api/v1/applications/{app}"), &m.token, json!({"status": "screening"})).await.ok(200);
-    s.patch(&format!("/api/v1/jobs/{job}"), &m.token, json!({"title": "Renamed"})).await.ok(200);
+    let job = s
+        .post("/api/v1/jobs", &m.token, json!({"title": "Role"}))
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let c = s
+        .post("/api/v1/candidates", &m.token, json!({"full_name": "Pat"}))
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let app = s
+        .post(
+            "/api/v1/applications",
+            &m.token,
+            json!({"job_id": job, "candidate_id": c}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    s.patch(
+        &format!("/api/v1/applications/{app}"),
+        &m.token,
+        json!({"status": "screening"}),
+    )
+    .await
+    .ok(200);
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &m.token,
+        json!({"title": "Renamed"}),
+    )
+    .await
+    .ok(200);
     // A refused change leaves no trace.
-    s.patch(&format!("/api/v1/jobs/{job}"), &m.token, json!({"title": ""})).await.problem(400, "validation");
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &m.token,
+        json!({"title": ""}),
+    )
+    .await
+    .problem(400, "validation");
 
     let all = s.get("/api/v1/audit?limit=100", &m.token).await;
     assert_eq!(
@@ -46,13 +88,22 @@ async fn every_change_is_recorded_newest_first_with_actor_and_cursor_pages() {
     let first = s.get("/api/v1/audit?limit=3", &m.token).await;
     assert_eq!(first.ok(200)["has_more"], true);
     let next = first.body["next_before"].as_str().unwrap();
-    let second = s.get(&format!("/api/v1/audit?limit=3&before={next}"), &m.token).await;
-    assert_eq!(actions(second.ok(200)), vec!["candidate.created", "job.created", "user.signed_in"]);
-    let stage = s.get("/api/v1/audit?type=application.stage_changed", &m.token).await;
+    let second = s
+        .get(&format!("/api/v1/audit?limit=3&before={next}"), &m.token)
+        .await;
+    assert_eq!(
+        actions(second.ok(200)),
+        vec!["candidate.created", "job.created", "user.signed_in"]
+    );
+    let stage = s
+        .get("/api/v1/audit?type=application.stage_changed", &m.token)
+        .await;
     assert_eq!(stage.ok(200)["items"].as_array().unwrap().len(), 1);
     let jobs = s.get("/api/v1/audit?type=job&q=renamed", &m.token).await;
     assert_eq!(actions(jobs.ok(200)), vec!["job.updated"]);
-    s.get("/api/v1/audit?before=yesterday", &m.token).await.problem(400, "validation");
+    s.get("/api/v1/audit?before=yesterday", &m.token)
+        .await
+        .problem(400, "validation");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -60,10 +111,15 @@ async fn verify_names_the_entry_edited_in_the_store() {
     let s = TestServer::start().await;
     let m = s.register("lead@acme.test", "Acme").await;
     for title in ["One", "Two", "Three"] {
-        s.post("/api/v1/jobs", &m.token, json!({"title": title})).await.ok(201);
+        s.post("/api/v1/jobs", &m.token, json!({"title": title}))
+            .await
+            .ok(201);
     }
     let v = s.get("/api/v1/audit/verify", &m.token).await;
-    assert_eq!(v.ok(200), &json!({"ok": true, "checked": 6, "first_bad": null}));
+    assert_eq!(
+        v.ok(200),
+        &json!({"ok": true, "checked": 6, "first_bad": null})
+    );
 
     let tenant = m.org_id;
     let dir = s.stop().await;
@@ -91,23 +147,58 @@ async fn tenants_have_separate_chains_and_the_export_is_csv() {
     let s = TestServer::start().await;
     let a = s.register("a@acme.test", "Acme").await;
     let b = s.register("b@globex.test", "Globex").await;
-    s.post("/api/v1/jobs", &a.token, json!({"title": "Quoted, \"tricky\" title"})).await.ok(201);
+    s.post(
+        "/api/v1/jobs",
+        &a.token,
+        json!({"title": "Quoted, \"tricky\" title"}),
+    )
+    .await
+    .ok(201);
     let theirs = s.get("/api/v1/audit?limit=100", &b.token).await;
-    assert!(!theirs.text.contains("tricky") && !theirs.text.contains("a@acme.test"), "{}", theirs.text);
-    assert_eq!(s.get("/api/v1/audit/verify", &b.token).await.ok(200)["ok"], true);
+    assert!(
+        !theirs.text.contains("tricky") && !theirs.text.contains("a@acme.test"),
+        "{}",
+        theirs.text
+    );
+    assert_eq!(
+        s.get("/api/v1/audit/verify", &b.token).await.ok(200)["ok"],
+        true
+    );
 
-    let resp = reqwest::Client::new().get(s.url("/api/v1/audit/export")).bearer_auth(&a.token).send().await.unwrap();
+    let resp = reqwest::Client::new()
+        .get(s.url("/api/v1/audit/export"))
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let text = resp.text().await.unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "id,at,actor,ip,api_key_id,action,entity_type,entity_id,summary,details,prev_hash,hash");
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,at,actor,ip,api_key_id,action,entity_type,entity_id,summary,details,prev_hash,hash"
+    );
     assert!(text.contains("\"Created job"), "{text}");
-    assert!(text.contains("\"\"tricky\"\""), "quotes are escaped by the CSV writer: {text}");
+    assert!(
+        text.contains("\"\"tricky\"\""),
+        "quotes are escaped by the CSV writer: {text}"
+    );
     assert_eq!(text.lines().count(), 1 + 4);
 
     // Only org admins read the trail.
-    let key = s.post("/api/v1/api-keys", &a.token, json!({"name": "k", "role": "recruiter", "scopes": ["audit:read"]})).await;
+    let key = s
+        .post(
+            "/api/v1/api-keys",
+            &a.token,
+            json!({"name": "k", "role": "recruiter", "scopes": ["audit:read"]}),
+        )
+        .await;
     let key = key.ok(201)["raw_token"].as_str().unwrap().to_string();
     s.get("/api/v1/audit", &key).await.problem(403, "forbidden");
 }

@@ -30,7 +30,10 @@ fn hirebase(cwd: &Path) -> Command {
 async fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = hirebase(cwd);
     c.args(args).envs(env.iter().copied());
-    tokio::time::timeout(Duration::from_secs(60), c.output()).await.expect("the command finished").expect("the binary runs")
+    tokio::time::timeout(Duration::from_secs(60), c.output())
+        .await
+        .expect("the command finished")
+        .expect("the binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -38,7 +41,11 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A `hirebase serve` process, its output in a log file.
@@ -59,10 +66,18 @@ impl Served {
         let file = std::fs::File::create(&log).unwrap();
         let listen = format!("127.0.0.1:{port}");
         let mut c = hirebase(cwd);
-        c.args(args).env("HIREBASE_LISTEN", &listen).envs(env.iter().copied());
-        c.stdout(Stdio::from(file.try_clone().unwrap())).stderr(Stdio::from(file));
+        c.args(args)
+            .env("HIREBASE_LISTEN", &listen)
+            .envs(env.iter().copied());
+        c.stdout(Stdio::from(file.try_clone().unwrap()))
+            .stderr(Stdio::from(file));
         let child = c.spawn().expect("serve starts");
-        let mut served = Served { child, base: format!("http://{listen}"), port, log };
+        let mut served = Served {
+            child,
+            base: format!("http://{listen}"),
+            port,
+            log,
+        };
         served.wait_ready().await;
         served
     }
@@ -76,26 +91,44 @@ impl Served {
         let client = reqwest::Client::new();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("serve exited with {status} before it was ready:\n{}", self.log());
+                panic!(
+                    "serve exited with {status} before it was ready:\n{}",
+                    self.log()
+                );
             }
             if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await {
                 if r.status() == 200 {
                     return;
                 }
             }
-            assert!(Instant::now() < deadline, "serve was not ready in time:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "serve was not ready in time:\n{}",
+                self.log()
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
 
     async fn login(&self, email: &str, password: &str) -> Reply {
         let body = json!({"email": email, "password": password});
-        reply(reqwest::Client::new().post(format!("{}/api/v1/auth/login", self.base)).json(&body).send().await.unwrap()).await
+        reply(
+            reqwest::Client::new()
+                .post(format!("{}/api/v1/auth/login", self.base))
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     fn terminate(&self) {
         let pid = self.child.id().expect("still running").to_string();
-        let status = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
         assert!(status.success());
     }
 
@@ -108,9 +141,13 @@ impl Served {
     async fn wait_exit(&mut self) -> i32 {
         let status = tokio::time::timeout(Duration::from_secs(15), self.child.wait())
             .await
-            .unwrap_or_else(|_| panic!("serve did not exit within 15 s of SIGTERM:\n{}", self.log()))
+            .unwrap_or_else(|_| {
+                panic!("serve did not exit within 15 s of SIGTERM:\n{}", self.log())
+            })
             .unwrap();
-        status.code().unwrap_or_else(|| panic!("serve died by a signal: {status}\n{}", self.log()))
+        status
+            .code()
+            .unwrap_or_else(|| panic!("serve died by a signal: {status}\n{}", self.log()))
     }
 }
 
@@ -120,7 +157,10 @@ async fn version_prints_the_package_version() {
     for args in [&["version"][..], &["--version"][..]] {
         let out = run(dir.path(), args, &[]).await;
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        assert_eq!(text(&out.stdout).trim(), format!("hirebase {}", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            text(&out.stdout).trim(),
+            format!("hirebase {}", env!("CARGO_PKG_VERSION"))
+        );
     }
 }
 
@@ -130,12 +170,20 @@ async fn openapi_prints_the_spec_as_json() {
     let out = run(dir.path(), &["openapi"], &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let doc: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "{}", doc["openapi"]);
-    let spec: openapiv3::OpenAPI = serde_json::from_value(doc.clone()).expect("an OpenAPI 3 document");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{}",
+        doc["openapi"]
+    );
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(doc.clone()).expect("an OpenAPI 3 document");
     assert!(spec.paths.paths.contains_key("/auth/login"));
     let served: Value = serde_json::from_str(&hirebase::api::spec_json()).unwrap();
     assert_eq!(doc, served, "the printed spec is the served one");
-    assert!(!dir.path().join("data").exists(), "printing the spec touches no data dir");
+    assert!(
+        !dir.path().join("data").exists(),
+        "printing the spec touches no data dir"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -143,15 +191,27 @@ async fn check_config_rejects_bad_values_with_exit_2_naming_the_key() {
     let dir = TempDir::new().unwrap();
     let file_cases = [
         ("listen = \"nope\"", "listen"),
-        ("[auth]\naccess_token_ttl_secs = \"x\"", "auth.access_token_ttl_secs"),
-        ("[auth]\naccess_token_ttl_secs = 30", "auth.access_token_ttl_secs"),
-        ("[auth]\naccess_token_ttl_secs = 7200\nsession_ttl_secs = 3600", "auth.session_ttl_secs"),
+        (
+            "[auth]\naccess_token_ttl_secs = \"x\"",
+            "auth.access_token_ttl_secs",
+        ),
+        (
+            "[auth]\naccess_token_ttl_secs = 30",
+            "auth.access_token_ttl_secs",
+        ),
+        (
+            "[auth]\naccess_token_ttl_secs = 7200\nsession_ttl_secs = 3600",
+            "auth.session_ttl_secs",
+        ),
         ("[limits]\nbody_max_bytes = 10", "limits.body_max_bytes"),
         ("public_url = \"ftp://example.com\"", "public_url"),
         ("[storage]\ncache_mb = 1", "storage.cache_mb"),
         ("[mail]\nfrom = \"nobody\"", "mail.from"),
         ("[rate_limit]\nperson_rpm = 0", "rate_limit.person_rpm"),
-        ("[webhooks]\nallow_private_targets = \"maybe\"", "webhooks.allow_private_targets"),
+        (
+            "[webhooks]\nallow_private_targets = \"maybe\"",
+            "webhooks.allow_private_targets",
+        ),
         ("data_dir = \"\"", "data_dir"),
     ];
     for (toml, key) in file_cases {
@@ -159,29 +219,57 @@ async fn check_config_rejects_bad_values_with_exit_2_naming_the_key() {
         let out = run(dir.path(), &["check-config"], &[]).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{toml:?}: {stderr}");
-        assert!(stderr.contains(key), "{toml:?}: stderr does not name `{key}`: {stderr}");
+        assert!(
+            stderr.contains(key),
+            "{toml:?}: stderr does not name `{key}`: {stderr}"
+        );
     }
     std::fs::remove_file(dir.path().join("config.toml")).unwrap();
 
     let env_cases = [
         ("HIREBASE_LISTEN", "bad", "listen"),
-        ("HIREBASE_AUTH__ACCESS_TOKEN_TTL_SECS", "abc", "access_token_ttl_secs"),
-        ("HIREBASE_LIMITS__BODY_MAX_BYTES", "12", "limits.body_max_bytes"),
+        (
+            "HIREBASE_AUTH__ACCESS_TOKEN_TTL_SECS",
+            "abc",
+            "access_token_ttl_secs",
+        ),
+        (
+            "HIREBASE_LIMITS__BODY_MAX_BYTES",
+            "12",
+            "limits.body_max_bytes",
+        ),
     ];
     for (var, value, key) in env_cases {
         let out = run(dir.path(), &["check-config"], &[(var, value)]).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{var}={value}: {stderr}");
-        assert!(stderr.contains(key), "{var}={value}: stderr does not name `{key}`: {stderr}");
+        assert!(
+            stderr.contains(key),
+            "{var}={value}: stderr does not name `{key}`: {stderr}"
+        );
     }
 
-    let out = run(dir.path(), &["--config", "missing.toml", "check-config"], &[]).await;
+    let out = run(
+        dir.path(),
+        &["--config", "missing.toml", "check-config"],
+        &[],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("missing.toml"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("missing.toml"),
+        "{}",
+        text(&out.stderr)
+    );
 
     std::fs::write(dir.path().join("config.toml"), "listen = ").unwrap();
     let out = run(dir.path(), &["check-config"], &[]).await;
-    assert_eq!(out.status.code(), Some(2), "broken TOML: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "broken TOML: {}",
+        text(&out.stderr)
+    );
 
     // A bad configuration also stops `serve` before it binds anything.
     let out = run(dir.path(), &["serve"], &[]).await;
@@ -192,77 +280,208 @@ async fn check_config_rejects_bad_values_with_exit_2_naming_the_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_config_accepts_the_example_and_env_overrides_the_file() {
     let dir = TempDir::new().unwrap();
-    let example = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml.example")).unwrap();
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml.example"))
+            .unwrap();
     std::fs::write(dir.path().join("config.toml"), &example).unwrap();
     let out = run(dir.path(), &["check-config"], &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("127.0.0.1:8080"), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).is_empty(), "the example has no unknown keys: {}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("127.0.0.1:8080"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).is_empty(),
+        "the example has no unknown keys: {}",
+        text(&out.stderr)
+    );
 
-    std::fs::write(dir.path().join("other.toml"), "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/hb\"\n").unwrap();
-    let out = run(dir.path(), &["--config", "other.toml", "check-config"], &[("HIREBASE_LISTEN", "127.0.0.1:9100")]).await;
+    std::fs::write(
+        dir.path().join("other.toml"),
+        "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/hb\"\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["--config", "other.toml", "check-config"],
+        &[("HIREBASE_LISTEN", "127.0.0.1:9100")],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("127.0.0.1:9100") && stdout.contains("/srv/hb"), "env wins over the file: {stdout}");
-    let out = run(dir.path(), &["check-config"], &[("HIREBASE_CONFIG", "other.toml")]).await;
-    assert!(text(&out.stdout).contains("127.0.0.1:9000"), "HIREBASE_CONFIG picks the file: {}", text(&out.stdout));
+    assert!(
+        stdout.contains("127.0.0.1:9100") && stdout.contains("/srv/hb"),
+        "env wins over the file: {stdout}"
+    );
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[("HIREBASE_CONFIG", "other.toml")],
+    )
+    .await;
+    assert!(
+        text(&out.stdout).contains("127.0.0.1:9000"),
+        "HIREBASE_CONFIG picks the file: {}",
+        text(&out.stdout)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_keys_warn_on_stderr_and_still_pass() {
     let dir = TempDir::new().unwrap();
-    std::fs::write(dir.path().join("config.toml"), "lisen = \"127.0.0.1:1\"\n[auth]\nttl = 3\n").unwrap();
-    let out = run(dir.path(), &["check-config"], &[("HIREBASE_COLOUR", "blue"), ("HIREBASE_ADMIN_EMAIL", "a@b.example")]).await;
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "lisen = \"127.0.0.1:1\"\n[auth]\nttl = 3\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["check-config"],
+        &[
+            ("HIREBASE_COLOUR", "blue"),
+            ("HIREBASE_ADMIN_EMAIL", "a@b.example"),
+        ],
+    )
+    .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     for key in ["lisen", "auth.ttl", "colour"] {
-        assert!(stderr.contains(&format!("`{key}`")), "no warning about {key}: {stderr}");
+        assert!(
+            stderr.contains(&format!("`{key}`")),
+            "no warning about {key}: {stderr}"
+        );
     }
     assert!(stderr.contains("warning"), "{stderr}");
-    assert!(!stderr.contains("admin_email"), "the admin variables are not configuration keys: {stderr}");
+    assert!(
+        !stderr.contains("admin_email"),
+        "the admin variables are not configuration keys: {stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn init_writes_the_example_config_and_creates_the_platform_admin_once() {
     let dir = TempDir::new().unwrap();
-    let out = run(dir.path(), &["init", "--admin-email", "Root@Init.example", "--admin-password", PASSWORD], &[]).await;
-    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    let out = run(
+        dir.path(),
+        &[
+            "init",
+            "--admin-email",
+            "Root@Init.example",
+            "--admin-password",
+            PASSWORD,
+        ],
+        &[],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let config = dir.path().join("config.toml");
-    let example = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml.example")).unwrap();
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), example, "init writes the commented example");
-    assert!(dir.path().join("data").join("signing.key").is_file(), "the data dir follows the config: ./data");
-    assert!(text(&out.stdout).contains("created the platform admin"), "{}", text(&out.stdout));
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml.example"))
+            .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        example,
+        "init writes the commented example"
+    );
+    assert!(
+        dir.path().join("data").join("signing.key").is_file(),
+        "the data dir follows the config: ./data"
+    );
+    assert!(
+        text(&out.stdout).contains("created the platform admin"),
+        "{}",
+        text(&out.stdout)
+    );
 
     // A second init keeps the (edited) config and the first admin.
     let edited = format!("{example}\n# edited by the operator\n");
     std::fs::write(&config, &edited).unwrap();
-    let out = run(dir.path(), &["init", "--admin-email", "second@init.example", "--admin-password", "another password"], &[]).await;
+    let out = run(
+        dir.path(),
+        &[
+            "init",
+            "--admin-email",
+            "second@init.example",
+            "--admin-password",
+            "another password",
+        ],
+        &[],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("keeping the existing") && stdout.contains("already exists"), "{stdout}");
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited, "init must not overwrite the config");
+    assert!(
+        stdout.contains("keeping the existing") && stdout.contains("already exists"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        edited,
+        "init must not overwrite the config"
+    );
 
     let served = Served::start(dir.path(), &["serve"], &[]).await;
     let r = served.login("root@init.example", PASSWORD).await;
     assert_eq!(r.ok(200)["user"]["role"], "platform_admin");
     let token = r.body["access_token"].as_str().unwrap().to_string();
-    let r = reqwest::Client::new().get(format!("{}/api/v1/admin/tenants", served.base)).bearer_auth(&token).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/admin/tenants", served.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     let r = reply(r).await;
     assert_eq!(r.ok(200)["total"], 0);
-    served.login("second@init.example", "another password").await.problem(401, "unauthenticated");
+    served
+        .login("second@init.example", "another password")
+        .await
+        .problem(401, "unauthenticated");
     assert_eq!(served.stop().await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn init_with_a_bad_password_creates_no_admin() {
     let dir = TempDir::new().unwrap();
-    let out = run(dir.path(), &["init", "--admin-email", "root@bad.example", "--admin-password", "short"], &[]).await;
+    let out = run(
+        dir.path(),
+        &[
+            "init",
+            "--admin-email",
+            "root@bad.example",
+            "--admin-password",
+            "short",
+        ],
+        &[],
+    )
+    .await;
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("admin_password"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("admin_password"),
+        "{}",
+        text(&out.stderr)
+    );
     // The next attempt still creates the admin: nothing was half-made.
-    let out = run(dir.path(), &["init"], &[("HIREBASE_ADMIN_EMAIL", "root@bad.example"), ("HIREBASE_ADMIN_PASSWORD", PASSWORD)]).await;
+    let out = run(
+        dir.path(),
+        &["init"],
+        &[
+            ("HIREBASE_ADMIN_EMAIL", "root@bad.example"),
+            ("HIREBASE_ADMIN_PASSWORD", PASSWORD),
+        ],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("created the platform admin"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("created the platform admin"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -270,15 +489,32 @@ async fn serve_creates_the_admin_from_the_environment_on_first_start_only() {
     let dir = TempDir::new().unwrap();
     let state = dir.path().join("state");
     let state_str = state.to_str().unwrap();
-    let env = [("HIREBASE_DATA_DIR", state_str), ("HIREBASE_ADMIN_EMAIL", "ops@env.example"), ("HIREBASE_ADMIN_PASSWORD", PASSWORD)];
+    let env = [
+        ("HIREBASE_DATA_DIR", state_str),
+        ("HIREBASE_ADMIN_EMAIL", "ops@env.example"),
+        ("HIREBASE_ADMIN_PASSWORD", PASSWORD),
+    ];
     let served = Served::start(dir.path(), &["serve"], &env).await;
-    assert!(state.join("hirebase.redb").is_file(), "HIREBASE_DATA_DIR is used");
-    assert_eq!(served.login("ops@env.example", PASSWORD).await.ok(200)["user"]["role"], "platform_admin");
+    assert!(
+        state.join("hirebase.redb").is_file(),
+        "HIREBASE_DATA_DIR is used"
+    );
+    assert_eq!(
+        served.login("ops@env.example", PASSWORD).await.ok(200)["user"]["role"],
+        "platform_admin"
+    );
     assert_eq!(served.stop().await, 0);
 
-    let env = [("HIREBASE_DATA_DIR", state_str), ("HIREBASE_ADMIN_EMAIL", "late@env.example"), ("HIREBASE_ADMIN_PASSWORD", PASSWORD)];
+    let env = [
+        ("HIREBASE_DATA_DIR", state_str),
+        ("HIREBASE_ADMIN_EMAIL", "late@env.example"),
+        ("HIREBASE_ADMIN_PASSWORD", PASSWORD),
+    ];
     let served = Served::start(dir.path(), &[], &env).await;
-    served.login("late@env.example", PASSWORD).await.problem(401, "unauthenticated");
+    served
+        .login("late@env.example", PASSWORD)
+        .await
+        .problem(401, "unauthenticated");
     served.login("ops@env.example", PASSWORD).await.ok(200);
     assert_eq!(served.stop().await, 0);
 }
@@ -289,10 +525,19 @@ async fn serve_without_a_config_file_uses_the_defaults() {
     // No subcommand: serve is the default. Only the port is moved off 8080.
     let served = Served::start(dir.path(), &[], &[]).await;
     let data = dir.path().join("data");
-    assert!(data.join("hirebase.redb").is_file() && data.join("signing.key").is_file(), "./data holds the database and the secret");
+    assert!(
+        data.join("hirebase.redb").is_file() && data.join("signing.key").is_file(),
+        "./data holds the database and the secret"
+    );
     let log = served.log();
-    assert!(log.contains(&format!("listening on http://127.0.0.1:{}", served.port)), "{log}");
-    assert!(log.contains("no platform admin yet"), "first start says how to create the admin: {log}");
+    assert!(
+        log.contains(&format!("listening on http://127.0.0.1:{}", served.port)),
+        "{log}"
+    );
+    assert!(
+        log.contains("no platform admin yet"),
+        "first start says how to create the admin: {log}"
+    );
 
     let out = run(dir.path(), &["healthcheck", "--url", &served.base], &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -308,15 +553,20 @@ async fn serve_without_a_config_file_uses_the_defaults() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     let dir = TempDir::new().unwrap();
-    let env = [("HIREBASE_ADMIN_EMAIL", "term@signal.example"), ("HIREBASE_ADMIN_PASSWORD", PASSWORD)];
+    let env = [
+        ("HIREBASE_ADMIN_EMAIL", "term@signal.example"),
+        ("HIREBASE_ADMIN_PASSWORD", PASSWORD),
+    ];
     let mut served = Served::start(dir.path(), &[], &env).await;
     let port = served.port;
 
     // `Expect: 100-continue` makes the server say when it has taken the request and waits for
     // the body: from then on the request is in flight.
-    let body = serde_json::to_vec(&json!({"email": "term@signal.example", "password": PASSWORD})).unwrap();
+    let body =
+        serde_json::to_vec(&json!({"email": "term@signal.example", "password": PASSWORD})).unwrap();
     let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     write!(
         conn,
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
@@ -330,7 +580,10 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     served.terminate();
     let deadline = Instant::now() + Duration::from_secs(10);
     while TcpStream::connect(("127.0.0.1", port)).is_ok() {
-        assert!(Instant::now() < deadline, "the listener stayed open after SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "the listener stayed open after SIGTERM"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     conn.write_all(&body).unwrap();
@@ -338,7 +591,10 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     conn.read_to_string(&mut response).unwrap();
     if !response.starts_with("HTTP/1.1 200") {
         let code = served.wait_exit().await;
-        panic!("the request in flight was cut off: {response:?}; exit {code}\n{}", served.log());
+        panic!(
+            "the request in flight was cut off: {response:?}; exit {code}\n{}",
+            served.log()
+        );
     }
     assert!(response.contains("\"access_token\""), "{response}");
     assert_eq!(served.wait_exit().await, 0, "{}", served.log());

@@ -10,7 +10,12 @@ use crate::common::TestServer;
 async fn served_spec(s: &TestServer) -> (String, Value) {
     let r = s.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").is_some_and(|c| c.starts_with("application/json")), "{:?}", r.headers);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("application/json")),
+        "{:?}",
+        r.headers
+    );
     (r.text.clone(), r.body.clone())
 }
 
@@ -34,35 +39,59 @@ fn collect_refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 async fn the_spec_is_a_valid_openapi_3_document() {
     let s = TestServer::start().await;
     let (text, doc) = served_spec(&s).await;
-    let spec: openapiv3::OpenAPI = serde_json::from_str(&text).expect("the served document is OpenAPI 3");
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_str(&text).expect("the served document is OpenAPI 3");
     assert!(spec.openapi.starts_with("3."), "{}", spec.openapi);
     assert_eq!(spec.info.title, "hirebase");
     assert_eq!(spec.info.version, env!("CARGO_PKG_VERSION"));
     let servers: Vec<&str> = spec.servers.iter().map(|s| s.url.as_str()).collect();
-    assert_eq!(servers, vec!["/api/v1"], "every path is relative to /api/v1");
+    assert_eq!(
+        servers,
+        vec!["/api/v1"],
+        "every path is relative to /api/v1"
+    );
 
     let mut refs = Vec::new();
     collect_refs(&doc, &mut refs);
     assert!(!refs.is_empty());
     for r in &refs {
-        let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("external $ref {r}"));
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external $ref {r}"));
         assert!(doc.pointer(pointer).is_some(), "$ref {r} does not resolve");
     }
 
     let mut ids = BTreeMap::new();
     for (path, method, op) in spec.operations() {
-        assert!(!path.starts_with("/api/"), "{path} repeats the server prefix");
-        let id = op.operation_id.clone().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+        assert!(
+            !path.starts_with("/api/"),
+            "{path} repeats the server prefix"
+        );
+        let id = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
         if let Some(previous) = ids.insert(id.clone(), format!("{method} {path}")) {
             panic!("operationId {id} is used by {previous} and {method} {path}");
         }
         assert!(!op.tags.is_empty(), "{method} {path} has no tag");
-        assert!(op.responses.responses.keys().any(|c| c.to_string().starts_with('2')), "{method} {path} documents no success");
+        assert!(
+            op.responses
+                .responses
+                .keys()
+                .any(|c| c.to_string().starts_with('2')),
+            "{method} {path} documents no success"
+        );
         let documents_problems = op.responses.responses.iter().any(|(code, resp)| {
             code.to_string().starts_with('4')
-                && resp.as_item().is_some_and(|r| r.content.contains_key("application/problem+json"))
+                && resp
+                    .as_item()
+                    .is_some_and(|r| r.content.contains_key("application/problem+json"))
         });
-        assert!(documents_problems, "{method} {path} does not document its problem responses");
+        assert!(
+            documents_problems,
+            "{method} {path} does not document its problem responses"
+        );
     }
     assert!(ids.len() >= 15, "{ids:?}");
 }
@@ -76,7 +105,9 @@ async fn every_documented_operation_is_served_under_api_v1() {
     let s = TestServer::start().await;
     let (text, _) = served_spec(&s).await;
     let spec: openapiv3::OpenAPI = serde_json::from_str(&text).unwrap();
-    let unrouted = s.call(Method::GET, "/api/v1/no/such/route", None, None).await;
+    let unrouted = s
+        .call(Method::GET, "/api/v1/no/such/route", None, None)
+        .await;
     let router_404 = unrouted.problem(404, "not_found")["detail"].clone();
     let mut public = BTreeSet::new();
     for (path, method, op) in spec.operations() {
@@ -89,18 +120,33 @@ async fn every_documented_operation_is_served_under_api_v1() {
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = matches!(m, Method::POST | Method::PATCH | Method::PUT).then(|| json!({}));
         let r = s.call(m, &url, None, body).await;
-        assert_ne!(r.status, 405, "{method} {path} is documented but {url} answers 405: {}", r.text);
+        assert_ne!(
+            r.status, 405,
+            "{method} {path} is documented but {url} answers 405: {}",
+            r.text
+        );
         assert!(
             !(r.status == 404 && r.body["detail"] == router_404),
             "{method} {path} is documented but nothing is routed at {url}: {}",
             r.text
         );
-        let secured = op.security.as_ref().or(spec.security.as_ref()).is_some_and(|s| !s.is_empty());
+        let secured = op
+            .security
+            .as_ref()
+            .or(spec.security.as_ref())
+            .is_some_and(|s| !s.is_empty());
         if r.status == 401 {
-            assert!(secured, "{method} {path} needs credentials but declares no security scheme");
+            assert!(
+                secured,
+                "{method} {path} needs credentials but declares no security scheme"
+            );
             r.problem(401, "unauthenticated");
         } else {
-            assert!(!secured, "{method} {path} declares security but answered {} without credentials", r.status);
+            assert!(
+                !secured,
+                "{method} {path} declares security but answered {} without credentials",
+                r.status
+            );
             public.insert(op.operation_id.clone().unwrap());
         }
         if r.status.as_u16() >= 400 {
@@ -108,9 +154,19 @@ async fn every_documented_operation_is_served_under_api_v1() {
         }
     }
     for id in ["login", "register"] {
-        assert!(public.contains(id), "{id} must work without credentials: {public:?}");
+        assert!(
+            public.contains(id),
+            "{id} must work without credentials: {public:?}"
+        );
     }
-    for id in ["get_me", "list_team", "list_api_keys", "mint_api_key", "admin_list_tenants", "update_tenant"] {
+    for id in [
+        "get_me",
+        "list_team",
+        "list_api_keys",
+        "mint_api_key",
+        "admin_list_tenants",
+        "update_tenant",
+    ] {
         assert!(!public.contains(id), "{id} answered without credentials");
     }
 }
@@ -141,6 +197,15 @@ async fn docs_serve_an_html_page() {
     let s = TestServer::start().await;
     let r = s.send(reqwest::Client::new().get(s.url("/docs"))).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert!(r.header("content-type").is_some_and(|c| c.starts_with("text/html")), "{:?}", r.headers);
-    assert!(r.text.to_lowercase().contains("<html") && r.text.contains("swagger"), "{}", &r.text[..r.text.len().min(500)]);
+    assert!(
+        r.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html")),
+        "{:?}",
+        r.headers
+    );
+    assert!(
+        r.text.to_lowercase().contains("<html") && r.text.contains("swagger"),
+        "{}",
+        &r.text[..r.text.len().min(500)]
+    );
 }

@@ -22,7 +22,9 @@ async fn every_error_is_a_problem_document_with_the_request_id() {
     let p = r.problem(404, "not_found");
     assert_eq!(p["request_id"].as_str(), r.header("x-request-id"));
 
-    let r = s.call(Method::DELETE, "/api/v1/auth/login", None, None).await;
+    let r = s
+        .call(Method::DELETE, "/api/v1/auth/login", None, None)
+        .await;
     r.problem(405, "method_not_allowed");
     assert_eq!(r.header("allow"), Some("POST"));
 
@@ -45,7 +47,9 @@ async fn every_error_is_a_problem_document_with_the_request_id() {
         .send()
         .await
         .unwrap();
-    crate::common::reply(raw).await.problem(415, "unsupported_media_type");
+    crate::common::reply(raw)
+        .await
+        .problem(415, "unsupported_media_type");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -59,7 +63,9 @@ async fn oversized_bodies_get_413_declared_or_chunked() {
         .send()
         .await
         .unwrap();
-    crate::common::reply(raw).await.problem(413, "payload_too_large");
+    crate::common::reply(raw)
+        .await
+        .problem(413, "payload_too_large");
 
     let stream = futures_stream(big.into_bytes());
     let raw = reqwest::Client::new()
@@ -69,10 +75,15 @@ async fn oversized_bodies_get_413_declared_or_chunked() {
         .send()
         .await
         .unwrap();
-    crate::common::reply(raw).await.problem(413, "payload_too_large");
+    crate::common::reply(raw)
+        .await
+        .problem(413, "payload_too_large");
 }
 
-fn futures_stream(bytes: Vec<u8>) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+fn futures_stream(
+    bytes: Vec<u8>,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        bytes.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
     tokio_stream::iter(chunks)
 }

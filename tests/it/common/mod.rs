@@ -43,18 +43,41 @@ impl Reply {
     /// Asserts a problem document with this status and code, and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.text
+        );
         assert_eq!(self.body["status"], status, "{}", self.text);
         assert_eq!(self.body["code"], code, "{}", self.text);
-        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()), "problem without detail: {}", self.text);
-        assert!(self.body["title"].is_string() && self.body["type"].is_string(), "{}", self.text);
+        assert!(
+            self.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "problem without detail: {}",
+            self.text
+        );
+        assert!(
+            self.body["title"].is_string() && self.body["type"].is_string(),
+            "{}",
+            self.text
+        );
         &self.body
     }
 
     #[track_caller]
     pub fn ok(&self, status: u16) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         &self.body
     }
 }
@@ -84,21 +107,43 @@ impl TestServer {
         TestServer::launch(dir, |_| {}, Some((email, password))).await
     }
 
-    async fn launch(dir: Arc<TempDir>, adjust: impl FnOnce(&mut Config), admin: Option<(&str, &str)>) -> TestServer {
+    async fn launch(
+        dir: Arc<TempDir>,
+        adjust: impl FnOnce(&mut Config),
+        admin: Option<(&str, &str)>,
+    ) -> TestServer {
         let mut config = test_config(dir.path());
         adjust(&mut config);
         let app = build_when_free(config).await;
         if let Some((email, password)) = admin {
-            assert!(app.bootstrap_admin(email, password).await.expect("platform admin"), "a platform admin already existed");
+            assert!(
+                app.bootstrap_admin(email, password)
+                    .await
+                    .expect("platform admin"),
+                "a platform admin already existed"
+            );
         }
         let state = app.state().clone();
-        let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap()).await.expect("bind");
+        let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("bind");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run(acceptor, async move {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        TestServer { addr, base: format!("http://{addr}"), client, dir, state, stop: Some(stop), task: Some(task) }
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        TestServer {
+            addr,
+            base: format!("http://{addr}"),
+            client,
+            dir,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -111,7 +156,9 @@ impl TestServer {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server ran cleanly");
+            task.await
+                .expect("server task")
+                .expect("server ran cleanly");
         }
         self.dir.clone()
     }
@@ -121,7 +168,13 @@ impl TestServer {
     }
 
     /// Any request: `path` is absolute (`/api/v1/...`), `token` a bearer token, `body` JSON.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = reqwest::Client::new().request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -139,7 +192,8 @@ impl TestServer {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::PATCH, path, Some(token), Some(body)).await
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
         self.call(Method::DELETE, path, Some(token), None).await
@@ -148,14 +202,26 @@ impl TestServer {
     /// Registers an organisation and signs its org_admin in.
     pub async fn register(&self, email: &str, org: &str) -> Member {
         let r = self
-            .call(Method::POST, "/api/v1/auth/register", None, Some(json!({"email": email, "password": PASSWORD, "org_name": org})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({"email": email, "password": PASSWORD, "org_name": org})),
+            )
             .await;
         assert_eq!(r.status, 201, "register: {}", r.text);
         self.login(email, PASSWORD).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Member {
-        let r = self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": password}))).await;
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
         assert_eq!(r.status, 200, "login: {}", r.text);
         Member {
             token: r.body["access_token"].as_str().unwrap().to_string(),
@@ -189,7 +255,12 @@ pub async fn reply(resp: reqwest::Response) -> Reply {
     let headers = resp.headers().clone();
     let text = resp.text().await.unwrap_or_default();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, headers, body, text }
+    Reply {
+        status,
+        headers,
+        body,
+        text,
+    }
 }
 
 /// Waits for a condition instead of sleeping a fixed time.
@@ -231,14 +302,34 @@ impl TestServer {
 
     /// `POST /auth/login` as the OAuth2 password form.
     pub async fn login_form(&self, fields: &[(&str, &str)]) -> Reply {
-        self.send(reqwest::Client::new().post(self.url("/api/v1/auth/login")).form(fields)).await
+        self.send(
+            reqwest::Client::new()
+                .post(self.url("/api/v1/auth/login"))
+                .form(fields),
+        )
+        .await
     }
 
     /// Mints an API key with the org_admin's session; returns the record and the raw token.
-    pub async fn mint_key(&self, admin: &Member, name: &str, role: &str, scopes: &[&str]) -> (Value, String) {
-        let r = self.post("/api/v1/api-keys", &admin.token, json!({"name": name, "role": role, "scopes": scopes})).await;
+    pub async fn mint_key(
+        &self,
+        admin: &Member,
+        name: &str,
+        role: &str,
+        scopes: &[&str],
+    ) -> (Value, String) {
+        let r = self
+            .post(
+                "/api/v1/api-keys",
+                &admin.token,
+                json!({"name": name, "role": role, "scopes": scopes}),
+            )
+            .await;
         assert_eq!(r.status, 201, "mint: {}", r.text);
-        (r.body["api_key"].clone(), r.body["raw_token"].as_str().expect("raw_token").to_string())
+        (
+            r.body["api_key"].clone(),
+            r.body["raw_token"].as_str().expect("raw_token").to_string(),
+        )
     }
 
     /// Puts a member with `role` into organisation `org_id` and signs them in.
@@ -246,16 +337,27 @@ impl TestServer {
     /// Stop-gap: no endpoint adds a person to an existing organisation yet (`/auth/invite` is
     /// still to come), so this writes the account the way registration does. Replace it with
     /// invite + accept once they exist.
-    pub async fn seed_member(&self, org_id: u64, email: &str, role: hirebase::auth::Role) -> Member {
+    pub async fn seed_member(
+        &self,
+        org_id: u64,
+        email: &str,
+        role: hirebase::auth::Role,
+    ) -> Member {
         use hirebase::domain::users::User;
         use hirebase::store::tables::{EMAIL_USER, USERS};
-        let hash = tokio::task::spawn_blocking(|| hirebase::auth::password::hash_now(PASSWORD)).await.unwrap().unwrap();
+        let hash = tokio::task::spawn_blocking(|| hirebase::auth::password::hash_now(PASSWORD))
+            .await
+            .unwrap()
+            .unwrap();
         let address = email.trim().to_lowercase();
         self.state
             .store
             .write(move |tx| {
                 let id = tx.next_id()?;
-                assert!(tx.claim(&EMAIL_USER, &address, (org_id, id))?, "{address} is taken");
+                assert!(
+                    tx.claim(&EMAIL_USER, &address, (org_id, id))?,
+                    "{address} is taken"
+                );
                 let user = User {
                     id,
                     tenant_id: org_id,
@@ -277,16 +379,31 @@ impl TestServer {
 
 /// The value of the `hb_session` cookie a login response sets.
 pub fn session_cookie(r: &Reply) -> String {
-    let set = r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("hb_session="));
+    let set = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("hb_session="));
     let set = set.unwrap_or_else(|| panic!("no hb_session cookie in {:?}", r.headers));
-    set["hb_session=".len()..].split(';').next().unwrap().to_string()
+    set["hb_session=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 /// A problem document's field errors, as `field` names.
 pub fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map(|a| a.iter().filter_map(|e| e["field"].as_str().map(String::from)).collect()).unwrap_or_default()
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
-
 
 /// Tests that load the CPU (headless Chromium sessions) or measure latency under load take
 /// turns, so a timing assertion never measures another test's browser.
