@@ -1091,3 +1091,109 @@ async fn https_targets_are_reached_over_tls() {
     );
     task.abort();
 }
+
+/// The real binary is killed (SIGKILL: no shutdown, no flush) while a delivery waits in the
+/// queue; started again on the same data dir, it sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_server_sends_its_queued_deliveries_after_restart() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (api_port, hook_port) = (free(), free());
+    let base = format!("http://127.0.0.1:{api_port}");
+    let spawn = |poll_millis: &str| {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_hirebase"))
+            .arg("serve")
+            .env_clear()
+            .env("HIREBASE_DATA_DIR", dir.path())
+            .env("HIREBASE_LISTEN", format!("127.0.0.1:{api_port}"))
+            .env("HIREBASE_WEBHOOKS__ALLOW_PRIVATE_TARGETS", "true")
+            .env("HIREBASE_WEBHOOKS__POLL_MILLIS", poll_millis)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("hirebase starts")
+    };
+    let client = reqwest::Client::new();
+    let ready = || async {
+        eventually("the server is ready", || async {
+            client
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        })
+        .await
+    };
+
+    // First life: nothing listens on the hook's port and the worker does not poll again.
+    let mut first = spawn("60000");
+    ready().await;
+    let register = json!({"email": "kill@example.com", "password": PASSWORD, "org_name": "Killed"});
+    assert_eq!(
+        client
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&register)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "kill@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_string();
+    let hook =
+        json!({"url": format!("http://127.0.0.1:{hook_port}/hook"), "events": ["job.published"]});
+    let created: Value = client
+        .post(format!("{base}{HOOKS}"))
+        .bearer_auth(&token)
+        .json(&hook)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = created["secret"].as_str().unwrap().to_string();
+    let job: Value = client
+        .post(format!("{base}/api/v1/jobs"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Survives a kill", "is_public": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    first.kill().await.expect("SIGKILL");
+
+    // Second life: the receiver is up, and the worker polls.
+    let rx = Receiver::on(hook_port).await;
+    let _second = spawn("100");
+    ready().await;
+    eventually(
+        "the queued delivery arrives after the kill and restart",
+        || async { rx.received("/hook").len() == 1 },
+    )
+    .await;
+    let got = &rx.received("/hook")[0];
+    assert_signed(&secret, got);
+    assert_eq!(got.json()["type"], "job.published");
+    assert_eq!(got.json()["data"]["job_id"], job["id"]);
+}
