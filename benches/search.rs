@@ -1,0 +1,1806 @@
+//! The search benchmark of DESIGN.md §6, in one process and one run:
+//!
+//! 1. hirebase in-process (`App::build` + `App::run` on 127.0.0.1:0, a temp data dir);
+//! 2. bulk import of N synthetic candidates through `POST /api/v1/candidates/import`
+//!    (500-row calls, several concurrent clients), timed end to end;
+//! 3. full-text search latency through HTTP: 8 clients looping over 2–3 word queries;
+//! 4. the same data and workload on PostgreSQL full-text search (tsvector + GIN, ranked,
+//!    with the total count), as the baseline;
+//! 5. a summary table, also written to `target/bench-search.json`.
+//!
+//! Environment: `HIREBASE_BENCH_CANDIDATES` (default 1000000), `HIREBASE_BENCH_SECONDS` per
+//! search phase (default 30), `HIREBASE_BENCH_IMPORT_CLIENTS` (skip the concurrency probe and
+//! use this many), `HIREBASE_BENCH_PG` (a tokio-postgres connection string; required unless
+//! `HIREBASE_BENCH_SKIP_PG=1`). `scripts/bench` sets all of it up.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use hirebase::domain::candidates::NewCandidate;
+use hirebase::synth::{self, SearchQuery, Synth};
+use hirebase::{App, Config};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+
+const DATA_SEED: u64 = 0x6869_7265;
+const QUERY_SEED: u64 = 0x7365_6172;
+const BATCH: usize = 500;
+const SEARCH_CLIENTS: usize = 8;
+const QUERY_POOL: usize = 20_000;
+const PASSWORD: &str = "correct horse battery";
+
+struct Settings {
+    candidates: usize,
+    seconds: u64,
+    warmup: u64,
+    import_clients: Option<usize>,
+    pg: Option<String>,
+}
+
+fn settings() -> Settings {
+    let num = |key: &str, default: u64| -> u64 {
+        match std::env::var(key) {
+            Ok(v) => v
+                .trim()
+                .replace('_', "")
+                .parse()
+                .unwrap_or_else(|_| panic!("{key} must be a number, got {v:?}")),
+            Err(_) => default,
+        }
+    };
+    let seconds = num("HIREBASE_BENCH_SECONDS", 30).max(1);
+    let pg = std::env::var("HIREBASE_BENCH_PG")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let skip_pg = std::env::var("HIREBASE_BENCH_SKIP_PG").is_ok_and(|v| v == "1");
+    if pg.is_none() && !skip_pg {
+        eprintln!(
+            "error: HIREBASE_BENCH_PG is not set. The benchmark compares against PostgreSQL and needs a \
+             connection string (run scripts/bench, which starts a throwaway cluster), or set \
+             HIREBASE_BENCH_SKIP_PG=1 to run without the baseline."
+        );
+        std::process::exit(2);
+    }
+    Settings {
+        candidates: num("HIREBASE_BENCH_CANDIDATES", 1_000_000).max(BATCH as u64) as usize,
+        seconds,
+        warmup: (seconds / 6).clamp(1, 5),
+        import_clients: std::env::var("HIREBASE_BENCH_IMPORT_CLIENTS")
+            .ok()
+            .map(|v| v.parse().expect("HIREBASE_BENCH_IMPORT_CLIENTS")),
+        pg: if skip_pg { None } else { pg },
+    }
+}
+
+// ---------------------------------------------------------------- measurement helpers
+
+#[derive(Debug, Clone, Serialize)]
+struct Latency {
+    requests: usize,
+    errors: usize,
+    seconds: f64,
+    qps: f64,
+    p50_ms: f64,
+    p90_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    mean_ms: f64,
+}
+
+fn latency(mut micros: Vec<u64>, errors: usize, elapsed: Duration) -> Latency {
+    micros.sort_unstable();
+    let at = |p: f64| -> f64 {
+        if micros.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((micros.len() as f64 * p).ceil() as usize).clamp(1, micros.len()) - 1;
+        micros[i] as f64 / 1000.0
+    };
+    let seconds = elapsed.as_secs_f64();
+    Latency {
+        requests: micros.len(),
+        errors,
+        seconds,
+        qps: micros.len() as f64 / seconds,
+        p50_ms: at(0.50),
+        p90_ms: at(0.90),
+        p99_ms: at(0.99),
+        max_ms: micros.last().map_or(f64::NAN, |m| *m as f64 / 1000.0),
+        mean_ms: if micros.is_empty() {
+            f64::NAN
+        } else {
+            micros.iter().sum::<u64>() as f64 / micros.len() as f64 / 1000.0
+        },
+    }
+}
+
+fn status_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(field)
+                .and_then(|r| r.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time this process has used (user + system), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields after the command name start at 3 (state); utime is 14, stime 15.
+    (ticks(14 - 3) + ticks(15 - 3)) / 100.0
+}
+
+/// CPU time the whole machine has spent busy (all processes), from /proc/stat.
+fn machine_busy_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(cpu) = stat.lines().next() else {
+        return 0.0;
+    };
+    let v: Vec<f64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal
+    let busy: f64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|&i| v.get(i)).sum();
+    busy / 100.0
+}
+
+/// Bytes on disk under `dir` (allocated blocks, so sparse files count what they use).
+fn disk_usage(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    for entry in entries.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            total += disk_usage(&entry.path());
+        } else {
+            total += meta.blocks() * 512;
+        }
+    }
+    total
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+// ---------------------------------------------------------------- the server
+
+struct Server {
+    base: String,
+    token: String,
+    org_id: u64,
+    dir: tempfile::TempDir,
+    app_state: Arc<hirebase::app::AppState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+fn bench_config(dir: &Path) -> Config {
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.to_path_buf(),
+        log: "warn".into(),
+        ..Config::default()
+    };
+    config.storage.cache_mb = 256;
+    // The load and search phases run far past per-person request limits and a one-hour token.
+    config.rate_limit.enabled = false;
+    config.auth.access_token_ttl_secs = 7 * 86_400;
+    config.auth.session_ttl_secs = 7 * 86_400;
+    config
+}
+
+async fn start_server(dir: tempfile::TempDir) -> Server {
+    let app = App::build(bench_config(dir.path()))
+        .await
+        .expect("app builds");
+    let app_state = app.state().clone();
+    let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("bind");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run(acceptor, async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    let email = "bench@hirebase.test";
+    let r = http
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": PASSWORD, "org_name": "Bench Recruiting"}))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(
+        r.status(),
+        201,
+        "register: {}",
+        r.text().await.unwrap_or_default()
+    );
+    let r = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200, "login");
+    let body: Value = r.json().await.expect("login body");
+    let token = body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string();
+    let org_id = body["user"]["org_id"].as_u64().expect("org_id");
+    Server {
+        base,
+        token,
+        org_id,
+        dir,
+        app_state,
+        stop: Some(stop),
+        task,
+    }
+}
+
+impl Server {
+    async fn shutdown(mut self) -> (tempfile::TempDir, Duration) {
+        let started = Instant::now();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .expect("server task")
+            .expect("server stopped cleanly");
+        (self.dir, started.elapsed())
+    }
+}
+
+// ---------------------------------------------------------------- import
+
+#[derive(Serialize)]
+struct Row<'a> {
+    full_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    experience_years: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_company: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    linkedin_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    github_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    skills: &'a [String],
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+impl<'a> Row<'a> {
+    fn of(c: &'a NewCandidate) -> Row<'a> {
+        Row {
+            full_name: &c.full_name,
+            email: c.email.as_deref(),
+            phone: c.phone.as_deref(),
+            headline: c.headline.as_deref(),
+            location: c.location.as_deref(),
+            experience_years: c.experience_years,
+            current_title: c.current_title.as_deref(),
+            current_company: c.current_company.as_deref(),
+            linkedin_url: c.linkedin_url.as_deref(),
+            github_url: c.github_url.as_deref(),
+            website_url: c.website_url.as_deref(),
+            notes: c.notes.as_deref(),
+            skills: c.skills.as_deref().unwrap_or(&[]),
+            tags: c.tags.as_deref().unwrap_or(&[]),
+            source: c.source.as_deref(),
+        }
+    }
+}
+
+fn import_body(batch: &[NewCandidate]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        rows: Vec<Row<'a>>,
+    }
+    serde_json::to_vec(&Body {
+        rows: batch.iter().map(Row::of).collect(),
+    })
+    .expect("serializes")
+}
+
+/// Generates `count` candidates (seeded) on a thread of its own, as 500-row request bodies,
+/// a few batches ahead of the clients. Returns the receiver and a handle reporting the
+/// generator's busy time.
+fn body_stream(
+    seed: u64,
+    counter_start: u64,
+    count: usize,
+) -> (
+    mpsc::Receiver<(usize, Vec<u8>)>,
+    std::thread::JoinHandle<Duration>,
+) {
+    let (tx, rx) = mpsc::channel(8);
+    let handle = std::thread::spawn(move || {
+        let mut synth = Synth::new(seed).with_counter(counter_start);
+        let mut busy = Duration::ZERO;
+        let mut left = count;
+        while left > 0 {
+            let started = Instant::now();
+            let n = left.min(BATCH);
+            let batch: Vec<NewCandidate> = (0..n).map(|_| synth.candidate()).collect();
+            let body = import_body(&batch);
+            busy += started.elapsed();
+            left -= n;
+            if tx.blocking_send((n, body)).is_err() {
+                break;
+            }
+        }
+        busy
+    });
+    (rx, handle)
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ImportRun {
+    candidates: usize,
+    clients: usize,
+    seconds: f64,
+    per_second: f64,
+    call_p50_ms: f64,
+    call_p99_ms: f64,
+    call_max_ms: f64,
+    generator_busy_seconds: f64,
+    process_cpu_seconds: f64,
+}
+
+async fn import(
+    server: &Server,
+    seed: u64,
+    counter_start: u64,
+    count: usize,
+    clients: usize,
+) -> ImportRun {
+    let (rx, generator) = body_stream(seed, counter_start, count);
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    let cpu_before = cpu_seconds();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let rx = rx.clone();
+        let url = format!("{}/api/v1/candidates/import", server.base);
+        let token = server.token.clone();
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut calls = Vec::new();
+            let mut created = 0usize;
+            loop {
+                let Some((n, body)) = rx.lock().await.recv().await else {
+                    break;
+                };
+                let t = Instant::now();
+                let r = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("import call");
+                let status = r.status();
+                let report: Value = r.json().await.expect("import report");
+                calls.push(t.elapsed().as_micros() as u64);
+                assert_eq!(status, 200, "import failed: {report}");
+                assert_eq!(
+                    report["created"].as_u64(),
+                    Some(n as u64),
+                    "not every row was created: {report}"
+                );
+                created += n;
+            }
+            (calls, created)
+        }));
+    }
+    let mut calls = Vec::new();
+    let mut created = 0;
+    for t in tasks {
+        let (c, n) = t.await.expect("import client");
+        calls.extend(c);
+        created += n;
+    }
+    let elapsed = started.elapsed();
+    let busy = generator.join().expect("generator");
+    assert_eq!(created, count);
+    let calls = latency(calls, 0, elapsed);
+    ImportRun {
+        candidates: count,
+        clients,
+        seconds: elapsed.as_secs_f64(),
+        per_second: count as f64 / elapsed.as_secs_f64(),
+        call_p50_ms: calls.p50_ms,
+        call_p99_ms: calls.p99_ms,
+        call_max_ms: calls.max_ms,
+        generator_busy_seconds: busy.as_secs_f64(),
+        process_cpu_seconds: cpu_seconds() - cpu_before,
+    }
+}
+
+// ---------------------------------------------------------------- search through HTTP
+
+/// Runs `clients` loops over the queries for `warmup` then `measure`, timing only the second part.
+async fn hirebase_search(
+    server: &Server,
+    queries: Arc<Vec<SearchQuery>>,
+    warmup: Duration,
+    measure: Duration,
+) -> (Latency, Vec<u64>) {
+    let url = format!("{}/api/v1/candidates", server.base);
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for client in 0..SEARCH_CLIENTS {
+        let (url, token, queries, measuring, stop) = (
+            url.clone(),
+            server.token.clone(),
+            queries.clone(),
+            measuring.clone(),
+            stop.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut micros = Vec::with_capacity(200_000);
+            let mut totals = Vec::new();
+            let mut errors = 0usize;
+            let first = client * queries.len() / SEARCH_CLIENTS;
+            // Bounded in count as well as in time.
+            for i in (first..).take(5_000_000) {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let q = &queries[i % queries.len()];
+                let timed = measuring.load(Ordering::Relaxed);
+                let t = Instant::now();
+                let r = http
+                    .get(&url)
+                    .bearer_auth(&token)
+                    .query(&[("q", q.text.as_str()), ("limit", "20")])
+                    .send()
+                    .await;
+                let ok = match r {
+                    Ok(r) if r.status() == 200 => match r.bytes().await {
+                        Ok(body) => {
+                            if !timed {
+                                // Read the totals while warming up, where parsing costs nothing measured.
+                                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                                if let Some(total) = v["total"].as_u64() {
+                                    totals.push(total);
+                                }
+                            }
+                            true
+                        }
+                        Err(_) => false,
+                    },
+                    Ok(r) => {
+                        if errors < 3 {
+                            eprintln!(
+                                "search {:?} -> {}: {}",
+                                q.text,
+                                r.status(),
+                                r.text().await.unwrap_or_default()
+                            );
+                        }
+                        false
+                    }
+                    Err(_) => false,
+                };
+                if timed {
+                    if ok {
+                        micros.push(t.elapsed().as_micros() as u64);
+                    } else {
+                        errors += 1;
+                    }
+                }
+            }
+            (micros, errors, totals)
+        }));
+    }
+    tokio::time::sleep(warmup).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(measure).await;
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = started.elapsed();
+    let (mut all, mut errors, mut totals) = (Vec::new(), 0, Vec::new());
+    for t in tasks {
+        let (m, e, tt) = t.await.expect("search client");
+        all.extend(m);
+        errors += e;
+        totals.extend(tt);
+    }
+    (latency(all, errors, elapsed), totals)
+}
+
+/// The search engine alone (no HTTP, no JSON, no record reads), one query at a time: where
+/// the time of a request goes.
+fn engine_only(
+    server: &Server,
+    queries: &[SearchQuery],
+    seconds: f64,
+    with_records: bool,
+) -> Latency {
+    use hirebase::domain::candidates::{self, CandidateFilter};
+    use hirebase::search::{Kind, Query};
+    let state = &server.app_state;
+    let tenant = server.org_id;
+    let mut micros = Vec::new();
+    let started = Instant::now();
+    let mut i = 0;
+    while started.elapsed().as_secs_f64() < seconds && i < 1_000_000 {
+        let q = &queries[i % queries.len()];
+        i += 1;
+        let t = Instant::now();
+        if with_records {
+            let f = CandidateFilter {
+                q: Some(q.text.clone()),
+                ..CandidateFilter::default()
+            };
+            candidates::list(&state.store, &state.indexer.search, tenant, &f, 0, 20).expect("list");
+        } else {
+            let mut query = Query::new(Kind::Candidate, Some(tenant));
+            query.text = Some(q.text.clone());
+            query.limit = 20;
+            state.indexer.search.query(&query).expect("query");
+        }
+        micros.push(t.elapsed().as_micros() as u64);
+    }
+    latency(micros, 0, started.elapsed())
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+const PG_SCHEMA: &str = "
+DROP TABLE IF EXISTS bench_candidates;
+CREATE TABLE bench_candidates (
+    id bigint PRIMARY KEY,
+    full_name text NOT NULL,
+    email text,
+    phone text,
+    headline text,
+    location text,
+    experience_years int,
+    current_title text,
+    current_company text,
+    skills text[] NOT NULL,
+    skills_text text NOT NULL,
+    tags text[] NOT NULL,
+    source text,
+    notes text,
+    doc tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', full_name), 'A') ||
+        setweight(to_tsvector('english', coalesce(current_title, '') || ' ' || skills_text), 'B') ||
+        setweight(to_tsvector('english', coalesce(headline, '') || ' ' || coalesce(current_company, '') || ' ' || coalesce(location, '')), 'C') ||
+        setweight(to_tsvector('english', coalesce(notes, '')), 'D')
+    ) STORED
+);";
+
+const PG_QUERY: &str = "SELECT id, ts_rank(doc, q) AS r, count(*) OVER () AS total \
+     FROM bench_candidates, plainto_tsquery('english', $1) q \
+     WHERE doc @@ q ORDER BY r DESC LIMIT 20";
+
+async fn pg_connect(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL ({url}): {e}"));
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            eprintln!("postgres connection: {e}");
+        }
+    });
+    client
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PgLoad {
+    copy_seconds: f64,
+    index_seconds: f64,
+    analyze_seconds: f64,
+    rows_per_second_copy: f64,
+    table_mb: f64,
+    index_mb: f64,
+    server_version: String,
+    settings: BTreeMap<String, String>,
+}
+
+/// Loads the same candidates (same seed) with two COPY streams, then builds the GIN index.
+async fn pg_load(url: &str, count: usize) -> PgLoad {
+    use tokio_postgres::binary_copy::BinaryCopyInWriter;
+    use tokio_postgres::types::Type;
+
+    let admin = pg_connect(url).await;
+    admin.batch_execute(PG_SCHEMA).await.expect("create table");
+    let streams = 2;
+    let mut senders = Vec::new();
+    let mut tasks = Vec::new();
+    for _ in 0..streams {
+        let (tx, mut rx) = mpsc::channel::<Vec<(i64, NewCandidate)>>(4);
+        senders.push(tx);
+        let url = url.to_string();
+        tasks.push(tokio::spawn(async move {
+            let client = pg_connect(&url).await;
+            let sink = client
+                .copy_in(
+                    "COPY bench_candidates (id, full_name, email, phone, headline, location, experience_years, \
+                     current_title, current_company, skills, skills_text, tags, source, notes) FROM STDIN BINARY",
+                )
+                .await
+                .expect("copy in");
+            let types = [
+                Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::INT4,
+                Type::TEXT, Type::TEXT, Type::TEXT_ARRAY, Type::TEXT, Type::TEXT_ARRAY, Type::TEXT, Type::TEXT,
+            ];
+            let writer = BinaryCopyInWriter::new(sink, &types);
+            tokio::pin!(writer);
+            while let Some(batch) = rx.recv().await {
+                for (id, c) in batch {
+                    let skills = c.skills.unwrap_or_default();
+                    let skills_text = skills.join(" ");
+                    let tags = c.tags.unwrap_or_default();
+                    let years = c.experience_years.map(|y| y as i32);
+                    writer
+                        .as_mut()
+                        .write(&[
+                            &id, &c.full_name, &c.email, &c.phone, &c.headline, &c.location, &years,
+                            &c.current_title, &c.current_company, &skills, &skills_text, &tags, &c.source, &c.notes,
+                        ])
+                        .await
+                        .expect("copy row");
+                }
+            }
+            writer.finish().await.expect("copy finish")
+        }));
+    }
+    let started = Instant::now();
+    let generator = std::thread::spawn(move || {
+        let mut synth = Synth::new(DATA_SEED);
+        let mut id = 0i64;
+        let mut left = count;
+        let mut turn = 0;
+        while left > 0 {
+            let n = left.min(BATCH);
+            let batch: Vec<(i64, NewCandidate)> = (0..n)
+                .map(|_| {
+                    id += 1;
+                    (id, synth.candidate())
+                })
+                .collect();
+            left -= n;
+            if senders[turn % senders.len()].blocking_send(batch).is_err() {
+                break;
+            }
+            turn += 1;
+        }
+    });
+    let mut copied = 0;
+    for t in tasks {
+        copied += t.await.expect("copy task");
+    }
+    generator.join().expect("generator");
+    assert_eq!(copied as usize, count);
+    let copy_seconds = started.elapsed().as_secs_f64();
+    println!("  postgres: copied {count} rows in {copy_seconds:.1} s");
+
+    let started = Instant::now();
+    admin
+        .batch_execute("CREATE INDEX bench_candidates_doc ON bench_candidates USING gin (doc)")
+        .await
+        .expect("gin index");
+    let index_seconds = started.elapsed().as_secs_f64();
+    println!("  postgres: GIN index built in {index_seconds:.1} s");
+    let started = Instant::now();
+    admin
+        .batch_execute("VACUUM ANALYZE bench_candidates")
+        .await
+        .expect("analyze");
+    let analyze_seconds = started.elapsed().as_secs_f64();
+
+    let size = |sql: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .query_one(sql, &[])
+                .await
+                .expect("size")
+                .get::<_, i64>(0) as u64
+        }
+    };
+    let table = size("SELECT pg_table_size('bench_candidates')").await;
+    let index = size("SELECT pg_relation_size('bench_candidates_doc')").await;
+    let version: String = admin
+        .query_one("SHOW server_version", &[])
+        .await
+        .expect("version")
+        .get(0);
+    let mut settings = BTreeMap::new();
+    for name in [
+        "shared_buffers",
+        "work_mem",
+        "maintenance_work_mem",
+        "effective_cache_size",
+        "fsync",
+        "synchronous_commit",
+        "jit",
+        "max_parallel_workers_per_gather",
+        "random_page_cost",
+    ] {
+        let row = admin
+            .query_one(&format!("SHOW {name}"), &[])
+            .await
+            .expect("show");
+        settings.insert(name.to_string(), row.get::<_, String>(0));
+    }
+    PgLoad {
+        copy_seconds,
+        index_seconds,
+        analyze_seconds,
+        rows_per_second_copy: count as f64 / copy_seconds,
+        table_mb: mb(table),
+        index_mb: mb(index),
+        server_version: version,
+        settings,
+    }
+}
+
+async fn pg_search(
+    url: &str,
+    queries: Arc<Vec<SearchQuery>>,
+    warmup: Duration,
+    measure: Duration,
+) -> (Latency, Vec<u64>) {
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for client in 0..SEARCH_CLIENTS {
+        let (url, queries, measuring, stop) = (
+            url.to_string(),
+            queries.clone(),
+            measuring.clone(),
+            stop.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let pg = pg_connect(&url).await;
+            pg.batch_execute("SET statement_timeout = '120s'")
+                .await
+                .expect("timeout");
+            let statement = pg.prepare(PG_QUERY).await.expect("prepare");
+            let mut micros = Vec::new();
+            let mut totals = Vec::new();
+            let mut errors = 0;
+            let first = client * queries.len() / SEARCH_CLIENTS;
+            for i in (first..).take(1_000_000) {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let q = &queries[i % queries.len()];
+                let timed = measuring.load(Ordering::Relaxed);
+                let t = Instant::now();
+                let result = pg.query(&statement, &[&q.exact]).await;
+                let took = t.elapsed().as_micros() as u64;
+                match result {
+                    Ok(rows) => {
+                        if timed {
+                            micros.push(took);
+                        } else {
+                            totals.push(rows.first().map_or(0, |r| r.get::<_, i64>(2) as u64));
+                        }
+                    }
+                    Err(e) => {
+                        if errors < 3 {
+                            eprintln!("postgres query {:?}: {e}", q.exact);
+                        }
+                        if timed {
+                            errors += 1;
+                        }
+                    }
+                }
+            }
+            (micros, errors, totals)
+        }));
+    }
+    tokio::time::sleep(warmup).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(measure).await;
+    stop.store(true, Ordering::Relaxed);
+    // A query started before the deadline still counts in the latencies, not in the throughput window.
+    let elapsed = started.elapsed();
+    let (mut all, mut errors, mut totals) = (Vec::new(), 0, Vec::new());
+    for t in tasks {
+        let (m, e, tt) = t.await.expect("pg client");
+        all.extend(m);
+        errors += e;
+        totals.extend(tt);
+    }
+    (latency(all, errors, elapsed), totals)
+}
+
+/// Waits (at most two minutes) until the index's segment list has not changed for 3 s.
+async fn settle_segments(index: &Path) -> (Duration, usize) {
+    let segments = || -> (String, usize) {
+        let meta = std::fs::read_to_string(index.join("meta.json")).unwrap_or_default();
+        let v: Value = serde_json::from_str(&meta).unwrap_or(Value::Null);
+        let list = v["segments"].as_array().cloned().unwrap_or_default();
+        (
+            list.iter()
+                .map(|s| s["segment_id"].to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            list.len(),
+        )
+    };
+    let started = Instant::now();
+    let mut last = segments();
+    let mut stable_since = Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = segments();
+        if now.0 != last.0 {
+            last = now;
+            stable_since = Instant::now();
+        } else if stable_since.elapsed() >= Duration::from_secs(3) {
+            break;
+        }
+    }
+    (started.elapsed(), last.1)
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    if v.is_empty() {
+        return 0;
+    }
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+// ---------------------------------------------------------------- the run
+
+/// Runs one import probe in this (child) process and prints its result as one JSON line.
+async fn probe_child(spec: &str) {
+    let (clients, count) = spec.split_once(',').expect("clients,count");
+    let (clients, count): (usize, usize) = (
+        clients.parse().expect("clients"),
+        count.parse().expect("count"),
+    );
+    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    let run = import(&server, DATA_SEED ^ 2, 0, count, clients).await;
+    drop(server.shutdown().await);
+    println!("PROBE {}", serde_json::to_string(&run).unwrap());
+}
+
+/// An import probe on a fresh server in a child process, so that its memory never counts in
+/// the RSS measured for the main load.
+fn probe(clients: usize, count: usize) -> ImportRun {
+    let exe = std::env::current_exe().expect("current exe");
+    let out = std::process::Command::new(exe)
+        .env("HIREBASE_BENCH_PROBE", format!("{clients},{count}"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run the probe");
+    assert!(
+        out.status.success(),
+        "import probe failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("PROBE "))
+        .expect("probe result");
+    let v: Value = serde_json::from_str(line).expect("probe json");
+    let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    ImportRun {
+        candidates: count,
+        clients,
+        seconds: f("seconds"),
+        per_second: f("per_second"),
+        call_p50_ms: f("call_p50_ms"),
+        call_p99_ms: f("call_p99_ms"),
+        call_max_ms: f("call_max_ms"),
+        generator_busy_seconds: f("generator_busy_seconds"),
+        process_cpu_seconds: f("process_cpu_seconds"),
+    }
+}
+
+fn main() {
+    // The allocator setting `hirebase serve` makes (src/main.rs), so RSS compares with production.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only tunes the allocator; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+    // As `hirebase serve` builds it (one worker per core), unless HIREBASE_BENCH_WORKERS says otherwise.
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = std::env::var("HIREBASE_BENCH_WORKERS")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        builder.worker_threads(workers);
+    }
+    let runtime = builder.enable_all().build().expect("tokio runtime");
+    runtime.block_on(async {
+        if let Ok(spec) = std::env::var("HIREBASE_BENCH_PROBE") {
+            probe_child(&spec).await
+        } else {
+            run().await
+        }
+    });
+}
+
+async fn run() {
+    let s = settings();
+    let diagnose = std::env::var("HIREBASE_BENCH_DIAG").is_ok_and(|v| v == "1");
+    let n = s.candidates;
+    let mut report = serde_json::Map::new();
+    println!(
+        "hirebase search benchmark: {n} candidates, {} s per search phase ({} s warm-up), {} search clients",
+        s.seconds, s.warmup, SEARCH_CLIENTS
+    );
+    if let Some(url) = &s.pg {
+        // Fail before the long import when the baseline is unreachable.
+        let pg = pg_connect(url).await;
+        let v: String = pg
+            .query_one("SHOW server_version", &[])
+            .await
+            .expect("postgres answers")
+            .get(0);
+        println!("PostgreSQL {v} reachable");
+    } else {
+        println!("PostgreSQL baseline SKIPPED (HIREBASE_BENCH_SKIP_PG=1)");
+    }
+
+    // The generator alone, so its share of the load phase is known (batch by batch, so that
+    // nothing of it stays resident).
+    let mut synth = Synth::new(DATA_SEED ^ 1);
+    let (mut generating, mut serializing) = (Duration::ZERO, Duration::ZERO);
+    let (mut bytes, mut notes) = (0usize, 0usize);
+    let sample = 100_000;
+    for _ in 0..sample / BATCH {
+        let started = Instant::now();
+        let batch: Vec<NewCandidate> = (0..BATCH).map(|_| synth.candidate()).collect();
+        generating += started.elapsed();
+        let started = Instant::now();
+        bytes += import_body(&batch).len();
+        serializing += started.elapsed();
+        notes += batch
+            .iter()
+            .map(|c| c.notes.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+    }
+    let generate_rate = sample as f64 / generating.as_secs_f64();
+    let serialize_rate = sample as f64 / serializing.as_secs_f64();
+    let avg_row = bytes as f64 / sample as f64;
+    let avg_notes = notes as f64 / sample as f64;
+    println!(
+        "generator: {generate_rate:.0} candidates/s, JSON: {serialize_rate:.0} rows/s, {avg_row:.0} bytes/row (notes {avg_notes:.0} bytes avg)"
+    );
+    report.insert(
+        "generator".into(),
+        json!({"candidates_per_second": generate_rate, "json_rows_per_second": serialize_rate, "bytes_per_row": avg_row, "notes_bytes_avg": avg_notes}),
+    );
+
+    // Which import concurrency: a probe on fresh servers, unless one was given.
+    let clients = match s.import_clients {
+        Some(c) => c,
+        None => {
+            let probe_size = (n / 10).clamp(BATCH, 100_000) / BATCH * BATCH;
+            let mut results = Vec::new();
+            for c in [2, 4, 8] {
+                let run = tokio::task::spawn_blocking(move || probe(c, probe_size))
+                    .await
+                    .expect("probe");
+                println!(
+                    "import probe: {c} clients -> {:.0} candidates/s ({probe_size} candidates, fresh server in a child process)",
+                    run.per_second
+                );
+                results.push(run);
+            }
+            let best = results
+                .iter()
+                .max_by(|a, b| a.per_second.total_cmp(&b.per_second))
+                .unwrap()
+                .clients;
+            report.insert(
+                "import_probe".into(),
+                serde_json::to_value(&results).unwrap(),
+            );
+            best
+        }
+    };
+
+    let rss_start = status_kb("VmRSS:");
+    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    println!("importing {n} candidates with {clients} clients...");
+    let machine_before = machine_busy_seconds();
+    let run = import(&server, DATA_SEED, 0, n, clients).await;
+    let import_others =
+        ((machine_busy_seconds() - machine_before) - run.process_cpu_seconds) / run.seconds;
+    println!(
+        "  during the import this process used {:.2} CPU cores on average, other processes {import_others:.2}",
+        run.process_cpu_seconds / run.seconds
+    );
+    report.insert("import_cpu_cores".into(), json!({"this_process": run.process_cpu_seconds / run.seconds, "other_processes": import_others}));
+    println!(
+        "import: {n} in {:.1} s = {:.0} candidates/s ({clients} clients; call p50 {:.0} ms, p99 {:.0} ms)",
+        run.seconds, run.per_second, run.call_p50_ms, run.call_p99_ms
+    );
+    let listing: Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/candidates?limit=1", server.base))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("list body");
+    assert_eq!(
+        listing["total"].as_u64(),
+        Some(n as u64),
+        "every imported candidate is listed"
+    );
+    // Let the merges the load started finish, so the search phase measures a settled index.
+    let settle = settle_segments(&server.dir.path().join("index")).await;
+    println!(
+        "index settled {:.1} s after the load ({} segments)",
+        settle.0.as_secs_f64(),
+        settle.1
+    );
+    report.insert(
+        "settle".into(),
+        json!({"seconds": settle.0.as_secs_f64(), "segments": settle.1}),
+    );
+    let rss_after_import = status_kb("VmRSS:");
+    let data_dir = disk_usage(server.dir.path());
+    let redb = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(server.dir.path().join("hirebase.redb")).map_or(0, |m| m.blocks() * 512)
+    };
+    let index = disk_usage(&server.dir.path().join("index"));
+    let segments = std::fs::read_dir(server.dir.path().join("index"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+                .count()
+        })
+        .unwrap_or(0);
+    println!(
+        "after import: RSS {:.0} MB (peak {:.0} MB, {:.0} MB before the server started), data dir {:.0} MB (redb {:.0} MB, index {:.0} MB, {segments} segments)",
+        rss_after_import as f64 / 1024.0,
+        status_kb("VmHWM:") as f64 / 1024.0,
+        rss_start as f64 / 1024.0,
+        mb(data_dir),
+        mb(redb),
+        mb(index)
+    );
+    report.insert("import".into(), serde_json::to_value(&run).unwrap());
+    report.insert(
+        "after_import".into(),
+        json!({
+            "rss_mb": rss_after_import as f64 / 1024.0,
+            "peak_rss_mb": status_kb("VmHWM:") as f64 / 1024.0,
+            "rss_before_server_mb": rss_start as f64 / 1024.0,
+            "data_dir_mb": mb(data_dir), "redb_mb": mb(redb), "index_mb": mb(index), "index_segments": segments,
+        }),
+    );
+
+    let queries = Arc::new(synth::queries(QUERY_SEED, QUERY_POOL));
+    let typos = queries.iter().filter(|q| q.typo).count();
+    let unfinished = queries.iter().filter(|q| q.unfinished).count();
+    println!(
+        "queries: {QUERY_POOL} generated ({typos} with a typo, {unfinished} unfinished); e.g. {:?}",
+        queries
+            .iter()
+            .take(6)
+            .map(|q| q.text.as_str())
+            .collect::<Vec<_>>()
+    );
+
+    let warmup = Duration::from_secs(s.warmup);
+    let measure = Duration::from_secs(s.seconds);
+    let (cpu_before, machine_before) = (cpu_seconds(), machine_busy_seconds());
+    let (hb, hb_totals) = hirebase_search(&server, queries.clone(), warmup, measure).await;
+    // Includes the warm-up: CPU over the whole phase.
+    let phase = hb.seconds / (hb.seconds + s.warmup as f64);
+    let search_cpu = (cpu_seconds() - cpu_before) * phase;
+    let others_cpu = (machine_busy_seconds() - machine_before) * phase - search_cpu;
+    println!(
+        "hirebase search: {:.0} q/s, p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms ({} requests, {} errors; median total {})",
+        hb.qps,
+        hb.p50_ms,
+        hb.p99_ms,
+        hb.max_ms,
+        hb.requests,
+        hb.errors,
+        median(hb_totals.clone())
+    );
+    let rss_after_search = status_kb("VmRSS:");
+    report.insert("hirebase_search".into(), json!({"latency": hb, "median_total": median(hb_totals), "rss_mb_after": rss_after_search as f64 / 1024.0}));
+
+    // Where a request's time goes: the index alone, then the index plus reading 20 records.
+    let engine = engine_only(&server, &queries, 5.0, false);
+    let engine_records = engine_only(&server, &queries, 5.0, true);
+    println!(
+        "  breakdown, one query at a time: tantivy p50 {:.2} / p99 {:.2} ms; + redb records p50 {:.2} / p99 {:.2} ms",
+        engine.p50_ms, engine.p99_ms, engine_records.p50_ms, engine_records.p99_ms
+    );
+    report.insert(
+        "hirebase_breakdown".into(),
+        json!({"index_only": engine, "index_and_records": engine_records}),
+    );
+    let cpu_share = search_cpu / hb.seconds;
+    let others = others_cpu / hb.seconds;
+    println!(
+        "  during the HTTP search phase this process used {cpu_share:.2} CPU cores on average, other processes {others:.2} (of {} available)",
+        std::thread::available_parallelism()
+            .map(|p| p.get())
+            .unwrap_or(0)
+    );
+    report.insert(
+        "hirebase_search_cpu_cores".into(),
+        json!({"this_process": cpu_share, "other_processes": others}),
+    );
+
+    let probe = diagnose.then(|| diag::Probe::open(&server.dir.path().join("index")));
+    if let Some(probe) = &probe {
+        let mut variants = serde_json::Map::new();
+        for variant in [
+            diag::Variant::Current,
+            diag::Variant::Lean,
+            diag::Variant::LeanNoCount,
+        ] {
+            let (l, total) = probe.measure(server.org_id, &queries, variant, 5.0);
+            println!(
+                "  diag, {} segments, {variant:?}: p50 {:.2} ms, p99 {:.2} ms, mean {:.2} ms (median total {total})",
+                probe.segments(),
+                l.p50_ms,
+                l.p99_ms,
+                l.mean_ms
+            );
+            variants.insert(
+                format!("{variant:?}"),
+                json!({"latency": l, "median_total": total, "segments": probe.segments()}),
+            );
+        }
+        report.insert("diag_query_variants".into(), Value::Object(variants));
+    }
+
+    let org_id = server.org_id;
+    let (dir, shutdown) = server.shutdown().await;
+    // Cold start on the same data: App::build to the first /readyz 200.
+    let started = Instant::now();
+    let server = start_server_again(dir).await;
+    let cold_start = started.elapsed();
+    let (dir, _) = server.shutdown().await;
+    println!(
+        "shutdown {:.0} ms; cold start with {n} candidates to /readyz 200: {:.0} ms",
+        shutdown.as_secs_f64() * 1e3,
+        cold_start.as_secs_f64() * 1e3
+    );
+    report.insert("restart".into(), json!({"shutdown_ms": shutdown.as_secs_f64() * 1e3, "cold_start_to_ready_ms": cold_start.as_secs_f64() * 1e3}));
+    if let Some(probe) = probe {
+        let took = probe.merge_all();
+        let mut variants = serde_json::Map::new();
+        for variant in [diag::Variant::Current, diag::Variant::Lean] {
+            let (l, total) = probe.measure(org_id, &queries, variant, 5.0);
+            println!(
+                "  diag, merged into {} segment(s) in {:.0} s, {variant:?}: p50 {:.2} ms, p99 {:.2} ms, mean {:.2} ms (median total {total})",
+                probe.segments(),
+                took.as_secs_f64(),
+                l.p50_ms,
+                l.p99_ms,
+                l.mean_ms
+            );
+            variants.insert(
+                format!("{variant:?}"),
+                json!({"latency": l, "median_total": total, "segments": probe.segments()}),
+            );
+        }
+        report.insert("diag_query_variants_merged".into(), Value::Object(variants));
+    }
+    drop(dir);
+    if diagnose {
+        report.insert("diag_import_stages".into(), import_stages(&queries).await);
+    }
+
+    let mut pg_result = None;
+    if let Some(url) = &s.pg {
+        println!("loading the same {n} candidates into PostgreSQL...");
+        let load = pg_load(url, n).await;
+        println!(
+            "  postgres: copy {:.1} s ({:.0} rows/s), GIN index {:.1} s, analyze {:.1} s; table {:.0} MB, GIN {:.0} MB",
+            load.copy_seconds,
+            load.rows_per_second_copy,
+            load.index_seconds,
+            load.analyze_seconds,
+            load.table_mb,
+            load.index_mb
+        );
+        let machine_before = machine_busy_seconds();
+        let (pg, pg_totals) = pg_search(url, queries.clone(), warmup, measure).await;
+        let machine = (machine_busy_seconds() - machine_before) / (pg.seconds + s.warmup as f64);
+        println!(
+            "  the machine was busy {machine:.2} CPU cores on average during the PostgreSQL search phase (PostgreSQL, this client and anything else)"
+        );
+        report.insert("postgres_search_machine_cores".into(), json!(machine));
+        println!(
+            "postgres search: {:.1} q/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} requests, {} errors; median total {})",
+            pg.qps,
+            pg.p50_ms,
+            pg.p99_ms,
+            pg.max_ms,
+            pg.requests,
+            pg.errors,
+            median(pg_totals.clone())
+        );
+        report.insert("postgres_load".into(), serde_json::to_value(&load).unwrap());
+        report.insert(
+            "postgres_search".into(),
+            json!({"latency": pg, "median_total": median(pg_totals)}),
+        );
+        pg_result = Some(pg);
+    }
+
+    // The summary.
+    println!();
+    println!(
+        "== hirebase search benchmark: {n} candidates, 2-3 term queries, top 20 + total, {SEARCH_CLIENTS} clients =="
+    );
+    println!(
+        "{:<34} {:>12} {:>12} {:>12}",
+        "", "hirebase", "PostgreSQL", "ratio"
+    );
+    let row = |name: &str, h: f64, p: Option<f64>, higher_better: bool| {
+        let (ps, rs) = match p {
+            Some(p) => (
+                format!("{p:.2}"),
+                format!("{:.1}x", if higher_better { h / p } else { p / h }),
+            ),
+            None => ("-".into(), "-".into()),
+        };
+        println!("{name:<34} {h:>12.2} {ps:>12} {rs:>12}");
+    };
+    row(
+        "search throughput (queries/s)",
+        hb.qps,
+        pg_result.as_ref().map(|p| p.qps),
+        true,
+    );
+    row(
+        "search p50 (ms)",
+        hb.p50_ms,
+        pg_result.as_ref().map(|p| p.p50_ms),
+        false,
+    );
+    row(
+        "search p99 (ms)",
+        hb.p99_ms,
+        pg_result.as_ref().map(|p| p.p99_ms),
+        false,
+    );
+    row(
+        "search max (ms)",
+        hb.max_ms,
+        pg_result.as_ref().map(|p| p.max_ms),
+        false,
+    );
+    println!(
+        "{:<34} {:>12.0}   ({clients} clients, 500-row calls)",
+        "import (candidates/s)", run.per_second
+    );
+    println!(
+        "{:<34} {:>12.0}",
+        "RSS after import (MB)",
+        rss_after_import as f64 / 1024.0
+    );
+    println!("{:<34} {:>12.0}", "data dir (MB)", mb(data_dir));
+    let verdict = |ok: bool| if ok { "ok" } else { "MISSED" };
+    println!();
+    println!(
+        "targets: import >= 20000/s: {}; p50 <= 5 ms: {}; p99 <= 20 ms: {}{}",
+        verdict(run.per_second >= 20_000.0),
+        verdict(hb.p50_ms <= 5.0),
+        verdict(hb.p99_ms <= 20.0),
+        pg_result.as_ref().map_or(String::new(), |p| format!(
+            "; >= 50x PostgreSQL throughput: {}",
+            verdict(hb.qps >= 50.0 * p.qps)
+        )),
+    );
+    if let Some(p) = &pg_result {
+        report.insert(
+            "ratios".into(),
+            json!({"throughput": hb.qps / p.qps, "p50": p.p50_ms / hb.p50_ms, "p99": p.p99_ms / hb.p99_ms}),
+        );
+    }
+    report.insert(
+        "settings".into(),
+        json!({"candidates": n, "seconds": s.seconds, "warmup_seconds": s.warmup, "search_clients": SEARCH_CLIENTS, "import_clients": clients,
+               "cache_mb": 256, "cpus": std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0),
+               "postgres": s.pg.is_some()}),
+    );
+    std::fs::create_dir_all("target").ok();
+    let out = Path::new("target").join("bench-search.json");
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&Value::Object(report)).unwrap(),
+    )
+    .expect("write the report");
+    println!(
+        "report written to {}",
+        std::fs::canonicalize(&out).unwrap_or(out).display()
+    );
+}
+
+/// Builds the app on an existing data dir and waits for `/readyz` to answer 200.
+async fn start_server_again(dir: tempfile::TempDir) -> Server {
+    let app = App::build(bench_config(dir.path()))
+        .await
+        .expect("app builds on the existing data");
+    let app_state = app.state().clone();
+    let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("bind");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run(acceptor, async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    for _ in 0..1000 {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Server {
+        base,
+        token: String::new(),
+        org_id: 0,
+        dir,
+        app_state,
+        stop: Some(stop),
+        task,
+    }
+}
+
+// ---------------------------------------------------------------- diagnostics (HIREBASE_BENCH_DIAG=1)
+
+/// Where search time goes, measured on the server's own index files (opened read-only beside
+/// the running server): the query hirebase builds today, and variants of it.
+mod diag {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use hirebase::synth::SearchQuery;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption};
+    use tantivy::tokenizer::{
+        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+        TextAnalyzer,
+    };
+    use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, Term};
+
+    use super::{Latency, latency};
+
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum Variant {
+        /// What `search::Search::query` builds today.
+        Current,
+        /// Typo fallback only for words the index does not contain; the unfinished last word
+        /// expanded to at most 16 existing terms (scored term queries, not a bitset of all).
+        Lean,
+        /// `Lean` without the total count (shows what counting every match costs).
+        LeanNoCount,
+    }
+
+    pub struct Probe {
+        pub index: Index,
+        reader: IndexReader,
+        raw: TextAnalyzer,
+        stem: TextAnalyzer,
+        f: Fields,
+    }
+
+    #[derive(Clone, Copy)]
+    struct Fields {
+        kind: Field,
+        tenant: Field,
+        all: Field,
+        ranked: [(Field, f32); 6],
+    }
+
+    impl Probe {
+        pub fn open(dir: &Path) -> Probe {
+            let index = Index::open_in_dir(dir).expect("open the index read-only");
+            let raw = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build();
+            let stem = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(Stemmer::new(Language::English))
+                .build();
+            index.tokenizers().register("hb_raw", raw.clone());
+            index.tokenizers().register("hb_stem", stem.clone());
+            let s = index.schema();
+            let field = |n: &str| s.get_field(n).expect(n);
+            let f = Fields {
+                kind: field("kind"),
+                tenant: field("tenant"),
+                all: field("all"),
+                ranked: [
+                    (field("name"), 3.0),
+                    (field("title"), 2.5),
+                    (field("skills"), 2.0),
+                    (field("headline"), 1.5),
+                    (field("company"), 1.2),
+                    (field("body"), 1.0),
+                ],
+            };
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .expect("reader");
+            Probe {
+                index,
+                reader,
+                raw,
+                stem,
+                f,
+            }
+        }
+
+        pub fn segments(&self) -> usize {
+            self.reader.searcher().segment_readers().len()
+        }
+
+        fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+            let mut a = analyzer.clone();
+            let mut stream = a.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        }
+
+        fn word(
+            &self,
+            searcher: &Searcher,
+            word: &str,
+            is_prefix: bool,
+            variant: Variant,
+        ) -> BooleanQuery {
+            let f = &self.f;
+            let stem = Self::tokens(&self.stem, word)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| word.to_string());
+            let mut shoulds: Vec<(Occur, Box<dyn Query>)> = f
+                .ranked
+                .iter()
+                .map(|(field, boost)| {
+                    let q = TermQuery::new(
+                        Term::from_field_text(*field, &stem),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let chars = word.chars().count();
+            let exact = Term::from_field_text(f.all, word);
+            let known = || searcher.doc_freq(&exact).unwrap_or(0) > 0;
+            match variant {
+                Variant::Current => {
+                    if chars >= 4 {
+                        shoulds.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(
+                                Box::new(FuzzyTermQuery::new(exact.clone(), 1, true)),
+                                0.3,
+                            )),
+                        ));
+                    }
+                    if is_prefix && chars >= 2 {
+                        shoulds.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(
+                                Box::new(FuzzyTermQuery::new_prefix(exact, 0, true)),
+                                0.3,
+                            )),
+                        ));
+                    }
+                }
+                Variant::Lean | Variant::LeanNoCount => {
+                    if chars >= 4 && !known() {
+                        shoulds.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(
+                                Box::new(FuzzyTermQuery::new(exact.clone(), 1, true)),
+                                0.3,
+                            )),
+                        ));
+                    }
+                    if is_prefix && chars >= 2 {
+                        for term in self.expand(searcher, word, 16) {
+                            let q = TermQuery::new(
+                                Term::from_field_text(f.all, &term),
+                                IndexRecordOption::Basic,
+                            );
+                            shoulds
+                                .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
+                        }
+                    }
+                }
+            }
+            BooleanQuery::new(shoulds)
+        }
+
+        /// The `limit` most frequent terms of `all` starting with `prefix`, across segments.
+        fn expand(&self, searcher: &Searcher, prefix: &str, limit: usize) -> Vec<String> {
+            let mut found: std::collections::HashMap<Vec<u8>, u64> =
+                std::collections::HashMap::new();
+            let mut upper = prefix.as_bytes().to_vec();
+            // Next byte string after every string starting with the prefix.
+            while let Some(last) = upper.pop() {
+                if last < 0xff {
+                    upper.push(last + 1);
+                    break;
+                }
+            }
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.f.all) else {
+                    continue;
+                };
+                let mut builder = inverted.terms().range().ge(prefix.as_bytes());
+                if !upper.is_empty() {
+                    builder = builder.lt(&upper);
+                }
+                let Ok(mut stream) = builder.into_stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    *found.entry(stream.key().to_vec()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+            let mut terms: Vec<(Vec<u8>, u64)> = found.into_iter().collect();
+            terms.sort_unstable_by_key(|t| std::cmp::Reverse(t.1));
+            terms
+                .into_iter()
+                .take(limit)
+                .filter_map(|(t, _)| String::from_utf8(t).ok())
+                .collect()
+        }
+
+        pub fn run(&self, tenant: u64, text: &str, variant: Variant) -> usize {
+            let searcher = self.reader.searcher();
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.f.kind, "candidate"),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(self.f.tenant, tenant),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ];
+            let words = Self::tokens(&self.raw, text);
+            let typing = !text.ends_with(char::is_whitespace);
+            for (i, w) in words.iter().enumerate() {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(self.word(&searcher, w, i + 1 == words.len() && typing, variant)),
+                ));
+            }
+            let query = BooleanQuery::new(clauses);
+            if variant == Variant::LeanNoCount {
+                searcher
+                    .search(&query, &TopDocs::with_limit(20).order_by_score())
+                    .expect("search")
+                    .len()
+            } else {
+                let (_, total) = searcher
+                    .search(&query, &(TopDocs::with_limit(20).order_by_score(), Count))
+                    .expect("search");
+                total
+            }
+        }
+
+        /// One query at a time for `seconds`.
+        pub fn measure(
+            &self,
+            tenant: u64,
+            queries: &[SearchQuery],
+            variant: Variant,
+            seconds: f64,
+        ) -> (Latency, u64) {
+            let mut micros = Vec::new();
+            let mut totals = Vec::new();
+            let started = Instant::now();
+            let mut i = 0;
+            while started.elapsed().as_secs_f64() < seconds && i < 500_000 {
+                let q = &queries[i % queries.len()];
+                i += 1;
+                let t = Instant::now();
+                let total = self.run(tenant, &q.text, variant);
+                micros.push(t.elapsed().as_micros() as u64);
+                totals.push(total as u64);
+            }
+            (latency(micros, 0, started.elapsed()), super::median(totals))
+        }
+
+        /// Merges every segment into one (only with no other writer on the index).
+        pub fn merge_all(&self) -> Duration {
+            let started = Instant::now();
+            let mut writer: tantivy::IndexWriter = self
+                .index
+                .writer_with_num_threads(1, 64 << 20)
+                .expect("writer");
+            let ids = self.index.searchable_segment_ids().expect("segments");
+            if ids.len() > 1 {
+                writer.merge(&ids).wait().expect("merge");
+            }
+            writer.wait_merging_threads().expect("merge threads");
+            self.reader.reload().expect("reload");
+            started.elapsed()
+        }
+    }
+}
+
+/// Import without HTTP (the domain function, 4 concurrent callers) and the search index alone
+/// (500-document and 4000-document commits): which stage bounds the import rate.
+async fn import_stages(_queries: &[SearchQuery]) -> Value {
+    use hirebase::domain::candidates;
+    use hirebase::domain::import::{self, ImportRequest, ImportRow};
+    use hirebase::search::{Kind, Op, Search};
+
+    let count = 100_000;
+    let mut out = serde_json::Map::new();
+
+    // 1. The search index alone.
+    for batch in [500usize, 4_000] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (search, _) = Search::open(&dir.path().join("index")).expect("index");
+        let mut synth = Synth::new(DATA_SEED);
+        let mut id = 0;
+        let started = Instant::now();
+        let mut left = count;
+        while left > 0 {
+            let n = left.min(batch);
+            let ops = (0..n)
+                .map(|_| {
+                    id += 1;
+                    let mut c = synth.candidate().into_candidate(1, "import");
+                    c.id = id;
+                    Op::Upsert(Kind::Candidate, candidates::doc(&c))
+                })
+                .collect();
+            search.apply(ops).await.expect("apply");
+            left -= n;
+        }
+        let rate = count as f64 / started.elapsed().as_secs_f64();
+        println!(
+            "  diag: search index alone, {batch}-document commits: {rate:.0} documents/s (incl. generating them)"
+        );
+        out.insert(format!("index_only_batch_{batch}_per_second"), json!(rate));
+        tokio::task::spawn_blocking(move || search.stop())
+            .await
+            .ok();
+    }
+
+    // 2. The import domain function, no HTTP.
+    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    let who = hirebase::auth::identity::resolve(
+        &server.app_state.store,
+        &server.app_state.tokens,
+        &server.token,
+    )
+    .expect("identity");
+    let (rx, _generator) = {
+        let (tx, rx) = mpsc::channel::<Vec<NewCandidate>>(8);
+        let handle = std::thread::spawn(move || {
+            let mut synth = Synth::new(DATA_SEED);
+            for _ in 0..count / BATCH {
+                if tx
+                    .blocking_send((0..BATCH).map(|_| synth.candidate()).collect())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        (Arc::new(tokio::sync::Mutex::new(rx)), handle)
+    };
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (rx, state, who) = (rx.clone(), server.app_state.clone(), who.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let Some(batch) = rx.lock().await.recv().await else {
+                    break;
+                };
+                let request = ImportRequest {
+                    rows: batch
+                        .into_iter()
+                        .map(|candidate| ImportRow {
+                            candidate,
+                            job_id: None,
+                        })
+                        .collect(),
+                };
+                import::import(&state.store, &state.indexer, &who, request)
+                    .await
+                    .expect("import");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("import task");
+    }
+    let rate = count as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "  diag: import domain function (no HTTP, no JSON), 4 callers: {rate:.0} candidates/s"
+    );
+    out.insert("domain_import_per_second".into(), json!(rate));
+    drop(server.shutdown().await);
+    Value::Object(out)
+}
