@@ -22,7 +22,8 @@ use tantivy::tokenizer::{
     TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
 };
 use tokio::sync::oneshot;
 
@@ -360,6 +361,7 @@ impl Search {
             });
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
+        let searcher = self.inner.reader.searcher();
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let mut ranked = false;
         if let Some(text) = text {
@@ -371,7 +373,10 @@ impl Search {
                 .ends_with(char::is_whitespace);
             for (i, word) in words.iter().enumerate() {
                 let last = i + 1 == words.len();
-                clauses.push((Occur::Must, Box::new(self.word_query(word, last && typing))));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(self.word_query(&searcher, word, last && typing)),
+                ));
                 ranked = true;
             }
         }
@@ -379,7 +384,6 @@ impl Search {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.inner.reader.searcher();
         let limit = q.limit.max(1);
         let (addresses, total): (Vec<DocAddress>, usize) = if ranked {
             let (top, total) = searcher
@@ -422,7 +426,7 @@ impl Search {
 
     /// One query word: its stem in each ranked field (BM25), or within one edit of a word of
     /// the record, or — while it is still being typed — the start of one.
-    fn word_query(&self, word: &str, is_prefix: bool) -> BooleanQuery {
+    fn word_query(&self, searcher: &Searcher, word: &str, is_prefix: bool) -> BooleanQuery {
         let f = &self.inner.fields;
         let stem = self
             .tokens("hb_stem", word)
@@ -449,7 +453,13 @@ impl Search {
             Box::new(BoostQuery::new(Box::new(exact), 0.5)),
         ));
         let chars = word.chars().count();
-        if chars >= 4 {
+        // A typo is looked for only when the word, as typed, is in no record: expanding every
+        // word to its one-edit neighbours was most of the cost of a query at 1M candidates.
+        let known = searcher
+            .doc_freq(&Term::from_field_text(f.all, word))
+            .unwrap_or(0)
+            > 0;
+        if chars >= 4 && !known {
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.all, word), 1, true);
             shoulds.push((
                 Occur::Should,
@@ -457,11 +467,14 @@ impl Search {
             ));
         }
         if is_prefix && chars >= 2 {
-            let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.all, word), 0, true);
-            shoulds.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(prefix), 0.3)),
-            ));
+            // The unfinished word stands for its most frequent completions, not all of them.
+            for completion in completions(searcher, f.all, word, PREFIX_COMPLETIONS) {
+                let q = TermQuery::new(
+                    Term::from_field_text(f.all, &completion),
+                    IndexRecordOption::Basic,
+                );
+                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
+            }
         }
         BooleanQuery::new(shoulds)
     }
@@ -477,6 +490,48 @@ impl Search {
         }
         out
     }
+}
+
+/// How many completions an unfinished last word expands to.
+const PREFIX_COMPLETIONS: usize = 16;
+/// How many dictionary terms per segment are looked at to find them.
+const PREFIX_SCAN: usize = 20_000;
+
+/// The `n` terms of `field` starting with `prefix` that occur in the most records.
+fn completions(searcher: &Searcher, field: Field, prefix: &str, n: usize) -> Vec<String> {
+    let mut upper = prefix.as_bytes().to_vec();
+    // Tokens are lower-case ASCII after folding, so the last byte can be incremented.
+    match upper.last_mut() {
+        Some(b) if *b < u8::MAX => *b += 1,
+        _ => return vec![],
+    }
+    let mut freq: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+        else {
+            continue;
+        };
+        let mut scanned = 0;
+        while scanned < PREFIX_SCAN && stream.advance() {
+            *freq.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
+            scanned += 1;
+        }
+    }
+    let mut terms: Vec<(Vec<u8>, u64)> = freq.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms
+        .into_iter()
+        .take(n)
+        .filter_map(|(t, _)| String::from_utf8(t).ok())
+        .collect()
 }
 
 fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {
