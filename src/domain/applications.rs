@@ -352,15 +352,20 @@ pub async fn update(
             let before = app.clone();
             apply_nullable(&mut app.source, source);
             apply_nullable(&mut app.fit_score, patch.fit_score);
-            let changed: Vec<String> = audit::changed_fields(&before, &app);
+            let label = format!("application {id}");
+            audit::record_update(
+                tx,
+                tenant,
+                &actor,
+                "application.updated",
+                "application",
+                id,
+                &label,
+                (&before, &app),
+                &[],
+            )?;
             if let MaybeUndefined::Value(to) = patch.status {
                 move_to(tx, &mut app, to, &actor)?;
-            }
-            if !changed.is_empty() {
-                let summary = format!("Updated application {id} ({})", changed.join(", "));
-                let change = Change::new("application.updated", "application", id, summary)
-                    .with(serde_json::json!({"changed": changed}));
-                audit::record(tx, tenant, &actor, change)?;
             }
             app.updated_at = Timestamp::now();
             tx.put(&APPLICATIONS, tenant, id, &app)?;

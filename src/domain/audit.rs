@@ -140,6 +140,33 @@ pub fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
         .collect()
 }
 
+/// Records `action` (`job.updated`…) naming the fields that differ between `before` and
+/// `after`, minus `ignore`; records nothing when none differ. Returns the changed fields.
+#[allow(clippy::too_many_arguments)]
+pub fn record_update<T: Serialize>(
+    tx: &mut Tx,
+    tenant: u64,
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    id: u64,
+    label: &str,
+    (before, after): (&T, &T),
+    ignore: &[&str],
+) -> Result<Vec<String>> {
+    let changed: Vec<String> = changed_fields(before, after)
+        .into_iter()
+        .filter(|f| !ignore.contains(&f.as_str()))
+        .collect();
+    if !changed.is_empty() {
+        let summary = format!("Updated {label} ({})", changed.join(", "));
+        let change = Change::new(action, entity_type, id, summary)
+            .with(serde_json::json!({"changed": changed}));
+        record(tx, tenant, actor, change)?;
+    }
+    Ok(changed)
+}
+
 /// Appends an entry to the tenant's chain, inside the caller's transaction.
 pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Result<()> {
     let head = tx

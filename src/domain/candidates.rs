@@ -304,11 +304,18 @@ pub async fn update(
             c.updated_at = Timestamp::now();
             let mut pending = Pending::default();
             save(tx, &c, old_email.as_deref(), &mut pending)?;
-            let changed = audit::changed_fields(&before, &c);
-            let summary = format!("Updated candidate {id} ({})", changed.join(", "));
-            let change = Change::new("candidate.updated", "candidate", id, summary)
-                .with(serde_json::json!({"changed": changed}));
-            audit::record(tx, tenant, &actor, change)?;
+            let label = format!("candidate {id} {}", c.full_name);
+            audit::record_update(
+                tx,
+                tenant,
+                &actor,
+                "candidate.updated",
+                "candidate",
+                id,
+                &label,
+                (&before, &c),
+                &[],
+            )?;
             Ok((c, pending))
         })
         .await?;
@@ -402,10 +409,6 @@ pub fn list(
     q.offset = skip;
     q.limit = limit;
     let hits = search.query(&q)?;
-    let items = hits
-        .ids
-        .iter()
-        .filter_map(|id| rx.get(&CANDIDATES, tenant, *id).transpose())
-        .collect::<Result<Vec<_>>>()?;
+    let items = rx.get_many(&CANDIDATES, tenant, &hits.ids)?;
     Ok((items, hits.total))
 }

@@ -331,19 +331,17 @@ pub async fn update(
             job.updated_at = Timestamp::now();
             let mut pending = Pending::default();
             save(tx, &job, &mut pending)?;
-            let changed = audit::changed_fields(&before, &job);
-            let summary = format!(
-                "Updated job {} \"{}\" ({})",
-                job.id,
-                job.title,
-                changed.join(", ")
-            );
-            audit::record(
+            let label = format!("job {id} \"{}\"", job.title);
+            audit::record_update(
                 tx,
                 tenant,
                 &actor,
-                Change::new("job.updated", "job", id, summary)
-                    .with(serde_json::json!({"changed": changed})),
+                "job.updated",
+                "job",
+                id,
+                &label,
+                (&before, &job),
+                &[],
             )?;
             Ok((job, pending))
         })
@@ -412,11 +410,7 @@ pub fn list(
     q.offset = skip;
     q.limit = limit;
     let hits = search.query(&q)?;
-    let jobs = hits
-        .ids
-        .iter()
-        .filter_map(|id| rx.get(&JOBS, tenant, *id).transpose())
-        .collect::<Result<Vec<_>>>()?;
+    let jobs = rx.get_many(&JOBS, tenant, &hits.ids)?;
     Ok((jobs, hits.total))
 }
 

@@ -302,10 +302,9 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
             }
             o.updated_at = Timestamp::now();
             tx.put(&OFFERS, tenant, id, &o)?;
-            let changed: Vec<String> = audit::changed_fields(&before, &o).into_iter().filter(|f| f != "status").collect();
-            if !changed.is_empty() && o.status == before.status {
-                let summary = format!("Updated offer {id} ({})", changed.join(", "));
-                audit::record(tx, tenant, &actor, Change::new("offer.updated", "offer", id, summary).with(serde_json::json!({"changed": changed})))?;
+            if o.status == before.status {
+                let label = format!("offer {id}");
+                audit::record_update(tx, tenant, &actor, "offer.updated", "offer", id, &label, (&before, &o), &["status"])?;
             }
             Ok(o)
         })

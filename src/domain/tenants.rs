@@ -4,7 +4,7 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Actor};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
@@ -126,11 +126,18 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 patch.brand_color.map_value(|c| c.to_ascii_lowercase()),
             );
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
-            let changed = audit::changed_fields(&before, &tenant);
-            let summary = format!("Updated the organisation ({})", changed.join(", "));
-            let change = Change::new("tenant.updated", "tenant", tenant_id, summary)
-                .with(serde_json::json!({"changed": changed}));
-            audit::record(tx, tenant_id, &actor, change)?;
+            let fields = (&before, &tenant);
+            audit::record_update(
+                tx,
+                tenant_id,
+                &actor,
+                "tenant.updated",
+                "tenant",
+                tenant_id,
+                "the organisation",
+                fields,
+                &[],
+            )?;
             Ok(tenant)
         })
         .await

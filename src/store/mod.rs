@@ -118,6 +118,23 @@ pub trait Reader {
         row.map(|v| codec::decode(v.value())).transpose()
     }
 
+    /// The records of `ids` that exist, in the order given, reading the table once.
+    fn get_many<T: DeserializeOwned>(
+        &self,
+        records: &Records<T>,
+        scope: u64,
+        ids: &[u64],
+    ) -> Result<Vec<T>> {
+        let table = self.record_table(records.def())?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(v) = table.get((scope, *id)).map_err(storage)? {
+                out.push(codec::decode(v.value())?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A page of a scope's records, newest (highest id) first.
     fn list<T: DeserializeOwned>(
         &self,

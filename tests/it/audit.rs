@@ -202,3 +202,60 @@ async fn tenants_have_separate_chains_and_the_export_is_csv() {
     let key = key.ok(201)["raw_token"].as_str().unwrap().to_string();
     s.get("/api/v1/audit", &key).await.problem(403, "forbidden");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patch_that_changes_nothing_leaves_no_entry() {
+    let s = TestServer::start().await;
+    let m = s.register("lead@acme.test", "Acme").await;
+    let job = s
+        .post("/api/v1/jobs", &m.token, json!({"title": "Same"}))
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let c = s
+        .post(
+            "/api/v1/candidates",
+            &m.token,
+            json!({"full_name": "Same Person"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let count = |v: &Value| v["items"].as_array().unwrap().len();
+    let before = count(s.get("/api/v1/audit?limit=100", &m.token).await.ok(200));
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &m.token,
+        json!({"title": "Same"}),
+    )
+    .await
+    .ok(200);
+    s.patch(
+        &format!("/api/v1/candidates/{c}"),
+        &m.token,
+        json!({"full_name": "Same Person"}),
+    )
+    .await
+    .ok(200);
+    s.patch("/api/v1/tenants/me", &m.token, json!({"name": "Acme"}))
+        .await
+        .ok(200);
+    assert_eq!(
+        count(s.get("/api/v1/audit?limit=100", &m.token).await.ok(200)),
+        before
+    );
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &m.token,
+        json!({"title": "Different"}),
+    )
+    .await
+    .ok(200);
+    let after = s.get("/api/v1/audit?limit=1", &m.token).await;
+    assert_eq!(
+        after.ok(200)["items"][0]["summary"],
+        format!("Updated job {job} \"Different\" (title)")
+    );
+}
