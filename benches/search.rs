@@ -855,33 +855,38 @@ async fn pg_search(
 }
 
 /// Waits (at most two minutes) until the index's segment list has not changed for 3 s.
-async fn settle_segments(index: &Path) -> (Duration, usize) {
-    let segments = || -> (String, usize) {
-        let meta = std::fs::read_to_string(index.join("meta.json")).unwrap_or_default();
+/// Waits until the index has stopped changing: no merge running and the same segments for 5 s
+/// (the server merges when writes pause for 2 s).
+async fn settle_segments(server: &Server) -> (Duration, usize) {
+    let search = &server.app_state.indexer.search;
+    let segments = || -> String {
+        let meta = std::fs::read_to_string(server.dir.path().join("index").join("meta.json"))
+            .unwrap_or_default();
         let v: Value = serde_json::from_str(&meta).unwrap_or(Value::Null);
-        let list = v["segments"].as_array().cloned().unwrap_or_default();
-        (
-            list.iter()
-                .map(|s| s["segment_id"].to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-            list.len(),
-        )
+        v["segments"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|s| s["segment_id"].to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default()
     };
     let started = Instant::now();
     let mut last = segments();
     let mut stable_since = Instant::now();
-    while started.elapsed() < Duration::from_secs(120) {
+    while started.elapsed() < Duration::from_secs(300) {
         tokio::time::sleep(Duration::from_millis(250)).await;
         let now = segments();
-        if now.0 != last.0 {
+        if now != last || search.merging() {
             last = now;
             stable_since = Instant::now();
-        } else if stable_since.elapsed() >= Duration::from_secs(3) {
+        } else if stable_since.elapsed() >= Duration::from_secs(5) {
             break;
         }
     }
-    (started.elapsed(), last.1)
+    (started.elapsed(), search.segments())
 }
 
 fn median(mut v: Vec<u64>) -> u64 {
@@ -1078,7 +1083,7 @@ async fn run() {
         "every imported candidate is listed"
     );
     // Let the merges the load started finish, so the search phase measures a settled index.
-    let settle = settle_segments(&server.dir.path().join("index")).await;
+    let settle = settle_segments(&server).await;
     println!(
         "index settled {:.1} s after the load ({} segments)",
         settle.0.as_secs_f64(),
@@ -1179,31 +1184,6 @@ async fn run() {
         json!({"this_process": cpu_share, "other_processes": others}),
     );
 
-    let probe = diagnose.then(|| diag::Probe::open(&server.dir.path().join("index")));
-    if let Some(probe) = &probe {
-        let mut variants = serde_json::Map::new();
-        for variant in [
-            diag::Variant::Current,
-            diag::Variant::Lean,
-            diag::Variant::LeanNoCount,
-        ] {
-            let (l, total) = probe.measure(server.org_id, &queries, variant, 5.0);
-            println!(
-                "  diag, {} segments, {variant:?}: p50 {:.2} ms, p99 {:.2} ms, mean {:.2} ms (median total {total})",
-                probe.segments(),
-                l.p50_ms,
-                l.p99_ms,
-                l.mean_ms
-            );
-            variants.insert(
-                format!("{variant:?}"),
-                json!({"latency": l, "median_total": total, "segments": probe.segments()}),
-            );
-        }
-        report.insert("diag_query_variants".into(), Value::Object(variants));
-    }
-
-    let org_id = server.org_id;
     let (dir, shutdown) = server.shutdown().await;
     // Cold start on the same data: App::build to the first /readyz 200.
     let started = Instant::now();
@@ -1216,26 +1196,6 @@ async fn run() {
         cold_start.as_secs_f64() * 1e3
     );
     report.insert("restart".into(), json!({"shutdown_ms": shutdown.as_secs_f64() * 1e3, "cold_start_to_ready_ms": cold_start.as_secs_f64() * 1e3}));
-    if let Some(probe) = probe {
-        let took = probe.merge_all();
-        let mut variants = serde_json::Map::new();
-        for variant in [diag::Variant::Current, diag::Variant::Lean] {
-            let (l, total) = probe.measure(org_id, &queries, variant, 5.0);
-            println!(
-                "  diag, merged into {} segment(s) in {:.0} s, {variant:?}: p50 {:.2} ms, p99 {:.2} ms, mean {:.2} ms (median total {total})",
-                probe.segments(),
-                took.as_secs_f64(),
-                l.p50_ms,
-                l.p99_ms,
-                l.mean_ms
-            );
-            variants.insert(
-                format!("{variant:?}"),
-                json!({"latency": l, "median_total": total, "segments": probe.segments()}),
-            );
-        }
-        report.insert("diag_query_variants_merged".into(), Value::Object(variants));
-    }
     drop(dir);
     if diagnose {
         report.insert("diag_import_stages".into(), import_stages(&queries).await);
@@ -1408,303 +1368,6 @@ async fn start_server_again(dir: tempfile::TempDir) -> Server {
 
 // ---------------------------------------------------------------- diagnostics (HIREBASE_BENCH_DIAG=1)
 
-/// Where search time goes, measured on the server's own index files (opened read-only beside
-/// the running server): the query hirebase builds today, and variants of it.
-mod diag {
-    use std::path::Path;
-    use std::time::{Duration, Instant};
-
-    use hirebase::synth::SearchQuery;
-    use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-    use tantivy::schema::{Field, IndexRecordOption};
-    use tantivy::tokenizer::{
-        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-        TextAnalyzer,
-    };
-    use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, Term};
-
-    use super::{Latency, latency};
-
-    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-    pub enum Variant {
-        /// What `search::Search::query` builds today.
-        Current,
-        /// Typo fallback only for words the index does not contain; the unfinished last word
-        /// expanded to at most 16 existing terms (scored term queries, not a bitset of all).
-        Lean,
-        /// `Lean` without the total count (shows what counting every match costs).
-        LeanNoCount,
-    }
-
-    pub struct Probe {
-        pub index: Index,
-        reader: IndexReader,
-        raw: TextAnalyzer,
-        stem: TextAnalyzer,
-        f: Fields,
-    }
-
-    #[derive(Clone, Copy)]
-    struct Fields {
-        kind: Field,
-        tenant: Field,
-        all: Field,
-        ranked: [(Field, f32); 6],
-    }
-
-    impl Probe {
-        pub fn open(dir: &Path) -> Probe {
-            let index = Index::open_in_dir(dir).expect("open the index read-only");
-            let raw = TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build();
-            let stem = TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(Language::English))
-                .build();
-            index.tokenizers().register("hb_raw", raw.clone());
-            index.tokenizers().register("hb_stem", stem.clone());
-            let s = index.schema();
-            let field = |n: &str| s.get_field(n).expect(n);
-            let f = Fields {
-                kind: field("kind"),
-                tenant: field("tenant"),
-                all: field("all"),
-                ranked: [
-                    (field("name"), 3.0),
-                    (field("title"), 2.5),
-                    (field("skills"), 2.0),
-                    (field("headline"), 1.5),
-                    (field("company"), 1.2),
-                    (field("body"), 1.0),
-                ],
-            };
-            let reader = index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()
-                .expect("reader");
-            Probe {
-                index,
-                reader,
-                raw,
-                stem,
-                f,
-            }
-        }
-
-        pub fn segments(&self) -> usize {
-            self.reader.searcher().segment_readers().len()
-        }
-
-        fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
-            let mut a = analyzer.clone();
-            let mut stream = a.token_stream(text);
-            let mut out = Vec::new();
-            while stream.advance() {
-                out.push(stream.token().text.clone());
-            }
-            out
-        }
-
-        fn word(
-            &self,
-            searcher: &Searcher,
-            word: &str,
-            is_prefix: bool,
-            variant: Variant,
-        ) -> BooleanQuery {
-            let f = &self.f;
-            let stem = Self::tokens(&self.stem, word)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| word.to_string());
-            let mut shoulds: Vec<(Occur, Box<dyn Query>)> = f
-                .ranked
-                .iter()
-                .map(|(field, boost)| {
-                    let q = TermQuery::new(
-                        Term::from_field_text(*field, &stem),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            let chars = word.chars().count();
-            let exact = Term::from_field_text(f.all, word);
-            let known = || searcher.doc_freq(&exact).unwrap_or(0) > 0;
-            match variant {
-                Variant::Current => {
-                    if chars >= 4 {
-                        shoulds.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(
-                                Box::new(FuzzyTermQuery::new(exact.clone(), 1, true)),
-                                0.3,
-                            )),
-                        ));
-                    }
-                    if is_prefix && chars >= 2 {
-                        shoulds.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(
-                                Box::new(FuzzyTermQuery::new_prefix(exact, 0, true)),
-                                0.3,
-                            )),
-                        ));
-                    }
-                }
-                Variant::Lean | Variant::LeanNoCount => {
-                    if chars >= 4 && !known() {
-                        shoulds.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(
-                                Box::new(FuzzyTermQuery::new(exact.clone(), 1, true)),
-                                0.3,
-                            )),
-                        ));
-                    }
-                    if is_prefix && chars >= 2 {
-                        for term in self.expand(searcher, word, 16) {
-                            let q = TermQuery::new(
-                                Term::from_field_text(f.all, &term),
-                                IndexRecordOption::Basic,
-                            );
-                            shoulds
-                                .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
-                        }
-                    }
-                }
-            }
-            BooleanQuery::new(shoulds)
-        }
-
-        /// The `limit` most frequent terms of `all` starting with `prefix`, across segments.
-        fn expand(&self, searcher: &Searcher, prefix: &str, limit: usize) -> Vec<String> {
-            let mut found: std::collections::HashMap<Vec<u8>, u64> =
-                std::collections::HashMap::new();
-            let mut upper = prefix.as_bytes().to_vec();
-            // Next byte string after every string starting with the prefix.
-            while let Some(last) = upper.pop() {
-                if last < 0xff {
-                    upper.push(last + 1);
-                    break;
-                }
-            }
-            for segment in searcher.segment_readers() {
-                let Ok(inverted) = segment.inverted_index(self.f.all) else {
-                    continue;
-                };
-                let mut builder = inverted.terms().range().ge(prefix.as_bytes());
-                if !upper.is_empty() {
-                    builder = builder.lt(&upper);
-                }
-                let Ok(mut stream) = builder.into_stream() else {
-                    continue;
-                };
-                while stream.advance() {
-                    *found.entry(stream.key().to_vec()).or_default() +=
-                        u64::from(stream.value().doc_freq);
-                }
-            }
-            let mut terms: Vec<(Vec<u8>, u64)> = found.into_iter().collect();
-            terms.sort_unstable_by_key(|t| std::cmp::Reverse(t.1));
-            terms
-                .into_iter()
-                .take(limit)
-                .filter_map(|(t, _)| String::from_utf8(t).ok())
-                .collect()
-        }
-
-        pub fn run(&self, tenant: u64, text: &str, variant: Variant) -> usize {
-            let searcher = self.reader.searcher();
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.f.kind, "candidate"),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_u64(self.f.tenant, tenant),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ];
-            let words = Self::tokens(&self.raw, text);
-            let typing = !text.ends_with(char::is_whitespace);
-            for (i, w) in words.iter().enumerate() {
-                clauses.push((
-                    Occur::Must,
-                    Box::new(self.word(&searcher, w, i + 1 == words.len() && typing, variant)),
-                ));
-            }
-            let query = BooleanQuery::new(clauses);
-            if variant == Variant::LeanNoCount {
-                searcher
-                    .search(&query, &TopDocs::with_limit(20).order_by_score())
-                    .expect("search")
-                    .len()
-            } else {
-                let (_, total) = searcher
-                    .search(&query, &(TopDocs::with_limit(20).order_by_score(), Count))
-                    .expect("search");
-                total
-            }
-        }
-
-        /// One query at a time for `seconds`.
-        pub fn measure(
-            &self,
-            tenant: u64,
-            queries: &[SearchQuery],
-            variant: Variant,
-            seconds: f64,
-        ) -> (Latency, u64) {
-            let mut micros = Vec::new();
-            let mut totals = Vec::new();
-            let started = Instant::now();
-            let mut i = 0;
-            while started.elapsed().as_secs_f64() < seconds && i < 500_000 {
-                let q = &queries[i % queries.len()];
-                i += 1;
-                let t = Instant::now();
-                let total = self.run(tenant, &q.text, variant);
-                micros.push(t.elapsed().as_micros() as u64);
-                totals.push(total as u64);
-            }
-            (latency(micros, 0, started.elapsed()), super::median(totals))
-        }
-
-        /// Merges every segment into one (only with no other writer on the index).
-        pub fn merge_all(&self) -> Duration {
-            let started = Instant::now();
-            let mut writer: tantivy::IndexWriter = self
-                .index
-                .writer_with_num_threads(1, 64 << 20)
-                .expect("writer");
-            let ids = self.index.searchable_segment_ids().expect("segments");
-            if ids.len() > 1 {
-                writer.merge(&ids).wait().expect("merge");
-            }
-            writer.wait_merging_threads().expect("merge threads");
-            self.reader.reload().expect("reload");
-            started.elapsed()
-        }
-    }
-}
-
 /// Import without HTTP (the domain function, 4 concurrent callers) and the search index alone
 /// (500-document and 4000-document commits): which stage bounds the import rate.
 async fn import_stages(_queries: &[SearchQuery]) -> Value {
@@ -1730,7 +1393,7 @@ async fn import_stages(_queries: &[SearchQuery]) -> Value {
                     id += 1;
                     let mut c = synth.candidate().into_candidate(1, "import");
                     c.id = id;
-                    Op::Upsert(Kind::Candidate, candidates::doc(&c))
+                    Op::Add(Kind::Candidate, candidates::doc(&c))
                 })
                 .collect();
             search.apply(ops).await.expect("apply");

@@ -54,7 +54,6 @@ enum Command {
 const EXIT_CONFIG: u8 = 2;
 
 fn main() -> ExitCode {
-    keep_large_allocations_returnable();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Version => {
@@ -108,18 +107,6 @@ fn main() -> ExitCode {
             init_logging(&config.log);
             run_async(serve(config))
         }
-    }
-}
-
-/// Each password hash allocates 19 MiB (argon2, OWASP). glibc would raise its mmap threshold
-/// after the first such buffer is freed and serve later ones from per-thread arenas that are
-/// never returned, so a burst of logins left the process at ~250 MB. A fixed threshold keeps
-/// large buffers mmapped, and freed back to the system.
-fn keep_large_allocations_returnable() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator; it is called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
     }
 }
 

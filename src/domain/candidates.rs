@@ -173,12 +173,23 @@ fn email_taken(email: &str) -> Error {
     Error::conflict(format!("A candidate with the email {email} already exists"))
 }
 
-/// Stores a new or changed candidate, moving its email claim when the email changed.
+/// Stores a changed candidate, moving its email claim when the email changed.
 pub(super) fn save(
     tx: &mut Tx,
     c: &Candidate,
     old_email: Option<&str>,
     pending: &mut Pending,
+) -> Result<()> {
+    store(tx, c, old_email, pending, Op::Upsert)
+}
+
+/// Stores a candidate and queues `index_op` of it for the search index.
+fn store(
+    tx: &mut Tx,
+    c: &Candidate,
+    old_email: Option<&str>,
+    pending: &mut Pending,
+    index_op: fn(Kind, search::Doc) -> Op,
 ) -> Result<()> {
     if c.email.as_deref() != old_email {
         if let Some(email) = &c.email {
@@ -200,14 +211,15 @@ pub(super) fn save(
         Entity::Candidate,
         c.org_id,
         c.id,
-        Op::Upsert(Kind::Candidate, doc(c)),
+        index_op(Kind::Candidate, doc(c)),
     )
 }
 
 /// Inserts a validated new candidate inside `tx`.
 pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Result<Candidate> {
     c.id = tx.next_id()?;
-    save(tx, &c, None, pending)?;
+    // A fresh id is in no index yet: nothing to replace.
+    store(tx, &c, None, pending, Op::Add)?;
     Ok(c)
 }
 

@@ -1,7 +1,9 @@
 //! Keeps the search index in step with redb. Every write that changes a searchable record
 //! adds an outbox row in its own transaction; after the commit the change is applied to the
-//! index (the response waits for it), and the outbox row is pruned later. At start-up the
-//! rows still there are replayed, and a missing or damaged index is rebuilt from redb.
+//! index (the response waits for it: read-your-writes). Index commits are not fsynced one by
+//! one: every few seconds a checkpoint makes what was applied durable, and only then are the
+//! outbox rows it covers pruned. At start-up the rows still there are replayed, and a
+//! missing, damaged or possibly incomplete index is rebuilt from redb.
 
 use std::time::Duration;
 
@@ -55,10 +57,15 @@ impl Pending {
     }
 }
 
+/// How often changes applied to the index are made durable and their outbox rows pruned.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
+
 enum PruneMsg {
+    /// Outbox rows whose changes the index has applied (not yet durably).
     Seqs(Vec<u64>),
+    /// Checkpoint and prune now.
     Flush(oneshot::Sender<()>),
-    /// Prune what is queued, then end the task (releasing its handle on the store).
+    /// Checkpoint and prune, then end the task (releasing its handle on the store).
     Stop(oneshot::Sender<()>),
 }
 
@@ -72,7 +79,7 @@ pub struct Indexer {
 impl Indexer {
     pub fn start(store: Store, search: Search) -> Indexer {
         let (prune, inbox) = mpsc::unbounded_channel();
-        tokio::spawn(prune_loop(store.clone(), inbox));
+        tokio::spawn(prune_loop(store.clone(), search.clone(), inbox));
         Indexer {
             search,
             store,
@@ -96,7 +103,7 @@ impl Indexer {
         }
     }
 
-    /// Writes the outbox pruning still queued.
+    /// Makes the applied changes durable and prunes their outbox rows.
     pub async fn flush(&self) {
         let (done, wait) = oneshot::channel();
         if self.prune.send(PruneMsg::Flush(done)).is_ok() {
@@ -104,7 +111,7 @@ impl Indexer {
         }
     }
 
-    /// Prunes what is queued and ends the pruning task.
+    /// Checkpoints, prunes what is queued and ends the pruning task.
     pub async fn stop(&self) {
         let (done, wait) = oneshot::channel();
         if self.prune.send(PruneMsg::Stop(done)).is_ok() {
@@ -152,7 +159,7 @@ impl Indexer {
             total += rows.len();
             self.search.apply(
                 rows.iter()
-                    .map(|(_, job)| Op::Upsert(Kind::Job, jobs::doc(job)))
+                    .map(|(_, job)| Op::Add(Kind::Job, jobs::doc(job)))
                     .collect(),
             )
         })
@@ -161,7 +168,7 @@ impl Indexer {
             total += rows.len();
             self.search.apply(
                 rows.iter()
-                    .map(|(_, c)| Op::Upsert(Kind::Candidate, candidates::doc(c)))
+                    .map(|(_, c)| Op::Add(Kind::Candidate, candidates::doc(c)))
                     .collect(),
             )
         })
@@ -218,49 +225,66 @@ fn current_op(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
     })
 }
 
-async fn prune_loop(store: Store, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) {
-    let mut stop = None;
-    while stop.is_none() {
-        let Some(first) = inbox.recv().await else {
-            return;
-        };
-        // Let pruning gather for a moment: it is never urgent.
-        if matches!(first, PruneMsg::Seqs(_)) {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        let mut seqs = Vec::new();
-        let mut flushes = Vec::new();
-        let mut next = Some(first);
-        while let Some(msg) = next.take() {
-            match msg {
-                PruneMsg::Seqs(s) => seqs.extend(s),
-                PruneMsg::Flush(done) => flushes.push(done),
-                PruneMsg::Stop(done) => {
-                    stop = Some(done);
-                    break;
+async fn prune_loop(store: Store, search: Search, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) {
+    let mut applied: Vec<u64> = Vec::new();
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let (flush, stop) = tokio::select! {
+            msg = inbox.recv() => match msg {
+                Some(PruneMsg::Seqs(seqs)) => {
+                    applied.extend(seqs);
+                    continue;
                 }
-            }
-            next = inbox.try_recv().ok();
-        }
-        if !seqs.is_empty() {
-            let result = store
-                .write(move |tx| {
-                    for seq in seqs {
-                        tx.remove(&SEARCH_OUTBOX, INSTANCE, seq)?;
-                    }
-                    Ok(())
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "could not prune the search outbox; it is replayed at the next start");
+                Some(PruneMsg::Flush(done)) => (Some(done), None),
+                Some(PruneMsg::Stop(done)) => (None, Some(done)),
+                None => return,
+            },
+            _ = tick.tick() => (None, None),
+        };
+        // Everything reported so far was applied before this checkpoint starts.
+        while let Ok(msg) = inbox.try_recv() {
+            if let PruneMsg::Seqs(seqs) = msg {
+                applied.extend(seqs);
             }
         }
-        for done in flushes {
+        let seqs = std::mem::take(&mut applied);
+        checkpoint_and_prune(&store, &search, seqs).await;
+        if let Some(done) = flush {
             let _ = done.send(());
         }
+        if let Some(done) = stop {
+            drop(store);
+            let _ = done.send(());
+            return;
+        }
     }
-    drop(store);
-    if let Some(done) = stop {
-        let _ = done.send(());
+}
+
+/// Syncs the index, then deletes the outbox rows whose changes it now holds durably.
+async fn checkpoint_and_prune(store: &Store, search: &Search, seqs: Vec<u64>) {
+    let synced = {
+        let search = search.clone();
+        tokio::task::spawn_blocking(move || search.checkpoint()).await
+    };
+    match synced {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not sync the search index; its outbox is kept for replay");
+            return;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "search index checkpoint failed");
+            return;
+        }
+    }
+    if seqs.is_empty() {
+        return;
+    }
+    let result = store
+        .write(move |tx| tx.remove_ids(&SEARCH_OUTBOX, INSTANCE, &seqs).map(|_| ()))
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not prune the search outbox; it is replayed at the next start");
     }
 }

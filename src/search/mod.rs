@@ -4,33 +4,39 @@
 //! so a write's response arrives after search reflects it (read-your-writes), while
 //! concurrent writers share commits.
 
+mod directory;
+
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::index::SegmentId;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 use tokio::sync::oneshot;
 
+use self::directory::{Durability, LazySyncDirectory};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 const VERSION_FILE: &str = "hirebase-index.json";
 const WRITER_MEMORY: usize = 64 << 20;
 
@@ -38,18 +44,6 @@ const WRITER_MEMORY: usize = 64 << 20;
 pub enum Kind {
     Job,
     Candidate,
-}
-
-impl Kind {
-    fn tag(self) -> &'static str {
-        match self {
-            Kind::Job => "job",
-            Kind::Candidate => "candidate",
-        }
-    }
-    fn key(self, id: u64) -> String {
-        format!("{}{id}", &self.tag()[..1])
-    }
 }
 
 /// What the index knows of a job or a candidate.
@@ -78,6 +72,9 @@ pub struct Doc {
 
 #[derive(Debug, Clone)]
 pub enum Op {
+    /// A record new to the index (nothing to replace).
+    Add(Kind, Doc),
+    /// A record that may be in the index already.
     Upsert(Kind, Doc),
     Delete(Kind, u64),
 }
@@ -128,34 +125,33 @@ pub struct Hits {
 
 #[derive(Clone, Copy)]
 struct Fields {
-    key: Field,
+    /// The record id: ids are unique across every kind of record, so it alone identifies a
+    /// document (updates and deletes go by it) and orders results newest first.
     id: Field,
-    tenant: Field,
-    kind: Field,
+    /// Tenant and kind in one term: the filter every tenant query has.
+    scope: Field,
     public: Field,
     status: Field,
-    name: Field,
-    headline: Field,
-    title: Field,
-    company: Field,
-    skills: Field,
-    body: Field,
-    all: Field,
+    /// Every searchable word of the record, stemmed: what BM25 ranks on.
+    text: Field,
+    /// The words that say most about a record (name, title, skills, headline), stemmed: a
+    /// match here adds to the score of the same word in `text`.
+    head: Field,
     location: Field,
     skill_exact: Field,
     tag_exact: Field,
     experience: Field,
 }
 
-/// Ranked fields and how much a match in each counts.
-const RANKED: &[(fn(&Fields) -> Field, f32)] = &[
-    (|f| f.name, 3.0),
-    (|f| f.title, 2.5),
-    (|f| f.skills, 2.0),
-    (|f| f.headline, 1.5),
-    (|f| f.company, 1.2),
-    (|f| f.body, 1.0),
-];
+/// How much a match in `head` adds to the same match in `text`.
+const HEAD_BOOST: f32 = 2.0;
+/// The weight of a word within one edit of the typed one, and of a completion of the
+/// unfinished last word.
+const NEAR_BOOST: f32 = 0.3;
+
+fn scope(kind: Kind, tenant: u64) -> u64 {
+    (tenant << 1) | u64::from(kind == Kind::Candidate)
+}
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -167,22 +163,16 @@ fn schema() -> (Schema, Fields) {
     let raw = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("hb_raw")
+            .set_fieldnorms(false)
             .set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
-        key: b.add_text_field("key", STRING),
-        id: b.add_u64_field("id", NumericOptions::default().set_fast()),
-        tenant: b.add_u64_field("tenant", INDEXED | FAST),
-        kind: b.add_text_field("kind", STRING),
+        id: b.add_u64_field("id", INDEXED | FAST),
+        scope: b.add_u64_field("scope", INDEXED),
         public: b.add_text_field("public", STRING),
         status: b.add_text_field("status", STRING),
-        name: b.add_text_field("name", stemmed.clone()),
-        headline: b.add_text_field("headline", stemmed.clone()),
-        title: b.add_text_field("title", stemmed.clone()),
-        company: b.add_text_field("company", stemmed.clone()),
-        skills: b.add_text_field("skills", stemmed.clone()),
-        body: b.add_text_field("body", stemmed),
-        all: b.add_text_field("all", raw.clone()),
+        text: b.add_text_field("text", stemmed.clone()),
+        head: b.add_text_field("head", stemmed),
         location: b.add_text_field("location", raw),
         skill_exact: b.add_text_field("skill_exact", STRING),
         tag_exact: b.add_text_field("tag_exact", STRING),
@@ -215,9 +205,12 @@ enum Cmd {
 
 struct Inner {
     index: Index,
+    directory: LazySyncDirectory,
     reader: IndexReader,
     fields: Fields,
     commands: std_mpsc::SyncSender<Cmd>,
+    /// A background merge of the segments is running.
+    merging: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -230,27 +223,30 @@ pub struct Search {
 pub enum Opened {
     /// The index was there, of this schema version.
     Existing,
-    /// Missing, unreadable or of another version: created empty, needs a full rebuild.
+    /// Missing, unreadable, of another version, or possibly incomplete after the machine went
+    /// down: created empty, needs a full rebuild.
     Fresh,
 }
 
 impl Search {
     pub fn open(dir: &Path) -> anyhow::Result<(Search, Opened)> {
         let (schema, fields) = schema();
-        let (index, opened) = match open_existing(dir, &schema) {
-            Some(index) => (index, Opened::Existing),
+        let (index, directory, opened) = match open_existing(dir, &schema) {
+            Some((index, directory)) => (index, directory, Opened::Existing),
             None => {
                 if dir.exists() {
-                    tracing::warn!(dir = %dir.display(), "search index missing, outdated or unreadable: rebuilding");
+                    tracing::warn!(dir = %dir.display(), "search index missing, outdated, unreadable or not synced before the machine went down: rebuilding");
                     std::fs::remove_dir_all(dir)?;
                 }
                 std::fs::create_dir_all(dir)?;
-                let index = Index::create_in_dir(dir, schema)?;
                 std::fs::write(
                     dir.join(VERSION_FILE),
                     serde_json::json!({"schema": SCHEMA_VERSION}).to_string(),
                 )?;
-                (index, Opened::Fresh)
+                let directory = LazySyncDirectory::open(dir)?;
+                let index = Index::create(directory.clone(), schema, IndexSettings::default())?;
+                directory.checkpoint()?;
+                (index, directory, Opened::Fresh)
             }
         };
         register_analyzers(&index);
@@ -259,12 +255,15 @@ impl Search {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         let (commands, inbox) = std_mpsc::sync_channel(1024);
         let inner = Arc::new(Inner {
             index,
+            directory,
             reader,
             fields,
             commands,
+            merging: AtomicBool::new(false),
         });
         let thread_inner = inner.clone();
         std::thread::Builder::new()
@@ -273,7 +272,8 @@ impl Search {
         Ok((Search { inner }, opened))
     }
 
-    /// Applies the changes and returns once they are committed and visible to queries.
+    /// Applies the changes and returns once they are committed and visible to queries (not
+    /// yet durable: see [`Search::checkpoint`]).
     pub async fn apply(&self, ops: Vec<Op>) -> Result<()> {
         if ops.is_empty() {
             return Ok(());
@@ -292,6 +292,14 @@ impl Search {
             .map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))?
     }
 
+    /// Makes every change applied before this call durable (fsync). Blocking.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.inner
+            .directory
+            .checkpoint()
+            .map_err(|e| Error::internal(anyhow::Error::new(e).context("syncing the search index")))
+    }
+
     async fn send(&self, cmd: Cmd) -> Result<()> {
         let commands = self.inner.commands.clone();
         tokio::task::spawn_blocking(move || commands.send(cmd))
@@ -300,16 +308,29 @@ impl Search {
             .map_err(|_| Error::internal(anyhow::anyhow!("the indexer stopped")))
     }
 
-    /// Stops the writer thread after what is queued.
+    /// Stops the writer thread after what is queued, and makes the index durable.
     pub fn stop(&self) {
         let (ack, done) = std_mpsc::channel();
         if self.inner.commands.send(Cmd::Stop(ack)).is_ok() {
             let _ = done.recv();
         }
+        if let Err(e) = self.checkpoint() {
+            tracing::warn!(error = %e, "the search index could not be synced; it is rebuilt after a crash");
+        }
     }
 
     pub fn num_docs(&self) -> u64 {
         self.inner.reader.searcher().num_docs()
+    }
+
+    /// Whether an idle-time merge is running.
+    pub fn merging(&self) -> bool {
+        self.inner.merging.load(Ordering::Acquire)
+    }
+
+    /// How many segments queries currently go through.
+    pub fn segments(&self) -> usize {
+        self.inner.reader.searcher().segment_readers().len()
     }
 
     pub fn query(&self, q: &Query) -> Result<Hits> {
@@ -321,17 +342,18 @@ impl Search {
                 IndexRecordOption::Basic,
             ))
         };
-        clauses.push((Occur::Must, term(f.kind, q.kind.tag())));
-        if let Some(tenant) = q.tenant {
-            clauses.push((
+        match q.tenant {
+            Some(tenant) => clauses.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
-                    Term::from_field_u64(f.tenant, tenant),
+                    Term::from_field_u64(f.scope, scope(q.kind, tenant)),
                     IndexRecordOption::Basic,
                 )),
-            ));
+            )),
+            // Across tenants only what is public: jobs listed on the careers portal.
+            None => debug_assert!(q.public_only && q.kind == Kind::Job),
         }
-        if q.public_only {
+        if q.public_only || q.tenant.is_none() {
             clauses.push((Occur::Must, term(f.public, "yes")));
         }
         if let Some(status) = &q.status {
@@ -424,8 +446,9 @@ impl Search {
         })
     }
 
-    /// One query word: its stem in each ranked field (BM25), or within one edit of a word of
-    /// the record, or — while it is still being typed — the start of one.
+    /// One query word: its stem in the record's words (BM25) and, scoring more, in its name,
+    /// title, skills or headline; or, when no record has it, a word within one edit of it; or —
+    /// while it is still being typed — the most frequent words it starts.
     fn word_query(&self, searcher: &Searcher, word: &str, is_prefix: bool) -> BooleanQuery {
         let f = &self.inner.fields;
         let stem = self
@@ -433,47 +456,36 @@ impl Search {
             .into_iter()
             .next()
             .unwrap_or_else(|| word.to_string());
-        let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = RANKED
-            .iter()
-            .map(|(field, boost)| {
-                let q = TermQuery::new(
-                    Term::from_field_text(field(f), &stem),
-                    IndexRecordOption::WithFreqs,
-                );
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), *boost)) as Box<dyn TQuery>,
-                )
-            })
-            .collect();
-        // The exact word anywhere in the record (emails, locations), below the ranked fields.
-        let exact = TermQuery::new(Term::from_field_text(f.all, word), IndexRecordOption::Basic);
-        shoulds.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(exact), 0.5)),
-        ));
-        let chars = word.chars().count();
-        // A typo is looked for only when the word, as typed, is in no record: expanding every
-        // word to its one-edit neighbours was most of the cost of a query at 1M candidates.
+        let scored = |field: Field, term: &str, boost: f32| -> (Occur, Box<dyn TQuery>) {
+            let q = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+        };
+        let mut shoulds = vec![
+            scored(f.text, &stem, 1.0),
+            scored(f.head, &stem, HEAD_BOOST),
+        ];
+        // A typo is looked for only when the word is in no record: expanding every word to its
+        // one-edit neighbours was most of the cost of a query at 1M candidates.
         let known = searcher
-            .doc_freq(&Term::from_field_text(f.all, word))
+            .doc_freq(&Term::from_field_text(f.text, &stem))
             .unwrap_or(0)
             > 0;
-        if chars >= 4 && !known {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.all, word), 1, true);
+        if word.chars().count() >= 4 && !known {
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.text, &stem), 1, true);
             shoulds.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(fuzzy), 0.3)),
+                Box::new(BoostQuery::new(Box::new(fuzzy), NEAR_BOOST)),
             ));
         }
-        if is_prefix && chars >= 2 {
+        if is_prefix && word.chars().count() >= 2 {
             // The unfinished word stands for its most frequent completions, not all of them.
-            for completion in completions(searcher, f.all, word, PREFIX_COMPLETIONS) {
-                let q = TermQuery::new(
-                    Term::from_field_text(f.all, &completion),
-                    IndexRecordOption::Basic,
-                );
-                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
+            for completion in completions(searcher, f.text, word, &stem, PREFIX_COMPLETIONS) {
+                if completion != stem {
+                    shoulds.push(scored(f.text, &completion, NEAR_BOOST));
+                }
             }
         }
         BooleanQuery::new(shoulds)
@@ -497,32 +509,48 @@ const PREFIX_COMPLETIONS: usize = 16;
 /// How many dictionary terms per segment are looked at to find them.
 const PREFIX_SCAN: usize = 20_000;
 
-/// The `n` terms of `field` starting with `prefix` that occur in the most records.
-fn completions(searcher: &Searcher, field: Field, prefix: &str, n: usize) -> Vec<String> {
-    let mut upper = prefix.as_bytes().to_vec();
-    // Tokens are lower-case ASCII after folding, so the last byte can be incremented.
-    match upper.last_mut() {
-        Some(b) if *b < u8::MAX => *b += 1,
-        _ => return vec![],
-    }
+/// The `n` stemmed terms of `field` that the unfinished `word` may become, by the number of
+/// records they occur in. The dictionary holds stems, so a completion is a term that starts
+/// with the word or with its stem (`compan` → `compani`), or a stem the word already runs past
+/// (`developm` → `develop`).
+fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usize) -> Vec<String> {
     let mut freq: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    let mut prefixes = vec![word];
+    if stem != word && !word.starts_with(stem) {
+        prefixes.push(stem);
+    }
+    // Stems the typed word runs past: at most three letters shorter than it.
+    let shorter: Vec<&str> = (word.len().saturating_sub(3).max(2)..word.len())
+        .filter(|&end| word.is_char_boundary(end))
+        .map(|end| &word[..end])
+        .collect();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        let Ok(mut stream) = inverted
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()
-        else {
-            continue;
-        };
-        let mut scanned = 0;
-        while scanned < PREFIX_SCAN && stream.advance() {
-            *freq.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
-            scanned += 1;
+        let terms = inverted.terms();
+        for prefix in &prefixes {
+            let mut upper = prefix.as_bytes().to_vec();
+            // Tokens are lower-case ASCII after folding, so the last byte can be incremented.
+            match upper.last_mut() {
+                Some(b) if *b < u8::MAX => *b += 1,
+                _ => continue,
+            }
+            let Ok(mut stream) = terms.range().ge(prefix.as_bytes()).lt(&upper).into_stream()
+            else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < PREFIX_SCAN && stream.advance() {
+                *freq.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+                scanned += 1;
+            }
+        }
+        for prefix in &shorter {
+            if let Ok(Some(info)) = terms.get(prefix.as_bytes()) {
+                *freq.entry(prefix.as_bytes().to_vec()).or_default() += u64::from(info.doc_freq);
+            }
         }
     }
     let mut terms: Vec<(Vec<u8>, u64)> = freq.into_iter().collect();
@@ -534,48 +562,112 @@ fn completions(searcher: &Searcher, field: Field, prefix: &str, n: usize) -> Vec
         .collect()
 }
 
-fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {
+/// Merging during writes follows tantivy's log policy, a little more eagerly than its default
+/// (fewer segments, faster queries); when the writer is idle, [`idle_merge`] goes further.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(4);
+    policy.set_del_docs_ratio_before_merge(0.3);
+    policy
+}
+
+/// How long the writer waits without work before merging what the log policy left.
+const IDLE_MERGE_AFTER: Duration = Duration::from_secs(2);
+
+/// When writes pause, brings the index down to few segments: all of them into one while the
+/// largest holds less than twice the rest (after a bulk load), else the smaller ones into
+/// one (after a few edits), so each document is rewritten a logarithmic number of times.
+fn idle_merge(inner: &Arc<Inner>, writer: &mut IndexWriter) {
+    if inner.merging.load(Ordering::Acquire) {
+        return;
+    }
+    let Ok(mut segments) = inner.index.searchable_segment_metas() else {
+        return;
+    };
+    segments.sort_by_key(|s| std::cmp::Reverse(s.num_docs()));
+    let Some(largest) = segments.first().map(|s| s.num_docs()) else {
+        return;
+    };
+    let rest: u32 = segments[1..].iter().map(|s| s.num_docs()).sum();
+    let chosen: Vec<SegmentId> = if largest < rest.saturating_mul(2) {
+        segments.iter().map(|s| s.id()).collect()
+    } else {
+        segments[1..].iter().map(|s| s.id()).collect()
+    };
+    let deletes = segments.iter().any(|s| s.has_deletes());
+    if chosen.len() < 2 && !(chosen.len() == 1 && deletes && segments.len() == 1) {
+        return;
+    }
+    inner.merging.store(true, Ordering::Release);
+    let merge = writer.merge(&chosen);
+    let shared = inner.clone();
+    let spawned = std::thread::Builder::new()
+        .name("hirebase-merge".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            match merge.wait() {
+                Ok(merged) => {
+                    let _ = shared.reader.reload();
+                    tracing::debug!(
+                        segments = chosen.len(),
+                        documents = merged.map(|m| m.num_docs()),
+                        millis = started.elapsed().as_millis() as u64,
+                        "search index segments merged"
+                    );
+                }
+                Err(e) => tracing::debug!(error = %e, "search index merge skipped"),
+            }
+            shared.merging.store(false, Ordering::Release);
+        });
+    if spawned.is_err() {
+        inner.merging.store(false, Ordering::Release);
+    }
+}
+
+fn open_existing(dir: &Path, schema: &Schema) -> Option<(Index, LazySyncDirectory)> {
     let version: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(VERSION_FILE)).ok()?).ok()?;
     if version.get("schema")?.as_u64()? != u64::from(SCHEMA_VERSION) {
         return None;
     }
-    let index = Index::open_in_dir(dir).ok()?;
+    if LazySyncDirectory::durability(dir) == Durability::Suspect {
+        return None;
+    }
+    let directory = LazySyncDirectory::open(dir).ok()?;
+    let index = Index::open(directory.clone()).ok()?;
     if index.schema() != *schema {
         return None;
     }
     // Opening every segment proves the files are readable.
     let reader: IndexReader = index.reader().ok()?;
     reader.searcher().segment_readers();
-    Some(index)
+    Some((index, directory))
 }
 
 fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.key, kind.key(d.id));
     doc.add_u64(f.id, d.id);
-    doc.add_u64(f.tenant, d.tenant);
-    doc.add_text(f.kind, kind.tag());
-    doc.add_text(f.public, if d.public { "yes" } else { "no" });
+    doc.add_u64(f.scope, scope(kind, d.tenant));
+    if d.public {
+        doc.add_text(f.public, "yes");
+    }
     if !d.status.is_empty() {
         doc.add_text(f.status, &d.status);
     }
-    let texts = [
-        (f.name, &d.name),
-        (f.headline, &d.headline),
-        (f.title, &d.title),
-        (f.company, &d.company),
-        (f.body, &d.body),
-    ];
-    for (field, text) in texts {
+    for text in [&d.name, &d.title, &d.headline] {
         if !text.is_empty() {
-            doc.add_text(field, text);
-            doc.add_text(f.all, text);
+            doc.add_text(f.text, text);
+            doc.add_text(f.head, text);
+        }
+    }
+    for text in [&d.company, &d.body, &d.location, &d.email] {
+        if !text.is_empty() {
+            doc.add_text(f.text, text);
         }
     }
     for skill in &d.skills {
-        doc.add_text(f.skills, skill);
-        doc.add_text(f.all, skill);
+        doc.add_text(f.text, skill);
+        doc.add_text(f.head, skill);
         doc.add_text(f.skill_exact, skill.trim().to_lowercase());
     }
     for tag in &d.tags {
@@ -583,10 +675,6 @@ fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     }
     if !d.location.is_empty() {
         doc.add_text(f.location, &d.location);
-        doc.add_text(f.all, &d.location);
-    }
-    if !d.email.is_empty() {
-        doc.add_text(f.all, &d.email);
     }
     if let Some(years) = d.experience {
         doc.add_u64(f.experience, years);
@@ -594,9 +682,19 @@ fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     doc
 }
 
-fn writer_loop(inner: &Inner, mut writer: IndexWriter, inbox: std_mpsc::Receiver<Cmd>) {
+fn writer_loop(inner: &Arc<Inner>, mut writer: IndexWriter, inbox: std_mpsc::Receiver<Cmd>) {
     let f = inner.fields;
-    while let Ok(first) = inbox.recv() {
+    loop {
+        let first = match inbox.recv_timeout(IDLE_MERGE_AFTER) {
+            Ok(cmd) => cmd,
+            Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                // Again at every idle interval: a segment held by a running merge can join
+                // the next one.
+                idle_merge(inner, &mut writer);
+                continue;
+            }
+            Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         let mut replies = Vec::new();
         let mut stop = None;
         let mut failed: Option<String> = None;
@@ -607,12 +705,15 @@ fn writer_loop(inner: &Inner, mut writer: IndexWriter, inbox: std_mpsc::Receiver
                 Cmd::Apply(ops, reply) => {
                     for op in ops {
                         let result = match op {
-                            Op::Upsert(kind, d) => {
-                                writer.delete_term(Term::from_field_text(f.key, &kind.key(d.id)));
+                            Op::Add(kind, d) => {
                                 writer.add_document(to_document(&f, kind, &d)).map(|_| ())
                             }
-                            Op::Delete(kind, id) => {
-                                writer.delete_term(Term::from_field_text(f.key, &kind.key(id)));
+                            Op::Upsert(kind, d) => {
+                                writer.delete_term(Term::from_field_u64(f.id, d.id));
+                                writer.add_document(to_document(&f, kind, &d)).map(|_| ())
+                            }
+                            Op::Delete(_, id) => {
+                                writer.delete_term(Term::from_field_u64(f.id, id));
                                 Ok(())
                             }
                         };

@@ -9,6 +9,7 @@
 pub mod codec;
 pub mod tables;
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
@@ -210,12 +211,7 @@ pub trait Reader {
 
     /// How many records a scope holds, kept exact by every insert and remove.
     fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
-        let table = self.counts_table()?;
-        Ok(table
-            .get((scope, records.name))
-            .map_err(storage)?
-            .map(|v| v.value())
-            .unwrap_or(0))
+        stored_count(&self.counts_table()?, scope, records.name)
     }
 
     fn lookup(&self, unique: &Unique, key: &str) -> Result<Option<(u64, u64)>> {
@@ -269,9 +265,13 @@ impl Reader for Rx {
     }
 }
 
-/// The write transaction a write closure runs in.
+/// The write transaction a write closure runs in. Counter changes and sequence values are
+/// kept in memory and written once, when the transaction commits: a 500-row import then
+/// touches the counters and the sequences once, not once per row.
 pub struct Tx {
     txn: WriteTransaction,
+    counts: HashMap<(u64, &'static str), i64>,
+    sequences: HashMap<&'static str, u64>,
 }
 
 impl Reader for Tx {
@@ -299,31 +299,86 @@ impl Reader for Tx {
     fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_> {
         self.txn.open_table(META).map_err(storage)
     }
+    fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
+        let stored = stored_count(&self.counts_table()?, scope, records.name)?;
+        let delta = self
+            .counts
+            .get(&(scope, records.name))
+            .copied()
+            .unwrap_or(0);
+        Ok(stored.saturating_add_signed(delta))
+    }
+    fn meta(&self, key: &str) -> Result<Option<u64>> {
+        match self.sequences.get(key) {
+            Some(next) => Ok(Some(*next)),
+            None => Ok(self
+                .meta_table()?
+                .get(key)
+                .map_err(storage)?
+                .map(|v| v.value())),
+        }
+    }
+}
+
+fn stored_count(
+    table: &impl ReadableTable<(u64, &'static str), u64>,
+    scope: u64,
+    name: &str,
+) -> Result<u64> {
+    Ok(table
+        .get((scope, name))
+        .map_err(storage)?
+        .map(|v| v.value())
+        .unwrap_or(0))
 }
 
 impl Tx {
+    fn new(txn: WriteTransaction) -> Tx {
+        Tx {
+            txn,
+            counts: HashMap::new(),
+            sequences: HashMap::new(),
+        }
+    }
+
+    /// Writes the counters and sequences this transaction changed, then commits it.
+    fn commit(mut self) -> Result<()> {
+        {
+            let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
+            for ((scope, name), delta) in self.counts.drain() {
+                if delta != 0 {
+                    let now = stored_count(&counts, scope, name)?;
+                    counts
+                        .insert((scope, name), now.saturating_add_signed(delta))
+                        .map_err(storage)?;
+                }
+            }
+            let mut meta = self.txn.open_table(META).map_err(storage)?;
+            for (key, next) in self.sequences.drain() {
+                meta.insert(key, next).map_err(storage)?;
+            }
+        }
+        self.txn.commit().map_err(storage)
+    }
+
     /// The next id from the instance-wide allocator: ids are unique across all tenants.
     pub fn next_id(&mut self) -> Result<u64> {
-        let mut table = self.txn.open_table(META).map_err(storage)?;
-        let next = table
-            .get("next_id")
-            .map_err(storage)?
-            .map(|v| v.value())
-            .unwrap_or(1);
-        table.insert("next_id", next + 1).map_err(storage)?;
-        Ok(next)
+        self.next_seq("next_id")
     }
 
     /// The next number of a named sequence, for append-only logs whose rows need order, not
     /// instance-wide ids.
     pub fn next_seq(&mut self, sequence: &'static str) -> Result<u64> {
-        let mut table = self.txn.open_table(META).map_err(storage)?;
-        let next = table
-            .get(sequence)
-            .map_err(storage)?
-            .map(|v| v.value())
-            .unwrap_or(1);
-        table.insert(sequence, next + 1).map_err(storage)?;
+        let next = match self.sequences.get(sequence) {
+            Some(next) => *next,
+            None => self
+                .meta_table()?
+                .get(sequence)
+                .map_err(storage)?
+                .map(|v| v.value())
+                .unwrap_or(1),
+        };
+        self.sequences.insert(sequence, next + 1);
         Ok(next)
     }
 
@@ -367,6 +422,27 @@ impl Tx {
         Ok(old)
     }
 
+    /// Removes the records of `ids` in one pass over their range; returns how many were there.
+    pub fn remove_ids<T>(&mut self, records: &Records<T>, scope: u64, ids: &[u64]) -> Result<u64> {
+        let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
+            return Ok(0);
+        };
+        let doomed: std::collections::HashSet<u64> = ids.iter().copied().collect();
+        let mut removed = 0u64;
+        {
+            let mut table = self.txn.open_table(records.def()).map_err(storage)?;
+            table
+                .retain_in((scope, *low)..=(scope, *high), |(_, id), _| {
+                    let keep = !doomed.contains(&id);
+                    removed += u64::from(!keep);
+                    keep
+                })
+                .map_err(storage)?;
+        }
+        self.add_count(records.name, scope, -(removed as i64))?;
+        Ok(removed)
+    }
+
     /// Removes every record of a scope with an id below `below`: trimming an append-only log.
     pub fn remove_older<T>(&mut self, records: &Records<T>, scope: u64, below: u64) -> Result<u64> {
         let mut removed = 0u64;
@@ -384,14 +460,7 @@ impl Tx {
     }
 
     fn add_count(&mut self, name: &'static str, scope: u64, delta: i64) -> Result<()> {
-        let mut table = self.txn.open_table(COUNTS).map_err(storage)?;
-        let now = table
-            .get((scope, name))
-            .map_err(storage)?
-            .map(|v| v.value())
-            .unwrap_or(0);
-        let next = now.saturating_add_signed(delta);
-        table.insert((scope, name), next).map_err(storage)?;
+        *self.counts.entry((scope, name)).or_default() += delta;
         Ok(())
     }
 
@@ -432,6 +501,7 @@ impl Tx {
     }
 
     pub fn set_meta(&mut self, key: &str, value: u64) -> Result<()> {
+        self.sequences.remove(key);
         let mut table = self.txn.open_table(META).map_err(storage)?;
         table.insert(key, value).map_err(storage)?;
         Ok(())
@@ -531,11 +601,9 @@ impl Store {
         F: FnOnce(&mut Tx) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let mut tx = Tx {
-            txn: self.db.begin_write().map_err(storage)?,
-        };
+        let mut tx = Tx::new(self.db.begin_write().map_err(storage)?);
         let value = f(&mut tx)?;
-        tx.txn.commit().map_err(storage)?;
+        tx.commit()?;
         Ok(value)
     }
 
@@ -604,11 +672,10 @@ fn run_batch(db: &Database, batch: Vec<Job>) {
             drop(job);
             continue;
         }
-        let mut tx = Tx { txn };
+        let mut tx = Tx::new(txn);
         let outcome = job(&mut tx);
         if outcome.ok {
-            if let Err(e) = tx.txn.commit() {
-                let e = storage(e);
+            if let Err(e) = tx.commit() {
                 tracing::error!(error = %e, "commit failed");
                 (outcome.answer)(Some(&e));
                 continue;
@@ -671,24 +738,20 @@ fn migrate(db: &Database) -> anyhow::Result<()> {
             Err(e) => return Err(e.into()),
         }
     };
-    let mut tx = Tx {
-        txn: db.begin_write()?,
-    };
+    let mut tx = Tx::new(db.begin_write()?);
     ensure_tables(&mut tx).map_err(|e| anyhow::anyhow!("creating tables: {e}"))?;
-    tx.txn.commit()?;
+    tx.commit().map_err(|e| anyhow::anyhow!("{e}"))?;
     if current > SCHEMA_VERSION {
         anyhow::bail!(
             "the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase"
         );
     }
     for (version, step) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        let mut tx = Tx {
-            txn: db.begin_write()?,
-        };
+        let mut tx = Tx::new(db.begin_write()?);
         step(&mut tx).map_err(|e| anyhow::anyhow!("migration {version}: {e}"))?;
         tx.set_meta("schema_version", *version)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        tx.txn.commit()?;
+        tx.commit().map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(version, "applied schema migration");
     }
     Ok(())
