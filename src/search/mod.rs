@@ -4,6 +4,7 @@
 //! so a write's response arrives after search reflects it (read-your-writes), while
 //! concurrent writers share commits.
 
+mod analysis;
 mod directory;
 
 use std::path::Path;
@@ -21,10 +22,6 @@ use tantivy::query::{
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
 };
 use tantivy::{
     DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, Searcher,
@@ -157,12 +154,12 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let stemmed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("hb_stem")
+            .set_tokenizer(analysis::STEM)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let raw = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("hb_raw")
+            .set_tokenizer(analysis::RAW)
             .set_fieldnorms(false)
             .set_index_option(IndexRecordOption::Basic),
     );
@@ -179,22 +176,6 @@ fn schema() -> (Schema, Fields) {
         experience: b.add_u64_field("experience", INDEXED | FAST),
     };
     (b.build(), fields)
-}
-
-fn register_analyzers(index: &Index) {
-    let raw = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    let stem = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build();
-    index.tokenizers().register("hb_raw", raw);
-    index.tokenizers().register("hb_stem", stem);
 }
 
 enum Cmd {
@@ -249,7 +230,7 @@ impl Search {
                 (index, directory, Opened::Fresh)
             }
         };
-        register_analyzers(&index);
+        analysis::register(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -369,7 +350,7 @@ impl Search {
             clauses.push((Occur::Must, term(f.tag_exact, &tag.trim().to_lowercase())));
         }
         if let Some(location) = &q.location {
-            for token in self.tokens("hb_raw", location) {
+            for token in self.tokens(analysis::RAW, location) {
                 clauses.push((Occur::Must, term(f.location, &token)));
             }
         }
@@ -387,7 +368,7 @@ impl Search {
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let mut ranked = false;
         if let Some(text) = text {
-            let words = self.tokens("hb_raw", text);
+            let words = self.tokens(analysis::RAW, text);
             let typing = !q
                 .text
                 .as_deref()
@@ -452,7 +433,7 @@ impl Search {
     fn word_query(&self, searcher: &Searcher, word: &str, is_prefix: bool) -> BooleanQuery {
         let f = &self.inner.fields;
         let stem = self
-            .tokens("hb_stem", word)
+            .tokens(analysis::STEM, word)
             .into_iter()
             .next()
             .unwrap_or_else(|| word.to_string());
