@@ -947,12 +947,8 @@ fn probe(clients: usize, count: usize) -> ImportRun {
 }
 
 fn main() {
-    // The allocator setting `hirebase serve` makes (src/main.rs), so RSS compares with production.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator; no other thread exists yet.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
-    }
+    // The allocator is the library's (mimalloc, `#[global_allocator]` in src/lib.rs), as in
+    // `hirebase serve`, so RSS compares with production.
     // As `hirebase serve` builds it (one worker per core), unless HIREBASE_BENCH_WORKERS says otherwise.
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     if let Some(workers) = std::env::var("HIREBASE_BENCH_WORKERS")
