@@ -7,10 +7,11 @@
 mod analysis;
 mod directory;
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tantivy::collector::{Count, TopDocs};
@@ -195,7 +196,20 @@ struct Inner {
     commands: std_mpsc::SyncSender<Cmd>,
     /// A background merge of the segments is running.
     merging: AtomicBool,
+    /// Completions of unfinished words, for the searcher generation they were found in:
+    /// people type the same beginnings, and a scan of the term dictionary was most of the
+    /// cost of a query that ends in an unfinished word.
+    completed: Mutex<Completed>,
 }
+
+#[derive(Default)]
+struct Completed {
+    generation: u64,
+    words: HashMap<String, Arc<Vec<String>>>,
+}
+
+/// Unfinished words whose completions are remembered per searcher generation.
+const COMPLETED_WORDS: usize = 10_000;
 
 #[derive(Clone)]
 pub struct Search {
@@ -248,6 +262,7 @@ impl Search {
             fields,
             commands,
             merging: AtomicBool::new(false),
+            completed: Mutex::new(Completed::default()),
         });
         let thread_inner = inner.clone();
         std::thread::Builder::new()
@@ -435,7 +450,7 @@ impl Search {
             (top.into_iter().map(|(_, a)| a).collect(), total)
         };
         // One id column per segment: opening a column reads its block index.
-        let mut columns = std::collections::HashMap::new();
+        let mut columns = HashMap::new();
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
             let column = match columns.entry(address.segment_ord) {
@@ -487,11 +502,11 @@ impl Search {
         let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         if is_prefix && word.chars().count() >= 2 {
             // The unfinished word stands for its most frequent completions, not all of them.
-            for completion in completions(searcher, f.text, word, &stem, PREFIX_COMPLETIONS) {
-                if completion != stem {
+            for completion in self.completions(searcher, word, &stem).iter() {
+                if *completion != stem {
                     shoulds.push((
                         Occur::Should,
-                        Box::new(BoostQuery::new(scored(&completion), NEAR_BOOST)),
+                        Box::new(BoostQuery::new(scored(completion), NEAR_BOOST)),
                     ));
                 }
             }
@@ -512,6 +527,39 @@ impl Search {
             shoulds.push((Occur::Should, scored(&stem)));
         }
         (Box::new(BooleanQuery::new(shoulds)), None)
+    }
+
+    /// [`completions`] of `word`, remembered until the index changes.
+    fn completions(&self, searcher: &Searcher, word: &str, stem: &str) -> Arc<Vec<String>> {
+        let generation = searcher.generation().generation_id();
+        let lock = || {
+            self.inner
+                .completed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        {
+            let cache = lock();
+            if cache.generation == generation {
+                if let Some(found) = cache.words.get(word) {
+                    return found.clone();
+                }
+            }
+        }
+        let found = Arc::new(completions(
+            searcher,
+            self.inner.fields.text,
+            word,
+            stem,
+            PREFIX_COMPLETIONS,
+        ));
+        let mut cache = lock();
+        if cache.generation != generation || cache.words.len() >= COMPLETED_WORDS {
+            cache.generation = generation;
+            cache.words.clear();
+        }
+        cache.words.insert(word.to_string(), found.clone());
+        found
     }
 
     fn tokens(&self, analyzer: &str, text: &str) -> Vec<String> {
@@ -544,7 +592,7 @@ const PREFIX_SCAN: usize = 20_000;
 /// with the word or with its stem (`compan` → `compani`), or a stem the word already runs past
 /// (`developm` → `develop`).
 fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usize) -> Vec<String> {
-    let mut freq: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
     let mut prefixes = vec![word];
     if stem != word && !word.starts_with(stem) {
         prefixes.push(stem);
@@ -593,11 +641,12 @@ fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usi
         .collect()
 }
 
-/// Merging during writes follows tantivy's log policy, a little more eagerly than its default
-/// (fewer segments, faster queries); when the writer is idle, [`idle_merge`] goes further.
+/// Merging during writes follows tantivy's log policy, up to segments of 250k documents:
+/// a bulk load does not pay for rewriting its largest segments again and again. When the
+/// writer is idle, [`idle_merge`] brings the index down to one or two segments.
 fn merge_policy() -> LogMergePolicy {
     let mut policy = LogMergePolicy::default();
-    policy.set_min_num_segments(4);
+    policy.set_max_docs_before_merge(250_000);
     policy.set_del_docs_ratio_before_merge(0.3);
     policy
 }
