@@ -597,9 +597,10 @@ fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usi
     if stem != word && !word.starts_with(stem) {
         prefixes.push(stem);
     }
-    // Stems the typed word runs past: at most three letters shorter than it, and at least
-    // four long (`developm` → `develop`, but `andela` must not stand for `and`).
-    let shorter: Vec<&str> = (word.len().saturating_sub(3).max(MIN_STEM_PREFIX)..word.len())
+    // Stems the typed word runs past (`developm` → `develop`, `engineerin` → `engin`): at
+    // least half of it and four letters long, so that `andela` does not stand for `and`.
+    let shortest = MIN_STEM_PREFIX.max(word.len().div_ceil(2));
+    let shorter: Vec<&str> = (shortest..word.len())
         .filter(|&end| word.is_char_boundary(end))
         .map(|end| &word[..end])
         .collect();
@@ -968,6 +969,41 @@ mod tests {
             s.query(&text(1, "postgr ")).unwrap().ids.is_empty(),
             "a finished word is not a prefix"
         );
+        let mut ids = s.query(&text(1, "engineerin")).unwrap().ids;
+        ids.sort();
+        assert_eq!(
+            ids,
+            vec![1, 2, 3],
+            "the stem `engin` the typed word runs past"
+        );
+        assert_eq!(
+            s.query(&text(1, "distribute")).unwrap().ids,
+            vec![1],
+            "`distribut`, the stem of the word being typed"
+        );
+        assert!(
+            s.query(&text(1, "managerially")).unwrap().ids.is_empty(),
+            "no stem under half of the typed word (`manag`)"
+        );
+    }
+
+    #[tokio::test]
+    async fn idle_writers_merge_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Search::open(&dir.path().join("index")).unwrap();
+        for id in 1..=4 {
+            s.apply(vec![candidate(id, 1, "Ada Lovelace", "", &[], "")])
+                .await
+                .unwrap();
+        }
+        assert_eq!(s.segments(), 4, "one segment per commit");
+        let started = std::time::Instant::now();
+        while s.segments() > 1 || s.merging() {
+            assert!(started.elapsed() < IDLE_MERGE_AFTER * 5, "merged once idle");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(s.query(&text(1, "lovelace ")).unwrap().total, 4);
+        s.stop();
     }
 
     #[tokio::test]
