@@ -201,7 +201,6 @@ fn bench_config(dir: &Path) -> Config {
         log: "warn".into(),
         ..Config::default()
     };
-    config.storage.cache_mb = 256;
     // The load and search phases run far past per-person request limits and a one-hour token.
     config.rate_limit.enabled = false;
     config.auth.access_token_ttl_secs = 7 * 86_400;

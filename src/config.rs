@@ -141,7 +141,7 @@ impl Default for LimitsConfig {
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        StorageConfig { cache_mb: 64 }
+        StorageConfig { cache_mb: 256 }
     }
 }
 
