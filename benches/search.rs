@@ -13,6 +13,8 @@
 //! use this many), `HIREBASE_BENCH_PG` (a tokio-postgres connection string; required unless
 //! `HIREBASE_BENCH_SKIP_PG=1`). `scripts/bench` sets all of it up.
 
+mod harness;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,17 +23,19 @@ use std::time::{Duration, Instant};
 
 use hirebase::domain::candidates::NewCandidate;
 use hirebase::synth::{self, SearchQuery, Synth};
-use hirebase::{App, Config};
 use serde::Serialize;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
+
+use harness::{
+    Latency, Running as Server, cpu_seconds, latency_all, machine_busy_seconds, status_kb,
+};
 
 const DATA_SEED: u64 = 0x6869_7265;
 const QUERY_SEED: u64 = 0x7365_6172;
 const BATCH: usize = 500;
 const SEARCH_CLIENTS: usize = 8;
 const QUERY_POOL: usize = 20_000;
-const PASSWORD: &str = "correct horse battery";
 
 struct Settings {
     candidates: usize,
@@ -78,88 +82,6 @@ fn settings() -> Settings {
 
 // ---------------------------------------------------------------- measurement helpers
 
-#[derive(Debug, Clone, Serialize)]
-struct Latency {
-    requests: usize,
-    errors: usize,
-    seconds: f64,
-    qps: f64,
-    p50_ms: f64,
-    p90_ms: f64,
-    p99_ms: f64,
-    max_ms: f64,
-    mean_ms: f64,
-}
-
-fn latency(mut micros: Vec<u64>, errors: usize, elapsed: Duration) -> Latency {
-    micros.sort_unstable();
-    let at = |p: f64| -> f64 {
-        if micros.is_empty() {
-            return f64::NAN;
-        }
-        let i = ((micros.len() as f64 * p).ceil() as usize).clamp(1, micros.len()) - 1;
-        micros[i] as f64 / 1000.0
-    };
-    let seconds = elapsed.as_secs_f64();
-    Latency {
-        requests: micros.len(),
-        errors,
-        seconds,
-        qps: micros.len() as f64 / seconds,
-        p50_ms: at(0.50),
-        p90_ms: at(0.90),
-        p99_ms: at(0.99),
-        max_ms: micros.last().map_or(f64::NAN, |m| *m as f64 / 1000.0),
-        mean_ms: if micros.is_empty() {
-            f64::NAN
-        } else {
-            micros.iter().sum::<u64>() as f64 / micros.len() as f64 / 1000.0
-        },
-    }
-}
-
-fn status_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(field)
-                .and_then(|r| r.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time this process has used (user + system), from /proc/self/stat.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // Fields after the command name start at 3 (state); utime is 14, stime 15.
-    (ticks(14 - 3) + ticks(15 - 3)) / 100.0
-}
-
-/// CPU time the whole machine has spent busy (all processes), from /proc/stat.
-fn machine_busy_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let Some(cpu) = stat.lines().next() else {
-        return 0.0;
-    };
-    let v: Vec<f64> = cpu
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    // user nice system idle iowait irq softirq steal
-    let busy: f64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|&i| v.get(i)).sum();
-    busy / 100.0
-}
-
 /// Bytes on disk under `dir` (allocated blocks, so sparse files count what they use).
 fn disk_usage(dir: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
@@ -183,95 +105,6 @@ fn mb(bytes: u64) -> f64 {
 }
 
 // ---------------------------------------------------------------- the server
-
-struct Server {
-    base: String,
-    token: String,
-    org_id: u64,
-    dir: tempfile::TempDir,
-    app_state: Arc<hirebase::app::AppState>,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-fn bench_config(dir: &Path) -> Config {
-    let mut config = Config {
-        listen: "127.0.0.1:0".into(),
-        data_dir: dir.to_path_buf(),
-        log: "warn".into(),
-        ..Config::default()
-    };
-    // The load and search phases run far past per-person request limits and a one-hour token.
-    config.rate_limit.enabled = false;
-    config.auth.access_token_ttl_secs = 7 * 86_400;
-    config.auth.session_ttl_secs = 7 * 86_400;
-    config
-}
-
-async fn start_server(dir: tempfile::TempDir) -> Server {
-    let app = App::build(bench_config(dir.path()))
-        .await
-        .expect("app builds");
-    let app_state = app.state().clone();
-    let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("bind");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run(acceptor, async move {
-        let _ = stopped.await;
-    }));
-    let base = format!("http://{addr}");
-    let http = reqwest::Client::new();
-    let email = "bench@hirebase.test";
-    let r = http
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": email, "password": PASSWORD, "org_name": "Bench Recruiting"}))
-        .send()
-        .await
-        .expect("register");
-    assert_eq!(
-        r.status(),
-        201,
-        "register: {}",
-        r.text().await.unwrap_or_default()
-    );
-    let r = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(r.status(), 200, "login");
-    let body: Value = r.json().await.expect("login body");
-    let token = body["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string();
-    let org_id = body["user"]["org_id"].as_u64().expect("org_id");
-    Server {
-        base,
-        token,
-        org_id,
-        dir,
-        app_state,
-        stop: Some(stop),
-        task,
-    }
-}
-
-impl Server {
-    async fn shutdown(mut self) -> (tempfile::TempDir, Duration) {
-        let started = Instant::now();
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.task
-            .await
-            .expect("server task")
-            .expect("server stopped cleanly");
-        (self.dir, started.elapsed())
-    }
-}
 
 // ---------------------------------------------------------------- import
 
@@ -393,7 +226,7 @@ async fn import(
 ) -> ImportRun {
     let (rx, generator) = body_stream(seed, counter_start, count);
     let rx = Arc::new(tokio::sync::Mutex::new(rx));
-    let cpu_before = cpu_seconds();
+    let cpu_before = cpu_seconds("self");
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -441,7 +274,7 @@ async fn import(
     let elapsed = started.elapsed();
     let busy = generator.join().expect("generator");
     assert_eq!(created, count);
-    let calls = latency(calls, 0, elapsed);
+    let calls = latency_all(calls, 0, elapsed);
     ImportRun {
         candidates: count,
         clients,
@@ -451,7 +284,7 @@ async fn import(
         call_p99_ms: calls.p99_ms,
         call_max_ms: calls.max_ms,
         generator_busy_seconds: busy.as_secs_f64(),
-        process_cpu_seconds: cpu_seconds() - cpu_before,
+        process_cpu_seconds: cpu_seconds("self") - cpu_before,
     }
 }
 
@@ -547,7 +380,7 @@ async fn hirebase_search(
         errors += e;
         totals.extend(tt);
     }
-    (latency(all, errors, elapsed), totals)
+    (latency_all(all, errors, elapsed), totals)
 }
 
 /// The search engine alone (no HTTP, no JSON, no record reads), one query at a time: where
@@ -583,7 +416,7 @@ fn engine_only(
         }
         micros.push(t.elapsed().as_micros() as u64);
     }
-    latency(micros, 0, started.elapsed())
+    latency_all(micros, 0, started.elapsed())
 }
 
 // ---------------------------------------------------------------- PostgreSQL
@@ -850,7 +683,7 @@ async fn pg_search(
         errors += e;
         totals.extend(tt);
     }
-    (latency(all, errors, elapsed), totals)
+    (latency_all(all, errors, elapsed), totals)
 }
 
 /// Waits (at most two minutes) until the index's segment list has not changed for 3 s.
@@ -905,7 +738,7 @@ async fn probe_child(spec: &str) {
         clients.parse().expect("clients"),
         count.parse().expect("count"),
     );
-    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    let server = harness::serve_with_account(tempfile::tempdir().expect("tempdir")).await;
     let run = import(&server, DATA_SEED ^ 2, 0, count, clients).await;
     drop(server.shutdown().await);
     println!("PROBE {}", serde_json::to_string(&run).unwrap());
@@ -1047,8 +880,8 @@ async fn run() {
         }
     };
 
-    let rss_start = status_kb("VmRSS:");
-    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    let rss_start = status_kb("self", "VmRSS:");
+    let server = harness::serve_with_account(tempfile::tempdir().expect("tempdir")).await;
     println!("importing {n} candidates with {clients} clients...");
     let machine_before = machine_busy_seconds();
     let run = import(&server, DATA_SEED, 0, n, clients).await;
@@ -1088,7 +921,7 @@ async fn run() {
         "settle".into(),
         json!({"seconds": settle.0.as_secs_f64(), "segments": settle.1}),
     );
-    let rss_after_import = status_kb("VmRSS:");
+    let rss_after_import = status_kb("self", "VmRSS:");
     let data_dir = disk_usage(server.dir.path());
     let redb = {
         use std::os::unix::fs::MetadataExt;
@@ -1105,7 +938,7 @@ async fn run() {
     println!(
         "after import: RSS {:.0} MB (peak {:.0} MB, {:.0} MB before the server started), data dir {:.0} MB (redb {:.0} MB, index {:.0} MB, {segments} segments)",
         rss_after_import as f64 / 1024.0,
-        status_kb("VmHWM:") as f64 / 1024.0,
+        status_kb("self", "VmHWM:") as f64 / 1024.0,
         rss_start as f64 / 1024.0,
         mb(data_dir),
         mb(redb),
@@ -1116,7 +949,7 @@ async fn run() {
         "after_import".into(),
         json!({
             "rss_mb": rss_after_import as f64 / 1024.0,
-            "peak_rss_mb": status_kb("VmHWM:") as f64 / 1024.0,
+            "peak_rss_mb": status_kb("self", "VmHWM:") as f64 / 1024.0,
             "rss_before_server_mb": rss_start as f64 / 1024.0,
             "data_dir_mb": mb(data_dir), "redb_mb": mb(redb), "index_mb": mb(index), "index_segments": segments,
         }),
@@ -1136,15 +969,15 @@ async fn run() {
 
     let warmup = Duration::from_secs(s.warmup);
     let measure = Duration::from_secs(s.seconds);
-    let (cpu_before, machine_before) = (cpu_seconds(), machine_busy_seconds());
+    let (cpu_before, machine_before) = (cpu_seconds("self"), machine_busy_seconds());
     let (hb, hb_totals) = hirebase_search(&server, queries.clone(), warmup, measure).await;
     // Includes the warm-up: CPU over the whole phase.
     let phase = hb.seconds / (hb.seconds + s.warmup as f64);
-    let search_cpu = (cpu_seconds() - cpu_before) * phase;
+    let search_cpu = (cpu_seconds("self") - cpu_before) * phase;
     let others_cpu = (machine_busy_seconds() - machine_before) * phase - search_cpu;
     println!(
         "hirebase search: {:.0} q/s, p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms ({} requests, {} errors; median total {})",
-        hb.qps,
+        hb.per_second,
         hb.p50_ms,
         hb.p99_ms,
         hb.max_ms,
@@ -1152,7 +985,7 @@ async fn run() {
         hb.errors,
         median(hb_totals.clone())
     );
-    let rss_after_search = status_kb("VmRSS:");
+    let rss_after_search = status_kb("self", "VmRSS:");
     report.insert("hirebase_search".into(), json!({"latency": hb, "median_total": median(hb_totals), "rss_mb_after": rss_after_search as f64 / 1024.0}));
 
     // Where a request's time goes: the index alone, then the index plus reading 20 records.
@@ -1182,7 +1015,7 @@ async fn run() {
     let (dir, shutdown) = server.shutdown().await;
     // Cold start on the same data: App::build to the first /readyz 200.
     let started = Instant::now();
-    let server = start_server_again(dir).await;
+    let server = harness::serve(dir).await;
     let cold_start = started.elapsed();
     let (dir, _) = server.shutdown().await;
     println!(
@@ -1218,7 +1051,7 @@ async fn run() {
         report.insert("postgres_search_machine_cores".into(), json!(machine));
         println!(
             "postgres search: {:.1} q/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} requests, {} errors; median total {})",
-            pg.qps,
+            pg.per_second,
             pg.p50_ms,
             pg.p99_ms,
             pg.max_ms,
@@ -1255,8 +1088,8 @@ async fn run() {
     };
     row(
         "search throughput (queries/s)",
-        hb.qps,
-        pg_result.as_ref().map(|p| p.qps),
+        hb.per_second,
+        pg_result.as_ref().map(|p| p.per_second),
         true,
     );
     row(
@@ -1296,13 +1129,13 @@ async fn run() {
         verdict(hb.p99_ms <= 20.0),
         pg_result.as_ref().map_or(String::new(), |p| format!(
             "; >= 50x PostgreSQL throughput: {}",
-            verdict(hb.qps >= 50.0 * p.qps)
+            verdict(hb.per_second >= 50.0 * p.per_second)
         )),
     );
     if let Some(p) = &pg_result {
         report.insert(
             "ratios".into(),
-            json!({"throughput": hb.qps / p.qps, "p50": p.p50_ms / hb.p50_ms, "p99": p.p99_ms / hb.p99_ms}),
+            json!({"throughput": hb.per_second / p.per_second, "p50": p.p50_ms / hb.p50_ms, "p99": p.p99_ms / hb.p99_ms}),
         );
     }
     report.insert(
@@ -1325,42 +1158,6 @@ async fn run() {
 }
 
 /// Builds the app on an existing data dir and waits for `/readyz` to answer 200.
-async fn start_server_again(dir: tempfile::TempDir) -> Server {
-    let app = App::build(bench_config(dir.path()))
-        .await
-        .expect("app builds on the existing data");
-    let app_state = app.state().clone();
-    let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("bind");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run(acceptor, async move {
-        let _ = stopped.await;
-    }));
-    let base = format!("http://{addr}");
-    let http = reqwest::Client::new();
-    for _ in 0..1000 {
-        if http
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    Server {
-        base,
-        token: String::new(),
-        org_id: 0,
-        dir,
-        app_state,
-        stop: Some(stop),
-        task,
-    }
-}
-
 // ---------------------------------------------------------------- diagnostics (HIREBASE_BENCH_DIAG=1)
 
 /// Import without HTTP (the domain function, 4 concurrent callers) and the search index alone
@@ -1405,7 +1202,7 @@ async fn import_stages(_queries: &[SearchQuery]) -> Value {
     }
 
     // 2. The import domain function, no HTTP.
-    let server = start_server(tempfile::tempdir().expect("tempdir")).await;
+    let server = harness::serve_with_account(tempfile::tempdir().expect("tempdir")).await;
     let who = hirebase::auth::identity::resolve(
         &server.app_state.store,
         &server.app_state.tokens,

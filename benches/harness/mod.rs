@@ -1,0 +1,247 @@
+//! What both benchmarks share: the app started in-process on a temp data dir with the bench
+//! account signed in, latency percentiles, and the CPU and memory of processes read from
+//! /proc (Linux). Included by each benchmark as `mod harness;`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hirebase::{App, Config};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery";
+const EMAIL: &str = "bench@hirebase.test";
+
+/// The app, as `hirebase serve` builds it, on a temp data dir and a free port.
+pub struct Running {
+    #[allow(dead_code)]
+    pub addr: SocketAddr,
+    pub base: String,
+    /// The bench account's bearer token and tenant (empty and 0 without an account).
+    pub token: String,
+    pub org_id: u64,
+    pub dir: tempfile::TempDir,
+    #[allow(dead_code)]
+    pub app_state: Arc<hirebase::app::AppState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+pub fn bench_config(dir: &Path) -> Config {
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.to_path_buf(),
+        log: "warn".into(),
+        ..Config::default()
+    };
+    // The loads run far past per-person request limits and a one-hour token.
+    config.rate_limit.enabled = false;
+    config.auth.access_token_ttl_secs = 7 * 86_400;
+    config.auth.session_ttl_secs = 7 * 86_400;
+    config
+}
+
+/// Starts the app on `dir` (existing data or none) and waits until `/readyz` answers 200.
+pub async fn serve(dir: tempfile::TempDir) -> Running {
+    let app = App::build(bench_config(dir.path()))
+        .await
+        .expect("app builds");
+    let app_state = app.state().clone();
+    let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("bind");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run(acceptor, async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+    let http = reqwest::Client::new();
+    for _ in 0..1000 {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Running {
+        addr,
+        base,
+        token: String::new(),
+        org_id: 0,
+        dir,
+        app_state,
+        stop: Some(stop),
+        task,
+    }
+}
+
+/// [`serve`] on a fresh data dir, then registers the bench account and signs it in.
+pub async fn serve_with_account(dir: tempfile::TempDir) -> Running {
+    let mut running = serve(dir).await;
+    let http = reqwest::Client::new();
+    register(&http, &running.base, EMAIL, "Bench Recruiting").await;
+    let session = login(&http, &running.base, EMAIL).await;
+    running.token = session["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string();
+    running.org_id = session["user"]["org_id"].as_u64().expect("org_id");
+    running
+}
+
+impl Running {
+    /// Stops the server; returns its data dir and how long stopping took.
+    pub async fn shutdown(mut self) -> (tempfile::TempDir, Duration) {
+        let started = Instant::now();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .expect("server task")
+            .expect("server stopped cleanly");
+        (self.dir, started.elapsed())
+    }
+}
+
+pub async fn register(http: &reqwest::Client, base: &str, email: &str, org: &str) {
+    let r = http
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": PASSWORD, "org_name": org}))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(
+        r.status(),
+        201,
+        "register: {}",
+        r.text().await.unwrap_or_default()
+    );
+}
+
+/// Signs in; returns the login response (`access_token`, `user`).
+pub async fn login(http: &reqwest::Client, base: &str, email: &str) -> Value {
+    let r = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200, "login");
+    r.json().await.expect("login body")
+}
+
+/// Latency and throughput of one phase.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub requests: usize,
+    pub errors: usize,
+    pub seconds: f64,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub mean_ms: f64,
+}
+
+/// `micros`: the latencies of the requests started in the window; `completed`: the responses
+/// that arrived in it (the throughput).
+pub fn latency(
+    mut micros: Vec<u64>,
+    completed: usize,
+    errors: usize,
+    elapsed: Duration,
+) -> Latency {
+    micros.sort_unstable();
+    let at = |p: f64| -> f64 {
+        if micros.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((micros.len() as f64 * p).ceil() as usize).clamp(1, micros.len()) - 1;
+        micros[i] as f64 / 1000.0
+    };
+    let seconds = elapsed.as_secs_f64();
+    Latency {
+        requests: micros.len(),
+        errors,
+        seconds,
+        per_second: completed as f64 / seconds,
+        p50_ms: at(0.50),
+        p90_ms: at(0.90),
+        p99_ms: at(0.99),
+        max_ms: micros.last().map_or(f64::NAN, |m| *m as f64 / 1000.0),
+        mean_ms: if micros.is_empty() {
+            f64::NAN
+        } else {
+            micros.iter().sum::<u64>() as f64 / micros.len() as f64 / 1000.0
+        },
+    }
+}
+
+/// [`latency`] of a closed loop: every timed request completed in the window.
+#[allow(dead_code)]
+pub fn latency_all(micros: Vec<u64>, errors: usize, elapsed: Duration) -> Latency {
+    let completed = micros.len();
+    latency(micros, completed, errors, elapsed)
+}
+
+/// A field of `/proc/<pid>/status` in kB (`VmRSS:`, `VmHWM:`); `pid` may be `self`.
+pub fn status_kb(pid: &str, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(field)
+                .and_then(|r| r.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[allow(dead_code)]
+pub fn rss_mb(pid: &str) -> f64 {
+    status_kb(pid, "VmRSS:") as f64 / 1024.0
+}
+
+/// utime + stime of a `/proc/.../stat` line, in clock ticks (1/100 s).
+pub fn stat_ticks(stat: &str) -> u64 {
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Fields after the command name start at 3 (state); utime is 14, stime 15.
+    ticks(14 - 3) + ticks(15 - 3)
+}
+
+/// CPU time a process has used (user + system), from /proc/<pid>/stat; `pid` may be `self`.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat_ticks(&stat) as f64 / 100.0
+}
+
+/// CPU time the whole machine has spent busy (all processes), from /proc/stat.
+pub fn machine_busy_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let Some(cpu) = stat.lines().next() else {
+        return 0.0;
+    };
+    let v: Vec<f64> = cpu
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal
+    let busy: f64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|&i| v.get(i)).sum();
+    busy / 100.0
+}
