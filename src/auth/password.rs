@@ -1,5 +1,6 @@
 //! Password hashing: argon2id with the OWASP parameters, always off the async workers.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
@@ -40,6 +41,9 @@ pub fn check_policy(field: &str, password: &str) -> Result<()> {
 #[derive(Clone)]
 pub struct Passwords {
     jobs: std::sync::mpsc::SyncSender<Job>,
+    /// Jobs sent and not yet finished: the thread that finishes the last one gives the
+    /// memory of the hashes back, so a storm reuses it and an idle server does not keep it.
+    outstanding: Arc<AtomicUsize>,
     /// Verified against when an email is unknown, so both answers take as long.
     dummy_hash: Arc<str>,
 }
@@ -53,8 +57,9 @@ impl Passwords {
             .unwrap_or(2);
         let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(1024);
         let inbox = Arc::new(Mutex::new(inbox));
+        let outstanding = Arc::new(AtomicUsize::new(0));
         for n in 0..cores {
-            let inbox = inbox.clone();
+            let (inbox, outstanding) = (inbox.clone(), outstanding.clone());
             std::thread::Builder::new()
                 .name(format!("hirebase-argon2-{n}"))
                 .spawn(move || {
@@ -68,7 +73,9 @@ impl Passwords {
                         match job {
                             Ok(job) => {
                                 job();
-                                return_memory();
+                                if outstanding.fetch_sub(1, Ordering::AcqRel) == 1 {
+                                    return_memory();
+                                }
                             }
                             Err(_) => return,
                         }
@@ -80,6 +87,7 @@ impl Passwords {
         return_memory();
         Passwords {
             jobs,
+            outstanding,
             dummy_hash: dummy_hash.into(),
         }
     }
@@ -90,18 +98,21 @@ impl Passwords {
             let _ = done.send(work());
         });
         let jobs = self.jobs.clone();
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        let not_sent = || {
+            self.outstanding.fetch_sub(1, Ordering::AcqRel);
+            Err(Error::internal(anyhow::anyhow!("password hashing stopped")))
+        };
         // A full queue blocks; wait for room off the async workers.
         match jobs.try_send(job) {
             Ok(()) => {}
             Err(std::sync::mpsc::TrySendError::Full(job)) => {
-                let sent = tokio::task::spawn_blocking(move || jobs.send(job).is_ok())
-                    .await
-                    .map_err(Error::internal)?;
-                if !sent {
-                    return Err(Error::internal(anyhow::anyhow!("password hashing stopped")));
+                let sent = tokio::task::spawn_blocking(move || jobs.send(job).is_ok()).await;
+                if !matches!(sent, Ok(true)) {
+                    return not_sent();
                 }
             }
-            Err(_) => return Err(Error::internal(anyhow::anyhow!("password hashing stopped"))),
+            Err(_) => return not_sent(),
         }
         result.await.map_err(Error::internal)
     }
@@ -140,8 +151,8 @@ fn lower_priority() {
     }
 }
 
-/// Gives the 19 MiB a hash used back to the system at once: mimalloc would keep it for reuse,
-/// and an idle server would hold it for good.
+/// Gives the 19 MiB of the hashes back to the system at once: mimalloc would keep them for
+/// reuse, and an idle server would hold them for good.
 fn return_memory() {
     // SAFETY: mi_collect only frees memory the calling thread's heap no longer uses.
     unsafe { libmimalloc_sys::mi_collect(true) }
