@@ -9,7 +9,7 @@ mod directory;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -200,6 +200,8 @@ struct Inner {
     /// people type the same beginnings, and a scan of the term dictionary was most of the
     /// cost of a query that ends in an unfinished word.
     completed: Mutex<Completed>,
+    /// [`PRUNE_FROM_MATCHES`]; lowered by tests, whose indexes are small.
+    prune_from: AtomicU64,
 }
 
 #[derive(Default)]
@@ -263,6 +265,7 @@ impl Search {
             commands,
             merging: AtomicBool::new(false),
             completed: Mutex::new(Completed::default()),
+            prune_from: AtomicU64::new(PRUNE_FROM_MATCHES),
         });
         let thread_inner = inner.clone();
         std::thread::Builder::new()
@@ -412,7 +415,8 @@ impl Search {
         }
         let query = BooleanQuery::new(clauses);
         let limit = q.limit.max(1);
-        let prunable = unfiltered && rarest.is_some_and(|df| df >= PRUNE_FROM_MATCHES);
+        let prune_from = self.inner.prune_from.load(Ordering::Relaxed);
+        let prunable = unfiltered && rarest.is_some_and(|df| df >= prune_from);
         let (addresses, total): (Vec<DocAddress>, usize) = if ranked && prunable {
             // Top-k alone lets tantivy prune with block-max WAND: the query is a plain
             // intersection of scored terms. Counting in a second pass, without scoring, made
@@ -675,8 +679,7 @@ fn idle_merge(inner: &Arc<Inner>, writer: &mut IndexWriter) {
     } else {
         segments[1..].iter().map(|s| s.id()).collect()
     };
-    let deletes = segments.iter().any(|s| s.has_deletes());
-    if chosen.len() < 2 && !(chosen.len() == 1 && deletes && segments.len() == 1) {
+    if chosen.len() < 2 {
         return;
     }
     inner.merging.store(true, Ordering::Release);
@@ -985,6 +988,80 @@ mod tests {
             s.query(&text(1, "managerially")).unwrap().ids.is_empty(),
             "no stem under half of the typed word (`manag`)"
         );
+    }
+
+    #[tokio::test]
+    async fn pruned_two_pass_queries_rank_and_count_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Search::open(&dir.path().join("index")).unwrap();
+        let titles = [
+            "Backend Engineer",
+            "Data Engineer",
+            "Engineering Manager",
+            "Designer",
+        ];
+        let ops = (1..=400)
+            .map(|id| {
+                let title = titles[id as usize % titles.len()];
+                let notes = if id % 3 == 0 {
+                    "rust rust systems"
+                } else {
+                    "python"
+                };
+                candidate(id, 1 + id % 2, "Sam Lee", title, &["Rust"], notes)
+            })
+            .collect();
+        s.apply(ops).await.unwrap();
+        let queries = [
+            "engineer rust ",
+            "rust ",
+            "backend engineer ",
+            "manager python ",
+        ];
+        let one_pass: Vec<Hits> = queries
+            .iter()
+            .map(|q| {
+                s.query(&Query {
+                    limit: 500,
+                    ..text(1, q)
+                })
+                .unwrap()
+            })
+            .collect();
+        s.inner.prune_from.store(1, Ordering::Relaxed);
+        for (q, expected) in queries.iter().zip(&one_pass) {
+            let pruned = s
+                .query(&Query {
+                    limit: 500,
+                    ..text(1, q)
+                })
+                .unwrap();
+            assert!(expected.total > 0, "{q} matches");
+            assert_eq!(pruned.total, expected.total, "{q}: the exact total");
+            let mut a = pruned.ids.clone();
+            let mut b = expected.ids.clone();
+            // Equal scores may come in another order; the set of hits is the same.
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{q}: the same top hits");
+            assert!(
+                pruned.ids.iter().all(|id| id % 2 == 0),
+                "{q}: tenant 1 only"
+            );
+        }
+        let top = s
+            .query(&Query {
+                limit: 5,
+                ..text(1, "backend engineer ")
+            })
+            .unwrap();
+        assert_eq!(top.ids.len(), 5);
+        assert!(
+            top.ids.iter().all(|id| id % 4 == 0),
+            "pruned top hits are the backend engineers: {:?}",
+            top.ids
+        );
+        s.stop();
     }
 
     #[tokio::test]

@@ -806,6 +806,77 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn counters_and_sequences_live_in_the_transaction_until_it_commits() {
+        let (_dir, store) = open();
+        let first = store
+            .write(|tx| {
+                let a = tx.next_id()?;
+                tx.put(&THINGS, 7, a, &"a".to_string())?;
+                // Read back inside the same transaction, before anything is written to disk.
+                assert_eq!(tx.count(&THINGS, 7)?, 1);
+                assert_eq!(tx.meta("next_id")?, Some(a + 1));
+                let b = tx.next_id()?;
+                tx.put(&THINGS, 7, b, &"b".to_string())?;
+                assert_eq!(tx.count(&THINGS, 7)?, 2);
+                Ok(a)
+            })
+            .await
+            .unwrap();
+        let failed = store
+            .write(|tx| {
+                let c = tx.next_id()?;
+                tx.put(&THINGS, 7, c, &"c".to_string())?;
+                Err::<(), _>(Error::invalid("thing", "refused"))
+            })
+            .await;
+        assert!(failed.is_err());
+        let rx = store.read().unwrap();
+        assert_eq!(
+            rx.count(&THINGS, 7).unwrap(),
+            2,
+            "the failed write counts nothing"
+        );
+        assert_eq!(
+            rx.meta("next_id").unwrap(),
+            Some(first + 2),
+            "nor takes an id"
+        );
+        let next = store.write(|tx| tx.next_id()).await.unwrap();
+        assert_eq!(next, first + 2, "ids continue across transactions");
+    }
+
+    #[tokio::test]
+    async fn remove_ids_removes_exactly_those_and_keeps_counts_exact() {
+        let (_dir, store) = open();
+        store
+            .write(|tx| {
+                for id in 1..=6 {
+                    tx.put(&THINGS, 7, id, &format!("t{id}"))?;
+                }
+                tx.put(&THINGS, 8, 3, &"other scope".to_string())?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let removed = store
+            .write(|tx| tx.remove_ids(&THINGS, 7, &[5, 2, 3, 99]))
+            .await
+            .unwrap();
+        assert_eq!(removed, 3, "99 was never there");
+        let rx = store.read().unwrap();
+        assert_eq!(
+            rx.list(&THINGS, 7, 0, 10).unwrap(),
+            vec!["t6".to_string(), "t4".to_string(), "t1".to_string()]
+        );
+        assert_eq!(rx.count(&THINGS, 7).unwrap(), 3);
+        assert_eq!(
+            rx.count(&THINGS, 8).unwrap(),
+            1,
+            "another scope is untouched"
+        );
+    }
+
     fn tx_id(a: u64, b: u64) -> u64 {
         a + b + 100
     }
