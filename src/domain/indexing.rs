@@ -288,3 +288,56 @@ async fn checkpoint_and_prune(store: &Store, search: &Search, seqs: Vec<u64>) {
         tracing::warn!(error = %e, "could not prune the search outbox; it is replayed at the next start");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Doc, Query};
+
+    #[tokio::test]
+    async fn outbox_rows_stay_until_a_checkpoint_has_synced_their_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db"), 4 << 20).unwrap();
+        let (search, _) = Search::open(&dir.path().join("index")).unwrap();
+        let indexer = Indexer::start(store.clone(), search.clone());
+        let pending = store
+            .write(|tx| {
+                let mut pending = Pending::default();
+                let doc = Doc {
+                    id: 42,
+                    tenant: 1,
+                    name: "Chiamaka Obi".into(),
+                    ..Doc::default()
+                };
+                pending.add(tx, Entity::Candidate, 1, 42, Op::Add(Kind::Candidate, doc))?;
+                Ok(pending)
+            })
+            .await
+            .unwrap();
+        indexer.sync(pending).await;
+        let query = Query {
+            text: Some("chiamaka ".into()),
+            ..Query::new(Kind::Candidate, Some(1))
+        };
+        assert_eq!(
+            search.query(&query).unwrap().ids,
+            vec![42],
+            "visible at once"
+        );
+        let outbox = || {
+            store
+                .read()
+                .unwrap()
+                .count(&SEARCH_OUTBOX, INSTANCE)
+                .unwrap()
+        };
+        let marker = dir.path().join("index").join("hirebase-unsynced");
+        assert_eq!(outbox(), 1, "kept while the index change is not durable");
+        assert!(marker.exists());
+        indexer.flush().await;
+        assert_eq!(outbox(), 0, "pruned once synced");
+        assert!(!marker.exists());
+        indexer.stop().await;
+        search.stop();
+    }
+}
