@@ -131,6 +131,8 @@ const SCOPE_NAMES: &[(Scope, &str)] = &[
 /// Session users carry every scope their role allows; keys carry only the scopes they were minted with.
 #[derive(Debug, Clone, Copy)]
 pub struct Permission {
+    /// The stable machine name `GET /users/me` lists, so clients show only what the caller may do.
+    pub name: &'static str,
     pub action: &'static str,
     pub roles: &'static [Role],
     pub scope: Option<Scope>,
@@ -154,126 +156,95 @@ const EVERY_MEMBER: &[Role] = &[
     Agency,
     Talent,
 ];
+const EVERYONE: &[Role] = &[
+    PlatformAdmin,
+    OrgAdmin,
+    Recruiter,
+    HiringManager,
+    Interviewer,
+    Agency,
+    Talent,
+];
 
-impl Permission {
-    const fn new(action: &'static str, roles: &'static [Role], scope: Option<Scope>) -> Permission {
-        Permission {
-            action,
-            roles,
-            scope,
-            session_only: false,
+/// The permission table: `NAME = "name", "what it allows", roles, scope (or `session`)`.
+/// It defines each constant and [`Permission::ALL`] together, so the list cannot miss one.
+macro_rules! permissions {
+    ($( $(#[$doc:meta])* $konst:ident = $name:literal, $action:literal, $roles:expr, $scope:tt; )*) => {
+        impl Permission {
+            $( $(#[$doc])* pub const $konst: Permission = permissions!(@make $name, $action, $roles, $scope); )*
+            /// Every permission, in table order.
+            pub const ALL: &'static [Permission] = &[$(Permission::$konst),*];
         }
-    }
-    const fn sessions(action: &'static str, roles: &'static [Role]) -> Permission {
-        Permission {
-            action,
-            roles,
-            scope: None,
-            session_only: true,
-        }
-    }
+    };
+    (@make $name:literal, $action:literal, $roles:expr, session) => {
+        Permission { name: $name, action: $action, roles: $roles, scope: None, session_only: true }
+    };
+    (@make $name:literal, $action:literal, $roles:expr, $scope:ident) => {
+        Permission { name: $name, action: $action, roles: $roles, scope: Some(Scope::$scope), session_only: false }
+    };
+}
 
+permissions! {
     // Account
-    pub const OWN_PROFILE: Permission = Permission::sessions(
-        "use your own profile",
-        &[
-            PlatformAdmin,
-            OrgAdmin,
-            Recruiter,
-            HiringManager,
-            Interviewer,
-            Agency,
-            Talent,
-        ],
-    );
+    OWN_PROFILE = "own_profile", "use your own profile", EVERYONE, session;
 
     // Tenant and team
-    pub const TENANT_READ: Permission = Permission::new(
-        "read the organisation",
-        EVERY_MEMBER,
-        Some(Scope::TenantRead),
-    );
-    pub const TENANT_WRITE: Permission =
-        Permission::new("change the organisation", ADMIN, Some(Scope::TenantWrite));
-    pub const TEAM_READ: Permission =
-        Permission::new("list the team", STAFF, Some(Scope::TeamRead));
-    pub const TEAM_WRITE: Permission =
-        Permission::new("manage the team", ADMIN, Some(Scope::TeamWrite));
+    TENANT_READ = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
+    TENANT_WRITE = "tenant_write", "change the organisation", ADMIN, TenantWrite;
+    TEAM_READ = "team_read", "list the team", STAFF, TeamRead;
+    TEAM_WRITE = "team_write", "manage the team", ADMIN, TeamWrite;
 
     // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
-    pub const JOBS_READ: Permission = Permission::new("read jobs", STAFF, Some(Scope::JobsRead));
-    pub const JOBS_WRITE: Permission =
-        Permission::new("change jobs", HIRING, Some(Scope::JobsWrite));
-    pub const CANDIDATES_READ: Permission =
-        Permission::new("read candidates", HIRING, Some(Scope::CandidatesRead));
-    pub const CANDIDATES_WRITE: Permission =
-        Permission::new("change candidates", HIRING, Some(Scope::CandidatesWrite));
-    pub const CANDIDATES_DELETE: Permission = Permission::new(
-        "delete candidates",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::CandidatesWrite),
-    );
-    pub const APPLICATIONS_READ: Permission =
-        Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
-    pub const APPLICATIONS_WRITE: Permission = Permission::new(
-        "change applications",
-        HIRING,
-        Some(Scope::ApplicationsWrite),
-    );
+    JOBS_READ = "jobs_read", "read jobs", STAFF, JobsRead;
+    JOBS_WRITE = "jobs_write", "change jobs", HIRING, JobsWrite;
+    CANDIDATES_READ = "candidates_read", "read candidates", HIRING, CandidatesRead;
+    CANDIDATES_WRITE = "candidates_write", "change candidates", HIRING, CandidatesWrite;
+    CANDIDATES_DELETE = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
+    APPLICATIONS_READ = "applications_read", "read applications", HIRING, ApplicationsRead;
+    APPLICATIONS_WRITE = "applications_write", "change applications", HIRING, ApplicationsWrite;
 
     // Hiring workflow
-    pub const INTERVIEWS_READ: Permission =
-        Permission::new("read interviews", INTERVIEWING, Some(Scope::InterviewsRead));
-    pub const INTERVIEWS_WRITE: Permission = Permission::new(
-        "schedule and change interviews",
-        HIRING,
-        Some(Scope::InterviewsWrite),
-    );
-    pub const SCORECARDS_WRITE: Permission = Permission::new(
-        "record scorecards",
-        INTERVIEWING,
-        Some(Scope::InterviewsWrite),
-    );
-    pub const INTERVIEWS_DELETE: Permission = Permission::new(
-        "delete interviews",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::InterviewsWrite),
-    );
-    pub const OFFERS_READ: Permission =
-        Permission::new("read offers", HIRING, Some(Scope::OffersRead));
-    pub const OFFERS_WRITE: Permission =
-        Permission::new("make and change offers", HIRING, Some(Scope::OffersWrite));
-    pub const OFFERS_DELETE: Permission = Permission::new(
-        "delete offers",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::OffersWrite),
-    );
-    pub const INSIGHTS_READ: Permission =
-        Permission::new("read insights", HIRING, Some(Scope::InsightsRead));
+    INTERVIEWS_READ = "interviews_read", "read interviews", INTERVIEWING, InterviewsRead;
+    INTERVIEWS_WRITE = "interviews_write", "schedule and change interviews", HIRING, InterviewsWrite;
+    SCORECARDS_WRITE = "scorecards_write", "record scorecards", INTERVIEWING, InterviewsWrite;
+    INTERVIEWS_DELETE = "interviews_delete", "delete interviews", &[OrgAdmin, Recruiter], InterviewsWrite;
+    OFFERS_READ = "offers_read", "read offers", HIRING, OffersRead;
+    OFFERS_WRITE = "offers_write", "make and change offers", HIRING, OffersWrite;
+    OFFERS_DELETE = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
+    INSIGHTS_READ = "insights_read", "read insights", HIRING, InsightsRead;
 
     // Oversight
-    pub const AUDIT_READ: Permission =
-        Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
-    pub const AUDIT_EXPORT: Permission =
-        Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
+    AUDIT_READ = "audit_read", "read the audit trail", ADMIN, AuditRead;
+    AUDIT_EXPORT = "audit_export", "export the audit trail", ADMIN, AuditRead;
 
     // Integrations
-    pub const WEBHOOKS_READ: Permission =
-        Permission::new("read webhooks", ADMIN, Some(Scope::WebhooksRead));
-    pub const WEBHOOKS_WRITE: Permission =
-        Permission::new("manage webhooks", ADMIN, Some(Scope::WebhooksWrite));
+    WEBHOOKS_READ = "webhooks_read", "read webhooks", ADMIN, WebhooksRead;
+    WEBHOOKS_WRITE = "webhooks_write", "manage webhooks", ADMIN, WebhooksWrite;
 
-    // API keys are managed by people, never by other keys.
-    pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);
+    /// API keys are managed by people, never by other keys.
+    API_KEYS = "api_keys", "manage API keys", ADMIN, session;
 
     // Platform
-    pub const PLATFORM: Permission =
-        Permission::sessions("administer the platform", &[PlatformAdmin]);
+    PLATFORM = "platform", "administer the platform", &[PlatformAdmin], session;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permission_names_are_unique_snake_case_words() {
+        let mut seen = std::collections::HashSet::new();
+        for p in Permission::ALL {
+            assert!(seen.insert(p.name), "{} is listed twice", p.name);
+            assert!(
+                p.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{} is not snake_case",
+                p.name
+            );
+        }
+        assert!(seen.contains("jobs_write") && seen.contains("platform"));
+    }
 
     #[test]
     fn every_scope_has_its_wire_name() {
