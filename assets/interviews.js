@@ -1,49 +1,14 @@
-// What the interview pages and the candidate page share: kinds, statuses and recommendations
-// with their labels, local date-time ⇄ RFC 3339, the schedule form (with a candidate picked by
-// searching as you type) and the `.ics` link.
+// What the interview pages and the candidate page share: local date-time ⇄ RFC 3339, the
+// schedule form (with a candidate picked by searching as you type), the scorecard form and the
+// `.ics` link.
 
 import { api, query } from './api.js';
-import { badge, h, icon, mount, uid } from './dom.js';
+import { h, icon, mount, uid } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
-import { canHire, jobById, jobStatusLabel, listAll, liveSearch, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber } from './recruiting.js';
-import { session } from './session.js';
-
-export const KINDS = [['video', 'Video call'], ['phone', 'Phone screen'], ['onsite', 'On-site'], ['technical', 'Technical'], ['panel', 'Panel']];
-const KIND_LABELS = Object.fromEntries(KINDS);
-
-export function kindLabel(kind) {
-  return KIND_LABELS[kind] || kind;
-}
-
-export const INTERVIEW_STATUSES = [['scheduled', 'Scheduled'], ['completed', 'Completed'], ['cancelled', 'Cancelled']];
-const STATUS_LABELS = Object.fromEntries(INTERVIEW_STATUSES);
-const STATUS_KINDS = { scheduled: 'info', completed: 'success', cancelled: 'neutral' };
-
-export function interviewStatusBadge(status) {
-  return badge(STATUS_LABELS[status] || status, STATUS_KINDS[status] || 'neutral');
-}
-
-export const RECOMMENDATIONS = [['strong_hire', 'Strong hire'], ['hire', 'Hire'], ['mixed', 'Mixed'], ['no', 'No hire'], ['strong_no', 'Strong no hire']];
-const REC_LABELS = Object.fromEntries(RECOMMENDATIONS);
-const REC_KINDS = { strong_hire: 'success', hire: 'success', mixed: 'warning', no: 'danger', strong_no: 'danger' };
-
-export function recommendationBadge(rec) {
-  return badge(REC_LABELS[rec] || rec, REC_KINDS[rec] || 'neutral');
-}
-
-/** Interviews are scheduled by the people who hire; org admins and recruiters may delete them. */
-export function canSchedule() {
-  return canHire();
-}
-
-export function canDeleteInterviews() {
-  return ['org_admin', 'recruiter'].includes(session.user?.role);
-}
-
-/** Scorecards: the people who hire, and interviewers (for themselves). */
-export function canScore() {
-  return canHire() || session.user?.role === 'interviewer';
-}
+import { label, options } from './labels.js';
+import { liveSearch } from './list-page.js';
+import { jobById, listAll, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber } from './recruiting.js';
+import { can, session } from './session.js';
 
 // ---- Time -----------------------------------------------------------------------------------
 
@@ -213,7 +178,7 @@ export async function jobOptions(candidateId) {
     if (job) theirs.push({ job, stage: app.status });
   }
   const theirIds = new Set(theirs.map((t) => t.job.id));
-  const label = (job) => [job.title, job.location].filter(Boolean).join(' — ') + (openIds.has(job.id) ? '' : ` (${jobStatusLabel(job.status).toLowerCase()})`);
+  const label = (job) => [job.title, job.location].filter(Boolean).join(' — ') + (openIds.has(job.id) ? '' : ` (${label('job_status', job.status).toLowerCase()})`);
   const groups = [];
   if (theirs.length > 0) {
     groups.push(h('optgroup', { label: 'In their pipelines' }, theirs.map(({ job }) => h('option', { value: String(job.id) }, label(job)))));
@@ -267,7 +232,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
         value: toLocalInput(defaultSlot()), step: 300, hint: `Your time zone: ${zoneName()}.`,
       }),
       field({ name: 'duration_min', label: 'Duration (minutes)', id: `${prefix}-duration`, type: 'number', min: 5, max: 480, step: 5, value: 45, inputmode: 'numeric' }),
-      selectField({ name: 'kind', label: 'Kind', id: `${prefix}-kind`, options: KINDS, value: 'video' })),
+      selectField({ name: 'kind', label: 'Kind', id: `${prefix}-kind`, options: options('interview_kind'), value: 'video' })),
     h('div', { class: 'grid-auto grid-auto-wide' },
       field({ name: 'location_or_url', label: 'Location or meeting link', id: `${prefix}-location`, maxlength: 500, placeholder: 'https://meet.example.com/… or Room 4' }),
       field({ name: 'interviewers', label: 'Interviewers', id: `${prefix}-interviewers`, value: me, hint: 'Names or emails, separated by commas.' })),
@@ -303,9 +268,12 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
   return form;
 }
 
-/** A form for `add_scorecard`; an interviewer's own name is filled in (the server insists on it). */
+/**
+ * A form for `add_scorecard`. Someone who may score but not run interviews (an interviewer)
+ * scores as themselves: their name is filled in and fixed (the server insists on it).
+ */
 export function scorecardForm(interview, { onSaved }) {
-  const interviewer = session.user?.role === 'interviewer';
+  const interviewer = !can('interviews_write');
   const number = h('input', {
     type: 'number', class: 'input score-number', id: 'scorecard-score', name: 'score', min: 0, max: 100, step: 1, inputmode: 'numeric',
     required: true, 'aria-describedby': 'scorecard-score-hint scorecard-score-error',
@@ -332,7 +300,7 @@ export function scorecardForm(interview, { onSaved }) {
         readonly: interviewer, hint: interviewer ? 'Your scorecard is recorded under your name.' : 'A second scorecard by the same person replaces the first.',
         list: uid('panel'),
       }),
-      selectField({ name: 'recommendation', label: 'Recommendation', id: 'scorecard-recommendation', options: RECOMMENDATIONS, value: 'hire' })),
+      selectField({ name: 'recommendation', label: 'Recommendation', id: 'scorecard-recommendation', options: options('recommendation'), value: 'hire' })),
     scoreField,
     field({ name: 'notes', label: 'Notes', id: 'scorecard-notes', type: 'textarea', rows: 4, maxlength: 10000, placeholder: 'Strengths, concerns, evidence…' }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'scorecard-submit' }, 'Submit scorecard')));

@@ -45,16 +45,26 @@ const ENUMS = {
 
 const BY_VALUE = Object.fromEntries(Object.entries(ENUMS).map(([kind, rows]) => [kind, new Map(rows.map((row) => [row[0], row]))]));
 
-/** `full_time` → "Full time", `org-admin` → "Org admin": the fallback for values no table lists. */
+/**
+ * `full_time` → "Full time", `sales-ops` → "Sales ops": the fallback for machine words no table
+ * lists. Text a person typed ("Berlin office", "Full-time") is left as it is.
+ */
 export function humanize(value) {
-  const text = String(value ?? '').trim().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
-  return text ? text[0].toUpperCase() + text.slice(1) : '';
+  const text = String(value ?? '').trim();
+  if (!/^[a-z0-9]+([_-][a-z0-9]+)*$/.test(text)) return text;
+  const words = text.replace(/[_-]+/g, ' ');
+  return words[0].toUpperCase() + words.slice(1);
 }
 
-/** The label of `value` in `kind` (`label('stage', 'hired')` → "Hired"); unknown values are humanized. */
+/**
+ * The label of `value` in `kind`: `label('stage', 'hired')` → "Hired",
+ * `label('employment_type', 'Full-time')` → "Full-time" (spellings of a known value are found);
+ * unknown values are humanized, empty ones give ''.
+ */
 export function label(kind, value) {
   if (value === null || value === undefined || value === '') return '';
-  const row = BY_VALUE[kind]?.get(value) || BY_VALUE[kind]?.get(String(value).toLowerCase());
+  const table = BY_VALUE[kind];
+  const row = table && (table.get(value) || table.get(String(value).trim().toLowerCase().replace(/[\s-]+/g, '_')));
   return row ? row[1] : humanize(value);
 }
 
@@ -77,4 +87,32 @@ export function isValue(kind, value) {
 /** The value drawn as a badge in its tone (`neutral` when the table gives none). */
 export function enumBadge(kind, value) {
   return badge(label(kind, value), BY_VALUE[kind]?.get(value)?.[2] || 'neutral');
+}
+
+// ---- Money -----------------------------------------------------------------------------------
+
+const formats = new Map();
+
+/** `85000, 'EUR'` → "€85,000" in the reader's locale; an unknown code gives "XYZ 85,000". */
+export function money(amount, currency) {
+  if (amount == null) return null;
+  const key = currency || '';
+  if (!formats.has(key)) {
+    let f;
+    try {
+      f = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
+    } catch {
+      const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+      f = { format: (n) => (currency ? `${currency} ${plain.format(n)}` : plain.format(n)) };
+    }
+    formats.set(key, f);
+  }
+  return formats.get(key).format(amount);
+}
+
+/** "€60,000 – €80,000", "from €60,000", "up to €80,000", or null when neither end is set. */
+export function moneyRange(min, max, currency) {
+  if (min == null && max == null) return null;
+  if (min != null && max != null) return min === max ? money(min, currency) : `${money(min, currency)} – ${money(max, currency)}`;
+  return min != null ? `from ${money(min, currency)}` : `up to ${money(max, currency)}`;
 }

@@ -18,5 +18,6 @@ mod restart;
 mod search_index;
 mod team;
 mod tenancy;
+mod ui;
 mod webhooks;
 mod workflow;
