@@ -143,18 +143,6 @@ export async function* lines(response) {
   if (rest) yield rest;
 }
 
-/** Fetches `path` and hands it to the browser as a file download (for exports behind a call). */
-export async function download(path, { fallbackName = 'download' } = {}) {
-  const { blob, filename: name } = await api('GET', path, undefined, { as: 'blob' });
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: name || fallbackName });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return name || fallbackName;
-}
-
 /** `?skip=0&limit=20`, leaving out empty values. */
 export function query(params) {
   const search = new URLSearchParams();

@@ -22,10 +22,10 @@ const DAY_MS = 86_400_000;
 const shortWhen = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** "Today", "1 day", "12 days": how long an application has been at its stage. */
+/** "Moved here today", "1 day in stage", "12 days in stage". */
 function daysAt(since, now = Date.now()) {
   const days = Math.max(0, Math.floor((now - new Date(since).getTime()) / DAY_MS));
-  return days === 0 ? 'Since today' : `${days} ${days === 1 ? 'day' : 'days'}`;
+  return days === 0 ? 'Moved here today' : `${days} ${days === 1 ? 'day' : 'days'} in stage`;
 }
 
 /** The earliest upcoming interview of each candidate in this job: `candidate id → interview`. */
@@ -158,11 +158,12 @@ export async function pipelineBoard(job, { onChange }) {
   /** The card's facts: days at the stage, the source, the next interview. */
   const facts = (app, person) => {
     const interview = interviews.get(app.candidate_id);
-    const source = app.source || person.source;
+    // The candidate's own source (referral, LinkedIn…) says more than how the application was entered.
+    const source = person.source || app.source;
     const at = new Date(app.stage_changed_at);
     return h('ul', { class: 'app-card-facts' },
       h('li', { class: 'app-card-days', title: `At ${label('stage', app.status)} since ${longDate.format(at)}` },
-        h('span', { class: 'visually-hidden' }, 'Time at this stage: '), daysAt(app.stage_changed_at)),
+        daysAt(app.stage_changed_at)),
       source && h('li', { class: 'app-card-source' }, h('span', { class: 'visually-hidden' }, 'Source: '), label('source', source)),
       interview && h('li', { class: 'app-card-next' },
         h('a', { href: `#/interviews/${interview.id}`, title: longDate.format(new Date(interview.scheduled_at)) },
