@@ -8,7 +8,7 @@ use poem_openapi::{Object, OpenApi};
 
 use super::{Auth, Tag};
 use crate::app::AppState;
-use crate::auth::{Identity, Permission};
+use crate::auth::{Identity, Permission, PermissionName};
 use crate::domain::users::{self, ProfilePatch, UserOut};
 use crate::error::Error;
 
@@ -19,18 +19,17 @@ pub struct UsersApi;
 pub struct Me {
     #[oai(flatten)]
     pub user: UserOut,
-    /// What the caller may do: names from the server's permission table (`jobs_read`,
-    /// `jobs_write`, `candidates_delete`, `api_keys`, …). Clients show an action only when its
-    /// permission is listed; the server checks again on every call.
-    pub permissions: Vec<String>,
+    /// What the caller may do, from the server's permission table. Clients show an action
+    /// only when its permission is listed; the server checks again on every call.
+    pub permissions: Vec<PermissionName>,
 }
 
 /// The names of the permissions `who` holds, in table order.
-pub fn granted(who: &Identity) -> Vec<String> {
+pub fn granted(who: &Identity) -> Vec<PermissionName> {
     Permission::ALL
         .iter()
         .filter(|p| who.allow(**p).is_ok())
-        .map(|p| p.name.to_string())
+        .map(|p| p.name)
         .collect()
 }
 

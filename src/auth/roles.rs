@@ -47,8 +47,8 @@ named_enum! {
 /// Session users carry every scope their role allows; keys carry only the scopes they were minted with.
 #[derive(Debug, Clone, Copy)]
 pub struct Permission {
-    /// The stable machine name `GET /users/me` lists, so clients show only what the caller may do.
-    pub name: &'static str,
+    /// The stable name `GET /users/me` lists, so clients show only what the caller may do.
+    pub name: PermissionName,
     pub action: &'static str,
     pub roles: &'static [Role],
     pub scope: Option<Scope>,
@@ -82,66 +82,71 @@ const EVERYONE: &[Role] = &[
     Talent,
 ];
 
-/// The permission table: `NAME = "name", "what it allows", roles, scope (or `session`)`.
-/// It defines each constant and [`Permission::ALL`] together, so the list cannot miss one.
+/// The permission table: `CONST: Name = "wire_name", "what it allows", roles, scope (or
+/// `session`)`. It defines each constant, the [`PermissionName`] enum and [`Permission::ALL`]
+/// together, so neither the list nor the names can miss one.
 macro_rules! permissions {
-    ($( $(#[$doc:meta])* $konst:ident = $name:literal, $action:literal, $roles:expr, $scope:tt; )*) => {
+    ($( $(#[$doc:meta])* $konst:ident : $variant:ident = $name:literal, $action:literal, $roles:expr, $scope:tt; )*) => {
+        named_enum! {
+            /// The stable names of the permissions, as `GET /users/me` lists them.
+            pub enum PermissionName { $($variant = $name),* }
+        }
         impl Permission {
-            $( $(#[$doc])* pub const $konst: Permission = permissions!(@make $name, $action, $roles, $scope); )*
+            $( $(#[$doc])* pub const $konst: Permission = permissions!(@make $variant, $action, $roles, $scope); )*
             /// Every permission, in table order.
             pub const ALL: &'static [Permission] = &[$(Permission::$konst),*];
         }
     };
-    (@make $name:literal, $action:literal, $roles:expr, session) => {
-        Permission { name: $name, action: $action, roles: $roles, scope: None, session_only: true }
+    (@make $variant:ident, $action:literal, $roles:expr, session) => {
+        Permission { name: PermissionName::$variant, action: $action, roles: $roles, scope: None, session_only: true }
     };
-    (@make $name:literal, $action:literal, $roles:expr, $scope:ident) => {
-        Permission { name: $name, action: $action, roles: $roles, scope: Some(Scope::$scope), session_only: false }
+    (@make $variant:ident, $action:literal, $roles:expr, $scope:ident) => {
+        Permission { name: PermissionName::$variant, action: $action, roles: $roles, scope: Some(Scope::$scope), session_only: false }
     };
 }
 
 permissions! {
     // Account
-    OWN_PROFILE = "own_profile", "use your own profile", EVERYONE, session;
+    OWN_PROFILE: OwnProfile = "own_profile", "use your own profile", EVERYONE, session;
 
     // Tenant and team
-    TENANT_READ = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
-    TENANT_WRITE = "tenant_write", "change the organisation", ADMIN, TenantWrite;
-    TEAM_READ = "team_read", "list the team", STAFF, TeamRead;
-    TEAM_WRITE = "team_write", "manage the team", ADMIN, TeamWrite;
+    TENANT_READ: TenantRead = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
+    TENANT_WRITE: TenantWrite = "tenant_write", "change the organisation", ADMIN, TenantWrite;
+    TEAM_READ: TeamRead = "team_read", "list the team", STAFF, TeamRead;
+    TEAM_WRITE: TeamWrite = "team_write", "manage the team", ADMIN, TeamWrite;
 
     // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
-    JOBS_READ = "jobs_read", "read jobs", STAFF, JobsRead;
-    JOBS_WRITE = "jobs_write", "change jobs", HIRING, JobsWrite;
-    CANDIDATES_READ = "candidates_read", "read candidates", HIRING, CandidatesRead;
-    CANDIDATES_WRITE = "candidates_write", "change candidates", HIRING, CandidatesWrite;
-    CANDIDATES_DELETE = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
-    APPLICATIONS_READ = "applications_read", "read applications", HIRING, ApplicationsRead;
-    APPLICATIONS_WRITE = "applications_write", "change applications", HIRING, ApplicationsWrite;
+    JOBS_READ: JobsRead = "jobs_read", "read jobs", STAFF, JobsRead;
+    JOBS_WRITE: JobsWrite = "jobs_write", "change jobs", HIRING, JobsWrite;
+    CANDIDATES_READ: CandidatesRead = "candidates_read", "read candidates", HIRING, CandidatesRead;
+    CANDIDATES_WRITE: CandidatesWrite = "candidates_write", "change candidates", HIRING, CandidatesWrite;
+    CANDIDATES_DELETE: CandidatesDelete = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
+    APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications", HIRING, ApplicationsRead;
+    APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "change applications", HIRING, ApplicationsWrite;
 
     // Hiring workflow
-    INTERVIEWS_READ = "interviews_read", "read interviews", INTERVIEWING, InterviewsRead;
-    INTERVIEWS_WRITE = "interviews_write", "schedule and change interviews", HIRING, InterviewsWrite;
-    SCORECARDS_WRITE = "scorecards_write", "record scorecards", INTERVIEWING, InterviewsWrite;
-    INTERVIEWS_DELETE = "interviews_delete", "delete interviews", &[OrgAdmin, Recruiter], InterviewsWrite;
-    OFFERS_READ = "offers_read", "read offers", HIRING, OffersRead;
-    OFFERS_WRITE = "offers_write", "make and change offers", HIRING, OffersWrite;
-    OFFERS_DELETE = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
-    INSIGHTS_READ = "insights_read", "read insights", HIRING, InsightsRead;
+    INTERVIEWS_READ: InterviewsRead = "interviews_read", "read interviews", INTERVIEWING, InterviewsRead;
+    INTERVIEWS_WRITE: InterviewsWrite = "interviews_write", "schedule and change interviews", HIRING, InterviewsWrite;
+    SCORECARDS_WRITE: ScorecardsWrite = "scorecards_write", "record scorecards", INTERVIEWING, InterviewsWrite;
+    INTERVIEWS_DELETE: InterviewsDelete = "interviews_delete", "delete interviews", &[OrgAdmin, Recruiter], InterviewsWrite;
+    OFFERS_READ: OffersRead = "offers_read", "read offers", HIRING, OffersRead;
+    OFFERS_WRITE: OffersWrite = "offers_write", "make and change offers", HIRING, OffersWrite;
+    OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
+    INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
 
     // Oversight
-    AUDIT_READ = "audit_read", "read the audit trail", ADMIN, AuditRead;
-    AUDIT_EXPORT = "audit_export", "export the audit trail", ADMIN, AuditRead;
+    AUDIT_READ: AuditRead = "audit_read", "read the audit trail", ADMIN, AuditRead;
+    AUDIT_EXPORT: AuditExport = "audit_export", "export the audit trail", ADMIN, AuditRead;
 
     // Integrations
-    WEBHOOKS_READ = "webhooks_read", "read webhooks", ADMIN, WebhooksRead;
-    WEBHOOKS_WRITE = "webhooks_write", "manage webhooks", ADMIN, WebhooksWrite;
+    WEBHOOKS_READ: WebhooksRead = "webhooks_read", "read webhooks", ADMIN, WebhooksRead;
+    WEBHOOKS_WRITE: WebhooksWrite = "webhooks_write", "manage webhooks", ADMIN, WebhooksWrite;
 
     /// API keys are managed by people, never by other keys.
-    API_KEYS = "api_keys", "manage API keys", ADMIN, session;
+    API_KEYS: ApiKeys = "api_keys", "manage API keys", ADMIN, session;
 
     // Platform
-    PLATFORM = "platform", "administer the platform", &[PlatformAdmin], session;
+    PLATFORM: Platform = "platform", "administer the platform", &[PlatformAdmin], session;
 }
 
 #[cfg(test)]
@@ -152,11 +157,11 @@ mod tests {
     fn permission_names_are_unique_snake_case_words() {
         let mut seen = std::collections::HashSet::new();
         for p in Permission::ALL {
-            assert!(seen.insert(p.name), "{} is listed twice", p.name);
+            let name = p.name.as_str();
+            assert!(seen.insert(name), "{name} is listed twice");
             assert!(
-                p.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-                "{} is not snake_case",
-                p.name
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name} is not snake_case"
             );
         }
         assert!(seen.contains("jobs_write") && seen.contains("platform"));
