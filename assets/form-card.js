@@ -1,7 +1,7 @@
 // The cards forms live in, written once: the "New …" card a list page opens from its header,
 // and the box that shows a one-time secret (an API key's token, a webhook's signing secret).
 
-import { card, copyText, h, icon, toast } from './dom.js';
+import { card, copyText, h, icon, mount, toast } from './dom.js';
 
 const FIRST_INPUT = 'input:not([type="hidden"]), select, textarea';
 
@@ -52,4 +52,21 @@ export function secretBox({ id, valueId, copyId, title, secret, what, warning, u
     h('div', { class: 'token-row' }, value, copy),
     usage && h('p', { class: 'muted small' }, usage),
     h('div', { class: 'token-actions' }, done));
+}
+
+/**
+ * After a create that returns a one-time secret: closes the "New …" card (`creator`) and shows
+ * `secretBox(options)` in `slot` until it is dismissed; focus then returns to the card's button.
+ */
+export function revealSecret(creator, slot, options) {
+  const box = secretBox({
+    ...options,
+    onDismiss: () => {
+      slot.replaceChildren();
+      creator.button.focus();
+    },
+  });
+  mount(slot, box);
+  creator.setOpen(false, { focus: false });
+  box.focus();
 }

@@ -2,12 +2,13 @@
 // schedule form (with a candidate picked by searching as you type), the scorecard form and the
 // `.ics` link.
 
-import { api, query } from './api.js';
+import { api } from './api.js';
 import { h, icon, mount, uid } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
 import { label, options } from './labels.js';
-import { liveSearch } from './list-page.js';
-import { jobById, listAll, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber } from './recruiting.js';
+import {
+  candidateLookup, jobById, listAll, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber,
+} from './recruiting.js';
 import { can, session } from './session.js';
 
 // ---- Time -----------------------------------------------------------------------------------
@@ -121,34 +122,16 @@ function candidatePicker({ prefix, onPick }) {
     onPick(person);
   };
 
-  const search = liveSearch({
-    wait: 150,
-    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit: 6 })}`),
-    show: (data, text) => {
-      results.replaceChildren(...data.items.map((person) => {
-        const button = h('button', {
-          type: 'button', class: 'choice', dataset: { candidateId: String(person.id) }, 'aria-label': `Choose ${person.full_name}`,
-        }, h('span', { class: 'choice-name' }, person.full_name),
-        h('span', { class: 'muted small' }, [roleLine(person), person.email].filter(Boolean).join(' · ') || '—'));
-        button.addEventListener('click', () => choose(person));
-        return h('li', {}, button);
-      }));
-      const t = text.trim();
-      status.textContent = data.items.length === 0
-        ? (t ? `No candidates match “${t}”.` : 'No candidates yet.')
-        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}.` : 'Newest candidates — or type to search.');
+  const search = candidateLookup({
+    input, results, status, limit: 6, browse: 'Newest candidates — or type to search.',
+    row: (person) => {
+      const button = h('button', {
+        type: 'button', class: 'choice', dataset: { candidateId: String(person.id) }, 'aria-label': `Choose ${person.full_name}`,
+      }, h('span', { class: 'choice-name' }, person.full_name),
+      h('span', { class: 'muted small' }, [roleLine(person), person.email].filter(Boolean).join(' · ') || '—'));
+      button.addEventListener('click', () => choose(person));
+      return h('li', {}, button);
     },
-    fail: (error) => {
-      results.replaceChildren();
-      status.textContent = error.detail || String(error);
-    },
-  });
-  input.addEventListener('input', () => search.schedule(input.value));
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      search.now(input.value);
-    }
   });
   search.now('');
 

@@ -6,7 +6,7 @@ import {
   accessNotice, badge, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, problemNotice, time, toast,
 } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
-import { newCard, secretBox } from './form-card.js';
+import { newCard, revealSecret } from './form-card.js';
 import { label, options } from './labels.js';
 import { cursorTable } from './list-page.js';
 import { can } from './session.js';
@@ -33,13 +33,14 @@ function adminOnly(title) {
     'API keys let other programs use hirebase on behalf of your organisation. Ask an organisation admin if you need one.');
 }
 
-function tokenBox(minted, onDismiss) {
-  return secretBox({
+/** How the new key's token is shown (once). */
+function tokenBox(minted) {
+  return {
     id: 'new-api-key', valueId: 'new-api-key-token', copyId: 'copy-api-key-token', what: 'key',
-    title: `Your new key “${minted.api_key.name}”`, secret: minted.raw_token, onDismiss,
+    title: `Your new key “${minted.api_key.name}”`, secret: minted.raw_token,
     warning: 'hirebase keeps only a hash of it. If you lose it, revoke it and mint a new one.',
     usage: ['Send it as ', h('code', {}, 'Authorization: Bearer hb_…'), '.'],
-  });
+  };
 }
 
 // ---- Minting ----------------------------------------------------------------------------------
@@ -181,13 +182,7 @@ export const apiKeysPage = {
       id: 'api-key-form-card', title: 'Create an API key', description: 'The key is shown once, right after you create it.',
       button: 'New API key', buttonId: 'new-api-key-button', open: !data || data.items.length === 0,
       form: () => mintForm(async (minted) => {
-        const box = tokenBox(minted, () => {
-          tokenSlot.replaceChildren();
-          creator.button.focus();
-        });
-        mount(tokenSlot, box);
-        creator.setOpen(false, { focus: false });
-        box.focus();
+        revealSecret(creator, tokenSlot, tokenBox(minted));
         await loadKeys();
       }),
     });

@@ -7,7 +7,7 @@ import {
   accessNotice, badge, card, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, problemNotice, time, toast,
 } from './dom.js';
 import { checkboxField, checks, field, formAlert, onSubmit, rule } from './forms.js';
-import { newCard, secretBox } from './form-card.js';
+import { newCard, revealSecret } from './form-card.js';
 import { enumBadge } from './labels.js';
 import { cursorTable } from './list-page.js';
 import { httpUrl, textOrNull } from './recruiting.js';
@@ -27,14 +27,15 @@ function adminOnly(title) {
     'Webhooks send hiring events to other systems. Ask an organisation admin to set one up.');
 }
 
-function signingSecretBox(created, onDismiss) {
-  return secretBox({
+/** How a new webhook's signing secret is shown (once). */
+function signingSecretBox(created) {
+  return {
     id: 'new-webhook-secret-box', valueId: 'new-webhook-secret', copyId: 'copy-webhook-secret', what: 'secret',
-    title: ['Signing secret for ', h('span', { class: 'break' }, created.webhook.url)], secret: created.secret, onDismiss,
+    title: ['Signing secret for ', h('span', { class: 'break' }, created.webhook.url)], secret: created.secret,
     warning: 'Your receiver uses it to check that each delivery really comes from hirebase. If you lose it, delete the webhook and create a new one.',
     usage: ['Each delivery carries ', h('code', {}, 'X-Hirebase-Signature: t=<unix>,v1=<hex>'),
       ', the HMAC-SHA256 of ', h('code', {}, '"<t>.<body>"'), ' keyed with this secret.'],
-  });
+  };
 }
 
 // ---- The form (create and edit) ---------------------------------------------------------------
@@ -240,13 +241,7 @@ export const webhooksPage = {
       button: 'New webhook', buttonId: 'new-webhook-button', open: Boolean(data) && data.items.length === 0,
       form: (close) => webhookForm({
         onSaved: async (created) => {
-          const box = signingSecretBox(created, () => {
-            secretSlot.replaceChildren();
-            creator.button.focus();
-          });
-          mount(secretSlot, box);
-          creator.setOpen(false, { focus: false });
-          box.focus();
+          revealSecret(creator, secretSlot, signingSecretBox(created));
           await load();
         },
         onCancel: close,

@@ -5,12 +5,11 @@
 // way); a move that skips stages asks first. "Add candidate" searches the talent pool as you
 // type and puts the pick into the pipeline.
 
-import { api, query } from './api.js';
+import { api } from './api.js';
 import { badge, confirmDialog, h, icon, mount, notice, problemNotice, toast } from './dom.js';
 import { label } from './labels.js';
-import { liveSearch } from './list-page.js';
 import {
-  candidateById, confirmStageMove, entryStages, listAll, mapLimit, rememberCandidate, roleLine, stageSelect,
+  candidateById, candidateLookup, confirmStageMove, entryStages, listAll, mapLimit, rememberCandidate, roleLine, stageSelect,
 } from './recruiting.js';
 import { can } from './session.js';
 
@@ -337,44 +336,26 @@ function addCandidatePanel(job, { inPipeline, added, flash }) {
     }
   };
 
-  const search = liveSearch({
-    wait: 150,
-    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit: 8 })}`),
-    show: (data, text) => {
-      shown.clear();
-      results.replaceChildren(...data.items.map((person) => {
-        const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'aria-label': `Add ${person.full_name}`, dataset: { candidateId: String(person.id) } },
-          icon('plus', 'icon icon-sm'), 'Add');
-        button.addEventListener('click', () => add(person, button));
-        const line = roleLine(person);
-        const row = h('li', { class: 'picker-row', dataset: { candidateId: String(person.id) } },
-          h('div', { class: 'picker-person' },
-            h('p', { class: 'picker-name' }, person.full_name),
-            h('p', { class: 'muted small' }, [line, person.location].filter(Boolean).join(' · ') || '—')),
-          button);
-        const item = { person, button, row };
-        shown.set(person.id, item);
-        markRow(item);
-        return row;
-      }));
-      const t = text.trim();
-      status.textContent = data.items.length === 0
-        ? (t ? `No candidates match “${t}”.` : 'No candidates yet. Create one first.')
-        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}${data.total > data.items.length ? `, showing the best ${data.items.length}` : ''}.` : 'Newest candidates:');
-    },
-    fail: (error) => {
-      results.replaceChildren();
-      status.textContent = error.detail || String(error);
+  const search = candidateLookup({
+    input, results, status, limit: 8, none: 'No candidates yet. Create one first.', onShow: () => shown.clear(),
+    row: (person) => {
+      const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'aria-label': `Add ${person.full_name}`, dataset: { candidateId: String(person.id) } },
+        icon('plus', 'icon icon-sm'), 'Add');
+      button.addEventListener('click', () => add(person, button));
+      const line = roleLine(person);
+      const row = h('li', { class: 'picker-row', dataset: { candidateId: String(person.id) } },
+        h('div', { class: 'picker-person' },
+          h('p', { class: 'picker-name' }, person.full_name),
+          h('p', { class: 'muted small' }, [line, person.location].filter(Boolean).join(' · ') || '—')),
+        button);
+      const item = { person, button, row };
+      shown.set(person.id, item);
+      markRow(item);
+      return row;
     },
   });
-  input.addEventListener('input', () => search.schedule(input.value));
   input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      search.now(input.value);
-    } else if (event.key === 'Escape') {
-      close();
-    }
+    if (event.key === 'Escape') close();
   });
 
   let opener = null;

@@ -5,6 +5,7 @@
 import { api, query } from './api.js';
 import { confirmDialog, h } from './dom.js';
 import { label, moneyRange, options, values } from './labels.js';
+import { liveSearch } from './list-page.js';
 import { onSessionChange, session } from './session.js';
 
 // ---- The pipeline ---------------------------------------------------------------------------
@@ -132,6 +133,40 @@ export async function namesFor(records) {
     mapLimit([...new Set(records.map((r) => r.job_id))], 6, async (id) => jobs.set(id, await jobById(id).catch(() => null))),
   ]);
   return { people, jobs };
+}
+
+/**
+ * Candidates found as you type into `input` (Enter searches at once): `row(person)` draws each
+ * into `results` (after `onShow()`), `status` says how many matched. Returns the search, so
+ * `now(text)` can run it.
+ */
+export function candidateLookup({
+  input, results, status, limit, row, onShow, none = 'No candidates yet.', browse = 'Newest candidates:',
+}) {
+  const search = liveSearch({
+    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit })}`),
+    show: (data, text) => {
+      onShow?.();
+      results.replaceChildren(...data.items.map(row));
+      const t = text.trim();
+      const best = data.total > data.items.length ? `, showing the best ${data.items.length}` : '';
+      status.textContent = data.items.length === 0
+        ? (t ? `No candidates match “${t}”.` : none)
+        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}${best}.` : browse);
+    },
+    fail: (error) => {
+      results.replaceChildren();
+      status.textContent = error.detail || String(error);
+    },
+  });
+  input.addEventListener('input', () => search.schedule(input.value));
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      search.now(input.value);
+    }
+  });
+  return search;
 }
 
 /** "Staff engineer at Initech", or the headline, or null. */

@@ -110,7 +110,12 @@ impl Ui {
             .assets
             .iter()
             .filter(|(name, _)| name.ends_with(".js"))
-            .map(|(name, a)| (format!("/assets/{name}"), format!("/assets/{}", a.hashed_name)))
+            .map(|(name, a)| {
+                (
+                    format!("/assets/{name}"),
+                    format!("/assets/{}", a.hashed_name),
+                )
+            })
             .collect();
         serde_json::json!({ "imports": imports }).to_string()
     }
@@ -326,9 +331,15 @@ mod tests {
     }
 
     const FILES: &[(&str, &str)] = &[
-        ("app.js", "import { h } from './dom.js';\nimport('./page-jobs.js');"),
+        (
+            "app.js",
+            "import { h } from './dom.js';\nimport('./page-jobs.js');",
+        ),
         ("dom.js", "export function h() {}"),
-        ("page-jobs.js", "import {\n  h,\n} from './dom.js';\nexport const jobsPage = {};"),
+        (
+            "page-jobs.js",
+            "import {\n  h,\n} from './dom.js';\nexport const jobsPage = {};",
+        ),
         ("app.css", "body {}"),
     ];
 
@@ -385,8 +396,14 @@ mod tests {
         // The page that names the versions changes with them, so its ETag does too.
         assert_ne!(before.index_etag, after.index_etag);
         // The old name is gone; the new one is served.
-        let old_name = old["imports"][jobs].as_str().unwrap().trim_start_matches("/assets/");
-        let new_name = new["imports"][jobs].as_str().unwrap().trim_start_matches("/assets/");
+        let old_name = old["imports"][jobs]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/assets/");
+        let new_name = new["imports"][jobs]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("/assets/");
         assert_eq!(get(&after, old_name).status(), StatusCode::NOT_FOUND);
         assert_eq!(get(&after, new_name).status(), StatusCode::OK);
     }
@@ -400,10 +417,16 @@ mod tests {
         assert!(html.contains(&ui.url("app.css")), "{html}");
         // The static imports of app.js are preloaded; a page imported on a visit is not.
         assert!(
-            html.contains(&format!("rel=\"modulepreload\" href=\"{}\"", ui.url("dom.js"))),
+            html.contains(&format!(
+                "rel=\"modulepreload\" href=\"{}\"",
+                ui.url("dom.js")
+            )),
             "{html}"
         );
-        assert!(!html.contains(&format!("href=\"{}\"", ui.url("page-jobs.js"))), "{html}");
+        assert!(
+            !html.contains(&format!("href=\"{}\"", ui.url("page-jobs.js"))),
+            "{html}"
+        );
         // The CSP allows the inline import map by its hash, and no other inline script.
         let map = ui.import_map();
         let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(map.as_bytes()));
@@ -419,7 +442,9 @@ mod tests {
     #[test]
     fn finds_static_imports_but_not_pages_loaded_on_a_visit() {
         assert_eq!(
-            static_imports("import { a } from './a.js';\nimport './b.js';\nconst p = import('./c.js');\nimport {\n x } from \"./d.js\";"),
+            static_imports(
+                "import { a } from './a.js';\nimport './b.js';\nconst p = import('./c.js');\nimport {\n x } from \"./d.js\";"
+            ),
             vec!["a.js", "d.js", "b.js"]
         );
     }
@@ -432,7 +457,10 @@ mod tests {
             let hashed = map["imports"][format!("/assets/{name}")]
                 .as_str()
                 .unwrap_or_else(|| panic!("{name} is missing from the import map"));
-            assert_eq!(get(&ui, hashed.trim_start_matches("/assets/")).status(), StatusCode::OK);
+            assert_eq!(
+                get(&ui, hashed.trim_start_matches("/assets/")).status(),
+                StatusCode::OK
+            );
         }
         assert_eq!(ui.assets["app.js"].mime, "text/javascript; charset=utf-8");
     }

@@ -247,7 +247,9 @@ fn thousands(n: u64) -> String {
 
 /// An amount in a currency: "€60,000", "$120,000", "CHF 90,000" (the code when it has no sign).
 fn money(amount: u64, currency: Option<&str>) -> String {
-    let code = currency.map(|c| c.trim().to_uppercase()).unwrap_or_default();
+    let code = currency
+        .map(|c| c.trim().to_uppercase())
+        .unwrap_or_default();
     let sign = match code.as_str() {
         "EUR" => "€",
         "USD" => "$",
@@ -423,7 +425,11 @@ fn render(
         );
     }
     h.push_str("</main><footer class=\"wrap\">Powered by hirebase</footer></body></html>");
-    let csp = PAGE_CSP.replacen("default-src 'self';", &format!("default-src 'self'; style-src 'self' 'nonce-{nonce}';"), 1);
+    let csp = PAGE_CSP.replacen(
+        "default-src 'self';",
+        &format!("default-src 'self'; style-src 'self' 'nonce-{nonce}';"),
+        1,
+    );
     html(status, &csp, h)
 }
 

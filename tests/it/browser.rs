@@ -765,8 +765,39 @@ async fn run(client: &Client, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("running a script in the page: {e}"))
 }
 
+/// An open job, by API; returns its id.
+async fn open_job(s: &TestServer, token: &str, title: &str) -> u64 {
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            token,
+            json!({"title": title, "status": "open"}),
+        )
+        .await;
+    job.ok(201)["id"].as_u64().expect("job id")
+}
+
+/// A video interview on 3 June 2031 (which moves the application to Interview); returns its id.
+async fn interview_for(s: &TestServer, token: &str, job: u64, candidate: u64) -> u64 {
+    let interview = s
+        .post(
+            "/api/v1/interviews",
+            token,
+            json!({"candidate_id": candidate, "job_id": job, "scheduled_at": "2031-06-03T09:00:00Z", "duration_min": 45, "kind": "video"}),
+        )
+        .await;
+    interview.ok(201)["id"].as_u64().expect("interview id")
+}
+
 /// Creates a candidate and puts them into `job`'s pipeline at `stage`; returns the candidate id.
-async fn in_pipeline(s: &TestServer, token: &str, job: u64, name: &str, source: &str, stage: &str) -> u64 {
+async fn in_pipeline(
+    s: &TestServer,
+    token: &str,
+    job: u64,
+    name: &str,
+    source: &str,
+    stage: &str,
+) -> u64 {
     let person = s
         .post(
             "/api/v1/candidates",
@@ -791,16 +822,25 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;
     let admin = s.register("ada@example.com", "Analytical Engines").await;
-    let job = s
-        .post(
-            "/api/v1/jobs",
-            &admin.token,
-            json!({"title": "Engine Designer", "status": "open"}),
-        )
-        .await;
-    let job = job.ok(201)["id"].as_u64().expect("job id");
-    let sourced = in_pipeline(&s, &admin.token, job, "Charles Babbage", "referral", "sourced").await;
-    let interviewing = in_pipeline(&s, &admin.token, job, "Mary Somerville", "linkedin", "applied").await;
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let sourced = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "sourced",
+    )
+    .await;
+    let interviewing = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Mary Somerville",
+        "linkedin",
+        "applied",
+    )
+    .await;
     for (name, stage) in [
         ("Luigi Menabrea", "hired"),
         ("Herschel Brother", "rejected"),
@@ -808,14 +848,7 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     ] {
         in_pipeline(&s, &admin.token, job, name, "manual", stage).await;
     }
-    let interview = s
-        .post(
-            "/api/v1/interviews",
-            &admin.token,
-            json!({"candidate_id": interviewing, "job_id": job, "scheduled_at": "2031-06-03T09:00:00Z", "duration_min": 45, "kind": "video"}),
-        )
-        .await;
-    let interview_id = interview.ok(201)["id"].as_u64().expect("interview id");
+    let interview_id = interview_for(&s, &admin.token, job, interviewing).await;
 
     let (_driver, client) = open_ui().await;
     client
@@ -853,7 +886,12 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     );
     assert_eq!(layout["scrolls"], json!(false), "{layout}");
     assert_eq!(layout["off"], json!([]), "{layout}");
-    for (stage, count) in [("hired", "1"), ("rejected", "1"), ("withdrawn", "1"), ("interview", "1")] {
+    for (stage, count) in [
+        ("hired", "1"),
+        ("rejected", "1"),
+        ("withdrawn", "1"),
+        ("interview", "1"),
+    ] {
         wait_for_text(
             &client,
             &format!("#stage-{stage} .stage-count"),
@@ -864,13 +902,19 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     }
 
     // A card says more than name and title: days at the stage, the source, the next interview.
-    wait_for_text(&client, &format!("{card} .app-card-days"), "days in stage", |t| {
-        t == "Moved here today"
-    })
+    wait_for_text(
+        &client,
+        &format!("{card} .app-card-days"),
+        "days in stage",
+        |t| t == "Moved here today",
+    )
     .await;
-    wait_for_text(&client, &format!("{card} .app-card-source"), "the source", |t| {
-        t.contains("Referral")
-    })
+    wait_for_text(
+        &client,
+        &format!("{card} .app-card-source"),
+        "the source",
+        |t| t.contains("Referral"),
+    )
     .await;
     let next = format!(
         "#stage-interview .app-card[data-candidate-id='{interviewing}'] .app-card-next a[href='#/interviews/{interview_id}']"
@@ -880,9 +924,12 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     // Sourced → Hired skips four stages: it asks first, and Cancel leaves the card where it was.
     let select = format!("{card} .stage-select");
     choose(&client, &select, "hired").await;
-    let question = wait_for_text(&client, "dialog[open] .dialog-text", "the jump is questioned", |t| {
-        t.contains("skips")
-    })
+    let question = wait_for_text(
+        &client,
+        "dialog[open] .dialog-text",
+        "the jump is questioned",
+        |t| t.contains("skips"),
+    )
     .await;
     assert!(
         question.contains("Screening, Interview and Offer"),
@@ -890,7 +937,13 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
     );
     screenshot(&client, "32-board-jump-question").await;
     click(&client, "dialog[open] .dialog-actions .btn-secondary").await;
-    wait_for_text(&client, &format!("{card} .stage-select"), "the card stays", |_| true).await;
+    wait_for_text(
+        &client,
+        &format!("{card} .stage-select"),
+        "the card stays",
+        |_| true,
+    )
+    .await;
     let still = run(
         &client,
         &format!("return document.querySelector(\"{select}\").value;"),
@@ -920,9 +973,12 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
         |t| t.contains("Charles Babbage"),
     )
     .await;
-    wait_for_text(&client, "#stage-hired .stage-count", "Hired counts two", |t| {
-        t == "2"
-    })
+    wait_for_text(
+        &client,
+        "#stage-hired .stage-count",
+        "Hired counts two",
+        |t| t == "2",
+    )
     .await;
     let apps = s
         .get(&format!("/api/v1/applications?job_id={job}"), &admin.token)
@@ -967,14 +1023,20 @@ async fn jobs_list_pages_filters_by_tab_searches_as_you_type_and_opens_the_new_c
         t == "23 jobs."
     })
     .await;
-    wait_for_text(&client, ".pager-status", "the pager says where we are", |t| {
-        t == "Showing 1–20 of 23"
-    })
+    wait_for_text(
+        &client,
+        ".pager-status",
+        "the pager says where we are",
+        |t| t == "Showing 1–20 of 23",
+    )
     .await;
     // Terms are said for people.
-    wait_for_text(&client, "#jobs-table", "machine values are humanized", |t| {
-        t.contains("Senior · Full-time") && !t.contains("full_time")
-    })
+    wait_for_text(
+        &client,
+        "#jobs-table",
+        "machine values are humanized",
+        |t| t.contains("Senior · Full-time") && !t.contains("full_time"),
+    )
     .await;
     screenshot(&client, "41-jobs-page-1").await;
 
@@ -988,7 +1050,10 @@ async fn jobs_list_pages_filters_by_tab_searches_as_you_type_and_opens_the_new_c
 
     // A status tab filters and starts again at page 1.
     click(&client, "#job-status-filter button[data-status='draft']").await;
-    wait_for_text(&client, "#job-count", "three drafts", |t| t == "3 jobs match.").await;
+    wait_for_text(&client, "#job-count", "three drafts", |t| {
+        t == "3 jobs match."
+    })
+    .await;
     wait_for_route(&client, "the tab is in the address", |f| {
         f == "/jobs?status=draft"
     })
@@ -1015,10 +1080,19 @@ async fn jobs_list_pages_filters_by_tab_searches_as_you_type_and_opens_the_new_c
     screenshot(&client, "42-jobs-search").await;
 
     // The "New job" card opens from the header and creates the job.
-    let hidden = run(&client, "return document.getElementById('job-form-card').hidden;").await;
+    let hidden = run(
+        &client,
+        "return document.getElementById('job-form-card').hidden;",
+    )
+    .await;
     assert_eq!(hidden, json!(true));
     click(&client, "#new-job-button").await;
-    wait_for_element(&client, "#new-job-button[aria-expanded='true']", "the card says it is open").await;
+    wait_for_element(
+        &client,
+        "#new-job-button[aria-expanded='true']",
+        "the card says it is open",
+    )
+    .await;
     let focused = run(&client, "return document.activeElement.id;").await;
     assert_eq!(focused, json!("job-title"), "the form takes the focus");
     fill(&client, "#job-title", "Difference Engine Mechanic").await;
@@ -1042,10 +1116,18 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
     let s = TestServer::start().await;
     let admin = s.register("ada@example.com", "Analytical Engines").await;
     let manager = s
-        .seed_member(admin.org_id, "grace@example.com", hirebase::auth::Role::HiringManager)
+        .seed_member(
+            admin.org_id,
+            "grace@example.com",
+            hirebase::auth::Role::HiringManager,
+        )
         .await;
-    s.seed_member(admin.org_id, "dorothy@example.com", hirebase::auth::Role::Recruiter)
-        .await;
+    s.seed_member(
+        admin.org_id,
+        "dorothy@example.com",
+        hirebase::auth::Role::Recruiter,
+    )
+    .await;
     let person = s
         .post(
             "/api/v1/candidates",
@@ -1064,19 +1146,34 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
         .goto(&format!("{}/#/candidates/{candidate}", s.base))
         .await
         .expect("open the candidate");
-    wait_for_text(&client, "#edit-candidate-button", "editing is offered", |t| {
-        t == "Edit"
-    })
+    wait_for_text(
+        &client,
+        "#edit-candidate-button",
+        "editing is offered",
+        |t| t == "Edit",
+    )
     .await;
     let delete = client
         .find_all(Locator::Css("#delete-candidate-button"))
         .await
         .expect("query the page");
-    assert!(delete.is_empty(), "a hiring manager must not be offered Delete");
+    assert!(
+        delete.is_empty(),
+        "a hiring manager must not be offered Delete"
+    );
     let entries = run(&client, nav).await;
     assert_eq!(
         entries,
-        json!(["dashboard", "jobs", "candidates", "interviews", "offers", "team", "settings", "profile"]),
+        json!([
+            "dashboard",
+            "jobs",
+            "candidates",
+            "interviews",
+            "offers",
+            "team",
+            "settings",
+            "profile"
+        ]),
         "the sidebar lists what a hiring manager may open"
     );
     screenshot(&client, "51-hiring-manager-candidate").await;
@@ -1085,9 +1182,12 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
         .goto(&format!("{}/#/api-keys", s.base))
         .await
         .expect("open API keys");
-    wait_for_text(&client, ".notice-title", "the page says who may use it", |t| {
-        t == "Only organisation admins manage API keys"
-    })
+    wait_for_text(
+        &client,
+        ".notice-title",
+        "the page says who may use it",
+        |t| t == "Only organisation admins manage API keys",
+    )
     .await;
     click(&client, "#sign-out").await;
 
@@ -1097,9 +1197,12 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
         .goto(&format!("{}/#/candidates/{candidate}", s.base))
         .await
         .expect("open the candidate");
-    wait_for_text(&client, "#delete-candidate-button", "deleting is offered", |t| {
-        t == "Delete"
-    })
+    wait_for_text(
+        &client,
+        "#delete-candidate-button",
+        "deleting is offered",
+        |t| t == "Delete",
+    )
     .await;
     click(&client, "#sign-out").await;
 
@@ -1120,23 +1223,17 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
     let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;
     let admin = s.register("ada@example.com", "Analytical Engines").await;
-    let job = s
-        .post(
-            "/api/v1/jobs",
-            &admin.token,
-            json!({"title": "Engine Designer", "status": "open"}),
-        )
-        .await;
-    let job = job.ok(201)["id"].as_u64().expect("job id");
-    let person = in_pipeline(&s, &admin.token, job, "Charles Babbage", "referral", "applied").await;
-    let interview = s
-        .post(
-            "/api/v1/interviews",
-            &admin.token,
-            json!({"candidate_id": person, "job_id": job, "scheduled_at": "2031-06-03T09:00:00Z", "duration_min": 45, "kind": "video"}),
-        )
-        .await;
-    let interview = interview.ok(201)["id"].as_u64().expect("interview id");
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let person = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "applied",
+    )
+    .await;
+    let interview = interview_for(&s, &admin.token, job, person).await;
 
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
@@ -1149,7 +1246,10 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
         .map((e) => ({name: e.name.split('/assets/')[1], bytes: e.transferSize}));";
     let first = run(&client, modules).await;
     let fetched = first.as_array().expect("entries").len();
-    assert!(fetched >= 6, "the first visit loads the modules it needs: {first}");
+    assert!(
+        fetched >= 6,
+        "the first visit loads the modules it needs: {first}"
+    );
     // Pages are imported when visited: signing in and the dashboard, not the other pages.
     let mut pages: Vec<&str> = first
         .as_array()
@@ -1217,7 +1317,11 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
         ),
     )
     .await;
-    assert_eq!(got["filename"], json!(format!("interview-{interview}.ics")), "{got}");
+    assert_eq!(
+        got["filename"],
+        json!(format!("interview-{interview}.ics")),
+        "{got}"
+    );
     assert_eq!(got["starts"], json!("BEGIN:VCALENDAR"), "{got}");
     assert!(
         got["header"].as_str().is_some_and(|h| h.contains("action")),
