@@ -1331,3 +1331,89 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
     assert_eq!(got["same"], json!(true), "{got}");
     client.close().await.expect("close the browser");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let person = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "applied",
+    )
+    .await;
+    let interview = interview_for(&s, &admin.token, job, person).await;
+    s.post(
+        "/api/v1/offers",
+        &admin.token,
+        json!({"candidate_id": person, "job_id": job, "base_salary": 90000, "currency": "EUR"}),
+    )
+    .await
+    .ok(201);
+    let (key, _) = s
+        .mint_key(&admin, "Sync", "recruiter", &["jobs:read"])
+        .await;
+    let key = key["id"].as_u64().expect("key id");
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    // Each route imports its page module on the first visit; a wrong module or export name
+    // would show the "could not be loaded" page instead of the page's title.
+    let pages = [
+        ("/dashboard".to_string(), "Dashboard".to_string()),
+        ("/jobs".into(), "Jobs".into()),
+        (format!("/jobs/{job}"), "Engine Designer".into()),
+        ("/candidates".into(), "Candidates".into()),
+        ("/candidates/import".into(), "Import candidates".into()),
+        (format!("/candidates/{person}"), "Charles Babbage".into()),
+        ("/interviews?status=all".into(), "Interviews".into()),
+        (
+            format!("/interviews/{interview}"),
+            "Interview with Charles Babbage".into(),
+        ),
+        ("/offers".into(), "Offers".into()),
+        ("/team".into(), "Team".into()),
+        ("/api-keys".into(), "API keys".into()),
+        (format!("/api-keys/{key}/usage"), "Usage of “Sync”".into()),
+        ("/settings".into(), "Organisation settings".into()),
+        ("/webhooks".into(), "Webhooks".into()),
+        ("/audit".into(), "Audit".into()),
+        ("/profile".into(), "Profile".into()),
+        ("/no-such-page".into(), "Page not found".into()),
+    ];
+    for (route, title) in &pages {
+        client
+            .goto(&format!("{}/#{route}", s.base))
+            .await
+            .expect("open the page");
+        wait_for_text(&client, "main h1", &format!("{route} renders"), |t| {
+            t == title
+        })
+        .await;
+        let failed = client
+            .find_all(Locator::Css("main .notice-danger"))
+            .await
+            .expect("query the page");
+        assert!(failed.is_empty(), "{route} shows an error");
+    }
+    // Offers, interviews and the audit trail say their values for people.
+    client
+        .goto(&format!("{}/#/offers", s.base))
+        .await
+        .expect("open offers");
+    wait_for_text(&client, "#offers-list", "the offer is listed", |t| {
+        t.contains("€90,000") && t.contains("Draft")
+    })
+    .await;
+    assert_eq!(
+        csp_violations(&client).await,
+        "0",
+        "the Content-Security-Policy blocked part of the UI"
+    );
+    client.close().await.expect("close the browser");
+}
