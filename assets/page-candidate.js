@@ -9,7 +9,7 @@ import {
 import { enumBadge, label } from './labels.js';
 import { candidateForm } from './page-candidates.js';
 import {
-  chips, confirmStageMove, entryStages, forgetCandidate, jobById, listAll, mapLimit, rememberCandidate, stageSelect,
+  chips, confirmStageMove, entryStages, forgetCandidate, jobById, listAll, mapLimit, panelNames, rememberCandidate, stageSelect,
 } from './recruiting.js';
 import { can } from './session.js';
 import { fillJobSelect, scheduleForm, timeRange } from './interviews.js';
@@ -219,7 +219,7 @@ function interviewRow(interview, job) {
     h('div', { class: 'mini-main' },
       h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, `${label('interview_kind', interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`),
       h('p', { class: 'muted small' }, timeRange(interview, { withDay: true }),
-        interview.interviewers.length > 0 && ` · with ${interview.interviewers.join(', ')}`,
+        interview.interviewers.length > 0 && ` · with ${panelNames(interview.interviewers)}`,
         cards > 0 && ` · ${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`)),
     enumBadge('interview_status', interview.status));
 }

@@ -192,7 +192,7 @@ pub async fn import(
                 };
                 if let Some(job_id) = job_id {
                     if applications::find(tx, tenant, job_id, candidate.id)?.is_none() {
-                        applications::insert(tx, tenant, job_id, candidate.id, Stage::Applied, Some("import".into()), None, &actor)?;
+                        applications::insert(tx, tenant, job_id, candidate.id, Stage::Applied, None, None, &actor)?;
                     }
                 }
             }

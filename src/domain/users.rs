@@ -241,13 +241,7 @@ pub async fn login(
     if email.is_empty() || password.is_empty() || password.len() > 4 * password::MAX_LEN {
         return Err(refused());
     }
-    let user = {
-        let rx = store.read()?;
-        match rx.lookup(&EMAIL_USER, &email)? {
-            Some((tenant, id)) => rx.get(&USERS, tenant, id)?,
-            None => None,
-        }
-    };
+    let user = by_email(&store.read()?, &email)?;
     let ok = passwords
         .verify(
             password.to_string(),
@@ -351,6 +345,14 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
             )
         })
         .await
+}
+
+/// The account of a (normalized) email, in whichever tenant it is.
+pub fn by_email(rx: &impl Reader, email: &str) -> Result<Option<User>> {
+    match rx.lookup(&EMAIL_USER, email)? {
+        Some((tenant, id)) => rx.get(&USERS, tenant, id),
+        None => Ok(None),
+    }
 }
 
 pub fn me(store: &Store, who: &Identity) -> Result<User> {
