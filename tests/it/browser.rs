@@ -191,6 +191,24 @@ async fn csp_violations(client: &Client) -> String {
     count.as_str().unwrap_or_default().to_string()
 }
 
+/// Opens `route` (`/jobs/7`) of the UI, as typing its address would.
+async fn visit(client: &Client, s: &TestServer, route: &str) {
+    client
+        .goto(&format!("{}/#{route}", s.base))
+        .await
+        .unwrap_or_else(|e| panic!("opening {route}: {e}"));
+}
+
+/// Ends a journey: nothing was blocked by the Content-Security-Policy, and the browser closes.
+async fn finish(client: Client) {
+    assert_eq!(
+        csp_violations(&client).await,
+        "0",
+        "the Content-Security-Policy blocked part of the UI"
+    );
+    client.close().await.expect("close the browser");
+}
+
 /// Picks an `<option>` of the `<select>` at `css` by its value, as a user would.
 async fn choose(client: &Client, css: &str, value: &str) {
     let el = client
@@ -390,7 +408,7 @@ async fn admin_signs_in_and_mints_an_api_key_shown_once() {
         "the Content-Security-Policy blocked part of the UI"
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -569,7 +587,7 @@ async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
         ]
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
     eprintln!("recruiter flow through the UI took {:?}", started.elapsed());
 }
 
@@ -756,7 +774,7 @@ async fn recruiter_schedules_interview_adds_scorecard_and_sees_dashboard_chart()
         "the Content-Security-Policy blocked part of the UI"
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
     eprintln!(
         "interview, scorecard and dashboard through the UI took {:?}",
         started.elapsed()
@@ -793,6 +811,39 @@ async fn interview_for(s: &TestServer, token: &str, job: u64, candidate: u64) ->
         )
         .await;
     interview.ok(201)["id"].as_u64().expect("interview id")
+}
+
+/// An organisation (its admin signs in as ada@example.com), an open job, Charles Babbage
+/// applied to it, and an interview with him.
+struct Scene {
+    s: TestServer,
+    admin: crate::common::Member,
+    job: u64,
+    person: u64,
+    interview: u64,
+}
+
+async fn scene() -> Scene {
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let person = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "applied",
+    )
+    .await;
+    let interview = interview_for(&s, &admin.token, job, person).await;
+    Scene {
+        s,
+        admin,
+        job,
+        person,
+        interview,
+    }
 }
 
 /// Creates a candidate and puts them into `job`'s pipeline at `stage`; returns the candidate id.
@@ -862,10 +913,7 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
         .await
         .expect("a 1400 px window");
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
-    client
-        .goto(&format!("{}/#/jobs/{job}", s.base))
-        .await
-        .expect("open the job");
+    visit(&client, &s, &format!("/jobs/{job}")).await;
     let card = format!("#stage-sourced .app-card[data-candidate-id='{sourced}']");
     wait_for_text(&client, &card, "the sourced card is drawn", |t| {
         t.contains("Charles Babbage")
@@ -991,12 +1039,7 @@ async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
         .await;
     assert_eq!(status_of(apps.ok(200), sourced), Some(json!("hired")));
     screenshot(&client, "33-board-after-jump").await;
-    assert_eq!(
-        csp_violations(&client).await,
-        "0",
-        "the Content-Security-Policy blocked part of the UI"
-    );
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1108,12 +1151,7 @@ async fn jobs_list_pages_filters_by_tab_searches_as_you_type_and_opens_the_new_c
         .get(&format!("/api/v1/jobs/{}", route_id(&route)), &admin.token)
         .await;
     assert_eq!(created.ok(200)["title"], "Difference Engine Mechanic");
-    assert_eq!(
-        csp_violations(&client).await,
-        "0",
-        "the Content-Security-Policy blocked part of the UI"
-    );
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1148,10 +1186,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
 
     // A hiring manager may edit candidates but not delete them, and has no admin pages.
     sign_in(&client, &s, &manager.email, "grace", None).await;
-    client
-        .goto(&format!("{}/#/candidates/{candidate}", s.base))
-        .await
-        .expect("open the candidate");
+    visit(&client, &s, &format!("/candidates/{candidate}")).await;
     wait_for_text(
         &client,
         "#edit-candidate-button",
@@ -1184,10 +1219,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
     );
     screenshot(&client, "51-hiring-manager-candidate").await;
     // Typing the address of an admin page says why instead of failing.
-    client
-        .goto(&format!("{}/#/api-keys", s.base))
-        .await
-        .expect("open API keys");
+    visit(&client, &s, "/api-keys").await;
     wait_for_text(
         &client,
         ".notice-title",
@@ -1199,10 +1231,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
 
     // A recruiter may delete candidates.
     sign_in(&client, &s, "dorothy@example.com", "dorothy", None).await;
-    client
-        .goto(&format!("{}/#/candidates/{candidate}", s.base))
-        .await
-        .expect("open the candidate");
+    visit(&client, &s, &format!("/candidates/{candidate}")).await;
     wait_for_text(
         &client,
         "#delete-candidate-button",
@@ -1221,25 +1250,13 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "{page} missing from {entries}"
         );
     }
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads() {
     let _turn = crate::common::heavy().await;
-    let s = TestServer::start().await;
-    let admin = s.register("ada@example.com", "Analytical Engines").await;
-    let job = open_job(&s, &admin.token, "Engine Designer").await;
-    let person = in_pipeline(
-        &s,
-        &admin.token,
-        job,
-        "Charles Babbage",
-        "referral",
-        "applied",
-    )
-    .await;
-    let interview = interview_for(&s, &admin.token, job, person).await;
+    let Scene { s, interview, .. } = scene().await;
 
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
@@ -1335,25 +1352,19 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
     );
     assert!(got["rows"].as_u64().is_some_and(|n| n > 3), "{got}");
     assert_eq!(got["same"], json!(true), "{got}");
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
     let _turn = crate::common::heavy().await;
-    let s = TestServer::start().await;
-    let admin = s.register("ada@example.com", "Analytical Engines").await;
-    let job = open_job(&s, &admin.token, "Engine Designer").await;
-    let person = in_pipeline(
-        &s,
-        &admin.token,
+    let Scene {
+        s,
+        admin,
         job,
-        "Charles Babbage",
-        "referral",
-        "applied",
-    )
-    .await;
-    let interview = interview_for(&s, &admin.token, job, person).await;
+        person,
+        interview,
+    } = scene().await;
     s.post(
         "/api/v1/offers",
         &admin.token,
@@ -1393,10 +1404,7 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         ("/no-such-page".into(), "Page not found".into()),
     ];
     for (route, title) in &pages {
-        client
-            .goto(&format!("{}/#{route}", s.base))
-            .await
-            .expect("open the page");
+        visit(&client, &s, route).await;
         wait_for_text(&client, "main h1", &format!("{route} renders"), |t| {
             t == title
         })
@@ -1408,18 +1416,10 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         assert!(failed.is_empty(), "{route} shows an error");
     }
     // Offers, interviews and the audit trail say their values for people.
-    client
-        .goto(&format!("{}/#/offers", s.base))
-        .await
-        .expect("open offers");
+    visit(&client, &s, "/offers").await;
     wait_for_text(&client, "#offers-list", "the offer is listed", |t| {
         t.contains("€90,000") && t.contains("Draft")
     })
     .await;
-    assert_eq!(
-        csp_violations(&client).await,
-        "0",
-        "the Content-Security-Policy blocked part of the UI"
-    );
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
