@@ -316,7 +316,7 @@ mod tests {
         ui.respond(&req, name).unwrap_or_else(|e| e.into_response())
     }
 
-    fn header<'a>(resp: &'a Response, name: header::HeaderName) -> &'a str {
+    fn header(resp: &Response, name: header::HeaderName) -> &str {
         resp.headers()
             .get(name)
             .and_then(|v| v.to_str().ok())

@@ -56,13 +56,13 @@ fn state(req: &Request) -> &Arc<AppState> {
     req.data::<Arc<AppState>>().expect("state")
 }
 
-/// The organisation a careers address names, or the HTML "no such careers page" answer: a
-/// person followed that link, so they get a page, not a problem document.
-fn tenant_or_404(state: &AppState, slug: &str) -> Result<Tenant, Response> {
+/// The organisation a careers address names; `None` when it names none (the caller answers
+/// with the HTML "no such careers page": a person followed that link, not a program).
+fn tenant_at(state: &AppState, slug: &str) -> poem::Result<Option<Tenant>> {
     match careers::tenant_by_slug(&state.store, slug) {
-        Ok(tenant) => Ok(tenant),
-        Err(e) if e.code == Code::NotFound => Err(not_found_page(&state.ui.url("careers.css"))),
-        Err(e) => Err(poem::Error::from(e).into_response()),
+        Ok(tenant) => Ok(Some(tenant)),
+        Err(e) if e.code == Code::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -73,9 +73,8 @@ pub fn page(
     Query(q): Query<PageQuery>,
 ) -> poem::Result<Response> {
     let state = state(req);
-    let tenant = match tenant_or_404(state, &slug) {
-        Ok(t) => t,
-        Err(missing) => return Ok(missing),
+    let Some(tenant) = tenant_at(state, &slug)? else {
+        return Ok(not_found_page(&state.ui.url("careers.css")));
     };
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
     let notice = q
@@ -98,11 +97,10 @@ pub async fn apply(
     form: poem::Result<Form<ApplyForm>>,
 ) -> poem::Result<Response> {
     let state = state(req).clone();
-    let tenant = match tenant_or_404(&state, &slug) {
-        Ok(t) => t,
-        Err(missing) => return Ok(missing),
-    };
     let css = state.ui.url("careers.css");
+    let Some(tenant) = tenant_at(&state, &slug)? else {
+        return Ok(not_found_page(&css));
+    };
     let Form(form) = form.map_err(|e| {
         Error::new(
             Code::Validation,
@@ -237,7 +235,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
