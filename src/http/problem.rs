@@ -3,39 +3,40 @@
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{IntoResponse, Response};
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::ToJSON;
 use poem_openapi::{ApiResponse, Object};
-use serde::Serialize;
 
 use crate::error::{Code, Error, FieldError};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 /// The body of every error response.
-#[derive(Debug, Serialize, Object)]
+#[derive(Debug, Object)]
 #[oai(rename = "Problem")]
 pub struct ProblemDoc {
     /// A URI naming the kind of problem.
     #[oai(rename = "type")]
-    #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
+    #[oai(validator(minimum(value = "400"), maximum(value = "599")))]
     pub status: u16,
     /// A sentence for people.
     pub detail: String,
-    /// A stable word for programs: validation, unauthenticated, forbidden, insufficient_scope,
-    /// not_found, conflict, business_rule, rate_limited, payload_too_large, unsupported_media_type, internal.
-    pub code: String,
-    #[oai(skip_serializing_if_is_empty)]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// A stable word for programs to match on.
+    pub code: Code,
+    /// One entry per invalid field (validation errors only; absent otherwise).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub errors: Vec<FieldProblem>,
+    /// Quote it when reporting a failure: the server log has the same id.
     #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-#[derive(Debug, Serialize, Object)]
+#[derive(Debug, Object)]
 pub struct FieldProblem {
+    /// The field as sent: `title`, `rows[2].email`, a query or path parameter's name.
     pub field: String,
+    /// What is wrong with it, for people: `must be one of: draft, open, on_hold, closed`.
     pub message: String,
 }
 
@@ -56,14 +57,14 @@ pub fn render(error: &Error, request_id: Option<&str>) -> Response {
         title: status.canonical_reason().unwrap_or("Error").to_string(),
         status: status.as_u16(),
         detail: error.detail.clone(),
-        code: error.code.as_str().to_string(),
+        code: error.code,
         errors: error.errors.iter().map(FieldProblem::from).collect(),
         request_id: request_id.map(String::from),
     };
     let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, CONTENT_TYPE)
-        .body(serde_json::to_vec(&doc).expect("problem serializes"));
+        .body(doc.to_json().unwrap_or_default().to_string());
     if let Some(secs) = error.retry_after {
         response
             .headers_mut()
