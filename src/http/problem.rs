@@ -6,6 +6,7 @@ use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registr
 use poem_openapi::types::ToJSON;
 use poem_openapi::{ApiResponse, Object};
 
+use super::explain::Failure;
 use crate::error::{Code, Error, FieldError};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
@@ -133,14 +134,15 @@ impl ApiResponse for Error {
 use poem_openapi::types::Type as _;
 
 /// Turns any error poem or poem-openapi raised (unknown route, bad JSON, bad parameter,
-/// missing credentials, oversized body...) into our error, keeping its message.
-pub fn from_poem(err: poem::Error) -> Error {
+/// missing credentials, oversized body...) into our error, keeping its message. A request
+/// poem-openapi could not parse is a validation error whose `errors[]` come from `explain`
+/// (field by field, from the OpenAPI document); poem's own words are the last resort.
+pub fn from_poem(err: poem::Error, explain: impl FnOnce(&Failure) -> Vec<FieldError>) -> Error {
     if err.is::<Error>() {
         return err
             .downcast::<Error>()
             .unwrap_or_else(|e| Error::internal(anyhow::anyhow!("{e}")));
     }
-    // A bad query or path parameter is a validation error about that field (DESIGN §2: `errors[]`).
     let param = err
         .downcast_ref::<poem_openapi::error::ParseParamError>()
         .map(|e| (e.name, e.reason.clone()))
@@ -149,9 +151,10 @@ pub fn from_poem(err: poem::Error) -> Error {
                 .map(|e| (e.name, e.reason.clone()))
         });
     if let Some((name, reason)) = param {
-        let mut e = Error::invalid(name, reason);
-        e.detail = sentence(&err.to_string());
-        return e;
+        return invalid_input(explain(&Failure::Param(name)), name, &reason);
+    }
+    if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+        return invalid_input(explain(&Failure::Body), "body", &e.reason);
     }
     let status = err.status();
     let message = err.to_string();
@@ -179,6 +182,30 @@ pub fn from_poem(err: poem::Error) -> Error {
         _ => sentence(&message),
     };
     Error::new(code, detail)
+}
+
+/// A validation error listing `errors`; without them, one entry for `field` in poem's words.
+fn invalid_input(mut errors: Vec<FieldError>, field: &str, reason: &str) -> Error {
+    if errors.is_empty() {
+        errors.push(FieldError {
+            field: field.to_string(),
+            message: reason.trim_end_matches('.').to_string(),
+        });
+    }
+    let said: Vec<String> = errors
+        .iter()
+        .map(|e| format!("`{}` {}", e.field, e.message))
+        .collect();
+    let detail = match said.len() {
+        1 => sentence(&said[0]),
+        n => sentence(&format!(
+            "The request has {n} invalid fields: {}",
+            said.join("; ")
+        )),
+    };
+    let mut e = Error::new(Code::Validation, detail);
+    e.errors = errors;
+    e
 }
 
 /// poem's messages start lower-case and end without a full stop; a problem `detail` is a sentence.
