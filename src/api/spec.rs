@@ -19,7 +19,73 @@ pub fn document(generated: &str) -> Value {
     let mut doc: Value = serde_json::from_str(generated).expect("poem-openapi writes valid JSON");
     mark_nullable(&mut doc);
     declare_formats(&mut doc);
+    share_rules(&mut doc);
     doc
+}
+
+/// Request types that take their field constraints from another type with the same fields
+/// and rules, because poem-openapi must not enforce them while parsing: `NewCandidate` is also
+/// an import row, and an import reports a bad row instead of refusing the request (DESIGN §4).
+/// `candidates::validate` checks all three alike.
+const SAME_RULES: &[(&str, &[&str])] = &[("CandidatePatch", &["NewCandidate", "ImportRow"])];
+
+/// The keywords of a declared constraint (`validator(...)` writes these).
+const CONSTRAINTS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+fn share_rules(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (from, to) in SAME_RULES {
+        let Some(source) = schemas
+            .get(*from)
+            .and_then(|s| s.get("properties"))
+            .cloned()
+        else {
+            continue;
+        };
+        for name in *to {
+            let Some(properties) = schemas
+                .get_mut(*name)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (field, target) in properties.iter_mut() {
+                if let Some(rules) = source.get(field) {
+                    copy_constraints(rules, target);
+                }
+            }
+        }
+    }
+}
+
+fn copy_constraints(from: &Value, to: &mut Value) {
+    let Some(target) = to.as_object_mut() else {
+        return;
+    };
+    for keyword in CONSTRAINTS {
+        if let Some(value) = from.get(*keyword) {
+            target.insert((*keyword).into(), value.clone());
+        }
+    }
+    if let (Some(items), Some(target_items)) = (from.get("items"), target.get_mut("items")) {
+        copy_constraints(items, target_items);
+    }
 }
 
 /// A format the domain checks, by the name of the fields that hold it: the `pattern` declared
@@ -133,8 +199,42 @@ fn schemas_in_requests(doc: &Value) -> Vec<String> {
     found
 }
 
+/// PATCH fields that may be left out but not set to `null`: the domain refuses `null` there
+/// ("must not be null"), as nothing could be cleared. poem-openapi declares them like the
+/// clearable ones (`MaybeUndefined<T>`); `tests/it/openapi.rs` sends `null` to every field of
+/// these types and holds this list to what the server does.
+pub const NOT_NULL: &[(&str, &[&str])] = &[
+    (
+        "JobPatch",
+        &[
+            "title",
+            "required_skills",
+            "nice_to_have_skills",
+            "skills",
+            "status",
+            "is_public",
+        ],
+    ),
+    ("CandidatePatch", &["full_name", "skills", "tags"]),
+    ("ApplicationPatch", &["status"]),
+    (
+        "InterviewPatch",
+        &[
+            "scheduled_at",
+            "duration_min",
+            "kind",
+            "interviewers",
+            "status",
+            "add_scorecard",
+        ],
+    ),
+    ("OfferPatch", &["base_salary", "currency", "status"]),
+    ("TenantPatch", &["name"]),
+];
+
 /// Declares `nullable` every property of a JSON object schema that is neither required nor
-/// defaulted: poem-openapi reads `null` there as absent and writes `None` as `null`.
+/// defaulted (poem-openapi reads `null` there as absent and writes `None` as `null`), but for
+/// the [`NOT_NULL`] ones.
 fn mark_nullable(doc: &mut Value) {
     let form_only = schemas_only_in_forms(doc);
     let Some(schemas) = doc
@@ -145,12 +245,16 @@ fn mark_nullable(doc: &mut Value) {
     };
     for (name, schema) in schemas.iter_mut() {
         if !form_only.contains(name) {
-            nullable_optionals(schema);
+            let not_null = NOT_NULL
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(&[][..], |(_, fields)| *fields);
+            nullable_optionals(schema, not_null);
         }
     }
 }
 
-fn nullable_optionals(schema: &mut Value) {
+fn nullable_optionals(schema: &mut Value, not_null: &[&str]) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
@@ -168,7 +272,7 @@ fn nullable_optionals(schema: &mut Value) {
     };
     for (name, property) in properties.iter_mut() {
         let defaulted = property.get("default").is_some_and(|d| !d.is_null());
-        if !required.contains(name) && !defaulted {
+        if !required.contains(name) && !defaulted && !not_null.contains(&name.as_str()) {
             make_nullable(property);
         }
     }
@@ -267,6 +371,154 @@ mod tests {
             doc["components"]["schemas"]["Form"]["properties"]["grant_type"],
             json!({"type": "string"}),
             "a form field cannot be null"
+        );
+    }
+
+    fn served() -> Value {
+        serde_json::from_str(&crate::api::spec_json()).unwrap()
+    }
+
+    fn patterns<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("pattern", Value::String(p)) => out.push(p),
+                        _ => patterns(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| patterns(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_declared_pattern_says_what_it_means() {
+        let doc = served();
+        let mut found = Vec::new();
+        patterns(&doc, &mut found);
+        assert!(found.len() >= 10, "{found:?}");
+        for p in found {
+            assert!(
+                pattern_message(p).is_some(),
+                "no message for the pattern {p}"
+            );
+            assert!(regex::Regex::new(p).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
+    fn field_formats_accept_no_more_than_the_domain() {
+        use crate::domain::fields::{check_currency, check_phone};
+        use crate::error::{Validator, is_valid_email, normalize_email};
+        let matches = |field: &str, value: &str| {
+            let f = FIELD_FORMATS.iter().find(|f| f.field == field).unwrap();
+            regex::Regex::new(f.pattern).unwrap().is_match(value)
+        };
+        let emails = [
+            "a@b.co",
+            " Jane.Doe@Example.COM ",
+            "x+tag@mail.example.org",
+            "",
+            "a",
+            "a@",
+            "@b.co",
+            "a@b",
+            "a b@c.de",
+            "a@b@c.de",
+            "a@.b",
+            "a@b.",
+            "a\u{7}@b.co",
+            "ü@exämple.de",
+        ];
+        for e in emails {
+            let domain = is_valid_email(&normalize_email(e));
+            assert!(
+                !matches("email", e) || domain,
+                "{e:?} matches but the domain refuses it"
+            );
+            assert_eq!(matches("email", e), domain, "{e:?}");
+        }
+        let phones = [
+            "+1 (415) 555-0100",
+            "12345",
+            "1234",
+            "call me",
+            "+44 20 7946 0958 ext",
+            "1".repeat(21).leak(),
+        ];
+        for p in phones {
+            let mut v = Validator::new();
+            check_phone(&mut v, "phone", Some(p));
+            assert_eq!(matches("phone", p), v.finish().is_ok(), "{p:?}");
+        }
+        for c in ["USD", "EUR", "usd", "US", "USDX", "U5D"] {
+            let mut v = Validator::new();
+            check_currency(&mut v, "currency", Some(c));
+            assert_eq!(matches("currency", c), v.finish().is_ok(), "{c:?}");
+        }
+        for (colour, ok) in [
+            ("#7c3aed", true),
+            ("#7C3AED", true),
+            ("7c3aed", false),
+            ("#7c3ae", false),
+        ] {
+            assert_eq!(matches("brand_color", colour), ok, "{colour:?}");
+        }
+        for d in [
+            "2026-06-01",
+            "2026-13-01",
+            "2026-06-32",
+            "06/01/2026",
+            "2026-6-1",
+        ] {
+            let parses = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
+            assert!(
+                !matches("start_date", d) || parses,
+                "{d:?} matches but is no date"
+            );
+        }
+    }
+
+    #[test]
+    fn shared_rules_and_not_null_fields_are_declared() {
+        let doc = served();
+        let schemas = &doc["components"]["schemas"];
+        for (from, to) in SAME_RULES {
+            for name in *to {
+                for field in ["full_name", "notes", "skills", "experience_years"] {
+                    for keyword in ["maxLength", "maximum", "maxItems"] {
+                        assert_eq!(
+                            schemas[name]["properties"][field][keyword],
+                            schemas[from]["properties"][field][keyword],
+                            "{name}.{field} {keyword}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            schemas["ImportRow"]["properties"]["skills"]["items"]["maxLength"],
+            50.0
+        );
+        for (name, fields) in NOT_NULL {
+            let properties = &schemas[name]["properties"];
+            assert!(properties.is_object(), "{name} is not in the document");
+            for field in *fields {
+                assert!(
+                    properties.get(field).is_some(),
+                    "{name}.{field} does not exist"
+                );
+                assert!(
+                    properties[field].get("nullable").is_none(),
+                    "{name}.{field}"
+                );
+            }
+        }
+        assert_eq!(
+            schemas["JobPatch"]["properties"]["department"]["nullable"],
+            true
         );
     }
 }

@@ -92,17 +92,23 @@ pub struct NewInterview {
     pub job_id: u64,
     pub scheduled_at: Timestamp,
     /// 5–480 minutes; defaults to 45.
+    #[oai(validator(minimum(value = "5"), maximum(value = "480")))]
     pub duration_min: Option<u32>,
     pub kind: InterviewKind,
+    #[oai(validator(max_length = 500))]
     pub location_or_url: Option<String>,
+    #[oai(validator(max_items = 20, min_length = 1, max_length = 120))]
     pub interviewers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Object)]
 pub struct NewScorecard {
+    #[oai(validator(min_length = 1, max_length = 120))]
     pub interviewer: String,
+    #[oai(validator(maximum(value = "100")))]
     pub score: u32,
     pub recommendation: Recommendation,
+    #[oai(validator(max_length = 10000))]
     pub notes: Option<String>,
 }
 
@@ -110,9 +116,12 @@ pub struct NewScorecard {
 pub struct InterviewPatch {
     /// Reschedule.
     pub scheduled_at: MaybeUndefined<Timestamp>,
+    #[oai(validator(minimum(value = "5"), maximum(value = "480")))]
     pub duration_min: MaybeUndefined<u32>,
     pub kind: MaybeUndefined<InterviewKind>,
+    #[oai(validator(max_length = 500))]
     pub location_or_url: MaybeUndefined<String>,
+    #[oai(validator(max_items = 20, min_length = 1, max_length = 120))]
     pub interviewers: MaybeUndefined<Vec<String>>,
     /// `completed` or `cancelled`; a completed or cancelled interview cannot be reopened (422).
     pub status: MaybeUndefined<InterviewStatus>,
