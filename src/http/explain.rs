@@ -307,9 +307,22 @@ impl Check<'_> {
                     return push(out, field, "must be a list");
                 };
                 self.bounds_items(items, schema, field, out);
-                if let Some(item_schema) = schema.get("items") {
-                    for (i, item) in items.iter().enumerate() {
+                let Some(item_schema) = schema.get("items") else {
+                    return;
+                };
+                // Entries that are records are named by their path (`rows[2].email`); plain
+                // entries (skills, scopes) by the list, as the domain names them.
+                let records = self.resolve(item_schema)["type"] == "object";
+                for (i, item) in items.iter().enumerate() {
+                    if records {
                         self.value(item, item_schema, &format!("{field}[{i}]"), form, out);
+                        continue;
+                    }
+                    let mut entry = Vec::new();
+                    self.value(item, item_schema, field, form, &mut entry);
+                    for e in entry {
+                        let message = format!("entry {} {}", i + 1, e.message);
+                        push(out, &e.field, &message);
                     }
                 }
             }
@@ -668,7 +681,7 @@ mod tests {
                 r#"{"title": "x", "skills": ["a", "long", 7, "b"]}"#,
                 &[
                     ("skills", "must have at most 2 entries"),
-                    ("skills[1]", "must be at most 3 characters"),
+                    ("skills", "entry 2 must be at most 3 characters"),
                 ],
             ),
             (
