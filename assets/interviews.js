@@ -5,7 +5,7 @@
 import { api, query } from './api.js';
 import { badge, h, icon, mount, uid } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
-import { canHire, jobById, jobStatusLabel, listAll, liveSearch, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber } from './recruiting.js';
+import { canHire, jobById, jobStatusLabel, listAll, liveSearch, panelFromText, rememberCandidate, roleLine, textOrNull, wholeNumber } from './recruiting.js';
 import { session } from './session.js';
 
 export const KINDS = [['video', 'Video call'], ['phone', 'Phone screen'], ['onsite', 'On-site'], ['technical', 'Technical'], ['panel', 'Panel']];
@@ -256,7 +256,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
   const picker = candidate ? null : candidatePicker({ prefix, onPick: (person) => fillJobSelect(jobSelect, person?.id).catch(() => {}) });
   fillJobSelect(jobSelect, candidate?.id).catch((error) => mount(jobSelect, h('option', { value: '' }, error.detail || 'Jobs could not be loaded')));
 
-  const me = session.user?.full_name || '';
+  const me = session.user?.email || '';
   const form = h('form', { class: 'form', id: `${prefix}-form` },
     formAlert(),
     candidate ? h('input', { type: 'hidden', name: 'candidate_id', value: String(candidate.id) }) : picker.node,
@@ -270,7 +270,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
       selectField({ name: 'kind', label: 'Kind', id: `${prefix}-kind`, options: KINDS, value: 'video' })),
     h('div', { class: 'grid-auto grid-auto-wide' },
       field({ name: 'location_or_url', label: 'Location or meeting link', id: `${prefix}-location`, maxlength: 500, placeholder: 'https://meet.example.com/… or Room 4' }),
-      field({ name: 'interviewers', label: 'Interviewers', id: `${prefix}-interviewers`, value: me, hint: 'Names or emails, separated by commas.' })),
+      field({ name: 'interviewers', label: 'Interviewers', id: `${prefix}-interviewers`, value: me, hint: 'Teammates by email; people without an account by name. Separate with commas.' })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: `${prefix}-submit` }, 'Schedule interview'),
       onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -285,7 +285,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
       location_or_url: [rule.maxLength(500)],
     }),
     submit: async (values) => {
-      const interviewers = splitList(values.interviewers);
+      const interviewers = panelFromText(values.interviewers);
       const body = {
         candidate_id: Number(values.candidate_id),
         job_id: Number(values.job_id),
@@ -338,7 +338,7 @@ export function scorecardForm(interview, { onSaved }) {
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'scorecard-submit' }, 'Submit scorecard')));
   const nameInput = form.querySelector('#scorecard-interviewer');
   const listId = nameInput.getAttribute('list');
-  form.append(h('datalist', { id: listId }, interview.interviewers.map((name) => h('option', { value: name }))));
+  form.append(h('datalist', { id: listId }, interview.interviewers.map((p) => h('option', { value: p.name }))));
 
   onSubmit(form, {
     busyLabel: 'Submitting…',

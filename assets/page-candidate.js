@@ -9,7 +9,7 @@ import {
 import { candidateForm } from './page-candidates.js';
 import {
   STAGES, canDeleteCandidates, canHire, chips, forgetCandidate, jobById, jobStatusBadge, listAll, mapLimit, rememberCandidate,
-  stageBadge, stageLabel, stageSelect,
+  panelNames, stageBadge, stageLabel, stageSelect,
 } from './recruiting.js';
 import { session } from './session.js';
 import {
@@ -216,7 +216,7 @@ function interviewRow(interview, job) {
     h('div', { class: 'mini-main' },
       h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, `${kindLabel(interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`),
       h('p', { class: 'muted small' }, timeRange(interview, { withDay: true }),
-        interview.interviewers.length > 0 && ` · with ${interview.interviewers.join(', ')}`,
+        interview.interviewers.length > 0 && ` · with ${panelNames(interview.interviewers)}`,
         cards > 0 && ` · ${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`)),
     interviewStatusBadge(interview.status));
 }

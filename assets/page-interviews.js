@@ -12,7 +12,8 @@ import {
   kindLabel, localDay, localInputToRfc3339, place, recommendationBadge, scheduleForm, scorecardForm, timeRange, toLocalInput, zoneName,
 } from './interviews.js';
 import {
-  candidateById, changedFields, jobById, liveSearch, mapLimit, replaceHash, splitList, stageBadge, textOrNull, wholeNumber,
+  candidateById, changedFields, jobById, liveSearch, mapLimit, panelFromText, panelNames, panelText, replaceHash, stageBadge, textOrNull,
+  wholeNumber,
 } from './recruiting.js';
 import { session } from './session.js';
 
@@ -39,7 +40,7 @@ export function agendaItem(interview, person, job, { showDay = false } = {}) {
   const cards = interview.scorecards.length;
   const facts = [
     job ? job.title : `Job ${interview.job_id}`,
-    interview.interviewers.length > 0 && `with ${interview.interviewers.join(', ')}`,
+    interview.interviewers.length > 0 && `with ${panelNames(interview.interviewers)}`,
     interview.location_or_url,
   ].filter(Boolean).join(' · ');
   return h('li', { class: ['agenda-item', `is-${interview.status}`], dataset: { interviewId: String(interview.id), status: interview.status } },
@@ -221,7 +222,7 @@ function editForm(interview, { onSaved, onCancel }) {
       selectField({ name: 'kind', label: 'Kind', id: 'interview-edit-kind', options: KINDS, value: interview.kind })),
     h('div', { class: 'grid-auto grid-auto-wide' },
       field({ name: 'location_or_url', label: 'Location or meeting link', id: 'interview-edit-location', maxlength: 500, value: interview.location_or_url || '' }),
-      field({ name: 'interviewers', label: 'Interviewers', id: 'interview-edit-interviewers', value: interview.interviewers.join(', '), hint: 'Separate with commas.' })),
+      field({ name: 'interviewers', label: 'Interviewers', id: 'interview-edit-interviewers', value: panelText(interview.interviewers), hint: 'Teammates by email, others by name; separate with commas.' })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'interview-edit-submit' }, 'Save changes'),
       h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -238,9 +239,10 @@ function editForm(interview, { onSaved, onCancel }) {
         duration_min: Number(values.duration_min),
         kind: values.kind,
         location_or_url: textOrNull(values.location_or_url),
-        interviewers: splitList(values.interviewers),
+        interviewers: panelFromText(values.interviewers),
       };
       const patch = changedFields(interview, body);
+      if (values.interviewers.trim() === panelText(interview.interviewers)) delete patch.interviewers;
       // The same instant can be written two ways; compare times as times.
       if (patch.scheduled_at && new Date(patch.scheduled_at).getTime() === new Date(interview.scheduled_at).getTime()) delete patch.scheduled_at;
       if (Object.keys(patch).length === 0) {
@@ -390,7 +392,7 @@ export const interviewPage = {
           fact('Duration', `${interview.duration_min} minutes`),
           fact('Kind', kindLabel(interview.kind)),
           fact('Where', place(interview.location_or_url)),
-          fact('Interviewers', interview.interviewers.length > 0 && interview.interviewers.join(', '), 'interview-interviewers'),
+          fact('Interviewers', interview.interviewers.length > 0 && panelNames(interview.interviewers), 'interview-interviewers'),
           fact('Candidate', person ? h('a', { href: `#/candidates/${person.id}` }, person.full_name) : name),
           fact('Job', job ? h('a', { href: `#/jobs/${job.id}` }, job.title) : `Job ${interview.job_id}`))));
       mount(scoresSlot, scorecardList(interview));

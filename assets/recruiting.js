@@ -251,6 +251,22 @@ export function splitList(value) {
   return String(value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** Panel text ("ada@acme.com, Dana Scully") → panelists: an email names a teammate (or an
+ * outside person with that address), anything else an outside person by name. */
+export function panelFromText(value) {
+  return splitList(value).map((p) => (p.includes('@') ? { email: p } : { name: p }));
+}
+
+/** Panelists as form text: a teammate or anyone with an address by email, others by name. */
+export function panelText(panel) {
+  return (panel || []).map((p) => p.email || p.name).join(', ');
+}
+
+/** Panelists as people read them. */
+export function panelNames(panel) {
+  return (panel || []).map((p) => p.name).join(', ');
+}
+
 /** A create body: what the form left empty is simply not sent. */
 export function withoutEmpty(body) {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)));

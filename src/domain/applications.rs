@@ -2,64 +2,34 @@
 //! change is kept in the application's history; the job's `applicants` and `hired`
 //! counters change in the same transaction.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
-use super::fields::{check_text, tidy};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{apply_nullable, check_text, tidy};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
     APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION,
-    JOBS, STAGE_CHANGES,
+    JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-/// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
-/// ways out, `rejected` and `withdrawn`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
-)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Stage {
-    Sourced,
-    Applied,
-    Screening,
-    Interview,
-    Offer,
-    Hired,
-    Rejected,
-    Withdrawn,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 8] = [
-        Stage::Sourced,
-        Stage::Applied,
-        Stage::Screening,
-        Stage::Interview,
-        Stage::Offer,
-        Stage::Hired,
-        Stage::Rejected,
-        Stage::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Sourced => "sourced",
-            Stage::Applied => "applied",
-            Stage::Screening => "screening",
-            Stage::Interview => "interview",
-            Stage::Offer => "offer",
-            Stage::Hired => "hired",
-            Stage::Rejected => "rejected",
-            Stage::Withdrawn => "withdrawn",
-        }
+named_enum! {
+    /// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
+    /// ways out, `rejected` and `withdrawn`.
+    pub enum Stage {
+        Sourced = "sourced",
+        Applied = "applied",
+        Screening = "screening",
+        Interview = "interview",
+        Offer = "offer",
+        Hired = "hired",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -150,6 +120,29 @@ pub fn find(
     }
 }
 
+/// "Ada Obi for “Rust Engineer”": how the audit trail names an application (or an interview or
+/// offer of it), by the people and the job rather than by ids.
+pub(super) fn pair_label(
+    rx: &impl Reader,
+    tenant: u64,
+    candidate: u64,
+    job: u64,
+) -> Result<String> {
+    let name = rx
+        .get(&CANDIDATES, tenant, candidate)?
+        .map(|c| c.full_name)
+        .unwrap_or_else(|| format!("candidate {candidate}"));
+    let title = rx
+        .get(&JOBS, tenant, job)?
+        .map(|j| format!("“{}”", j.title))
+        .unwrap_or_else(|| format!("job {job}"));
+    Ok(format!("{name} for {title}"))
+}
+
+fn label(rx: &impl Reader, app: &Application) -> Result<String> {
+    pair_label(rx, app.org_id, app.candidate_id, app.job_id)
+}
+
 fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Actor) -> Result<()> {
     let id = tx.next_seq("seq_stage_changes")?;
     let change = StageChange {
@@ -162,28 +155,17 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
     };
     tx.put(&STAGE_CHANGES, app.id, id, &change)?;
     let details = serde_json::json!({"job_id": app.job_id, "candidate_id": app.candidate_id, "from": from, "to": app.status});
+    let who = label(tx, app)?;
     let entry = match from {
         None => Change::new(
-            "application.created",
-            "application",
+            Action::ApplicationCreated,
             app.id,
-            format!(
-                "Candidate {} entered job {} at {}",
-                app.candidate_id,
-                app.job_id,
-                app.status.as_str()
-            ),
+            format!("{who} entered the pipeline at {}", app.status),
         ),
         Some(from) => Change::new(
-            "application.stage_changed",
-            "application",
+            Action::ApplicationStageChanged,
             app.id,
-            format!(
-                "Application {} moved from {} to {}",
-                app.id,
-                from.as_str(),
-                app.status.as_str()
-            ),
+            format!("{who} moved from {from} to {}", app.status),
         ),
     };
     audit::record(tx, app.org_id, actor, entry.with(details.clone()))?;
@@ -198,18 +180,27 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
     webhooks::emit(tx, app.org_id, event, data)
 }
 
-/// Adjusts the job's counters for an application entering (+1) or leaving (-1) the job or the `hired` stage.
-fn bump_job(tx: &mut Tx, tenant: u64, job_id: u64, applicants: i64, hired: i64) -> Result<()> {
-    if let Some(mut job) = tx.get(&JOBS, tenant, job_id)? {
-        job.applicants = job.applicants.saturating_add_signed(applicants);
-        job.hired = job.hired.saturating_add_signed(hired);
-        tx.put(&JOBS, tenant, job_id, &job)?;
+/// Keeps the job's `applicants` and `hired` counters and its pipeline numbers exact as an
+/// application appears (`before` is `None`), changes, or goes (`after` is `None`).
+fn account(tx: &mut Tx, before: Option<&Application>, after: Option<&Application>) -> Result<()> {
+    let Some(app) = after.or(before) else {
+        return Ok(());
+    };
+    let hired = |a: Option<&Application>| i64::from(a.is_some_and(|a| a.status == Stage::Hired));
+    let applicants = i64::from(after.is_some()) - i64::from(before.is_some());
+    let hires = hired(after) - hired(before);
+    if applicants != 0 || hires != 0 {
+        if let Some(mut job) = tx.get(&JOBS, app.org_id, app.job_id)? {
+            job.applicants = job.applicants.saturating_add_signed(applicants);
+            job.hired = job.hired.saturating_add_signed(hires);
+            tx.put(&JOBS, app.org_id, app.job_id, &job)?;
+        }
     }
-    Ok(())
+    super::insights::tally(tx, before, after)
 }
 
 /// Creates an application inside `tx`: the job and candidate must exist in the tenant, and
-/// the pair must not have one yet (409).
+/// the pair must not have one yet (409). Without a `source` it takes the candidate's.
 pub(super) fn insert(
     tx: &mut Tx,
     tenant: u64,
@@ -222,8 +213,12 @@ pub(super) fn insert(
 ) -> Result<Application> {
     tx.get(&JOBS, tenant, job_id)?
         .ok_or_else(|| Error::not_found("Job", job_id))?;
-    tx.get(&CANDIDATES, tenant, candidate_id)?
+    let candidate = tx
+        .get(&CANDIDATES, tenant, candidate_id)?
         .ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
+    let source = source
+        .or(candidate.source)
+        .or_else(|| Some("manual".into()));
     let id = tx.next_id()?;
     if !tx.claim(
         &JOB_CANDIDATE_APPLICATION,
@@ -248,10 +243,8 @@ pub(super) fn insert(
         stage_changed_at: now,
     };
     tx.put(&APPLICATIONS, tenant, id, &app)?;
-    tx.link(&JOB_APPLICATIONS, tenant, job_id, id)?;
-    tx.link(&CANDIDATE_APPLICATIONS, tenant, candidate_id, id)?;
-    bump_job(tx, tenant, job_id, 1, i64::from(stage == Stage::Hired))?;
     record_change(tx, &app, None, actor)?;
+    account(tx, None, Some(&app))?;
     Ok(app)
 }
 
@@ -265,54 +258,43 @@ pub(super) fn move_to(
     if app.status == to {
         return Ok(false);
     }
-    let from = app.status;
-    let hired = i64::from(to == Stage::Hired) - i64::from(from == Stage::Hired);
-    if hired != 0 {
-        bump_job(tx, app.org_id, app.job_id, 0, hired)?;
-    }
+    let before = app.clone();
     app.status = to;
     app.stage_changed_at = Timestamp::now();
     app.updated_at = app.stage_changed_at;
-    record_change(tx, app, Some(from), actor)?;
+    record_change(tx, app, Some(before.status), actor)?;
     tx.put(&APPLICATIONS, app.org_id, app.id, app)?;
+    account(tx, Some(&before), Some(app))?;
     Ok(true)
 }
 
-/// Deletes an application and its history. `bump` keeps the job's counters exact (not
+/// Deletes an application and its history. `account` keeps the job's counters exact (not
 /// needed when the job itself is being deleted).
-pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, bump: bool) -> Result<()> {
+pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, account_job: bool) -> Result<()> {
     let Some(app) = tx.remove(&APPLICATIONS, tenant, id)? else {
         return Ok(());
     };
-    tx.unlink(&JOB_APPLICATIONS, tenant, app.job_id, id)?;
-    tx.unlink(&CANDIDATE_APPLICATIONS, tenant, app.candidate_id, id)?;
     tx.release(
         &JOB_CANDIDATE_APPLICATION,
         &pair_key(tenant, app.job_id, app.candidate_id),
     )?;
     tx.remove_older(&STAGE_CHANGES, id, u64::MAX)?;
-    if bump {
-        bump_job(
-            tx,
-            tenant,
-            app.job_id,
-            -1,
-            -i64::from(app.status == Stage::Hired),
-        )?;
+    if account_job {
+        account(tx, Some(&app), None)?;
     }
     Ok(())
 }
 
 pub(super) fn ids_for_job(rx: &impl Reader, tenant: u64, job: u64) -> Result<Vec<u64>> {
-    rx.members(&JOB_APPLICATIONS, tenant, job)
+    rx.members(&JOB_APPLICATIONS.index, tenant, job)
 }
 
 pub(super) fn ids_for_candidate(rx: &impl Reader, tenant: u64, candidate: u64) -> Result<Vec<u64>> {
-    rx.members(&CANDIDATE_APPLICATIONS, tenant, candidate)
+    rx.members(&CANDIDATE_APPLICATIONS.index, tenant, candidate)
 }
 
 pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Result<Application> {
-    let source = tidy(input.source).or_else(|| Some("manual".into()));
+    let source = tidy(input.source);
     check(source.as_deref(), input.fit_score)?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
@@ -341,9 +323,7 @@ pub async fn update(
     id: u64,
     patch: ApplicationPatch,
 ) -> Result<Application> {
-    if patch.status.is_null() {
-        return Err(Error::invalid("status", "must not be null"));
-    }
+    crate::reject_nulls!(patch => status)?;
     let source = patch.source.map_value(|s| s.trim().to_string());
     check(
         source.value().map(String::as_str),
@@ -356,23 +336,23 @@ pub async fn update(
             let before = app.clone();
             apply_nullable(&mut app.source, source);
             apply_nullable(&mut app.fit_score, patch.fit_score);
-            let label = format!("application {id}");
+            let name = format!("the application of {}", label(tx, &app)?);
             audit::record_update(
                 tx,
                 tenant,
                 &actor,
-                "application.updated",
-                "application",
+                Action::ApplicationUpdated,
                 id,
-                &label,
+                &name,
                 (&before, &app),
                 &[],
             )?;
+            app.updated_at = Timestamp::now();
+            tx.put(&APPLICATIONS, tenant, id, &app)?;
+            account(tx, Some(&before), Some(&app))?;
             if let MaybeUndefined::Value(to) = patch.status {
                 move_to(tx, &mut app, to, &actor)?;
             }
-            app.updated_at = Timestamp::now();
-            tx.put(&APPLICATIONS, tenant, id, &app)?;
             Ok(app)
         })
         .await
@@ -383,16 +363,13 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
     store
         .write(move |tx| {
             let app = load(tx, tenant, id)?;
+            let summary = format!("Removed {} from the pipeline", label(tx, &app)?);
             remove(tx, tenant, id, true)?;
-            let summary = format!(
-                "Removed candidate {} from job {}",
-                app.candidate_id, app.job_id
-            );
             audit::record(
                 tx,
                 tenant,
                 &actor,
-                Change::new("application.deleted", "application", id, summary),
+                Change::new(Action::ApplicationDeleted, id, summary),
             )
         })
         .await
@@ -414,6 +391,7 @@ pub struct ApplicationFilter {
     pub status: Option<Stage>,
 }
 
+/// Applications newest first; each filter reads its own index.
 pub fn list(
     store: &Store,
     tenant: u64,
@@ -421,36 +399,17 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Application>, u64)> {
-    let rx = store.read()?;
-    if f.job_id.is_none() && f.candidate_id.is_none() && f.status.is_none() {
-        return Ok((
-            rx.list(&APPLICATIONS, tenant, skip, limit)?,
-            rx.count(&APPLICATIONS, tenant)?,
-        ));
+    let mut filters = Vec::new();
+    if let Some(job) = f.job_id {
+        filters.push((&JOB_APPLICATIONS, job));
     }
-    let mut ids = match (f.job_id, f.candidate_id) {
-        (Some(job), Some(candidate)) => find(&rx, tenant, job, candidate)?
-            .map(|a| vec![a.id])
-            .unwrap_or_default(),
-        (Some(job), None) => ids_for_job(&rx, tenant, job)?,
-        (None, Some(candidate)) => ids_for_candidate(&rx, tenant, candidate)?,
-        (None, None) => {
-            let n = rx.count(&APPLICATIONS, tenant)? as usize;
-            rx.list(&APPLICATIONS, tenant, 0, n)?
-                .into_iter()
-                .map(|a| a.id)
-                .collect()
-        }
-    };
-    ids.sort_unstable_by(|a, b| b.cmp(a));
-    let mut matching = Vec::new();
-    for id in ids {
-        if let Some(app) = rx.get(&APPLICATIONS, tenant, id)? {
-            if f.status.is_none_or(|s| s == app.status) {
-                matching.push(app);
-            }
-        }
+    if let Some(candidate) = f.candidate_id {
+        filters.push((&CANDIDATE_APPLICATIONS, candidate));
     }
-    let total = matching.len() as u64;
-    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+    if let Some(stage) = f.status {
+        filters.push((&STAGE_APPLICATIONS, stage as u64));
+    }
+    store
+        .read()?
+        .page_matching(&APPLICATIONS, tenant, &filters, None, skip, limit)
 }

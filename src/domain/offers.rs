@@ -2,43 +2,31 @@
 //! `offer`; accepting moves it to `hired` and bumps the job's `hired` counter, in the same
 //! transaction as the offer's change.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
-use super::audit::{self, Actor, Change};
-use super::fields::{blank_is_null, check_currency, check_text};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{apply, apply_nullable, blank_is_null, check_currency, check_text};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
-use crate::store::tables::{CANDIDATES, JOBS, OFFERS};
+use crate::store::tables::{CANDIDATE_OFFERS, CANDIDATES, JOB_OFFERS, JOBS, OFFERS, STATUS_OFFERS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum OfferStatus {
-    Draft,
-    Sent,
-    Accepted,
-    Declined,
-    Withdrawn,
+named_enum! {
+    pub enum OfferStatus {
+        Draft = "draft",
+        Sent = "sent",
+        Accepted = "accepted",
+        Declined = "declined",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl OfferStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferStatus::Draft => "draft",
-            OfferStatus::Sent => "sent",
-            OfferStatus::Accepted => "accepted",
-            OfferStatus::Declined => "declined",
-            OfferStatus::Withdrawn => "withdrawn",
-        }
-    }
-
     /// The moves an offer may make.
     pub fn can_become(self, next: OfferStatus) -> bool {
         use OfferStatus::*;
@@ -141,6 +129,11 @@ fn event_data(o: &Offer) -> serde_json::Value {
     })
 }
 
+/// How the audit trail names an offer: its candidate and job.
+fn label(rx: &impl Reader, o: &Offer) -> Result<String> {
+    applications::pair_label(rx, o.org_id, o.candidate_id, o.job_id)
+}
+
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Offer> {
     rx.get(&OFFERS, tenant, id)?
         .ok_or_else(|| Error::not_found("Offer", id))
@@ -225,7 +218,7 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
                             offer.job_id,
                             offer.candidate_id,
                             Stage::Offer,
-                            Some("offer".into()),
+                            None,
                             None,
                             &actor,
                         )?
@@ -238,18 +231,17 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
             }
             tx.put(&OFFERS, tenant, offer.id, &offer)?;
             let summary = format!(
-                "Created a {} offer {} for candidate {} ({} {})",
-                offer.status.as_str(),
-                offer.id,
-                offer.candidate_id,
+                "Created a {} offer of {} {} to {}",
+                offer.status,
                 offer.base_salary,
-                offer.currency
+                offer.currency,
+                applications::pair_label(tx, tenant, offer.candidate_id, offer.job_id)?
             );
             audit::record(
                 tx,
                 tenant,
                 &actor,
-                Change::new("offer.created", "offer", offer.id, summary)
+                Change::new(Action::OfferCreated, offer.id, summary)
                     .with(serde_json::json!({"status": offer.status})),
             )?;
             Ok(offer)
@@ -262,15 +254,7 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Offer> {
 }
 
 pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -> Result<Offer> {
-    for (field, null) in [
-        ("base_salary", patch.base_salary.is_null()),
-        ("currency", patch.currency.is_null()),
-        ("status", patch.status.is_null()),
-    ] {
-        if null {
-            return Err(Error::invalid(field, "must not be null"));
-        }
-    }
+    crate::reject_nulls!(patch => base_salary, currency, status)?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
@@ -284,12 +268,8 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
             if terms_changing && !matches!(o.status, OfferStatus::Draft | OfferStatus::Sent) {
                 return Err(Error::business_rule(format!("Offer {id} is {}; its terms can no longer change", o.status.as_str())));
             }
-            if let MaybeUndefined::Value(s) = patch.base_salary {
-                o.base_salary = s;
-            }
-            if let MaybeUndefined::Value(c) = patch.currency {
-                o.currency = c.trim().to_string();
-            }
+            apply(&mut o.base_salary, patch.base_salary);
+            apply(&mut o.currency, patch.currency.map_value(|c| c.trim().to_string()));
             apply_nullable(&mut o.bonus, patch.bonus);
             apply_nullable(&mut o.sign_on_bonus, patch.sign_on_bonus);
             apply_nullable(&mut o.start_date, blank_is_null(patch.start_date));
@@ -302,16 +282,16 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
                     }
                     o.status = next;
                     on_status(tx, &mut o, &actor)?;
-                    let summary = format!("Offer {id} {} (was {})", next.as_str(), before.status.as_str());
+                    let summary = format!("Offer to {} {next} (was {})", label(tx, &o)?, before.status);
                     let details = serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
-                    audit::record(tx, tenant, &actor, Change::new("offer.status_changed", "offer", id, summary).with(details))?;
+                    audit::record(tx, tenant, &actor, Change::new(Action::OfferStatusChanged, id, summary).with(details))?;
                 }
             }
             o.updated_at = Timestamp::now();
             tx.put(&OFFERS, tenant, id, &o)?;
             if o.status == before.status {
-                let label = format!("offer {id}");
-                audit::record_update(tx, tenant, &actor, "offer.updated", "offer", id, &label, (&before, &o), &["status"])?;
+                let name = format!("the offer to {}", label(tx, &o)?);
+                audit::record_update(tx, tenant, &actor, Action::OfferUpdated, id, &name, (&before, &o), &["status"])?;
             }
             Ok(o)
         })
@@ -329,11 +309,12 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 )));
             }
             tx.remove(&OFFERS, tenant, id)?;
+            let summary = format!("Deleted the {} offer to {}", o.status, label(tx, &o)?);
             audit::record(
                 tx,
                 tenant,
                 &actor,
-                Change::new("offer.deleted", "offer", id, format!("Deleted offer {id}")),
+                Change::new(Action::OfferDeleted, id, summary),
             )
         })
         .await
@@ -346,11 +327,7 @@ pub struct OfferFilter {
     pub status: Option<OfferStatus>,
 }
 
-pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Offer>> {
-    let n = rx.count(&OFFERS, tenant)? as usize;
-    rx.list(&OFFERS, tenant, 0, n.max(1))
-}
-
+/// Offers newest first; each filter reads its own index.
 pub fn list(
     store: &Store,
     tenant: u64,
@@ -358,17 +335,19 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Offer>, u64)> {
-    let rx = store.read()?;
-    let matching: Vec<Offer> = all_of(&rx, tenant)?
-        .into_iter()
-        .filter(|o| {
-            f.candidate_id.is_none_or(|c| o.candidate_id == c)
-                && f.job_id.is_none_or(|j| o.job_id == j)
-                && f.status.is_none_or(|s| o.status == s)
-        })
-        .collect();
-    let total = matching.len() as u64;
-    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+    let mut filters = Vec::new();
+    if let Some(candidate) = f.candidate_id {
+        filters.push((&CANDIDATE_OFFERS, candidate));
+    }
+    if let Some(job) = f.job_id {
+        filters.push((&JOB_OFFERS, job));
+    }
+    if let Some(status) = f.status {
+        filters.push((&STATUS_OFFERS, status as u64));
+    }
+    store
+        .read()?
+        .page_matching(&OFFERS, tenant, &filters, None, skip, limit)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use super::tenants::{self, Tenant};
 use crate::auth::password::{self, Passwords};
 use crate::auth::token::{Claims, TokenKeys};
@@ -146,7 +146,7 @@ pub async fn register(
                 tx,
                 tenant.id,
                 &actor,
-                Change::new("tenant.created", "tenant", tenant.id, summary),
+                Change::new(Action::TenantCreated, tenant.id, summary),
             )?;
             audit::record(tx, tenant.id, &actor, user_created(&user))?;
             Ok((user, tenant))
@@ -154,14 +154,13 @@ pub async fn register(
         .await
 }
 
-fn user_created(user: &User) -> Change<'static> {
+fn user_created(user: &User) -> Change {
     let summary = format!(
         "Created the account {} ({})",
         user.email,
         user.role.as_str()
     );
-    Change::new("user.created", "user", user.id, summary)
-        .with(serde_json::json!({"role": user.role}))
+    Change::new(Action::UserCreated, user.id, summary).with(serde_json::json!({"role": user.role}))
 }
 
 fn email_taken(email: &str) -> Error {
@@ -246,13 +245,7 @@ pub async fn login(
     if email.is_empty() || password.is_empty() || password.len() > 4 * password::MAX_LEN {
         return Err(refused());
     }
-    let user = {
-        let rx = store.read()?;
-        match rx.lookup(&EMAIL_USER, &email)? {
-            Some((tenant, id)) => rx.get(&USERS, tenant, id)?,
-            None => None,
-        }
-    };
+    let user = by_email(&store.read()?, &email)?;
     let ok = passwords
         .verify(
             password.to_string(),
@@ -283,7 +276,7 @@ pub async fn login(
                 tx,
                 tid,
                 &actor,
-                Change::new("user.signed_in", "user", uid, format!("{email} signed in")),
+                Change::new(Action::UserSignedIn, uid, format!("{email} signed in")),
             )?;
             Ok(session)
         })
@@ -352,10 +345,18 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
                 tx,
                 tenant_id,
                 &actor,
-                Change::new("user.signed_out", "user", user_id, summary),
+                Change::new(Action::UserSignedOut, user_id, summary),
             )
         })
         .await
+}
+
+/// The account of a (normalized) email, in whichever tenant it is.
+pub fn by_email(rx: &impl Reader, email: &str) -> Result<Option<User>> {
+    match rx.lookup(&EMAIL_USER, email)? {
+        Some((tenant, id)) => rx.get(&USERS, tenant, id),
+        None => Ok(None),
+    }
 }
 
 pub fn me(store: &Store, who: &Identity) -> Result<User> {
@@ -435,7 +436,7 @@ pub async fn update_me(
                         tx,
                         tenant_id,
                         &actor,
-                        Change::new("user.updated", "user", user_id, summary),
+                        Change::new(Action::UserUpdated, user_id, summary),
                     )?;
                 }
             }
@@ -450,7 +451,7 @@ pub async fn update_me(
                     tx,
                     tenant_id,
                     &actor,
-                    Change::new("user.password_changed", "user", user_id, summary),
+                    Change::new(Action::UserPasswordChanged, user_id, summary),
                 )?;
             }
             tx.put(&USERS, tenant_id, user_id, &user)?;
@@ -509,7 +510,7 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
                     tx,
                     tenant_id,
                     &actor,
-                    Change::new("user.role_changed", "user", user_id, summary).with(details),
+                    Change::new(Action::UserRoleChanged, user_id, summary).with(details),
                 )?;
             }
             user.role = role;
@@ -540,7 +541,7 @@ pub async fn remove_member(store: &Store, who: &Identity, user_id: u64) -> Resul
                 tx,
                 tenant_id,
                 &actor,
-                Change::new("user.removed", "user", user_id, summary),
+                Change::new(Action::UserRemoved, user_id, summary),
             )?;
             if user.role == Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
                 return Err(Error::business_rule(

@@ -698,6 +698,12 @@ async fn recruiter_schedules_interview_adds_scorecard_and_sees_dashboard_chart()
     );
     assert_eq!(cards[0]["interviewer"], "dorothy");
     assert_eq!(cards[0]["submitted_by"], "dorothy@example.com");
+    assert_eq!(
+        interview["interviewers"],
+        json!([{"user_id": recruiter.user_id, "name": "dorothy", "email": "dorothy@example.com"}]),
+        "the scheduler's email put them on the panel as a teammate"
+    );
+    assert_eq!(cards[0]["interviewer_user_id"], json!(recruiter.user_id));
     let apps = s
         .get(
             &format!("/api/v1/applications?job_id={job_id}"),

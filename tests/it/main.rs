@@ -11,6 +11,7 @@ mod candidates;
 mod careers;
 mod cli;
 mod import;
+mod interviews;
 mod jobs;
 mod openapi;
 mod platform;
