@@ -295,7 +295,7 @@ async fn seed(s: &TestServer, admin: &crate::common::Member) -> Vec<(&'static st
             "/api/v1/interviews",
             t,
             json!({"job_id": jobs[0], "candidate_id": candidates[0], "kind": "video",
-                   "scheduled_at": "2030-01-15T10:00:00Z", "interviewers": ["Sam"]}),
+                   "scheduled_at": "2030-01-15T10:00:00Z", "interviewers": [{"name": "Sam"}]}),
         )
         .await
         .ok(201)["id"]
