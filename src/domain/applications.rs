@@ -378,8 +378,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
 pub fn history(store: &Store, tenant: u64, id: u64) -> Result<Vec<StageChange>> {
     let rx = store.read()?;
     load(&rx, tenant, id)?;
-    let n = rx.count(&STAGE_CHANGES, id)? as usize;
-    let mut changes = rx.list(&STAGE_CHANGES, id, 0, n.max(1))?;
+    let mut changes = rx.list(&STAGE_CHANGES, id, 0, usize::MAX)?;
     changes.reverse();
     Ok(changes)
 }
@@ -399,16 +398,11 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Application>, u64)> {
-    let mut filters = Vec::new();
-    if let Some(job) = f.job_id {
-        filters.push((&JOB_APPLICATIONS, job));
-    }
-    if let Some(candidate) = f.candidate_id {
-        filters.push((&CANDIDATE_APPLICATIONS, candidate));
-    }
-    if let Some(stage) = f.status {
-        filters.push((&STAGE_APPLICATIONS, stage as u64));
-    }
+    let filters = [
+        (&JOB_APPLICATIONS, f.job_id),
+        (&CANDIDATE_APPLICATIONS, f.candidate_id),
+        (&STAGE_APPLICATIONS, f.status.map(|s| s as u64)),
+    ];
     store
         .read()?
         .page_matching(&APPLICATIONS, tenant, &filters, None, skip, limit)

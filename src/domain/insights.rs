@@ -271,7 +271,7 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
             .page_matching(
                 &INTERVIEWS,
                 tenant,
-                &[(&JOB_INTERVIEWS, job)],
+                &[(&JOB_INTERVIEWS, Some(job))],
                 None,
                 0,
                 usize::MAX,
@@ -309,10 +309,7 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
 /// (to tell those withdrawn after sending from drafts dropped).
 fn offer_stats(rx: &impl Reader, tenant: u64, job_id: Option<u64>) -> Result<OfferStats> {
     let with_status = |status: OfferStatus| -> Result<Vec<Offer>> {
-        let mut filters = vec![(&STATUS_OFFERS, status as u64)];
-        if let Some(job) = job_id {
-            filters.push((&JOB_OFFERS, job));
-        }
+        let filters = [(&STATUS_OFFERS, Some(status as u64)), (&JOB_OFFERS, job_id)];
         Ok(rx
             .page_matching(&OFFERS, tenant, &filters, None, 0, usize::MAX)?
             .0)

@@ -645,21 +645,19 @@ pub fn list(
 ) -> Result<(Vec<Interview>, u64)> {
     let rx = store.read()?;
     let tenant = who.tenant_id;
-    let mut filters = Vec::new();
-    if let Some(candidate) = f.candidate_id {
-        filters.push((&CANDIDATE_INTERVIEWS, candidate));
-    }
-    if let Some(job) = f.job_id {
-        filters.push((&JOB_INTERVIEWS, job));
-    }
-    if panel_only(who) {
+    let filters = [
+        (&CANDIDATE_INTERVIEWS, f.candidate_id),
+        (&JOB_INTERVIEWS, f.job_id),
         // Without a user account (an API key) nobody is on a panel: key 0 files nothing.
-        filters.push((&PANELIST_INTERVIEWS, who.user_id().unwrap_or(0)));
-    }
+        (
+            &PANELIST_INTERVIEWS,
+            panel_only(who).then(|| who.user_id().unwrap_or(0)),
+        ),
+    ];
     let in_window = |i: &Interview| {
         f.from.is_none_or(|t| i.scheduled_at >= t) && f.to.is_none_or(|t| i.scheduled_at <= t)
     };
-    if !filters.is_empty() {
+    if filters.iter().any(|(_, key)| key.is_some()) {
         let keep = |i: &Interview| f.status.is_none_or(|s| i.status == s) && in_window(i);
         let (mut all, _) =
             rx.page_matching(&INTERVIEWS, tenant, &filters, Some(&keep), 0, usize::MAX)?;

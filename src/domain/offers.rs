@@ -335,16 +335,11 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Offer>, u64)> {
-    let mut filters = Vec::new();
-    if let Some(candidate) = f.candidate_id {
-        filters.push((&CANDIDATE_OFFERS, candidate));
-    }
-    if let Some(job) = f.job_id {
-        filters.push((&JOB_OFFERS, job));
-    }
-    if let Some(status) = f.status {
-        filters.push((&STATUS_OFFERS, status as u64));
-    }
+    let filters = [
+        (&CANDIDATE_OFFERS, f.candidate_id),
+        (&JOB_OFFERS, f.job_id),
+        (&STATUS_OFFERS, f.status.map(|s| s as u64)),
+    ];
     store
         .read()?
         .page_matching(&OFFERS, tenant, &filters, None, skip, limit)

@@ -469,9 +469,8 @@ pub fn team(store: &Store, tenant_id: u64, skip: usize, limit: usize) -> Result<
 }
 
 fn org_admins(tx: &Tx, tenant_id: u64) -> Result<usize> {
-    let n = tx.count(&USERS, tenant_id)? as usize;
     Ok(tx
-        .list(&USERS, tenant_id, 0, n)?
+        .list(&USERS, tenant_id, 0, usize::MAX)?
         .iter()
         .filter(|u| u.role == Role::OrgAdmin)
         .count())

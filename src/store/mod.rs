@@ -348,20 +348,24 @@ pub trait Reader {
         Ok(n)
     }
 
-    /// A page of the records matching every `(filing, key)` filter and `keep`, newest (highest
-    /// id) first, with how many match. It walks only the smallest filter's ids: a single
-    /// filter without `keep` reads just the page; more narrow that walk by the record's keys.
-    /// Without filters, `keep` is checked on every record of the scope.
+    /// A page of the records matching every `(filing, key)` filter that is set and `keep`,
+    /// newest (highest id) first, with how many match. It walks only the smallest filter's
+    /// ids: a single filter without `keep` reads just the page; more narrow that walk by the
+    /// record's keys. Without filters, `keep` is checked on every record of the scope.
     #[allow(clippy::type_complexity)]
     fn page_matching<T: DeserializeOwned + 'static>(
         &self,
         records: &Records<T>,
         scope: u64,
-        filters: &[(&Filing<T>, u64)],
+        filters: &[(&Filing<T>, Option<u64>)],
         keep: Option<&dyn Fn(&T) -> bool>,
         skip: usize,
         limit: usize,
     ) -> Result<(Vec<T>, u64)> {
+        let filters: Vec<(&Filing<T>, u64)> = filters
+            .iter()
+            .filter_map(|(f, key)| key.map(|k| (*f, k)))
+            .collect();
         let mut smallest: Option<(u64, usize)> = None;
         for (i, (filing, key)) in filters.iter().enumerate() {
             let n = self.filed_count(filing, scope, *key)?;
@@ -1256,7 +1260,7 @@ mod tests {
             .await
             .unwrap();
         let rx = store.read().unwrap();
-        let page = |filters: &[(&Filing<Task>, u64)],
+        let page = |filters: &[(&Filing<Task>, Option<u64>)],
                     keep: Option<&dyn Fn(&Task) -> bool>,
                     skip,
                     limit| {
@@ -1283,22 +1287,27 @@ mod tests {
         );
         // One filter: newest first, paged, with the filing's count.
         assert_eq!(
-            page(&[(&BY_OWNER, 5)], None, 1, 1),
+            page(&[(&BY_OWNER, Some(5))], None, 1, 1),
             (vec![(5, 1, vec![7])], 3)
         );
         // Two filters and a predicate: every condition holds, the total counts them all.
         assert_eq!(
-            page(&[(&BY_OWNER, 5), (&BY_TAG, 7)], None, 0, 10),
+            page(&[(&BY_OWNER, Some(5)), (&BY_TAG, Some(7))], None, 0, 10),
             (vec![(5, 1, vec![7]), (5, 1, vec![7, 7, 8])], 2)
         );
         let untagged = |t: &Task| t.tags.is_empty();
         assert_eq!(
-            page(&[(&BY_COLOR, 1)], Some(&untagged), 0, 10),
+            page(&[(&BY_COLOR, Some(1))], Some(&untagged), 0, 10),
             (vec![(5, 1, vec![])], 1)
         );
         assert_eq!(page(&[], Some(&untagged), 0, 10).1, 1, "no filing: a scan");
         assert_eq!(page(&[], None, 0, 2).1, 3, "no filter: the table's count");
-        assert_eq!(page(&[(&BY_COLOR, 9)], None, 0, 10), (vec![], 0));
+        assert_eq!(page(&[(&BY_COLOR, Some(9))], None, 0, 10), (vec![], 0));
+        assert_eq!(
+            page(&[(&BY_COLOR, None)], None, 0, 2).1,
+            3,
+            "an unset filter is no filter"
+        );
     }
 
     #[test]
