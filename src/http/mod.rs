@@ -4,4 +4,5 @@
 pub mod assets;
 pub mod careers_page;
 pub mod context;
+pub mod explain;
 pub mod problem;
