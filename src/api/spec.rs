@@ -202,39 +202,24 @@ fn schemas_in_requests(doc: &Value) -> Vec<String> {
 /// PATCH fields that may be left out but not set to `null`: the domain refuses `null` there
 /// ("must not be null"), as nothing could be cleared. poem-openapi declares them like the
 /// clearable ones (`MaybeUndefined<T>`); `tests/it/openapi.rs` sends `null` to every field of
-/// these types and holds this list to what the server does.
-pub const NOT_NULL: &[(&str, &[&str])] = &[
-    (
-        "JobPatch",
-        &[
-            "title",
-            "required_skills",
-            "nice_to_have_skills",
-            "skills",
-            "status",
-            "is_public",
-        ],
-    ),
-    ("CandidatePatch", &["full_name", "skills", "tags"]),
-    ("ApplicationPatch", &["status"]),
-    (
-        "InterviewPatch",
-        &[
-            "scheduled_at",
-            "duration_min",
-            "kind",
-            "interviewers",
-            "status",
-            "add_scorecard",
-        ],
-    ),
-    ("OfferPatch", &["base_salary", "currency", "status"]),
-    ("TenantPatch", &["name"]),
-];
+/// these types and holds this list to what the server does. Each type's fields are declared
+/// once, with `not_null!` next to the type; this names the types.
+pub fn not_null() -> [(&'static str, &'static [&'static str]); 6] {
+    use crate::domain::fields::NotNull;
+    use crate::domain::{applications, candidates, interviews, jobs, offers, tenants};
+    [
+        ("JobPatch", jobs::JobPatch::NOT_NULL),
+        ("CandidatePatch", candidates::CandidatePatch::NOT_NULL),
+        ("ApplicationPatch", applications::ApplicationPatch::NOT_NULL),
+        ("InterviewPatch", interviews::InterviewPatch::NOT_NULL),
+        ("OfferPatch", offers::OfferPatch::NOT_NULL),
+        ("TenantPatch", tenants::TenantPatch::NOT_NULL),
+    ]
+}
 
 /// Declares `nullable` every property of a JSON object schema that is neither required nor
 /// defaulted (poem-openapi reads `null` there as absent and writes `None` as `null`), but for
-/// the [`NOT_NULL`] ones.
+/// the [`not_null`] ones.
 fn mark_nullable(doc: &mut Value) {
     let form_only = schemas_only_in_forms(doc);
     let Some(schemas) = doc
@@ -245,10 +230,10 @@ fn mark_nullable(doc: &mut Value) {
     };
     for (name, schema) in schemas.iter_mut() {
         if !form_only.contains(name) {
-            let not_null = NOT_NULL
-                .iter()
+            let not_null = not_null()
+                .into_iter()
                 .find(|(n, _)| n == name)
-                .map_or(&[][..], |(_, fields)| *fields);
+                .map_or(&[][..], |(_, fields)| fields);
             nullable_optionals(schema, not_null);
         }
     }
@@ -502,10 +487,10 @@ mod tests {
             schemas["ImportRow"]["properties"]["skills"]["items"]["maxLength"],
             50.0
         );
-        for (name, fields) in NOT_NULL {
+        for (name, fields) in not_null() {
             let properties = &schemas[name]["properties"];
             assert!(properties.is_object(), "{name} is not in the document");
-            for field in *fields {
+            for field in fields {
                 assert!(
                     properties.get(field).is_some(),
                     "{name}.{field} does not exist"

@@ -7,7 +7,7 @@ use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
-use super::fields::{apply_nullable, check_text, tidy};
+use super::fields::{NotNull, apply_nullable, check_text, tidy};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -83,6 +83,8 @@ pub struct ApplicationPatch {
     #[oai(validator(maximum(value = "100")))]
     pub fit_score: MaybeUndefined<u32>,
 }
+
+crate::not_null!(ApplicationPatch: status);
 
 fn pair_key(tenant: u64, job: u64, candidate: u64) -> String {
     format!("{tenant}:{job}:{candidate}")
@@ -323,7 +325,7 @@ pub async fn update(
     id: u64,
     patch: ApplicationPatch,
 ) -> Result<Application> {
-    crate::reject_nulls!(patch => status)?;
+    patch.reject_nulls()?;
     let source = patch.source.map_value(|s| s.trim().to_string());
     check(
         source.value().map(String::as_str),

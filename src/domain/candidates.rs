@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{
-    apply, apply_nullable, blank_is_null, check_labels, check_phone, check_text, check_url,
-    clean_labels, complete_url, tidy,
+    NotNull, apply, apply_nullable, blank_is_null, check_labels, check_phone, check_text,
+    check_url, clean_labels, complete_url, tidy,
 };
 use super::indexing::{Indexer, Pending};
 use crate::auth::Identity;
@@ -94,6 +94,8 @@ pub struct CandidatePatch {
     #[oai(validator(max_length = 50))]
     pub source: MaybeUndefined<String>,
 }
+
+crate::not_null!(CandidatePatch: full_name, skills, tags);
 
 pub const MAX_EXPERIENCE: u32 = 70;
 
@@ -266,7 +268,7 @@ pub async fn update(
     patch: CandidatePatch,
 ) -> Result<Candidate> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    crate::reject_nulls!(patch => full_name, skills, tags)?;
+    patch.reject_nulls()?;
     indexer
         .write(move |tx, pending| {
             let mut c = load(tx, tenant, id)?;

@@ -21,21 +21,40 @@ pub fn apply<T>(field: &mut T, patch: MaybeUndefined<T>) {
     }
 }
 
-/// Refuses `null` for each named PATCH field that cannot be cleared, naming all of them.
-pub fn reject_nulls(fields: &[(&str, bool)]) -> Result<()> {
-    let mut v = Validator::new();
-    for (field, is_null) in fields {
-        v.check(!is_null, field, "must not be null");
+/// A PATCH body with fields that may be left out but not cleared: `null` there is refused
+/// ("must not be null"). Declared with [`not_null!`]; the OpenAPI document reads the same
+/// list, so it declares exactly the other fields nullable.
+pub trait NotNull {
+    /// The fields that refuse `null`.
+    const NOT_NULL: &'static [&'static str];
+    /// Those of them that are `null` in this body.
+    fn nulls(&self) -> Vec<&'static str>;
+
+    /// Refuses the body when any of those fields is `null`, naming all of them.
+    fn reject_nulls(&self) -> Result<()> {
+        let mut v = Validator::new();
+        for field in self.nulls() {
+            v.add(field, "must not be null");
+        }
+        v.finish()
     }
-    v.finish()
 }
 
-/// `reject_nulls!(patch => title, skills)`: the PATCH fields that may be left out but not
-/// cleared, each named once.
+/// `not_null!(JobPatch: title, skills)`: the fields of a PATCH type that may be left out but
+/// not cleared, each named once.
 #[macro_export]
-macro_rules! reject_nulls {
-    ($patch:expr => $($field:ident),+ $(,)?) => {
-        $crate::domain::fields::reject_nulls(&[$((stringify!($field), $patch.$field.is_null())),+])
+macro_rules! not_null {
+    ($patch:ty: $($field:ident),+ $(,)?) => {
+        impl $crate::domain::fields::NotNull for $patch {
+            const NOT_NULL: &'static [&'static str] = &[$(stringify!($field)),+];
+            fn nulls(&self) -> Vec<&'static str> {
+                let mut nulls = Vec::new();
+                $(if self.$field.is_null() {
+                    nulls.push(stringify!($field));
+                })+
+                nulls
+            }
+        }
     };
 }
 
@@ -203,13 +222,17 @@ mod tests {
             title: MaybeUndefined<String>,
             skills: MaybeUndefined<Vec<String>>,
             status: MaybeUndefined<u32>,
+            note: MaybeUndefined<String>,
         }
+        crate::not_null!(Patch: title, skills, status);
+        assert_eq!(Patch::NOT_NULL, ["title", "skills", "status"]);
         let patch = Patch {
             title: MaybeUndefined::Null,
             skills: MaybeUndefined::Undefined,
             status: MaybeUndefined::Null,
+            note: MaybeUndefined::Null,
         };
-        let e = reject_nulls!(patch => title, skills, status).unwrap_err();
+        let e = patch.reject_nulls().unwrap_err();
         let fields: Vec<_> = e.errors.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["title", "status"]);
         assert!(e.errors.iter().all(|f| f.message == "must not be null"));
@@ -217,8 +240,10 @@ mod tests {
             title: MaybeUndefined::Value("t".into()),
             skills: MaybeUndefined::Value(vec![]),
             status: MaybeUndefined::Undefined,
+            note: MaybeUndefined::Null,
         };
-        assert!(reject_nulls!(ok => title, skills, status).is_ok());
+        assert!(ok.note.is_null());
+        assert!(ok.reject_nulls().is_ok(), "a clearable field may be null");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
 use super::audit::{self, Action, Actor, Change};
-use super::fields::{apply, apply_nullable, blank_is_null, check_text, tidy};
+use super::fields::{NotNull, apply, apply_nullable, blank_is_null, check_text, tidy};
 use super::users::{self, User};
 use super::webhooks::{self, Event};
 use crate::auth::{Identity, Permission, Role};
@@ -188,6 +188,8 @@ pub struct InterviewPatch {
     /// Records (or replaces, for the same interviewer) a scorecard.
     pub add_scorecard: MaybeUndefined<NewScorecard>,
 }
+
+crate::not_null!(InterviewPatch: scheduled_at, duration_min, kind, interviewers, status, add_scorecard);
 
 impl InterviewPatch {
     /// Only a scorecard: what an interviewer may send.
@@ -502,7 +504,7 @@ pub async fn update(
     } else {
         who.allow(Permission::INTERVIEWS_WRITE)?;
     }
-    crate::reject_nulls!(patch => scheduled_at, duration_min, kind, interviewers, status, add_scorecard)?;
+    patch.reject_nulls()?;
     if let Some(s) = patch.add_scorecard.value() {
         validate_scorecard(s)?;
     }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{
-    apply, apply_nullable, blank_is_null, check_currency, check_labels, check_text, clean_labels,
-    tidy,
+    NotNull, apply, apply_nullable, blank_is_null, check_currency, check_labels, check_text,
+    clean_labels, tidy,
 };
 use super::indexing::{Indexer, Pending};
 use super::webhooks::{self, Event};
@@ -138,6 +138,8 @@ pub struct JobPatch {
     pub status: MaybeUndefined<JobStatus>,
     pub is_public: MaybeUndefined<bool>,
 }
+
+crate::not_null!(JobPatch: title, required_skills, nice_to_have_skills, skills, status, is_public);
 
 /// The rules every job must satisfy, checked on the record as it would be stored.
 fn validate(job: &Job) -> Result<()> {
@@ -272,7 +274,7 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
 
 pub async fn update(indexer: &Indexer, who: &Identity, id: u64, patch: JobPatch) -> Result<Job> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    crate::reject_nulls!(patch => title, required_skills, nice_to_have_skills, skills, status, is_public)?;
+    patch.reject_nulls()?;
     indexer
         .write(move |tx, pending| {
             let mut job = load(tx, tenant, id)?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
 use super::audit::{self, Action, Actor, Change};
-use super::fields::{apply, apply_nullable, blank_is_null, check_currency, check_text};
+use super::fields::{NotNull, apply, apply_nullable, blank_is_null, check_currency, check_text};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -95,6 +95,8 @@ pub struct OfferPatch {
     #[oai(validator(max_length = 2000))]
     pub decision: MaybeUndefined<String>,
 }
+
+crate::not_null!(OfferPatch: base_salary, currency, status);
 
 fn validate(o: &Offer) -> Result<()> {
     let mut v = Validator::new();
@@ -254,7 +256,7 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Offer> {
 }
 
 pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -> Result<Offer> {
-    crate::reject_nulls!(patch => base_salary, currency, status)?;
+    patch.reject_nulls()?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {

@@ -5,7 +5,7 @@ use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor};
-use super::fields::apply_nullable;
+use super::fields::{NotNull, apply_nullable};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
@@ -32,6 +32,8 @@ pub struct TenantPatch {
     pub tagline: MaybeUndefined<String>,
     pub brand_color: MaybeUndefined<String>,
 }
+
+crate::not_null!(TenantPatch: name);
 
 pub const NAME_MAX: usize = 120;
 const SLUG_MAX: usize = 48;
@@ -95,10 +97,9 @@ pub fn get(store: &Store, tenant_id: u64) -> Result<Tenant> {
 pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result<Tenant> {
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     let mut v = Validator::new();
-    match &patch.name {
-        MaybeUndefined::Value(name) => validate_name(&mut v, "name", name),
-        MaybeUndefined::Null => v.add("name", "must not be null"),
-        MaybeUndefined::Undefined => {}
+    patch.reject_nulls()?;
+    if let MaybeUndefined::Value(name) = &patch.name {
+        validate_name(&mut v, "name", name);
     }
     if let MaybeUndefined::Value(t) = &patch.tagline {
         v.text("tagline", t, false, 200);
