@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
+use poem::http::uri::Scheme;
 use poem::listener::{Acceptor, TcpAcceptor};
+use poem::web::{LocalAddr, RemoteAddr};
 use poem::{Endpoint, EndpointExt};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -93,7 +95,7 @@ pub async fn serve(
             _ = &mut shutdown => break,
             accepted = acceptor.accept() => accepted,
         };
-        let (io, local, remote, scheme) = match accepted {
+        let accepted = match accepted {
             Ok(accepted) => {
                 accept_failing = false;
                 accepted
@@ -108,38 +110,15 @@ pub async fn serve(
                 continue;
             }
         };
+        // Registered here, not in the task, so that the cap counts it before the next accept.
         let conn = conns.open();
-        let service = {
-            let conn = conn.clone();
-            let endpoint = endpoint.clone();
-            hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                let busy = Busy::start(&conn);
-                let endpoint = endpoint.clone();
-                let req = poem::Request::from((req, local.clone(), remote.clone(), scheme.clone()));
-                async move {
-                    let response: hyper::Response<_> = endpoint.get_response(req).await.into();
-                    Ok::<_, Infallible>(response.map(|body| BusyBody { body, _busy: busy }))
-                }
-            })
-        };
-        let io = TokioIo::new(Watched {
-            io,
-            conn: conn.clone(),
-        });
-        let conns = conns.clone();
-        let stage = stage_rx.clone();
-        tokio::spawn(async move {
-            let mut builder = auto::Builder::new(TokioExecutor::new());
-            builder
-                .http2()
-                .max_pending_accept_reset_streams(Some(20))
-                .max_header_list_size(16 * 1024);
-            let connection = builder.serve_connection_with_upgrades(io, service);
-            conns
-                .drive(&conn, connection, stage, |c| c.graceful_shutdown())
-                .await;
-            conns.close(&conn);
-        });
+        tokio::spawn(serve_connection(
+            conns.clone(),
+            conn,
+            endpoint.clone(),
+            accepted,
+            stage_rx.clone(),
+        ));
     }
     drop(acceptor);
     stage.send_replace(Stage::Draining);
@@ -152,6 +131,49 @@ pub async fn serve(
         conns.wait_empty().await;
     }
     Ok(())
+}
+
+type Accepted = (TcpStream, LocalAddr, RemoteAddr, Scheme);
+
+async fn serve_connection<E: Endpoint<Output = poem::Response> + 'static>(
+    conns: Arc<Connections>,
+    conn: Arc<Conn>,
+    endpoint: Arc<E>,
+    (io, local, remote, scheme): Accepted,
+    stage: watch::Receiver<Stage>,
+) {
+    let _registered = Registered(&conns, &conn);
+    let service = hyper::service::service_fn(|req: hyper::Request<Incoming>| {
+        let busy = Busy::start(&conn);
+        let endpoint = endpoint.clone();
+        let req = poem::Request::from((req, local.clone(), remote.clone(), scheme.clone()));
+        async move {
+            let response: hyper::Response<_> = endpoint.get_response(req).await.into();
+            Ok::<_, Infallible>(response.map(|body| BusyBody { body, _busy: busy }))
+        }
+    });
+    let io = TokioIo::new(Watched {
+        io,
+        conn: conn.clone(),
+    });
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http2()
+        .max_pending_accept_reset_streams(Some(20))
+        .max_header_list_size(16 * 1024);
+    let connection = builder.serve_connection_with_upgrades(io, service);
+    conns
+        .drive(&conn, connection, stage, |c| c.graceful_shutdown())
+        .await;
+}
+
+/// Unregisters a connection when its task ends, however it ends.
+struct Registered<'a>(&'a Connections, &'a Conn);
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.0.close(self.1);
+    }
 }
 
 /// The open connections, for the cap and the choice of which one makes room.
