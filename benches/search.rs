@@ -1242,7 +1242,7 @@ async fn import_stages(_queries: &[SearchQuery]) -> Value {
                         })
                         .collect(),
                 };
-                import::import(&state.store, &state.indexer, &who, request)
+                import::import(&state.indexer, &who, request)
                     .await
                     .expect("import");
             }

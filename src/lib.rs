@@ -1,5 +1,7 @@
 //! hirebase: a self-hosted recruiting platform in one binary.
 
+#[macro_use]
+pub mod names;
 pub mod api;
 pub mod app;
 pub mod auth;

@@ -97,7 +97,7 @@ impl CandidatesApi {
     ) -> Result<CandidateCreated, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
         Ok(CandidateCreated::Created(Json(
-            candidates::create(&state.store, &state.indexer, who, body.0).await?,
+            candidates::create(&state.indexer, who, body.0).await?,
         )))
     }
 
@@ -112,9 +112,7 @@ impl CandidatesApi {
         body: Json<ImportRequest>,
     ) -> Result<Json<ImportReport>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
-        Ok(Json(
-            import::import(&state.store, &state.indexer, who, body.0).await?,
-        ))
+        Ok(Json(import::import(&state.indexer, who, body.0).await?))
     }
 
     #[oai(
@@ -151,7 +149,7 @@ impl CandidatesApi {
     ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
         Ok(Json(
-            candidates::update(&state.store, &state.indexer, who, candidate_id.0, body.0).await?,
+            candidates::update(&state.indexer, who, candidate_id.0, body.0).await?,
         ))
     }
 
@@ -168,7 +166,7 @@ impl CandidatesApi {
         candidate_id: Path<u64>,
     ) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_DELETE)?;
-        candidates::delete(&state.store, &state.indexer, who, candidate_id.0).await?;
+        candidates::delete(&state.indexer, who, candidate_id.0).await?;
         Ok(Deleted::Done)
     }
 }

@@ -64,7 +64,7 @@ impl JobsApi {
     ) -> Result<JobCreated, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
         Ok(JobCreated::Created(Json(
-            jobs::create(&state.store, &state.indexer, who, body.0).await?,
+            jobs::create(&state.indexer, who, body.0).await?,
         )))
     }
 
@@ -90,7 +90,7 @@ impl JobsApi {
     ) -> Result<Json<Job>, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
         Ok(Json(
-            jobs::update(&state.store, &state.indexer, who, job_id.0, body.0).await?,
+            jobs::update(&state.indexer, who, job_id.0, body.0).await?,
         ))
     }
 
@@ -103,7 +103,7 @@ impl JobsApi {
         job_id: Path<u64>,
     ) -> Result<Deleted, Error> {
         let who = auth.identity().allow(Permission::JOBS_WRITE)?;
-        jobs::delete(&state.store, &state.indexer, who, job_id.0).await?;
+        jobs::delete(&state.indexer, who, job_id.0).await?;
         Ok(Deleted::Done)
     }
 }

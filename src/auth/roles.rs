@@ -1,131 +1,47 @@
 //! Roles, API-key scopes and the permissions endpoints declare (DESIGN §3).
 
-use poem_openapi::Enum;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Role {
-    PlatformAdmin,
-    OrgAdmin,
-    Recruiter,
-    HiringManager,
-    Interviewer,
-    Agency,
-    Talent,
+named_enum! {
+    pub enum Role {
+        PlatformAdmin = "platform_admin",
+        OrgAdmin = "org_admin",
+        Recruiter = "recruiter",
+        HiringManager = "hiring_manager",
+        Interviewer = "interviewer",
+        Agency = "agency",
+        Talent = "talent",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform_admin",
-            Role::OrgAdmin => "org_admin",
-            Role::Recruiter => "recruiter",
-            Role::HiringManager => "hiring_manager",
-            Role::Interviewer => "interviewer",
-            Role::Agency => "agency",
-            Role::Talent => "talent",
-        }
-    }
-
     /// Roles a tenant's own members can hold (platform_admin belongs to the instance).
     pub fn is_tenant_role(self) -> bool {
         self != Role::PlatformAdmin
     }
 }
 
-/// What an API key may touch, in addition to what its role allows.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
-)]
-pub enum Scope {
-    #[serde(rename = "jobs:read")]
-    #[oai(rename = "jobs:read")]
-    JobsRead,
-    #[serde(rename = "jobs:write")]
-    #[oai(rename = "jobs:write")]
-    JobsWrite,
-    #[serde(rename = "candidates:read")]
-    #[oai(rename = "candidates:read")]
-    CandidatesRead,
-    #[serde(rename = "candidates:write")]
-    #[oai(rename = "candidates:write")]
-    CandidatesWrite,
-    #[serde(rename = "applications:read")]
-    #[oai(rename = "applications:read")]
-    ApplicationsRead,
-    #[serde(rename = "applications:write")]
-    #[oai(rename = "applications:write")]
-    ApplicationsWrite,
-    #[serde(rename = "interviews:read")]
-    #[oai(rename = "interviews:read")]
-    InterviewsRead,
-    #[serde(rename = "interviews:write")]
-    #[oai(rename = "interviews:write")]
-    InterviewsWrite,
-    #[serde(rename = "offers:read")]
-    #[oai(rename = "offers:read")]
-    OffersRead,
-    #[serde(rename = "offers:write")]
-    #[oai(rename = "offers:write")]
-    OffersWrite,
-    #[serde(rename = "webhooks:read")]
-    #[oai(rename = "webhooks:read")]
-    WebhooksRead,
-    #[serde(rename = "webhooks:write")]
-    #[oai(rename = "webhooks:write")]
-    WebhooksWrite,
-    #[serde(rename = "audit:read")]
-    #[oai(rename = "audit:read")]
-    AuditRead,
-    #[serde(rename = "insights:read")]
-    #[oai(rename = "insights:read")]
-    InsightsRead,
-    #[serde(rename = "team:read")]
-    #[oai(rename = "team:read")]
-    TeamRead,
-    #[serde(rename = "team:write")]
-    #[oai(rename = "team:write")]
-    TeamWrite,
-    #[serde(rename = "tenant:read")]
-    #[oai(rename = "tenant:read")]
-    TenantRead,
-    #[serde(rename = "tenant:write")]
-    #[oai(rename = "tenant:write")]
-    TenantWrite,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        SCOPE_NAMES
-            .iter()
-            .find(|(s, _)| *s == self)
-            .map(|(_, n)| *n)
-            .expect("every scope is named")
+named_enum! {
+    /// What an API key may touch, in addition to what its role allows.
+    pub enum Scope {
+        JobsRead = "jobs:read",
+        JobsWrite = "jobs:write",
+        CandidatesRead = "candidates:read",
+        CandidatesWrite = "candidates:write",
+        ApplicationsRead = "applications:read",
+        ApplicationsWrite = "applications:write",
+        InterviewsRead = "interviews:read",
+        InterviewsWrite = "interviews:write",
+        OffersRead = "offers:read",
+        OffersWrite = "offers:write",
+        WebhooksRead = "webhooks:read",
+        WebhooksWrite = "webhooks:write",
+        AuditRead = "audit:read",
+        InsightsRead = "insights:read",
+        TeamRead = "team:read",
+        TeamWrite = "team:write",
+        TenantRead = "tenant:read",
+        TenantWrite = "tenant:write",
     }
 }
-
-const SCOPE_NAMES: &[(Scope, &str)] = &[
-    (Scope::JobsRead, "jobs:read"),
-    (Scope::JobsWrite, "jobs:write"),
-    (Scope::CandidatesRead, "candidates:read"),
-    (Scope::CandidatesWrite, "candidates:write"),
-    (Scope::ApplicationsRead, "applications:read"),
-    (Scope::ApplicationsWrite, "applications:write"),
-    (Scope::InterviewsRead, "interviews:read"),
-    (Scope::InterviewsWrite, "interviews:write"),
-    (Scope::OffersRead, "offers:read"),
-    (Scope::OffersWrite, "offers:write"),
-    (Scope::WebhooksRead, "webhooks:read"),
-    (Scope::WebhooksWrite, "webhooks:write"),
-    (Scope::AuditRead, "audit:read"),
-    (Scope::InsightsRead, "insights:read"),
-    (Scope::TeamRead, "team:read"),
-    (Scope::TeamWrite, "team:write"),
-    (Scope::TenantRead, "tenant:read"),
-    (Scope::TenantWrite, "tenant:write"),
-];
 
 /// What an endpoint requires: one of `roles`, and (for API keys) `scope`.
 /// Session users carry every scope their role allows; keys carry only the scopes they were minted with.
@@ -269,20 +185,4 @@ impl Permission {
     // Platform
     pub const PLATFORM: Permission =
         Permission::sessions("administer the platform", &[PlatformAdmin]);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_scope_has_its_wire_name() {
-        for (scope, name) in SCOPE_NAMES {
-            assert_eq!(
-                serde_json::to_value(scope).unwrap(),
-                serde_json::json!(name)
-            );
-            assert_eq!(scope.as_str(), *name);
-        }
-    }
 }

@@ -5,7 +5,7 @@ use poem_openapi::Object;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use crate::auth::identity::{API_KEY_PREFIX, hash_api_key};
 use crate::auth::{Identity, Role, Scope};
 use crate::error::{Error, Result, Validator};
@@ -106,7 +106,7 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
                 tx,
                 tenant_id,
                 &actor,
-                Change::new("api_key.created", "api_key", key.id, summary).with(details),
+                Change::new(Action::ApiKeyCreated, key.id, summary).with(details),
             )?;
             Ok(key)
         })
@@ -151,7 +151,7 @@ pub async fn revoke(store: &Store, who: &Identity, id: u64) -> Result<ApiKey> {
                     tx,
                     tenant_id,
                     &actor,
-                    Change::new("api_key.revoked", "api_key", id, summary),
+                    Change::new(Action::ApiKeyRevoked, id, summary),
                 )?;
             }
             Ok(key)

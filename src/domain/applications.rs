@@ -2,13 +2,12 @@
 //! change is kept in the application's history; the job's `applicants` and `hired`
 //! counters change in the same transaction.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
-use super::fields::{check_text, tidy};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{apply_nullable, check_text, tidy};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -19,47 +18,18 @@ use crate::store::tables::{
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-/// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
-/// ways out, `rejected` and `withdrawn`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
-)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Stage {
-    Sourced,
-    Applied,
-    Screening,
-    Interview,
-    Offer,
-    Hired,
-    Rejected,
-    Withdrawn,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 8] = [
-        Stage::Sourced,
-        Stage::Applied,
-        Stage::Screening,
-        Stage::Interview,
-        Stage::Offer,
-        Stage::Hired,
-        Stage::Rejected,
-        Stage::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Sourced => "sourced",
-            Stage::Applied => "applied",
-            Stage::Screening => "screening",
-            Stage::Interview => "interview",
-            Stage::Offer => "offer",
-            Stage::Hired => "hired",
-            Stage::Rejected => "rejected",
-            Stage::Withdrawn => "withdrawn",
-        }
+named_enum! {
+    /// The pipeline: `sourced → applied → screening → interview → offer → hired`, and the two
+    /// ways out, `rejected` and `withdrawn`.
+    pub enum Stage {
+        Sourced = "sourced",
+        Applied = "applied",
+        Screening = "screening",
+        Interview = "interview",
+        Offer = "offer",
+        Hired = "hired",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -160,8 +130,7 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
     let details = serde_json::json!({"job_id": app.job_id, "candidate_id": app.candidate_id, "from": from, "to": app.status});
     let entry = match from {
         None => Change::new(
-            "application.created",
-            "application",
+            Action::ApplicationCreated,
             app.id,
             format!(
                 "Candidate {} entered job {} at {}",
@@ -171,8 +140,7 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
             ),
         ),
         Some(from) => Change::new(
-            "application.stage_changed",
-            "application",
+            Action::ApplicationStageChanged,
             app.id,
             format!(
                 "Application {} moved from {} to {}",
@@ -337,9 +305,7 @@ pub async fn update(
     id: u64,
     patch: ApplicationPatch,
 ) -> Result<Application> {
-    if patch.status.is_null() {
-        return Err(Error::invalid("status", "must not be null"));
-    }
+    crate::reject_nulls!(patch => status)?;
     let source = patch.source.map_value(|s| s.trim().to_string());
     check(
         source.value().map(String::as_str),
@@ -357,8 +323,7 @@ pub async fn update(
                 tx,
                 tenant,
                 &actor,
-                "application.updated",
-                "application",
+                Action::ApplicationUpdated,
                 id,
                 &label,
                 (&before, &app),
@@ -388,7 +353,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 tx,
                 tenant,
                 &actor,
-                Change::new("application.deleted", "application", id, summary),
+                Change::new(Action::ApplicationDeleted, id, summary),
             )
         })
         .await

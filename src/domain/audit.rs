@@ -95,32 +95,86 @@ fn content_hash(e: &AuditEntry) -> String {
     hex::encode(Sha256::digest(&bytes))
 }
 
+named_enum! {
+    /// Everything the trail records, as `entity.verb`; the entity type is the part before the dot.
+    pub enum Action {
+        TenantCreated = "tenant.created",
+        TenantUpdated = "tenant.updated",
+        UserCreated = "user.created",
+        UserSignedIn = "user.signed_in",
+        UserSignedOut = "user.signed_out",
+        UserUpdated = "user.updated",
+        UserPasswordChanged = "user.password_changed",
+        UserRoleChanged = "user.role_changed",
+        UserRemoved = "user.removed",
+        ApiKeyCreated = "api_key.created",
+        ApiKeyRevoked = "api_key.revoked",
+        JobCreated = "job.created",
+        JobUpdated = "job.updated",
+        JobDeleted = "job.deleted",
+        CandidateCreated = "candidate.created",
+        CandidateUpdated = "candidate.updated",
+        CandidateDeleted = "candidate.deleted",
+        CandidateImported = "candidate.imported",
+        ApplicationCreated = "application.created",
+        ApplicationStageChanged = "application.stage_changed",
+        ApplicationUpdated = "application.updated",
+        ApplicationDeleted = "application.deleted",
+        InterviewScheduled = "interview.scheduled",
+        InterviewRescheduled = "interview.rescheduled",
+        InterviewUpdated = "interview.updated",
+        InterviewCompleted = "interview.completed",
+        InterviewCancelled = "interview.cancelled",
+        InterviewScorecardAdded = "interview.scorecard_added",
+        InterviewDeleted = "interview.deleted",
+        OfferCreated = "offer.created",
+        OfferUpdated = "offer.updated",
+        OfferStatusChanged = "offer.status_changed",
+        OfferDeleted = "offer.deleted",
+        WebhookCreated = "webhook.created",
+        WebhookUpdated = "webhook.updated",
+        WebhookDeleted = "webhook.deleted",
+        WebhookDisabled = "webhook.disabled",
+    }
+}
+
+impl Action {
+    /// The kind of record the action concerns: `job` for `job.created`.
+    pub fn entity_type(self) -> &'static str {
+        let name = self.as_str();
+        name.split_once('.').map_or(name, |(entity, _)| entity)
+    }
+}
+
 /// A change to record: what, to which entity, in a sentence, with details.
-pub struct Change<'a> {
-    pub action: &'a str,
-    pub entity_type: &'a str,
+pub struct Change {
+    pub action: Action,
     pub entity_id: Option<u64>,
     pub summary: String,
     pub details: serde_json::Value,
 }
 
-impl<'a> Change<'a> {
-    pub fn new(
-        action: &'a str,
-        entity_type: &'a str,
-        entity_id: u64,
-        summary: impl Into<String>,
-    ) -> Change<'a> {
+impl Change {
+    pub fn new(action: Action, entity_id: u64, summary: impl Into<String>) -> Change {
         Change {
             action,
-            entity_type,
             entity_id: Some(entity_id),
             summary: summary.into(),
             details: serde_json::Value::Null,
         }
     }
 
-    pub fn with(mut self, details: serde_json::Value) -> Change<'a> {
+    /// A change to several records at once (an import).
+    pub fn bulk(action: Action, summary: impl Into<String>) -> Change {
+        Change {
+            action,
+            entity_id: None,
+            summary: summary.into(),
+            details: serde_json::Value::Null,
+        }
+    }
+
+    pub fn with(mut self, details: serde_json::Value) -> Change {
         self.details = details;
         self
     }
@@ -147,8 +201,7 @@ pub fn record_update<T: Serialize>(
     tx: &mut Tx,
     tenant: u64,
     actor: &Actor,
-    action: &str,
-    entity_type: &str,
+    action: Action,
     id: u64,
     label: &str,
     (before, after): (&T, &T),
@@ -160,15 +213,14 @@ pub fn record_update<T: Serialize>(
         .collect();
     if !changed.is_empty() {
         let summary = format!("Updated {label} ({})", changed.join(", "));
-        let change = Change::new(action, entity_type, id, summary)
-            .with(serde_json::json!({"changed": changed}));
+        let change = Change::new(action, id, summary).with(serde_json::json!({"changed": changed}));
         record(tx, tenant, actor, change)?;
     }
     Ok(changed)
 }
 
 /// Appends an entry to the tenant's chain, inside the caller's transaction.
-pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Result<()> {
+pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change) -> Result<()> {
     let head = tx
         .get(&AUDIT_HEADS, INSTANCE, tenant)?
         .unwrap_or(ChainHead {
@@ -181,8 +233,8 @@ pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change<'_>) -> Re
         actor: actor.label.clone(),
         ip: actor.ip.clone(),
         api_key_id: actor.api_key_id,
-        action: change.action.to_string(),
-        entity_type: change.entity_type.to_string(),
+        action: change.action.as_str().to_string(),
+        entity_type: change.action.entity_type().to_string(),
         entity_id: change.entity_id,
         summary: change.summary,
         details: if change.details.is_null() {

@@ -5,15 +5,15 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use super::fields::{
-    blank_is_null, check_labels, check_phone, check_text, check_url, clean_labels, tidy,
+    apply, apply_nullable, blank_is_null, check_labels, check_phone, check_text, check_url,
+    clean_labels, tidy,
 };
-use super::indexing::{Entity, Indexer, Pending};
-use super::tenants::apply_nullable;
+use super::indexing::{Indexer, Pending};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
-use crate::search::{self, Kind, Op, Search};
+use crate::search::{self, Kind, Search};
 use crate::store::tables::{CANDIDATES, EMAIL_CANDIDATE};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -180,17 +180,12 @@ pub(super) fn save(
     old_email: Option<&str>,
     pending: &mut Pending,
 ) -> Result<()> {
-    store(tx, c, old_email, pending, Op::Upsert)
+    put(tx, c, old_email)?;
+    pending.upsert(tx, c)
 }
 
-/// Stores a candidate and queues `index_op` of it for the search index.
-fn store(
-    tx: &mut Tx,
-    c: &Candidate,
-    old_email: Option<&str>,
-    pending: &mut Pending,
-    index_op: fn(Kind, search::Doc) -> Op,
-) -> Result<()> {
+/// Writes the record and moves its email claim.
+fn put(tx: &mut Tx, c: &Candidate, old_email: Option<&str>) -> Result<()> {
     if c.email.as_deref() != old_email {
         if let Some(email) = &c.email {
             if !tx.claim(
@@ -205,30 +200,22 @@ fn store(
             tx.release(&EMAIL_CANDIDATE, &email_key(c.org_id, old))?;
         }
     }
-    tx.put(&CANDIDATES, c.org_id, c.id, c)?;
-    pending.add(
-        tx,
-        Entity::Candidate,
-        c.org_id,
-        c.id,
-        index_op(Kind::Candidate, doc(c)),
-    )
+    tx.put(&CANDIDATES, c.org_id, c.id, c)
 }
 
 /// Inserts a validated new candidate inside `tx`.
 pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Result<Candidate> {
     c.id = tx.next_id()?;
-    // A fresh id is in no index yet: nothing to replace.
-    store(tx, &c, None, pending, Op::Add)?;
+    put(tx, &c, None)?;
+    pending.insert(tx, &c)?;
     Ok(c)
 }
 
 /// The audit entry of a new candidate.
-pub(super) fn created(c: &Candidate) -> Change<'static> {
+pub(super) fn created(c: &Candidate) -> Change {
     let details = serde_json::json!({"source": c.source});
     Change::new(
-        "candidate.created",
-        "candidate",
+        Action::CandidateCreated,
         c.id,
         format!("Added candidate {} {}", c.id, c.full_name),
     )
@@ -240,25 +227,17 @@ pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
         .ok_or_else(|| Error::not_found("Candidate", id))
 }
 
-pub async fn create(
-    store: &Store,
-    indexer: &Indexer,
-    who: &Identity,
-    input: NewCandidate,
-) -> Result<Candidate> {
+pub async fn create(indexer: &Indexer, who: &Identity, input: NewCandidate) -> Result<Candidate> {
     let c = input.into_candidate(who.tenant_id, "manual");
     validate(&c)?;
     let actor = Actor::of(who);
-    let (c, pending) = store
-        .write(move |tx| {
-            let mut pending = Pending::default();
-            let c = insert(tx, c, &mut pending)?;
+    indexer
+        .write(move |tx, pending| {
+            let c = insert(tx, c, pending)?;
             audit::record(tx, c.org_id, &actor, created(&c))?;
-            Ok((c, pending))
+            Ok(c)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(c)
+        .await
 }
 
 pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
@@ -266,31 +245,23 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
 }
 
 pub async fn update(
-    store: &Store,
     indexer: &Indexer,
     who: &Identity,
     id: u64,
     patch: CandidatePatch,
 ) -> Result<Candidate> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    for (field, is_null) in [
-        ("full_name", patch.full_name.is_null()),
-        ("skills", patch.skills.is_null()),
-        ("tags", patch.tags.is_null()),
-    ] {
-        if is_null {
-            return Err(Error::invalid(field, "must not be null"));
-        }
-    }
-    let (c, pending) = store
-        .write(move |tx| {
+    crate::reject_nulls!(patch => full_name, skills, tags)?;
+    indexer
+        .write(move |tx, pending| {
             let mut c = load(tx, tenant, id)?;
             let before = c.clone();
             let old_email = c.email.clone();
             let text = blank_is_null;
-            if let MaybeUndefined::Value(n) = patch.full_name {
-                c.full_name = n.trim().to_string();
-            }
+            apply(
+                &mut c.full_name,
+                patch.full_name.map_value(|n| n.trim().to_string()),
+            );
             apply_nullable(
                 &mut c.email,
                 text(patch.email).map_value(|e| normalize_email(&e)),
@@ -306,40 +277,32 @@ pub async fn update(
             apply_nullable(&mut c.website_url, text(patch.website_url));
             apply_nullable(&mut c.notes, text(patch.notes));
             apply_nullable(&mut c.source, text(patch.source));
-            if let MaybeUndefined::Value(s) = patch.skills {
-                c.skills = clean_labels(s);
-            }
-            if let MaybeUndefined::Value(t) = patch.tags {
-                c.tags = clean_labels(t);
-            }
+            apply(&mut c.skills, patch.skills.map_value(clean_labels));
+            apply(&mut c.tags, patch.tags.map_value(clean_labels));
             validate(&c)?;
             c.updated_at = Timestamp::now();
-            let mut pending = Pending::default();
-            save(tx, &c, old_email.as_deref(), &mut pending)?;
+            save(tx, &c, old_email.as_deref(), pending)?;
             let label = format!("candidate {id} {}", c.full_name);
             audit::record_update(
                 tx,
                 tenant,
                 &actor,
-                "candidate.updated",
-                "candidate",
+                Action::CandidateUpdated,
                 id,
                 &label,
                 (&before, &c),
                 &[],
             )?;
-            Ok((c, pending))
+            Ok(c)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(c)
+        .await
 }
 
 /// Deletes a candidate, its applications (keeping job counters exact) and its email claim.
-pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
+pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    let pending = store
-        .write(move |tx| {
+    indexer
+        .write(move |tx, pending| {
             let c = load(tx, tenant, id)?;
             let apps = super::applications::ids_for_candidate(tx, tenant, id)?;
             for app in &apps {
@@ -354,25 +317,15 @@ pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -
                 tx,
                 tenant,
                 &actor,
-                Change::new("candidate.deleted", "candidate", id, summary),
+                Change::new(Action::CandidateDeleted, id, summary),
             )?;
             if let Some(email) = &c.email {
                 tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
             }
             tx.remove(&CANDIDATES, tenant, id)?;
-            let mut pending = Pending::default();
-            pending.add(
-                tx,
-                Entity::Candidate,
-                tenant,
-                id,
-                Op::Delete(Kind::Candidate, id),
-            )?;
-            Ok(pending)
+            pending.remove::<Candidate>(tx, tenant, id)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(())
+        .await
 }
 
 #[derive(Debug, Clone, Default)]

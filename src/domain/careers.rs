@@ -6,7 +6,7 @@ use poem_openapi::Object;
 use super::applications::{self, Stage};
 use super::audit::{self, Actor};
 use super::candidates::{self, NewCandidate};
-use super::indexing::{Indexer, Pending};
+use super::indexing::Indexer;
 use super::jobs::{Job, Level};
 use super::tenants::Tenant;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
@@ -203,8 +203,8 @@ pub async fn apply(
     .into_candidate(tenant.id, "careers");
     candidates::validate(&new)?;
     let job_id = input.job_id;
-    let (applied, pending) = store
-        .write(move |tx| {
+    indexer
+        .write(move |tx, pending| {
             // The job may have closed since the check above.
             if !tx
                 .get(&JOBS, tenant.id, job_id)?
@@ -212,24 +212,20 @@ pub async fn apply(
             {
                 return Err(Error::not_found("Job", job_id));
             }
-            let mut pending = Pending::default();
             let candidate = match candidates::by_email(tx, tenant.id, &email)? {
                 Some(existing) => existing,
                 None => {
-                    let c = candidates::insert(tx, new, &mut pending)?;
+                    let c = candidates::insert(tx, new, pending)?;
                     audit::record(tx, tenant.id, &actor, candidates::created(&c))?;
                     c
                 }
             };
             if let Some(app) = applications::find(tx, tenant.id, job_id, candidate.id)? {
-                return Ok((
-                    Applied {
-                        candidate_id: candidate.id,
-                        application_id: app.id,
-                        dedup: true,
-                    },
-                    pending,
-                ));
+                return Ok(Applied {
+                    candidate_id: candidate.id,
+                    application_id: app.id,
+                    dedup: true,
+                });
             }
             let app = applications::insert(
                 tx,
@@ -241,18 +237,13 @@ pub async fn apply(
                 None,
                 &actor,
             )?;
-            Ok((
-                Applied {
-                    candidate_id: candidate.id,
-                    application_id: app.id,
-                    dedup: false,
-                },
-                pending,
-            ))
+            Ok(Applied {
+                candidate_id: candidate.id,
+                application_id: app.id,
+                dedup: false,
+            })
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(applied)
+        .await
 }
 
 /// For the server-rendered page: the tenant's open public jobs, newest first.

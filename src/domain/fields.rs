@@ -1,6 +1,43 @@
-//! Field rules shared by several domains: URLs, skill lists, currencies, bounded text.
+//! Field rules shared by several domains: URLs, skill lists, currencies, bounded text, and
+//! the PATCH semantics of every update (absent keeps, `null` clears, a value sets).
 
-use crate::error::Validator;
+use poem_openapi::types::MaybeUndefined;
+
+use crate::error::{Result, Validator};
+
+/// PATCH for a nullable field: absent keeps the value, `null` clears it, a value sets it.
+pub fn apply_nullable<T>(field: &mut Option<T>, patch: MaybeUndefined<T>) {
+    match patch {
+        MaybeUndefined::Value(v) => *field = Some(v),
+        MaybeUndefined::Null => *field = None,
+        MaybeUndefined::Undefined => {}
+    }
+}
+
+/// PATCH for a field that cannot be cleared (its `null` is refused by [`reject_nulls`]).
+pub fn apply<T>(field: &mut T, patch: MaybeUndefined<T>) {
+    if let MaybeUndefined::Value(v) = patch {
+        *field = v;
+    }
+}
+
+/// Refuses `null` for each named PATCH field that cannot be cleared, naming all of them.
+pub fn reject_nulls(fields: &[(&str, bool)]) -> Result<()> {
+    let mut v = Validator::new();
+    for (field, is_null) in fields {
+        v.check(!is_null, field, "must not be null");
+    }
+    v.finish()
+}
+
+/// `reject_nulls!(patch => title, skills)`: the PATCH fields that may be left out but not
+/// cleared, each named once.
+#[macro_export]
+macro_rules! reject_nulls {
+    ($patch:expr => $($field:ident),+ $(,)?) => {
+        $crate::domain::fields::reject_nulls(&[$((stringify!($field), $patch.$field.is_null())),+])
+    };
+}
 
 /// An absolute http(s) URL with a host.
 pub fn check_url(v: &mut Validator, field: &str, value: Option<&str>) {
@@ -68,10 +105,7 @@ pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
 }
 
 /// PATCH text: trimmed, and blank clears the field like `null`.
-pub fn blank_is_null(
-    p: poem_openapi::types::MaybeUndefined<String>,
-) -> poem_openapi::types::MaybeUndefined<String> {
-    use poem_openapi::types::MaybeUndefined;
+pub fn blank_is_null(p: MaybeUndefined<String>) -> MaybeUndefined<String> {
     match p.map_value(|s| s.trim().to_string()) {
         MaybeUndefined::Value(s) if s.is_empty() => MaybeUndefined::Null,
         other => other,
@@ -88,6 +122,55 @@ pub fn tidy(value: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patch_semantics() {
+        let mut name = Some("a".to_string());
+        apply_nullable(&mut name, MaybeUndefined::Undefined);
+        assert_eq!(name.as_deref(), Some("a"));
+        apply_nullable(&mut name, MaybeUndefined::Null);
+        assert_eq!(name, None);
+        apply_nullable(&mut name, MaybeUndefined::Value("b".into()));
+        assert_eq!(name.as_deref(), Some("b"));
+        let mut title = "x".to_string();
+        apply(&mut title, MaybeUndefined::Undefined);
+        apply(&mut title, MaybeUndefined::Null);
+        assert_eq!(title, "x");
+        apply(&mut title, MaybeUndefined::Value("y".into()));
+        assert_eq!(title, "y");
+        assert_eq!(
+            blank_is_null(MaybeUndefined::Value("  ".into())),
+            MaybeUndefined::Null
+        );
+        assert_eq!(
+            blank_is_null(MaybeUndefined::Value(" z ".into())),
+            MaybeUndefined::Value("z".into())
+        );
+    }
+
+    #[test]
+    fn nulls_are_refused_by_name() {
+        struct Patch {
+            title: MaybeUndefined<String>,
+            skills: MaybeUndefined<Vec<String>>,
+            status: MaybeUndefined<u32>,
+        }
+        let patch = Patch {
+            title: MaybeUndefined::Null,
+            skills: MaybeUndefined::Undefined,
+            status: MaybeUndefined::Null,
+        };
+        let e = reject_nulls!(patch => title, skills, status).unwrap_err();
+        let fields: Vec<_> = e.errors.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["title", "status"]);
+        assert!(e.errors.iter().all(|f| f.message == "must not be null"));
+        let ok = Patch {
+            title: MaybeUndefined::Value("t".into()),
+            skills: MaybeUndefined::Value(vec![]),
+            status: MaybeUndefined::Undefined,
+        };
+        assert!(reject_nulls!(ok => title, skills, status).is_ok());
+    }
 
     #[test]
     fn urls_phones_currencies_and_labels() {

@@ -5,13 +5,13 @@
 use poem_openapi::Object;
 
 use super::applications::{self, Stage};
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use super::candidates::{self, Candidate, NewCandidate};
-use super::indexing::{Indexer, Pending};
+use super::indexing::Indexer;
 use crate::auth::Identity;
 use crate::error::{Error, Result};
+use crate::store::Reader;
 use crate::store::tables::JOBS;
-use crate::store::{Reader, Store};
 
 pub const MAX_ROWS: usize = 500;
 
@@ -65,42 +65,59 @@ fn row_errors(row: usize, e: &Error) -> Vec<RowError> {
     }
 }
 
-/// Fills the stored candidate with what the row provides; returns whether anything changed.
-fn merge(stored: &mut Candidate, row: &Candidate) -> bool {
-    let before = serde_json::to_value(&*stored).ok();
-    macro_rules! take {
-        ($($f:ident),*) => { $( if row.$f.is_some() { stored.$f = row.$f.clone(); } )* };
-    }
-    take!(
-        phone,
-        headline,
-        location,
-        experience_years,
-        current_title,
-        current_company,
-        linkedin_url,
-        github_url,
-        website_url,
-        notes
-    );
-    if !row.full_name.is_empty() {
-        stored.full_name = row.full_name.clone();
-    }
-    for skill in &row.skills {
-        if !stored.skills.iter().any(|s| s.eq_ignore_ascii_case(skill)) {
-            stored.skills.push(skill.clone());
+/// Fields an import row never overwrites: identity and bookkeeping, and `source`, which
+/// records where the candidate first came from.
+const KEPT_ON_MERGE: [&str; 5] = ["id", "org_id", "source", "created_at", "updated_at"];
+
+/// Fills the stored candidate with every field the row provides (lists are merged, without
+/// case-insensitive repeats); returns whether anything changed. Works on the serialized
+/// record, so a field added to `Candidate` is merged without being listed here.
+fn merge(stored: &mut Candidate, row: &Candidate) -> Result<bool> {
+    use serde_json::Value;
+    let (Value::Object(mut into), Value::Object(from)) = (
+        serde_json::to_value(&*stored).map_err(Error::internal)?,
+        serde_json::to_value(row).map_err(Error::internal)?,
+    ) else {
+        return Err(Error::internal(anyhow::anyhow!(
+            "a candidate serializes as an object"
+        )));
+    };
+    let mut changed = false;
+    for (field, value) in from {
+        if KEPT_ON_MERGE.contains(&field.as_str()) {
+            continue;
+        }
+        let slot = into.entry(field).or_insert(Value::Null);
+        match (slot, value) {
+            (_, Value::Null) => {}
+            (Value::Array(have), Value::Array(add)) => {
+                for item in add {
+                    let known = have.iter().any(|h| match (h.as_str(), item.as_str()) {
+                        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                        _ => *h == item,
+                    });
+                    if !known {
+                        have.push(item);
+                        changed = true;
+                    }
+                }
+            }
+            (Value::String(have), Value::String(new)) if new.is_empty() || *have == new => {}
+            (slot, value) => {
+                if *slot != value {
+                    *slot = value;
+                    changed = true;
+                }
+            }
         }
     }
-    for tag in &row.tags {
-        if !stored.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
-            stored.tags.push(tag.clone());
-        }
+    if changed {
+        *stored = serde_json::from_value(Value::Object(into)).map_err(Error::internal)?;
     }
-    before != serde_json::to_value(&*stored).ok()
+    Ok(changed)
 }
 
 pub async fn import(
-    store: &Store,
     indexer: &Indexer,
     who: &Identity,
     request: ImportRequest,
@@ -129,10 +146,9 @@ pub async fn import(
             Err(e) => report.errors.extend(row_errors(i, &e)),
         }
     }
-    let (report, pending) = store
-        .write(move |tx| {
+    indexer
+        .write(move |tx, pending| {
             let mut report = report;
-            let mut pending = Pending::default();
             let mut seen_emails = std::collections::HashSet::new();
             let mut created_ids = Vec::new();
             let mut updated_ids = Vec::new();
@@ -157,9 +173,9 @@ pub async fn import(
                 let candidate = match existing {
                     Some(mut stored) => {
                         let email = stored.email.clone();
-                        if merge(&mut stored, &row) {
+                        if merge(&mut stored, &row)? {
                             stored.updated_at = row.updated_at;
-                            candidates::save(tx, &stored, email.as_deref(), &mut pending)?;
+                            candidates::save(tx, &stored, email.as_deref(), pending)?;
                             updated_ids.push(stored.id);
                             report.updated += 1;
                         } else {
@@ -169,7 +185,7 @@ pub async fn import(
                     }
                     None => {
                         report.created += 1;
-                        let c = candidates::insert(tx, row, &mut pending)?;
+                        let c = candidates::insert(tx, row, pending)?;
                         created_ids.push(c.id);
                         c
                     }
@@ -183,12 +199,90 @@ pub async fn import(
             if !created_ids.is_empty() || !updated_ids.is_empty() {
                 let summary = format!("Imported candidates: {} created, {} updated", created_ids.len(), updated_ids.len());
                 let details = serde_json::json!({"created": created_ids, "updated": updated_ids, "skipped": report.skipped, "errors": report.errors.len()});
-                let change = Change { action: "candidates.imported", entity_type: "candidate", entity_id: None, summary, details };
+                let change = Change::bulk(Action::CandidateImported, summary).with(details);
                 audit::record(tx, tenant, &actor, change)?;
             }
-            Ok((report, pending))
+            Ok(report)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(report)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// A candidate with every field set to a value of its type, found from the serialized
+    /// record: a field added later is covered without changing this test.
+    fn filled(text: &str, number: u64) -> Candidate {
+        let Value::Object(mut fields) = serde_json::to_value(
+            NewCandidate {
+                full_name: "x".into(),
+                ..NewCandidate::default()
+            }
+            .into_candidate(1, "import"),
+        )
+        .unwrap() else {
+            unreachable!()
+        };
+        for (name, value) in fields.iter_mut() {
+            if KEPT_ON_MERGE.contains(&name.as_str()) {
+                continue;
+            }
+            *value = match (name.as_str(), &*value) {
+                (n, _) if n.ends_with("_url") => json!(format!("https://example.com/{text}")),
+                ("email", _) => json!(format!("{text}@example.com")),
+                (_, Value::Array(_)) => json!([text]),
+                (_, Value::Number(_) | Value::Null) if name.ends_with("years") => json!(number),
+                _ => json!(text),
+            };
+        }
+        serde_json::from_value(Value::Object(fields)).unwrap()
+    }
+
+    #[test]
+    fn merge_takes_every_field_the_row_provides() {
+        let mut stored = filled("old", 3);
+        stored.source = Some("referral".into());
+        let row = filled("new", 9);
+        assert!(merge(&mut stored, &row).unwrap());
+        let (Value::Object(got), Value::Object(want)) = (
+            serde_json::to_value(&stored).unwrap(),
+            serde_json::to_value(&row).unwrap(),
+        ) else {
+            unreachable!()
+        };
+        for (field, value) in want {
+            if KEPT_ON_MERGE.contains(&field.as_str()) {
+                continue;
+            }
+            match value {
+                Value::Array(items) => {
+                    let have = got[&field].as_array().unwrap();
+                    assert!(have.contains(&json!("old")), "{field} keeps what it had");
+                    assert!(
+                        items.iter().all(|i| have.contains(i)),
+                        "{field} gains the row's"
+                    );
+                }
+                value => assert_eq!(got[&field], value, "{field} is merged"),
+            }
+        }
+        assert_eq!(stored.source.as_deref(), Some("referral"), "source is kept");
+    }
+
+    #[test]
+    fn merge_keeps_values_the_row_leaves_out_and_reports_no_change() {
+        let mut stored = filled("old", 3);
+        let mut row = NewCandidate {
+            full_name: stored.full_name.clone(),
+            skills: Some(vec!["OLD".into()]),
+            ..NewCandidate::default()
+        }
+        .into_candidate(1, "import");
+        row.email = stored.email.clone();
+        let before = serde_json::to_value(&stored).unwrap();
+        assert!(!merge(&mut stored, &row).unwrap(), "nothing new");
+        assert_eq!(serde_json::to_value(&stored).unwrap(), before);
+    }
 }

@@ -7,42 +7,50 @@
 
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{candidates, jobs};
+use super::candidates::Candidate;
+use super::jobs::Job;
 use crate::error::Result;
-use crate::search::{Kind, Op, Opened, Search};
-use crate::store::tables::{CANDIDATES, INSTANCE, JOBS, SEARCH_OUTBOX};
-use crate::store::{Reader, Store, Tx};
+use crate::search::{Doc, Kind, Op, Opened, Search};
+use crate::store::tables::{INSTANCE, SEARCH_OUTBOX};
+use crate::store::{Reader, Records, Store, Tx};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    Job,
-    Candidate,
+/// A record kept in the search index: its kind, the table it lives in, its document.
+pub trait Indexed: DeserializeOwned {
+    const KIND: Kind;
+    const TABLE: Records<Self>;
+    fn doc(&self) -> Doc;
 }
 
+impl Indexed for Job {
+    const KIND: Kind = Kind::Job;
+    const TABLE: Records<Job> = crate::store::tables::JOBS;
+    fn doc(&self) -> Doc {
+        super::jobs::doc(self)
+    }
+}
+
+impl Indexed for Candidate {
+    const KIND: Kind = Kind::Candidate;
+    const TABLE: Records<Candidate> = crate::store::tables::CANDIDATES;
+    fn doc(&self) -> Doc {
+        super::candidates::doc(self)
+    }
+}
+
+/// A searchable record that changed: replayed from redb at start-up until the index holds it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutboxEntry {
-    pub entity: Entity,
+    #[serde(rename = "entity")]
+    pub kind: Kind,
     pub tenant: u64,
     pub id: u64,
 }
 
-/// Records, inside the write transaction, that a searchable record changed; returns the row's sequence.
-pub fn enqueue(tx: &mut Tx, entity: Entity, tenant: u64, id: u64) -> Result<u64> {
-    let seq = tx.next_seq("seq_search_outbox")?;
-    tx.put(
-        &SEARCH_OUTBOX,
-        INSTANCE,
-        seq,
-        &OutboxEntry { entity, tenant, id },
-    )?;
-    Ok(seq)
-}
-
-/// What a write hands the indexer after its commit: the outbox rows and the index changes.
+/// The index changes of one write: each has its outbox row, added in the write's transaction.
 #[derive(Debug, Default)]
 pub struct Pending {
     pub seqs: Vec<u64>,
@@ -50,9 +58,38 @@ pub struct Pending {
 }
 
 impl Pending {
-    pub fn add(&mut self, tx: &mut Tx, entity: Entity, tenant: u64, id: u64, op: Op) -> Result<()> {
-        self.seqs.push(enqueue(tx, entity, tenant, id)?);
-        self.ops.push(op);
+    /// `record` was created or changed.
+    pub fn upsert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
+        let doc = record.doc();
+        self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        self.ops.push(Op::Upsert(T::KIND, doc));
+        Ok(())
+    }
+
+    /// `record` has a fresh id: the index holds no older version to replace.
+    pub fn insert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
+        let doc = record.doc();
+        self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        self.ops.push(Op::Add(T::KIND, doc));
+        Ok(())
+    }
+
+    /// The record `id` of type `T` was deleted.
+    pub fn remove<T: Indexed>(&mut self, tx: &mut Tx, tenant: u64, id: u64) -> Result<()> {
+        self.push(tx, T::KIND, tenant, id)?;
+        self.ops.push(Op::Delete(T::KIND, id));
+        Ok(())
+    }
+
+    fn push(&mut self, tx: &mut Tx, kind: Kind, tenant: u64, id: u64) -> Result<()> {
+        let seq = tx.next_seq("seq_search_outbox")?;
+        tx.put(
+            &SEARCH_OUTBOX,
+            INSTANCE,
+            seq,
+            &OutboxEntry { kind, tenant, id },
+        )?;
+        self.seqs.push(seq);
         Ok(())
     }
 }
@@ -87,9 +124,29 @@ impl Indexer {
         }
     }
 
-    /// Applies committed changes to the index; the caller's response waits for this. A failure
-    /// is logged, not returned: the record is safely in redb and the outbox replays it.
-    pub async fn sync(&self, pending: Pending) {
+    /// A write that changes searchable records: `f` runs in one write transaction and notes
+    /// its index changes in `Pending`; once the commit is durable they are applied to the index
+    /// before this returns, so the caller reads its own writes.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Tx, &mut Pending) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (value, pending) = self
+            .store
+            .write(move |tx| {
+                let mut pending = Pending::default();
+                let value = f(tx, &mut pending)?;
+                Ok((value, pending))
+            })
+            .await?;
+        self.sync(pending).await;
+        Ok(value)
+    }
+
+    /// Applies committed changes to the index. A failure is logged, not returned: the record
+    /// is safely in redb and the outbox replays it.
+    async fn sync(&self, pending: Pending) {
         if pending.ops.is_empty() {
             return;
         }
@@ -154,25 +211,7 @@ impl Indexer {
     pub async fn rebuild(&self) -> Result<()> {
         let started = std::time::Instant::now();
         self.search.clear().await?;
-        let mut total = 0usize;
-        for_each_page(&self.store, &JOBS, |rows| {
-            total += rows.len();
-            self.search.apply(
-                rows.iter()
-                    .map(|(_, job)| Op::Add(Kind::Job, jobs::doc(job)))
-                    .collect(),
-            )
-        })
-        .await?;
-        for_each_page(&self.store, &CANDIDATES, |rows| {
-            total += rows.len();
-            self.search.apply(
-                rows.iter()
-                    .map(|(_, c)| Op::Add(Kind::Candidate, candidates::doc(c)))
-                    .collect(),
-            )
-        })
-        .await?;
+        let total = self.add_all::<Job>().await? + self.add_all::<Candidate>().await?;
         // Everything is in the index now: the outbox has nothing left to replay.
         for_each_page(&self.store, &SEARCH_OUTBOX, |rows| {
             let _ = self.prune.send(PruneMsg::Seqs(
@@ -187,6 +226,21 @@ impl Indexer {
             "search index rebuilt"
         );
         Ok(())
+    }
+
+    /// Adds every record of type `T` to the (cleared) index; returns how many.
+    async fn add_all<T: Indexed>(&self) -> Result<usize> {
+        let mut total = 0usize;
+        for_each_page(&self.store, &T::TABLE, |rows| {
+            total += rows.len();
+            self.search.apply(
+                rows.iter()
+                    .map(|(_, record)| Op::Add(T::KIND, record.doc()))
+                    .collect(),
+            )
+        })
+        .await?;
+        Ok(total)
     }
 }
 
@@ -212,17 +266,18 @@ where
     }
 }
 
+/// What the index must do for an outbox row: hold the record as it is now, or forget it.
 fn current_op(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
-    Ok(match entry.entity {
-        Entity::Job => match rx.get(&JOBS, entry.tenant, entry.id)? {
-            Some(job) => Op::Upsert(Kind::Job, jobs::doc(&job)),
-            None => Op::Delete(Kind::Job, entry.id),
-        },
-        Entity::Candidate => match rx.get(&CANDIDATES, entry.tenant, entry.id)? {
-            Some(c) => Op::Upsert(Kind::Candidate, candidates::doc(&c)),
-            None => Op::Delete(Kind::Candidate, entry.id),
-        },
-    })
+    fn op<T: Indexed>(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
+        Ok(match rx.get(&T::TABLE, entry.tenant, entry.id)? {
+            Some(record) => Op::Upsert(T::KIND, record.doc()),
+            None => Op::Delete(T::KIND, entry.id),
+        })
+    }
+    match entry.kind {
+        Kind::Job => op::<Job>(rx, entry),
+        Kind::Candidate => op::<Candidate>(rx, entry),
+    }
 }
 
 async fn prune_loop(store: Store, search: Search, mut inbox: mpsc::UnboundedReceiver<PruneMsg>) {
@@ -292,7 +347,8 @@ async fn checkpoint_and_prune(store: &Store, search: &Search, seqs: Vec<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Doc, Query};
+    use crate::domain::candidates::NewCandidate;
+    use crate::search::Query;
 
     #[tokio::test]
     async fn outbox_rows_stay_until_a_checkpoint_has_synced_their_changes() {
@@ -300,21 +356,19 @@ mod tests {
         let store = Store::open(&dir.path().join("db"), 4 << 20).unwrap();
         let (search, _) = Search::open(&dir.path().join("index")).unwrap();
         let indexer = Indexer::start(store.clone(), search.clone());
-        let pending = store
-            .write(|tx| {
-                let mut pending = Pending::default();
-                let doc = Doc {
-                    id: 42,
-                    tenant: 1,
-                    name: "Chiamaka Obi".into(),
-                    ..Doc::default()
-                };
-                pending.add(tx, Entity::Candidate, 1, 42, Op::Add(Kind::Candidate, doc))?;
-                Ok(pending)
+        indexer
+            .write(|tx, pending| {
+                let mut c = NewCandidate {
+                    full_name: "Chiamaka Obi".into(),
+                    ..NewCandidate::default()
+                }
+                .into_candidate(1, "manual");
+                c.id = 42;
+                tx.put(&Candidate::TABLE, 1, 42, &c)?;
+                pending.insert(tx, &c)
             })
             .await
             .unwrap();
-        indexer.sync(pending).await;
         let query = Query {
             text: Some("chiamaka ".into()),
             ..Query::new(Kind::Candidate, Some(1))

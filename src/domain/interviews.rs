@@ -1,14 +1,13 @@
 //! Interviews: scheduled for a candidate and a job, rescheduled, cancelled, completed, with
 //! scorecards recorded on the interview, and an iCalendar export.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
-use super::audit::{self, Actor, Change};
-use super::fields::{blank_is_null, check_text};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{apply_nullable, blank_is_null, check_text};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -16,45 +15,32 @@ use crate::store::tables::{CANDIDATES, INTERVIEWS, JOBS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum InterviewKind {
-    Phone,
-    Video,
-    Onsite,
-    Technical,
-    Panel,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum InterviewStatus {
-    Scheduled,
-    Completed,
-    Cancelled,
-}
-
-impl InterviewStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InterviewStatus::Scheduled => "scheduled",
-            InterviewStatus::Completed => "completed",
-            InterviewStatus::Cancelled => "cancelled",
-        }
+named_enum! {
+    pub enum InterviewKind {
+        Phone = "phone",
+        Video = "video",
+        Onsite = "onsite",
+        Technical = "technical",
+        Panel = "panel",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Recommendation {
-    StrongNo,
-    No,
-    Mixed,
-    Hire,
-    StrongHire,
+named_enum! {
+    pub enum InterviewStatus {
+        Scheduled = "scheduled",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+}
+
+named_enum! {
+    pub enum Recommendation {
+        StrongNo = "strong_no",
+        No = "no",
+        Mixed = "mixed",
+        Hire = "hire",
+        StrongHire = "strong_hire",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Object)]
@@ -223,7 +209,7 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
                 tx,
                 tenant,
                 &actor,
-                Change::new("interview.scheduled", "interview", interview.id, summary),
+                Change::new(Action::InterviewScheduled, interview.id, summary),
             )?;
             webhooks::emit(
                 tx,
@@ -346,7 +332,7 @@ pub async fn update(
                     tx,
                     tenant,
                     &actor,
-                    Change::new("interview.scorecard_added", "interview", id, summary),
+                    Change::new(Action::InterviewScorecardAdded, id, summary),
                 )?;
                 i.scorecards
                     .retain(|s| !s.interviewer.eq_ignore_ascii_case(&card.interviewer));
@@ -362,25 +348,26 @@ pub async fn update(
             if !changed.is_empty() {
                 let action = match (before.status, i.status) {
                     (InterviewStatus::Scheduled, InterviewStatus::Completed) => {
-                        "interview.completed"
+                        Action::InterviewCompleted
                     }
                     (InterviewStatus::Scheduled, InterviewStatus::Cancelled) => {
-                        "interview.cancelled"
+                        Action::InterviewCancelled
                     }
-                    _ if changed.iter().any(|f| f == "scheduled_at") => "interview.rescheduled",
-                    _ => "interview.updated",
+                    _ if changed.iter().any(|f| f == "scheduled_at") => {
+                        Action::InterviewRescheduled
+                    }
+                    _ => Action::InterviewUpdated,
                 };
                 let summary = format!(
                     "Interview {id}: {} ({})",
-                    action.trim_start_matches("interview."),
+                    action.as_str().trim_start_matches("interview."),
                     changed.join(", ")
                 );
                 audit::record(
                     tx,
                     tenant,
                     &actor,
-                    Change::new(action, "interview", id, summary)
-                        .with(serde_json::json!({"changed": changed})),
+                    Change::new(action, id, summary).with(serde_json::json!({"changed": changed})),
                 )?;
             }
             if before.status != InterviewStatus::Completed && i.status == InterviewStatus::Completed
@@ -403,8 +390,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 tenant,
                 &actor,
                 Change::new(
-                    "interview.deleted",
-                    "interview",
+                    Action::InterviewDeleted,
                     id,
                     format!("Deleted interview {id}"),
                 ),

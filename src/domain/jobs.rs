@@ -1,55 +1,44 @@
 //! Jobs (requisitions): seed-004 fields plus `level`, `skills` and the `applicants` and `hired`
 //! counters, which the applications domain keeps exact.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
-use super::fields::{blank_is_null, check_currency, check_labels, check_text, clean_labels, tidy};
-use super::indexing::{Entity, Indexer, Pending};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{
+    apply, apply_nullable, blank_is_null, check_currency, check_labels, check_text, clean_labels,
+    tidy,
+};
+use super::indexing::{Indexer, Pending};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
-use crate::search::{self, Kind, Op};
+use crate::search::{self, Kind, Search};
 use crate::store::tables::{INSTANCE, JOBS, PUBLIC_JOBS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum JobStatus {
-    Draft,
-    Open,
-    OnHold,
-    Closed,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Draft => "draft",
-            JobStatus::Open => "open",
-            JobStatus::OnHold => "on_hold",
-            JobStatus::Closed => "closed",
-        }
+named_enum! {
+    pub enum JobStatus {
+        Draft = "draft",
+        Open = "open",
+        OnHold = "on_hold",
+        Closed = "closed",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum Level {
-    Intern,
-    Junior,
-    Mid,
-    Senior,
-    Lead,
-    Principal,
-    Director,
-    Executive,
+named_enum! {
+    pub enum Level {
+        Intern = "intern",
+        Junior = "junior",
+        Mid = "mid",
+        Senior = "senior",
+        Lead = "lead",
+        Principal = "principal",
+        Director = "director",
+        Executive = "executive",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Object)]
@@ -203,13 +192,7 @@ pub(super) fn save(tx: &mut Tx, job: &Job, pending: &mut Pending) -> Result<()> 
     } else {
         tx.remove(&PUBLIC_JOBS, INSTANCE, job.id)?;
     }
-    pending.add(
-        tx,
-        Entity::Job,
-        job.org_id,
-        job.id,
-        Op::Upsert(Kind::Job, doc(job)),
-    )
+    pending.upsert(tx, job)
 }
 
 pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
@@ -217,12 +200,7 @@ pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
         .ok_or_else(|| Error::not_found("Job", id))
 }
 
-pub async fn create(
-    store: &Store,
-    indexer: &Indexer,
-    who: &Identity,
-    input: NewJob,
-) -> Result<Job> {
+pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
     let now = Timestamp::now();
     let mut job = Job {
         id: 0,
@@ -250,58 +228,37 @@ pub async fn create(
     };
     validate(&job)?;
     let actor = Actor::of(who);
-    let (job, pending) = store
-        .write(move |tx| {
+    indexer
+        .write(move |tx, pending| {
             job.id = tx.next_id()?;
-            let mut pending = Pending::default();
-            save(tx, &job, &mut pending)?;
+            save(tx, &job, pending)?;
             let summary = format!("Created job {} \"{}\"", job.id, job.title);
             audit::record(
                 tx,
                 job.org_id,
                 &actor,
-                Change::new("job.created", "job", job.id, summary),
+                Change::new(Action::JobCreated, job.id, summary),
             )?;
-            Ok((job, pending))
+            Ok(job)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(job)
+        .await
 }
 
 pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
     load(&store.read()?, tenant, id)
 }
 
-pub async fn update(
-    store: &Store,
-    indexer: &Indexer,
-    who: &Identity,
-    id: u64,
-    patch: JobPatch,
-) -> Result<Job> {
+pub async fn update(indexer: &Indexer, who: &Identity, id: u64, patch: JobPatch) -> Result<Job> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    if patch.title.is_null() {
-        return Err(Error::invalid("title", "must not be null"));
-    }
-    for (field, is_null) in [
-        ("required_skills", patch.required_skills.is_null()),
-        ("nice_to_have_skills", patch.nice_to_have_skills.is_null()),
-        ("skills", patch.skills.is_null()),
-        ("status", patch.status.is_null()),
-        ("is_public", patch.is_public.is_null()),
-    ] {
-        if is_null {
-            return Err(Error::invalid(field, "must not be null"));
-        }
-    }
-    let (job, pending) = store
-        .write(move |tx| {
+    crate::reject_nulls!(patch => title, required_skills, nice_to_have_skills, skills, status, is_public)?;
+    indexer
+        .write(move |tx, pending| {
             let mut job = load(tx, tenant, id)?;
             let before = job.clone();
-            if let MaybeUndefined::Value(t) = patch.title {
-                job.title = t.trim().to_string();
-            }
+            apply(
+                &mut job.title,
+                patch.title.map_value(|t| t.trim().to_string()),
+            );
             let text = blank_is_null;
             apply_nullable(&mut job.department, text(patch.department));
             apply_nullable(&mut job.location, text(patch.location));
@@ -312,49 +269,41 @@ pub async fn update(
             apply_nullable(&mut job.currency, text(patch.currency));
             apply_nullable(&mut job.description, text(patch.description));
             apply_nullable(&mut job.level, patch.level);
-            if let MaybeUndefined::Value(s) = patch.required_skills {
-                job.required_skills = clean_labels(s);
-            }
-            if let MaybeUndefined::Value(s) = patch.nice_to_have_skills {
-                job.nice_to_have_skills = clean_labels(s);
-            }
-            if let MaybeUndefined::Value(s) = patch.skills {
-                job.skills = clean_labels(s);
-            }
-            if let MaybeUndefined::Value(s) = patch.status {
-                job.status = s;
-            }
-            if let MaybeUndefined::Value(p) = patch.is_public {
-                job.is_public = p;
-            }
+            apply(
+                &mut job.required_skills,
+                patch.required_skills.map_value(clean_labels),
+            );
+            apply(
+                &mut job.nice_to_have_skills,
+                patch.nice_to_have_skills.map_value(clean_labels),
+            );
+            apply(&mut job.skills, patch.skills.map_value(clean_labels));
+            apply(&mut job.status, patch.status);
+            apply(&mut job.is_public, patch.is_public);
             validate(&job)?;
             job.updated_at = Timestamp::now();
-            let mut pending = Pending::default();
-            save(tx, &job, &mut pending)?;
+            save(tx, &job, pending)?;
             let label = format!("job {id} \"{}\"", job.title);
             audit::record_update(
                 tx,
                 tenant,
                 &actor,
-                "job.updated",
-                "job",
+                Action::JobUpdated,
                 id,
                 &label,
                 (&before, &job),
                 &[],
             )?;
-            Ok((job, pending))
+            Ok(job)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(job)
+        .await
 }
 
 /// Deletes a job with its applications and their history.
-pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
+pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
-    let pending = store
-        .write(move |tx| {
+    indexer
+        .write(move |tx, pending| {
             let job = load(tx, tenant, id)?;
             let apps = super::applications::ids_for_job(tx, tenant, id)?;
             for app in &apps {
@@ -369,17 +318,13 @@ pub async fn delete(store: &Store, indexer: &Indexer, who: &Identity, id: u64) -
                 tx,
                 tenant,
                 &actor,
-                Change::new("job.deleted", "job", id, summary),
+                Change::new(Action::JobDeleted, id, summary),
             )?;
             tx.remove(&JOBS, tenant, id)?;
             tx.remove(&PUBLIC_JOBS, INSTANCE, id)?;
-            let mut pending = Pending::default();
-            pending.add(tx, Entity::Job, tenant, id, Op::Delete(Kind::Job, id))?;
-            Ok(pending)
+            pending.remove::<Job>(tx, tenant, id)
         })
-        .await?;
-    indexer.sync(pending).await;
-    Ok(())
+        .await
 }
 
 /// Filters of the job list; `q` is full text over title, description and skills.
@@ -413,5 +358,3 @@ pub fn list(
     let jobs = rx.get_many(&JOBS, tenant, &hits.ids)?;
     Ok((jobs, hits.total))
 }
-
-use crate::search::Search;

@@ -2,14 +2,13 @@
 //! `offer`; accepting moves it to `hired` and bumps the job's `hired` counter, in the same
 //! transaction as the offer's change.
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
-use super::audit::{self, Actor, Change};
-use super::fields::{blank_is_null, check_currency, check_text};
-use super::tenants::apply_nullable;
+use super::audit::{self, Action, Actor, Change};
+use super::fields::{apply, apply_nullable, blank_is_null, check_currency, check_text};
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -17,28 +16,17 @@ use crate::store::tables::{CANDIDATES, JOBS, OFFERS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "snake_case")]
-#[oai(rename_all = "snake_case")]
-pub enum OfferStatus {
-    Draft,
-    Sent,
-    Accepted,
-    Declined,
-    Withdrawn,
+named_enum! {
+    pub enum OfferStatus {
+        Draft = "draft",
+        Sent = "sent",
+        Accepted = "accepted",
+        Declined = "declined",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl OfferStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferStatus::Draft => "draft",
-            OfferStatus::Sent => "sent",
-            OfferStatus::Accepted => "accepted",
-            OfferStatus::Declined => "declined",
-            OfferStatus::Withdrawn => "withdrawn",
-        }
-    }
-
     /// The moves an offer may make.
     pub fn can_become(self, next: OfferStatus) -> bool {
         use OfferStatus::*;
@@ -242,7 +230,7 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
                 tx,
                 tenant,
                 &actor,
-                Change::new("offer.created", "offer", offer.id, summary)
+                Change::new(Action::OfferCreated, offer.id, summary)
                     .with(serde_json::json!({"status": offer.status})),
             )?;
             Ok(offer)
@@ -255,15 +243,7 @@ pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Offer> {
 }
 
 pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -> Result<Offer> {
-    for (field, null) in [
-        ("base_salary", patch.base_salary.is_null()),
-        ("currency", patch.currency.is_null()),
-        ("status", patch.status.is_null()),
-    ] {
-        if null {
-            return Err(Error::invalid(field, "must not be null"));
-        }
-    }
+    crate::reject_nulls!(patch => base_salary, currency, status)?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
@@ -277,12 +257,8 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
             if terms_changing && !matches!(o.status, OfferStatus::Draft | OfferStatus::Sent) {
                 return Err(Error::business_rule(format!("Offer {id} is {}; its terms can no longer change", o.status.as_str())));
             }
-            if let MaybeUndefined::Value(s) = patch.base_salary {
-                o.base_salary = s;
-            }
-            if let MaybeUndefined::Value(c) = patch.currency {
-                o.currency = c.trim().to_string();
-            }
+            apply(&mut o.base_salary, patch.base_salary);
+            apply(&mut o.currency, patch.currency.map_value(|c| c.trim().to_string()));
             apply_nullable(&mut o.bonus, patch.bonus);
             apply_nullable(&mut o.sign_on_bonus, patch.sign_on_bonus);
             apply_nullable(&mut o.start_date, blank_is_null(patch.start_date));
@@ -297,14 +273,14 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
                     on_status(tx, &mut o, &actor)?;
                     let summary = format!("Offer {id} {} (was {})", next.as_str(), before.status.as_str());
                     let details = serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
-                    audit::record(tx, tenant, &actor, Change::new("offer.status_changed", "offer", id, summary).with(details))?;
+                    audit::record(tx, tenant, &actor, Change::new(Action::OfferStatusChanged, id, summary).with(details))?;
                 }
             }
             o.updated_at = Timestamp::now();
             tx.put(&OFFERS, tenant, id, &o)?;
             if o.status == before.status {
                 let label = format!("offer {id}");
-                audit::record_update(tx, tenant, &actor, "offer.updated", "offer", id, &label, (&before, &o), &["status"])?;
+                audit::record_update(tx, tenant, &actor, Action::OfferUpdated, id, &label, (&before, &o), &["status"])?;
             }
             Ok(o)
         })
@@ -326,7 +302,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 tx,
                 tenant,
                 &actor,
-                Change::new("offer.deleted", "offer", id, format!("Deleted offer {id}")),
+                Change::new(Action::OfferDeleted, id, format!("Deleted offer {id}")),
             )
         })
         .await

@@ -4,7 +4,8 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor};
+use super::audit::{self, Action, Actor};
+use super::fields::apply_nullable;
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
@@ -131,8 +132,7 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 tx,
                 tenant_id,
                 &actor,
-                "tenant.updated",
-                "tenant",
+                Action::TenantUpdated,
                 tenant_id,
                 "the organisation",
                 fields,
@@ -141,15 +141,6 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
             Ok(tenant)
         })
         .await
-}
-
-/// PATCH semantics: an absent field keeps its value, `null` clears it.
-pub fn apply_nullable<T>(field: &mut Option<T>, patch: MaybeUndefined<T>) {
-    match patch {
-        MaybeUndefined::Value(v) => *field = Some(v),
-        MaybeUndefined::Null => *field = None,
-        MaybeUndefined::Undefined => {}
-    }
 }
 
 pub fn list(store: &Store, skip: usize, limit: usize) -> Result<(Vec<Tenant>, u64)> {

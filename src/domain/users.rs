@@ -3,7 +3,7 @@
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use super::tenants::{self, Tenant};
 use crate::auth::password::{self, Passwords};
 use crate::auth::token::{Claims, TokenKeys};
@@ -142,7 +142,7 @@ pub async fn register(
                 tx,
                 tenant.id,
                 &actor,
-                Change::new("tenant.created", "tenant", tenant.id, summary),
+                Change::new(Action::TenantCreated, tenant.id, summary),
             )?;
             audit::record(tx, tenant.id, &actor, user_created(&user))?;
             Ok((user, tenant))
@@ -150,14 +150,13 @@ pub async fn register(
         .await
 }
 
-fn user_created(user: &User) -> Change<'static> {
+fn user_created(user: &User) -> Change {
     let summary = format!(
         "Created the account {} ({})",
         user.email,
         user.role.as_str()
     );
-    Change::new("user.created", "user", user.id, summary)
-        .with(serde_json::json!({"role": user.role}))
+    Change::new(Action::UserCreated, user.id, summary).with(serde_json::json!({"role": user.role}))
 }
 
 fn email_taken(email: &str) -> Error {
@@ -279,7 +278,7 @@ pub async fn login(
                 tx,
                 tid,
                 &actor,
-                Change::new("user.signed_in", "user", uid, format!("{email} signed in")),
+                Change::new(Action::UserSignedIn, uid, format!("{email} signed in")),
             )?;
             Ok(session)
         })
@@ -348,7 +347,7 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
                 tx,
                 tenant_id,
                 &actor,
-                Change::new("user.signed_out", "user", user_id, summary),
+                Change::new(Action::UserSignedOut, user_id, summary),
             )
         })
         .await
@@ -429,7 +428,7 @@ pub async fn update_me(
                         tx,
                         tenant_id,
                         &actor,
-                        Change::new("user.updated", "user", user_id, summary),
+                        Change::new(Action::UserUpdated, user_id, summary),
                     )?;
                 }
             }
@@ -444,7 +443,7 @@ pub async fn update_me(
                     tx,
                     tenant_id,
                     &actor,
-                    Change::new("user.password_changed", "user", user_id, summary),
+                    Change::new(Action::UserPasswordChanged, user_id, summary),
                 )?;
             }
             tx.put(&USERS, tenant_id, user_id, &user)?;
@@ -503,7 +502,7 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
                     tx,
                     tenant_id,
                     &actor,
-                    Change::new("user.role_changed", "user", user_id, summary).with(details),
+                    Change::new(Action::UserRoleChanged, user_id, summary).with(details),
                 )?;
             }
             user.role = role;
@@ -534,7 +533,7 @@ pub async fn remove_member(store: &Store, who: &Identity, user_id: u64) -> Resul
                 tx,
                 tenant_id,
                 &actor,
-                Change::new("user.removed", "user", user_id, summary),
+                Change::new(Action::UserRemoved, user_id, summary),
             )?;
             if user.role == Role::OrgAdmin && org_admins(tx, tenant_id)? <= 1 {
                 return Err(Error::business_rule(

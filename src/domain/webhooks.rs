@@ -5,62 +5,30 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
+use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
-use poem_openapi::{Enum, Object};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
-use super::audit::{self, Actor, Change};
+use super::audit::{self, Action, Actor, Change};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, WEBHOOK_ATTEMPTS, WEBHOOK_QUEUE, WEBHOOKS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
-/// The events a webhook can subscribe to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Enum,
-)]
-pub enum Event {
-    #[serde(rename = "candidate.applied")]
-    #[oai(rename = "candidate.applied")]
-    CandidateApplied,
-    #[serde(rename = "candidate.stage_changed")]
-    #[oai(rename = "candidate.stage_changed")]
-    CandidateStageChanged,
-    #[serde(rename = "job.published")]
-    #[oai(rename = "job.published")]
-    JobPublished,
-    #[serde(rename = "offer.sent")]
-    #[oai(rename = "offer.sent")]
-    OfferSent,
-    #[serde(rename = "offer.accepted")]
-    #[oai(rename = "offer.accepted")]
-    OfferAccepted,
-    #[serde(rename = "offer.declined")]
-    #[oai(rename = "offer.declined")]
-    OfferDeclined,
-    #[serde(rename = "interview.scheduled")]
-    #[oai(rename = "interview.scheduled")]
-    InterviewScheduled,
-    #[serde(rename = "interview.completed")]
-    #[oai(rename = "interview.completed")]
-    InterviewCompleted,
-}
-
-impl Event {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::CandidateApplied => "candidate.applied",
-            Event::CandidateStageChanged => "candidate.stage_changed",
-            Event::JobPublished => "job.published",
-            Event::OfferSent => "offer.sent",
-            Event::OfferAccepted => "offer.accepted",
-            Event::OfferDeclined => "offer.declined",
-            Event::InterviewScheduled => "interview.scheduled",
-            Event::InterviewCompleted => "interview.completed",
-        }
+named_enum! {
+    /// The events a webhook can subscribe to.
+    pub enum Event {
+        CandidateApplied = "candidate.applied",
+        CandidateStageChanged = "candidate.stage_changed",
+        JobPublished = "job.published",
+        OfferSent = "offer.sent",
+        OfferAccepted = "offer.accepted",
+        OfferDeclined = "offer.declined",
+        InterviewScheduled = "interview.scheduled",
+        InterviewCompleted = "interview.completed",
     }
 }
 
@@ -324,7 +292,7 @@ pub async fn create(
             tx.put(&WEBHOOKS, tenant, hook.id, &hook)?;
             let summary = format!("Created webhook {} to {}", hook.id, hook.url);
             let details = serde_json::json!({"url": hook.url, "events": hook.events, "enabled": hook.enabled});
-            audit::record(tx, tenant, &actor, Change::new("webhook.created", "webhook", hook.id, summary).with(details))?;
+            audit::record(tx, tenant, &actor, Change::new(Action::WebhookCreated, hook.id, summary).with(details))?;
             Ok(hook)
         })
         .await?;
@@ -403,7 +371,7 @@ pub async fn update(
             tx.put(&WEBHOOKS, tenant, id, &hook)?;
             let summary = format!("Updated webhook {id} ({})", changed.join(", "));
             let details = serde_json::json!({"changed": changed, "url": hook.url, "events": hook.events, "enabled": hook.enabled});
-            audit::record(tx, tenant, &actor, Change::new("webhook.updated", "webhook", id, summary).with(details))?;
+            audit::record(tx, tenant, &actor, Change::new(Action::WebhookUpdated, id, summary).with(details))?;
             Ok(WebhookView::from(&hook))
         })
         .await
@@ -423,7 +391,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 tx,
                 tenant,
                 &actor,
-                Change::new("webhook.deleted", "webhook", id, summary),
+                Change::new(Action::WebhookDeleted, id, summary),
             )
         })
         .await
@@ -864,7 +832,7 @@ fn auto_disable(tx: &mut Tx, hook: &mut Webhook, last_error: Option<&str>) -> Re
         tx,
         hook.org_id,
         &Actor::system(),
-        Change::new("webhook.disabled", "webhook", hook.id, summary).with(details),
+        Change::new(Action::WebhookDisabled, hook.id, summary).with(details),
     )
 }
 

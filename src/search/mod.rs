@@ -39,7 +39,8 @@ const SCHEMA_VERSION: u32 = 5;
 const VERSION_FILE: &str = "hirebase-index.json";
 const WRITER_MEMORY: usize = 64 << 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Job,
     Candidate,
