@@ -164,14 +164,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let (Ok(email), Ok(password)) = (
         std::env::var("HIREBASE_ADMIN_EMAIL"),
         std::env::var("HIREBASE_ADMIN_PASSWORD"),
-    ) {
-        if app
-            .bootstrap_admin(&email, &password)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            tracing::info!(email = %email, "created the platform admin");
-        }
+    ) && app
+        .bootstrap_admin(&email, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        tracing::info!(email = %email, "created the platform admin");
     }
     if !hirebase::domain::users::has_platform_admin(&app.state().store)
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -232,11 +230,11 @@ fn init(
     if path.exists() && !force {
         println!("keeping the existing {}", path.display());
     } else {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("hirebase: cannot create {}: {e}", dir.display());
-                return ExitCode::FAILURE;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("hirebase: cannot create {}: {e}", dir.display());
+            return ExitCode::FAILURE;
         }
         if let Err(e) = std::fs::write(&path, hirebase::config::EXAMPLE) {
             eprintln!("hirebase: cannot write {}: {e}", path.display());

@@ -174,6 +174,7 @@ fn bump_job(tx: &mut Tx, tenant: u64, job_id: u64, applicants: i64, hired: i64) 
 
 /// Creates an application inside `tx`: the job and candidate must exist in the tenant, and
 /// the pair must not have one yet (409).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn insert(
     tx: &mut Tx,
     tenant: u64,
@@ -406,10 +407,10 @@ pub fn list(
     ids.sort_unstable_by(|a, b| b.cmp(a));
     let mut matching = Vec::new();
     for id in ids {
-        if let Some(app) = rx.get(&APPLICATIONS, tenant, id)? {
-            if f.status.is_none_or(|s| s == app.status) {
-                matching.push(app);
-            }
+        if let Some(app) = rx.get(&APPLICATIONS, tenant, id)?
+            && f.status.is_none_or(|s| s == app.status)
+        {
+            matching.push(app);
         }
     }
     let total = matching.len() as u64;

@@ -118,13 +118,13 @@ async fn wait_for_text(
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut last = None;
     while Instant::now() < deadline {
-        if let Ok(el) = client.find(Locator::Css(css)).await {
-            if let Ok(text) = el.text().await {
-                if ok(&text) {
-                    return text;
-                }
-                last = Some(text);
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if ok(&text) {
+                return text;
             }
+            last = Some(text);
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }

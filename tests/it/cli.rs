@@ -107,10 +107,10 @@ impl Served {
                     self.log()
                 );
             }
-            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await {
-                if r.status() == 200 {
-                    return;
-                }
+            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await
+                && r.status() == 200
+            {
+                return;
             }
             assert!(
                 Instant::now() < deadline,
