@@ -1,80 +1,69 @@
 // hirebase admin UI: start-up, the signed-in layout (sidebar + header) and the route table.
-// Pages live in `page-*.js`; each exports `{title, nav, public?, render(ctx)}` and is
-// registered below. A new domain (jobs, candidates…) is one file and one `route()` line.
+// Pages live in `page-*.js`; each exports `{title, render(ctx)}` and is imported the first time
+// its route is visited. A new domain (jobs, candidates…) is one file, one `route()` line and,
+// if it has a sidebar entry, one line in NAV naming the permission it needs.
 // A page's root may carry `data-page-title` to name the browser tab after its record.
 
 import { api, whenSignedOut } from './api.js';
-import { h, icon, initials, mount, problemNotice, roleLabel, toast } from './dom.js';
-import { currentLocation, match, navigate, route } from './router.js';
-import { clearSession, loadSession, onSessionChange, session } from './session.js';
-import { loginPage, registerPage } from './page-auth.js';
-import { profilePage } from './page-profile.js';
-import { teamPage } from './page-team.js';
-import { apiKeysPage, apiKeyUsagePage } from './page-api-keys.js';
-import { settingsPage } from './page-settings.js';
-import { jobsPage } from './page-jobs.js';
-import { jobPage } from './page-job.js';
-import { candidatesPage } from './page-candidates.js';
-import { candidatePage } from './page-candidate.js';
-import { importPage } from './page-import.js';
-import { dashboardPage } from './page-dashboard.js';
-import { interviewPage, interviewsPage } from './page-interviews.js';
-import { offersPage } from './page-offers.js';
-import { webhookDeliveriesPage, webhooksPage } from './page-webhooks.js';
-import { auditPage } from './page-audit.js';
-import { canHire } from './recruiting.js';
+import { h, icon, initials, mount, notice, problemNotice, toast } from './dom.js';
+import { label } from './labels.js';
+import { currentLocation, lazy, match, navigate, route } from './router.js';
+import { can, clearSession, loadSession, onSessionChange, session } from './session.js';
 
 /** Where signing in lands: the dashboard for people who hire, the agenda for interviewers, else the profile. */
 function home() {
-  if (canHire()) return '#/dashboard';
-  return session.user?.role === 'interviewer' ? '#/interviews' : '#/profile';
+  if (can('insights_read')) return '#/dashboard';
+  return can('interviews_read') ? '#/interviews' : '#/profile';
 }
 
-route('/login', loginPage);
-route('/register', registerPage);
-route('/profile', profilePage);
-route('/team', teamPage);
-route('/api-keys', apiKeysPage);
-route('/api-keys/:id/usage', apiKeyUsagePage);
-route('/settings', settingsPage);
-route('/jobs', jobsPage);
-route('/jobs/:id', jobPage);
-route('/candidates', candidatesPage);
-route('/candidates/import', importPage);
-route('/candidates/:id', candidatePage);
-route('/dashboard', dashboardPage);
-route('/interviews', interviewsPage);
-route('/interviews/:id', interviewPage);
-route('/offers', offersPage);
-route('/webhooks', webhooksPage);
-route('/webhooks/:id', webhookDeliveriesPage);
-route('/audit', auditPage);
+route('/login', { public: true, load: lazy(() => import('./page-auth.js'), 'loginPage') });
+route('/register', { public: true, load: lazy(() => import('./page-auth.js'), 'registerPage') });
+route('/profile', { nav: 'profile', load: lazy(() => import('./page-profile.js'), 'profilePage') });
+route('/team', { nav: 'team', load: lazy(() => import('./page-team.js'), 'teamPage') });
+route('/api-keys', { nav: 'api-keys', load: lazy(() => import('./page-api-keys.js'), 'apiKeysPage') });
+route('/api-keys/:id/usage', { nav: 'api-keys', load: lazy(() => import('./page-api-keys.js'), 'apiKeyUsagePage') });
+route('/settings', { nav: 'settings', load: lazy(() => import('./page-settings.js'), 'settingsPage') });
+route('/jobs', { nav: 'jobs', load: lazy(() => import('./page-jobs.js'), 'jobsPage') });
+route('/jobs/:id', { nav: 'jobs', load: lazy(() => import('./page-job.js'), 'jobPage') });
+route('/candidates', { nav: 'candidates', load: lazy(() => import('./page-candidates.js'), 'candidatesPage') });
+route('/candidates/import', { nav: 'candidates', load: lazy(() => import('./page-import.js'), 'importPage') });
+route('/candidates/:id', { nav: 'candidates', load: lazy(() => import('./page-candidate.js'), 'candidatePage') });
+route('/dashboard', { nav: 'dashboard', load: lazy(() => import('./page-dashboard.js'), 'dashboardPage') });
+route('/interviews', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewsPage') });
+route('/interviews/:id', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewPage') });
+route('/offers', { nav: 'offers', load: lazy(() => import('./page-offers.js'), 'offersPage') });
+route('/webhooks', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhooksPage') });
+route('/webhooks/:id', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhookDeliveriesPage') });
+route('/audit', { nav: 'audit', load: lazy(() => import('./page-audit.js'), 'auditPage') });
 
-/** The sidebar. Entries with `soon` are domains of later releases: shown, but disabled. */
+/**
+ * The sidebar: an entry shows when the user holds its permission (`perm`). Entries with `soon`
+ * are domains of later releases: shown, but disabled.
+ */
 const NAV = [
   {
     heading: 'Recruiting',
     items: [
-      { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', href: '#/dashboard' },
-      { id: 'jobs', label: 'Jobs', icon: 'jobs', href: '#/jobs' },
-      { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates' },
-      { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews' },
-      { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers' },
+      { id: 'dashboard', label: 'Dashboard', icon: 'dashboard', href: '#/dashboard', perm: 'insights_read' },
+      { id: 'jobs', label: 'Jobs', icon: 'jobs', href: '#/jobs', perm: 'jobs_read' },
+      { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates', perm: 'candidates_read' },
+      { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews', perm: 'interviews_read' },
+      { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers', perm: 'offers_read' },
     ],
   },
   {
     heading: 'Organisation',
     items: [
-      { id: 'team', label: 'Team', icon: 'team', href: '#/team' },
-      { id: 'api-keys', label: 'API keys', icon: 'key', href: '#/api-keys' },
-      { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings' },
-      { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks' },
-      { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit' },
+      { id: 'team', label: 'Team', icon: 'team', href: '#/team', perm: 'team_read' },
+      { id: 'api-keys', label: 'API keys', icon: 'key', href: '#/api-keys', perm: 'api_keys' },
+      { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings', perm: 'tenant_read' },
+      { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks', perm: 'webhooks_read' },
+      { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit', perm: 'audit_read' },
     ],
   },
   {
     heading: 'Account',
-    items: [{ id: 'profile', label: 'Profile', icon: 'profile', href: '#/profile' }],
+    items: [{ id: 'profile', label: 'Profile', icon: 'profile', href: '#/profile', perm: 'own_profile' }],
   },
 ];
 
@@ -92,13 +81,16 @@ document.addEventListener('securitypolicyviolation', (event) => {
 let shell = null;
 let returnTo = null;
 
+/** The sidebar's sections, each with the entries this user may open (empty sections are left out). */
 function navList() {
   return NAV.map((section, i) => {
+    const items = section.items.filter((item) => !item.perm || can(item.perm));
+    if (items.length === 0) return null;
     const headingId = `nav-heading-${i}`;
     return h('div', { class: 'nav-section' },
       h('p', { class: 'nav-heading', id: headingId }, section.heading),
       h('ul', { class: 'nav-list', 'aria-labelledby': headingId },
-        section.items.map((item) => h('li', {},
+        items.map((item) => h('li', {},
           item.soon
             ? h('span', { class: 'nav-item is-disabled', 'aria-disabled': 'true', title: `${item.label} arrives in a later release` },
               icon(item.icon), h('span', { class: 'nav-label' }, item.label), h('span', { class: 'soon' }, 'soon'))
@@ -113,11 +105,12 @@ function buildShell() {
   const userRole = h('span', { class: 'user-role' });
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' });
   const main = h('main', { id: 'main', class: 'content', tabindex: '-1' });
+  const nav = h('nav', { class: 'nav', 'aria-label': 'Main' }, navList());
   const sidebar = h('aside', { class: 'sidebar', id: 'sidebar' },
     h('div', { class: 'brand' },
       h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'h'),
       h('div', { class: 'brand-text' }, orgName, h('span', { class: 'brand-product' }, 'hirebase'))),
-    h('nav', { class: 'nav', 'aria-label': 'Main' }, navList()),
+    nav,
     h('div', { class: 'sidebar-foot' },
       h('a', { href: '/docs', target: '_blank', rel: 'noopener', class: 'sidebar-link' }, 'API reference', icon('external', 'icon icon-sm'))));
 
@@ -162,12 +155,21 @@ function buildShell() {
         signOutButton),
       main));
 
+  let shownFor = null;
   const update = ({ user, tenant }) => {
     if (!user) return;
     userName.textContent = user.full_name;
-    userRole.textContent = roleLabel(user.role);
+    userRole.textContent = label('role', user.role);
     avatar.textContent = initials(user.full_name);
-    orgName.textContent = tenant?.name || (user.role === 'platform_admin' ? 'Platform' : 'Organisation');
+    orgName.textContent = tenant?.name || (can('platform') ? 'Platform' : 'Organisation');
+    // A new role (or a new person) may open other pages.
+    const perms = (user.permissions || []).join();
+    if (perms !== shownFor) {
+      shownFor = perms;
+      const current = nav.querySelector('[aria-current="page"]')?.dataset.nav;
+      mount(nav, navList());
+      if (current) nav.querySelector(`a[data-nav="${current}"]`)?.setAttribute('aria-current', 'page');
+    }
   };
   update(session);
   const unsubscribe = onSessionChange(update);
@@ -241,6 +243,19 @@ async function signedIn() {
 
 let renderCount = 0;
 
+/** Shown when a page's module cannot be fetched: usually a new version of hirebase went live. */
+function unloadablePage(error) {
+  console.error(error);
+  const reload = h('button', { type: 'button', class: 'btn btn-primary', id: 'reload-app', onClick: () => window.location.reload() }, 'Reload');
+  return {
+    title: 'Page not loaded',
+    render: () => h('div', { class: 'page' },
+      h('h1', { tabindex: '-1', class: 'page-title' }, 'This page could not be loaded'),
+      notice('warning', 'hirebase may have been updated since this tab opened',
+        h('p', {}, 'Reload to get the current version. Nothing you saved is lost.'), reload)),
+  };
+}
+
 function notFoundPage() {
   return {
     title: 'Page not found',
@@ -258,29 +273,39 @@ async function render() {
     return;
   }
   const found = match(path);
-  const page = found ? found.page : notFoundPage();
-  if (!page.public && !session.user) {
+  const entry = found ? found.page : { load: async () => notFoundPage() };
+  if (!entry.public && !session.user) {
     returnTo = window.location.hash;
     navigate('#/login', { replace: true });
     return;
   }
-  if (page.public && session.user) {
+  if (entry.public && session.user) {
     navigate(home(), { replace: true });
     return;
   }
 
   let container;
-  if (page.public) {
+  if (entry.public) {
     container = authLayout();
   } else {
     const layout = ensureShell();
-    layout.setActive(page.nav);
+    layout.setActive(entry.nav);
     container = layout.main;
   }
   const slow = setTimeout(() => {
     if (ticket === renderCount) mount(container, h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading…'));
   }, 150);
 
+  let page;
+  try {
+    page = await entry.load();
+  } catch (error) {
+    page = unloadablePage(error);
+  }
+  if (ticket !== renderCount) {
+    clearTimeout(slow);
+    return;
+  }
   const ctx = { params: found ? found.params : {}, query, session, navigate, refresh: render, signedIn };
   let view;
   try {

@@ -97,23 +97,6 @@ export function icon(name, className = 'icon') {
 
 // ---- Formatting -------------------------------------------------------------------------
 
-const ROLE_LABELS = {
-  platform_admin: 'Platform admin',
-  org_admin: 'Organisation admin',
-  recruiter: 'Recruiter',
-  hiring_manager: 'Hiring manager',
-  interviewer: 'Interviewer',
-  agency: 'Agency',
-  talent: 'Talent',
-};
-
-/** Roles a member of an organisation can hold, in the order the UI offers them. */
-export const TENANT_ROLES = ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency', 'talent'];
-
-export function roleLabel(role) {
-  return ROLE_LABELS[role] || role;
-}
-
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
@@ -168,6 +151,11 @@ export function problemNotice(error) {
     error.requestId && h('p', { class: 'muted small' }, 'Request id: ', h('code', {}, error.requestId)));
 }
 
+/** What a page shows someone whose role may not use it: a heading and why, in a sentence or two. */
+export function accessNotice(title, heading, text) {
+  return h('div', { class: 'page' }, pageHeader(title), notice('info', heading, text && h('p', {}, text)));
+}
+
 export function emptyState(title, text) {
   return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), text && h('p', { class: 'muted' }, text));
 }
@@ -206,30 +194,44 @@ export function toast(message, kind = 'success') {
 // ---- Confirmation dialog ------------------------------------------------------------------
 
 /** Asks before something destructive. Resolves to true when confirmed. */
-export function confirmDialog({ title, message, confirmLabel = 'Confirm', danger = false }) {
+export async function confirmDialog(options) {
+  return (await askDialog(options)) !== null;
+}
+
+/**
+ * A modal question. With `note: {label, placeholder}` it also takes an optional note for the
+ * record. Resolves to `{note}` when confirmed (note '' without one), null when cancelled.
+ */
+export function askDialog({ title, message, confirmLabel = 'Confirm', danger = false, note, confirmId }) {
   return new Promise((resolve) => {
     const titleId = uid('dialog-title');
     const textId = uid('dialog-text');
+    const noteId = uid('dialog-note');
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'aria-describedby': textId });
+    const noteInput = note && h('textarea', { id: noteId, class: 'input', rows: 3, maxlength: 2000, placeholder: note.placeholder });
     const finish = (answer) => {
       dialog.close();
       dialog.remove();
       resolve(answer);
     };
-    const cancel = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => finish(false) }, 'Cancel');
-    const confirm = h('button', { type: 'button', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, onClick: () => finish(true) }, confirmLabel);
+    const cancel = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => finish(null) }, 'Cancel');
+    const confirm = h('button', {
+      type: 'button', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, id: confirmId,
+      onClick: () => finish({ note: noteInput ? noteInput.value.trim() : '' }),
+    }, confirmLabel);
     append(dialog, [
       h('h2', { id: titleId, class: 'dialog-title' }, title),
       h('p', { id: textId, class: 'dialog-text' }, message),
+      noteInput && h('div', { class: 'field dialog-field' }, h('label', { class: 'label', for: noteId }, note.label), noteInput),
       h('div', { class: 'dialog-actions' }, cancel, confirm),
     ]);
     dialog.addEventListener('cancel', (event) => {
       event.preventDefault();
-      finish(false);
+      finish(null);
     });
     document.body.append(dialog);
     dialog.showModal();
-    cancel.focus();
+    (noteInput || cancel).focus();
   });
 }
 
@@ -273,7 +275,7 @@ export async function copyText(text, sourceElement) {
   return copied;
 }
 
-// ---- Tables and paging --------------------------------------------------------------------
+// ---- Tables ------------------------------------------------------------------------------
 
 /**
  * `dataTable({caption, columns: [{label, className}], rows: [{cells: [...], className}]})`.
@@ -286,17 +288,4 @@ export function dataTable({ caption, columns, rows, id }) {
       h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col', class: column.className }, column.label)))),
       h('tbody', {}, rows.map((row) => h('tr', { class: row.className, dataset: row.dataset },
         row.cells.map((cell, i) => h('td', { class: columns[i]?.className }, cell)))))));
-}
-
-/** "Showing 21–40 of 45" with previous/next links; `href(n)` is the address of page n (1-based). */
-export function pager({ page, pageSize, total, href }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
-  const link = (n, label, rel) => (n >= 1 && n <= pages && n !== page
-    ? h('a', { class: 'btn btn-secondary btn-sm', href: href(n), rel }, label)
-    : h('span', { class: 'btn btn-secondary btn-sm is-disabled', 'aria-disabled': 'true' }, label));
-  return h('nav', { class: 'pager', 'aria-label': 'Pagination' },
-    h('p', { class: 'pager-status' }, `Showing ${first}–${last} of ${total}`),
-    pages > 1 && h('div', { class: 'pager-links' }, link(page - 1, 'Previous', 'prev'), h('span', { class: 'pager-page' }, `Page ${page} of ${pages}`), link(page + 1, 'Next', 'next')));
 }

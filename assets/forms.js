@@ -51,9 +51,12 @@ export function checkboxField({ name, label, checked, hint, id, value = 'true', 
     h('p', { id: errorId, class: 'field-error', hidden: true }));
 }
 
-/** Suggestions for a free-text input: `field({list: id})` plus `datalist(id, values)`. */
+/**
+ * Suggestions for a free-text input: `field({list: id})` plus `datalist(id, values)`; a value
+ * may be a `[value, label]` pair, so the list says "Full-time" and the field gets `full_time`.
+ */
 export function datalist(id, values) {
-  return h('datalist', { id }, values.map((value) => h('option', { value })));
+  return h('datalist', { id }, values.map((v) => (Array.isArray(v) ? h('option', { value: v[0], label: v[1] }) : h('option', { value: v }))));
 }
 
 /** The place at the top of a form where its overall error goes. */

@@ -1,49 +1,15 @@
-// What the interview pages and the candidate page share: kinds, statuses and recommendations
-// with their labels, local date-time ⇄ RFC 3339, the schedule form (with a candidate picked by
-// searching as you type) and the `.ics` link.
+// What the interview pages and the candidate page share: local date-time ⇄ RFC 3339, the
+// schedule form (with a candidate picked by searching as you type), the scorecard form and the
+// `.ics` link.
 
-import { api, query } from './api.js';
-import { badge, h, icon, mount, uid } from './dom.js';
+import { api } from './api.js';
+import { h, icon, mount, uid } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
-import { canHire, jobById, jobStatusLabel, listAll, liveSearch, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber } from './recruiting.js';
-import { session } from './session.js';
-
-export const KINDS = [['video', 'Video call'], ['phone', 'Phone screen'], ['onsite', 'On-site'], ['technical', 'Technical'], ['panel', 'Panel']];
-const KIND_LABELS = Object.fromEntries(KINDS);
-
-export function kindLabel(kind) {
-  return KIND_LABELS[kind] || kind;
-}
-
-export const INTERVIEW_STATUSES = [['scheduled', 'Scheduled'], ['completed', 'Completed'], ['cancelled', 'Cancelled']];
-const STATUS_LABELS = Object.fromEntries(INTERVIEW_STATUSES);
-const STATUS_KINDS = { scheduled: 'info', completed: 'success', cancelled: 'neutral' };
-
-export function interviewStatusBadge(status) {
-  return badge(STATUS_LABELS[status] || status, STATUS_KINDS[status] || 'neutral');
-}
-
-export const RECOMMENDATIONS = [['strong_hire', 'Strong hire'], ['hire', 'Hire'], ['mixed', 'Mixed'], ['no', 'No hire'], ['strong_no', 'Strong no hire']];
-const REC_LABELS = Object.fromEntries(RECOMMENDATIONS);
-const REC_KINDS = { strong_hire: 'success', hire: 'success', mixed: 'warning', no: 'danger', strong_no: 'danger' };
-
-export function recommendationBadge(rec) {
-  return badge(REC_LABELS[rec] || rec, REC_KINDS[rec] || 'neutral');
-}
-
-/** Interviews are scheduled by the people who hire; org admins and recruiters may delete them. */
-export function canSchedule() {
-  return canHire();
-}
-
-export function canDeleteInterviews() {
-  return ['org_admin', 'recruiter'].includes(session.user?.role);
-}
-
-/** Scorecards: the people who hire, and interviewers (for themselves). */
-export function canScore() {
-  return canHire() || session.user?.role === 'interviewer';
-}
+import { label, options } from './labels.js';
+import {
+  candidateLookup, jobById, listAll, panelFromText, rememberCandidate, roleLine, textOrNull, wholeNumber,
+} from './recruiting.js';
+import { can, session } from './session.js';
 
 // ---- Time -----------------------------------------------------------------------------------
 
@@ -156,34 +122,16 @@ function candidatePicker({ prefix, onPick }) {
     onPick(person);
   };
 
-  const search = liveSearch({
-    wait: 150,
-    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit: 6 })}`),
-    show: (data, text) => {
-      results.replaceChildren(...data.items.map((person) => {
-        const button = h('button', {
-          type: 'button', class: 'choice', dataset: { candidateId: String(person.id) }, 'aria-label': `Choose ${person.full_name}`,
-        }, h('span', { class: 'choice-name' }, person.full_name),
-        h('span', { class: 'muted small' }, [roleLine(person), person.email].filter(Boolean).join(' · ') || '—'));
-        button.addEventListener('click', () => choose(person));
-        return h('li', {}, button);
-      }));
-      const t = text.trim();
-      status.textContent = data.items.length === 0
-        ? (t ? `No candidates match “${t}”.` : 'No candidates yet.')
-        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}.` : 'Newest candidates — or type to search.');
+  const search = candidateLookup({
+    input, results, status, limit: 6, browse: 'Newest candidates — or type to search.',
+    row: (person) => {
+      const button = h('button', {
+        type: 'button', class: 'choice', dataset: { candidateId: String(person.id) }, 'aria-label': `Choose ${person.full_name}`,
+      }, h('span', { class: 'choice-name' }, person.full_name),
+      h('span', { class: 'muted small' }, [roleLine(person), person.email].filter(Boolean).join(' · ') || '—'));
+      button.addEventListener('click', () => choose(person));
+      return h('li', {}, button);
     },
-    fail: (error) => {
-      results.replaceChildren();
-      status.textContent = error.detail || String(error);
-    },
-  });
-  input.addEventListener('input', () => search.schedule(input.value));
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      search.now(input.value);
-    }
   });
   search.now('');
 
@@ -213,7 +161,7 @@ export async function jobOptions(candidateId) {
     if (job) theirs.push({ job, stage: app.status });
   }
   const theirIds = new Set(theirs.map((t) => t.job.id));
-  const label = (job) => [job.title, job.location].filter(Boolean).join(' — ') + (openIds.has(job.id) ? '' : ` (${jobStatusLabel(job.status).toLowerCase()})`);
+  const label = (job) => [job.title, job.location].filter(Boolean).join(' — ') + (openIds.has(job.id) ? '' : ` (${label('job_status', job.status).toLowerCase()})`);
   const groups = [];
   if (theirs.length > 0) {
     groups.push(h('optgroup', { label: 'In their pipelines' }, theirs.map(({ job }) => h('option', { value: String(job.id) }, label(job)))));
@@ -256,7 +204,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
   const picker = candidate ? null : candidatePicker({ prefix, onPick: (person) => fillJobSelect(jobSelect, person?.id).catch(() => {}) });
   fillJobSelect(jobSelect, candidate?.id).catch((error) => mount(jobSelect, h('option', { value: '' }, error.detail || 'Jobs could not be loaded')));
 
-  const me = session.user?.full_name || '';
+  const me = session.user?.email || '';
   const form = h('form', { class: 'form', id: `${prefix}-form` },
     formAlert(),
     candidate ? h('input', { type: 'hidden', name: 'candidate_id', value: String(candidate.id) }) : picker.node,
@@ -267,10 +215,10 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
         value: toLocalInput(defaultSlot()), step: 300, hint: `Your time zone: ${zoneName()}.`,
       }),
       field({ name: 'duration_min', label: 'Duration (minutes)', id: `${prefix}-duration`, type: 'number', min: 5, max: 480, step: 5, value: 45, inputmode: 'numeric' }),
-      selectField({ name: 'kind', label: 'Kind', id: `${prefix}-kind`, options: KINDS, value: 'video' })),
+      selectField({ name: 'kind', label: 'Kind', id: `${prefix}-kind`, options: options('interview_kind'), value: 'video' })),
     h('div', { class: 'grid-auto grid-auto-wide' },
       field({ name: 'location_or_url', label: 'Location or meeting link', id: `${prefix}-location`, maxlength: 500, placeholder: 'https://meet.example.com/… or Room 4' }),
-      field({ name: 'interviewers', label: 'Interviewers', id: `${prefix}-interviewers`, value: me, hint: 'Names or emails, separated by commas.' })),
+      field({ name: 'interviewers', label: 'Interviewers', id: `${prefix}-interviewers`, value: me, hint: 'Teammates by email; people without an account by name. Separate with commas.' })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: `${prefix}-submit` }, 'Schedule interview'),
       onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -285,7 +233,7 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
       location_or_url: [rule.maxLength(500)],
     }),
     submit: async (values) => {
-      const interviewers = splitList(values.interviewers);
+      const interviewers = panelFromText(values.interviewers);
       const body = {
         candidate_id: Number(values.candidate_id),
         job_id: Number(values.job_id),
@@ -303,9 +251,12 @@ export function scheduleForm({ candidate = null, prefix = 'interview', onSchedul
   return form;
 }
 
-/** A form for `add_scorecard`; an interviewer's own name is filled in (the server insists on it). */
+/**
+ * A form for `add_scorecard`. Someone who may score but not run interviews (an interviewer)
+ * scores as themselves: their name is filled in and fixed (the server insists on it).
+ */
 export function scorecardForm(interview, { onSaved }) {
-  const interviewer = session.user?.role === 'interviewer';
+  const interviewer = !can('interviews_write');
   const number = h('input', {
     type: 'number', class: 'input score-number', id: 'scorecard-score', name: 'score', min: 0, max: 100, step: 1, inputmode: 'numeric',
     required: true, 'aria-describedby': 'scorecard-score-hint scorecard-score-error',
@@ -332,13 +283,13 @@ export function scorecardForm(interview, { onSaved }) {
         readonly: interviewer, hint: interviewer ? 'Your scorecard is recorded under your name.' : 'A second scorecard by the same person replaces the first.',
         list: uid('panel'),
       }),
-      selectField({ name: 'recommendation', label: 'Recommendation', id: 'scorecard-recommendation', options: RECOMMENDATIONS, value: 'hire' })),
+      selectField({ name: 'recommendation', label: 'Recommendation', id: 'scorecard-recommendation', options: options('recommendation'), value: 'hire' })),
     scoreField,
     field({ name: 'notes', label: 'Notes', id: 'scorecard-notes', type: 'textarea', rows: 4, maxlength: 10000, placeholder: 'Strengths, concerns, evidence…' }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'scorecard-submit' }, 'Submit scorecard')));
   const nameInput = form.querySelector('#scorecard-interviewer');
   const listId = nameInput.getAttribute('list');
-  form.append(h('datalist', { id: listId }, interview.interviewers.map((name) => h('option', { value: name }))));
+  form.append(h('datalist', { id: listId }, interview.interviewers.map((p) => h('option', { value: p.name }))));
 
   onSubmit(form, {
     busyLabel: 'Submitting…',

@@ -1,23 +1,12 @@
-// Offers, shared by the candidate page and `#/offers`: statuses and the moves each allows,
-// money, the offer form (make and edit terms) and one offer's card with its actions.
+// Offers, shared by the candidate page and `#/offers`: the moves each status allows, the offer
+// form (make and edit terms) and one offer's card with its actions.
 
 import { api } from './api.js';
-import { append, badge, busy, h, icon, mount, notice, problemNotice, time, toast, uid } from './dom.js';
+import { askDialog, busy, h, icon, mount, notice, problemNotice, time, toast } from './dom.js';
 import { checkboxField, checks, field, formAlert, onSubmit, rule } from './forms.js';
-import { canHire, changedFields, intOrNull, textOrNull } from './recruiting.js';
-import { session } from './session.js';
-
-export const OFFER_STATUSES = [['draft', 'Draft'], ['sent', 'Sent'], ['accepted', 'Accepted'], ['declined', 'Declined'], ['withdrawn', 'Withdrawn']];
-const STATUS_LABELS = Object.fromEntries(OFFER_STATUSES);
-const STATUS_KINDS = { draft: 'neutral', sent: 'info', accepted: 'success', declined: 'danger', withdrawn: 'neutral' };
-
-export function offerStatusLabel(status) {
-  return STATUS_LABELS[status] || status;
-}
-
-export function offerStatusBadge(status) {
-  return badge(offerStatusLabel(status), STATUS_KINDS[status] || 'neutral');
-}
+import { enumBadge, label, money } from './labels.js';
+import { changedFields, intOrNull, textOrNull } from './recruiting.js';
+import { can } from './session.js';
 
 /** The moves the server allows from each status (others answer 422), with their buttons. */
 const MOVES = {
@@ -29,32 +18,6 @@ const MOVE_CLASSES = { sent: 'btn-primary', accepted: 'btn-secondary', declined:
 
 export function allowedMoves(status) {
   return MOVES[status] || [];
-}
-
-export function canMakeOffers() {
-  return canHire();
-}
-
-export function canDeleteOffers() {
-  return ['org_admin', 'recruiter'].includes(session.user?.role);
-}
-
-const formats = new Map();
-/** `EUR 85,000` in the reader's locale; a bad currency code falls back to plain digits. */
-export function money(amount, currency) {
-  if (amount == null) return null;
-  const key = currency || '';
-  if (!formats.has(key)) {
-    let f;
-    try {
-      f = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
-    } catch {
-      const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
-      f = { format: (n) => `${currency} ${plain.format(n)}` };
-    }
-    formats.set(key, f);
-  }
-  return formats.get(key).format(amount);
 }
 
 // ---- The form -----------------------------------------------------------------------------
@@ -139,37 +102,6 @@ export function offerForm({ candidate, offer, jobSelect, defaults = {}, onSaved,
 
 // ---- Deciding -------------------------------------------------------------------------------
 
-/** Asks to confirm a move, with an optional note for the record. Resolves to `{note}` or null. */
-function moveDialog({ title, message, confirmLabel, danger, withNote }) {
-  return new Promise((resolve) => {
-    const titleId = uid('dialog-title');
-    const noteId = uid('decision');
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId });
-    const note = withNote && h('textarea', { id: noteId, class: 'input', rows: 3, maxlength: 2000, placeholder: 'e.g. Accepted by email on Monday' });
-    const finish = (answer) => {
-      dialog.close();
-      dialog.remove();
-      resolve(answer);
-    };
-    const cancel = h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => finish(null) }, 'Cancel');
-    const confirm = h('button', { type: 'button', class: `btn ${danger ? 'btn-danger' : 'btn-primary'}`, id: 'offer-move-confirm' }, confirmLabel);
-    confirm.addEventListener('click', () => finish({ note: note ? note.value.trim() : '' }));
-    append(dialog, [
-      h('h2', { id: titleId, class: 'dialog-title' }, title),
-      h('p', { class: 'dialog-text' }, message),
-      note && h('div', { class: 'field dialog-field' }, h('label', { class: 'label', for: noteId }, 'Note (optional)'), note),
-      h('div', { class: 'dialog-actions' }, cancel, confirm),
-    ]);
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      finish(null);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    (note || cancel).focus();
-  });
-}
-
 const MOVE_TEXT = {
   sent: ['Send this offer?', 'It is marked as sent today and the candidate moves to Offer in the pipeline.', false],
   accepted: ['Mark the offer accepted?', 'The candidate is moved to Hired and the job counts the hire.', false],
@@ -195,8 +127,9 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
 
   const move = async (next, button) => {
     const [title, text, danger] = MOVE_TEXT[next];
-    const answer = await moveDialog({
-      title, message: text, confirmLabel: MOVE_LABELS[next], danger, withNote: next !== 'sent',
+    const answer = await askDialog({
+      title, message: text, confirmLabel: MOVE_LABELS[next], danger, confirmId: 'offer-move-confirm',
+      note: next !== 'sent' && { label: 'Note (optional)', placeholder: 'e.g. Accepted by email on Monday' },
     });
     if (!answer) return;
     message.replaceChildren();
@@ -205,7 +138,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
         const body = { status: next };
         if (answer.note) body.decision = answer.note;
         offer = await api('PATCH', `/offers/${offer.id}`, body);
-        toast(`The offer is now ${offerStatusLabel(offer.status).toLowerCase()}.`);
+        toast(`The offer is now ${label('offer_status', offer.status).toLowerCase()}.`);
         draw();
         onChange?.(offer);
       } catch (error) {
@@ -216,7 +149,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
         // Someone else moved it first (or the move is not allowed): say so, and show it as it is now.
         const fresh = await api('GET', `/offers/${offer.id}`).catch(() => null);
         mount(message, notice('warning', 'That change is not allowed', h('p', {}, error.detail),
-          fresh && fresh.status !== offer.status && h('p', { class: 'small' }, `The offer is ${offerStatusLabel(fresh.status).toLowerCase()} now.`)));
+          fresh && fresh.status !== offer.status && h('p', { class: 'small' }, `The offer is ${label('offer_status', fresh.status).toLowerCase()} now.`)));
         if (fresh) {
           offer = fresh;
           draw();
@@ -227,7 +160,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
   };
 
   const remove = async (button) => {
-    const answer = await moveDialog({
+    const answer = await askDialog({
       title: 'Delete this offer?', message: 'It is removed from the record. Accepted offers cannot be deleted.', confirmLabel: 'Delete offer', danger: true,
     });
     if (!answer) return;
@@ -244,7 +177,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
   };
 
   const draw = () => {
-    const moves = canMakeOffers() ? allowedMoves(offer.status) : [];
+    const moves = can('offers_write') ? allowedMoves(offer.status) : [];
     const actions = moves.map((next) => {
       const button = h('button', {
         type: 'button', class: `btn btn-sm ${MOVE_CLASSES[next]}`, dataset: { move: next },
@@ -253,7 +186,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
       button.addEventListener('click', () => move(next, button));
       return button;
     });
-    if (canMakeOffers() && ['draft', 'sent'].includes(offer.status)) {
+    if (can('offers_write') && ['draft', 'sent'].includes(offer.status)) {
       const edit = h('button', { type: 'button', class: 'btn btn-sm btn-ghost', dataset: { action: 'edit' } }, 'Edit terms');
       edit.addEventListener('click', () => {
         if (editSlot.childElementCount > 0) {
@@ -275,7 +208,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
       });
       actions.push(edit);
     }
-    if (canDeleteOffers() && offer.status !== 'accepted') {
+    if (can('offers_delete') && offer.status !== 'accepted') {
       const del = h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'aria-label': 'Delete offer', title: 'Delete offer', dataset: { action: 'delete' } },
         icon('trash', 'icon icon-sm'));
       del.addEventListener('click', () => remove(del));
@@ -291,7 +224,7 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
       h('div', { class: 'offer-head' },
         h('div', { class: 'offer-title' },
           h('span', { class: 'offer-amount' }, money(offer.base_salary, offer.currency)),
-          offerStatusBadge(offer.status),
+          enumBadge('offer_status', offer.status),
           jobTitle && h('span', { class: 'muted' }, candidateName ? `${candidateName} · ${jobTitle}` : jobTitle)),
         actions.length > 0 && h('div', { class: 'offer-actions' }, actions)),
       extras && h('p', { class: 'small' }, extras),

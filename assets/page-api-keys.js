@@ -3,11 +3,13 @@
 
 import { api, query } from './api.js';
 import {
-  TENANT_ROLES, badge, card, confirmDialog, copyText, dataTable, emptyState, h, icon, mount, notice, pageHeader,
-  problemNotice, roleLabel, time, toast,
+  accessNotice, badge, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, problemNotice, time, toast,
 } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
-import { isOrgAdmin } from './session.js';
+import { newCard, revealSecret } from './form-card.js';
+import { label, options } from './labels.js';
+import { cursorTable } from './list-page.js';
+import { can } from './session.js';
 
 /** Scopes by resource: `[label, resource, [actions]]`; the wire name is `resource:action`. */
 const SCOPE_GROUPS = [
@@ -23,33 +25,22 @@ const SCOPE_GROUPS = [
   ['Organisation', 'tenant', ['read', 'write']],
 ];
 
-const KEY_ROLES = TENANT_ROLES.filter((role) => role !== 'talent');
+/** The roles a key can act with: a staff role of the organisation. */
+const KEY_ROLES = options('role', { only: ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency'] });
 
 function adminOnly(title) {
-  return h('div', { class: 'page' },
-    pageHeader(title),
-    notice('info', 'Only organisation admins manage API keys',
-      h('p', {}, 'API keys let other programs use hirebase on behalf of your organisation. Ask an organisation admin if you need one.')));
+  return accessNotice(title, 'Only organisation admins manage API keys',
+    'API keys let other programs use hirebase on behalf of your organisation. Ask an organisation admin if you need one.');
 }
 
-// ---- The token, shown once --------------------------------------------------------------------
-
-function tokenBox(minted, onDismiss) {
-  const token = h('code', { id: 'new-api-key-token', class: 'token-value' }, minted.raw_token);
-  const copy = h('button', { type: 'button', class: 'btn btn-secondary', id: 'copy-api-key-token' }, icon('copy'), h('span', {}, 'Copy'));
-  copy.addEventListener('click', async () => {
-    const copied = await copyText(minted.raw_token, token);
-    toast(copied ? 'The key is on your clipboard.' : 'Select the key and copy it by hand.', copied ? 'success' : 'info');
-  });
-  const done = h('button', { type: 'button', class: 'btn btn-ghost' }, 'I have stored it');
-  done.addEventListener('click', onDismiss);
-  return h('section', { class: 'token-box', 'aria-labelledby': 'new-api-key-title', tabindex: '-1' },
-    h('h2', { id: 'new-api-key-title', class: 'token-title' }, icon('lock'), `Your new key “${minted.api_key.name}”`),
-    h('p', { class: 'token-warning' }, h('strong', {}, 'Copy it now: it will not be shown again. '),
-      'hirebase keeps only a hash of it. If you lose it, revoke it and mint a new one.'),
-    h('div', { class: 'token-row' }, token, copy),
-    h('p', { class: 'muted small' }, 'Send it as ', h('code', {}, 'Authorization: Bearer hb_…'), '.'),
-    h('div', { class: 'token-actions' }, done));
+/** How the new key's token is shown (once). */
+function tokenBox(minted) {
+  return {
+    id: 'new-api-key', valueId: 'new-api-key-token', copyId: 'copy-api-key-token', what: 'key',
+    title: `Your new key “${minted.api_key.name}”`, secret: minted.raw_token,
+    warning: 'hirebase keeps only a hash of it. If you lose it, revoke it and mint a new one.',
+    usage: ['Send it as ', h('code', {}, 'Authorization: Bearer hb_…'), '.'],
+  };
 }
 
 // ---- Minting ----------------------------------------------------------------------------------
@@ -85,7 +76,7 @@ function mintForm(onMinted) {
     formAlert(),
     h('div', { class: 'grid-2 grid-tight' },
       field({ name: 'name', label: 'Name', id: 'api-key-name', required: true, maxlength: 120, placeholder: 'e.g. Careers site sync', hint: 'So you recognise it later.' }),
-      selectField({ name: 'role', label: 'Role', id: 'api-key-role', value: 'recruiter', options: KEY_ROLES.map((r) => [r, roleLabel(r)]), hint: 'The key acts with this role.' })),
+      selectField({ name: 'role', label: 'Role', id: 'api-key-role', value: 'recruiter', options: KEY_ROLES, hint: 'The key acts with this role.' })),
     scopePicker(),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'api-key-submit' }, 'Create key')));
   onSubmit(form, {
@@ -133,7 +124,7 @@ function keyRows(keys, onRevoke) {
           key.revoked
             ? h('span', { class: 'key-status' }, badge('Revoked', 'danger'), h('span', { class: 'muted small' }, time(key.revoked_at, { withTime: false })))
             : h('span', { class: 'key-status' }, badge('Active', 'success'))),
-        badge(roleLabel(key.role)),
+        badge(label('role', key.role)),
         scopeList(key.scopes),
         key.last_used_at ? time(key.last_used_at) : h('span', { class: 'muted' }, 'Never'),
         actions,
@@ -149,22 +140,11 @@ const KEY_COLUMNS = [
 
 export const apiKeysPage = {
   title: 'API keys',
-  nav: 'api-keys',
   async render() {
-    if (!isOrgAdmin()) return adminOnly('API keys');
+    if (!can('api_keys')) return adminOnly('API keys');
 
     const tokenSlot = h('div', { class: 'token-slot' });
     const listSlot = h('div', {});
-    const formCard = card('Create an API key', 'The key is shown once, right after you create it.', null);
-    formCard.id = 'api-key-form-card';
-    const toggle = h('button', { type: 'button', class: 'btn btn-primary', id: 'new-api-key-button', 'aria-controls': 'api-key-form-card' }, 'New API key');
-
-    const setFormOpen = (open) => {
-      formCard.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      if (open) formCard.querySelector('input')?.focus();
-    };
-    toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
 
     const loadKeys = async () => {
       let data;
@@ -197,25 +177,20 @@ export const apiKeysPage = {
       await loadKeys();
     };
 
-    const onMinted = async (minted) => {
-      const box = tokenBox(minted, () => {
-        tokenSlot.replaceChildren();
-        toggle.focus();
-      });
-      mount(tokenSlot, box);
-      setFormOpen(false);
-      box.focus();
-      await loadKeys();
-    };
-
-    formCard.querySelector('.card-body').append(mintForm(onMinted));
     const data = await loadKeys();
-    setFormOpen(!data || data.items.length === 0);
+    const creator = newCard({
+      id: 'api-key-form-card', title: 'Create an API key', description: 'The key is shown once, right after you create it.',
+      button: 'New API key', buttonId: 'new-api-key-button', open: !data || data.items.length === 0,
+      form: () => mintForm(async (minted) => {
+        revealSecret(creator, tokenSlot, tokenBox(minted));
+        await loadKeys();
+      }),
+    });
 
     return h('div', { class: 'page' },
-      pageHeader('API keys', 'Keys let your own programs and integrations call the hirebase API.', toggle),
+      pageHeader('API keys', 'Keys let your own programs and integrations call the hirebase API.', creator.button),
       tokenSlot,
-      formCard,
+      creator.card,
       h('section', { class: 'card card-flush', 'aria-label': 'Keys' }, listSlot));
   },
 };
@@ -229,58 +204,31 @@ function statusBadge(status) {
 
 export const apiKeyUsagePage = {
   title: 'API key usage',
-  nav: 'api-keys',
   async render(ctx) {
-    if (!isOrgAdmin()) return adminOnly('API key usage');
+    if (!can('api_keys')) return adminOnly('API key usage');
     const id = ctx.params.id;
+    const usage = cursorTable({
+      id: 'usage-table',
+      caption: 'Requests made with the key, newest first',
+      columns: ['When', 'Method', 'Path', 'Status', 'IP address'].map((text) => ({ label: text })),
+      path: (before) => `/api-keys/${encodeURIComponent(id)}/usage${query({ limit: 50, before })}`,
+      moreId: 'load-older-usage',
+      empty: () => emptyState('No requests yet', 'Requests made with this key appear here, newest first.'),
+      row: (use) => h('tr', {},
+        h('td', {}, time(use.at)),
+        h('td', {}, h('code', { class: 'method' }, use.method)),
+        h('td', { class: 'col-path' }, h('code', {}, use.path)),
+        h('td', {}, statusBadge(use.status)),
+        h('td', {}, use.ip ? h('code', {}, use.ip) : h('span', { class: 'muted' }, '—'))),
+    });
     // There is no GET /api-keys/{id}: the key's details come from the list.
-    const [keys, first] = await Promise.all([
-      api('GET', `/api-keys${query({ limit: 100 })}`).catch(() => ({ items: [] })),
-      api('GET', `/api-keys/${encodeURIComponent(id)}/usage${query({ limit: 50 })}`),
-    ]);
+    const [keys] = await Promise.all([api('GET', `/api-keys${query({ limit: 100 })}`).catch(() => ({ items: [] })), usage.reload()]);
     const key = keys.items.find((k) => String(k.id) === id);
     const title = key ? `Usage of “${key.name}”` : `Usage of key ${id}`;
 
-    const tbody = h('tbody', {});
-    const more = h('button', { type: 'button', class: 'btn btn-secondary', id: 'load-older-usage' }, 'Load older');
-    const footer = h('div', { class: 'table-footer' });
-    let nextBefore = null;
-
-    const show = (page) => {
-      for (const use of page.items) {
-        tbody.append(h('tr', {},
-          h('td', {}, time(use.at)),
-          h('td', {}, h('code', { class: 'method' }, use.method)),
-          h('td', { class: 'col-path' }, h('code', {}, use.path)),
-          h('td', {}, statusBadge(use.status)),
-          h('td', {}, use.ip ? h('code', {}, use.ip) : h('span', { class: 'muted' }, '—'))));
-      }
-      nextBefore = page.has_more ? page.next_before : null;
-      footer.replaceChildren(nextBefore ? more : h('p', { class: 'muted small' }, tbody.children.length > 0 ? 'That is everything.' : ''));
-    };
-    more.addEventListener('click', async () => {
-      more.disabled = true;
-      try {
-        show(await api('GET', `/api-keys/${encodeURIComponent(id)}/usage${query({ limit: 50, before: nextBefore })}`));
-      } catch (error) {
-        toast(error.detail || String(error), 'danger');
-      } finally {
-        more.disabled = false;
-      }
-    });
-    show(first);
-
-    const table = h('div', { class: 'table-wrap' },
-      h('table', { class: 'table', id: 'usage-table' },
-        h('caption', { class: 'visually-hidden' }, title),
-        h('thead', {}, h('tr', {}, ['When', 'Method', 'Path', 'Status', 'IP address'].map((label) => h('th', { scope: 'col' }, label)))),
-        tbody));
-
     return h('div', { class: 'page' },
       h('a', { href: '#/api-keys', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All API keys'),
-      pageHeader(title, key ? h('span', {}, h('code', {}, `${key.prefix}…`), ` · ${roleLabel(key.role)} · `, key.revoked ? 'revoked' : 'active') : null),
-      h('section', { class: 'card card-flush', 'aria-label': 'Requests' },
-        first.items.length === 0 ? emptyState('No requests yet', 'Requests made with this key appear here, newest first.') : table,
-        footer));
+      pageHeader(title, key ? h('span', {}, h('code', {}, `${key.prefix}…`), ` · ${label('role', key.role)} · `, key.revoked ? 'revoked' : 'active') : null),
+      h('section', { class: 'card card-flush', 'aria-label': 'Requests' }, usage.node));
   },
 };

@@ -2,10 +2,10 @@
 // trail, newest first, with filters, "Load older" (a cursor), a chain check and a CSV export.
 
 import { api, query } from './api.js';
-import { badge, busy, emptyState, h, icon, mount, notice, pageHeader, problemNotice, time, toast } from './dom.js';
+import { accessNotice, badge, busy, emptyState, h, icon, mount, pageHeader, problemNotice, time } from './dom.js';
 import { dayToRfc3339 } from './interviews.js';
-import { replaceHash } from './recruiting.js';
-import { isOrgAdmin } from './session.js';
+import { cursorTable, filterField, listCard, replaceHash } from './list-page.js';
+import { can } from './session.js';
 
 const PAGE_SIZE = 50;
 
@@ -18,10 +18,8 @@ const TYPES = [
 ];
 
 function adminOnly() {
-  return h('div', { class: 'page' },
-    pageHeader('Audit'),
-    notice('info', 'Only organisation admins read the audit trail',
-      h('p', {}, 'The trail records who changed what in your organisation. Ask an organisation admin if you need an entry from it.')));
+  return accessNotice('Audit', 'Only organisation admins read the audit trail',
+    'The trail records who changed what in your organisation. Ask an organisation admin if you need an entry from it.');
 }
 
 function pretty(details) {
@@ -72,65 +70,40 @@ function verification(result) {
 
 export const auditPage = {
   title: 'Audit',
-  nav: 'audit',
   async render(ctx) {
-    if (!isOrgAdmin()) return adminOnly();
+    if (!can('audit_read')) return adminOnly();
     const q = (name) => ctx.query.get(name) || '';
     const state = { type: q('type'), q: q('q'), since: q('since') };
     const filters = () => ({ type: state.type.trim(), q: state.q.trim(), since: dayToRfc3339(state.since) });
 
-    const tbody = h('tbody', {});
-    const listSlot = h('div', {});
-    const footer = h('div', { class: 'table-footer' });
     const summary = h('p', { class: 'list-summary', role: 'status', 'aria-live': 'polite', id: 'audit-count' });
-    const more = h('button', { type: 'button', class: 'btn btn-secondary', id: 'load-older-audit' }, 'Load older');
-    const exportLink = h('a', { class: 'btn btn-secondary', id: 'audit-export-link', download: 'audit.csv' }, icon('download', 'icon icon-sm'), 'Export CSV');
+    const exportLink = can('audit_export')
+      && h('a', { class: 'btn btn-secondary', id: 'audit-export-link', download: 'audit.csv' }, icon('download', 'icon icon-sm'), 'Export CSV');
     const verifySlot = h('div', {});
-    let nextBefore = null;
-    let ticket = 0;
 
-    const table = h('div', { class: 'table-wrap' },
-      h('table', { class: 'table', id: 'audit-table' },
-        h('caption', { class: 'visually-hidden' }, 'Audit trail, newest first'),
-        h('thead', {}, h('tr', {}, ['When', 'Actor', 'Action', 'Summary', 'IP address'].map((label) => h('th', { scope: 'col' }, label)))),
-        tbody));
-
-    const append = (page) => {
-      for (const entry of page.items) tbody.append(entryRow(entry));
-      nextBefore = page.has_more ? page.next_before : null;
-      const n = tbody.children.length;
-      summary.textContent = `${n} ${n === 1 ? 'entry' : 'entries'} shown${nextBefore ? ', more are older' : ''}, newest first.`;
-      footer.replaceChildren(nextBefore ? more : h('p', { class: 'muted small' }, n > 0 ? 'That is the beginning of the trail.' : ''));
-    };
-
-    const load = async () => {
-      const mine = ++ticket;
+    const trail = cursorTable({
+      id: 'audit-table',
+      caption: 'Audit trail, newest first',
+      columns: ['When', 'Actor', 'Action', 'Summary', 'IP address'].map((text) => ({ label: text })),
+      path: (before) => `/audit${query({ ...filters(), limit: PAGE_SIZE, before })}`,
+      moreId: 'load-older-audit',
+      row: entryRow,
+      end: 'That is the beginning of the trail.',
+      empty: () => {
+        const f = filters();
+        const filtered = f.type || f.q || f.since;
+        return emptyState(filtered ? 'No entries match' : 'Nothing recorded yet', filtered ? 'Try another type, fewer words or an earlier date.' : null);
+      },
+      onPage: (n, more) => {
+        summary.textContent = `${n} ${n === 1 ? 'entry' : 'entries'} shown${more ? ', more are older' : ''}, newest first.`;
+      },
+    });
+    const load = () => {
       const f = filters();
       replaceHash(`#/audit${query({ type: f.type, q: f.q, since: state.since })}`);
-      exportLink.href = `/api/v1/audit/export${query(f)}`;
-      let page;
-      try {
-        page = await api('GET', `/audit${query({ ...f, limit: PAGE_SIZE })}`);
-      } catch (error) {
-        if (mine === ticket) mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
-        return;
-      }
-      if (mine !== ticket) return;
-      tbody.replaceChildren();
-      append(page);
-      const filtered = f.type || f.q || f.since;
-      mount(listSlot, page.items.length === 0
-        ? emptyState(filtered ? 'No entries match' : 'Nothing recorded yet', filtered ? 'Try another type, fewer words or an earlier date.' : null)
-        : table);
+      if (exportLink) exportLink.href = `/api/v1/audit/export${query(f)}`;
+      return trail.reload();
     };
-
-    more.addEventListener('click', () => busy(more, 'Loading…', async () => {
-      try {
-        append(await api('GET', `/audit${query({ ...filters(), limit: PAGE_SIZE, before: nextBefore })}`));
-      } catch (error) {
-        toast(error.detail || String(error), 'danger');
-      }
-    }));
 
     const verifyButton = h('button', { type: 'button', class: 'btn btn-primary', id: 'audit-verify-button' }, icon('audit', 'icon icon-sm'), 'Verify chain');
     verifyButton.addEventListener('click', () => busy(verifyButton, 'Verifying…', async () => {
@@ -143,19 +116,19 @@ export const auditPage = {
     }));
 
     // Filters: the type and date apply at once, the words as you type.
-    const typeInput = h('input', { id: 'audit-type', class: 'input input-sm', value: state.type, list: 'audit-types', maxlength: 64, autocomplete: 'off', placeholder: 'job, offer.created…' });
-    const qInput = h('input', { id: 'audit-q', type: 'search', class: 'input input-sm', value: state.q, maxlength: 200, autocomplete: 'off', placeholder: 'Actor, summary, details' });
-    const sinceInput = h('input', { id: 'audit-since', type: 'date', class: 'input input-sm', value: state.since });
+    const type = filterField({ id: 'audit-type', label: 'Type', value: state.type, list: 'audit-types', maxlength: 64, placeholder: 'job, offer.created…' });
+    const words = filterField({ id: 'audit-q', label: 'Search', type: 'search', value: state.q, maxlength: 200, placeholder: 'Actor, summary, details' });
+    const since = filterField({ id: 'audit-since', label: 'Since', type: 'date', value: state.since });
     let timer = null;
     const later = () => {
       clearTimeout(timer);
       timer = setTimeout(load, 250);
     };
-    typeInput.addEventListener('change', () => { state.type = typeInput.value; load(); });
-    typeInput.addEventListener('input', () => { state.type = typeInput.value; later(); });
-    qInput.addEventListener('input', () => { state.q = qInput.value; later(); });
-    sinceInput.addEventListener('change', () => { state.since = sinceInput.value; load(); });
-    for (const input of [typeInput, qInput]) {
+    type.input.addEventListener('change', () => { state.type = type.input.value; load(); });
+    type.input.addEventListener('input', () => { state.type = type.input.value; later(); });
+    words.input.addEventListener('input', () => { state.q = words.input.value; later(); });
+    since.input.addEventListener('change', () => { state.since = since.input.value; load(); });
+    for (const input of [type.input, words.input]) {
       input.addEventListener('keydown', (event) => {
         if (event.key === 'Enter') {
           event.preventDefault();
@@ -166,27 +139,24 @@ export const auditPage = {
     }
     const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'audit-clear' }, 'Clear');
     clear.addEventListener('click', () => {
-      typeInput.value = '';
-      qInput.value = '';
-      sinceInput.value = '';
+      for (const input of [type.input, words.input, since.input]) input.value = '';
       Object.assign(state, { type: '', q: '', since: '' });
       load();
     });
-    const filter = (label, input) => h('div', { class: 'filter' }, h('label', { class: 'filter-label', for: input.id }, label), input);
 
     await load();
 
     return h('div', { class: 'page page-wide-ish' },
       pageHeader('Audit', 'Who changed what, when. Each entry carries the hash of the one before it, so any tampering shows.', exportLink, verifyButton),
       verifySlot,
-      h('section', { class: 'card card-flush', 'aria-label': 'Audit trail' },
-        h('div', { class: 'toolbar' },
-          h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' },
-            filter('Type', typeInput), filter('Search', qInput), filter('Since', sinceInput), clear),
-          h('span', { class: 'muted small' }, badge('Append-only'), ' Entries cannot be edited or deleted.')),
-        h('datalist', { id: 'audit-types' }, TYPES.map((t) => h('option', { value: t }))),
-        h('div', { class: 'list-head' }, summary),
-        listSlot,
-        footer));
+      listCard({
+        label: 'Audit trail',
+        toolbar: [
+          h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, type.node, words.node, since.node, clear),
+          h('span', { class: 'muted small' }, badge('Append-only'), ' Entries cannot be edited or deleted.'),
+        ],
+        list: { summaryNode: summary, node: trail.node },
+        footer: h('datalist', { id: 'audit-types' }, TYPES.map((t) => h('option', { value: t }))),
+      }));
   },
 };

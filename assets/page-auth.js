@@ -18,7 +18,6 @@ function signIn(email, password) {
 
 export const loginPage = {
   title: 'Sign in',
-  public: true,
   render(ctx) {
     const form = h('form', { class: 'form', id: 'login-form', 'aria-labelledby': 'login-title' },
       formAlert(),
@@ -43,7 +42,6 @@ export const loginPage = {
 
 export const registerPage = {
   title: 'Create an organisation',
-  public: true,
   render(ctx) {
     const form = h('form', { class: 'form', id: 'register-form', 'aria-labelledby': 'register-title' },
       formAlert(),

@@ -6,16 +6,14 @@ import { api } from './api.js';
 import {
   card, confirmDialog, emptyState, h, icon, initials, mount, notice, pageHeader, problemNotice, time, toast,
 } from './dom.js';
+import { enumBadge, label } from './labels.js';
 import { candidateForm } from './page-candidates.js';
 import {
-  STAGES, canDeleteCandidates, canHire, chips, forgetCandidate, jobById, jobStatusBadge, listAll, mapLimit, rememberCandidate,
-  stageBadge, stageLabel, stageSelect,
+  chips, confirmStageMove, entryStages, forgetCandidate, jobById, listAll, mapLimit, panelNames, rememberCandidate, stageSelect,
 } from './recruiting.js';
-import { session } from './session.js';
-import {
-  canSchedule, fillJobSelect, interviewStatusBadge, kindLabel, scheduleForm, timeRange,
-} from './interviews.js';
-import { canMakeOffers, offerCard, offerForm } from './offers.js';
+import { can } from './session.js';
+import { fillJobSelect, scheduleForm, timeRange } from './interviews.js';
+import { offerCard, offerForm } from './offers.js';
 
 function fact(label, value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value || h('span', { class: 'muted' }, '—')));
@@ -41,7 +39,7 @@ function profile(c) {
         fact('Current role', role),
         fact('Location', c.location),
         fact('Experience', c.experience_years != null ? `${c.experience_years} ${c.experience_years === 1 ? 'year' : 'years'}` : null),
-        fact('Source', c.source),
+        fact('Source', label('source', c.source)),
         fact('Links', links.length > 0 && h('span', { class: 'link-row' }, links)),
         fact('Tags', c.tags.length > 0 && chips(c.tags, { className: 'chip chip-tag' }))),
       h('dl', { class: 'skill-rows' }, h('div', {}, h('dt', {}, 'Skills'), h('dd', {}, chips(c.skills)))),
@@ -55,13 +53,13 @@ function historyList(items) {
   return h('ol', { class: 'history' },
     items.map((change) => h('li', { class: 'history-item' },
       h('span', { class: 'history-move' },
-        change.from ? [stageBadge(change.from), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'), stageBadge(change.to)]
-          : [h('span', { class: 'muted' }, 'Entered at '), stageBadge(change.to)]),
+        change.from ? [enumBadge('stage', change.from), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'), enumBadge('stage', change.to)]
+          : [h('span', { class: 'muted' }, 'Entered at '), enumBadge('stage', change.to)]),
       h('span', { class: 'muted small' }, 'by ', h('span', { class: 'history-by' }, change.by), ' · ', time(change.at)))));
 }
 
-function applicationItem(app, job, { onRemoved }) {
-  const hiring = canHire();
+function applicationItem(app, job, candidate, { onRemoved }) {
+  const moving = can('applications_write');
   const historySlot = h('div', { class: 'history-slot' });
   const loadHistory = async () => {
     try {
@@ -74,10 +72,15 @@ function applicationItem(app, job, { onRemoved }) {
   const jobTitle = job ? job.title : `Job ${app.job_id}`;
   const select = stageSelect(app.status, `Stage in ${jobTitle}`, async (stage) => {
     const from = app.status;
+    if (!(await confirmStageMove(candidate.full_name, from, stage))) {
+      select.value = from;
+      select.focus();
+      return;
+    }
     select.disabled = true;
     try {
       Object.assign(app, await api('PATCH', `/applications/${app.id}`, { status: stage }));
-      toast(`Moved from ${stageLabel(from)} to ${stageLabel(app.status)} in ${jobTitle}.`);
+      toast(`Moved from ${label('stage', from)} to ${label('stage', app.status)} in ${jobTitle}.`);
       await loadHistory();
     } catch (error) {
       toast(error.detail || String(error), 'danger');
@@ -87,8 +90,8 @@ function applicationItem(app, job, { onRemoved }) {
       select.focus();
     }
   });
-  select.disabled = !hiring;
-  const remove = hiring && h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm', 'aria-label': `Remove from ${jobTitle}` }, 'Remove');
+  select.disabled = !moving;
+  const remove = moving && h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm', 'aria-label': `Remove from ${jobTitle}` }, 'Remove');
   remove?.addEventListener('click', async () => {
     const ok = await confirmDialog({
       title: `Remove from “${jobTitle}”?`,
@@ -106,14 +109,14 @@ function applicationItem(app, job, { onRemoved }) {
     }
   });
   const facts = [
-    app.source && `Source: ${app.source}`,
+    app.source && `Source: ${label('source', app.source)}`,
     app.fit_score != null && `Fit score ${app.fit_score}`,
   ].filter(Boolean);
   const node = h('li', { class: 'application', dataset: { applicationId: String(app.id), jobId: String(app.job_id) } },
     h('div', { class: 'application-head' },
       h('div', { class: 'application-title' },
         job ? h('a', { href: `#/jobs/${job.id}`, class: 'row-title' }, job.title) : h('span', { class: 'row-title muted' }, jobTitle),
-        job && jobStatusBadge(job.status)),
+        job && enumBadge('job_status', job.status)),
       h('div', { class: 'application-actions' }, select, remove)),
     h('p', { class: 'muted small' }, facts.map((f) => `${f} · `), 'Added ', time(app.created_at, { withTime: false })),
     h('details', { class: 'history-details', open: true }, h('summary', {}, 'Stage history'), historySlot));
@@ -141,7 +144,7 @@ function addToJob(candidate, applications, onAdded) {
       h('option', { value: '' }, 'Choose an open job…'),
       choices.map((j) => h('option', { value: String(j.id) }, [j.title, j.location].filter(Boolean).join(' — '))));
     const stage = h('select', { class: 'input select', id: 'add-to-job-stage', name: 'status' },
-      STAGES.slice(0, 6).map(([value, label]) => h('option', { value, selected: value === 'sourced' }, label)));
+      entryStages().map(([value, text]) => h('option', { value, selected: value === 'sourced' }, text)));
     const error = h('p', { class: 'field-error', id: 'add-to-job-error', hidden: true });
     job.setAttribute('aria-describedby', 'add-to-job-error');
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'add-to-job-submit' }, 'Add to pipeline');
@@ -214,11 +217,11 @@ function interviewRow(interview, job) {
   const cards = interview.scorecards.length;
   return h('li', { class: 'mini-row', dataset: { interviewId: String(interview.id), status: interview.status } },
     h('div', { class: 'mini-main' },
-      h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, `${kindLabel(interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`),
+      h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, `${label('interview_kind', interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`),
       h('p', { class: 'muted small' }, timeRange(interview, { withDay: true }),
-        interview.interviewers.length > 0 && ` · with ${interview.interviewers.join(', ')}`,
+        interview.interviewers.length > 0 && ` · with ${panelNames(interview.interviewers)}`,
         cards > 0 && ` · ${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`)),
-    interviewStatusBadge(interview.status));
+    enumBadge('interview_status', interview.status));
 }
 
 function interviewsSection(candidate, { onChange }) {
@@ -228,7 +231,7 @@ function interviewsSection(candidate, { onChange }) {
     description: 'Loading…',
     buttonId: 'candidate-schedule-button',
     buttonLabel: 'Schedule interview',
-    makeForm: canSchedule() && ((close) => scheduleForm({
+    makeForm: can('interviews_write') && ((close) => scheduleForm({
       candidate,
       prefix: 'candidate-interview',
       onScheduled: async (interview) => {
@@ -255,7 +258,7 @@ function interviewsSection(candidate, { onChange }) {
     const closed = items.filter((i) => i.status !== 'scheduled').reverse();
     section.countText.textContent = items.length === 0 ? 'None scheduled yet.' : `${scheduled.length} scheduled, ${closed.length} completed or cancelled.`;
     mount(section.listSlot, items.length === 0
-      ? h('p', { class: 'muted' }, canSchedule() ? 'Use “Schedule interview” to book one.' : 'No interviews.')
+      ? h('p', { class: 'muted' }, can('interviews_write') ? 'Use “Schedule interview” to book one.' : 'No interviews.')
       : h('ul', { class: 'mini-list', id: 'candidate-interview-list' }, [...scheduled, ...closed].map((i) => interviewRow(i, jobs.get(i.job_id)))));
   };
   return { node: section.node, load };
@@ -268,7 +271,7 @@ function offersSection(candidate, { onChange }) {
     description: 'Loading…',
     buttonId: 'make-offer-button',
     buttonLabel: 'Make offer',
-    makeForm: canMakeOffers() && ((close) => {
+    makeForm: can('offers_write') && ((close) => {
       const jobSelect = h('select', { class: 'input select', id: 'offer-job', name: 'job_id' }, h('option', { value: '' }, 'Loading jobs…'));
       const form = offerForm({
         candidate,
@@ -305,7 +308,7 @@ function offersSection(candidate, { onChange }) {
     items.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
     section.countText.textContent = items.length === 0 ? 'No offers yet.' : `${items.length} ${items.length === 1 ? 'offer' : 'offers'}, newest first.`;
     mount(section.listSlot, items.length === 0
-      ? h('p', { class: 'muted' }, canMakeOffers() ? 'Use “Make offer” when you are ready.' : 'No offers.')
+      ? h('p', { class: 'muted' }, can('offers_write') ? 'Use “Make offer” when you are ready.' : 'No offers.')
       : h('ul', { class: 'offers', id: 'candidate-offer-list' }, items.map((o) => offerCard(o, {
         jobTitle: jobs.get(o.job_id)?.title || `Job ${o.job_id}`,
         onChange: (changed) => {
@@ -319,12 +322,12 @@ function offersSection(candidate, { onChange }) {
 
 export const candidatePage = {
   title: 'Candidate',
-  nav: 'candidates',
   async render(ctx) {
     const id = ctx.params.id;
     let candidate = await api('GET', `/candidates/${encodeURIComponent(id)}`);
     rememberCandidate(candidate);
-    const hiring = canHire();
+    const editing = can('candidates_write');
+    const pipelines = can('applications_write');
 
     const profileSlot = h('div', {}, profile(candidate));
     const editSlot = h('div', {});
@@ -348,7 +351,7 @@ export const candidatePage = {
           jobs.set(jobId, null);
         }
       });
-      const items = applications.map((app) => applicationItem(app, jobs.get(app.job_id), { onRemoved: loadApplications }));
+      const items = applications.map((app) => applicationItem(app, jobs.get(app.job_id), candidate, { onRemoved: loadApplications }));
       await mapLimit(items, 6, (item) => item.loadHistory());
       const count = applications.length;
       mount(appsSlot, h('section', { class: 'card', 'aria-labelledby': 'applications-title', id: 'candidate-applications' },
@@ -356,9 +359,9 @@ export const candidatePage = {
           h('h2', { class: 'card-title', id: 'applications-title' }, 'Applications'),
           h('p', { class: 'card-description' }, count === 0 ? 'Not in any pipeline yet.' : `In ${count} ${count === 1 ? 'pipeline' : 'pipelines'}.`)),
         h('div', { class: 'card-body' },
-          count === 0 ? emptyState('No applications', hiring ? 'Use “Add to a job” to start.' : null)
+          count === 0 ? emptyState('No applications', pipelines ? 'Use “Add to a job” to start.' : null)
             : h('ul', { class: 'applications' }, items.map((i) => i.node)))));
-      if (hiring) mount(sideSlot, addToJob(candidate, applications, loadApplications));
+      if (pipelines) mount(sideSlot, addToJob(candidate, applications, loadApplications));
     };
 
     const setEditing = (open) => {
@@ -373,7 +376,7 @@ export const candidatePage = {
           candidate = saved;
           mount(profileSlot, profile(candidate));
           mount(header, headerFor(candidate));
-          document.title = [candidate.full_name, session.tenant?.name, 'hirebase'].filter(Boolean).join(' · ');
+          document.title = [candidate.full_name, ctx.session.tenant?.name, 'hirebase'].filter(Boolean).join(' · ');
           toast('The candidate was saved.');
           setEditing(false);
         },
@@ -387,12 +390,12 @@ export const candidatePage = {
 
     const headerFor = (c) => {
       const actions = [];
-      if (hiring) {
+      if (editing) {
         const edit = h('button', { type: 'button', class: 'btn btn-secondary', id: 'edit-candidate-button', 'aria-controls': 'candidate-edit-card' }, 'Edit');
         edit.addEventListener('click', () => setEditing(editSlot.childElementCount === 0));
         actions.push(edit);
       }
-      if (canDeleteCandidates()) {
+      if (can('candidates_delete')) {
         const remove = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'delete-candidate-button' }, 'Delete');
         remove.addEventListener('click', async () => {
           const ok = await confirmDialog({
@@ -419,8 +422,8 @@ export const candidatePage = {
     };
     mount(header, headerFor(candidate));
     // Interviews and offers move the pipeline: re-read the applications after either.
-    const interviews = canSchedule() || session.user?.role === 'interviewer' ? interviewsSection(candidate, { onChange: loadApplications }) : null;
-    const offers = hiring ? offersSection(candidate, { onChange: loadApplications }) : null;
+    const interviews = can('interviews_read') ? interviewsSection(candidate, { onChange: loadApplications }) : null;
+    const offers = can('offers_read') ? offersSection(candidate, { onChange: loadApplications }) : null;
     await Promise.all([loadApplications(), interviews?.load(), offers?.load()]);
 
     return h('div', { class: 'page', dataset: { pageTitle: candidate.full_name } },
@@ -430,6 +433,6 @@ export const candidatePage = {
       h('div', { class: 'grid-2 grid-wide-left' },
         h('div', { class: 'stack' }, profileSlot, appsSlot, interviews?.node, offers?.node),
         sideSlot),
-      !hiring && notice('info', 'You can read this profile but not change it.'));
+      !editing && notice('info', 'You can read this profile but not change it.'));
   },
 };

@@ -3,12 +3,15 @@
 // opens the form, which also edits a candidate on their own page.
 
 import { api, query } from './api.js';
-import { card, dataTable, emptyState, h, icon, mount, pageHeader, pager, problemNotice, time, toast } from './dom.js';
+import { dataTable, emptyState, h, icon, pageHeader, time, toast } from './dom.js';
 import { checks, datalist, field, formAlert, onSubmit, rule } from './forms.js';
+import { newCard } from './form-card.js';
+import { options } from './labels.js';
+import { filterField, listCard, pageFrom, pagedList, searchBox } from './list-page.js';
 import {
-  canHire, changedFields, chips, httpUrl, intOrNull, liveSearch, rememberCandidate, replaceHash, roleLine, splitList,
-  textOrNull, wholeNumber, withoutEmpty,
+  changedFields, chips, httpUrl, intOrNull, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber, withoutEmpty,
 } from './recruiting.js';
+import { can } from './session.js';
 
 const PAGE_SIZE = 25;
 
@@ -78,7 +81,7 @@ export function candidateForm({ candidate, onSaved, onCancel }) {
       field({ name: 'github_url', label: 'GitHub', id: 'candidate-github', type: 'url', value: c.github_url || '', placeholder: 'https://' }),
       field({ name: 'website_url', label: 'Website', id: 'candidate-website', type: 'url', value: c.website_url || '', placeholder: 'https://' })),
     field({ name: 'notes', label: 'Notes', id: 'candidate-notes', type: 'textarea', rows: 4, value: c.notes || '', maxlength: 20000 }),
-    datalist('candidate-sources', ['manual', 'referral', 'linkedin', 'careers', 'agency', 'event', 'import']),
+    datalist('candidate-sources', options('source')),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'candidate-submit' }, candidate ? 'Save changes' : 'Add candidate'),
       onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -137,145 +140,87 @@ function candidateRows(items) {
   }));
 }
 
-function filterInput(name, label, value, attrs = {}) {
-  const id = `filter-${name}`;
-  const input = h('input', { id, name, class: 'input input-sm', value, autocomplete: 'off', ...attrs });
-  return { input, node: h('div', { class: 'filter' }, h('label', { for: id, class: 'filter-label' }, label), input) };
-}
-
 export const candidatesPage = {
   title: 'Candidates',
-  nav: 'candidates',
   async render(ctx) {
     const q = (name) => ctx.query.get(name) || '';
-    const state = {
-      q: q('q'), skills: q('skills'), location: q('location'), min: q('min'), max: q('max'),
-      page: Math.max(1, Number.parseInt(q('page') || '1', 10) || 1),
-    };
-    const hiring = canHire();
-    const listSlot = h('div', {});
-    const summary = h('p', { class: 'list-summary', id: 'candidate-count', role: 'status', 'aria-live': 'polite' });
-    const hashFor = (page) => `#/candidates${query({
-      q: state.q.trim(), skills: state.skills.trim(), location: state.location.trim(), min: state.min, max: state.max, page: page > 1 ? page : null,
-    })}`;
-    const filtered = () => Boolean(state.q.trim() || state.skills.trim() || state.location.trim() || state.min || state.max);
-
-    const search = liveSearch({
-      wait: 150,
-      search: () => {
-        const min = state.min === '' ? null : Number(state.min);
-        const max = state.max === '' ? null : Number(state.max);
-        if (min != null && max != null && min > max) {
-          return Promise.resolve({ invalid: 'The minimum experience is more than the maximum.' });
-        }
+    const hiring = can('candidates_write');
+    const list = pagedList({
+      route: '#/candidates',
+      state: { q: q('q'), skills: q('skills'), location: q('location'), min: q('min'), max: q('max'), page: pageFrom(ctx.query) },
+      toQuery: (s) => ({ q: s.q.trim(), skills: s.skills.trim(), location: s.location.trim(), min: s.min, max: s.max }),
+      pageSize: PAGE_SIZE,
+      summaryId: 'candidate-count',
+      load: async (s, { skip, limit }) => {
+        const min = s.min === '' ? null : Number(s.min);
+        const max = s.max === '' ? null : Number(s.max);
+        if (min != null && max != null && min > max) return { invalid: 'The minimum experience is more than the maximum.' };
         return api('GET', `/candidates${query({
-          skip: (state.page - 1) * PAGE_SIZE, limit: PAGE_SIZE,
-          q: state.q.trim(), skills: state.skills.trim(), location: state.location.trim(), min_experience: min, max_experience: max,
+          skip, limit, q: s.q.trim(), skills: s.skills.trim(), location: s.location.trim(), min_experience: min, max_experience: max,
         })}`);
       },
-      show: (data) => {
-        replaceHash(hashFor(state.page));
-        if (data.invalid) {
-          summary.textContent = data.invalid;
-          mount(listSlot);
-          return;
-        }
-        if (data.items.length === 0 && data.total > 0 && state.page > 1) {
-          state.page = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-          search.now();
-          return;
-        }
-        summary.textContent = filtered()
-          ? `${data.total} ${data.total === 1 ? 'candidate matches' : 'candidates match'}${state.q.trim() ? ', best first' : ''}.`
-          : `${data.total} ${data.total === 1 ? 'candidate' : 'candidates'}, newest first.`;
-        mount(listSlot, data.items.length === 0
-          ? (filtered()
-            ? emptyState('No candidates match', 'Check the spelling, or loosen a filter.')
-            : emptyState('No candidates yet', hiring ? 'Add one by hand, or import a spreadsheet.' : null))
-          : dataTable({ caption: 'Candidates', columns: COLUMNS, rows: candidateRows(data.items), id: 'candidates-table' }),
-        data.total > PAGE_SIZE && pager({ page: state.page, pageSize: PAGE_SIZE, total: data.total, href: hashFor }));
-      },
-      fail: (error) => {
-        summary.textContent = '';
-        mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
-      },
+      summary: (data, filtered) => (filtered
+        ? `${data.total} ${data.total === 1 ? 'candidate matches' : 'candidates match'}${list.state.q.trim() ? ', best first' : ''}.`
+        : `${data.total} ${data.total === 1 ? 'candidate' : 'candidates'}, newest first.`),
+      empty: (filtered) => (filtered
+        ? emptyState('No candidates match', 'Check the spelling, or loosen a filter.')
+        : emptyState('No candidates yet', hiring ? 'Add one by hand, or import a spreadsheet.' : null)),
+      render: (data) => dataTable({ caption: 'Candidates', columns: COLUMNS, rows: candidateRows(data.items), id: 'candidates-table' }),
     });
 
-    const searchBox = h('input', {
-      type: 'search', class: 'input search-input', id: 'candidate-search', value: state.q, maxlength: 200, autocomplete: 'off',
-      placeholder: 'Search name, title, company, skills, notes…', 'aria-label': 'Search candidates', 'aria-describedby': 'candidate-count',
+    const search = searchBox({
+      id: 'candidate-search', value: list.state.q, wide: true, label: 'Search candidates', describedBy: 'candidate-count',
+      placeholder: 'Search name, title, company, skills, notes…',
     });
-    const skills = filterInput('skills', 'Skills', state.skills, { placeholder: 'rust, sql', maxlength: 500, title: 'Every skill must be present' });
-    const location = filterInput('location', 'Location', state.location, { placeholder: 'Any', maxlength: 120 });
-    const min = filterInput('min-experience', 'Min. years', state.min, { type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric' });
-    const max = filterInput('max-experience', 'Max. years', state.max, { type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric' });
-    const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'clear-filters' }, 'Clear');
-
-    const read = () => {
-      state.q = searchBox.value;
-      state.skills = skills.input.value;
-      state.location = location.input.value;
-      state.min = min.input.value.trim();
-      state.max = max.input.value.trim();
-      state.page = 1;
-    };
-    for (const input of [searchBox, skills.input, location.input, min.input, max.input]) {
-      input.addEventListener('input', () => {
-        read();
-        search.schedule();
-      });
+    const skills = filterField({ id: 'filter-skills', label: 'Skills', value: list.state.skills, placeholder: 'rust, sql', maxlength: 500, title: 'Every skill must be present' });
+    const location = filterField({ id: 'filter-location', label: 'Location', value: list.state.location, placeholder: 'Any', maxlength: 120 });
+    const years = { type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric' };
+    const min = filterField({ id: 'filter-min-experience', label: 'Min. years', value: list.state.min, ...years });
+    const max = filterField({ id: 'filter-max-experience', label: 'Max. years', value: list.state.max, ...years });
+    const inputs = [search.input, skills.input, location.input, min.input, max.input];
+    const read = () => ({
+      q: search.input.value, skills: skills.input.value, location: location.input.value, min: min.input.value.trim(), max: max.input.value.trim(),
+    });
+    for (const input of inputs) {
+      input.addEventListener('input', () => list.set(read(), { later: true }));
       input.addEventListener('keydown', (event) => {
         if (event.key === 'Enter') {
           event.preventDefault();
-          read();
-          search.now();
+          list.set(read());
         }
       });
     }
+    const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'clear-filters' }, 'Clear');
     clear.addEventListener('click', () => {
-      for (const input of [searchBox, skills.input, location.input, min.input, max.input]) input.value = '';
-      read();
-      search.now();
-      searchBox.focus();
+      for (const input of inputs) input.value = '';
+      list.set(read());
+      search.input.focus();
     });
 
-    let formCard = null;
-    let toggle = null;
-    if (hiring) {
-      formCard = card('New candidate', 'Only the name is required.',
-        candidateForm({
-          onSaved: (candidate) => {
-            toast(`${candidate.full_name} was added.`);
-            ctx.navigate(`#/candidates/${candidate.id}`);
-          },
-          onCancel: () => setFormOpen(false),
-        }));
-      formCard.id = 'candidate-form-card';
-      formCard.hidden = ctx.query.get('new') !== '1';
-      toggle = h('button', { type: 'button', class: 'btn btn-primary', id: 'new-candidate-button', 'aria-controls': 'candidate-form-card', 'aria-expanded': String(!formCard.hidden) },
-        icon('plus'), 'New candidate');
-      toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
-      if (!formCard.hidden) formCard.querySelector('input').dataset.autofocus = '';
-    }
-    function setFormOpen(open) {
-      formCard.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      if (open) formCard.querySelector('input')?.focus();
-      else toggle.focus();
-    }
+    const creator = hiring && newCard({
+      id: 'candidate-form-card', title: 'New candidate', description: 'Only the name is required.',
+      button: 'New candidate', buttonId: 'new-candidate-button', open: ctx.query.get('new') === '1',
+      form: (close) => candidateForm({
+        onSaved: (candidate) => {
+          toast(`${candidate.full_name} was added.`);
+          ctx.navigate(`#/candidates/${candidate.id}`);
+        },
+        onCancel: close,
+      }),
+    });
 
-    await search.now();
+    await list.reload();
 
     return h('div', { class: 'page' },
       pageHeader('Candidates', 'Everyone in your talent pool.',
         hiring && h('a', { href: '#/candidates/import', class: 'btn btn-secondary', id: 'import-candidates-link' }, icon('upload'), 'Import CSV'),
-        toggle),
-      formCard,
-      h('section', { class: 'card card-flush', 'aria-label': 'Candidates' },
-        h('div', { class: 'toolbar toolbar-stack' },
-          h('div', { class: 'toolbar-search toolbar-search-wide' }, icon('search', 'icon search-icon'), searchBox),
-          h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, skills.node, location.node, min.node, max.node, clear)),
-        h('div', { class: 'list-head' }, summary),
-        listSlot));
+        creator && creator.button),
+      creator && creator.card,
+      listCard({
+        label: 'Candidates',
+        stack: true,
+        toolbar: [search.node, h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, skills.node, location.node, min.node, max.node, clear)],
+        list,
+      }));
   },
 };

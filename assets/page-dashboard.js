@@ -3,8 +3,11 @@
 
 import { api, query } from './api.js';
 import { barChart, chartTable } from './charts.js';
-import { dataTable, emptyState, h, mount, notice, pageHeader, problemNotice, time } from './dom.js';
-import { STAGES, canHire, jobStatusLabel, mapLimit, replaceHash, stageLabel } from './recruiting.js';
+import { accessNotice, dataTable, emptyState, h, mount, notice, pageHeader, problemNotice, time } from './dom.js';
+import { label, values } from './labels.js';
+import { replaceHash } from './list-page.js';
+import { mapLimit } from './recruiting.js';
+import { can } from './session.js';
 
 /** Jobs with hires whose own median is fetched for the time-to-hire chart. */
 const MAX_TTH_JOBS = 8;
@@ -44,7 +47,7 @@ function kpis(data) {
 
 /** Stage counts summed over the funnel's jobs, in pipeline order. */
 function stageTotals(funnel) {
-  const totals = new Map(STAGES.map(([stage]) => [stage, 0]));
+  const totals = new Map(values('stage').map((stage) => [stage, 0]));
   for (const job of funnel) for (const { stage, count } of job.stages) totals.set(stage, (totals.get(stage) || 0) + count);
   return [...totals].map(([stage, count]) => ({ stage, count }));
 }
@@ -65,9 +68,9 @@ function funnelCard(data, scope) {
     id: 'funnel-chart',
     title: `Pipeline funnel ${where}`,
     description: all === 0 ? 'No applications yet.'
-      : totals.map((s) => `${stageLabel(s.stage)}: ${s.count}`).join(', '),
+      : totals.map((s) => `${label('stage', s.stage)}: ${s.count}`).join(', '),
     rows: totals.map((s) => ({
-      key: s.stage, label: stageLabel(s.stage), value: s.count, className: `bar-${s.stage}`,
+      key: s.stage, label: label('stage', s.stage), value: s.count, className: `bar-${s.stage}`,
       text: all > 0 ? `${s.count} · ${percent.format(s.count / all)}` : '0',
       dataset: { stage: s.stage, count: s.count },
     })),
@@ -79,7 +82,7 @@ function funnelCard(data, scope) {
     caption: `Applications by stage ${where}`,
     id: 'funnel-table',
     columns: [{ label: 'Stage' }, { label: 'Applications', className: 'col-num' }, { label: 'Share', className: 'col-num' }],
-    rows: totals.map((s) => [stageLabel(s.stage), String(s.count), all > 0 ? percent.format(s.count / all) : '—']),
+    rows: totals.map((s) => [label('stage', s.stage), String(s.count), all > 0 ? percent.format(s.count / all) : '—']),
   });
   return chartCard({
     id: 'funnel',
@@ -159,7 +162,7 @@ function sourcesCard(sources) {
         meter.firstChild.style.width = `${Math.round(Math.min(1, s.hire_rate) * 100)}%`;
         return {
           dataset: { source: s.source },
-          cells: [s.source, String(s.applications), String(s.hires), h('span', { class: 'rate' }, meter, percent.format(s.hire_rate))],
+          cells: [label('source', s.source), String(s.applications), String(s.hires), h('span', { class: 'rate' }, meter, percent.format(s.hire_rate))],
         };
       }),
     });
@@ -177,7 +180,7 @@ function jobsCard(funnel) {
     dataset: { jobId: String(job.job_id) },
     cells: [
       h('div', {}, h('a', { href: `#/jobs/${job.job_id}`, class: 'row-title' }, job.title),
-        job.status !== 'open' && h('span', { class: 'muted small block' }, jobStatusLabel(job.status))),
+        job.status !== 'open' && h('span', { class: 'muted small block' }, label('job_status', job.status))),
       String(job.total), count(job, 'interview'), count(job, 'offer'), count(job, 'hired'),
     ],
   }));
@@ -196,11 +199,9 @@ function jobsCard(funnel) {
 
 export const dashboardPage = {
   title: 'Dashboard',
-  nav: 'dashboard',
   async render(ctx) {
-    if (!canHire()) {
-      return h('div', { class: 'page' }, pageHeader('Dashboard'),
-        notice('info', 'The dashboard is for people who hire', h('p', {}, 'Organisation admins, recruiters and hiring managers see the hiring numbers here.')));
+    if (!can('insights_read')) {
+      return accessNotice('Dashboard', 'The dashboard is for people who hire', 'Organisation admins, recruiters and hiring managers see the hiring numbers here.');
     }
     const requested = Number.parseInt(ctx.query.get('job') || '', 10) || null;
     // The whole organisation first: it names every job for the selector.
@@ -210,7 +211,7 @@ export const dashboardPage = {
 
     const select = h('select', { class: 'input select select-sm', id: 'dashboard-job' },
       h('option', { value: '' }, 'All jobs'),
-      jobs.map((j) => h('option', { value: String(j.job_id), selected: j === scope }, `${j.title} (${jobStatusLabel(j.status)})`)));
+      jobs.map((j) => h('option', { value: String(j.job_id), selected: j === scope }, `${j.title} (${label('job_status', j.status)})`)));
     const generated = h('p', { class: 'muted small', id: 'dashboard-generated' });
     const body = h('div', { class: 'stack', 'aria-live': 'polite', 'aria-busy': 'false', id: 'dashboard-body' });
     let ticket = 0;

@@ -4,7 +4,8 @@
 
 import { api } from './api.js';
 import { badge, card, dataTable, h, icon, mount, notice, pageHeader, problemNotice, toast } from './dom.js';
-import { canHire, listAll } from './recruiting.js';
+import { listAll } from './recruiting.js';
+import { can } from './session.js';
 
 const BATCH = 500;
 const PREVIEW_ROWS = 8;
@@ -113,10 +114,9 @@ export function toImportRows(parsed, jobId) {
 
 export const importPage = {
   title: 'Import candidates',
-  nav: 'candidates',
   async render() {
     const back = h('a', { href: '#/candidates', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All candidates');
-    if (!canHire()) {
+    if (!can('candidates_write')) {
       return h('div', { class: 'page' }, back, pageHeader('Import candidates'),
         notice('info', 'Only recruiters, hiring managers and organisation admins import candidates.'));
     }

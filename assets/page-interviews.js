@@ -3,35 +3,20 @@
 // reschedule, complete, cancel, delete, its `.ics`, and its scorecards.
 
 import { api, query } from './api.js';
-import {
-  card, confirmDialog, emptyState, h, icon, mount, notice, pageHeader, pager, problemNotice, time, toast,
-} from './dom.js';
+import { card, confirmDialog, emptyState, h, icon, mount, notice, pageHeader, problemNotice, time, toast } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
+import { newCard } from './form-card.js';
 import {
-  INTERVIEW_STATUSES, KINDS, canDeleteInterviews, canSchedule, canScore, dayHeading, dayToRfc3339, icsLink, interviewStatusBadge,
-  kindLabel, localDay, localInputToRfc3339, place, recommendationBadge, scheduleForm, scorecardForm, timeRange, toLocalInput, zoneName,
+  dayHeading, dayToRfc3339, icsLink, localDay, localInputToRfc3339, place, scheduleForm, scorecardForm, timeRange, toLocalInput, zoneName,
 } from './interviews.js';
+import { enumBadge, isValue, label, options } from './labels.js';
+import { filterField, listCard, pageFrom, pagedList, replaceHash, statusTabs } from './list-page.js';
 import {
-  candidateById, changedFields, jobById, liveSearch, mapLimit, replaceHash, splitList, stageBadge, textOrNull, wholeNumber,
+  candidateById, changedFields, jobById, namesFor, panelFromText, panelNames, panelText, textOrNull, wholeNumber,
 } from './recruiting.js';
-import { session } from './session.js';
+import { can, session } from './session.js';
 
 const PAGE_SIZE = 50;
-
-/** Names for the candidates and jobs of some interviews, fetched at most six at a time. */
-async function namesFor(interviews) {
-  const people = new Map();
-  const jobs = new Map();
-  await Promise.all([
-    mapLimit([...new Set(interviews.map((i) => i.candidate_id))], 6, async (id) => {
-      people.set(id, await candidateById(id).catch(() => null));
-    }),
-    mapLimit([...new Set(interviews.map((i) => i.job_id))], 6, async (id) => {
-      jobs.set(id, await jobById(id).catch(() => null));
-    }),
-  ]);
-  return { people, jobs };
-}
 
 /** One line of the agenda. */
 export function agendaItem(interview, person, job, { showDay = false } = {}) {
@@ -39,7 +24,7 @@ export function agendaItem(interview, person, job, { showDay = false } = {}) {
   const cards = interview.scorecards.length;
   const facts = [
     job ? job.title : `Job ${interview.job_id}`,
-    interview.interviewers.length > 0 && `with ${interview.interviewers.join(', ')}`,
+    interview.interviewers.length > 0 && `with ${panelNames(interview.interviewers)}`,
     interview.location_or_url,
   ].filter(Boolean).join(' · ');
   return h('li', { class: ['agenda-item', `is-${interview.status}`], dataset: { interviewId: String(interview.id), status: interview.status } },
@@ -49,8 +34,8 @@ export function agendaItem(interview, person, job, { showDay = false } = {}) {
     h('div', { class: 'agenda-main' },
       h('p', { class: 'agenda-title' },
         h('a', { href: `#/interviews/${interview.id}`, class: 'row-title' }, name),
-        h('span', { class: 'badge badge-accent' }, kindLabel(interview.kind)),
-        interview.status !== 'scheduled' && interviewStatusBadge(interview.status)),
+        h('span', { class: 'badge badge-accent' }, label('interview_kind', interview.kind)),
+        interview.status !== 'scheduled' && enumBadge('interview_status', interview.status)),
       h('p', { class: 'muted small agenda-facts' }, facts)),
     h('div', { class: 'agenda-side' },
       cards > 0 && h('span', { class: 'muted small' }, `${cards} ${cards === 1 ? 'scorecard' : 'scorecards'}`),
@@ -77,129 +62,84 @@ export function agenda(items, names) {
     }));
 }
 
-function statusTabs(current, onPick) {
-  const tabs = [['scheduled', 'Upcoming'], ['completed', 'Completed'], ['cancelled', 'Cancelled'], ['', 'All']];
-  const buttons = tabs.map(([value, label]) => h('button', {
-    type: 'button', class: 'segment', 'aria-pressed': String(value === current), dataset: { status: value },
-  }, label));
-  for (const button of buttons) {
-    button.addEventListener('click', () => {
-      for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
-      onPick(button.dataset.status);
-    });
-  }
-  return h('div', { class: 'segmented', role: 'group', 'aria-label': 'Filter by status', id: 'interview-status-filter' }, buttons);
-}
-
 export const interviewsPage = {
   title: 'Interviews',
-  nav: 'interviews',
   async render(ctx) {
     const q = (name) => ctx.query.get(name) || '';
     const raw = q('status');
-    const status = raw === 'all' ? '' : (INTERVIEW_STATUSES.some(([s]) => s === raw) ? raw : 'scheduled');
-    const state = {
-      status,
-      // Upcoming starts today unless the address says otherwise (`from=` means "no bound").
-      from: ctx.query.has('from') ? q('from') : (status === 'scheduled' ? localDay(new Date()) : ''),
-      to: q('to'),
-      page: Math.max(1, Number.parseInt(q('page') || '1', 10) || 1),
-    };
-    const listSlot = h('div', {});
-    const summary = h('p', { class: 'list-summary', id: 'interview-count', role: 'status', 'aria-live': 'polite' });
-    const hashFor = (page) => `#/interviews${query({ status: state.status || 'all', from: state.from, to: state.to, page: page > 1 ? page : null })}`;
-
-    const search = liveSearch({
+    const status = raw === 'all' ? '' : (isValue('interview_status', raw) ? raw : 'scheduled');
+    const list = pagedList({
+      route: '#/interviews',
+      state: {
+        status,
+        // Upcoming starts today unless the address says otherwise (`from=` means "no bound").
+        from: ctx.query.has('from') ? q('from') : (status === 'scheduled' ? localDay(new Date()) : ''),
+        to: q('to'),
+        page: pageFrom(ctx.query),
+      },
+      // "Upcoming" is the default, so "All" has to be written out.
+      toQuery: (s) => ({ status: s.status || 'all', from: s.from, to: s.to }),
+      pageSize: PAGE_SIZE,
       wait: 100,
-      search: async () => {
-        if (state.from && state.to && state.from > state.to) return { invalid: 'The start of the range is after its end.' };
+      summaryId: 'interview-count',
+      load: async (s, { skip, limit }) => {
+        if (s.from && s.to && s.from > s.to) return { invalid: 'The start of the range is after its end.' };
         const data = await api('GET', `/interviews${query({
-          skip: (state.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, status: state.status,
-          from: dayToRfc3339(state.from), to: dayToRfc3339(state.to, { endOfDay: true }),
+          skip, limit, status: s.status, from: dayToRfc3339(s.from), to: dayToRfc3339(s.to, { endOfDay: true }),
         })}`);
         return { ...data, names: await namesFor(data.items) };
       },
-      show: (data) => {
-        replaceHash(hashFor(state.page));
-        if (data.invalid) {
-          summary.textContent = data.invalid;
-          mount(listSlot);
-          return;
-        }
+      summary: (data) => {
         const noun = data.total === 1 ? 'interview' : 'interviews';
-        summary.textContent = `${data.total} ${noun}${state.from || state.to ? ' in this range' : ''}, soonest first. Times are in ${zoneName()}.`;
-        mount(listSlot, data.items.length === 0
-          ? emptyState(state.status === 'scheduled' ? 'Nothing scheduled' : 'No interviews match',
-            canSchedule() ? 'Schedule one with the button above, or from a candidate’s page.' : 'Interviews you sit on appear here.')
-          : h('div', { class: 'card-body' }, agenda(data.items, data.names)),
-        data.total > PAGE_SIZE && pager({ page: state.page, pageSize: PAGE_SIZE, total: data.total, href: hashFor }));
+        const ranged = list.state.from || list.state.to;
+        return `${data.total} ${noun}${ranged ? ' in this range' : ''}, soonest first. Times are in ${zoneName()}.`;
       },
-      fail: (error) => {
-        summary.textContent = '';
-        mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
-      },
+      empty: () => emptyState(list.state.status === 'scheduled' ? 'Nothing scheduled' : 'No interviews match',
+        can('interviews_write') ? 'Schedule one with the button above, or from a candidate’s page.' : 'Interviews you sit on appear here.'),
+      render: (data) => h('div', { class: 'card-body' }, agenda(data.items, data.names)),
     });
 
-    const dateFilter = (name, label, value) => {
-      const input = h('input', { type: 'date', id: `interview-${name}`, class: 'input input-sm', value });
-      input.addEventListener('change', () => {
-        state[name] = input.value;
-        state.page = 1;
-        search.now();
-      });
-      return { input, node: h('div', { class: 'filter' }, h('label', { class: 'filter-label', for: input.id }, label), input) };
-    };
-    const from = dateFilter('from', 'From', state.from);
-    const to = dateFilter('to', 'To', state.to);
-    const tabs = statusTabs(state.status, (value) => {
-      state.status = value;
-      // Upcoming means from today; the past and "all" have no lower bound.
-      state.from = value === 'scheduled' ? localDay(new Date()) : '';
-      from.input.value = state.from;
-      state.page = 1;
-      search.now();
+    const from = filterField({ id: 'interview-from', label: 'From', type: 'date', value: list.state.from });
+    const to = filterField({ id: 'interview-to', label: 'To', type: 'date', value: list.state.to });
+    from.input.addEventListener('change', () => list.set({ from: from.input.value }));
+    to.input.addEventListener('change', () => list.set({ to: to.input.value }));
+    const tabs = statusTabs({
+      id: 'interview-status-filter',
+      options: [['scheduled', 'Upcoming'], ...options('interview_status', { only: ['completed', 'cancelled'] }), ['', 'All']],
+      current: list.state.status,
+      onPick: (value) => {
+        // Upcoming means from today; the past and "all" have no lower bound.
+        from.input.value = value === 'scheduled' ? localDay(new Date()) : '';
+        list.set({ status: value, from: from.input.value });
+      },
     });
     const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'interview-clear-dates' }, 'Any date');
     clear.addEventListener('click', () => {
       from.input.value = '';
       to.input.value = '';
-      state.from = '';
-      state.to = '';
-      search.now();
+      list.set({ from: '', to: '' });
     });
 
-    let formCard = null;
-    let toggle = null;
-    if (canSchedule()) {
-      formCard = card('Schedule an interview', 'The candidate’s application moves to Interview.', scheduleForm({
+    const creator = can('interviews_write') && newCard({
+      id: 'schedule-interview-card', title: 'Schedule an interview', description: 'The candidate’s application moves to Interview.',
+      button: 'Schedule interview', buttonId: 'schedule-interview-button', open: ctx.query.get('new') === '1',
+      form: (close) => scheduleForm({
         // The interview's page says so itself (a toast would sit on its scorecard button).
         onScheduled: (interview) => ctx.navigate(`#/interviews/${interview.id}?scheduled=1`),
-        onCancel: () => setFormOpen(false),
-      }));
-      formCard.id = 'schedule-interview-card';
-      formCard.hidden = ctx.query.get('new') !== '1';
-      toggle = h('button', {
-        type: 'button', class: 'btn btn-primary', id: 'schedule-interview-button', 'aria-controls': 'schedule-interview-card', 'aria-expanded': String(!formCard.hidden),
-      }, icon('plus'), 'Schedule interview');
-      toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
-    }
-    function setFormOpen(open) {
-      formCard.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      if (open) formCard.querySelector('input:not([type="hidden"])')?.focus();
-      else toggle.focus();
-    }
+        onCancel: close,
+      }),
+    });
 
-    await search.now();
+    await list.reload();
 
     return h('div', { class: 'page' },
-      pageHeader('Interviews', session.user?.role === 'interviewer' ? 'The interviews you sit on.' : 'Everything on the hiring calendar.', toggle),
-      formCard,
-      h('section', { class: 'card card-flush', 'aria-label': 'Interviews' },
-        h('div', { class: 'toolbar' }, tabs,
-          h('div', { class: 'filters', role: 'group', 'aria-label': 'Date range' }, from.node, to.node, clear)),
-        h('div', { class: 'list-head' }, summary),
-        listSlot));
+      pageHeader('Interviews', can('interviews_write') ? 'Everything on the hiring calendar.' : 'The interviews you sit on.', creator && creator.button),
+      creator && creator.card,
+      listCard({
+        label: 'Interviews',
+        toolbar: [tabs, h('div', { class: 'filters', role: 'group', 'aria-label': 'Date range' }, from.node, to.node, clear)],
+        list,
+      }));
   },
 };
 
@@ -218,10 +158,10 @@ function editForm(interview, { onSaved, onCancel }) {
         value: toLocalInput(new Date(interview.scheduled_at)), hint: `Your time zone: ${zoneName()}.`,
       }),
       field({ name: 'duration_min', label: 'Duration (minutes)', id: 'interview-edit-duration', type: 'number', min: 5, max: 480, step: 5, value: interview.duration_min }),
-      selectField({ name: 'kind', label: 'Kind', id: 'interview-edit-kind', options: KINDS, value: interview.kind })),
+      selectField({ name: 'kind', label: 'Kind', id: 'interview-edit-kind', options: options('interview_kind'), value: interview.kind })),
     h('div', { class: 'grid-auto grid-auto-wide' },
       field({ name: 'location_or_url', label: 'Location or meeting link', id: 'interview-edit-location', maxlength: 500, value: interview.location_or_url || '' }),
-      field({ name: 'interviewers', label: 'Interviewers', id: 'interview-edit-interviewers', value: interview.interviewers.join(', '), hint: 'Separate with commas.' })),
+      field({ name: 'interviewers', label: 'Interviewers', id: 'interview-edit-interviewers', value: panelText(interview.interviewers), hint: 'Teammates by email, others by name; separate with commas.' })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'interview-edit-submit' }, 'Save changes'),
       h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -238,9 +178,10 @@ function editForm(interview, { onSaved, onCancel }) {
         duration_min: Number(values.duration_min),
         kind: values.kind,
         location_or_url: textOrNull(values.location_or_url),
-        interviewers: splitList(values.interviewers),
+        interviewers: panelFromText(values.interviewers),
       };
       const patch = changedFields(interview, body);
+      if (values.interviewers.trim() === panelText(interview.interviewers)) delete patch.interviewers;
       // The same instant can be written two ways; compare times as times.
       if (patch.scheduled_at && new Date(patch.scheduled_at).getTime() === new Date(interview.scheduled_at).getTime()) delete patch.scheduled_at;
       if (Object.keys(patch).length === 0) {
@@ -256,7 +197,7 @@ function editForm(interview, { onSaved, onCancel }) {
 
 function scorecardList(interview) {
   const cards = interview.scorecards;
-  if (cards.length === 0) return emptyState('No scorecards yet', canScore() && interview.status !== 'cancelled' ? 'Add the first one below.' : null);
+  if (cards.length === 0) return emptyState('No scorecards yet', can('scorecards_write') && interview.status !== 'cancelled' ? 'Add the first one below.' : null);
   const average = Math.round(cards.reduce((sum, c) => sum + c.score, 0) / cards.length);
   return h('div', { class: 'stack-sm' },
     h('p', { class: 'scorecard-summary' }, h('span', { class: 'score-big', id: 'scorecard-average' }, String(average)),
@@ -268,7 +209,7 @@ function scorecardList(interview) {
         return h('li', { class: 'scorecard', dataset: { interviewer: c.interviewer, score: String(c.score) } },
           h('div', { class: 'scorecard-head' },
             h('strong', { class: 'scorecard-name' }, c.interviewer),
-            recommendationBadge(c.recommendation),
+            enumBadge('recommendation', c.recommendation),
             h('span', { class: 'scorecard-score' }, meter, h('span', { class: 'score-value' }, `${c.score}`), h('span', { class: 'muted small' }, '/100'))),
           c.notes && h('p', { class: 'prose scorecard-notes' }, c.notes),
           h('p', { class: 'muted small' }, 'Submitted by ', c.submitted_by, ' · ', time(c.submitted_at)));
@@ -277,7 +218,6 @@ function scorecardList(interview) {
 
 export const interviewPage = {
   title: 'Interview',
-  nav: 'interviews',
   async render(ctx) {
     let interview = await api('GET', `/interviews/${encodeURIComponent(ctx.params.id)}`);
     const [person, job] = await Promise.all([
@@ -363,7 +303,7 @@ export const interviewPage = {
 
     const headerFor = () => {
       const actions = [icsLink(interview)];
-      if (canSchedule() && interview.status === 'scheduled') {
+      if (can('interviews_write') && interview.status === 'scheduled') {
         const edit = h('button', { type: 'button', class: 'btn btn-secondary', id: 'reschedule-interview-button', 'aria-controls': 'interview-edit-card' }, 'Reschedule');
         edit.addEventListener('click', () => setEditing(editSlot.childElementCount === 0));
         const complete = h('button', { type: 'button', class: 'btn btn-secondary', id: 'complete-interview-button' }, icon('check', 'icon icon-sm'), 'Mark completed');
@@ -372,12 +312,12 @@ export const interviewPage = {
         cancel.addEventListener('click', () => setStatus('cancelled', cancel));
         actions.push(edit, complete, cancel);
       }
-      if (canDeleteInterviews()) {
+      if (can('interviews_delete')) {
         const del = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'delete-interview-button' }, 'Delete');
         del.addEventListener('click', remove);
         actions.push(del);
       }
-      return pageHeader(`Interview with ${name}`, `${kindLabel(interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`, ...actions);
+      return pageHeader(`Interview with ${name}`, `${label('interview_kind', interview.kind)} · ${job ? job.title : `Job ${interview.job_id}`}`, ...actions);
     };
 
     const show = () => {
@@ -385,16 +325,16 @@ export const interviewPage = {
       const start = new Date(interview.scheduled_at);
       mount(factsSlot, h('section', { class: 'card job-summary', 'aria-label': 'Interview facts', id: 'interview-facts' },
         h('dl', { class: 'facts facts-grid' },
-          fact('Status', interviewStatusBadge(interview.status), 'interview-status'),
+          fact('Status', enumBadge('interview_status', interview.status), 'interview-status'),
           fact('When', h('span', {}, dayHeading(start), h('br'), timeRange(interview)), 'interview-when'),
           fact('Duration', `${interview.duration_min} minutes`),
-          fact('Kind', kindLabel(interview.kind)),
+          fact('Kind', label('interview_kind', interview.kind)),
           fact('Where', place(interview.location_or_url)),
-          fact('Interviewers', interview.interviewers.length > 0 && interview.interviewers.join(', '), 'interview-interviewers'),
+          fact('Interviewers', interview.interviewers.length > 0 && panelNames(interview.interviewers), 'interview-interviewers'),
           fact('Candidate', person ? h('a', { href: `#/candidates/${person.id}` }, person.full_name) : name),
           fact('Job', job ? h('a', { href: `#/jobs/${job.id}` }, job.title) : `Job ${interview.job_id}`))));
       mount(scoresSlot, scorecardList(interview));
-      if (canScore() && interview.status !== 'cancelled') {
+      if (can('scorecards_write') && interview.status !== 'cancelled') {
         if (formSlot.childElementCount === 0) {
           mount(formSlot, card('Add a scorecard', interview.status === 'scheduled' ? 'Usually after the interview; you can mark it completed above.' : null,
             scorecardForm(interview, {
@@ -415,9 +355,11 @@ export const interviewPage = {
 
     // The candidate's stage in this job, for context.
     const stageSlot = h('p', { class: 'muted small' });
-    api('GET', `/applications/${interview.application_id}`)
-      .then((app) => mount(stageSlot, 'Their application is at ', stageBadge(app.status), '.'))
-      .catch(() => {});
+    if (can('applications_read')) {
+      api('GET', `/applications/${interview.application_id}`)
+        .then((app) => mount(stageSlot, 'Their application is at ', enumBadge('stage', app.status), '.'))
+        .catch(() => {});
+    }
 
     return h('div', { class: 'page', dataset: { pageTitle: `Interview with ${name}` } },
       h('a', { href: '#/interviews', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All interviews'),

@@ -2,12 +2,11 @@
 
 import { api } from './api.js';
 import { card, h, icon, mount, pageHeader, problemNotice, time, toast } from './dom.js';
+import { enumBadge, label } from './labels.js';
 import { deleteJob, jobForm, visibility } from './page-jobs.js';
 import { pipelineBoard } from './pipeline-board.js';
-import { session } from './session.js';
-import {
-  canHire, careersUrl, chips, isListed, jobStatusBadge, levelLabel, rememberJob, salaryRange,
-} from './recruiting.js';
+import { can, session } from './session.js';
+import { careersUrl, chips, isListed, rememberJob, salaryRange } from './recruiting.js';
 
 function fact(label, value, id) {
   return h('div', {}, h('dt', {}, label), h('dd', { id }, value ?? h('span', { class: 'muted' }, '—')));
@@ -16,12 +15,12 @@ function fact(label, value, id) {
 function summary(job) {
   return h('section', { class: 'card job-summary', 'aria-label': 'Job facts', id: 'job-summary' },
     h('dl', { class: 'facts facts-grid' },
-      fact('Status', jobStatusBadge(job.status), 'job-summary-status'),
+      fact('Status', enumBadge('job_status', job.status), 'job-summary-status'),
       fact('Careers page', visibility(job)),
       fact('Applicants', String(job.applicants), 'job-applicants'),
       fact('Hired', String(job.hired), 'job-hired'),
-      fact('Level', job.level && levelLabel(job.level)),
-      fact('Employment', [job.employment_type, job.remote_option].filter(Boolean).join(' · ') || null),
+      fact('Level', label('level', job.level) || null),
+      fact('Employment', [label('employment_type', job.employment_type), label('remote_option', job.remote_option)].filter(Boolean).join(' · ') || null, 'job-employment'),
       fact('Salary', salaryRange(job)),
       fact('Updated', time(job.updated_at))));
 }
@@ -43,12 +42,11 @@ function details(job) {
 
 export const jobPage = {
   title: 'Job',
-  nav: 'jobs',
   async render(ctx) {
     const id = ctx.params.id;
     let job = await api('GET', `/jobs/${encodeURIComponent(id)}`);
     rememberJob(job);
-    const hiring = canHire();
+    const hiring = can('jobs_write');
 
     const header = h('div', {});
     const summarySlot = h('div', {}, summary(job));
@@ -75,7 +73,7 @@ export const jobPage = {
     };
 
     let board = null;
-    const addButton = hiring && h('button', { type: 'button', class: 'btn btn-primary', id: 'add-to-pipeline-button', 'aria-controls': 'add-to-pipeline' },
+    const addButton = can('applications_write') && h('button', { type: 'button', class: 'btn btn-primary', id: 'add-to-pipeline-button', 'aria-controls': 'add-to-pipeline' },
       icon('plus'), 'Add candidate');
     addButton?.addEventListener('click', () => board?.openPicker());
 

@@ -2,14 +2,15 @@
 // search and paging; "New job" opens the form. The same form edits a job on its own page.
 
 import { api, query } from './api.js';
-import {
-  badge, card, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, pager, problemNotice, toast,
-} from './dom.js';
+import { badge, confirmDialog, dataTable, emptyState, h, icon, pageHeader, toast } from './dom.js';
 import { checkboxField, checks, datalist, field, formAlert, onSubmit, rule, selectField } from './forms.js';
+import { newCard } from './form-card.js';
+import { enumBadge, isValue, label, options } from './labels.js';
+import { listCard, pageFrom, pagedList, searchBox, statusTabs } from './list-page.js';
 import {
-  JOB_STATUSES, LEVELS, canHire, careersUrl, changedFields, forgetJob, intOrNull, isListed, jobStatusBadge, jobStatusLabel,
-  levelLabel, liveSearch, rememberJob, replaceHash, splitList, textOrNull, wholeNumber, withoutEmpty,
+  careersUrl, changedFields, forgetJob, intOrNull, isListed, rememberJob, splitList, textOrNull, wholeNumber, withoutEmpty,
 } from './recruiting.js';
+import { can } from './session.js';
 
 const PAGE_SIZE = 20;
 const MAX_SALARY = 100_000_000_000;
@@ -63,11 +64,11 @@ export function jobForm({ job, onSaved, onCancel }) {
     h('div', { class: 'grid-3' },
       field({ name: 'department', label: 'Department', id: 'job-department', value: j.department || '', maxlength: 120 }),
       field({ name: 'location', label: 'Location', id: 'job-location', value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
-      selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...LEVELS] })),
+      selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...options('level')] })),
     h('div', { class: 'grid-3' },
-      field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. Full-time' }),
-      field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. Hybrid' }),
-      selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: JOB_STATUSES })),
+      field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. full_time', hint: 'Pick one or type your own.' }),
+      field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. hybrid' }),
+      selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: options('job_status') })),
     h('div', { class: 'grid-3' },
       field({ name: 'salary_min', label: 'Salary from', id: 'job-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
       field({ name: 'salary_max', label: 'Salary to', id: 'job-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
@@ -78,8 +79,8 @@ export function jobForm({ job, onSaved, onCancel }) {
       field({ name: 'skills', label: 'Other keywords', id: 'job-skills', value: list(j.skills), hint: 'Help search and matching find the job.' })),
     field({ name: 'description', label: 'Description', id: 'job-description', type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
     checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: 'job-is-public', checked: j.is_public }),
-    datalist('employment-types', ['Full-time', 'Part-time', 'Contract', 'Internship', 'Temporary']),
-    datalist('remote-options', ['On-site', 'Hybrid', 'Remote']),
+    datalist('employment-types', options('employment_type')),
+    datalist('remote-options', options('remote_option', { only: ['onsite', 'hybrid', 'remote'] })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'job-submit' }, job ? 'Save changes' : 'Create job'),
       onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
@@ -141,7 +142,7 @@ export function visibility(job) {
       : badge('Public', 'success');
   }
   if (job.is_public) {
-    return h('span', { class: 'stack-tight' }, badge('Public'), h('span', { class: 'muted small' }, `not listed while ${jobStatusLabel(job.status).toLowerCase()}`));
+    return h('span', { class: 'stack-tight' }, badge('Public'), h('span', { class: 'muted small' }, `not listed while ${label('job_status', job.status).toLowerCase()}`));
   }
   return badge('Private');
 }
@@ -154,10 +155,16 @@ const COLUMNS = [
   { label: 'Careers page' }, { label: 'Actions', className: 'col-actions' },
 ];
 
+/** "Senior · Full-time · Hybrid": the job's level and terms, said for people. */
+export function jobFacts(job) {
+  return [label('level', job.level), label('employment_type', job.employment_type), label('remote_option', job.remote_option)]
+    .filter(Boolean).join(' · ');
+}
+
 function jobRows(items, reload) {
-  const hiring = canHire();
+  const hiring = can('jobs_write');
   return items.map((job) => {
-    const facts = [job.level && levelLabel(job.level), job.employment_type, job.remote_option].filter(Boolean).join(' · ');
+    const facts = jobFacts(job);
     const actions = h('div', { class: 'row-actions' });
     if (hiring) {
       actions.append(h('a', { href: `#/jobs/${job.id}?edit=1`, class: 'btn btn-secondary btn-sm', 'aria-label': `Edit ${job.title}` }, 'Edit'));
@@ -176,7 +183,7 @@ function jobRows(items, reload) {
         h('div', {},
           job.department ? h('p', {}, job.department) : h('p', { class: 'muted' }, '—'),
           job.location && h('p', { class: 'muted small' }, job.location)),
-        jobStatusBadge(job.status),
+        enumBadge('job_status', job.status),
         String(job.applicants),
         String(job.hired),
         visibility(job),
@@ -186,113 +193,49 @@ function jobRows(items, reload) {
   });
 }
 
-function statusTabs(current, onPick) {
-  const tabs = [['', 'All'], ...JOB_STATUSES];
-  const buttons = tabs.map(([value, label]) => h('button', {
-    type: 'button', class: 'segment', 'aria-pressed': String(value === current), dataset: { status: value },
-  }, label));
-  for (const button of buttons) {
-    button.addEventListener('click', () => {
-      for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
-      onPick(button.dataset.status);
-    });
-  }
-  return h('div', { class: 'segmented', role: 'group', 'aria-label': 'Filter by status', id: 'job-status-filter' }, buttons);
-}
-
 export const jobsPage = {
   title: 'Jobs',
-  nav: 'jobs',
   async render(ctx) {
-    const state = {
-      q: ctx.query.get('q') || '',
-      status: JOB_STATUSES.some(([s]) => s === ctx.query.get('status')) ? ctx.query.get('status') : '',
-      page: Math.max(1, Number.parseInt(ctx.query.get('page') || '1', 10) || 1),
-    };
-    const hiring = canHire();
-    const listSlot = h('div', { 'aria-busy': 'false' });
-    const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-    const hashFor = (page) => `#/jobs${query({ status: state.status, q: state.q, page: page > 1 ? page : null })}`;
-
-    const search = liveSearch({
+    const hiring = can('jobs_write');
+    const status = ctx.query.get('status');
+    const list = pagedList({
+      route: '#/jobs',
+      state: { status: isValue('job_status', status) ? status : '', q: ctx.query.get('q') || '', page: pageFrom(ctx.query) },
+      toQuery: ({ status: s, q }) => ({ status: s, q: q.trim() }),
+      pageSize: PAGE_SIZE,
       wait: 200,
-      search: () => api('GET', `/jobs${query({ skip: (state.page - 1) * PAGE_SIZE, limit: PAGE_SIZE, q: state.q.trim(), status_filter: state.status })}`),
-      show: (data) => {
-        listSlot.setAttribute('aria-busy', 'false');
-        replaceHash(hashFor(state.page));
-        const filtered = state.q.trim() || state.status;
-        status.textContent = `${data.total} ${data.total === 1 ? 'job' : 'jobs'}${filtered ? ' match' : ''}.`;
-        if (data.items.length === 0 && data.total > 0 && state.page > 1) {
-          state.page = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-          search.now();
-          return;
-        }
-        mount(listSlot, data.items.length === 0
-          ? (filtered
-            ? emptyState('No jobs match', 'Try another status or fewer words.')
-            : emptyState('No jobs yet', hiring ? 'Create your first job to start building a pipeline.' : 'Jobs your organisation opens appear here.'))
-          : dataTable({ caption: 'Jobs', rows: jobRows(data.items, () => search.now()), id: 'jobs-table', columns: hiring ? COLUMNS : COLUMNS.slice(0, -1) }),
-        data.total > 0 && pager({ page: state.page, pageSize: PAGE_SIZE, total: data.total, href: hashFor }));
-      },
-      fail: (error) => {
-        listSlot.setAttribute('aria-busy', 'false');
-        mount(listSlot, h('div', { class: 'card-body' }, problemNotice(error)));
-      },
+      summaryId: 'job-count',
+      load: (state, { skip, limit }) => api('GET', `/jobs${query({ skip, limit, q: state.q.trim(), status_filter: state.status })}`),
+      summary: (data, filtered) => `${data.total} ${data.total === 1 ? 'job' : 'jobs'}${filtered ? ' match' : ''}.`,
+      empty: (filtered) => (filtered
+        ? emptyState('No jobs match', 'Try another status or fewer words.')
+        : emptyState('No jobs yet', hiring ? 'Create your first job to start building a pipeline.' : 'Jobs your organisation opens appear here.')),
+      render: (data) => dataTable({ caption: 'Jobs', rows: jobRows(data.items, list.reload), id: 'jobs-table', columns: hiring ? COLUMNS : COLUMNS.slice(0, -1) }),
+    });
+    const tabs = statusTabs({
+      id: 'job-status-filter', options: [['', 'All'], ...options('job_status')], current: list.state.status, onPick: (s) => list.set({ status: s }),
+    });
+    const search = searchBox({
+      id: 'job-search', value: list.state.q, label: 'Search jobs', placeholder: 'Search title, description, skills…', describedBy: 'job-count',
+      onInput: (q) => list.set({ q }, { later: true }), onEnter: list.reload,
+    });
+    const creator = hiring && newCard({
+      id: 'job-form-card', title: 'New job', description: 'Only the title is required; everything else can wait.',
+      button: 'New job', buttonId: 'new-job-button', open: ctx.query.get('new') === '1',
+      form: (close) => jobForm({
+        onSaved: (job) => {
+          toast(`“${job.title}” was created.`);
+          ctx.navigate(`#/jobs/${job.id}`);
+        },
+        onCancel: close,
+      }),
     });
 
-    const searchBox = h('input', {
-      type: 'search', class: 'input search-input', id: 'job-search', value: state.q, placeholder: 'Search title, description, skills…',
-      'aria-label': 'Search jobs', autocomplete: 'off', maxlength: 200,
-    });
-    searchBox.addEventListener('input', () => {
-      state.q = searchBox.value;
-      state.page = 1;
-      listSlot.setAttribute('aria-busy', 'true');
-      search.schedule();
-    });
-    searchBox.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') search.now();
-    });
-    const tabs = statusTabs(state.status, (status) => {
-      state.status = status;
-      state.page = 1;
-      search.now();
-    });
-
-    let formCard = null;
-    let toggle = null;
-    if (hiring) {
-      formCard = card('New job', 'Only the title is required; everything else can wait.',
-        jobForm({
-          onSaved: (job) => {
-            toast(`“${job.title}” was created.`);
-            ctx.navigate(`#/jobs/${job.id}`);
-          },
-          onCancel: () => setFormOpen(false),
-        }));
-      formCard.id = 'job-form-card';
-      toggle = h('button', { type: 'button', class: 'btn btn-primary', id: 'new-job-button', 'aria-controls': 'job-form-card' }, 'New job');
-      toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
-    }
-    function setFormOpen(open) {
-      formCard.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      if (open) formCard.querySelector('input')?.focus();
-      else toggle.focus();
-    }
-    if (formCard) {
-      formCard.hidden = ctx.query.get('new') !== '1';
-      toggle.setAttribute('aria-expanded', String(!formCard.hidden));
-    }
-
-    await search.now();
+    await list.reload();
 
     return h('div', { class: 'page' },
-      pageHeader('Jobs', 'Your open requisitions and their pipelines.', toggle),
-      formCard,
-      h('section', { class: 'card card-flush', 'aria-label': 'Jobs' },
-        h('div', { class: 'toolbar' }, tabs, h('div', { class: 'toolbar-search' }, icon('search', 'icon search-icon'), searchBox)),
-        status,
-        listSlot));
+      pageHeader('Jobs', 'Your open requisitions and their pipelines.', creator && creator.button),
+      creator && creator.card,
+      listCard({ label: 'Jobs', toolbar: [tabs, search.node], list }));
   },
 };

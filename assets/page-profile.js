@@ -1,9 +1,10 @@
 // `#/profile`: the signed-in person — who they are, their name, their password.
 
 import { api } from './api.js';
-import { badge, card, h, initials, pageHeader, roleLabel, time, toast } from './dom.js';
+import { badge, card, h, initials, pageHeader, time, toast } from './dom.js';
+import { label } from './labels.js';
 import { checks, field, formAlert, onSubmit, rule } from './forms.js';
-import { session, updateSession } from './session.js';
+import { can, updateSession } from './session.js';
 
 function summary(user) {
   return h('section', { class: 'card profile-summary', 'aria-label': 'Your account' },
@@ -12,7 +13,7 @@ function summary(user) {
       h('p', { class: 'profile-name', id: 'profile-name' }, user.full_name),
       h('p', { class: 'muted' }, user.email),
       h('dl', { class: 'facts' },
-        h('div', {}, h('dt', {}, 'Role'), h('dd', {}, badge(roleLabel(user.role), 'accent'))),
+        h('div', {}, h('dt', {}, 'Role'), h('dd', {}, badge(label('role', user.role), 'accent'))),
         h('div', {}, h('dt', {}, 'Email'), h('dd', {}, user.email_verified ? badge('Verified', 'success') : badge('Not verified', 'warning'))),
         h('div', {}, h('dt', {}, 'Member since'), h('dd', {}, time(user.created_at, { withTime: false }))))));
 }
@@ -60,15 +61,13 @@ function passwordForm() {
 
 export const profilePage = {
   title: 'Profile',
-  nav: 'profile',
   async render() {
     const user = await api('GET', '/users/me');
     updateSession({ user });
     const summarySlot = h('div', {}, summary(user));
     const refreshSummary = (updated) => summarySlot.replaceChildren(summary(updated));
-    const isPlatformAdmin = session.user?.role === 'platform_admin';
     return h('div', { class: 'page' },
-      pageHeader('Profile', isPlatformAdmin ? 'Your platform administrator account.' : 'Your account in this organisation.'),
+      pageHeader('Profile', can('platform') ? 'Your platform administrator account.' : 'Your account in this organisation.'),
       summarySlot,
       h('div', { class: 'grid-2' },
         card('Name', 'How teammates and candidates see you.', nameForm(user, refreshSummary)),

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { card, h, notice, pageHeader, time, toast } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule } from './forms.js';
-import { isOrgAdmin, updateSession } from './session.js';
+import { can, updateSession } from './session.js';
 
 const DEFAULT_ACCENT = '#4f46e5';
 
@@ -83,11 +83,10 @@ function careersCard(tenant) {
 
 export const settingsPage = {
   title: 'Organisation settings',
-  nav: 'settings',
   async render() {
     const tenant = await api('GET', '/tenants/me');
     updateSession({ tenant });
-    const admin = isOrgAdmin();
+    const admin = can('tenant_write');
     const careersSlot = h('div', {}, careersCard(tenant));
     const onSaved = (updated) => {
       updateSession({ tenant: updated });

@@ -1,10 +1,13 @@
 // `#/team?page=N`: the organisation's members. An org_admin changes roles and removes members.
 
 import { api, query } from './api.js';
-import {
-  TENANT_ROLES, badge, confirmDialog, dataTable, emptyState, h, initials, pageHeader, pager, roleLabel, time, toast,
-} from './dom.js';
-import { isOrgAdmin, session, updateSession } from './session.js';
+import { badge, confirmDialog, dataTable, emptyState, h, initials, pageHeader, time, toast } from './dom.js';
+import { label, options } from './labels.js';
+import { pageFrom, pager } from './list-page.js';
+import { can, loadSession, session } from './session.js';
+
+/** Roles a member of an organisation can hold, in the order the UI offers them. */
+const TENANT_ROLES = options('role', { only: ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency', 'talent'] });
 
 const PAGE_SIZE = 20;
 
@@ -18,15 +21,15 @@ function memberCell(member, isYou) {
 
 function roleSelect(member, ctx) {
   const select = h('select', { class: 'input select select-sm', 'aria-label': `Role of ${member.full_name}`, dataset: { memberId: String(member.id) } },
-    TENANT_ROLES.map((role) => h('option', { value: role, selected: role === member.role }, roleLabel(role))));
+    TENANT_ROLES.map(([role, text]) => h('option', { value: role, selected: role === member.role }, text)));
   select.addEventListener('change', async () => {
     const previous = member.role;
     const role = select.value;
     const isYou = member.id === session.user.id;
-    if (isYou && previous === 'org_admin') {
+    if (isYou && can('team_write')) {
       const ok = await confirmDialog({
-        title: 'Give up organisation admin?',
-        message: `You will become ${roleLabel(role)} and lose access to team management, API keys and organisation settings.`,
+        title: `Give up ${label('role', previous)}?`,
+        message: `You will become ${label('role', role)} and may lose access to team management, API keys and organisation settings.`,
         confirmLabel: 'Change my role',
         danger: true,
       });
@@ -39,9 +42,10 @@ function roleSelect(member, ctx) {
     try {
       const updated = await api('PATCH', `/team/${member.id}`, { role });
       member.role = updated.role;
-      toast(`${updated.full_name} is now ${roleLabel(updated.role)}.`);
+      toast(`${updated.full_name} is now ${label('role', updated.role)}.`);
       if (isYou) {
-        updateSession({ user: { ...session.user, role: updated.role } });
+        // A new role brings other permissions: ask the server for them.
+        await loadSession();
         ctx.refresh();
       }
     } catch (error) {
@@ -78,16 +82,15 @@ function removeButton(member, ctx) {
 
 export const teamPage = {
   title: 'Team',
-  nav: 'team',
   async render(ctx) {
-    const page = Math.max(1, Number.parseInt(ctx.query.get('page') || '1', 10) || 1);
+    const page = pageFrom(ctx.query);
     const data = await api('GET', `/team${query({ skip: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })}`);
     const lastPage = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
     if (data.items.length === 0 && page > lastPage) {
       ctx.navigate(`#/team?page=${lastPage}`, { replace: true });
       return h('div', {});
     }
-    const admin = isOrgAdmin();
+    const admin = can('team_write');
     const columns = [
       { label: 'Member' },
       { label: 'Role' },
@@ -99,7 +102,7 @@ export const teamPage = {
       const isYou = member.id === session.user.id;
       const cells = [
         memberCell(member, isYou),
-        admin ? roleSelect(member, ctx) : badge(roleLabel(member.role)),
+        admin ? roleSelect(member, ctx) : badge(label('role', member.role)),
         member.email_verified ? badge('Verified', 'success') : badge('Unverified', 'warning'),
         time(member.created_at, { withTime: false }),
       ];
@@ -119,7 +122,7 @@ export const teamPage = {
       h('details', { class: 'roles-help' },
         h('summary', {}, 'What can each role do?'),
         h('dl', { class: 'roles-list' },
-          ROLE_HELP.map(([role, text]) => h('div', {}, h('dt', {}, roleLabel(role)), h('dd', {}, text))))));
+          ROLE_HELP.map(([role, text]) => h('div', {}, h('dt', {}, label('role', role)), h('dd', {}, text))))));
   },
 };
 

@@ -4,11 +4,14 @@
 
 import { api, query } from './api.js';
 import {
-  badge, card, confirmDialog, copyText, dataTable, emptyState, h, icon, mount, notice, pageHeader, problemNotice, time, toast,
+  accessNotice, badge, card, confirmDialog, dataTable, emptyState, h, icon, mount, pageHeader, problemNotice, time, toast,
 } from './dom.js';
 import { checkboxField, checks, field, formAlert, onSubmit, rule } from './forms.js';
+import { newCard, revealSecret } from './form-card.js';
+import { enumBadge } from './labels.js';
+import { cursorTable } from './list-page.js';
 import { httpUrl, textOrNull } from './recruiting.js';
-import { isOrgAdmin } from './session.js';
+import { can } from './session.js';
 
 /** Events by what they are about: `[group, [[event, label]]]`. */
 const EVENT_GROUPS = [
@@ -20,31 +23,19 @@ const EVENT_GROUPS = [
 const ALL_EVENTS = EVENT_GROUPS.flatMap(([, events]) => events.map(([e]) => e));
 
 function adminOnly(title) {
-  return h('div', { class: 'page' },
-    pageHeader(title),
-    notice('info', 'Only organisation admins manage webhooks',
-      h('p', {}, 'Webhooks send hiring events to other systems. Ask an organisation admin to set one up.')));
+  return accessNotice(title, 'Only organisation admins manage webhooks',
+    'Webhooks send hiring events to other systems. Ask an organisation admin to set one up.');
 }
 
-// ---- The secret, shown once -------------------------------------------------------------------
-
-function secretBox(created, onDismiss) {
-  const secret = h('code', { id: 'new-webhook-secret', class: 'token-value' }, created.secret);
-  const copy = h('button', { type: 'button', class: 'btn btn-secondary', id: 'copy-webhook-secret' }, icon('copy'), h('span', {}, 'Copy'));
-  copy.addEventListener('click', async () => {
-    const copied = await copyText(created.secret, secret);
-    toast(copied ? 'The secret is on your clipboard.' : 'Select the secret and copy it by hand.', copied ? 'success' : 'info');
-  });
-  const done = h('button', { type: 'button', class: 'btn btn-ghost' }, 'I have stored it');
-  done.addEventListener('click', onDismiss);
-  return h('section', { class: 'token-box', 'aria-labelledby': 'new-webhook-title', tabindex: '-1', id: 'new-webhook-secret-box' },
-    h('h2', { id: 'new-webhook-title', class: 'token-title' }, icon('lock'), 'Signing secret for ', h('span', { class: 'break' }, created.webhook.url)),
-    h('p', { class: 'token-warning' }, h('strong', {}, 'Copy it now: it will not be shown again. '),
-      'Your receiver uses it to check that each delivery really comes from hirebase. If you lose it, delete the webhook and create a new one.'),
-    h('div', { class: 'token-row' }, secret, copy),
-    h('p', { class: 'muted small' }, 'Each delivery carries ', h('code', {}, 'X-Hirebase-Signature: t=<unix>,v1=<hex>'),
-      ', the HMAC-SHA256 of ', h('code', {}, '"<t>.<body>"'), ' keyed with this secret.'),
-    h('div', { class: 'token-actions' }, done));
+/** How a new webhook's signing secret is shown (once). */
+function signingSecretBox(created) {
+  return {
+    id: 'new-webhook-secret-box', valueId: 'new-webhook-secret', copyId: 'copy-webhook-secret', what: 'secret',
+    title: ['Signing secret for ', h('span', { class: 'break' }, created.webhook.url)], secret: created.secret,
+    warning: 'Your receiver uses it to check that each delivery really comes from hirebase. If you lose it, delete the webhook and create a new one.',
+    usage: ['Each delivery carries ', h('code', {}, 'X-Hirebase-Signature: t=<unix>,v1=<hex>'),
+      ', the HMAC-SHA256 of ', h('code', {}, '"<t>.<body>"'), ' keyed with this secret.'],
+  };
 }
 
 // ---- The form (create and edit) ---------------------------------------------------------------
@@ -153,22 +144,13 @@ const COLUMNS = [{ label: 'Endpoint' }, { label: 'Events' }, { label: 'Status' }
 
 export const webhooksPage = {
   title: 'Webhooks',
-  nav: 'webhooks',
   async render() {
-    if (!isOrgAdmin()) return adminOnly('Webhooks');
+    if (!can('webhooks_read')) return adminOnly('Webhooks');
+    const managing = can('webhooks_write');
 
     const secretSlot = h('div', {});
     const editSlot = h('div', {});
     const listSlot = h('div', {});
-    const formCard = card('Create a webhook', 'Its signing secret is shown once, right after you create it.', null);
-    formCard.id = 'webhook-form-card';
-    const toggle = h('button', { type: 'button', class: 'btn btn-primary', id: 'new-webhook-button', 'aria-controls': 'webhook-form-card' }, icon('plus'), 'New webhook');
-    const setFormOpen = (open) => {
-      formCard.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      if (open) formCard.querySelector('input')?.focus();
-    };
-    toggle.addEventListener('click', () => setFormOpen(formCard.hidden));
 
     const load = async () => {
       let data;
@@ -248,31 +230,28 @@ export const webhooksPage = {
           health(w),
           h('div', { class: 'row-actions' },
             h('a', { href: `#/webhooks/${w.id}`, class: 'btn btn-secondary btn-sm', 'aria-label': `Deliveries of ${w.url}` }, 'Deliveries'),
-            editButton, onOff, del),
+            managing && [editButton, onOff, del]),
         ],
       };
     }
 
-    formCard.querySelector('.card-body').append(webhookForm({
-      onSaved: async (created) => {
-        const box = secretBox(created, () => {
-          secretSlot.replaceChildren();
-          toggle.focus();
-        });
-        mount(secretSlot, box);
-        setFormOpen(false);
-        box.focus();
-        await load();
-      },
-      onCancel: () => setFormOpen(false),
-    }));
     const data = await load();
-    setFormOpen(Boolean(data) && data.items.length === 0);
+    const creator = managing && newCard({
+      id: 'webhook-form-card', title: 'Create a webhook', description: 'Its signing secret is shown once, right after you create it.',
+      button: 'New webhook', buttonId: 'new-webhook-button', open: Boolean(data) && data.items.length === 0,
+      form: (close) => webhookForm({
+        onSaved: async (created) => {
+          revealSecret(creator, secretSlot, signingSecretBox(created));
+          await load();
+        },
+        onCancel: close,
+      }),
+    });
 
     return h('div', { class: 'page' },
-      pageHeader('Webhooks', 'Send hiring events — applications, stage changes, interviews, offers — to your own systems as they happen.', toggle),
+      pageHeader('Webhooks', 'Send hiring events — applications, stage changes, interviews, offers — to your own systems as they happen.', creator && creator.button),
       secretSlot,
-      formCard,
+      creator && creator.card,
       editSlot,
       h('section', { class: 'card card-flush', 'aria-label': 'Webhooks' }, listSlot),
       h('details', { class: 'roles-help' },
@@ -285,54 +264,29 @@ export const webhooksPage = {
 
 // ---- Deliveries of one webhook ------------------------------------------------------------------
 
-const OUTCOME_KINDS = { delivered: 'success', retrying: 'warning', failed: 'danger' };
-
 export const webhookDeliveriesPage = {
   title: 'Webhook deliveries',
-  nav: 'webhooks',
   async render(ctx) {
-    if (!isOrgAdmin()) return adminOnly('Webhook deliveries');
+    if (!can('webhooks_read')) return adminOnly('Webhook deliveries');
     const id = ctx.params.id;
-    const [webhook, first] = await Promise.all([
-      api('GET', `/webhooks/${encodeURIComponent(id)}`),
-      api('GET', `/webhooks/${encodeURIComponent(id)}/deliveries${query({ limit: 50 })}`),
-    ]);
-
-    const tbody = h('tbody', {});
-    const more = h('button', { type: 'button', class: 'btn btn-secondary', id: 'load-older-deliveries' }, 'Load older');
-    const footer = h('div', { class: 'table-footer' });
-    let nextBefore = null;
-    const show = (page) => {
-      for (const a of page.items) {
-        tbody.append(h('tr', { dataset: { attemptId: String(a.id), outcome: a.outcome } },
-          h('td', {}, time(a.at)),
-          h('td', {}, h('code', {}, a.event), h('p', { class: 'muted small' }, h('code', { title: 'Event id' }, a.event_id))),
-          h('td', { class: 'col-num' }, String(a.attempt)),
-          h('td', {}, badge(a.outcome, OUTCOME_KINDS[a.outcome] || 'neutral')),
-          h('td', {}, a.status_code != null ? statusBadge(a.status_code) : h('span', { class: 'muted' }, '—')),
-          h('td', { class: 'col-num' }, `${a.duration_ms} ms`),
-          h('td', { class: 'col-error' }, a.error || h('span', { class: 'muted' }, '—'))));
-      }
-      nextBefore = page.has_more ? page.next_before : null;
-      footer.replaceChildren(nextBefore ? more : h('p', { class: 'muted small' }, tbody.children.length > 0 ? 'That is everything.' : ''));
-    };
-    more.addEventListener('click', async () => {
-      more.disabled = true;
-      try {
-        show(await api('GET', `/webhooks/${encodeURIComponent(id)}/deliveries${query({ limit: 50, before: nextBefore })}`));
-      } catch (error) {
-        toast(error.detail || String(error), 'danger');
-      } finally {
-        more.disabled = false;
-      }
+    const numeric = new Set([2, 5]);
+    const deliveries = cursorTable({
+      id: 'deliveries-table',
+      caption: 'Delivery attempts, newest first',
+      columns: ['When', 'Event', 'Attempt', 'Outcome', 'Status', 'Duration', 'Error'].map((text, i) => ({ label: text, className: numeric.has(i) ? 'col-num' : null })),
+      path: (before) => `/webhooks/${encodeURIComponent(id)}/deliveries${query({ limit: 50, before })}`,
+      moreId: 'load-older-deliveries',
+      empty: () => emptyState('No deliveries yet', 'Attempts appear here, newest first, once an event is sent.'),
+      row: (a) => h('tr', { dataset: { attemptId: String(a.id), outcome: a.outcome } },
+        h('td', {}, time(a.at)),
+        h('td', {}, h('code', {}, a.event), h('p', { class: 'muted small' }, h('code', { title: 'Event id' }, a.event_id))),
+        h('td', { class: 'col-num' }, String(a.attempt)),
+        h('td', {}, enumBadge('delivery_outcome', a.outcome)),
+        h('td', {}, a.status_code != null ? statusBadge(a.status_code) : h('span', { class: 'muted' }, '—')),
+        h('td', { class: 'col-num' }, `${a.duration_ms} ms`),
+        h('td', { class: 'col-error' }, a.error || h('span', { class: 'muted' }, '—'))),
     });
-    show(first);
-
-    const table = h('div', { class: 'table-wrap' },
-      h('table', { class: 'table', id: 'deliveries-table' },
-        h('caption', { class: 'visually-hidden' }, `Delivery attempts to ${webhook.url}`),
-        h('thead', {}, h('tr', {}, ['When', 'Event', 'Attempt', 'Outcome', 'Status', 'Duration', 'Error'].map((label, i) => h('th', { scope: 'col', class: [2, 5].includes(i) ? 'col-num' : null }, label)))),
-        tbody));
+    const [webhook] = await Promise.all([api('GET', `/webhooks/${encodeURIComponent(id)}`), deliveries.reload()]);
 
     return h('div', { class: 'page' },
       h('a', { href: '#/webhooks', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All webhooks'),
@@ -342,8 +296,6 @@ export const webhookDeliveriesPage = {
           h('div', {}, h('dt', {}, 'Status'), h('dd', {}, health(webhook))),
           h('div', {}, h('dt', {}, 'Events'), h('dd', {}, eventChips(webhook.events))),
           h('div', {}, h('dt', {}, 'Description'), h('dd', {}, webhook.description || h('span', { class: 'muted' }, '—'))))),
-      h('section', { class: 'card card-flush', 'aria-label': 'Delivery attempts' },
-        first.items.length === 0 ? emptyState('No deliveries yet', 'Attempts appear here, newest first, once an event is sent.') : table,
-        footer));
+      h('section', { class: 'card card-flush', 'aria-label': 'Delivery attempts' }, deliveries.node));
   },
 };

@@ -1,22 +1,58 @@
-// A job's pipeline as a board: a column per stage, a card per candidate. A card moves by
-// drag and drop or by its stage select (the keyboard way); "Add candidate" searches the
-// talent pool as you type and puts the pick into the pipeline.
+// A job's pipeline as a board: a column per open stage, and the three ways out (Hired,
+// Rejected, Withdrawn) folded into one last column, so the whole pipeline fits a 1400 px
+// screen. A card says who, their role, how long they have been at the stage, where they came
+// from and their next interview. It moves by drag and drop or by its stage select (the keyboard
+// way); a move that skips stages asks first. "Add candidate" searches the talent pool as you
+// type and puts the pick into the pipeline.
 
-import { api, query } from './api.js';
+import { api } from './api.js';
 import { badge, confirmDialog, h, icon, mount, notice, problemNotice, toast } from './dom.js';
+import { label } from './labels.js';
 import {
-  STAGES, canHire, candidateById, liveSearch, listAll, mapLimit, rememberCandidate, roleLine, stageLabel, stageSelect,
+  candidateById, candidateLookup, confirmStageMove, entryStages, listAll, mapLimit, rememberCandidate, roleLine, stageSelect,
 } from './recruiting.js';
+import { can } from './session.js';
 
 const DRAG_TYPE = 'application/x-hirebase-application';
+const OPEN_STAGES = ['sourced', 'applied', 'screening', 'interview', 'offer'];
+const CLOSING_STAGES = ['hired', 'rejected', 'withdrawn'];
+const DAY_MS = 86_400_000;
+
+const shortWhen = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const longDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "Moved here today", "1 day in stage", "12 days in stage". */
+function daysAt(since, now = Date.now()) {
+  const days = Math.max(0, Math.floor((now - new Date(since).getTime()) / DAY_MS));
+  return days === 0 ? 'Moved here today' : `${days} ${days === 1 ? 'day' : 'days'} in stage`;
+}
+
+/** The earliest upcoming interview of each candidate in this job: `candidate id → interview`. */
+async function nextInterviews(job) {
+  const next = new Map();
+  if (!can('interviews_read')) return next;
+  const now = Date.now();
+  let items = [];
+  try {
+    items = await listAll('/interviews', { job_id: job.id, status: 'scheduled' });
+  } catch {
+    return next; // The board is still useful without them.
+  }
+  for (const interview of items) {
+    if (new Date(interview.scheduled_at).getTime() < now) continue;
+    const known = next.get(interview.candidate_id);
+    if (!known || interview.scheduled_at < known.scheduled_at) next.set(interview.candidate_id, interview);
+  }
+  return next;
+}
 
 /**
- * Loads the job's applications and their candidates, then returns the board.
- * `onChange()` runs after every move, addition or removal (the job's counters changed).
+ * Loads the job's applications, their candidates and upcoming interviews, then returns the
+ * board. `onChange()` runs after every move, addition or removal (the job's counters changed).
  */
 export async function pipelineBoard(job, { onChange }) {
-  const hiring = canHire();
-  const applications = await listAll('/applications', { job_id: job.id });
+  const moving = can('applications_write');
+  const [applications, interviews] = await Promise.all([listAll('/applications', { job_id: job.id }), nextInterviews(job)]);
   const ids = [...new Set(applications.map((a) => a.candidate_id))];
   const people = new Map();
   await mapLimit(ids, 6, async (id) => {
@@ -35,7 +71,7 @@ export async function pipelineBoard(job, { onChange }) {
   };
 
   const cards = new Map(); // application id → {app, node, select}
-  const columns = new Map(); // stage → {list, count, empty}
+  const columns = new Map(); // stage → {section, list, count, empty}
   let dragging = null;
 
   const refreshCounts = () => {
@@ -56,6 +92,8 @@ export async function pipelineBoard(job, { onChange }) {
     entry.node.dataset.stage = entry.app.status;
   };
 
+  const nameOf = (app) => people.get(app.candidate_id)?.full_name || 'The candidate';
+
   const move = async (entry, to) => {
     const { app, node, select } = entry;
     const from = app.status;
@@ -63,17 +101,23 @@ export async function pipelineBoard(job, { onChange }) {
       select.value = app.status;
       return;
     }
-    const name = people.get(app.candidate_id)?.full_name || 'The candidate';
+    const name = nameOf(app);
     const hadFocus = document.activeElement === select;
+    if (!(await confirmStageMove(name, from, to))) {
+      select.value = app.status;
+      if (hadFocus) select.focus();
+      return;
+    }
     node.classList.add('is-moving');
     node.setAttribute('aria-busy', 'true');
     select.disabled = true;
     try {
       const updated = await api('PATCH', `/applications/${app.id}`, { status: to });
       Object.assign(app, updated);
+      entry.draw();
       place(entry);
       refreshCounts();
-      say(`${name} moved from ${stageLabel(from)} to ${stageLabel(app.status)}.`);
+      say(`${name} moved from ${label('stage', from)} to ${label('stage', app.status)}.`);
       picker?.refreshMarks();
       onChange?.();
     } catch (error) {
@@ -110,27 +154,45 @@ export async function pipelineBoard(job, { onChange }) {
     onChange?.();
   };
 
+  /** The card's facts: days at the stage, the source, the next interview. */
+  const facts = (app, person) => {
+    const interview = interviews.get(app.candidate_id);
+    // The candidate's own source (referral, LinkedIn…) says more than how the application was entered.
+    const source = person.source || app.source;
+    const at = new Date(app.stage_changed_at);
+    return h('ul', { class: 'app-card-facts' },
+      h('li', { class: 'app-card-days', title: `At ${label('stage', app.status)} since ${longDate.format(at)}` },
+        daysAt(app.stage_changed_at)),
+      source && h('li', { class: 'app-card-source' }, h('span', { class: 'visually-hidden' }, 'Source: '), label('source', source)),
+      interview && h('li', { class: 'app-card-next' },
+        h('a', { href: `#/interviews/${interview.id}`, title: longDate.format(new Date(interview.scheduled_at)) },
+          icon('interviews', 'icon icon-xs'), h('span', { class: 'visually-hidden' }, 'Next interview: '),
+          shortWhen.format(new Date(interview.scheduled_at)))));
+  };
+
   const cardFor = (app) => {
     const person = people.get(app.candidate_id) || { full_name: `Candidate ${app.candidate_id}` };
     const line = person.missing ? 'No longer in your candidates' : roleLine(person);
     const entry = { app };
     const select = stageSelect(app.status, `Stage of ${person.full_name}`, (stage) => move(entry, stage));
-    select.disabled = !hiring;
+    select.disabled = !moving;
     const node = h('li', {
-      class: 'app-card', draggable: hiring ? 'true' : null,
+      class: 'app-card', draggable: moving ? 'true' : null,
       dataset: { applicationId: String(app.id), candidateId: String(app.candidate_id), stage: app.status },
-    },
-    h('div', { class: 'app-card-head' },
-      hiring && icon('grip', 'icon icon-sm grip'),
-      h('a', { href: `#/candidates/${app.candidate_id}`, class: 'app-card-name' }, person.full_name),
-      app.fit_score != null && h('span', { class: 'fit', title: 'Fit score (0–100)' }, h('span', { class: 'visually-hidden' }, 'Fit score '), String(app.fit_score))),
-    line && h('p', { class: 'app-card-line' }, line),
-    h('div', { class: 'app-card-foot' },
-      select,
-      hiring && h('button', {
-        type: 'button', class: 'icon-btn icon-btn-sm', 'aria-label': `Remove ${person.full_name} from the pipeline`, title: 'Remove from the pipeline',
-        onClick: () => remove(entry),
-      }, icon('trash', 'icon icon-sm'))));
+    });
+    entry.draw = () => mount(node,
+      h('div', { class: 'app-card-head' },
+        moving && icon('grip', 'icon icon-sm grip'),
+        h('a', { href: `#/candidates/${app.candidate_id}`, class: 'app-card-name' }, person.full_name),
+        app.fit_score != null && h('span', { class: 'fit', title: 'Fit score (0–100)' }, h('span', { class: 'visually-hidden' }, 'Fit score '), String(app.fit_score))),
+      line && h('p', { class: 'app-card-line' }, line),
+      facts(app, person),
+      h('div', { class: 'app-card-foot' },
+        select,
+        moving && h('button', {
+          type: 'button', class: 'icon-btn icon-btn-sm', 'aria-label': `Remove ${person.full_name} from the pipeline`, title: 'Remove from the pipeline',
+          onClick: () => remove(entry),
+        }, icon('trash', 'icon icon-sm'))));
     node.addEventListener('dragstart', (event) => {
       if (event.target !== node) return;
       dragging = entry;
@@ -146,46 +208,53 @@ export async function pipelineBoard(job, { onChange }) {
       for (const column of columns.values()) column.section.classList.remove('is-over');
     });
     Object.assign(entry, { node, select });
+    entry.draw();
     cards.set(app.id, entry);
     return entry;
   };
 
+  /** One stage's drop target: a column of its own, or a group inside the closing column. */
+  const stageSection = (stage, tag, className) => {
+    const headingId = `stage-${stage}-title`;
+    const count = h('span', { class: 'stage-count' }, '0');
+    const list = h('ul', { class: 'stage-list', 'aria-labelledby': headingId });
+    const empty = h('p', { class: 'stage-empty' }, moving ? 'Drop a candidate here' : 'Nobody at this stage');
+    const section = h(tag, { class: `${className} stage-${stage}`, id: `stage-${stage}`, dataset: { stage } },
+      h('header', { class: 'stage-header' }, h('h3', { id: headingId, class: 'stage-title' }, label('stage', stage)), count),
+      list, empty);
+    columns.set(stage, { section, list, count, empty });
+    if (moving) {
+      section.addEventListener('dragover', (event) => {
+        if (!dragging || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'move';
+        section.classList.add('is-over');
+      });
+      section.addEventListener('dragleave', (event) => {
+        if (!section.contains(event.relatedTarget)) section.classList.remove('is-over');
+      });
+      section.addEventListener('drop', (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        section.classList.remove('is-over');
+        const entry = dragging || cards.get(Number(event.dataTransfer.getData(DRAG_TYPE)));
+        if (entry) move(entry, stage);
+      });
+    }
+    return section;
+  };
+
   const board = h('div', { class: 'board', id: 'pipeline-board' },
-    STAGES.map(([stage, label]) => {
-      const headingId = `stage-${stage}-title`;
-      const count = h('span', { class: 'stage-count' }, '0');
-      const list = h('ul', { class: 'stage-list', 'aria-labelledby': headingId });
-      const empty = h('p', { class: 'stage-empty' }, hiring ? 'Drop a candidate here' : 'Nobody at this stage');
-      const section = h('section', { class: `stage-column stage-${stage}`, id: `stage-${stage}`, dataset: { stage } },
-        h('header', { class: 'stage-header' }, h('h3', { id: headingId, class: 'stage-title' }, label), count),
-        list, empty);
-      columns.set(stage, { section, list, count, empty });
-      if (hiring) {
-        section.addEventListener('dragover', (event) => {
-          if (!dragging || !event.dataTransfer.types.includes(DRAG_TYPE)) return;
-          event.preventDefault();
-          event.dataTransfer.dropEffect = 'move';
-          section.classList.add('is-over');
-        });
-        section.addEventListener('dragleave', (event) => {
-          if (!section.contains(event.relatedTarget)) section.classList.remove('is-over');
-        });
-        section.addEventListener('drop', (event) => {
-          event.preventDefault();
-          section.classList.remove('is-over');
-          const entry = dragging || cards.get(Number(event.dataTransfer.getData(DRAG_TYPE)));
-          if (entry) move(entry, stage);
-        });
-      }
-      return section;
-    }));
+    OPEN_STAGES.map((stage) => stageSection(stage, 'section', 'stage-column')),
+    h('div', { class: 'stage-column stage-closing', role: 'group', 'aria-label': 'Closed: hired, rejected, withdrawn' },
+      CLOSING_STAGES.map((stage) => stageSection(stage, 'section', 'stage-group'))));
 
   // Newest move first within a column.
   applications.sort((a, b) => String(b.stage_changed_at).localeCompare(String(a.stage_changed_at)));
   for (const app of applications) place(cardFor(app), { top: false });
   refreshCounts();
 
-  const picker = hiring ? addCandidatePanel(job, {
+  const picker = moving ? addCandidatePanel(job, {
     inPipeline: (candidateId) => [...cards.values()].find((e) => e.app.candidate_id === candidateId) || null,
     added: (app, person) => {
       people.set(person.id, person);
@@ -193,7 +262,7 @@ export async function pipelineBoard(job, { onChange }) {
       place(entry);
       refreshCounts();
       entry.node.classList.add('is-new');
-      say(`${person.full_name} was added to ${stageLabel(app.status)}.`);
+      say(`${person.full_name} was added to ${label('stage', app.status)}.`);
       onChange?.();
     },
     flash: (entry) => {
@@ -205,7 +274,7 @@ export async function pipelineBoard(job, { onChange }) {
 
   return {
     node: h('div', { class: 'pipeline' }, picker?.node, announcer, board,
-      hiring && h('p', { class: 'muted small board-help' }, 'Drag a card to another column, or choose its stage from the list on the card.')),
+      moving && h('p', { class: 'muted small board-help' }, 'Drag a card to another stage, or choose its stage from the list on the card. Moves that skip stages ask first.')),
     openPicker: () => picker?.open(),
   };
 }
@@ -218,7 +287,7 @@ function addCandidatePanel(job, { inPipeline, added, flash }) {
     placeholder: 'Type a name, title, company or skill…', 'aria-describedby': 'pipeline-search-hint', 'aria-controls': 'pipeline-results',
   });
   const stage = h('select', { class: 'input select', id: 'pipeline-stage' },
-    STAGES.slice(0, 6).map(([value, label]) => h('option', { value, selected: value === 'sourced' }, label)));
+    entryStages().map(([value, text]) => h('option', { value, selected: value === 'sourced' }, text)));
   const results = h('ul', { class: 'picker-results', id: 'pipeline-results', 'aria-label': 'Matching candidates' });
   const status = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
   const message = h('div', { class: 'picker-message' });
@@ -239,7 +308,7 @@ function addCandidatePanel(job, { inPipeline, added, flash }) {
     row.classList.toggle('is-in', Boolean(entry));
     row.querySelector('.picker-in')?.remove();
     button.hidden = Boolean(entry);
-    if (entry) row.append(h('span', { class: 'picker-in' }, badge(`In ${stageLabel(entry.app.status)}`, 'accent')));
+    if (entry) row.append(h('span', { class: 'picker-in' }, badge(`In ${label('stage', entry.app.status)}`, 'accent')));
   };
 
   const add = async (person, button) => {
@@ -256,7 +325,7 @@ function addCandidatePanel(job, { inPipeline, added, flash }) {
       if (error.status === 409) {
         const entry = inPipeline(person.id);
         mount(message, notice('info', `${person.full_name} is already in this pipeline`,
-          h('p', {}, entry ? `They are at ${stageLabel(entry.app.status)}. Move their card instead of adding them again.`
+          h('p', {}, entry ? `They are at ${label('stage', entry.app.status)}. Move their card instead of adding them again.`
             : 'Each candidate can be in a job’s pipeline once. Reload the page to see their card.')));
         if (entry) flash(entry);
       } else {
@@ -267,44 +336,26 @@ function addCandidatePanel(job, { inPipeline, added, flash }) {
     }
   };
 
-  const search = liveSearch({
-    wait: 150,
-    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit: 8 })}`),
-    show: (data, text) => {
-      shown.clear();
-      results.replaceChildren(...data.items.map((person) => {
-        const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'aria-label': `Add ${person.full_name}`, dataset: { candidateId: String(person.id) } },
-          icon('plus', 'icon icon-sm'), 'Add');
-        button.addEventListener('click', () => add(person, button));
-        const line = roleLine(person);
-        const row = h('li', { class: 'picker-row', dataset: { candidateId: String(person.id) } },
-          h('div', { class: 'picker-person' },
-            h('p', { class: 'picker-name' }, person.full_name),
-            h('p', { class: 'muted small' }, [line, person.location].filter(Boolean).join(' · ') || '—')),
-          button);
-        const item = { person, button, row };
-        shown.set(person.id, item);
-        markRow(item);
-        return row;
-      }));
-      const t = text.trim();
-      status.textContent = data.items.length === 0
-        ? (t ? `No candidates match “${t}”.` : 'No candidates yet. Create one first.')
-        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}${data.total > data.items.length ? `, showing the best ${data.items.length}` : ''}.` : 'Newest candidates:');
-    },
-    fail: (error) => {
-      results.replaceChildren();
-      status.textContent = error.detail || String(error);
+  const search = candidateLookup({
+    input, results, status, limit: 8, none: 'No candidates yet. Create one first.', onShow: () => shown.clear(),
+    row: (person) => {
+      const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'aria-label': `Add ${person.full_name}`, dataset: { candidateId: String(person.id) } },
+        icon('plus', 'icon icon-sm'), 'Add');
+      button.addEventListener('click', () => add(person, button));
+      const line = roleLine(person);
+      const row = h('li', { class: 'picker-row', dataset: { candidateId: String(person.id) } },
+        h('div', { class: 'picker-person' },
+          h('p', { class: 'picker-name' }, person.full_name),
+          h('p', { class: 'muted small' }, [line, person.location].filter(Boolean).join(' · ') || '—')),
+        button);
+      const item = { person, button, row };
+      shown.set(person.id, item);
+      markRow(item);
+      return row;
     },
   });
-  input.addEventListener('input', () => search.schedule(input.value));
   input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      search.now(input.value);
-    } else if (event.key === 'Escape') {
-      close();
-    }
+    if (event.key === 'Escape') close();
   });
 
   let opener = null;

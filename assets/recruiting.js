@@ -1,66 +1,51 @@
-// What the jobs, pipeline and candidate pages share: stages and statuses with their labels
-// and badges, a cache of candidates and jobs by id, paging through a whole list, search as
-// you type that ignores stale answers, and turning form values into create/patch bodies.
+// What the jobs, pipeline and candidate pages share: the stage select and the confirmation of
+// a jump through the pipeline, a cache of candidates and jobs by id, paging through a whole
+// list, and turning form values into create/patch bodies.
 
 import { api, query } from './api.js';
-import { badge, h } from './dom.js';
+import { confirmDialog, h } from './dom.js';
+import { label, moneyRange, options, values } from './labels.js';
+import { liveSearch } from './list-page.js';
 import { onSessionChange, session } from './session.js';
 
-// ---- Pipeline stages and job statuses -------------------------------------------------------
-
-/** The pipeline in order, then the two ways out. */
-export const STAGES = [
-  ['sourced', 'Sourced'],
-  ['applied', 'Applied'],
-  ['screening', 'Screening'],
-  ['interview', 'Interview'],
-  ['offer', 'Offer'],
-  ['hired', 'Hired'],
-  ['rejected', 'Rejected'],
-  ['withdrawn', 'Withdrawn'],
-];
-const STAGE_LABELS = Object.fromEntries(STAGES);
-const STAGE_KINDS = {
-  sourced: 'neutral', applied: 'info', screening: 'accent', interview: 'accent', offer: 'warning',
-  hired: 'success', rejected: 'danger', withdrawn: 'neutral',
-};
-
-export function stageLabel(stage) {
-  return STAGE_LABELS[stage] || stage;
-}
-
-export function stageBadge(stage) {
-  return badge(stageLabel(stage), STAGE_KINDS[stage] || 'neutral');
-}
+// ---- The pipeline ---------------------------------------------------------------------------
 
 /** A `<select>` of every stage; `onChange(stage)` runs when the user picks another. */
-export function stageSelect(current, label, onChange) {
-  const select = h('select', { class: 'input select stage-select', 'aria-label': label },
-    STAGES.map(([value, text]) => h('option', { value, selected: value === current }, text)));
+export function stageSelect(current, labelText, onChange) {
+  const select = h('select', { class: 'input select stage-select', 'aria-label': labelText },
+    options('stage').map(([value, text]) => h('option', { value, selected: value === current }, text)));
   select.addEventListener('change', () => onChange(select.value));
   return select;
 }
 
-export const JOB_STATUSES = [['open', 'Open'], ['draft', 'Draft'], ['on_hold', 'On hold'], ['closed', 'Closed']];
-const JOB_STATUS_LABELS = Object.fromEntries(JOB_STATUSES);
-const JOB_STATUS_KINDS = { open: 'success', draft: 'neutral', on_hold: 'warning', closed: 'danger' };
-
-export function jobStatusLabel(status) {
-  return JOB_STATUS_LABELS[status] || status;
+/** The stages a candidate can enter a pipeline at (not the ways out). */
+export function entryStages() {
+  return options('stage', { only: ['sourced', 'applied', 'screening', 'interview', 'offer', 'hired'] });
 }
 
-export function jobStatusBadge(status) {
-  return badge(jobStatusLabel(status), JOB_STATUS_KINDS[status] || 'neutral');
+// Steps forward through the pipeline. Sourced and Applied are two ways in, not two steps.
+const STEP = { sourced: 0, applied: 0, screening: 1, interview: 2, offer: 3, hired: 4 };
+
+/** The stages a forward move from `from` to `to` would skip (none for a step back or out). */
+export function skippedStages(from, to) {
+  if (!(from in STEP) || !(to in STEP) || STEP[to] - STEP[from] < 2) return [];
+  return values('stage').filter((stage) => stage !== 'applied' && STEP[stage] > STEP[from] && STEP[stage] < STEP[to]);
 }
 
-export const LEVELS = [
-  ['intern', 'Intern'], ['junior', 'Junior'], ['mid', 'Mid-level'], ['senior', 'Senior'], ['lead', 'Lead'],
-  ['principal', 'Principal'], ['director', 'Director'], ['executive', 'Executive'],
-];
-const LEVEL_LABELS = Object.fromEntries(LEVELS);
-
-export function levelLabel(level) {
-  return LEVEL_LABELS[level] || level;
+/**
+ * Asks before a move that skips stages (Sourced → Hired in one click); other moves go ahead.
+ * Resolves to true when the move should be made.
+ */
+export async function confirmStageMove(name, from, to) {
+  const skipped = skippedStages(from, to);
+  if (skipped.length === 0) return true;
+  const list = skipped.map((stage) => label('stage', stage));
+  const skips = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return confirmDialog({
+    title: `Move ${name} straight to ${label('stage', to)}?`,
+    message: `This skips ${skips}. Their history will show the jump from ${label('stage', from)}.`,
+    confirmLabel: `Move to ${label('stage', to)}`,
+  });
 }
 
 /** Listed on the public careers page. */
@@ -74,33 +59,9 @@ export function careersUrl(job) {
   return slug ? `/careers/${encodeURIComponent(slug)}#job-${job.id}` : null;
 }
 
-const money = new Map();
-/** "USD 120,000 – 150,000", "from EUR 60,000", or null when no salary is set. */
+/** "€120,000 – €150,000", "from €60,000", or null when no salary is set. */
 export function salaryRange(job) {
-  if (job.salary_min == null && job.salary_max == null) return null;
-  const key = job.currency || '';
-  if (!money.has(key)) {
-    money.set(key, job.currency
-      ? new Intl.NumberFormat(undefined, { style: 'currency', currency: job.currency, maximumFractionDigits: 0 })
-      : new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }));
-  }
-  const f = money.get(key);
-  if (job.salary_min != null && job.salary_max != null) return `${f.format(job.salary_min)} – ${f.format(job.salary_max)}`;
-  if (job.salary_min != null) return `from ${f.format(job.salary_min)}`;
-  return `up to ${f.format(job.salary_max)}`;
-}
-
-// ---- Who may change what (the server decides; the UI hides what would be refused) ----------
-
-const HIRING = new Set(['org_admin', 'recruiter', 'hiring_manager']);
-
-/** Jobs, candidates and pipelines: org admins, recruiters and hiring managers. */
-export function canHire() {
-  return HIRING.has(session.user?.role);
-}
-
-export function canDeleteCandidates() {
-  return ['org_admin', 'recruiter'].includes(session.user?.role);
+  return moneyRange(job.salary_min, job.salary_max, job.currency);
 }
 
 // ---- People and jobs by id ------------------------------------------------------------------
@@ -163,6 +124,51 @@ export function forgetJob(id) {
   jobs.delete(String(id));
 }
 
+/** The candidates and jobs some records name, fetched at most six at a time: `{people, jobs}` by id. */
+export async function namesFor(records) {
+  const people = new Map();
+  const jobs = new Map();
+  await Promise.all([
+    mapLimit([...new Set(records.map((r) => r.candidate_id))], 6, async (id) => people.set(id, await candidateById(id).catch(() => null))),
+    mapLimit([...new Set(records.map((r) => r.job_id))], 6, async (id) => jobs.set(id, await jobById(id).catch(() => null))),
+  ]);
+  return { people, jobs };
+}
+
+/**
+ * Candidates found as you type into `input` (Enter searches at once): `row(person)` draws each
+ * into `results` (after `onShow()`), `status` says how many matched. Returns the search, so
+ * `now(text)` can run it.
+ */
+export function candidateLookup({
+  input, results, status, limit, row, onShow, none = 'No candidates yet.', browse = 'Newest candidates:',
+}) {
+  const search = liveSearch({
+    search: (text) => api('GET', `/candidates${query({ q: text.trim(), limit })}`),
+    show: (data, text) => {
+      onShow?.();
+      results.replaceChildren(...data.items.map(row));
+      const t = text.trim();
+      const best = data.total > data.items.length ? `, showing the best ${data.items.length}` : '';
+      status.textContent = data.items.length === 0
+        ? (t ? `No candidates match “${t}”.` : none)
+        : (t ? `${data.total} ${data.total === 1 ? 'match' : 'matches'}${best}.` : browse);
+    },
+    fail: (error) => {
+      results.replaceChildren();
+      status.textContent = error.detail || String(error);
+    },
+  });
+  input.addEventListener('input', () => search.schedule(input.value));
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      search.now(input.value);
+    }
+  });
+  return search;
+}
+
 /** "Staff engineer at Initech", or the headline, or null. */
 export function roleLine(candidate) {
   const { current_title: title, current_company: company } = candidate;
@@ -199,41 +205,6 @@ export async function mapLimit(items, limit, fn) {
   return results;
 }
 
-/**
- * Search as you type: `search(text)` is called `wait` ms after the last keystroke, and only
- * the answer to the latest call reaches `show` — a slow early answer can't overwrite a newer one.
- */
-export function liveSearch({ wait = 150, search, show, fail }) {
-  let timer = null;
-  let latest = 0;
-  const run = async (...args) => {
-    const ticket = ++latest;
-    try {
-      const result = await search(...args);
-      if (ticket === latest) show(result, ...args);
-    } catch (error) {
-      if (ticket === latest) fail(error);
-    }
-  };
-  return {
-    /** Debounced. */
-    schedule(...args) {
-      clearTimeout(timer);
-      timer = setTimeout(() => run(...args), wait);
-    },
-    /** At once (first load, pressing Enter). */
-    now(...args) {
-      clearTimeout(timer);
-      return run(...args);
-    },
-  };
-}
-
-/** Rewrites the address bar (for reload and Back) without re-rendering the page. */
-export function replaceHash(hash) {
-  if (window.location.hash !== hash) window.history.replaceState(window.history.state, '', hash);
-}
-
 // ---- Form values → request bodies ----------------------------------------------------------
 
 export function textOrNull(value) {
@@ -249,6 +220,22 @@ export function intOrNull(value) {
 /** "Rust, Go ,  SQL" → ["Rust", "Go", "SQL"]. */
 export function splitList(value) {
   return String(value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Panel text ("ada@acme.com, Dana Scully") → panelists: an email names a teammate (or an
+ * outside person with that address), anything else an outside person by name. */
+export function panelFromText(value) {
+  return splitList(value).map((p) => (p.includes('@') ? { email: p } : { name: p }));
+}
+
+/** Panelists as form text: a teammate or anyone with an address by email, others by name. */
+export function panelText(panel) {
+  return (panel || []).map((p) => p.email || p.name).join(', ');
+}
+
+/** Panelists as people read them. */
+export function panelNames(panel) {
+  return (panel || []).map((p) => p.name).join(', ');
 }
 
 /** A create body: what the form left empty is simply not sent. */

@@ -1,14 +1,31 @@
 // A tiny hash router: `#/api-keys/7/usage?before=12` → the page registered for
-// `/api-keys/:id/usage`, with `params.id = '7'` and `query.get('before') = '12'`.
+// `/api-keys/:id/usage`, with `params.id = '7'` and `query.get('before') = '12'`. Page modules
+// are imported the first time their route is visited.
 
 const routes = [];
 
 /**
- * Registers a page. `page` is `{title, nav, public, render(ctx) → Node | Promise<Node>}`:
- * `nav` names the sidebar entry to highlight; `public` pages are shown signed out.
+ * Registers a page. `entry` is `{nav, public, load}`: `nav` names the sidebar entry to
+ * highlight, `public` pages are shown signed out, and `load()` resolves to the page,
+ * `{title, render(ctx) → Node | Promise<Node>}` (see `lazy`).
  */
-export function route(pattern, page) {
-  routes.push({ parts: split(pattern), page });
+export function route(pattern, entry) {
+  routes.push({ parts: split(pattern), page: entry });
+}
+
+/**
+ * `lazy(() => import('./page-jobs.js'), 'jobsPage')`: a loader for a page in its own module,
+ * imported on the first visit (the import map names its current version).
+ */
+export function lazy(importer, name) {
+  let pending = null;
+  return () => {
+    pending = pending || importer().then((module) => module[name]).catch((error) => {
+      pending = null;
+      throw error;
+    });
+    return pending;
+  };
 }
 
 function split(path) {

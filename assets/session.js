@@ -2,7 +2,10 @@
 
 import { api } from './api.js';
 
-/** `user` is `GET /users/me` (null when signed out); `tenant` is `GET /tenants/me` (null if unavailable). */
+/**
+ * `user` is `GET /users/me` (null when signed out), with `permissions`: the names of what the
+ * server lets this person do; `tenant` is `GET /tenants/me` (null if unavailable).
+ */
 export const session = { user: null, tenant: null };
 
 const listeners = new Set();
@@ -44,8 +47,13 @@ export function clearSession() {
   updateSession({ user: null, tenant: null });
 }
 
-export function isOrgAdmin() {
-  return session.user?.role === 'org_admin';
+/**
+ * Whether the signed-in person holds `permission` (`'jobs_write'`, `'api_keys'`…). The UI shows
+ * an action only when this says yes; the server checks again on every call, so this only spares
+ * people buttons that would be refused.
+ */
+export function can(permission) {
+  return Boolean(session.user?.permissions?.includes(permission));
 }
 
 // ---- Brand colour -------------------------------------------------------------------------

@@ -29,10 +29,11 @@ impl InsightsApi {
         if let Some(id) = job_id.0 {
             crate::domain::jobs::get(&state.store, who.tenant_id, id)?;
         }
-        Ok(Json(insights::compute(
-            &state.store,
-            who.tenant_id,
-            job_id.0,
-        )?))
+        // It reads every job of the tenant: off the async workers.
+        let (store, tenant, job) = (state.store.clone(), who.tenant_id, job_id.0);
+        let computed = tokio::task::spawn_blocking(move || insights::compute(&store, tenant, job))
+            .await
+            .map_err(crate::error::Error::internal)??;
+        Ok(Json(computed))
     }
 }

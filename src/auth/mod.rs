@@ -6,4 +6,4 @@ pub mod roles;
 pub mod token;
 
 pub use identity::{Identity, Principal};
-pub use roles::{Permission, Role, Scope};
+pub use roles::{Permission, PermissionName, Role, Scope};

@@ -47,6 +47,8 @@ named_enum! {
 /// Session users carry every scope their role allows; keys carry only the scopes they were minted with.
 #[derive(Debug, Clone, Copy)]
 pub struct Permission {
+    /// The stable name `GET /users/me` lists, so clients show only what the caller may do.
+    pub name: PermissionName,
     pub action: &'static str,
     pub roles: &'static [Role],
     pub scope: Option<Scope>,
@@ -70,119 +72,98 @@ const EVERY_MEMBER: &[Role] = &[
     Agency,
     Talent,
 ];
+const EVERYONE: &[Role] = &[
+    PlatformAdmin,
+    OrgAdmin,
+    Recruiter,
+    HiringManager,
+    Interviewer,
+    Agency,
+    Talent,
+];
 
-impl Permission {
-    const fn new(action: &'static str, roles: &'static [Role], scope: Option<Scope>) -> Permission {
-        Permission {
-            action,
-            roles,
-            scope,
-            session_only: false,
+/// The permission table: `CONST: Name = "wire_name", "what it allows", roles, scope (or
+/// `session`)`. It defines each constant, the [`PermissionName`] enum and [`Permission::ALL`]
+/// together, so neither the list nor the names can miss one.
+macro_rules! permissions {
+    ($( $(#[$doc:meta])* $konst:ident : $variant:ident = $name:literal, $action:literal, $roles:expr, $scope:tt; )*) => {
+        named_enum! {
+            /// The stable names of the permissions, as `GET /users/me` lists them.
+            pub enum PermissionName { $($variant = $name),* }
         }
-    }
-    const fn sessions(action: &'static str, roles: &'static [Role]) -> Permission {
-        Permission {
-            action,
-            roles,
-            scope: None,
-            session_only: true,
+        impl Permission {
+            $( $(#[$doc])* pub const $konst: Permission = permissions!(@make $variant, $action, $roles, $scope); )*
+            /// Every permission, in table order.
+            pub const ALL: &'static [Permission] = &[$(Permission::$konst),*];
         }
-    }
+    };
+    (@make $variant:ident, $action:literal, $roles:expr, session) => {
+        Permission { name: PermissionName::$variant, action: $action, roles: $roles, scope: None, session_only: true }
+    };
+    (@make $variant:ident, $action:literal, $roles:expr, $scope:ident) => {
+        Permission { name: PermissionName::$variant, action: $action, roles: $roles, scope: Some(Scope::$scope), session_only: false }
+    };
+}
 
+permissions! {
     // Account
-    pub const OWN_PROFILE: Permission = Permission::sessions(
-        "use your own profile",
-        &[
-            PlatformAdmin,
-            OrgAdmin,
-            Recruiter,
-            HiringManager,
-            Interviewer,
-            Agency,
-            Talent,
-        ],
-    );
+    OWN_PROFILE: OwnProfile = "own_profile", "use your own profile", EVERYONE, session;
 
     // Tenant and team
-    pub const TENANT_READ: Permission = Permission::new(
-        "read the organisation",
-        EVERY_MEMBER,
-        Some(Scope::TenantRead),
-    );
-    pub const TENANT_WRITE: Permission =
-        Permission::new("change the organisation", ADMIN, Some(Scope::TenantWrite));
-    pub const TEAM_READ: Permission =
-        Permission::new("list the team", STAFF, Some(Scope::TeamRead));
-    pub const TEAM_WRITE: Permission =
-        Permission::new("manage the team", ADMIN, Some(Scope::TeamWrite));
+    TENANT_READ: TenantRead = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
+    TENANT_WRITE: TenantWrite = "tenant_write", "change the organisation", ADMIN, TenantWrite;
+    TEAM_READ: TeamRead = "team_read", "list the team", STAFF, TeamRead;
+    TEAM_WRITE: TeamWrite = "team_write", "manage the team", ADMIN, TeamWrite;
 
     // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
-    pub const JOBS_READ: Permission = Permission::new("read jobs", STAFF, Some(Scope::JobsRead));
-    pub const JOBS_WRITE: Permission =
-        Permission::new("change jobs", HIRING, Some(Scope::JobsWrite));
-    pub const CANDIDATES_READ: Permission =
-        Permission::new("read candidates", HIRING, Some(Scope::CandidatesRead));
-    pub const CANDIDATES_WRITE: Permission =
-        Permission::new("change candidates", HIRING, Some(Scope::CandidatesWrite));
-    pub const CANDIDATES_DELETE: Permission = Permission::new(
-        "delete candidates",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::CandidatesWrite),
-    );
-    pub const APPLICATIONS_READ: Permission =
-        Permission::new("read applications", HIRING, Some(Scope::ApplicationsRead));
-    pub const APPLICATIONS_WRITE: Permission = Permission::new(
-        "change applications",
-        HIRING,
-        Some(Scope::ApplicationsWrite),
-    );
+    JOBS_READ: JobsRead = "jobs_read", "read jobs", STAFF, JobsRead;
+    JOBS_WRITE: JobsWrite = "jobs_write", "change jobs", HIRING, JobsWrite;
+    CANDIDATES_READ: CandidatesRead = "candidates_read", "read candidates", HIRING, CandidatesRead;
+    CANDIDATES_WRITE: CandidatesWrite = "candidates_write", "change candidates", HIRING, CandidatesWrite;
+    CANDIDATES_DELETE: CandidatesDelete = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
+    APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications", HIRING, ApplicationsRead;
+    APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "change applications", HIRING, ApplicationsWrite;
 
     // Hiring workflow
-    pub const INTERVIEWS_READ: Permission =
-        Permission::new("read interviews", INTERVIEWING, Some(Scope::InterviewsRead));
-    pub const INTERVIEWS_WRITE: Permission = Permission::new(
-        "schedule and change interviews",
-        HIRING,
-        Some(Scope::InterviewsWrite),
-    );
-    pub const SCORECARDS_WRITE: Permission = Permission::new(
-        "record scorecards",
-        INTERVIEWING,
-        Some(Scope::InterviewsWrite),
-    );
-    pub const INTERVIEWS_DELETE: Permission = Permission::new(
-        "delete interviews",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::InterviewsWrite),
-    );
-    pub const OFFERS_READ: Permission =
-        Permission::new("read offers", HIRING, Some(Scope::OffersRead));
-    pub const OFFERS_WRITE: Permission =
-        Permission::new("make and change offers", HIRING, Some(Scope::OffersWrite));
-    pub const OFFERS_DELETE: Permission = Permission::new(
-        "delete offers",
-        &[OrgAdmin, Recruiter],
-        Some(Scope::OffersWrite),
-    );
-    pub const INSIGHTS_READ: Permission =
-        Permission::new("read insights", HIRING, Some(Scope::InsightsRead));
+    INTERVIEWS_READ: InterviewsRead = "interviews_read", "read interviews", INTERVIEWING, InterviewsRead;
+    INTERVIEWS_WRITE: InterviewsWrite = "interviews_write", "schedule and change interviews", HIRING, InterviewsWrite;
+    SCORECARDS_WRITE: ScorecardsWrite = "scorecards_write", "record scorecards", INTERVIEWING, InterviewsWrite;
+    INTERVIEWS_DELETE: InterviewsDelete = "interviews_delete", "delete interviews", &[OrgAdmin, Recruiter], InterviewsWrite;
+    OFFERS_READ: OffersRead = "offers_read", "read offers", HIRING, OffersRead;
+    OFFERS_WRITE: OffersWrite = "offers_write", "make and change offers", HIRING, OffersWrite;
+    OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
+    INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
 
     // Oversight
-    pub const AUDIT_READ: Permission =
-        Permission::new("read the audit trail", ADMIN, Some(Scope::AuditRead));
-    pub const AUDIT_EXPORT: Permission =
-        Permission::new("export the audit trail", ADMIN, Some(Scope::AuditRead));
+    AUDIT_READ: AuditRead = "audit_read", "read the audit trail", ADMIN, AuditRead;
+    AUDIT_EXPORT: AuditExport = "audit_export", "export the audit trail", ADMIN, AuditRead;
 
     // Integrations
-    pub const WEBHOOKS_READ: Permission =
-        Permission::new("read webhooks", ADMIN, Some(Scope::WebhooksRead));
-    pub const WEBHOOKS_WRITE: Permission =
-        Permission::new("manage webhooks", ADMIN, Some(Scope::WebhooksWrite));
+    WEBHOOKS_READ: WebhooksRead = "webhooks_read", "read webhooks", ADMIN, WebhooksRead;
+    WEBHOOKS_WRITE: WebhooksWrite = "webhooks_write", "manage webhooks", ADMIN, WebhooksWrite;
 
-    // API keys are managed by people, never by other keys.
-    pub const API_KEYS: Permission = Permission::sessions("manage API keys", ADMIN);
+    /// API keys are managed by people, never by other keys.
+    API_KEYS: ApiKeys = "api_keys", "manage API keys", ADMIN, session;
 
     // Platform
-    pub const PLATFORM: Permission =
-        Permission::sessions("administer the platform", &[PlatformAdmin]);
+    PLATFORM: Platform = "platform", "administer the platform", &[PlatformAdmin], session;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_names_are_unique_snake_case_words() {
+        let mut seen = std::collections::HashSet::new();
+        for p in Permission::ALL {
+            let name = p.name.as_str();
+            assert!(seen.insert(name), "{name} is listed twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name} is not snake_case"
+            );
+        }
+        assert!(seen.contains("jobs_write") && seen.contains("platform"));
+    }
 }

@@ -13,7 +13,7 @@ use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
     APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION,
-    JOBS, STAGE_CHANGES,
+    JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -116,6 +116,29 @@ pub fn find(
     }
 }
 
+/// "Ada Obi for “Rust Engineer”": how the audit trail names an application (or an interview or
+/// offer of it), by the people and the job rather than by ids.
+pub(super) fn pair_label(
+    rx: &impl Reader,
+    tenant: u64,
+    candidate: u64,
+    job: u64,
+) -> Result<String> {
+    let name = rx
+        .get(&CANDIDATES, tenant, candidate)?
+        .map(|c| c.full_name)
+        .unwrap_or_else(|| format!("candidate {candidate}"));
+    let title = rx
+        .get(&JOBS, tenant, job)?
+        .map(|j| format!("“{}”", j.title))
+        .unwrap_or_else(|| format!("job {job}"));
+    Ok(format!("{name} for {title}"))
+}
+
+fn label(rx: &impl Reader, app: &Application) -> Result<String> {
+    pair_label(rx, app.org_id, app.candidate_id, app.job_id)
+}
+
 fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Actor) -> Result<()> {
     let id = tx.next_seq("seq_stage_changes")?;
     let change = StageChange {
@@ -128,26 +151,17 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
     };
     tx.put(&STAGE_CHANGES, app.id, id, &change)?;
     let details = serde_json::json!({"job_id": app.job_id, "candidate_id": app.candidate_id, "from": from, "to": app.status});
+    let who = label(tx, app)?;
     let entry = match from {
         None => Change::new(
             Action::ApplicationCreated,
             app.id,
-            format!(
-                "Candidate {} entered job {} at {}",
-                app.candidate_id,
-                app.job_id,
-                app.status.as_str()
-            ),
+            format!("{who} entered the pipeline at {}", app.status),
         ),
         Some(from) => Change::new(
             Action::ApplicationStageChanged,
             app.id,
-            format!(
-                "Application {} moved from {} to {}",
-                app.id,
-                from.as_str(),
-                app.status.as_str()
-            ),
+            format!("{who} moved from {from} to {}", app.status),
         ),
     };
     audit::record(tx, app.org_id, actor, entry.with(details.clone()))?;
@@ -162,19 +176,27 @@ fn record_change(tx: &mut Tx, app: &Application, from: Option<Stage>, actor: &Ac
     webhooks::emit(tx, app.org_id, event, data)
 }
 
-/// Adjusts the job's counters for an application entering (+1) or leaving (-1) the job or the `hired` stage.
-fn bump_job(tx: &mut Tx, tenant: u64, job_id: u64, applicants: i64, hired: i64) -> Result<()> {
-    if let Some(mut job) = tx.get(&JOBS, tenant, job_id)? {
-        job.applicants = job.applicants.saturating_add_signed(applicants);
-        job.hired = job.hired.saturating_add_signed(hired);
-        tx.put(&JOBS, tenant, job_id, &job)?;
+/// Keeps the job's `applicants` and `hired` counters and its pipeline numbers exact as an
+/// application appears (`before` is `None`), changes, or goes (`after` is `None`).
+fn account(tx: &mut Tx, before: Option<&Application>, after: Option<&Application>) -> Result<()> {
+    let Some(app) = after.or(before) else {
+        return Ok(());
+    };
+    let hired = |a: Option<&Application>| i64::from(a.is_some_and(|a| a.status == Stage::Hired));
+    let applicants = i64::from(after.is_some()) - i64::from(before.is_some());
+    let hires = hired(after) - hired(before);
+    if applicants != 0 || hires != 0 {
+        if let Some(mut job) = tx.get(&JOBS, app.org_id, app.job_id)? {
+            job.applicants = job.applicants.saturating_add_signed(applicants);
+            job.hired = job.hired.saturating_add_signed(hires);
+            tx.put(&JOBS, app.org_id, app.job_id, &job)?;
+        }
     }
-    Ok(())
+    super::insights::tally(tx, before, after)
 }
 
 /// Creates an application inside `tx`: the job and candidate must exist in the tenant, and
-/// the pair must not have one yet (409).
-#[allow(clippy::too_many_arguments)]
+/// the pair must not have one yet (409). Without a `source` it takes the candidate's.
 pub(super) fn insert(
     tx: &mut Tx,
     tenant: u64,
@@ -187,8 +209,12 @@ pub(super) fn insert(
 ) -> Result<Application> {
     tx.get(&JOBS, tenant, job_id)?
         .ok_or_else(|| Error::not_found("Job", job_id))?;
-    tx.get(&CANDIDATES, tenant, candidate_id)?
+    let candidate = tx
+        .get(&CANDIDATES, tenant, candidate_id)?
         .ok_or_else(|| Error::not_found("Candidate", candidate_id))?;
+    let source = source
+        .or(candidate.source)
+        .or_else(|| Some("manual".into()));
     let id = tx.next_id()?;
     if !tx.claim(
         &JOB_CANDIDATE_APPLICATION,
@@ -213,10 +239,8 @@ pub(super) fn insert(
         stage_changed_at: now,
     };
     tx.put(&APPLICATIONS, tenant, id, &app)?;
-    tx.link(&JOB_APPLICATIONS, tenant, job_id, id)?;
-    tx.link(&CANDIDATE_APPLICATIONS, tenant, candidate_id, id)?;
-    bump_job(tx, tenant, job_id, 1, i64::from(stage == Stage::Hired))?;
     record_change(tx, &app, None, actor)?;
+    account(tx, None, Some(&app))?;
     Ok(app)
 }
 
@@ -230,54 +254,43 @@ pub(super) fn move_to(
     if app.status == to {
         return Ok(false);
     }
-    let from = app.status;
-    let hired = i64::from(to == Stage::Hired) - i64::from(from == Stage::Hired);
-    if hired != 0 {
-        bump_job(tx, app.org_id, app.job_id, 0, hired)?;
-    }
+    let before = app.clone();
     app.status = to;
     app.stage_changed_at = Timestamp::now();
     app.updated_at = app.stage_changed_at;
-    record_change(tx, app, Some(from), actor)?;
+    record_change(tx, app, Some(before.status), actor)?;
     tx.put(&APPLICATIONS, app.org_id, app.id, app)?;
+    account(tx, Some(&before), Some(app))?;
     Ok(true)
 }
 
-/// Deletes an application and its history. `bump` keeps the job's counters exact (not
+/// Deletes an application and its history. `account` keeps the job's counters exact (not
 /// needed when the job itself is being deleted).
-pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, bump: bool) -> Result<()> {
+pub(super) fn remove(tx: &mut Tx, tenant: u64, id: u64, account_job: bool) -> Result<()> {
     let Some(app) = tx.remove(&APPLICATIONS, tenant, id)? else {
         return Ok(());
     };
-    tx.unlink(&JOB_APPLICATIONS, tenant, app.job_id, id)?;
-    tx.unlink(&CANDIDATE_APPLICATIONS, tenant, app.candidate_id, id)?;
     tx.release(
         &JOB_CANDIDATE_APPLICATION,
         &pair_key(tenant, app.job_id, app.candidate_id),
     )?;
     tx.remove_older(&STAGE_CHANGES, id, u64::MAX)?;
-    if bump {
-        bump_job(
-            tx,
-            tenant,
-            app.job_id,
-            -1,
-            -i64::from(app.status == Stage::Hired),
-        )?;
+    if account_job {
+        account(tx, Some(&app), None)?;
     }
     Ok(())
 }
 
 pub(super) fn ids_for_job(rx: &impl Reader, tenant: u64, job: u64) -> Result<Vec<u64>> {
-    rx.members(&JOB_APPLICATIONS, tenant, job)
+    rx.members(&JOB_APPLICATIONS.index, tenant, job)
 }
 
 pub(super) fn ids_for_candidate(rx: &impl Reader, tenant: u64, candidate: u64) -> Result<Vec<u64>> {
-    rx.members(&CANDIDATE_APPLICATIONS, tenant, candidate)
+    rx.members(&CANDIDATE_APPLICATIONS.index, tenant, candidate)
 }
 
 pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Result<Application> {
-    let source = tidy(input.source).or_else(|| Some("manual".into()));
+    let source = tidy(input.source);
     check(source.as_deref(), input.fit_score)?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
@@ -319,22 +332,23 @@ pub async fn update(
             let before = app.clone();
             apply_nullable(&mut app.source, source);
             apply_nullable(&mut app.fit_score, patch.fit_score);
-            let label = format!("application {id}");
+            let name = format!("the application of {}", label(tx, &app)?);
             audit::record_update(
                 tx,
                 tenant,
                 &actor,
                 Action::ApplicationUpdated,
                 id,
-                &label,
+                &name,
                 (&before, &app),
                 &[],
             )?;
+            app.updated_at = Timestamp::now();
+            tx.put(&APPLICATIONS, tenant, id, &app)?;
+            account(tx, Some(&before), Some(&app))?;
             if let MaybeUndefined::Value(to) = patch.status {
                 move_to(tx, &mut app, to, &actor)?;
             }
-            app.updated_at = Timestamp::now();
-            tx.put(&APPLICATIONS, tenant, id, &app)?;
             Ok(app)
         })
         .await
@@ -345,11 +359,8 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
     store
         .write(move |tx| {
             let app = load(tx, tenant, id)?;
+            let summary = format!("Removed {} from the pipeline", label(tx, &app)?);
             remove(tx, tenant, id, true)?;
-            let summary = format!(
-                "Removed candidate {} from job {}",
-                app.candidate_id, app.job_id
-            );
             audit::record(
                 tx,
                 tenant,
@@ -363,8 +374,7 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
 pub fn history(store: &Store, tenant: u64, id: u64) -> Result<Vec<StageChange>> {
     let rx = store.read()?;
     load(&rx, tenant, id)?;
-    let n = rx.count(&STAGE_CHANGES, id)? as usize;
-    let mut changes = rx.list(&STAGE_CHANGES, id, 0, n.max(1))?;
+    let mut changes = rx.list(&STAGE_CHANGES, id, 0, usize::MAX)?;
     changes.reverse();
     Ok(changes)
 }
@@ -376,6 +386,7 @@ pub struct ApplicationFilter {
     pub status: Option<Stage>,
 }
 
+/// Applications newest first; each filter reads its own index.
 pub fn list(
     store: &Store,
     tenant: u64,
@@ -383,36 +394,12 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Application>, u64)> {
-    let rx = store.read()?;
-    if f.job_id.is_none() && f.candidate_id.is_none() && f.status.is_none() {
-        return Ok((
-            rx.list(&APPLICATIONS, tenant, skip, limit)?,
-            rx.count(&APPLICATIONS, tenant)?,
-        ));
-    }
-    let mut ids = match (f.job_id, f.candidate_id) {
-        (Some(job), Some(candidate)) => find(&rx, tenant, job, candidate)?
-            .map(|a| vec![a.id])
-            .unwrap_or_default(),
-        (Some(job), None) => ids_for_job(&rx, tenant, job)?,
-        (None, Some(candidate)) => ids_for_candidate(&rx, tenant, candidate)?,
-        (None, None) => {
-            let n = rx.count(&APPLICATIONS, tenant)? as usize;
-            rx.list(&APPLICATIONS, tenant, 0, n)?
-                .into_iter()
-                .map(|a| a.id)
-                .collect()
-        }
-    };
-    ids.sort_unstable_by(|a, b| b.cmp(a));
-    let mut matching = Vec::new();
-    for id in ids {
-        if let Some(app) = rx.get(&APPLICATIONS, tenant, id)?
-            && f.status.is_none_or(|s| s == app.status)
-        {
-            matching.push(app);
-        }
-    }
-    let total = matching.len() as u64;
-    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+    let filters = [
+        (&JOB_APPLICATIONS, f.job_id),
+        (&CANDIDATE_APPLICATIONS, f.candidate_id),
+        (&STAGE_APPLICATIONS, f.status.map(|s| s as u64)),
+    ];
+    store
+        .read()?
+        .page_matching(&APPLICATIONS, tenant, &filters, None, skip, limit)
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{
     apply, apply_nullable, blank_is_null, check_labels, check_phone, check_text, check_url,
-    clean_labels, tidy,
+    clean_labels, complete_url, tidy,
 };
 use super::indexing::{Indexer, Pending};
 use crate::auth::Identity;
@@ -123,9 +123,9 @@ impl NewCandidate {
             experience_years: self.experience_years,
             current_title: tidy(self.current_title),
             current_company: tidy(self.current_company),
-            linkedin_url: tidy(self.linkedin_url),
-            github_url: tidy(self.github_url),
-            website_url: tidy(self.website_url),
+            linkedin_url: tidy(self.linkedin_url).map(complete_url),
+            github_url: tidy(self.github_url).map(complete_url),
+            website_url: tidy(self.website_url).map(complete_url),
             notes: tidy(self.notes),
             skills: clean_labels(self.skills.unwrap_or_default()),
             tags: clean_labels(self.tags.unwrap_or_default()),
@@ -272,9 +272,10 @@ pub async fn update(
             apply_nullable(&mut c.experience_years, patch.experience_years);
             apply_nullable(&mut c.current_title, text(patch.current_title));
             apply_nullable(&mut c.current_company, text(patch.current_company));
-            apply_nullable(&mut c.linkedin_url, text(patch.linkedin_url));
-            apply_nullable(&mut c.github_url, text(patch.github_url));
-            apply_nullable(&mut c.website_url, text(patch.website_url));
+            let link = |p| text(p).map_value(complete_url);
+            apply_nullable(&mut c.linkedin_url, link(patch.linkedin_url));
+            apply_nullable(&mut c.github_url, link(patch.github_url));
+            apply_nullable(&mut c.website_url, link(patch.website_url));
             apply_nullable(&mut c.notes, text(patch.notes));
             apply_nullable(&mut c.source, text(patch.source));
             apply(&mut c.skills, patch.skills.map_value(clean_labels));

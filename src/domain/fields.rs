@@ -49,6 +49,23 @@ pub fn check_url(v: &mut Validator, field: &str, value: Option<&str>) {
     }
 }
 
+/// A link as people type it: `linkedin.com/in/jane` or `www.example.com` gain `https://`;
+/// anything with a scheme (or that is no host at all) is left for [`check_url`] to judge.
+pub fn complete_url(value: String) -> String {
+    let host = value.split(['/', '?', '#']).next().unwrap_or("");
+    let looks_like_host = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-:".contains(c));
+    if !value.contains("://") && looks_like_host {
+        format!("https://{value}")
+    } else {
+        value
+    }
+}
+
 /// Optional text: at most `max` characters.
 pub fn check_text(v: &mut Validator, field: &str, value: Option<&str>, max: usize) {
     if let Some(value) = value {
@@ -122,6 +139,38 @@ pub fn tidy(value: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_typed_without_a_scheme_are_completed() {
+        for (typed, stored) in [
+            (
+                "linkedin.com/in/jane-doe",
+                "https://linkedin.com/in/jane-doe",
+            ),
+            (
+                "www.linkedin.com/in/jane",
+                "https://www.linkedin.com/in/jane",
+            ),
+            (
+                "github.com/jane?tab=repos",
+                "https://github.com/jane?tab=repos",
+            ),
+            ("https://github.com/jane", "https://github.com/jane"),
+            ("http://example.com", "http://example.com"),
+            ("javascript:alert(1)", "javascript:alert(1)"),
+            ("not a url", "not a url"),
+            ("jane", "jane"),
+        ] {
+            assert_eq!(complete_url(typed.into()), stored, "{typed}");
+        }
+        let mut v = Validator::new();
+        check_url(
+            &mut v,
+            "a",
+            Some(&complete_url("linkedin.com/in/jane".into())),
+        );
+        assert!(v.finish().is_ok());
+    }
 
     #[test]
     fn patch_semantics() {

@@ -19,7 +19,7 @@ use crate::store::tables::{INSTANCE, SEARCH_OUTBOX};
 use crate::store::{Reader, Records, Store, Tx};
 
 /// A record kept in the search index: its kind, the table it lives in, its document.
-pub trait Indexed: DeserializeOwned {
+pub trait Indexed: DeserializeOwned + 'static {
     const KIND: Kind;
     const TABLE: Records<Self>;
     fn doc(&self) -> Doc;

@@ -1,18 +1,116 @@
 //! Insights: the numbers a hiring team watches — funnels per job, time to hire, where hires
 //! come from, interviews coming up, offer acceptance.
 
+//!
+//! The numbers are kept as applications change (per job, in `JobStats`), so reading them
+//! costs O(jobs), not O(applications).
+
 use std::collections::BTreeMap;
 
 use poem_openapi::Object;
+use serde::{Deserialize, Serialize};
 
 use super::applications::{Application, Stage};
-use super::interviews::{self, InterviewStatus};
+use super::interviews::InterviewStatus;
 use super::jobs::{Job, JobStatus};
-use super::offers::{self, OfferStatus};
+use super::offers::{Offer, OfferStatus};
 use crate::error::Result;
-use crate::store::tables::{APPLICATIONS, JOBS, STAGE_CHANGES};
-use crate::store::{Reader, Store};
+use crate::store::tables::{
+    INTERVIEWS, INTERVIEWS_BY_STATUS_TIME, JOB_INTERVIEWS, JOB_OFFERS, JOB_STATS, JOBS, OFFERS,
+    STAGE_CHANGES, STATUS_OFFERS, status_time_key,
+};
+use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
+
+/// A job's pipeline numbers, changed in the transaction of every application change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct JobStats {
+    /// Applications in each stage now.
+    pub stages: BTreeMap<Stage, u64>,
+    /// Applications and hires by source.
+    pub sources: BTreeMap<String, SourceTally>,
+    /// Days from entering the pipeline to `hired`, by hired application.
+    pub hire_days: BTreeMap<u64, f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct SourceTally {
+    pub applications: u64,
+    pub hires: u64,
+}
+
+fn source_of(app: &Application) -> String {
+    app.source.clone().unwrap_or_else(|| "unknown".into())
+}
+
+/// Moves an application's weight in its job's numbers from `before` to `after` (`None` when
+/// it is created or removed). Inside the changing transaction.
+pub(super) fn tally(
+    tx: &mut Tx,
+    before: Option<&Application>,
+    after: Option<&Application>,
+) -> Result<()> {
+    let Some(app) = after.or(before) else {
+        return Ok(());
+    };
+    let (tenant, job) = (app.org_id, app.job_id);
+    let mut stats = tx.get(&JOB_STATS, tenant, job)?.unwrap_or_default();
+    if let Some(a) = before {
+        count(&mut stats, a, -1);
+    }
+    if let Some(a) = after {
+        count(&mut stats, a, 1);
+        if a.status == Stage::Hired && !stats.hire_days.contains_key(&a.id) {
+            let days = days_to_hire(tx, a)?;
+            stats.hire_days.insert(a.id, days);
+        }
+    }
+    if after.is_none_or(|a| a.status != Stage::Hired) {
+        stats.hire_days.remove(&app.id);
+    }
+    if stats.stages.is_empty() {
+        tx.remove(&JOB_STATS, tenant, job)?;
+        return Ok(());
+    }
+    tx.put(&JOB_STATS, tenant, job, &stats)
+}
+
+fn count(stats: &mut JobStats, app: &Application, sign: i64) {
+    let stage = stats.stages.entry(app.status).or_default();
+    *stage = stage.saturating_add_signed(sign);
+    if *stage == 0 {
+        stats.stages.remove(&app.status);
+    }
+    let source = source_of(app);
+    let t = stats.sources.entry(source.clone()).or_default();
+    t.applications = t.applications.saturating_add_signed(sign);
+    if app.status == Stage::Hired {
+        t.hires = t.hires.saturating_add_signed(sign);
+    }
+    if t.applications == 0 {
+        stats.sources.remove(&source);
+    }
+}
+
+/// Forgets a deleted job's numbers.
+pub(super) fn forget_job(tx: &mut Tx, tenant: u64, job: u64) -> Result<()> {
+    tx.remove(&JOB_STATS, tenant, job).map(|_| ())
+}
+
+/// Recomputes every job's numbers from the applications (a migration).
+pub(super) fn rebuild_stats(tx: &mut Tx) -> Result<()> {
+    let mut after = None;
+    loop {
+        let rows = tx.scan(&crate::store::tables::APPLICATIONS, after, 2_000)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = Some(last.0);
+        for (_, app) in &rows {
+            tally(tx, None, Some(app))?;
+        }
+    }
+}
 
 #[derive(Debug, Clone, Object)]
 pub struct StageCount {
@@ -81,69 +179,64 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     Some((value * 10.0).round() / 10.0)
 }
 
-/// Days from the application's start in the pipeline to its (last) move to `hired`.
-fn days_to_hire(rx: &impl Reader, app: &Application) -> Result<Option<f64>> {
-    let n = rx.count(&STAGE_CHANGES, app.id)? as usize;
-    let changes = rx.list(&STAGE_CHANGES, app.id, 0, n.max(1))?;
-    let hired_at = changes
-        .iter()
-        .filter(|c| c.to == Stage::Hired)
-        .map(|c| c.at)
-        .max();
+/// Days from the application's start in the pipeline (its first move to `applied`, else its
+/// creation) to its move to `hired`.
+fn days_to_hire(rx: &impl Reader, app: &Application) -> Result<f64> {
+    let changes = rx.list(&STAGE_CHANGES, app.id, 0, usize::MAX)?;
     let started = changes
         .iter()
         .filter(|c| c.to == Stage::Applied)
         .map(|c| c.at)
         .min()
         .unwrap_or(app.created_at);
-    Ok(hired_at.map(|h| ((h.unix() - started.unix()).max(0) as f64) / 86_400.0))
+    let hired = app.stage_changed_at;
+    Ok(((hired.unix() - started.unix()).max(0) as f64) / 86_400.0)
 }
 
-/// Insights for the tenant, or for one job.
+fn rate(part: u64, whole: u64) -> f64 {
+    (part as f64 / whole as f64 * 1000.0).round() / 1000.0
+}
+
+/// Insights for the tenant, or for one job. Reads the kept numbers, the jobs, and counts
+/// from the interview and offer indexes: O(jobs), whatever the number of applications.
 pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insights> {
     let rx = store.read()?;
-    let njobs = rx.count(&JOBS, tenant)? as usize;
-    let jobs: Vec<Job> = rx
-        .list(&JOBS, tenant, 0, njobs.max(1))?
-        .into_iter()
-        .filter(|j| job_id.is_none_or(|id| j.id == id))
-        .collect();
-    let napps = rx.count(&APPLICATIONS, tenant)? as usize;
-    let apps: Vec<Application> = rx
-        .list(&APPLICATIONS, tenant, 0, napps.max(1))?
-        .into_iter()
-        .filter(|a| job_id.is_none_or(|id| a.job_id == id))
-        .collect();
+    let jobs: Vec<Job> = match job_id {
+        Some(id) => rx.get(&JOBS, tenant, id)?.into_iter().collect(),
+        None => rx.list(&JOBS, tenant, 0, usize::MAX)?,
+    };
+    let stats: BTreeMap<u64, JobStats> = match job_id {
+        Some(id) => rx
+            .get(&JOB_STATS, tenant, id)?
+            .map(|s| (id, s))
+            .into_iter()
+            .collect(),
+        None => rx
+            .page_before(&JOB_STATS, tenant, None, usize::MAX)?
+            .0
+            .into_iter()
+            .collect(),
+    };
 
-    let mut per_job: BTreeMap<u64, BTreeMap<Stage, u64>> = BTreeMap::new();
-    let mut sources: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut sources: BTreeMap<&str, SourceTally> = BTreeMap::new();
     let mut hire_days = Vec::new();
-    for app in &apps {
-        *per_job
-            .entry(app.job_id)
-            .or_default()
-            .entry(app.status)
-            .or_default() += 1;
-        let s = sources
-            .entry(app.source.clone().unwrap_or_else(|| "unknown".into()))
-            .or_default();
-        s.0 += 1;
-        if app.status == Stage::Hired {
-            s.1 += 1;
-            if let Some(days) = days_to_hire(&rx, app)? {
-                hire_days.push(days);
-            }
+    for s in stats.values() {
+        for (source, t) in &s.sources {
+            let sum = sources.entry(source).or_default();
+            sum.applications += t.applications;
+            sum.hires += t.hires;
         }
+        hire_days.extend(s.hire_days.values().copied());
     }
     let funnel = jobs
         .iter()
         .map(|j| {
-            let counts = per_job.get(&j.id);
+            let counts = stats.get(&j.id);
             let stages: Vec<StageCount> = Stage::ALL
                 .iter()
                 .map(|s| StageCount {
                     stage: *s,
-                    count: counts.and_then(|c| c.get(s)).copied().unwrap_or(0),
+                    count: counts.and_then(|c| c.stages.get(s)).copied().unwrap_or(0),
                 })
                 .collect();
             JobFunnel {
@@ -157,11 +250,11 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
         .collect();
     let mut sources: Vec<SourceStats> = sources
         .into_iter()
-        .map(|(source, (applications, hires))| SourceStats {
-            source,
-            applications,
-            hires,
-            hire_rate: (hires as f64 / applications as f64 * 1000.0).round() / 1000.0,
+        .map(|(source, t)| SourceStats {
+            source: source.to_string(),
+            applications: t.applications,
+            hires: t.hires,
+            hire_rate: rate(t.hires, t.applications),
         })
         .collect();
     sources.sort_by(|a, b| {
@@ -172,41 +265,32 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
 
     let now = Timestamp::now();
     let week = now.plus_secs(7 * 86_400);
-    let interviews_next_7_days = interviews::all_of(&rx, tenant)?
-        .iter()
-        .filter(|i| {
-            job_id.is_none_or(|id| i.job_id == id)
-                && i.status == InterviewStatus::Scheduled
-                && i.scheduled_at >= now
-                && i.scheduled_at <= week
-        })
-        .count() as u64;
-    let mut offer_stats = OfferStats {
-        sent: 0,
-        accepted: 0,
-        declined: 0,
-        withdrawn: 0,
-        acceptance_rate: None,
+    let scheduled = InterviewStatus::Scheduled as u64;
+    let interviews_next_7_days = match job_id {
+        Some(job) => rx
+            .page_matching(
+                &INTERVIEWS,
+                tenant,
+                &[(&JOB_INTERVIEWS, Some(job))],
+                None,
+                0,
+                usize::MAX,
+            )?
+            .0
+            .iter()
+            .filter(|i| {
+                i.status == InterviewStatus::Scheduled
+                    && i.scheduled_at >= now
+                    && i.scheduled_at <= week
+            })
+            .count() as u64,
+        None => rx.filed_count_in(
+            &INTERVIEWS_BY_STATUS_TIME,
+            tenant,
+            status_time_key(scheduled, now)..=status_time_key(scheduled, week),
+        )?,
     };
-    for o in offers::all_of(&rx, tenant)?
-        .iter()
-        .filter(|o| job_id.is_none_or(|id| o.job_id == id))
-    {
-        if o.sent_at.is_some() {
-            offer_stats.sent += 1;
-        }
-        match o.status {
-            OfferStatus::Accepted => offer_stats.accepted += 1,
-            OfferStatus::Declined => offer_stats.declined += 1,
-            OfferStatus::Withdrawn => offer_stats.withdrawn += 1,
-            _ => {}
-        }
-    }
-    let decided = offer_stats.accepted + offer_stats.declined;
-    if decided > 0 {
-        offer_stats.acceptance_rate =
-            Some((offer_stats.accepted as f64 / decided as f64 * 1000.0).round() / 1000.0);
-    }
+    let offers = offer_stats(&rx, tenant, job_id)?;
     Ok(Insights {
         open_jobs: jobs.iter().filter(|j| j.status == JobStatus::Open).count() as u64,
         funnel,
@@ -216,8 +300,36 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
         },
         sources,
         interviews_next_7_days,
-        offers: offer_stats,
+        offers,
         generated_at: now,
+    })
+}
+
+/// Offers sent and decided: counted from the status index; only withdrawn offers are read
+/// (to tell those withdrawn after sending from drafts dropped).
+fn offer_stats(rx: &impl Reader, tenant: u64, job_id: Option<u64>) -> Result<OfferStats> {
+    let with_status = |status: OfferStatus| -> Result<Vec<Offer>> {
+        let filters = [(&STATUS_OFFERS, Some(status as u64)), (&JOB_OFFERS, job_id)];
+        Ok(rx
+            .page_matching(&OFFERS, tenant, &filters, None, 0, usize::MAX)?
+            .0)
+    };
+    let count = |status: OfferStatus| -> Result<u64> {
+        match job_id {
+            None => rx.filed_count(&STATUS_OFFERS, tenant, status as u64),
+            Some(_) => Ok(with_status(status)?.len() as u64),
+        }
+    };
+    let (accepted, declined) = (count(OfferStatus::Accepted)?, count(OfferStatus::Declined)?);
+    let withdrawn = with_status(OfferStatus::Withdrawn)?;
+    let withdrawn_after_sending = withdrawn.iter().filter(|o| o.sent_at.is_some()).count() as u64;
+    let decided = accepted + declined;
+    Ok(OfferStats {
+        sent: count(OfferStatus::Sent)? + accepted + declined + withdrawn_after_sending,
+        accepted,
+        declined,
+        withdrawn: withdrawn.len() as u64,
+        acceptance_rate: (decided > 0).then(|| rate(accepted, decided)),
     })
 }
 

@@ -7,13 +7,20 @@ use serde::{Deserialize, Serialize};
 
 use super::applications::{self, Stage};
 use super::audit::{self, Action, Actor, Change};
-use super::fields::{apply_nullable, blank_is_null, check_text};
+use super::fields::{apply, apply_nullable, blank_is_null, check_text, tidy};
+use super::users::{self, User};
 use super::webhooks::{self, Event};
-use crate::auth::Identity;
-use crate::error::{Error, Result, Validator};
-use crate::store::tables::{CANDIDATES, INTERVIEWS, JOBS};
-use crate::store::{Reader, Store, Tx};
+use crate::auth::{Identity, Permission, Role};
+use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
+use crate::store::tables::{
+    CANDIDATE_INTERVIEWS, CANDIDATES, INTERVIEWS, INTERVIEWS_BY_STATUS_TIME, INTERVIEWS_BY_TIME,
+    JOB_INTERVIEWS, JOBS, PANELIST_INTERVIEWS, USERS, status_time_key, time_key,
+};
+use crate::store::{Reader, Store, Tx, page_of};
 use crate::time::Timestamp;
+
+/// The latest time the time index orders (2^40 seconds: year 36812).
+const MAX_TIME_KEY: u64 = (1 << 40) - 1;
 
 named_enum! {
     pub enum InterviewKind {
@@ -43,9 +50,64 @@ named_enum! {
     }
 }
 
+/// Someone on an interview panel: a teammate (with their user id) or a person without an
+/// account (by name, and email when known).
+#[derive(Debug, Clone, PartialEq, Serialize, Object)]
+pub struct Panelist {
+    /// The teammate's user id; `null` for someone without an account.
+    pub user_id: Option<u64>,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// Panels stored before panelists had ids were plain names or emails; they read as outside
+/// people until migration 2 links the ones that name a teammate.
+impl<'de> Deserialize<'de> for Panelist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Stored {
+            Legacy(String),
+            Now {
+                user_id: Option<u64>,
+                name: String,
+                email: Option<String>,
+            },
+        }
+        Ok(match Stored::deserialize(d)? {
+            Stored::Legacy(name) => Panelist {
+                user_id: None,
+                email: name.contains('@').then(|| normalize_email(&name)),
+                name,
+            },
+            Stored::Now {
+                user_id,
+                name,
+                email,
+            } => Panelist {
+                user_id,
+                name,
+                email,
+            },
+        })
+    }
+}
+
+/// A panel member to add: a teammate by `user_id` or `email`, or someone outside by `name`
+/// (and `email`, when they have no account).
+#[derive(Debug, Clone, Default, Object)]
+pub struct PanelistInput {
+    pub user_id: Option<u64>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Object)]
 pub struct Scorecard {
     pub interviewer: String,
+    /// The interviewer's user id, when they are a teammate.
+    #[serde(default)]
+    pub interviewer_user_id: Option<u64>,
     /// 0–100.
     pub score: u32,
     pub recommendation: Recommendation,
@@ -65,11 +127,18 @@ pub struct Interview {
     pub duration_min: u32,
     pub kind: InterviewKind,
     pub location_or_url: Option<String>,
-    pub interviewers: Vec<String>,
+    pub interviewers: Vec<Panelist>,
     pub status: InterviewStatus,
     pub scorecards: Vec<Scorecard>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl Interview {
+    /// The teammates on the panel (the keys of the panelist index).
+    pub fn panel_user_ids(&self) -> Vec<u64> {
+        self.interviewers.iter().filter_map(|p| p.user_id).collect()
+    }
 }
 
 #[derive(Debug, Clone, Object)]
@@ -81,12 +150,15 @@ pub struct NewInterview {
     pub duration_min: Option<u32>,
     pub kind: InterviewKind,
     pub location_or_url: Option<String>,
-    pub interviewers: Option<Vec<String>>,
+    /// The panel: teammates by `user_id` or `email`, others by `name`.
+    pub interviewers: Option<Vec<PanelistInput>>,
 }
 
 #[derive(Debug, Clone, Object)]
 pub struct NewScorecard {
-    pub interviewer: String,
+    /// Whose scorecard: a panelist's name or email, or anyone's name. Left out, it is the
+    /// signed-in person's own; an interviewer's scorecard is always their own.
+    pub interviewer: Option<String>,
     pub score: u32,
     pub recommendation: Recommendation,
     pub notes: Option<String>,
@@ -99,11 +171,162 @@ pub struct InterviewPatch {
     pub duration_min: MaybeUndefined<u32>,
     pub kind: MaybeUndefined<InterviewKind>,
     pub location_or_url: MaybeUndefined<String>,
-    pub interviewers: MaybeUndefined<Vec<String>>,
+    pub interviewers: MaybeUndefined<Vec<PanelistInput>>,
     /// `completed` or `cancelled`; a completed or cancelled interview cannot be reopened (422).
     pub status: MaybeUndefined<InterviewStatus>,
     /// Records (or replaces, for the same interviewer) a scorecard.
     pub add_scorecard: MaybeUndefined<NewScorecard>,
+}
+
+impl InterviewPatch {
+    /// Only a scorecard: what an interviewer may send.
+    fn only_scorecard(&self) -> bool {
+        self.scheduled_at.is_undefined()
+            && self.duration_min.is_undefined()
+            && self.kind.is_undefined()
+            && self.location_or_url.is_undefined()
+            && self.interviewers.is_undefined()
+            && self.status.is_undefined()
+    }
+}
+
+/// Interviewers see only the interviews they sit on; everyone else who reads interviews sees all.
+fn panel_only(who: &Identity) -> bool {
+    who.role == Role::Interviewer
+}
+
+/// The interview, if `who` may see it: another tenant's, or one an interviewer is not on, is 404.
+fn visible(rx: &impl Reader, who: &Identity, id: u64) -> Result<Interview> {
+    let i = load(rx, who.tenant_id, id)?;
+    let sits_on = || {
+        who.user_id()
+            .is_some_and(|me| i.panel_user_ids().contains(&me))
+    };
+    if panel_only(who) && !sits_on() {
+        return Err(Error::not_found("Interview", id));
+    }
+    Ok(i)
+}
+
+/// Resolves panel input inside the transaction: user ids and emails of teammates become
+/// linked panelists; anything else is an outside person.
+fn resolve_panel(
+    rx: &impl Reader,
+    tenant: u64,
+    input: Vec<PanelistInput>,
+) -> Result<Vec<Panelist>> {
+    let mut v = Validator::new();
+    if input.len() > 20 {
+        v.add("interviewers", "must list at most 20 people");
+    }
+    let mut panel: Vec<Panelist> = Vec::with_capacity(input.len());
+    for (n, p) in input.into_iter().enumerate() {
+        let field = format!("interviewers[{n}]");
+        let email = tidy(p.email).map(|e| normalize_email(&e));
+        let name = tidy(p.name);
+        let teammate = match (p.user_id, &email) {
+            (Some(id), _) => match rx.get(&USERS, tenant, id)? {
+                Some(u) => Some(u),
+                None => {
+                    v.add(
+                        &format!("{field}.user_id"),
+                        format!("no teammate has the id {id}"),
+                    );
+                    continue;
+                }
+            },
+            (None, Some(email)) => users::by_email(rx, email)?.filter(|u| u.tenant_id == tenant),
+            (None, None) => None,
+        };
+        let member = match teammate {
+            Some(u) => Panelist {
+                user_id: Some(u.id),
+                name: u.full_name,
+                email: Some(u.email),
+            },
+            None => {
+                if let Some(e) = &email {
+                    v.check(
+                        is_valid_email(e),
+                        &format!("{field}.email"),
+                        "must be an email address",
+                    );
+                }
+                let Some(name) = name.or_else(|| email.clone()) else {
+                    v.add(&field, "needs a user_id, an email or a name");
+                    continue;
+                };
+                v.check(
+                    name.chars().count() <= 120,
+                    &format!("{field}.name"),
+                    "must be at most 120 characters",
+                );
+                Panelist {
+                    user_id: None,
+                    name,
+                    email,
+                }
+            }
+        };
+        let repeat = panel.iter().any(|q| {
+            (q.user_id.is_some() && q.user_id == member.user_id)
+                || (q.user_id.is_none()
+                    && member.user_id.is_none()
+                    && q.name.eq_ignore_ascii_case(&member.name))
+        });
+        if !repeat {
+            panel.push(member);
+        }
+    }
+    v.finish()?;
+    Ok(panel)
+}
+
+/// The scorecard `card` as `who` submits it: an interviewer's is their own; others name the
+/// interviewer (a panelist's name or email links to them) or, leaving it out, submit their own.
+fn scorecard_of(
+    rx: &impl Reader,
+    who: &Identity,
+    i: &Interview,
+    card: NewScorecard,
+    actor: &Actor,
+) -> Result<Scorecard> {
+    let me = || -> Result<Option<User>> {
+        match who.user_id() {
+            Some(id) => rx.get(&USERS, who.tenant_id, id),
+            None => Ok(None),
+        }
+    };
+    let named = tidy(card.interviewer).filter(|_| !panel_only(who));
+    let (interviewer, interviewer_user_id) = match named {
+        Some(name) => match i.interviewers.iter().find(|p| {
+            p.name.eq_ignore_ascii_case(&name)
+                || p.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(&name))
+        }) {
+            Some(p) => (p.name.clone(), p.user_id),
+            None => (name, None),
+        },
+        None => match me()? {
+            Some(u) => (u.full_name, Some(u.id)),
+            None => {
+                return Err(Error::invalid(
+                    "add_scorecard.interviewer",
+                    "is required for an API key",
+                ));
+            }
+        },
+    };
+    Ok(Scorecard {
+        interviewer,
+        interviewer_user_id,
+        score: card.score,
+        recommendation: card.recommendation,
+        notes: tidy(card.notes),
+        submitted_by: actor.label.clone(),
+        submitted_at: Timestamp::now(),
+    })
 }
 
 fn validate(i: &Interview) -> Result<()> {
@@ -114,24 +337,17 @@ fn validate(i: &Interview) -> Result<()> {
         "must be between 5 and 480 minutes",
     );
     check_text(&mut v, "location_or_url", i.location_or_url.as_deref(), 500);
-    v.check(
-        i.interviewers.len() <= 20,
-        "interviewers",
-        "must list at most 20 people",
-    );
-    v.check(
-        i.interviewers
-            .iter()
-            .all(|n| !n.trim().is_empty() && n.chars().count() <= 120),
-        "interviewers",
-        "entries must be 1 to 120 characters",
-    );
     v.finish()
 }
 
 fn validate_scorecard(s: &NewScorecard) -> Result<()> {
     let mut v = Validator::new();
-    v.text("add_scorecard.interviewer", &s.interviewer, true, 120);
+    check_text(
+        &mut v,
+        "add_scorecard.interviewer",
+        s.interviewer.as_deref(),
+        120,
+    );
     v.check(
         s.score <= 100,
         "add_scorecard.score",
@@ -146,6 +362,12 @@ fn event_data(i: &Interview) -> serde_json::Value {
         "interview_id": i.id, "candidate_id": i.candidate_id, "job_id": i.job_id,
         "application_id": i.application_id, "scheduled_at": i.scheduled_at, "kind": i.kind, "status": i.status,
     })
+}
+
+/// How the audit trail names an interview: its kind, candidate and job.
+fn label(rx: &impl Reader, i: &Interview) -> Result<String> {
+    let pair = applications::pair_label(rx, i.org_id, i.candidate_id, i.job_id)?;
+    Ok(format!("the {} interview of {pair}", i.kind))
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Interview> {
@@ -167,22 +389,15 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
         scheduled_at: input.scheduled_at,
         duration_min: input.duration_min.unwrap_or(45),
         kind: input.kind,
-        location_or_url: input
-            .location_or_url
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
-        interviewers: input
-            .interviewers
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .collect(),
+        location_or_url: tidy(input.location_or_url),
+        interviewers: vec![],
         status: InterviewStatus::Scheduled,
         scorecards: vec![],
         created_at: now,
         updated_at: now,
     };
     validate(&interview)?;
+    let panel = input.interviewers.unwrap_or_default();
     let actor = Actor::of(who);
     store
         .write(move |tx| {
@@ -191,6 +406,7 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
                 .ok_or_else(|| Error::not_found("Job", interview.job_id))?;
             tx.get(&CANDIDATES, tenant, interview.candidate_id)?
                 .ok_or_else(|| Error::not_found("Candidate", interview.candidate_id))?;
+            interview.interviewers = resolve_panel(tx, tenant, panel)?;
             interview.application_id = pipeline_at_interview(
                 tx,
                 tenant,
@@ -201,10 +417,10 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
             interview.id = tx.next_id()?;
             tx.put(&INTERVIEWS, tenant, interview.id, &interview)?;
             let summary = format!(
-                "Scheduled a {:?} interview with candidate {} for job {} at {}",
-                interview.kind, interview.candidate_id, interview.job_id, interview.scheduled_at
-            )
-            .to_lowercase();
+                "Scheduled {} at {}",
+                label(tx, &interview)?,
+                interview.scheduled_at
+            );
             audit::record(
                 tx,
                 tenant,
@@ -244,7 +460,7 @@ fn pipeline_at_interview(
             job,
             candidate,
             Stage::Interview,
-            Some("interview".into()),
+            None,
             None,
             actor,
         )?
@@ -252,35 +468,38 @@ fn pipeline_at_interview(
     }
 }
 
-pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Interview> {
-    load(&store.read()?, tenant, id)
+/// An interview `who` may see.
+pub fn get(store: &Store, who: &Identity, id: u64) -> Result<Interview> {
+    visible(&store.read()?, who, id)
 }
 
+/// Reschedules, changes, completes or cancels an interview, or records a scorecard. A
+/// scorecard alone needs `SCORECARDS_WRITE` (interviewers: only on their own panels, only
+/// their own card); anything else needs `INTERVIEWS_WRITE`.
 pub async fn update(
     store: &Store,
     who: &Identity,
     id: u64,
     patch: InterviewPatch,
 ) -> Result<Interview> {
-    for (field, null) in [
-        ("scheduled_at", patch.scheduled_at.is_null()),
-        ("duration_min", patch.duration_min.is_null()),
-        ("kind", patch.kind.is_null()),
-        ("interviewers", patch.interviewers.is_null()),
-        ("status", patch.status.is_null()),
-        ("add_scorecard", patch.add_scorecard.is_null()),
-    ] {
-        if null {
-            return Err(Error::invalid(field, "must not be null"));
-        }
+    if patch.only_scorecard() && patch.add_scorecard.is_value() {
+        who.allow(Permission::SCORECARDS_WRITE)?;
+    } else if panel_only(who) {
+        return Err(Error::forbidden(
+            "Interviewers may only add their own scorecard",
+        ));
+    } else {
+        who.allow(Permission::INTERVIEWS_WRITE)?;
     }
+    crate::reject_nulls!(patch => scheduled_at, duration_min, kind, interviewers, status, add_scorecard)?;
     if let Some(s) = patch.add_scorecard.value() {
         validate_scorecard(s)?;
     }
-    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    let (who, actor) = (who.clone(), Actor::of(who));
     store
         .write(move |tx| {
-            let mut i = load(tx, tenant, id)?;
+            let tenant = who.tenant_id;
+            let mut i = visible(tx, &who, id)?;
             let before = i.clone();
             let rescheduling = patch.scheduled_at.is_value() || patch.duration_min.is_value();
             if i.status != InterviewStatus::Scheduled
@@ -288,45 +507,30 @@ pub async fn update(
             {
                 return Err(Error::business_rule(format!(
                     "Interview {id} is {} and cannot change its time or status",
-                    i.status.as_str()
+                    i.status
                 )));
             }
-            if let MaybeUndefined::Value(t) = patch.scheduled_at {
-                i.scheduled_at = t;
-            }
-            if let MaybeUndefined::Value(d) = patch.duration_min {
-                i.duration_min = d;
-            }
-            if let MaybeUndefined::Value(k) = patch.kind {
-                i.kind = k;
-            }
+            apply(&mut i.scheduled_at, patch.scheduled_at);
+            apply(&mut i.duration_min, patch.duration_min);
+            apply(&mut i.kind, patch.kind);
             apply_nullable(&mut i.location_or_url, blank_is_null(patch.location_or_url));
-            if let MaybeUndefined::Value(people) = patch.interviewers {
-                i.interviewers = people.into_iter().map(|s| s.trim().to_string()).collect();
+            if let MaybeUndefined::Value(panel) = patch.interviewers {
+                i.interviewers = resolve_panel(tx, tenant, panel)?;
             }
-            if let MaybeUndefined::Value(s) = patch.status {
-                i.status = s;
-            }
+            apply(&mut i.status, patch.status);
             if let MaybeUndefined::Value(card) = patch.add_scorecard {
                 if i.status == InterviewStatus::Cancelled {
                     return Err(Error::business_rule(format!(
                         "Interview {id} was cancelled; it takes no scorecards"
                     )));
                 }
-                let card = Scorecard {
-                    interviewer: card.interviewer.trim().to_string(),
-                    score: card.score,
-                    recommendation: card.recommendation,
-                    notes: card
-                        .notes
-                        .map(|n| n.trim().to_string())
-                        .filter(|n| !n.is_empty()),
-                    submitted_by: actor.label.clone(),
-                    submitted_at: Timestamp::now(),
-                };
+                let card = scorecard_of(tx, &who, &i, card, &actor)?;
                 let summary = format!(
-                    "{} scored interview {id}: {} ({:?})",
-                    card.interviewer, card.score, card.recommendation
+                    "{} scored {}: {} ({})",
+                    card.interviewer,
+                    label(tx, &i)?,
+                    card.score,
+                    card.recommendation
                 );
                 audit::record(
                     tx,
@@ -334,8 +538,12 @@ pub async fn update(
                     &actor,
                     Change::new(Action::InterviewScorecardAdded, id, summary),
                 )?;
-                i.scorecards
-                    .retain(|s| !s.interviewer.eq_ignore_ascii_case(&card.interviewer));
+                i.scorecards.retain(
+                    |s| match (s.interviewer_user_id, card.interviewer_user_id) {
+                        (Some(a), Some(b)) => a != b,
+                        _ => !s.interviewer.eq_ignore_ascii_case(&card.interviewer),
+                    },
+                );
                 i.scorecards.push(card);
             }
             validate(&i)?;
@@ -358,9 +566,10 @@ pub async fn update(
                     }
                     _ => Action::InterviewUpdated,
                 };
+                let verb = action.as_str().trim_start_matches("interview.");
                 let summary = format!(
-                    "Interview {id}: {} ({})",
-                    action.as_str().trim_start_matches("interview."),
+                    "{} {verb} ({})",
+                    capitalized(&label(tx, &i)?),
                     changed.join(", ")
                 );
                 audit::record(
@@ -379,21 +588,26 @@ pub async fn update(
         .await
 }
 
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
         .write(move |tx| {
-            load(tx, tenant, id)?;
+            let i = load(tx, tenant, id)?;
+            let summary = format!("Deleted {}", label(tx, &i)?);
             tx.remove(&INTERVIEWS, tenant, id)?;
             audit::record(
                 tx,
                 tenant,
                 &actor,
-                Change::new(
-                    Action::InterviewDeleted,
-                    id,
-                    format!("Deleted interview {id}"),
-                ),
+                Change::new(Action::InterviewDeleted, id, summary),
             )
         })
         .await
@@ -408,34 +622,57 @@ pub struct InterviewFilter {
     pub to: Option<Timestamp>,
 }
 
-/// Interviews in time order (soonest first) matching the filter.
+/// Interviews in time order (soonest first) matching the filter; an interviewer's are only
+/// those they sit on. A candidate, job or panelist filter reads that record's interviews;
+/// otherwise the time index (per status when one is asked for) is walked from `from` on.
 pub fn list(
     store: &Store,
-    tenant: u64,
+    who: &Identity,
     f: &InterviewFilter,
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Interview>, u64)> {
     let rx = store.read()?;
-    let all = all_of(&rx, tenant)?;
-    let mut matching: Vec<Interview> = all
-        .into_iter()
-        .filter(|i| {
-            f.candidate_id.is_none_or(|c| i.candidate_id == c)
-                && f.job_id.is_none_or(|j| i.job_id == j)
-                && f.status.is_none_or(|s| i.status == s)
-                && f.from.is_none_or(|t| i.scheduled_at >= t)
-                && f.to.is_none_or(|t| i.scheduled_at <= t)
-        })
-        .collect();
-    matching.sort_by_key(|i| (i.scheduled_at, i.id));
-    let total = matching.len() as u64;
-    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
-}
-
-pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Interview>> {
-    let n = rx.count(&INTERVIEWS, tenant)? as usize;
-    rx.list(&INTERVIEWS, tenant, 0, n.max(1))
+    let tenant = who.tenant_id;
+    let filters = [
+        (&CANDIDATE_INTERVIEWS, f.candidate_id),
+        (&JOB_INTERVIEWS, f.job_id),
+        // Without a user account (an API key) nobody is on a panel: key 0 files nothing.
+        (
+            &PANELIST_INTERVIEWS,
+            panel_only(who).then(|| who.user_id().unwrap_or(0)),
+        ),
+    ];
+    let in_window = |i: &Interview| {
+        f.from.is_none_or(|t| i.scheduled_at >= t) && f.to.is_none_or(|t| i.scheduled_at <= t)
+    };
+    if filters.iter().any(|(_, key)| key.is_some()) {
+        let keep = |i: &Interview| f.status.is_none_or(|s| i.status == s) && in_window(i);
+        let (mut all, _) =
+            rx.page_matching(&INTERVIEWS, tenant, &filters, Some(&keep), 0, usize::MAX)?;
+        all.sort_by_key(|i| (i.scheduled_at, i.id));
+        return page_of(all.into_iter(), skip, limit);
+    }
+    // Stored times are whole seconds, as are the index keys: a window's start rounds up.
+    let from = f
+        .from
+        .map(|t| time_key(t) + u64::from(t.0.timestamp_subsec_nanos() > 0))
+        .unwrap_or(0);
+    let to = f.to.map(time_key).unwrap_or(MAX_TIME_KEY);
+    if from > to {
+        return Ok((vec![], 0));
+    }
+    let (filing, keys) = match f.status {
+        None => (&INTERVIEWS_BY_TIME, from..=to),
+        Some(s) => {
+            let key = |t: u64| status_time_key(s as u64, Timestamp::from_unix(t as i64));
+            (&INTERVIEWS_BY_STATUS_TIME, key(from)..=key(to))
+        }
+    };
+    let ids = rx.filed_in(filing, tenant, keys.clone(), skip.saturating_add(limit))?;
+    let total = rx.filed_count_in(filing, tenant, keys)?;
+    let page = rx.get_many(&INTERVIEWS, tenant, ids.get(skip..).unwrap_or_default())?;
+    Ok((page, total))
 }
 
 /// RFC 5545 text: backslash, semicolon, comma and newline escaped.
@@ -465,9 +702,10 @@ fn fold(line: &str) -> String {
 }
 
 /// The interview as an iCalendar (RFC 5545) event.
-pub fn ics(store: &Store, tenant: u64, id: u64, host: &str) -> Result<String> {
+pub fn ics(store: &Store, who: &Identity, id: u64, host: &str) -> Result<String> {
     let rx = store.read()?;
-    let i = load(&rx, tenant, id)?;
+    let tenant = who.tenant_id;
+    let i = visible(&rx, who, id)?;
     let candidate = rx
         .get(&CANDIDATES, tenant, i.candidate_id)?
         .map(|c| c.full_name)
@@ -500,9 +738,13 @@ pub fn ics(store: &Store, tenant: u64, id: u64, host: &str) -> Result<String> {
         format!(
             "DESCRIPTION:{}",
             ics_text(&format!(
-                "{:?} interview for {job}. Interviewers: {}",
-                i.kind,
-                i.interviewers.join(", ")
+                "{} interview for {job}. Interviewers: {}",
+                capitalized(i.kind.as_str()),
+                i.interviewers
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         ),
         format!("STATUS:{status}"),

@@ -322,6 +322,7 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
             )?;
             tx.remove(&JOBS, tenant, id)?;
             tx.remove(&PUBLIC_JOBS, INSTANCE, id)?;
+            super::insights::forget_job(tx, tenant, id)?;
             pending.remove::<Job>(tx, tenant, id)
         })
         .await

@@ -12,7 +12,7 @@ use super::fields::{apply, apply_nullable, blank_is_null, check_currency, check_
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
-use crate::store::tables::{CANDIDATES, JOBS, OFFERS};
+use crate::store::tables::{CANDIDATE_OFFERS, CANDIDATES, JOB_OFFERS, JOBS, OFFERS, STATUS_OFFERS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -122,6 +122,11 @@ fn event_data(o: &Offer) -> serde_json::Value {
     })
 }
 
+/// How the audit trail names an offer: its candidate and job.
+fn label(rx: &impl Reader, o: &Offer) -> Result<String> {
+    applications::pair_label(rx, o.org_id, o.candidate_id, o.job_id)
+}
+
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Offer> {
     rx.get(&OFFERS, tenant, id)?
         .ok_or_else(|| Error::not_found("Offer", id))
@@ -206,7 +211,7 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
                             offer.job_id,
                             offer.candidate_id,
                             Stage::Offer,
-                            Some("offer".into()),
+                            None,
                             None,
                             &actor,
                         )?
@@ -219,12 +224,11 @@ pub async fn create(store: &Store, who: &Identity, input: NewOffer) -> Result<Of
             }
             tx.put(&OFFERS, tenant, offer.id, &offer)?;
             let summary = format!(
-                "Created a {} offer {} for candidate {} ({} {})",
-                offer.status.as_str(),
-                offer.id,
-                offer.candidate_id,
+                "Created a {} offer of {} {} to {}",
+                offer.status,
                 offer.base_salary,
-                offer.currency
+                offer.currency,
+                applications::pair_label(tx, tenant, offer.candidate_id, offer.job_id)?
             );
             audit::record(
                 tx,
@@ -255,61 +259,32 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
                 || !patch.sign_on_bonus.is_undefined()
                 || !patch.start_date.is_undefined();
             if terms_changing && !matches!(o.status, OfferStatus::Draft | OfferStatus::Sent) {
-                return Err(Error::business_rule(format!(
-                    "Offer {id} is {}; its terms can no longer change",
-                    o.status.as_str()
-                )));
+                return Err(Error::business_rule(format!("Offer {id} is {}; its terms can no longer change", o.status.as_str())));
             }
             apply(&mut o.base_salary, patch.base_salary);
-            apply(
-                &mut o.currency,
-                patch.currency.map_value(|c| c.trim().to_string()),
-            );
+            apply(&mut o.currency, patch.currency.map_value(|c| c.trim().to_string()));
             apply_nullable(&mut o.bonus, patch.bonus);
             apply_nullable(&mut o.sign_on_bonus, patch.sign_on_bonus);
             apply_nullable(&mut o.start_date, blank_is_null(patch.start_date));
             apply_nullable(&mut o.decision, blank_is_null(patch.decision));
             validate(&o)?;
-            if let MaybeUndefined::Value(next) = patch.status
-                && next != o.status
-            {
-                if !o.status.can_become(next) {
-                    return Err(Error::business_rule(format!(
-                        "An offer cannot go from {} to {}",
-                        o.status.as_str(),
-                        next.as_str()
-                    )));
+            if let MaybeUndefined::Value(next) = patch.status {
+                if next != o.status {
+                    if !o.status.can_become(next) {
+                        return Err(Error::business_rule(format!("An offer cannot go from {} to {}", o.status.as_str(), next.as_str())));
+                    }
+                    o.status = next;
+                    on_status(tx, &mut o, &actor)?;
+                    let summary = format!("Offer to {} {next} (was {})", label(tx, &o)?, before.status);
+                    let details = serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
+                    audit::record(tx, tenant, &actor, Change::new(Action::OfferStatusChanged, id, summary).with(details))?;
                 }
-                o.status = next;
-                on_status(tx, &mut o, &actor)?;
-                let summary = format!(
-                    "Offer {id} {} (was {})",
-                    next.as_str(),
-                    before.status.as_str()
-                );
-                let details =
-                    serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
-                audit::record(
-                    tx,
-                    tenant,
-                    &actor,
-                    Change::new(Action::OfferStatusChanged, id, summary).with(details),
-                )?;
             }
             o.updated_at = Timestamp::now();
             tx.put(&OFFERS, tenant, id, &o)?;
             if o.status == before.status {
-                let label = format!("offer {id}");
-                audit::record_update(
-                    tx,
-                    tenant,
-                    &actor,
-                    Action::OfferUpdated,
-                    id,
-                    &label,
-                    (&before, &o),
-                    &["status"],
-                )?;
+                let name = format!("the offer to {}", label(tx, &o)?);
+                audit::record_update(tx, tenant, &actor, Action::OfferUpdated, id, &name, (&before, &o), &["status"])?;
             }
             Ok(o)
         })
@@ -327,11 +302,12 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
                 )));
             }
             tx.remove(&OFFERS, tenant, id)?;
+            let summary = format!("Deleted the {} offer to {}", o.status, label(tx, &o)?);
             audit::record(
                 tx,
                 tenant,
                 &actor,
-                Change::new(Action::OfferDeleted, id, format!("Deleted offer {id}")),
+                Change::new(Action::OfferDeleted, id, summary),
             )
         })
         .await
@@ -344,11 +320,7 @@ pub struct OfferFilter {
     pub status: Option<OfferStatus>,
 }
 
-pub fn all_of(rx: &impl Reader, tenant: u64) -> Result<Vec<Offer>> {
-    let n = rx.count(&OFFERS, tenant)? as usize;
-    rx.list(&OFFERS, tenant, 0, n.max(1))
-}
-
+/// Offers newest first; each filter reads its own index.
 pub fn list(
     store: &Store,
     tenant: u64,
@@ -356,17 +328,14 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Offer>, u64)> {
-    let rx = store.read()?;
-    let matching: Vec<Offer> = all_of(&rx, tenant)?
-        .into_iter()
-        .filter(|o| {
-            f.candidate_id.is_none_or(|c| o.candidate_id == c)
-                && f.job_id.is_none_or(|j| o.job_id == j)
-                && f.status.is_none_or(|s| o.status == s)
-        })
-        .collect();
-    let total = matching.len() as u64;
-    Ok((matching.into_iter().skip(skip).take(limit).collect(), total))
+    let filters = [
+        (&CANDIDATE_OFFERS, f.candidate_id),
+        (&JOB_OFFERS, f.job_id),
+        (&STATUS_OFFERS, f.status.map(|s| s as u64)),
+    ];
+    store
+        .read()?
+        .page_matching(&OFFERS, tenant, &filters, None, skip, limit)
 }
 
 #[cfg(test)]

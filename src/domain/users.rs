@@ -241,13 +241,7 @@ pub async fn login(
     if email.is_empty() || password.is_empty() || password.len() > 4 * password::MAX_LEN {
         return Err(refused());
     }
-    let user = {
-        let rx = store.read()?;
-        match rx.lookup(&EMAIL_USER, &email)? {
-            Some((tenant, id)) => rx.get(&USERS, tenant, id)?,
-            None => None,
-        }
-    };
+    let user = by_email(&store.read()?, &email)?;
     let ok = passwords
         .verify(
             password.to_string(),
@@ -351,6 +345,14 @@ pub async fn logout(store: &Store, who: &Identity) -> Result<()> {
             )
         })
         .await
+}
+
+/// The account of a (normalized) email, in whichever tenant it is.
+pub fn by_email(rx: &impl Reader, email: &str) -> Result<Option<User>> {
+    match rx.lookup(&EMAIL_USER, email)? {
+        Some((tenant, id)) => rx.get(&USERS, tenant, id),
+        None => Ok(None),
+    }
 }
 
 pub fn me(store: &Store, who: &Identity) -> Result<User> {
@@ -461,9 +463,8 @@ pub fn team(store: &Store, tenant_id: u64, skip: usize, limit: usize) -> Result<
 }
 
 fn org_admins(tx: &Tx, tenant_id: u64) -> Result<usize> {
-    let n = tx.count(&USERS, tenant_id)? as usize;
     Ok(tx
-        .list(&USERS, tenant_id, 0, n)?
+        .list(&USERS, tenant_id, 0, usize::MAX)?
         .iter()
         .filter(|u| u.role == Role::OrgAdmin)
         .count())

@@ -56,6 +56,16 @@ fn state(req: &Request) -> &Arc<AppState> {
     req.data::<Arc<AppState>>().expect("state")
 }
 
+/// The organisation a careers address names; `None` when it names none (the caller answers
+/// with the HTML "no such careers page": a person followed that link, not a program).
+fn tenant_at(state: &AppState, slug: &str) -> poem::Result<Option<Tenant>> {
+    match careers::tenant_by_slug(&state.store, slug) {
+        Ok(tenant) => Ok(Some(tenant)),
+        Err(e) if e.code == Code::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[handler]
 pub fn page(
     req: &Request,
@@ -63,12 +73,21 @@ pub fn page(
     Query(q): Query<PageQuery>,
 ) -> poem::Result<Response> {
     let state = state(req);
-    let tenant = careers::tenant_by_slug(&state.store, &slug)?;
+    let Some(tenant) = tenant_at(state, &slug)? else {
+        return Ok(not_found_page(&state.ui.url("careers.css")));
+    };
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
     let notice = q
         .applied
         .map(|_| Notice::Ok("Thank you — your application was received.".into()));
-    Ok(render(&tenant, &jobs, notice, None, StatusCode::OK))
+    Ok(render(
+        &state.ui.url("careers.css"),
+        &tenant,
+        &jobs,
+        notice,
+        None,
+        StatusCode::OK,
+    ))
 }
 
 #[handler]
@@ -78,7 +97,10 @@ pub async fn apply(
     form: poem::Result<Form<ApplyForm>>,
 ) -> poem::Result<Response> {
     let state = state(req).clone();
-    let tenant = careers::tenant_by_slug(&state.store, &slug)?;
+    let css = state.ui.url("careers.css");
+    let Some(tenant) = tenant_at(&state, &slug)? else {
+        return Ok(not_found_page(&css));
+    };
     let Form(form) = form.map_err(|e| {
         Error::new(
             Code::Validation,
@@ -87,7 +109,18 @@ pub async fn apply(
     })?;
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
     if !jobs.iter().any(|j| j.id == form.job_id) {
-        return Err(Error::not_found("Job", form.job_id).into());
+        let notice = Notice::Err(
+            "That position is no longer open, so the application was not sent. The open positions are listed below."
+                .into(),
+        );
+        return Ok(render(
+            &css,
+            &tenant,
+            &jobs,
+            Some(notice),
+            None,
+            StatusCode::NOT_FOUND,
+        ));
     }
     let experience = form.experience_years.trim();
     let experience_years = if experience.is_empty() {
@@ -98,6 +131,7 @@ pub async fn apply(
             Err(_) => {
                 let notice = Notice::Err("Years of experience must be a whole number.".into());
                 return Ok(render(
+                    &css,
                     &tenant,
                     &jobs,
                     Some(notice),
@@ -146,6 +180,7 @@ pub async fn apply(
                     .join("; ")
             };
             Ok(render(
+                &css,
                 &tenant,
                 &jobs,
                 Some(Notice::Err(detail)),
@@ -162,7 +197,122 @@ enum Notice {
     Err(String),
 }
 
+/// Machine words of free-text job fields said for people: `full_time` → "Full-time",
+/// `onsite` → "On-site"; other words lose their underscores, and text a person typed stays.
+fn humanize(value: &str) -> String {
+    let key = value.trim().to_lowercase().replace(['-', ' '], "_");
+    let known = match key.as_str() {
+        "full_time" => "Full-time",
+        "part_time" => "Part-time",
+        "contract" => "Contract",
+        "internship" => "Internship",
+        "temporary" => "Temporary",
+        "freelance" => "Freelance",
+        "onsite" | "on_site" => "On-site",
+        "hybrid" => "Hybrid",
+        "remote" => "Remote",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let machine = value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !machine || value.is_empty() {
+        return value.trim().to_string();
+    }
+    let words = value.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `60000` → "60,000".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// An amount in a currency: "€60,000", "$120,000", "CHF 90,000" (the code when it has no sign).
+fn money(amount: u64, currency: Option<&str>) -> String {
+    let code = currency
+        .map(|c| c.trim().to_uppercase())
+        .unwrap_or_default();
+    let sign = match code.as_str() {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        "JPY" | "CNY" => "¥",
+        "INR" => "₹",
+        "KRW" => "₩",
+        "ILS" => "₪",
+        "NGN" => "₦",
+        "PHP" => "₱",
+        "UAH" => "₴",
+        "VND" => "₫",
+        "TRY" => "₺",
+        _ => "",
+    };
+    match (sign, code.is_empty()) {
+        ("", true) => thousands(amount),
+        ("", false) => format!("{code} {}", thousands(amount)),
+        (sign, _) => format!("{sign}{}", thousands(amount)),
+    }
+}
+
+/// "€60,000 – €80,000", "From €60,000", "Up to €80,000", or nothing without either end.
+fn salary(min: Option<u64>, max: Option<u64>, currency: Option<&str>) -> Option<String> {
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => Some(money(a, currency)),
+        (Some(a), Some(b)) => Some(format!("{} – {}", money(a, currency), money(b, currency))),
+        (Some(a), None) => Some(format!("From {}", money(a, currency))),
+        (None, Some(b)) => Some(format!("Up to {}", money(b, currency))),
+        (None, None) => None,
+    }
+}
+
+const PAGE_CSP: &str = "default-src 'self'; img-src 'self' data:; script-src 'none'; \
+                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn html(status: StatusCode, csp: &str, body: String) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::CONTENT_SECURITY_POLICY, csp)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::REFERRER_POLICY, "same-origin")
+        .body(body)
+}
+
+/// The page for a careers address that names no organisation.
+fn not_found_page(css: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Careers page not found</title><link rel=\"stylesheet\" href=\"{css}\"></head><body>\
+         <header class=\"hero\"><div class=\"wrap\"><h1>Careers page not found</h1></div></header>\
+         <main class=\"wrap\"><p class=\"empty\">There is no careers page at this address. \
+         The organisation may have changed its name, or the link may be mistyped. \
+         Ask the organisation for its current careers page.</p></main>\
+         <footer class=\"wrap\">Powered by hirebase</footer></body></html>",
+        css = esc(css),
+    );
+    html(StatusCode::NOT_FOUND, PAGE_CSP, body)
+}
+
 fn render(
+    css: &str,
     tenant: &Tenant,
     jobs: &[PublicJob],
     notice: Option<Notice>,
@@ -176,10 +326,11 @@ fn render(
         h,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Careers at {name}</title><link rel=\"stylesheet\" href=\"/assets/careers.css\">\
+         <title>Careers at {name}</title><link rel=\"stylesheet\" href=\"{css}\">\
          <style nonce=\"{nonce}\">:root{{--brand:{brand}}}</style></head><body>\
          <header class=\"hero\"><div class=\"wrap\"><h1>Careers at {name}</h1>{tagline}</div></header><main class=\"wrap\">",
         name = esc(&tenant.name),
+        css = esc(css),
         brand = esc(brand),
         tagline = tenant
             .tagline
@@ -211,22 +362,20 @@ fn render(
         let prefill = form.filter(|f| f.job_id == job.id);
         let val = |get: fn(&ApplyForm) -> &str| prefill.map(|f| esc(get(f))).unwrap_or_default();
         let mut facts = Vec::new();
-        for fact in [
-            &job.location,
-            &job.remote_option,
-            &job.employment_type,
-            &job.department,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            facts.push(esc(fact));
+        if let Some(location) = &job.location {
+            facts.push(esc(location));
         }
-        if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
-            facts.push(format!(
-                "{min}–{max} {}",
-                esc(job.currency.as_deref().unwrap_or(""))
-            ));
+        for term in [&job.remote_option, &job.employment_type]
+            .into_iter()
+            .flatten()
+        {
+            facts.push(esc(&humanize(term)));
+        }
+        if let Some(department) = &job.department {
+            facts.push(esc(department));
+        }
+        if let Some(pay) = salary(job.salary_min, job.salary_max, job.currency.as_deref()) {
+            facts.push(format!("<span class=\"salary\">{}</span>", esc(&pay)));
         }
         let _ = write!(
             h,
@@ -274,23 +423,40 @@ fn render(
         );
     }
     h.push_str("</main><footer class=\"wrap\">Powered by hirebase</footer></body></html>");
-    let csp = format!(
-        "default-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; script-src 'none'; \
-         form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    let csp = PAGE_CSP.replacen(
+        "default-src 'self';",
+        &format!("default-src 'self'; style-src 'self' 'nonce-{nonce}';"),
+        1,
     );
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(header::CACHE_CONTROL, "no-cache")
-        .header(header::CONTENT_SECURITY_POLICY, csp)
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::REFERRER_POLICY, "same-origin")
-        .body(h)
+    html(status, &csp, h)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{esc, humanize, salary};
+
+    #[test]
+    fn says_job_terms_and_pay_for_people() {
+        assert_eq!(humanize("full_time"), "Full-time");
+        assert_eq!(humanize("Full-time"), "Full-time");
+        assert_eq!(humanize("onsite"), "On-site");
+        assert_eq!(humanize("four_day_week"), "Four day week");
+        assert_eq!(humanize("Remote (EU time zones)"), "Remote (EU time zones)");
+        assert_eq!(
+            salary(Some(60_000), Some(80_000), Some("EUR")).as_deref(),
+            Some("€60,000 – €80,000")
+        );
+        assert_eq!(
+            salary(Some(1_250_000), None, Some("usd")).as_deref(),
+            Some("From $1,250,000")
+        );
+        assert_eq!(
+            salary(None, Some(90_000), Some("CHF")).as_deref(),
+            Some("Up to CHF 90,000")
+        );
+        assert_eq!(salary(Some(500), Some(500), None).as_deref(), Some("500"));
+        assert_eq!(salary(None, None, Some("EUR")), None);
+    }
 
     #[test]
     fn escapes_markup() {

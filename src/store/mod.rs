@@ -36,21 +36,87 @@ const META: TableDefinition<'static, &'static str, u64> = TableDefinition::new("
 const COUNTS: TableDefinition<'static, (u64, &'static str), u64> =
     TableDefinition::new("counts_v1");
 
-/// A table of records of type `T`, keyed `(scope, id)`.
-pub struct Records<T> {
+/// A table of records of type `T`, keyed `(scope, id)`, with the secondary indexes it keeps.
+pub struct Records<T: 'static> {
     pub name: &'static str,
+    /// Kept by every `put` and `remove` of the table, in the same transaction.
+    pub filings: &'static [Filing<T>],
     _record: PhantomData<fn() -> T>,
 }
 
 impl<T> Records<T> {
     pub const fn new(name: &'static str) -> Self {
+        Records::filed(name, &[])
+    }
+
+    /// A table whose records are also filed in `filings`.
+    pub const fn filed(name: &'static str, filings: &'static [Filing<T>]) -> Self {
         Records {
             name,
+            filings,
             _record: PhantomData,
         }
     }
+
     fn def(&self) -> RecordDef {
         TableDefinition::new(self.name)
+    }
+}
+
+/// A secondary index of a record table, kept by the table itself: each record is filed under
+/// the keys `keys` gives it (a job id, a status, a time), so a filtered list reads the ids
+/// filed under its key — what it returns — instead of the whole tenant.
+pub struct Filing<T> {
+    pub index: Index,
+    keys: Keys<T>,
+}
+
+enum Keys<T> {
+    One(fn(&T) -> u64),
+    Many(fn(&T) -> Vec<u64>),
+}
+
+impl<T> Clone for Keys<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Keys<T> {}
+
+impl<T> Filing<T> {
+    /// Files each record under one key.
+    pub const fn one(name: &'static str, key: fn(&T) -> u64) -> Self {
+        Filing {
+            index: Index::new(name),
+            keys: Keys::One(key),
+        }
+    }
+
+    /// Files each record under any number of keys (the people on an interview panel).
+    pub const fn many(name: &'static str, keys: fn(&T) -> Vec<u64>) -> Self {
+        Filing {
+            index: Index::new(name),
+            keys: Keys::Many(keys),
+        }
+    }
+
+    pub fn keys_of(&self, record: &T) -> Vec<u64> {
+        match self.keys {
+            Keys::One(key) => vec![key(record)],
+            Keys::Many(keys) => {
+                let mut keys = keys(record);
+                keys.sort_unstable();
+                keys.dedup();
+                keys
+            }
+        }
+    }
+
+    pub fn files(&self, record: &T, key: u64) -> bool {
+        match self.keys {
+            Keys::One(k) => k(record) == key,
+            Keys::Many(keys) => keys(record).contains(&key),
+        }
     }
 }
 
@@ -231,6 +297,155 @@ pub trait Reader {
         let table = self.meta_table()?;
         Ok(table.get(key).map_err(storage)?.map(|v| v.value()))
     }
+
+    /// How many records are filed under `key`: O(1).
+    fn filed_count<T>(&self, filing: &Filing<T>, scope: u64, key: u64) -> Result<u64> {
+        let table = self.index_table(filing.index.def())?;
+        Ok(table.get((scope, key)).map_err(storage)?.len())
+    }
+
+    /// The first `max` ids of the records filed under keys in `keys`, in key order, then id
+    /// order (a time index gives the agenda).
+    fn filed_in<T>(
+        &self,
+        filing: &Filing<T>,
+        scope: u64,
+        keys: std::ops::RangeInclusive<u64>,
+        max: usize,
+    ) -> Result<Vec<u64>> {
+        let table = self.index_table(filing.index.def())?;
+        let range = table
+            .range((scope, *keys.start())..=(scope, *keys.end()))
+            .map_err(storage)?;
+        let mut ids = Vec::new();
+        for entry in range {
+            let (_, values) = entry.map_err(storage)?;
+            for v in values {
+                if ids.len() == max {
+                    return Ok(ids);
+                }
+                ids.push(v.map_err(storage)?.value());
+            }
+        }
+        Ok(ids)
+    }
+
+    /// How many records are filed under keys in `keys`: one step per key, no record read.
+    fn filed_count_in<T>(
+        &self,
+        filing: &Filing<T>,
+        scope: u64,
+        keys: std::ops::RangeInclusive<u64>,
+    ) -> Result<u64> {
+        let table = self.index_table(filing.index.def())?;
+        let range = table
+            .range((scope, *keys.start())..=(scope, *keys.end()))
+            .map_err(storage)?;
+        let mut n = 0;
+        for entry in range {
+            n += entry.map_err(storage)?.1.len();
+        }
+        Ok(n)
+    }
+
+    /// A page of the records matching every `(filing, key)` filter that is set and `keep`,
+    /// newest (highest id) first, with how many match. It walks only the smallest filter's
+    /// ids: a single filter without `keep` reads just the page; more narrow that walk by the
+    /// record's keys. Without filters, `keep` is checked on every record of the scope.
+    #[allow(clippy::type_complexity)]
+    fn page_matching<T: DeserializeOwned + 'static>(
+        &self,
+        records: &Records<T>,
+        scope: u64,
+        filters: &[(&Filing<T>, Option<u64>)],
+        keep: Option<&dyn Fn(&T) -> bool>,
+        skip: usize,
+        limit: usize,
+    ) -> Result<(Vec<T>, u64)> {
+        let filters: Vec<(&Filing<T>, u64)> = filters
+            .iter()
+            .filter_map(|(f, key)| key.map(|k| (*f, k)))
+            .collect();
+        let mut smallest: Option<(u64, usize)> = None;
+        for (i, (filing, key)) in filters.iter().enumerate() {
+            let n = self.filed_count(filing, scope, *key)?;
+            if smallest.is_none_or(|(m, _)| n < m) {
+                smallest = Some((n, i));
+            }
+        }
+        let Some((filed, walk)) = smallest else {
+            return match keep {
+                None => Ok((
+                    self.list(records, scope, skip, limit)?,
+                    self.count(records, scope)?,
+                )),
+                Some(keep) => {
+                    let all = self.list(records, scope, 0, usize::MAX)?;
+                    page_of(all.into_iter().filter(|r| keep(r)), skip, limit)
+                }
+            };
+        };
+        let (filing, key) = filters[walk];
+        let ids = {
+            let table = self.index_table(filing.index.def())?;
+            let values = table.get((scope, key)).map_err(storage)?;
+            let rest_matter = filters.len() > 1 || keep.is_some();
+            let take = if rest_matter { usize::MAX } else { limit };
+            let skip_ids = if rest_matter { 0 } else { skip };
+            values
+                .rev()
+                .skip(skip_ids)
+                .take(take)
+                .map(|v| v.map(|v| v.value()).map_err(storage))
+                .collect::<Result<Vec<u64>>>()?
+        };
+        if filters.len() == 1 && keep.is_none() {
+            return Ok((self.get_many(records, scope, &ids)?, filed));
+        }
+        let table = self.record_table(records.def())?;
+        let matching = ids.into_iter().filter_map(|id| {
+            let record = match table.get((scope, id)) {
+                Ok(Some(v)) => codec::decode::<T>(v.value()),
+                Ok(None) => return None,
+                Err(e) => Err(storage(e)),
+            };
+            Some(record)
+        });
+        let mut total = 0u64;
+        let mut page = Vec::with_capacity(limit.min(128));
+        for record in matching {
+            let record = record?;
+            let fits = filters
+                .iter()
+                .enumerate()
+                .all(|(i, (f, k))| i == walk || f.files(&record, *k))
+                && keep.is_none_or(|keep| keep(&record));
+            if fits {
+                if total as usize >= skip && page.len() < limit {
+                    page.push(record);
+                }
+                total += 1;
+            }
+        }
+        Ok((page, total))
+    }
+}
+
+/// `skip`/`limit` of an iterator, with how many it held.
+pub fn page_of<T>(
+    items: impl Iterator<Item = T>,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<T>, u64)> {
+    let mut total = 0u64;
+    let mut page = Vec::with_capacity(limit.min(128));
+    for item in items {
+        if total as usize >= skip && page.len() < limit {
+            page.push(item);
+        }
+        total += 1;
+    }
+    Ok((page, total))
 }
 
 /// A read snapshot.
@@ -382,8 +597,8 @@ impl Tx {
         Ok(next)
     }
 
-    /// Creates or replaces a record.
-    pub fn put<T: Serialize>(
+    /// Creates or replaces a record, refiling it where its keys changed.
+    pub fn put<T: Serialize + DeserializeOwned>(
         &mut self,
         records: &Records<T>,
         scope: u64,
@@ -391,17 +606,75 @@ impl Tx {
         value: &T,
     ) -> Result<()> {
         let bytes = codec::encode(value);
-        let existed = {
+        let old: Option<Option<T>> = {
             let mut table = self.txn.open_table(records.def()).map_err(storage)?;
-            table
+            let old = table
                 .insert((scope, id), bytes.as_slice())
-                .map_err(storage)?
-                .is_some()
+                .map_err(storage)?;
+            match old {
+                None => None,
+                Some(_) if records.filings.is_empty() => Some(None),
+                Some(old) => Some(Some(codec::decode(old.value())?)),
+            }
         };
-        if !existed {
+        if old.is_none() {
             self.add_count(records.name, scope, 1)?;
         }
+        self.refile(records, scope, id, old.flatten().as_ref(), Some(value))
+    }
+
+    /// Moves a record's index entries from the keys of `old` to those of `new`.
+    fn refile<T>(
+        &mut self,
+        records: &Records<T>,
+        scope: u64,
+        id: u64,
+        old: Option<&T>,
+        new: Option<&T>,
+    ) -> Result<()> {
+        for filing in records.filings {
+            let before = old.map(|r| filing.keys_of(r)).unwrap_or_default();
+            let after = new.map(|r| filing.keys_of(r)).unwrap_or_default();
+            if before == after {
+                continue;
+            }
+            let mut table = self
+                .txn
+                .open_multimap_table(filing.index.def())
+                .map_err(storage)?;
+            for key in before.iter().filter(|k| !after.contains(k)) {
+                table.remove((scope, *key), id).map_err(storage)?;
+            }
+            for key in after.iter().filter(|k| !before.contains(k)) {
+                table.insert((scope, *key), id).map_err(storage)?;
+            }
+        }
         Ok(())
+    }
+
+    /// Files every record of `records` under all its keys (a migration adding a filing).
+    pub fn refile_all<T: DeserializeOwned>(&mut self, records: &Records<T>) -> Result<u64> {
+        let mut after = None;
+        let mut n = 0u64;
+        loop {
+            let rows = self.scan(records, after, 5_000)?;
+            let Some(last) = rows.last() else {
+                return Ok(n);
+            };
+            after = Some(last.0);
+            for ((scope, id), record) in &rows {
+                for filing in records.filings {
+                    let mut table = self
+                        .txn
+                        .open_multimap_table(filing.index.def())
+                        .map_err(storage)?;
+                    for key in filing.keys_of(record) {
+                        table.insert((*scope, key), *id).map_err(storage)?;
+                    }
+                }
+                n += 1;
+            }
+        }
     }
 
     /// Removes a record, returning it if it was there.
@@ -418,12 +691,15 @@ impl Tx {
         };
         if old.is_some() {
             self.add_count(records.name, scope, -1)?;
+            self.refile(records, scope, id, old.as_ref(), None)?;
         }
         Ok(old)
     }
 
     /// Removes the records of `ids` in one pass over their range; returns how many were there.
+    /// For tables without filings (logs and queues).
     pub fn remove_ids<T>(&mut self, records: &Records<T>, scope: u64, ids: &[u64]) -> Result<u64> {
+        debug_assert!(records.filings.is_empty(), "{} keeps filings", records.name);
         let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
             return Ok(0);
         };
@@ -443,8 +719,10 @@ impl Tx {
         Ok(removed)
     }
 
-    /// Removes every record of a scope with an id below `below`: trimming an append-only log.
+    /// Removes every record of a scope with an id below `below`: trimming an append-only log
+    /// (a table without filings).
     pub fn remove_older<T>(&mut self, records: &Records<T>, scope: u64, below: u64) -> Result<u64> {
+        debug_assert!(records.filings.is_empty(), "{} keeps filings", records.name);
         let mut removed = 0u64;
         {
             let mut table = self.txn.open_table(records.def()).map_err(storage)?;
@@ -512,10 +790,8 @@ impl Tx {
 /// once the batch's commit is known.
 struct Done {
     ok: bool,
-    answer: Answer,
+    answer: Box<dyn FnOnce(Option<&Error>) + Send>,
 }
-
-type Answer = Box<dyn FnOnce(Option<&Error>) + Send>;
 
 type Job = Box<dyn FnOnce(&mut Tx) -> Done + Send>;
 
@@ -708,9 +984,13 @@ fn flush(db: &Database) -> Result<()> {
 
 /// Numbered schema migrations; each runs once, in order, in its own transaction. Tables
 /// themselves are created by [`ensure_tables`] at every start; migrations change data.
-const MIGRATIONS: &[(u64, Migration)] = &[(1, |_| Ok(()))];
-
-type Migration = fn(&mut Tx) -> Result<()>;
+const MIGRATIONS: &[(u64, fn(&mut Tx) -> Result<()>)] = &[
+    (1, |_| Ok(())),
+    (
+        2,
+        crate::domain::migrations::v2_filings_panels_and_job_stats,
+    ),
+];
 
 /// Creates every table that does not exist yet, so readers never meet a missing table.
 fn ensure_tables(tx: &mut Tx) -> Result<()> {
@@ -722,7 +1002,11 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
     for name in tables::UNIQUE_TABLES {
         tx.txn.open_table(UniqueDef::new(name)).map_err(storage)?;
     }
-    for name in tables::INDEX_TABLES {
+    for name in tables::INDEX_TABLES
+        .iter()
+        .copied()
+        .chain(tables::filing_tables())
+    {
         tx.txn
             .open_multimap_table(IndexDef::new(name))
             .map_err(storage)?;
@@ -731,7 +1015,7 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 fn migrate(db: &Database) -> anyhow::Result<()> {
     let current = {
@@ -936,6 +1220,94 @@ mod tests {
         let (page, more) = rx.page_before(&THINGS, 3, Some(2), 2).unwrap();
         assert_eq!(page.iter().map(|p| p.0).collect::<Vec<_>>(), vec![1]);
         assert!(!more);
+    }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Task {
+        owner: u64,
+        color: u64,
+        tags: Vec<u64>,
+    }
+    const BY_OWNER: Filing<Task> = Filing::one("tasks_by_owner_test_v1", |t| t.owner);
+    const BY_COLOR: Filing<Task> = Filing::one("tasks_by_color_test_v1", |t| t.color);
+    const BY_TAG: Filing<Task> = Filing::many("tasks_by_tag_test_v1", |t| t.tags.clone());
+    const TASKS: Records<Task> = Records::filed("tasks_test_v1", &[BY_OWNER, BY_COLOR, BY_TAG]);
+
+    fn task(owner: u64, color: u64, tags: &[u64]) -> Task {
+        Task {
+            owner,
+            color,
+            tags: tags.to_vec(),
+        }
+    }
+
+    #[tokio::test]
+    async fn filings_follow_puts_and_removes_and_pages_read_the_smallest() {
+        let (_dir, store) = open();
+        store
+            .write(|tx| {
+                tx.put(&TASKS, 1, 10, &task(5, 1, &[7, 7, 8]))?;
+                tx.put(&TASKS, 1, 11, &task(5, 2, &[8]))?;
+                tx.put(&TASKS, 1, 12, &task(6, 1, &[]))?;
+                tx.put(&TASKS, 1, 13, &task(5, 1, &[9]))?;
+                tx.put(&TASKS, 2, 14, &task(5, 1, &[7]))?;
+                // Moves: 12 changes owner, 13 changes tags, 11 goes.
+                tx.put(&TASKS, 1, 12, &task(5, 1, &[7]))?;
+                tx.put(&TASKS, 1, 13, &task(5, 1, &[]))?;
+                tx.remove(&TASKS, 1, 11)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let rx = store.read().unwrap();
+        let page = |filters: &[(&Filing<Task>, Option<u64>)],
+                    keep: Option<&dyn Fn(&Task) -> bool>,
+                    skip,
+                    limit| {
+            let (items, total) = rx
+                .page_matching(&TASKS, 1, filters, keep, skip, limit)
+                .unwrap();
+            (
+                items
+                    .into_iter()
+                    .map(|t| (t.owner, t.color, t.tags))
+                    .collect::<Vec<_>>(),
+                total,
+            )
+        };
+        assert_eq!(rx.filed_count(&BY_OWNER, 1, 5).unwrap(), 3);
+        assert_eq!(rx.filed_count(&BY_OWNER, 1, 6).unwrap(), 0, "12 moved away");
+        assert_eq!(rx.filed_count(&BY_COLOR, 1, 2).unwrap(), 0, "11 is gone");
+        assert_eq!(rx.members(&BY_TAG.index, 1, 7).unwrap(), vec![10, 12]);
+        assert_eq!(rx.members(&BY_TAG.index, 1, 9).unwrap(), Vec::<u64>::new());
+        assert_eq!(
+            rx.members(&BY_TAG.index, 2, 7).unwrap(),
+            vec![14],
+            "scopes apart"
+        );
+        // One filter: newest first, paged, with the filing's count.
+        assert_eq!(
+            page(&[(&BY_OWNER, Some(5))], None, 1, 1),
+            (vec![(5, 1, vec![7])], 3)
+        );
+        // Two filters and a predicate: every condition holds, the total counts them all.
+        assert_eq!(
+            page(&[(&BY_OWNER, Some(5)), (&BY_TAG, Some(7))], None, 0, 10),
+            (vec![(5, 1, vec![7]), (5, 1, vec![7, 7, 8])], 2)
+        );
+        let untagged = |t: &Task| t.tags.is_empty();
+        assert_eq!(
+            page(&[(&BY_COLOR, Some(1))], Some(&untagged), 0, 10),
+            (vec![(5, 1, vec![])], 1)
+        );
+        assert_eq!(page(&[], Some(&untagged), 0, 10).1, 1, "no filing: a scan");
+        assert_eq!(page(&[], None, 0, 2).1, 3, "no filter: the table's count");
+        assert_eq!(page(&[(&BY_COLOR, Some(9))], None, 0, 10), (vec![], 0));
+        assert_eq!(
+            page(&[(&BY_COLOR, None)], None, 0, 2).1,
+            3,
+            "an unset filter is no filter"
+        );
     }
 
     #[test]

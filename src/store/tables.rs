@@ -4,18 +4,20 @@
 //! records such as tenants themselves), so a tenant's records are one contiguous key range and
 //! a lookup with the wrong tenant simply finds nothing.
 
-use super::{Index, Records, Unique};
+use super::{Filing, Index, Records, Unique};
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::indexing::OutboxEntry;
+use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
 use crate::domain::offers::Offer;
 use crate::domain::tenants::Tenant;
 use crate::domain::users::{Session, User};
 use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
+use crate::time::Timestamp;
 
 /// Instance-wide scope for records that belong to no tenant.
 pub const INSTANCE: u64 = 0;
@@ -42,11 +44,19 @@ pub const CANDIDATES: Records<Candidate> = Records::new("candidates_v1");
 /// `"{tenant}:{email}"` → candidate: one candidate per email within a tenant.
 pub const EMAIL_CANDIDATE: Unique = Unique::new("email_candidate_v1");
 
-pub const APPLICATIONS: Records<Application> = Records::new("applications_v1");
+pub const APPLICATIONS: Records<Application> = Records::filed(
+    "applications_v1",
+    &[JOB_APPLICATIONS, CANDIDATE_APPLICATIONS, STAGE_APPLICATIONS],
+);
 /// `"{tenant}:{job}:{candidate}"` → application: one per (job, candidate).
 pub const JOB_CANDIDATE_APPLICATION: Unique = Unique::new("job_candidate_application_v1");
-pub const JOB_APPLICATIONS: Index = Index::new("job_applications_v1");
-pub const CANDIDATE_APPLICATIONS: Index = Index::new("candidate_applications_v1");
+pub const JOB_APPLICATIONS: Filing<Application> = Filing::one("job_applications_v1", |a| a.job_id);
+pub const CANDIDATE_APPLICATIONS: Filing<Application> =
+    Filing::one("candidate_applications_v1", |a| a.candidate_id);
+pub const STAGE_APPLICATIONS: Filing<Application> =
+    Filing::one("stage_applications_v1", |a| a.status as u64);
+/// Keyed (tenant, job id): the job's pipeline numbers, kept with every application change.
+pub const JOB_STATS: Records<JobStats> = Records::new("job_stats_v1");
 /// Keyed (application id, change id): the stage history of each application.
 pub const STAGE_CHANGES: Records<StageChange> = Records::new("stage_changes_v1");
 
@@ -60,8 +70,46 @@ pub const AUDIT: Records<AuditEntry> = Records::new("audit_v1");
 pub const AUDIT_HEADS: Records<ChainHead> = Records::new("audit_heads_v1");
 
 // --- Hiring workflow
-pub const INTERVIEWS: Records<Interview> = Records::new("interviews_v1");
-pub const OFFERS: Records<Offer> = Records::new("offers_v1");
+pub const INTERVIEWS: Records<Interview> = Records::filed(
+    "interviews_v1",
+    &[
+        JOB_INTERVIEWS,
+        CANDIDATE_INTERVIEWS,
+        PANELIST_INTERVIEWS,
+        INTERVIEWS_BY_TIME,
+        INTERVIEWS_BY_STATUS_TIME,
+    ],
+);
+pub const JOB_INTERVIEWS: Filing<Interview> = Filing::one("job_interviews_v1", |i| i.job_id);
+pub const CANDIDATE_INTERVIEWS: Filing<Interview> =
+    Filing::one("candidate_interviews_v1", |i| i.candidate_id);
+/// (tenant, user id) → the interviews that teammate sits on.
+pub const PANELIST_INTERVIEWS: Filing<Interview> =
+    Filing::many("panelist_interviews_v1", Interview::panel_user_ids);
+/// (tenant, start in unix seconds) → interviews: the agenda in time order.
+pub const INTERVIEWS_BY_TIME: Filing<Interview> =
+    Filing::one("interviews_by_time_v1", |i| time_key(i.scheduled_at));
+/// (tenant, status << 40 | start): each status's interviews in time order.
+pub const INTERVIEWS_BY_STATUS_TIME: Filing<Interview> =
+    Filing::one("interviews_by_status_time_v1", |i| {
+        status_time_key(i.status as u64, i.scheduled_at)
+    });
+
+pub const OFFERS: Records<Offer> =
+    Records::filed("offers_v1", &[JOB_OFFERS, CANDIDATE_OFFERS, STATUS_OFFERS]);
+pub const JOB_OFFERS: Filing<Offer> = Filing::one("job_offers_v1", |o| o.job_id);
+pub const CANDIDATE_OFFERS: Filing<Offer> = Filing::one("candidate_offers_v1", |o| o.candidate_id);
+pub const STATUS_OFFERS: Filing<Offer> = Filing::one("status_offers_v1", |o| o.status as u64);
+
+/// A time as an index key: unix seconds (times before 1970 file at 0).
+pub fn time_key(t: Timestamp) -> u64 {
+    t.unix().max(0) as u64
+}
+
+/// A status and a time as one index key: the status in the high bits, seconds in the low 40.
+pub fn status_time_key(status: u64, t: Timestamp) -> u64 {
+    (status << 40) | time_key(t).min((1 << 40) - 1)
+}
 
 // --- Webhooks
 pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
@@ -88,6 +136,7 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     CANDIDATES.name,
     APPLICATIONS.name,
     STAGE_CHANGES.name,
+    JOB_STATS.name,
     SEARCH_OUTBOX.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
@@ -97,8 +146,15 @@ pub(super) const UNIQUE_TABLES: &[&str] = &[
     EMAIL_CANDIDATE.name,
     JOB_CANDIDATE_APPLICATION.name,
 ];
-pub(super) const INDEX_TABLES: &[&str] = &[
-    USER_SESSIONS.name,
-    JOB_APPLICATIONS.name,
-    CANDIDATE_APPLICATIONS.name,
-];
+pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name];
+
+/// The filings of every filed table, so each index table exists from the first start.
+pub(super) fn filing_tables() -> Vec<&'static str> {
+    fn names<T>(records: Records<T>) -> impl Iterator<Item = &'static str> {
+        records.filings.iter().map(|f| f.index.name)
+    }
+    names(APPLICATIONS)
+        .chain(names(INTERVIEWS))
+        .chain(names(OFFERS))
+        .collect()
+}

@@ -191,6 +191,24 @@ async fn csp_violations(client: &Client) -> String {
     count.as_str().unwrap_or_default().to_string()
 }
 
+/// Opens `route` (`/jobs/7`) of the UI, as typing its address would.
+async fn visit(client: &Client, s: &TestServer, route: &str) {
+    client
+        .goto(&format!("{}/#{route}", s.base))
+        .await
+        .unwrap_or_else(|e| panic!("opening {route}: {e}"));
+}
+
+/// Ends a journey: nothing was blocked by the Content-Security-Policy, and the browser closes.
+async fn finish(client: Client) {
+    assert_eq!(
+        csp_violations(&client).await,
+        "0",
+        "the Content-Security-Policy blocked part of the UI"
+    );
+    client.close().await.expect("close the browser");
+}
+
 /// Picks an `<option>` of the `<select>` at `css` by its value, as a user would.
 async fn choose(client: &Client, css: &str, value: &str) {
     let el = client
@@ -390,7 +408,7 @@ async fn admin_signs_in_and_mints_an_api_key_shown_once() {
         "the Content-Security-Policy blocked part of the UI"
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -569,7 +587,7 @@ async fn recruiter_creates_job_adds_candidate_and_moves_it_to_screening() {
         ]
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
     eprintln!("recruiter flow through the UI took {:?}", started.elapsed());
 }
 
@@ -698,6 +716,12 @@ async fn recruiter_schedules_interview_adds_scorecard_and_sees_dashboard_chart()
     );
     assert_eq!(cards[0]["interviewer"], "dorothy");
     assert_eq!(cards[0]["submitted_by"], "dorothy@example.com");
+    assert_eq!(
+        interview["interviewers"],
+        json!([{"user_id": recruiter.user_id, "name": "dorothy", "email": "dorothy@example.com"}]),
+        "the scheduler's email put them on the panel as a teammate"
+    );
+    assert_eq!(cards[0]["interviewer_user_id"], json!(recruiter.user_id));
     let apps = s
         .get(
             &format!("/api/v1/applications?job_id={job_id}"),
@@ -750,9 +774,652 @@ async fn recruiter_schedules_interview_adds_scorecard_and_sees_dashboard_chart()
         "the Content-Security-Policy blocked part of the UI"
     );
 
-    client.close().await.expect("close the browser");
+    finish(client).await;
     eprintln!(
         "interview, scorecard and dashboard through the UI took {:?}",
         started.elapsed()
     );
+}
+
+/// Runs `script` (an async function body) in the page and returns what it resolves to.
+async fn run(client: &Client, script: &str) -> Value {
+    client
+        .execute(&format!("return (async () => {{ {script} }})();"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("running a script in the page: {e}"))
+}
+
+/// An open job, by API; returns its id.
+async fn open_job(s: &TestServer, token: &str, title: &str) -> u64 {
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            token,
+            json!({"title": title, "status": "open"}),
+        )
+        .await;
+    job.ok(201)["id"].as_u64().expect("job id")
+}
+
+/// A video interview on 3 June 2031 (which moves the application to Interview); returns its id.
+async fn interview_for(s: &TestServer, token: &str, job: u64, candidate: u64) -> u64 {
+    let interview = s
+        .post(
+            "/api/v1/interviews",
+            token,
+            json!({"candidate_id": candidate, "job_id": job, "scheduled_at": "2031-06-03T09:00:00Z", "duration_min": 45, "kind": "video"}),
+        )
+        .await;
+    interview.ok(201)["id"].as_u64().expect("interview id")
+}
+
+/// An organisation (its admin signs in as ada@example.com), an open job, Charles Babbage
+/// applied to it, and an interview with him.
+struct Scene {
+    s: TestServer,
+    admin: crate::common::Member,
+    job: u64,
+    person: u64,
+    interview: u64,
+}
+
+async fn scene() -> Scene {
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let person = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "applied",
+    )
+    .await;
+    let interview = interview_for(&s, &admin.token, job, person).await;
+    Scene {
+        s,
+        admin,
+        job,
+        person,
+        interview,
+    }
+}
+
+/// Creates a candidate and puts them into `job`'s pipeline at `stage`; returns the candidate id.
+async fn in_pipeline(
+    s: &TestServer,
+    token: &str,
+    job: u64,
+    name: &str,
+    source: &str,
+    stage: &str,
+) -> u64 {
+    let person = s
+        .post(
+            "/api/v1/candidates",
+            token,
+            json!({"full_name": name, "current_title": "Engineer", "source": source}),
+        )
+        .await;
+    let id = person.ok(201)["id"].as_u64().expect("candidate id");
+    let app = s
+        .post(
+            "/api/v1/applications",
+            token,
+            json!({"job_id": job, "candidate_id": id, "status": stage}),
+        )
+        .await;
+    app.ok(201);
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pipeline_board_fits_1400px_shows_card_facts_and_confirms_a_jump() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let job = open_job(&s, &admin.token, "Engine Designer").await;
+    let sourced = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Charles Babbage",
+        "referral",
+        "sourced",
+    )
+    .await;
+    let interviewing = in_pipeline(
+        &s,
+        &admin.token,
+        job,
+        "Mary Somerville",
+        "linkedin",
+        "applied",
+    )
+    .await;
+    for (name, stage) in [
+        ("Luigi Menabrea", "hired"),
+        ("Herschel Brother", "rejected"),
+        ("Augustus De Morgan", "withdrawn"),
+    ] {
+        in_pipeline(&s, &admin.token, job, name, "manual", stage).await;
+    }
+    let interview_id = interview_for(&s, &admin.token, job, interviewing).await;
+
+    let (_driver, client) = open_ui().await;
+    client
+        .set_window_size(1400, 900)
+        .await
+        .expect("a 1400 px window");
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    visit(&client, &s, &format!("/jobs/{job}")).await;
+    let card = format!("#stage-sourced .app-card[data-candidate-id='{sourced}']");
+    wait_for_text(&client, &card, "the sourced card is drawn", |t| {
+        t.contains("Charles Babbage")
+    })
+    .await;
+    screenshot(&client, "31-board-1400").await;
+
+    // Every stage, the three ways out included, is on screen without scrolling sideways.
+    let layout = run(
+        &client,
+        "const stages = ['sourced','applied','screening','interview','offer','hired','rejected','withdrawn'];
+         const board = document.getElementById('pipeline-board');
+         return {
+           width: window.innerWidth,
+           scrolls: board.scrollWidth > board.clientWidth,
+           off: stages.filter((s) => { const r = document.getElementById('stage-' + s).getBoundingClientRect();
+                                        return r.width === 0 || r.left < 0 || r.right > window.innerWidth; }),
+         };",
+    )
+    .await;
+    assert!(
+        layout["width"].as_u64().is_some_and(|w| w >= 1380),
+        "{layout}"
+    );
+    assert_eq!(layout["scrolls"], json!(false), "{layout}");
+    assert_eq!(layout["off"], json!([]), "{layout}");
+    for (stage, count) in [
+        ("hired", "1"),
+        ("rejected", "1"),
+        ("withdrawn", "1"),
+        ("interview", "1"),
+    ] {
+        wait_for_text(
+            &client,
+            &format!("#stage-{stage} .stage-count"),
+            "a closing stage counts its card",
+            |t| t == count,
+        )
+        .await;
+    }
+
+    // A card says more than name and title: days at the stage, the source, the next interview.
+    wait_for_text(
+        &client,
+        &format!("{card} .app-card-days"),
+        "days in stage",
+        |t| t == "Moved here today",
+    )
+    .await;
+    wait_for_text(
+        &client,
+        &format!("{card} .app-card-source"),
+        "the source",
+        |t| t.contains("Referral"),
+    )
+    .await;
+    let next = format!(
+        "#stage-interview .app-card[data-candidate-id='{interviewing}'] .app-card-next a[href='#/interviews/{interview_id}']"
+    );
+    wait_for_text(&client, &next, "the next interview", |t| t.contains("Jun")).await;
+
+    // Sourced → Hired skips four stages: it asks first, and Cancel leaves the card where it was.
+    let select = format!("{card} .stage-select");
+    choose(&client, &select, "hired").await;
+    let question = wait_for_text(
+        &client,
+        "dialog[open] .dialog-text",
+        "the jump is questioned",
+        |t| t.contains("skips"),
+    )
+    .await;
+    assert!(
+        question.contains("Screening, Interview and Offer"),
+        "{question}"
+    );
+    screenshot(&client, "32-board-jump-question").await;
+    click(&client, "dialog[open] .dialog-actions .btn-secondary").await;
+    wait_for_text(
+        &client,
+        &format!("{card} .stage-select"),
+        "the card stays",
+        |_| true,
+    )
+    .await;
+    let still = run(
+        &client,
+        &format!("return document.querySelector(\"{select}\").value;"),
+    )
+    .await;
+    assert_eq!(still, json!("sourced"));
+    let apps = s
+        .get(&format!("/api/v1/applications?job_id={job}"), &admin.token)
+        .await;
+    let status_of = |apps: &Value, candidate: u64| {
+        apps["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["candidate_id"] == candidate)
+            .map(|a| a["status"].clone())
+    };
+    assert_eq!(status_of(apps.ok(200), sourced), Some(json!("sourced")));
+
+    // Confirmed, it moves.
+    choose(&client, &select, "hired").await;
+    click(&client, "dialog[open] .dialog-actions .btn-primary").await;
+    wait_for_text(
+        &client,
+        &format!("#stage-hired .app-card[data-candidate-id='{sourced}']"),
+        "the card is in Hired",
+        |t| t.contains("Charles Babbage"),
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "#stage-hired .stage-count",
+        "Hired counts two",
+        |t| t == "2",
+    )
+    .await;
+    let apps = s
+        .get(&format!("/api/v1/applications?job_id={job}"), &admin.token)
+        .await;
+    assert_eq!(status_of(apps.ok(200), sourced), Some(json!("hired")));
+    screenshot(&client, "33-board-after-jump").await;
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jobs_list_pages_filters_by_tab_searches_as_you_type_and_opens_the_new_card() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    for i in 1..=22 {
+        let status = if i % 7 == 0 { "draft" } else { "open" };
+        s.post(
+            "/api/v1/jobs",
+            &admin.token,
+            json!({"title": format!("Engineer {i:02}"), "status": status, "employment_type": "full_time", "level": "senior"}),
+        )
+        .await
+        .ok(201);
+    }
+    s.post(
+        "/api/v1/jobs",
+        &admin.token,
+        json!({"title": "Zebra Keeper", "status": "open"}),
+    )
+    .await
+    .ok(201);
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    click(&client, "a[data-nav='jobs']").await;
+    wait_for_text(&client, "#job-count", "all jobs are counted", |t| {
+        t == "23 jobs."
+    })
+    .await;
+    wait_for_text(
+        &client,
+        ".pager-status",
+        "the pager says where we are",
+        |t| t == "Showing 1–20 of 23",
+    )
+    .await;
+    // Terms are said for people.
+    wait_for_text(
+        &client,
+        "#jobs-table",
+        "machine values are humanized",
+        |t| t.contains("Senior · Full-time") && !t.contains("full_time"),
+    )
+    .await;
+    screenshot(&client, "41-jobs-page-1").await;
+
+    // The pager goes to page 2, and the address keeps it.
+    click(&client, ".pager a[rel='next']").await;
+    wait_for_route(&client, "page 2 is in the address", |f| f == "/jobs?page=2").await;
+    wait_for_text(&client, ".pager-status", "page 2 shows the rest", |t| {
+        t == "Showing 21–23 of 23"
+    })
+    .await;
+
+    // A status tab filters and starts again at page 1.
+    click(&client, "#job-status-filter button[data-status='draft']").await;
+    wait_for_text(&client, "#job-count", "three drafts", |t| {
+        t == "3 jobs match."
+    })
+    .await;
+    wait_for_route(&client, "the tab is in the address", |f| {
+        f == "/jobs?status=draft"
+    })
+    .await;
+    let pressed = run(
+        &client,
+        "return [...document.querySelectorAll('#job-status-filter [aria-pressed=\"true\"]')].map((b) => b.dataset.status);",
+    )
+    .await;
+    assert_eq!(pressed, json!(["draft"]));
+
+    // Search as you type, across every status.
+    click(&client, "#job-status-filter button[data-status='']").await;
+    fill(&client, "#job-search", "zebra").await;
+    wait_for_text(&client, "#jobs-table", "the search narrows the list", |t| {
+        t.contains("Zebra Keeper") && !t.contains("Engineer")
+    })
+    .await;
+    wait_for_text(&client, "#job-count", "one match", |t| t == "1 job match.").await;
+    wait_for_route(&client, "the words are in the address", |f| {
+        f == "/jobs?q=zebra"
+    })
+    .await;
+    screenshot(&client, "42-jobs-search").await;
+
+    // The "New job" card opens from the header and creates the job.
+    let hidden = run(
+        &client,
+        "return document.getElementById('job-form-card').hidden;",
+    )
+    .await;
+    assert_eq!(hidden, json!(true));
+    click(&client, "#new-job-button").await;
+    wait_for_element(
+        &client,
+        "#new-job-button[aria-expanded='true']",
+        "the card says it is open",
+    )
+    .await;
+    let focused = run(&client, "return document.activeElement.id;").await;
+    assert_eq!(focused, json!("job-title"), "the form takes the focus");
+    fill(&client, "#job-title", "Difference Engine Mechanic").await;
+    click(&client, "#job-submit").await;
+    let route = wait_for_route(&client, "the new job opens", |f| f.starts_with("/jobs/")).await;
+    let created = s
+        .get(&format!("/api/v1/jobs/{}", route_id(&route)), &admin.token)
+        .await;
+    assert_eq!(created.ok(200)["title"], "Difference Engine Mechanic");
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actions_and_pages_follow_the_permissions_of_the_role() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let manager = s
+        .seed_member(
+            admin.org_id,
+            "grace@example.com",
+            hirebase::auth::Role::HiringManager,
+        )
+        .await;
+    s.seed_member(
+        admin.org_id,
+        "dorothy@example.com",
+        hirebase::auth::Role::Recruiter,
+    )
+    .await;
+    let person = s
+        .post(
+            "/api/v1/candidates",
+            &admin.token,
+            json!({"full_name": "Katherine Johnson"}),
+        )
+        .await;
+    let candidate = person.ok(201)["id"].as_u64().expect("candidate id");
+    let nav = "return [...document.querySelectorAll('a[data-nav]')].map((a) => a.dataset.nav);";
+
+    let (_driver, client) = open_ui().await;
+
+    // A hiring manager may edit candidates but not delete them, and has no admin pages.
+    sign_in(&client, &s, &manager.email, "grace", None).await;
+    visit(&client, &s, &format!("/candidates/{candidate}")).await;
+    wait_for_text(
+        &client,
+        "#edit-candidate-button",
+        "editing is offered",
+        |t| t == "Edit",
+    )
+    .await;
+    let delete = client
+        .find_all(Locator::Css("#delete-candidate-button"))
+        .await
+        .expect("query the page");
+    assert!(
+        delete.is_empty(),
+        "a hiring manager must not be offered Delete"
+    );
+    let entries = run(&client, nav).await;
+    assert_eq!(
+        entries,
+        json!([
+            "dashboard",
+            "jobs",
+            "candidates",
+            "interviews",
+            "offers",
+            "team",
+            "settings",
+            "profile"
+        ]),
+        "the sidebar lists what a hiring manager may open"
+    );
+    screenshot(&client, "51-hiring-manager-candidate").await;
+    // Typing the address of an admin page says why instead of failing.
+    visit(&client, &s, "/api-keys").await;
+    wait_for_text(
+        &client,
+        ".notice-title",
+        "the page says who may use it",
+        |t| t == "Only organisation admins manage API keys",
+    )
+    .await;
+    click(&client, "#sign-out").await;
+
+    // A recruiter may delete candidates.
+    sign_in(&client, &s, "dorothy@example.com", "dorothy", None).await;
+    visit(&client, &s, &format!("/candidates/{candidate}")).await;
+    wait_for_text(
+        &client,
+        "#delete-candidate-button",
+        "deleting is offered",
+        |t| t == "Delete",
+    )
+    .await;
+    click(&client, "#sign-out").await;
+
+    // The organisation admin sees the admin pages too.
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    let entries = run(&client, nav).await;
+    for page in ["api-keys", "webhooks", "audit"] {
+        assert!(
+            entries.as_array().unwrap().contains(&json!(page)),
+            "{page} missing from {entries}"
+        );
+    }
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads() {
+    let _turn = crate::common::heavy().await;
+    let Scene { s, interview, .. } = scene().await;
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    wait_for_route(&client, "the dashboard opens", |f| f == "/dashboard").await;
+    wait_for_element(&client, "#funnel-chart", "the dashboard is drawn").await;
+
+    // A second visit asks the server for the page only: every module comes from the cache.
+    let modules = "return performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/assets/') && e.name.endsWith('.js'))
+        .map((e) => ({name: e.name.split('/assets/')[1], bytes: e.transferSize}));";
+    let first = run(&client, modules).await;
+    let fetched = first.as_array().expect("entries").len();
+    assert!(
+        fetched >= 6,
+        "the first visit loads the modules it needs: {first}"
+    );
+    // Pages are imported when visited: signing in and the dashboard, not the other pages.
+    let mut pages: Vec<&str> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .filter(|n| n.starts_with("page-"))
+        .map(|n| n.split('.').next().unwrap())
+        .collect();
+    pages.sort();
+    assert_eq!(pages, ["page-auth", "page-dashboard"], "{first}");
+    client.goto(&s.base).await.expect("visit again");
+    wait_for_element(&client, "#funnel-chart", "the dashboard is drawn again").await;
+    let again = run(&client, modules).await;
+    let refetched: Vec<&Value> = again
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["bytes"].as_u64() != Some(0))
+        .collect();
+    assert!(
+        refetched.is_empty(),
+        "modules went to the network again (not even a 304 is needed): {refetched:?}"
+    );
+    eprintln!(
+        "second visit: {} modules, {} over the network",
+        again.as_array().unwrap().len(),
+        refetched.len()
+    );
+
+    // A FormData body goes as multipart (the browser writes the boundary); a JSON-only
+    // endpoint then refuses its media type, which the helper reports as an ApiError.
+    let sent = run(
+        &client,
+        "const { api } = await import('/assets/api.js');
+         const real = window.fetch;
+         const seen = [];
+         window.fetch = (url, init) => { seen.push(init); return real(url, init); };
+         const form = new FormData();
+         form.append('full_name', 'Ada');
+         form.append('resume', new Blob(['A plain text resume'], { type: 'text/plain' }), 'resume.txt');
+         let failure = null;
+         try { await api('POST', '/careers/apply', form); } catch (e) { failure = { name: e.name, status: e.status }; }
+         window.fetch = real;
+         return { multipart: seen[0].body instanceof FormData, type: seen[0].headers['Content-Type'] ?? null, failure };",
+    )
+    .await;
+    assert_eq!(
+        sent,
+        json!({"multipart": true, "type": null, "failure": {"name": "ApiError", "status": 415}}),
+    );
+
+    // Downloads: a blob with the server's file name; an export read line by line as it arrives.
+    let got = run(
+        &client,
+        &format!(
+            "const {{ api, lines }} = await import('/assets/api.js');
+             const ics = await api('GET', '/interviews/{interview}/ics', undefined, {{ as: 'blob' }});
+             const csv = await api('GET', '/audit/export', undefined, {{ as: 'response' }});
+             const rows = [];
+             for await (const line of lines(csv)) rows.push(line);
+             const text = await api('GET', '/audit/export', undefined, {{ as: 'text' }});
+             return {{ filename: ics.filename, starts: (await ics.blob.text()).slice(0, 15), header: rows[0],
+                      rows: rows.length, same: text.trim().split(/\\r?\\n/).length === rows.length }};"
+        ),
+    )
+    .await;
+    assert_eq!(
+        got["filename"],
+        json!(format!("interview-{interview}.ics")),
+        "{got}"
+    );
+    assert_eq!(got["starts"], json!("BEGIN:VCALENDAR"), "{got}");
+    assert!(
+        got["header"].as_str().is_some_and(|h| h.contains("action")),
+        "{got}"
+    );
+    assert!(got["rows"].as_u64().is_some_and(|n| n > 3), "{got}");
+    assert_eq!(got["same"], json!(true), "{got}");
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
+    let _turn = crate::common::heavy().await;
+    let Scene {
+        s,
+        admin,
+        job,
+        person,
+        interview,
+    } = scene().await;
+    s.post(
+        "/api/v1/offers",
+        &admin.token,
+        json!({"candidate_id": person, "job_id": job, "base_salary": 90000, "currency": "EUR"}),
+    )
+    .await
+    .ok(201);
+    let (key, _) = s
+        .mint_key(&admin, "Sync", "recruiter", &["jobs:read"])
+        .await;
+    let key = key["id"].as_u64().expect("key id");
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    // Each route imports its page module on the first visit; a wrong module or export name
+    // would show the "could not be loaded" page instead of the page's title.
+    let pages = [
+        ("/dashboard".to_string(), "Dashboard".to_string()),
+        ("/jobs".into(), "Jobs".into()),
+        (format!("/jobs/{job}"), "Engine Designer".into()),
+        ("/candidates".into(), "Candidates".into()),
+        ("/candidates/import".into(), "Import candidates".into()),
+        (format!("/candidates/{person}"), "Charles Babbage".into()),
+        ("/interviews?status=all".into(), "Interviews".into()),
+        (
+            format!("/interviews/{interview}"),
+            "Interview with Charles Babbage".into(),
+        ),
+        ("/offers".into(), "Offers".into()),
+        ("/team".into(), "Team".into()),
+        ("/api-keys".into(), "API keys".into()),
+        (format!("/api-keys/{key}/usage"), "Usage of “Sync”".into()),
+        ("/settings".into(), "Organisation settings".into()),
+        ("/webhooks".into(), "Webhooks".into()),
+        ("/audit".into(), "Audit".into()),
+        ("/profile".into(), "Profile".into()),
+        ("/no-such-page".into(), "Page not found".into()),
+    ];
+    for (route, title) in &pages {
+        visit(&client, &s, route).await;
+        wait_for_text(&client, "main h1", &format!("{route} renders"), |t| {
+            t == title
+        })
+        .await;
+        let failed = client
+            .find_all(Locator::Css("main .notice-danger"))
+            .await
+            .expect("query the page");
+        assert!(failed.is_empty(), "{route} shows an error");
+    }
+    // Offers, interviews and the audit trail say their values for people.
+    visit(&client, &s, "/offers").await;
+    wait_for_text(&client, "#offers-list", "the offer is listed", |t| {
+        t.contains("€90,000") && t.contains("Draft")
+    })
+    .await;
+    finish(client).await;
 }

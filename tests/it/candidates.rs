@@ -347,3 +347,40 @@ async fn deleting_a_candidate_removes_applications_and_keeps_counters_exact() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_typed_without_https_are_completed_not_refused() {
+    let s = TestServer::start().await;
+    let m = s.register("links@acme.test", "Acme").await;
+    let r = s
+        .post(
+            "/api/v1/candidates",
+            &m.token,
+            json!({"full_name": "Jane Doe", "linkedin_url": "linkedin.com/in/jane-doe", "website_url": " www.jane.dev "}),
+        )
+        .await;
+    let c = r.ok(201);
+    assert_eq!(c["linkedin_url"], "https://linkedin.com/in/jane-doe");
+    assert_eq!(c["website_url"], "https://www.jane.dev");
+    let id = c["id"].as_u64().unwrap();
+    let r = s
+        .patch(
+            &format!("/api/v1/candidates/{id}"),
+            &m.token,
+            json!({"github_url": "github.com/janedoe"}),
+        )
+        .await;
+    assert_eq!(r.ok(200)["github_url"], "https://github.com/janedoe");
+    // What is not a link at all is still refused, naming the field.
+    let r = s
+        .patch(
+            &format!("/api/v1/candidates/{id}"),
+            &m.token,
+            json!({"github_url": "janedoe on github"}),
+        )
+        .await;
+    assert_eq!(
+        r.problem(400, "validation")["errors"][0]["field"],
+        "github_url"
+    );
+}

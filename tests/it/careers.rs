@@ -309,8 +309,20 @@ async fn the_branded_page_lists_jobs_and_its_form_applies_without_javascript() {
         html.contains("role=\"alert\"") && html.contains("value=\"not-an-email\""),
         "the form keeps what was typed"
     );
+    // A mistyped careers address is a page for a person, not a problem document.
     let r = s
         .call(Method::GET, "/careers/no-such-org", None, None)
         .await;
-    r.problem(404, "not_found");
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/html; charset=utf-8"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("<h1>Careers page not found</h1>"),
+        "{}",
+        r.text
+    );
 }

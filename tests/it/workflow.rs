@@ -39,7 +39,7 @@ async fn scheduling_moves_the_application_and_scorecards_are_recorded() {
     .await
     .ok(201);
     let body = json!({"candidate_id": c, "job_id": job, "scheduled_at": "2031-06-01T14:00:00+02:00", "duration_min": 60,
-        "kind": "video", "location_or_url": "https://meet.example.com/abc", "interviewers": ["Ada Lovelace", "Alan Turing"]});
+        "kind": "video", "location_or_url": "https://meet.example.com/abc", "interviewers": [{"name": "Ada Lovelace"}, {"name": "Alan Turing", "email": "alan@elsewhere.example"}]});
     let i = s
         .post("/api/v1/interviews", &m.token, body)
         .await
@@ -47,6 +47,12 @@ async fn scheduling_moves_the_application_and_scorecards_are_recorded() {
         .clone();
     assert_eq!(i["status"], "scheduled");
     assert_eq!(i["scheduled_at"], "2031-06-01T12:00:00Z");
+    assert_eq!(
+        i["interviewers"],
+        json!([{"user_id": null, "name": "Ada Lovelace", "email": null},
+               {"user_id": null, "name": "Alan Turing", "email": "alan@elsewhere.example"}]),
+        "people without an account are on the panel by name"
+    );
     let apps = s
         .get(&format!("/api/v1/applications?job_id={job}"), &m.token)
         .await;
