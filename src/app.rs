@@ -121,7 +121,7 @@ impl App {
     pub fn endpoint(&self) -> impl poem::Endpoint + 'static {
         let api = api::service();
         let docs = api.swagger_ui();
-        let spec = api.spec();
+        let spec = api::spec_json();
         let state = self.state.clone();
         let around_state = state.clone();
         Route::new()

@@ -3,8 +3,10 @@
 
 use std::fmt;
 
-/// Stable machine words for errors; clients match on these, never on `detail`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stable machine words for errors; clients match on these, never on `detail`. The OpenAPI
+/// document lists them as the values of `Problem.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename = "ProblemCode", rename_all = "snake_case")]
 pub enum Code {
     Validation,
     Unauthenticated,
@@ -22,6 +24,22 @@ pub enum Code {
 }
 
 impl Code {
+    pub const ALL: [Code; 13] = [
+        Code::Validation,
+        Code::Unauthenticated,
+        Code::Forbidden,
+        Code::InsufficientScope,
+        Code::NotFound,
+        Code::MethodNotAllowed,
+        Code::Conflict,
+        Code::BusinessRule,
+        Code::RateLimited,
+        Code::PayloadTooLarge,
+        Code::UnsupportedMediaType,
+        Code::Unavailable,
+        Code::Internal,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Code::Validation => "validation",
@@ -228,6 +246,19 @@ mod tests {
             "", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b@c.de", "a@.b", "a@b.",
         ] {
             assert!(!is_valid_email(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn documented_codes_are_the_codes_sent() {
+        use poem_openapi::types::{ToJSON, Type};
+        let mut registry = poem_openapi::registry::Registry::new();
+        Code::register(&mut registry);
+        let documented = &registry.schemas["ProblemCode"].enum_items;
+        let sent: Vec<serde_json::Value> = Code::ALL.iter().map(|c| c.as_str().into()).collect();
+        assert_eq!(documented, &sent);
+        for code in Code::ALL {
+            assert_eq!(code.to_json(), Some(code.as_str().into()));
         }
     }
 

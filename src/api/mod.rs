@@ -12,6 +12,7 @@ pub mod insights;
 pub mod interviews;
 pub mod jobs;
 pub mod offers;
+pub mod spec;
 pub mod team;
 pub mod tenants;
 pub mod users;
@@ -181,7 +182,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document, as served at `/api/openapi.json` and printed by `hirebase openapi`.
 pub fn spec_json() -> String {
-    service().spec()
+    let doc = spec::document(&service().spec());
+    serde_json::to_string_pretty(&doc).expect("a JSON value serializes")
 }
 
 /// Query parameters of every offset-paginated list.

@@ -31,10 +31,12 @@ pub struct ApiKey {
 
 #[derive(Debug, Clone, Object)]
 pub struct NewApiKey {
+    #[oai(validator(min_length = 1, max_length = 120))]
     pub name: String,
     /// Defaults to `recruiter`. Any role of the organisation except `talent`.
     pub role: Option<Role>,
     /// At least one; see the `Scope` enum for the names.
+    #[oai(validator(min_items = 1))]
     pub scopes: Vec<Scope>,
 }
 

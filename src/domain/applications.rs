@@ -69,14 +69,18 @@ pub struct NewApplication {
     /// Defaults to `sourced`.
     pub status: Option<Stage>,
     /// Defaults to `manual`.
+    #[oai(validator(max_length = 50))]
     pub source: Option<String>,
+    #[oai(validator(maximum(value = "100")))]
     pub fit_score: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Object)]
 pub struct ApplicationPatch {
     pub status: MaybeUndefined<Stage>,
+    #[oai(validator(max_length = 50))]
     pub source: MaybeUndefined<String>,
+    #[oai(validator(maximum(value = "100")))]
     pub fit_score: MaybeUndefined<u32>,
 }
 

@@ -63,20 +63,35 @@ pub struct NewCandidate {
 
 #[derive(Debug, Clone, Default, Object)]
 pub struct CandidatePatch {
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub full_name: MaybeUndefined<String>,
+    #[oai(validator(max_length = 254))]
     pub email: MaybeUndefined<String>,
+    #[oai(validator(max_length = 40))]
     pub phone: MaybeUndefined<String>,
+    #[oai(validator(max_length = 200))]
     pub headline: MaybeUndefined<String>,
+    #[oai(validator(max_length = 120))]
     pub location: MaybeUndefined<String>,
+    #[oai(validator(maximum(value = "70")))]
     pub experience_years: MaybeUndefined<u32>,
+    #[oai(validator(max_length = 120))]
     pub current_title: MaybeUndefined<String>,
+    #[oai(validator(max_length = 120))]
     pub current_company: MaybeUndefined<String>,
+    #[oai(validator(max_length = 500))]
     pub linkedin_url: MaybeUndefined<String>,
+    #[oai(validator(max_length = 500))]
     pub github_url: MaybeUndefined<String>,
+    #[oai(validator(max_length = 500))]
     pub website_url: MaybeUndefined<String>,
+    #[oai(validator(max_length = 20000))]
     pub notes: MaybeUndefined<String>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub skills: MaybeUndefined<Vec<String>>,
+    #[oai(validator(max_items = 50, min_length = 1, max_length = 50))]
     pub tags: MaybeUndefined<Vec<String>>,
+    #[oai(validator(max_length = 50))]
     pub source: MaybeUndefined<String>,
 }
 

@@ -147,13 +147,20 @@ pub fn tenant_by_slug(store: &Store, slug: &str) -> Result<Tenant> {
 #[derive(Debug, Clone, Default, Object)]
 pub struct CareersApplication {
     pub job_id: u64,
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub full_name: String,
+    #[oai(validator(max_length = 254))]
     pub email: String,
+    #[oai(validator(max_length = 40))]
     pub phone: Option<String>,
+    #[oai(validator(maximum(value = "70")))]
     pub experience_years: Option<u32>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub skills: Option<Vec<String>>,
+    #[oai(validator(max_length = 500))]
     pub linkedin_url: Option<String>,
     /// A short note from the applicant, kept in the candidate's notes.
+    #[oai(validator(max_length = 5000))]
     pub message: Option<String>,
 }
 

@@ -25,6 +25,7 @@ pub struct ImportRow {
 
 #[derive(Debug, Clone, Object)]
 pub struct ImportRequest {
+    #[oai(validator(min_items = 1, max_items = 500))]
     pub rows: Vec<ImportRow>,
 }
 

@@ -98,7 +98,9 @@ impl<'de> Deserialize<'de> for Panelist {
 #[derive(Debug, Clone, Default, Object)]
 pub struct PanelistInput {
     pub user_id: Option<u64>,
+    #[oai(validator(max_length = 254))]
     pub email: Option<String>,
+    #[oai(validator(max_length = 120))]
     pub name: Option<String>,
 }
 
@@ -147,10 +149,13 @@ pub struct NewInterview {
     pub job_id: u64,
     pub scheduled_at: Timestamp,
     /// 5–480 minutes; defaults to 45.
+    #[oai(validator(minimum(value = "5"), maximum(value = "480")))]
     pub duration_min: Option<u32>,
     pub kind: InterviewKind,
+    #[oai(validator(max_length = 500))]
     pub location_or_url: Option<String>,
     /// The panel: teammates by `user_id` or `email`, others by `name`.
+    #[oai(validator(max_items = 20))]
     pub interviewers: Option<Vec<PanelistInput>>,
 }
 
@@ -158,9 +163,12 @@ pub struct NewInterview {
 pub struct NewScorecard {
     /// Whose scorecard: a panelist's name or email, or anyone's name. Left out, it is the
     /// signed-in person's own; an interviewer's scorecard is always their own.
+    #[oai(validator(max_length = 120))]
     pub interviewer: Option<String>,
+    #[oai(validator(maximum(value = "100")))]
     pub score: u32,
     pub recommendation: Recommendation,
+    #[oai(validator(max_length = 10000))]
     pub notes: Option<String>,
 }
 
@@ -168,9 +176,12 @@ pub struct NewScorecard {
 pub struct InterviewPatch {
     /// Reschedule.
     pub scheduled_at: MaybeUndefined<Timestamp>,
+    #[oai(validator(minimum(value = "5"), maximum(value = "480")))]
     pub duration_min: MaybeUndefined<u32>,
     pub kind: MaybeUndefined<InterviewKind>,
+    #[oai(validator(max_length = 500))]
     pub location_or_url: MaybeUndefined<String>,
+    #[oai(validator(max_items = 20))]
     pub interviewers: MaybeUndefined<Vec<PanelistInput>>,
     /// `completed` or `cancelled`; a completed or cancelled interview cannot be reopened (422).
     pub status: MaybeUndefined<InterviewStatus>,

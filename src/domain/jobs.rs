@@ -78,17 +78,28 @@ impl Job {
 
 #[derive(Debug, Clone, Object)]
 pub struct NewJob {
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub title: String,
+    #[oai(validator(max_length = 120))]
     pub department: Option<String>,
+    #[oai(validator(max_length = 120))]
     pub location: Option<String>,
+    #[oai(validator(max_length = 50))]
     pub employment_type: Option<String>,
+    #[oai(validator(max_length = 50))]
     pub remote_option: Option<String>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub salary_min: Option<u64>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub salary_max: Option<u64>,
     pub currency: Option<String>,
+    #[oai(validator(max_length = 50000))]
     pub description: Option<String>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub required_skills: Option<Vec<String>>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub nice_to_have_skills: Option<Vec<String>>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub skills: Option<Vec<String>>,
     pub level: Option<Level>,
     /// Defaults to `open`.
@@ -100,17 +111,28 @@ pub struct NewJob {
 /// Absent fields stay as they are; `null` clears a nullable field.
 #[derive(Debug, Clone, Default, Object)]
 pub struct JobPatch {
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub title: MaybeUndefined<String>,
+    #[oai(validator(max_length = 120))]
     pub department: MaybeUndefined<String>,
+    #[oai(validator(max_length = 120))]
     pub location: MaybeUndefined<String>,
+    #[oai(validator(max_length = 50))]
     pub employment_type: MaybeUndefined<String>,
+    #[oai(validator(max_length = 50))]
     pub remote_option: MaybeUndefined<String>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub salary_min: MaybeUndefined<u64>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub salary_max: MaybeUndefined<u64>,
     pub currency: MaybeUndefined<String>,
+    #[oai(validator(max_length = 50000))]
     pub description: MaybeUndefined<String>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub required_skills: MaybeUndefined<Vec<String>>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub nice_to_have_skills: MaybeUndefined<Vec<String>>,
+    #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub skills: MaybeUndefined<Vec<String>>,
     pub level: MaybeUndefined<Level>,
     pub status: MaybeUndefined<JobStatus>,

@@ -67,10 +67,13 @@ pub struct Offer {
 pub struct NewOffer {
     pub candidate_id: u64,
     pub job_id: u64,
+    #[oai(validator(minimum(value = "1"), maximum(value = "100000000000")))]
     pub base_salary: u64,
     /// ISO 4217, e.g. `USD`.
     pub currency: String,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub bonus: Option<u64>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub sign_on_bonus: Option<u64>,
     pub start_date: Option<String>,
     /// `draft` (default) or `sent`.
@@ -79,13 +82,17 @@ pub struct NewOffer {
 
 #[derive(Debug, Clone, Default, Object)]
 pub struct OfferPatch {
+    #[oai(validator(minimum(value = "1"), maximum(value = "100000000000")))]
     pub base_salary: MaybeUndefined<u64>,
     pub currency: MaybeUndefined<String>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub bonus: MaybeUndefined<u64>,
+    #[oai(validator(maximum(value = "100000000000")))]
     pub sign_on_bonus: MaybeUndefined<u64>,
     pub start_date: MaybeUndefined<String>,
     /// Allowed moves: draft → sent | withdrawn; sent → accepted | declined | withdrawn. Others → 422.
     pub status: MaybeUndefined<OfferStatus>,
+    #[oai(validator(max_length = 2000))]
     pub decision: MaybeUndefined<String>,
 }
 

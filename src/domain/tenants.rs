@@ -26,7 +26,9 @@ pub struct Tenant {
 
 #[derive(Debug, Clone, Default, Object)]
 pub struct TenantPatch {
+    #[oai(validator(min_length = 1, max_length = 120))]
     pub name: MaybeUndefined<String>,
+    #[oai(validator(max_length = 200))]
     pub tagline: MaybeUndefined<String>,
     pub brand_color: MaybeUndefined<String>,
 }

@@ -66,11 +66,15 @@ pub struct Session {
 
 #[derive(Debug, Clone, Object)]
 pub struct RegisterInput {
+    #[oai(validator(max_length = 254))]
     pub email: String,
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: String,
     /// Defaults to "My Organization".
+    #[oai(validator(max_length = 120))]
     pub org_name: Option<String>,
     /// Defaults to the part of the email before `@`.
+    #[oai(validator(max_length = 120))]
     pub full_name: Option<String>,
 }
 
@@ -367,8 +371,10 @@ pub fn me(store: &Store, who: &Identity) -> Result<User> {
 
 #[derive(Debug, Clone, Default, Object)]
 pub struct ProfilePatch {
+    #[oai(validator(min_length = 1, max_length = 120))]
     pub full_name: Option<String>,
     /// A new password; needs `current_password`. Other sessions of the user end.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: Option<String>,
     pub current_password: Option<String>,
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use poem::http::{HeaderValue, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 
+use super::explain::{Inputs, Sent};
 use super::problem::{from_poem, render};
 use crate::app::AppState;
 use crate::config::LimitsConfig;
@@ -66,13 +67,22 @@ pub async fn handle<E: Endpoint>(
     let path = req.uri().path().to_string();
 
     let result = match limit_body(&mut req, &state.config.limits).await {
-        Ok(()) => ep.call(req).await.map(IntoResponse::into_response),
-        Err(e) => Err(e.into()),
+        Ok(()) => {
+            let sent = Sent::keep(&mut req).await;
+            ep.call(req)
+                .await
+                .map(IntoResponse::into_response)
+                .map_err(|e| (e, Some(sent)))
+        }
+        Err(e) => Err((e.into(), None)),
     };
     let mut response = match result {
         Ok(response) => response,
-        Err(err) => {
-            let mut error = from_poem(err);
+        Err((err, sent)) => {
+            let mut error = from_poem(err, |failure| match &sent {
+                Some(sent) => state.routes.inputs.explain(sent, failure),
+                None => vec![],
+            });
             if error.code == Code::MethodNotAllowed {
                 error.allow = state.routes.allow(&path);
             }
@@ -145,6 +155,8 @@ async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Erro
 /// Which methods each path accepts, read from the OpenAPI document, for `Allow` on 405.
 pub struct RouteTable {
     routes: Vec<(Vec<String>, String)>,
+    /// What each operation takes, to explain a request it could not parse.
+    pub inputs: Inputs,
 }
 
 impl RouteTable {
@@ -171,7 +183,10 @@ impl RouteTable {
         for (path, methods) in extra {
             routes.push((segments(path), methods.to_string()));
         }
-        RouteTable { routes }
+        RouteTable {
+            routes,
+            inputs: Inputs::from_spec(spec, prefix),
+        }
     }
 
     pub fn allow(&self, path: &str) -> Option<String> {

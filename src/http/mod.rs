@@ -4,5 +4,6 @@
 pub mod assets;
 pub mod careers_page;
 pub mod context;
+pub mod explain;
 pub mod problem;
 pub mod server;

@@ -3,39 +3,41 @@
 use poem::http::{HeaderValue, StatusCode, header};
 use poem::{IntoResponse, Response};
 use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::ToJSON;
 use poem_openapi::{ApiResponse, Object};
-use serde::Serialize;
 
+use super::explain::Failure;
 use crate::error::{Code, Error, FieldError};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 /// The body of every error response.
-#[derive(Debug, Serialize, Object)]
+#[derive(Debug, Object)]
 #[oai(rename = "Problem")]
 pub struct ProblemDoc {
     /// A URI naming the kind of problem.
     #[oai(rename = "type")]
-    #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
+    #[oai(validator(minimum(value = "400"), maximum(value = "599")))]
     pub status: u16,
     /// A sentence for people.
     pub detail: String,
-    /// A stable word for programs: validation, unauthenticated, forbidden, insufficient_scope,
-    /// not_found, conflict, business_rule, rate_limited, payload_too_large, unsupported_media_type, internal.
-    pub code: String,
-    #[oai(skip_serializing_if_is_empty)]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// A stable word for programs to match on.
+    pub code: Code,
+    /// One entry per invalid field (validation errors only; absent otherwise).
+    #[oai(default, skip_serializing_if_is_empty)]
     pub errors: Vec<FieldProblem>,
+    /// Quote it when reporting a failure: the server log has the same id.
     #[oai(skip_serializing_if_is_none)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
-#[derive(Debug, Serialize, Object)]
+#[derive(Debug, Object)]
 pub struct FieldProblem {
+    /// The field as sent: `title`, `rows[2].email`, a query or path parameter's name.
     pub field: String,
+    /// What is wrong with it, for people: `must be one of: draft, open, on_hold, closed`.
     pub message: String,
 }
 
@@ -56,14 +58,14 @@ pub fn render(error: &Error, request_id: Option<&str>) -> Response {
         title: status.canonical_reason().unwrap_or("Error").to_string(),
         status: status.as_u16(),
         detail: error.detail.clone(),
-        code: error.code.as_str().to_string(),
+        code: error.code,
         errors: error.errors.iter().map(FieldProblem::from).collect(),
         request_id: request_id.map(String::from),
     };
     let mut response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, CONTENT_TYPE)
-        .body(serde_json::to_vec(&doc).expect("problem serializes"));
+        .body(doc.to_json().unwrap_or_default().to_string());
     if let Some(secs) = error.retry_after {
         response
             .headers_mut()
@@ -132,14 +134,15 @@ impl ApiResponse for Error {
 use poem_openapi::types::Type as _;
 
 /// Turns any error poem or poem-openapi raised (unknown route, bad JSON, bad parameter,
-/// missing credentials, oversized body...) into our error, keeping its message.
-pub fn from_poem(err: poem::Error) -> Error {
+/// missing credentials, oversized body...) into our error, keeping its message. A request
+/// poem-openapi could not parse is a validation error whose `errors[]` come from `explain`
+/// (field by field, from the OpenAPI document); poem's own words are the last resort.
+pub fn from_poem(err: poem::Error, explain: impl FnOnce(&Failure) -> Vec<FieldError>) -> Error {
     if err.is::<Error>() {
         return err
             .downcast::<Error>()
             .unwrap_or_else(|e| Error::internal(anyhow::anyhow!("{e}")));
     }
-    // A bad query or path parameter is a validation error about that field (DESIGN §2: `errors[]`).
     let param = err
         .downcast_ref::<poem_openapi::error::ParseParamError>()
         .map(|e| (e.name, e.reason.clone()))
@@ -148,9 +151,10 @@ pub fn from_poem(err: poem::Error) -> Error {
                 .map(|e| (e.name, e.reason.clone()))
         });
     if let Some((name, reason)) = param {
-        let mut e = Error::invalid(name, reason);
-        e.detail = sentence(&err.to_string());
-        return e;
+        return invalid_input(explain(&Failure::Param(name)), name, &reason);
+    }
+    if let Some(e) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+        return invalid_input(explain(&Failure::Body), "body", &e.reason);
     }
     let status = err.status();
     let message = err.to_string();
@@ -178,6 +182,30 @@ pub fn from_poem(err: poem::Error) -> Error {
         _ => sentence(&message),
     };
     Error::new(code, detail)
+}
+
+/// A validation error listing `errors`; without them, one entry for `field` in poem's words.
+fn invalid_input(mut errors: Vec<FieldError>, field: &str, reason: &str) -> Error {
+    if errors.is_empty() {
+        errors.push(FieldError {
+            field: field.to_string(),
+            message: reason.trim_end_matches('.').to_string(),
+        });
+    }
+    let said: Vec<String> = errors
+        .iter()
+        .map(|e| format!("`{}` {}", e.field, e.message))
+        .collect();
+    let detail = match said.len() {
+        1 => sentence(&said[0]),
+        n => sentence(&format!(
+            "The request has {n} invalid fields: {}",
+            said.join("; ")
+        )),
+    };
+    let mut e = Error::new(Code::Validation, detail);
+    e.errors = errors;
+    e
 }
 
 /// poem's messages start lower-case and end without a full stop; a problem `detail` is a sentence.

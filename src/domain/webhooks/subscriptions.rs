@@ -63,9 +63,12 @@ impl From<&Webhook> for WebhookView {
 pub struct NewWebhook {
     /// An `https://` URL of a public host. Private, loopback and link-local targets (and plain
     /// `http://` to them) only when the instance sets `webhooks.allow_private_targets`.
+    #[oai(validator(max_length = 2048))]
     pub url: String,
     /// At least one event.
+    #[oai(validator(min_items = 1))]
     pub events: Vec<Event>,
+    #[oai(validator(max_length = 500))]
     pub description: Option<String>,
     /// Defaults to `true`.
     pub enabled: Option<bool>,
@@ -74,11 +77,14 @@ pub struct NewWebhook {
 /// Absent fields stay as they are.
 #[derive(Debug, Clone, Default, Object)]
 pub struct WebhookPatch {
+    #[oai(validator(max_length = 2048))]
     pub url: Option<String>,
+    #[oai(validator(min_items = 1))]
     pub events: Option<Vec<Event>>,
     /// Turning a disabled webhook back on resets its failure count.
     pub enabled: Option<bool>,
     /// `null` clears it.
+    #[oai(validator(max_length = 500))]
     pub description: MaybeUndefined<String>,
 }
 
