@@ -1157,7 +1157,6 @@ async fn run() {
     );
 }
 
-/// Builds the app on an existing data dir and waits for `/readyz` to answer 200.
 // ---------------------------------------------------------------- diagnostics (HIREBASE_BENCH_DIAG=1)
 
 /// Import without HTTP (the domain function, 4 concurrent callers) and the search index alone

@@ -9,7 +9,7 @@ use std::time::Duration;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::middleware::{CatchPanic, CookieJarManager};
 use poem::web::Json;
-use poem::{EndpointExt, Route, Server, get, handler, post};
+use poem::{EndpointExt, Route, get, handler, post};
 
 use crate::api;
 use crate::auth::password::Passwords;
@@ -22,6 +22,7 @@ use crate::http::assets::{self, Ui};
 use crate::http::careers_page;
 use crate::http::context::{self, RouteTable};
 use crate::http::problem;
+use crate::http::server;
 use crate::search::Search;
 use crate::store::Store;
 use crate::workers::usage::UsageLog;
@@ -151,10 +152,15 @@ impl App {
         acceptor: TcpAcceptor,
         shutdown: impl Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
-        let endpoint = self.endpoint();
-        Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(Duration::from_secs(30)))
-            .await?;
+        let limits = server::Limits::from(&self.state.config.limits);
+        server::serve(
+            acceptor,
+            self.endpoint(),
+            limits,
+            shutdown,
+            Duration::from_secs(30),
+        )
+        .await?;
         self.shutdown().await
     }
 

@@ -46,6 +46,12 @@ pub struct MailConfig {
 pub struct LimitsConfig {
     pub body_max_bytes: u64,
     pub upload_max_bytes: u64,
+    /// Open connections at most; past it the longest-idle one is closed to make room.
+    pub max_connections: u32,
+    /// Seconds a request head may take from its first byte to its end.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a connection may wait for its first or next request.
+    pub idle_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,6 +141,9 @@ impl Default for LimitsConfig {
         LimitsConfig {
             body_max_bytes: 1_048_576,
             upload_max_bytes: 8_388_608,
+            max_connections: 1024,
+            header_read_timeout_secs: 15,
+            idle_timeout_secs: 75,
         }
     }
 }
@@ -251,6 +260,18 @@ impl Config {
         }
         if self.limits.upload_max_bytes < 1024 {
             return bad("limits.upload_max_bytes", "must be at least 1024");
+        }
+        if !(1..=1_000_000).contains(&self.limits.max_connections) {
+            return bad("limits.max_connections", "must be between 1 and 1000000");
+        }
+        if !(1..=3600).contains(&self.limits.header_read_timeout_secs) {
+            return bad(
+                "limits.header_read_timeout_secs",
+                "must be between 1 and 3600",
+            );
+        }
+        if !(1..=86_400).contains(&self.limits.idle_timeout_secs) {
+            return bad("limits.idle_timeout_secs", "must be between 1 and 86400");
         }
         if !(4..=65_536).contains(&self.storage.cache_mb) {
             return bad("storage.cache_mb", "must be between 4 and 65536");

@@ -128,11 +128,18 @@ fn load_config(path: Option<&Path>) -> Result<Config, ExitCode> {
     }
 }
 
+/// Logs go to stderr, in colour only when a person watches it in a terminal (files, pipes
+/// and journald get plain text), and never with `NO_COLOR` set.
 fn init_logging(filter: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .init();
 }
 
@@ -157,21 +164,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let (Ok(email), Ok(password)) = (
         std::env::var("HIREBASE_ADMIN_EMAIL"),
         std::env::var("HIREBASE_ADMIN_PASSWORD"),
-    ) {
-        if app
-            .bootstrap_admin(&email, &password)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            tracing::info!(email = %email, "created the platform admin");
-        }
+    ) && app
+        .bootstrap_admin(&email, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        tracing::info!(email = %email, "created the platform admin");
     }
     if !hirebase::domain::users::has_platform_admin(&app.state().store)
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
         tracing::warn!(
             "no platform admin yet: run `hirebase init --admin-email EMAIL --admin-password PASSWORD` \
-             (or set HIREBASE_ADMIN_EMAIL/HIREBASE_ADMIN_PASSWORD); organisations can register at {public_url}/"
+             (or set HIREBASE_ADMIN_EMAIL/HIREBASE_ADMIN_PASSWORD on a first start)"
         );
     }
     let (acceptor, local) = App::bind(listen).await?;
@@ -179,9 +184,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "hirebase {} listening on http://{local}",
         env!("CARGO_PKG_VERSION")
     );
+    tracing::info!("web UI: {public_url}/");
     tracing::info!(
-        "admin UI: {public_url}/   API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json"
+        "organisations sign up at {public_url}/#/register (open to anyone who can reach this \
+         address; the first user of each organisation is its org_admin)"
     );
+    tracing::info!("careers pages: {public_url}/careers/{{org-slug}}");
+    tracing::info!("API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     app.run(acceptor, shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
@@ -221,11 +230,11 @@ fn init(
     if path.exists() && !force {
         println!("keeping the existing {}", path.display());
     } else {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("hirebase: cannot create {}: {e}", dir.display());
-                return ExitCode::FAILURE;
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("hirebase: cannot create {}: {e}", dir.display());
+            return ExitCode::FAILURE;
         }
         if let Err(e) = std::fs::write(&path, hirebase::config::EXAMPLE) {
             eprintln!("hirebase: cannot write {}: {e}", path.display());

@@ -27,6 +27,7 @@ pub enum Created {
 impl OffersApi {
     /// Offers, newest first.
     #[oai(path = "/", method = "get", operation_id = "list_offers")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,

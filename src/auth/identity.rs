@@ -48,17 +48,17 @@ impl Identity {
                 permission.action
             )));
         }
-        if let (Some(scopes), Some(needed)) = (&self.scopes, permission.scope) {
-            if !scopes.contains(&needed) {
-                return Err(Error::new(
-                    Code::InsufficientScope,
-                    format!(
-                        "This API key lacks the {} scope needed to {}",
-                        needed.as_str(),
-                        permission.action
-                    ),
-                ));
-            }
+        if let (Some(scopes), Some(needed)) = (&self.scopes, permission.scope)
+            && !scopes.contains(&needed)
+        {
+            return Err(Error::new(
+                Code::InsufficientScope,
+                format!(
+                    "This API key lacks the {} scope needed to {}",
+                    needed.as_str(),
+                    permission.action
+                ),
+            ));
         }
         Ok(self)
     }

@@ -191,18 +191,19 @@ fn account(tx: &mut Tx, before: Option<&Application>, after: Option<&Application
     let hired = |a: Option<&Application>| i64::from(a.is_some_and(|a| a.status == Stage::Hired));
     let applicants = i64::from(after.is_some()) - i64::from(before.is_some());
     let hires = hired(after) - hired(before);
-    if applicants != 0 || hires != 0 {
-        if let Some(mut job) = tx.get(&JOBS, app.org_id, app.job_id)? {
-            job.applicants = job.applicants.saturating_add_signed(applicants);
-            job.hired = job.hired.saturating_add_signed(hires);
-            tx.put(&JOBS, app.org_id, app.job_id, &job)?;
-        }
+    if (applicants != 0 || hires != 0)
+        && let Some(mut job) = tx.get(&JOBS, app.org_id, app.job_id)?
+    {
+        job.applicants = job.applicants.saturating_add_signed(applicants);
+        job.hired = job.hired.saturating_add_signed(hires);
+        tx.put(&JOBS, app.org_id, app.job_id, &job)?;
     }
     super::insights::tally(tx, before, after)
 }
 
 /// Creates an application inside `tx`: the job and candidate must exist in the tenant, and
 /// the pair must not have one yet (409). Without a `source` it takes the candidate's.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn insert(
     tx: &mut Tx,
     tenant: u64,

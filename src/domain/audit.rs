@@ -306,14 +306,14 @@ pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
     }
     // A removed tail shows as a head the chain never reaches.
     let head = rx.get(&AUDIT_HEADS, INSTANCE, tenant)?;
-    if let Some(head) = head {
-        if head.seq != expected_id - 1 || head.hash != expected_prev {
-            return Ok(Verification {
-                ok: false,
-                checked,
-                first_bad: Some(expected_id),
-            });
-        }
+    if let Some(head) = head
+        && (head.seq != expected_id - 1 || head.hash != expected_prev)
+    {
+        return Ok(Verification {
+            ok: false,
+            checked,
+            first_bad: Some(expected_id),
+        });
     }
     Ok(Verification {
         ok: true,

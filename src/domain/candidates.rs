@@ -204,14 +204,14 @@ pub(super) fn save(
 /// Writes the record and moves its email claim.
 fn put(tx: &mut Tx, c: &Candidate, old_email: Option<&str>) -> Result<()> {
     if c.email.as_deref() != old_email {
-        if let Some(email) = &c.email {
-            if !tx.claim(
+        if let Some(email) = &c.email
+            && !tx.claim(
                 &EMAIL_CANDIDATE,
                 &email_key(c.org_id, email),
                 (c.org_id, c.id),
-            )? {
-                return Err(email_taken(email));
-            }
+            )?
+        {
+            return Err(email_taken(email));
         }
         if let Some(old) = old_email {
             tx.release(&EMAIL_CANDIDATE, &email_key(c.org_id, old))?;

@@ -154,19 +154,17 @@ pub async fn import(
             let mut created_ids = Vec::new();
             let mut updated_ids = Vec::new();
             for (i, row, job_id) in valid {
-                if let Some(email) = &row.email {
-                    if !seen_emails.insert(email.clone()) {
+                if let Some(email) = &row.email
+                    && !seen_emails.insert(email.clone()) {
                         report.skipped += 1;
                         continue;
                     }
-                }
                 // Everything that can refuse a row is checked before the row writes anything.
-                if let Some(job_id) = job_id {
-                    if tx.get(&JOBS, tenant, job_id)?.is_none() {
+                if let Some(job_id) = job_id
+                    && tx.get(&JOBS, tenant, job_id)?.is_none() {
                         report.errors.push(RowError { row: i as u32, field: Some("job_id".into()), message: format!("job {job_id} not found") });
                         continue;
                     }
-                }
                 let existing = match &row.email {
                     Some(email) => candidates::by_email(tx, tenant, email)?,
                     None => None,
@@ -191,11 +189,10 @@ pub async fn import(
                         c
                     }
                 };
-                if let Some(job_id) = job_id {
-                    if applications::find(tx, tenant, job_id, candidate.id)?.is_none() {
+                if let Some(job_id) = job_id
+                    && applications::find(tx, tenant, job_id, candidate.id)?.is_none() {
                         applications::insert(tx, tenant, job_id, candidate.id, Stage::Applied, None, None, &actor)?;
                     }
-                }
             }
             if !created_ids.is_empty() || !updated_ids.is_empty() {
                 let summary = format!("Imported candidates: {} created, {} updated", created_ids.len(), updated_ids.len());

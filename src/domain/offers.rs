@@ -268,32 +268,57 @@ pub async fn update(store: &Store, who: &Identity, id: u64, patch: OfferPatch) -
                 || !patch.sign_on_bonus.is_undefined()
                 || !patch.start_date.is_undefined();
             if terms_changing && !matches!(o.status, OfferStatus::Draft | OfferStatus::Sent) {
-                return Err(Error::business_rule(format!("Offer {id} is {}; its terms can no longer change", o.status.as_str())));
+                return Err(Error::business_rule(format!(
+                    "Offer {id} is {}; its terms can no longer change",
+                    o.status.as_str()
+                )));
             }
             apply(&mut o.base_salary, patch.base_salary);
-            apply(&mut o.currency, patch.currency.map_value(|c| c.trim().to_string()));
+            apply(
+                &mut o.currency,
+                patch.currency.map_value(|c| c.trim().to_string()),
+            );
             apply_nullable(&mut o.bonus, patch.bonus);
             apply_nullable(&mut o.sign_on_bonus, patch.sign_on_bonus);
             apply_nullable(&mut o.start_date, blank_is_null(patch.start_date));
             apply_nullable(&mut o.decision, blank_is_null(patch.decision));
             validate(&o)?;
-            if let MaybeUndefined::Value(next) = patch.status {
-                if next != o.status {
-                    if !o.status.can_become(next) {
-                        return Err(Error::business_rule(format!("An offer cannot go from {} to {}", o.status.as_str(), next.as_str())));
-                    }
-                    o.status = next;
-                    on_status(tx, &mut o, &actor)?;
-                    let summary = format!("Offer to {} {next} (was {})", label(tx, &o)?, before.status);
-                    let details = serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
-                    audit::record(tx, tenant, &actor, Change::new(Action::OfferStatusChanged, id, summary).with(details))?;
+            if let MaybeUndefined::Value(next) = patch.status
+                && next != o.status
+            {
+                if !o.status.can_become(next) {
+                    return Err(Error::business_rule(format!(
+                        "An offer cannot go from {} to {}",
+                        o.status.as_str(),
+                        next.as_str()
+                    )));
                 }
+                o.status = next;
+                on_status(tx, &mut o, &actor)?;
+                let summary = format!("Offer to {} {next} (was {})", label(tx, &o)?, before.status);
+                let details =
+                    serde_json::json!({"from": before.status, "to": next, "decision": o.decision});
+                audit::record(
+                    tx,
+                    tenant,
+                    &actor,
+                    Change::new(Action::OfferStatusChanged, id, summary).with(details),
+                )?;
             }
             o.updated_at = Timestamp::now();
             tx.put(&OFFERS, tenant, id, &o)?;
             if o.status == before.status {
                 let name = format!("the offer to {}", label(tx, &o)?);
-                audit::record_update(tx, tenant, &actor, Action::OfferUpdated, id, &name, (&before, &o), &["status"])?;
+                audit::record_update(
+                    tx,
+                    tenant,
+                    &actor,
+                    Action::OfferUpdated,
+                    id,
+                    &name,
+                    (&before, &o),
+                    &["status"],
+                )?;
             }
             Ok(o)
         })

@@ -428,17 +428,17 @@ pub async fn update_me(
             let mut user = tx
                 .get(&USERS, tenant_id, user_id)?
                 .ok_or_else(|| Error::not_found("User", user_id))?;
-            if let Some(n) = full_name {
-                if n != user.full_name {
-                    user.full_name = n;
-                    let summary = format!("{} changed their name", user.email);
-                    audit::record(
-                        tx,
-                        tenant_id,
-                        &actor,
-                        Change::new(Action::UserUpdated, user_id, summary),
-                    )?;
-                }
+            if let Some(n) = full_name
+                && n != user.full_name
+            {
+                user.full_name = n;
+                let summary = format!("{} changed their name", user.email);
+                audit::record(
+                    tx,
+                    tenant_id,
+                    &actor,
+                    Change::new(Action::UserUpdated, user_id, summary),
+                )?;
             }
             if let Some(h) = new_hash {
                 user.password_hash = h;

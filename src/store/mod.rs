@@ -790,8 +790,10 @@ impl Tx {
 /// once the batch's commit is known.
 struct Done {
     ok: bool,
-    answer: Box<dyn FnOnce(Option<&Error>) + Send>,
+    answer: Answer,
 }
+
+type Answer = Box<dyn FnOnce(Option<&Error>) + Send>;
 
 type Job = Box<dyn FnOnce(&mut Tx) -> Done + Send>;
 
@@ -984,13 +986,15 @@ fn flush(db: &Database) -> Result<()> {
 
 /// Numbered schema migrations; each runs once, in order, in its own transaction. Tables
 /// themselves are created by [`ensure_tables`] at every start; migrations change data.
-const MIGRATIONS: &[(u64, fn(&mut Tx) -> Result<()>)] = &[
+const MIGRATIONS: &[(u64, Migration)] = &[
     (1, |_| Ok(())),
     (
         2,
         crate::domain::migrations::v2_filings_panels_and_job_stats,
     ),
 ];
+
+type Migration = fn(&mut Tx) -> Result<()>;
 
 /// Creates every table that does not exist yet, so readers never meet a missing table.
 fn ensure_tables(tx: &mut Tx) -> Result<()> {

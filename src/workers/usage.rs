@@ -70,10 +70,10 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>) {
                 next = rx.try_recv().ok();
             }
         }
-        if !batch.is_empty() {
-            if let Err(e) = api_keys::record_uses(&store, batch).await {
-                tracing::error!(error = %e, "could not write API key usage");
-            }
+        if !batch.is_empty()
+            && let Err(e) = api_keys::record_uses(&store, batch).await
+        {
+            tracing::error!(error = %e, "could not write API key usage");
         }
         for done in flushes {
             let _ = done.send(());

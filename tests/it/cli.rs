@@ -58,6 +58,16 @@ struct Served {
 
 impl Served {
     async fn start(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
+        Served::start_with(cwd, args, env, |_| {}).await
+    }
+
+    /// As `start`, letting the test adjust the command first.
+    async fn start_with(
+        cwd: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        adjust: impl FnOnce(&mut Command),
+    ) -> Served {
         // These tests speak to a separate process, so no in-process App installs the TLS
         // provider reqwest's clients need; install it here (once per process).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -71,6 +81,7 @@ impl Served {
             .envs(env.iter().copied());
         c.stdout(Stdio::from(file.try_clone().unwrap()))
             .stderr(Stdio::from(file));
+        adjust(&mut c);
         let child = c.spawn().expect("serve starts");
         let mut served = Served {
             child,
@@ -96,10 +107,10 @@ impl Served {
                     self.log()
                 );
             }
-            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await {
-                if r.status() == 200 {
-                    return;
-                }
+            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await
+                && r.status() == 200
+            {
+                return;
             }
             assert!(
                 Instant::now() < deadline,
@@ -515,6 +526,19 @@ async fn serve_creates_the_admin_from_the_environment_on_first_start_only() {
         .login("late@env.example", PASSWORD)
         .await
         .problem(401, "unauthenticated");
+    // With the admin in place, the log says where the UI is, where organisations sign up
+    // and where their careers pages live.
+    let log = served.log();
+    let base = &served.base;
+    for line in [
+        format!("web UI: {base}/"),
+        format!("organisations sign up at {base}/#/register"),
+        "the first user of each organisation is its org_admin".to_string(),
+        format!("careers pages: {base}/careers/{{org-slug}}"),
+    ] {
+        assert!(log.contains(&line), "the start-up log says {line:?}: {log}");
+    }
+    assert!(!log.contains("no platform admin yet"), "{log}");
     served.login("ops@env.example", PASSWORD).await.ok(200);
     assert_eq!(served.stop().await, 0);
 }
@@ -538,6 +562,10 @@ async fn serve_without_a_config_file_uses_the_defaults() {
         log.contains("no platform admin yet"),
         "first start says how to create the admin: {log}"
     );
+    assert!(
+        !log.contains('\x1b'),
+        "no terminal colour codes in a log file: {log:?}"
+    );
 
     let out = run(dir.path(), &["healthcheck", "--url", &served.base], &[]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -546,6 +574,64 @@ async fn serve_without_a_config_file_uses_the_defaults() {
     assert_eq!(served.stop().await, 0);
     let out = run(dir.path(), &["healthcheck", "--url", &base], &[]).await;
     assert!(!out.status.success(), "a stopped server is not ready");
+}
+
+/// The defect of issue 8: 250 connections that never send a request used to exhaust a small
+/// open-file limit, after which `/healthz` no longer answered.
+#[tokio::test(flavor = "multi_thread")]
+async fn silent_connections_cannot_exhaust_a_small_open_file_limit() {
+    let dir = TempDir::new().unwrap();
+    let served = Served::start_with(dir.path(), &[], &[], |c| {
+        // SAFETY: only setrlimit runs between fork and exec.
+        unsafe {
+            c.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 128,
+                    rlim_max: 128,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+    })
+    .await;
+    let log = served.log();
+    assert!(
+        log.contains("limits.max_connections lowered from 1024 to 96")
+            && log.contains("open-file limit is 128"),
+        "the cap is fitted to the open-file limit, and the log says so: {log}"
+    );
+
+    let silent: Vec<TcpStream> = (0..250)
+        .map(|_| TcpStream::connect(("127.0.0.1", served.port)).expect("connects"))
+        .collect();
+    let started = Instant::now();
+    let r = tokio::time::timeout(
+        Duration::from_secs(5),
+        reqwest::Client::new()
+            .get(format!("{}/healthz", served.base))
+            .send(),
+    )
+    .await
+    .expect("/healthz answers within 5 s")
+    .expect("/healthz answers");
+    let r = reply(r).await;
+    assert_eq!(r.ok(200), &json!({"status": "ok"}));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let log = served.log();
+    assert!(
+        log.contains("connection cap reached") && !log.contains("accepting a connection failed"),
+        "the cap, not the file limit, turned connections away: {log}"
+    );
+    drop(silent);
+    assert_eq!(served.stop().await, 0);
 }
 
 /// SIGTERM while a sign-in is in flight: the listener closes, the request still gets its

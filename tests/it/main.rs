@@ -10,6 +10,7 @@ mod browser;
 mod candidates;
 mod careers;
 mod cli;
+mod connections;
 mod import;
 mod interviews;
 mod jobs;

@@ -83,9 +83,11 @@ impl Reply {
 }
 
 pub fn test_config(dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.listen = "127.0.0.1:0".into();
-    config.data_dir = dir.to_path_buf();
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir.to_path_buf(),
+        ..Config::default()
+    };
     config.storage.cache_mb = 16;
     config
 }
