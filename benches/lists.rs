@@ -24,12 +24,14 @@
 //! Environment: `HIREBASE_BENCH_SECONDS` per measured phase (default 10),
 //! `HIREBASE_BENCH_CANDIDATES` (default 50000; interviews and offers are twice that),
 //! `HIREBASE_BENCH_JOBS` (default 6000), `HIREBASE_BENCH_POPULATE_CLIENTS` (default 32),
-//! `HIREBASE_BENCH_INSIGHTS` (sequential insights requests, default 50).
+//! `HIREBASE_BENCH_INSIGHTS` (sequential insights requests, default 50),
+//! `HIREBASE_BENCH_DATA` (a directory: the populated data is copied there after the run, and
+//! a later run with the same setting measures a copy of it instead of populating again).
 
 mod harness;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -55,6 +57,8 @@ use harness::{
 };
 
 const SEED: u64 = 0x6c69_7374;
+/// The account `harness::serve_with_account` registers.
+const BENCH_EMAIL: &str = "bench@hirebase.test";
 const IMPORT_ROWS: usize = 500;
 const LIST_CLIENTS: usize = 8;
 const PAGE: usize = 50;
@@ -422,7 +426,7 @@ struct Tenant {
     totals: HashMap<&'static str, u64>,
 }
 
-async fn populate(server: &Server, s: &Settings, steps: &mut Vec<Step>) -> Tenant {
+async fn populate(server: &Server, s: &Settings, steps: &mut Vec<Step>) {
     let mut rng = StdRng::seed_from_u64(SEED);
     let clients = s.populate_clients;
     let plan = Plan::new(s.candidates, s.jobs, &mut rng);
@@ -526,7 +530,7 @@ async fn populate(server: &Server, s: &Settings, steps: &mut Vec<Step>) -> Tenan
                 .map(|name| json!({ "name": name }))
                 .collect();
             if rng.random_bool(0.1) {
-                panel.push(json!({"email": "bench@hirebase.test"}));
+                panel.push(json!({ "email": BENCH_EMAIL }));
             }
             starts.push(at);
             calls.push(Call::post(
@@ -629,6 +633,26 @@ async fn populate(server: &Server, s: &Settings, steps: &mut Vec<Step>) -> Tenan
     .await;
     steps.push(step);
 
+    assert!(
+        job_ids.len() == s.jobs && candidate_ids.len() == s.candidates,
+        "every job and candidate was created"
+    );
+}
+
+/// The tenant's ids (read in-process) and totals (through the API), once it is populated.
+async fn survey(server: &Server) -> Tenant {
+    let (job_ids, candidate_ids) = {
+        let rx = server.app_state.store.read().expect("read");
+        let org = server.org_id;
+        let jobs = rx.list(&JOBS, org, 0, usize::MAX).expect("jobs");
+        let candidates = rx
+            .list(&CANDIDATES, org, 0, usize::MAX)
+            .expect("candidates");
+        (
+            jobs.iter().map(|j| j.id).collect(),
+            candidates.iter().map(|c| c.id).collect(),
+        )
+    };
     let http = reqwest::Client::new();
     let mut totals = HashMap::new();
     for (name, path) in [
@@ -680,8 +704,10 @@ struct Phase {
     total_mean: f64,
     /// CPU of the whole process (server and clients) per request.
     cpu_ms_per_request: f64,
-    /// Cores the machine kept busy during the phase.
-    machine_busy_cores: f64,
+    /// Cores this process (server and clients) and other processes kept busy in the phase:
+    /// the benchmark shares 2 cores with whatever else runs.
+    process_cores: f64,
+    other_processes_cores: f64,
 }
 
 /// `clients` closed loops over `path` for `warmup`, then `measure` timed.
@@ -773,11 +799,12 @@ async fn measure(
         items_mean: items as f64 / pages.max(1) as f64,
         total_mean: total as f64 / pages.max(1) as f64,
         cpu_ms_per_request: cpu * 1000.0 / requests as f64,
-        machine_busy_cores: busy / elapsed.as_secs_f64(),
+        process_cores: cpu / elapsed.as_secs_f64(),
+        other_processes_cores: (busy - cpu).max(0.0) / elapsed.as_secs_f64(),
     };
     let l = &phase.latency;
     println!(
-        "  {:<28} {:>7.0} req/s  p50 {:>6.2}  p99 {:>6.2}  max {:>7.2} ms  {:>5.1} items of {:>8.0}  ({} errors)",
+        "  {:<36} {:>6.0} req/s  p50 {:>5.2}  p99 {:>6.2}  max {:>6.1} ms  {:>4.1} items of {:>6.0}  {:.2} ms CPU/req  cores: ours {:.2}, others {:.2}  ({} errors)",
         name,
         l.per_second,
         l.p50_ms,
@@ -785,6 +812,9 @@ async fn measure(
         l.max_ms,
         phase.items_mean,
         phase.total_mean,
+        phase.cpu_ms_per_request,
+        phase.process_cores,
+        phase.other_processes_cores,
         l.errors
     );
     phase
@@ -1062,31 +1092,51 @@ async fn run() {
         Duration::from_secs(s.seconds),
     );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
-        "hirebase list benchmark: {} jobs, {} candidates, {} interviews, {} offers in one tenant; {cores} cores",
-        s.jobs,
-        s.candidates,
-        2 * s.candidates,
-        2 * s.candidates
-    );
-    if s.candidates < 50_000 {
-        println!("  (below the issue's scale of 100,000 records per list: a quick run)");
-    }
-    let server = harness::serve_with_account(tempfile::tempdir().expect("temp dir")).await;
-    let org = server.org_id;
-
-    println!(
-        "populating through the API ({} clients):",
-        s.populate_clients
-    );
+    let keep = std::env::var_os("HIREBASE_BENCH_DATA").map(PathBuf::from);
+    let reuse = keep
+        .as_deref()
+        .is_some_and(|k| k.join(hirebase::store::DB_FILE).exists());
+    let dir = tempfile::tempdir().expect("temp dir");
     let mut steps = Vec::new();
-    let started = Instant::now();
-    let tenant = populate(&server, &s, &mut steps).await;
-    let populate_seconds = started.elapsed().as_secs_f64();
+    let mut populate_seconds = 0.0;
+    let server = if let (true, Some(keep)) = (reuse, &keep) {
+        println!(
+            "hirebase list benchmark on the tenant kept in {}; {cores} cores",
+            keep.display()
+        );
+        copy_dir(keep, dir.path()).expect("copy the kept data");
+        let mut server = harness::serve(dir).await;
+        let session = harness::login(&reqwest::Client::new(), &server.base, BENCH_EMAIL).await;
+        server.token = session["access_token"].as_str().expect("token").into();
+        server.org_id = session["user"]["org_id"].as_u64().expect("org_id");
+        server
+    } else {
+        println!(
+            "hirebase list benchmark: {} jobs, {} candidates, {} interviews, {} offers in one tenant; {cores} cores",
+            s.jobs,
+            s.candidates,
+            2 * s.candidates,
+            2 * s.candidates
+        );
+        if s.candidates < 50_000 {
+            println!("  (below the issue's scale of 100,000 records per list: a quick run)");
+        }
+        let server = harness::serve_with_account(dir).await;
+        println!(
+            "populating through the API ({} clients):",
+            s.populate_clients
+        );
+        let started = Instant::now();
+        populate(&server, &s, &mut steps).await;
+        populate_seconds = started.elapsed().as_secs_f64();
+        server
+    };
+    let org = server.org_id;
+    let tenant = survey(&server).await;
     let db_mb = std::fs::metadata(server.dir.path().join(hirebase::store::DB_FILE))
         .map_or(0.0, |m| m.len() as f64 / 1e6);
     println!(
-        "  populated in {populate_seconds:.0} s: {:?}; redb {db_mb:.0} MB, RSS {:.0} MB",
+        "  tenant: {:?}; redb {db_mb:.0} MB, RSS {:.0} MB",
         tenant.totals,
         rss_mb("self")
     );
@@ -1194,7 +1244,7 @@ async fn run() {
     println!(
         "| tenant | {} jobs, {} candidates, {} applications ({} applied), {} interviews, {} offers ({} sent) | 100k per list |",
         tenant.totals["jobs"],
-        s.candidates,
+        tenant.candidate_ids.len(),
         tenant.totals["applications"],
         tenant.totals["applications_applied"],
         tenant.totals["interviews"],
@@ -1216,7 +1266,7 @@ async fn run() {
     for p in &phases {
         let l = &p.latency;
         println!(
-            "| `GET {}`, {LIST_CLIENTS} clients | {:.0} req/s, p50 {:.2} / p99 **{:.2}** / max {:.2} ms ({:.1} items of {:.0}) | p99 ≤ {LIST_P99_MS} ms {} |",
+            "| `GET {}`, {LIST_CLIENTS} clients | {:.0} req/s, p50 {:.2} / p99 **{:.2}** / max {:.2} ms ({:.1} items of {:.0}; {:.2} ms CPU a request; other processes {:.2} cores) | p99 ≤ {LIST_P99_MS} ms {} |",
             p.example,
             l.per_second,
             l.p50_ms,
@@ -1224,6 +1274,8 @@ async fn run() {
             l.max_ms,
             p.items_mean,
             p.total_mean,
+            p.cpu_ms_per_request,
+            p.other_processes_cores,
             verdict(l.p99_ms <= LIST_P99_MS)
         );
     }
@@ -1258,7 +1310,7 @@ async fn run() {
     }
 
     let report = json!({
-        "settings": {"seconds": s.seconds, "warmup_seconds": s.warmup, "candidates": s.candidates, "jobs": s.jobs,
+        "settings": {"seconds": s.seconds, "warmup_seconds": s.warmup, "candidates": tenant.candidate_ids.len(), "jobs": tenant.job_ids.len(), "reused_data": reuse,
                      "populate_clients": s.populate_clients, "list_clients": LIST_CLIENTS, "cpus": cores},
         "tenant": tenant.totals,
         "populate": {"seconds": populate_seconds, "steps": steps, "redb_mb": db_mb},
@@ -1272,7 +1324,26 @@ async fn run() {
     let out = Path::new("target").join("bench-lists.json");
     std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap()).expect("write the report");
     println!("\nwritten to {}", out.display());
-    server.shutdown().await;
+    let (dir, _) = server.shutdown().await;
+    if let (false, Some(keep)) = (reuse, keep) {
+        copy_dir(dir.path(), &keep).expect("keep the data");
+        println!("the tenant is kept in {} for the next run", keep.display());
+    }
+}
+
+/// Copies the files of `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 fn verdict(met: bool) -> &'static str {
