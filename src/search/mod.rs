@@ -35,7 +35,7 @@ use self::directory::{Durability, LazySyncDirectory};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 5;
+const SCHEMA_VERSION: u32 = 6;
 const VERSION_FILE: &str = "hirebase-index.json";
 const WRITER_MEMORY: usize = 64 << 20;
 
@@ -120,6 +120,15 @@ impl Query {
 pub struct Hits {
     pub ids: Vec<u64>,
     pub total: u64,
+}
+
+impl Hits {
+    fn none() -> Hits {
+        Hits {
+            ids: vec![],
+            total: 0,
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -374,8 +383,11 @@ impl Search {
             clauses.push((Occur::Must, term(f.tag_exact, &tag.trim().to_lowercase())));
         }
         if let Some(location) = &q.location {
-            for token in self.tokens(analysis::RAW, location) {
-                clauses.push((Occur::Must, term(f.location, &token)));
+            let Some(words) = self.query_words(location) else {
+                return Ok(Hits::none());
+            };
+            for word in words {
+                clauses.push((Occur::Must, term(f.location, &word)));
             }
         }
         if q.min_experience.is_some() || q.max_experience.is_some() {
@@ -396,7 +408,12 @@ impl Search {
         // The fewest records any word matches, while every word is a single term.
         let mut rarest: Option<u64> = Some(u64::MAX);
         if let Some(text) = text {
-            let words = self.tokens(analysis::RAW, text);
+            // Text with no word an index can hold (punctuation, or a word too long) matches
+            // nothing: leaving it out would match every record.
+            let words = match self.query_words(text) {
+                Some(words) if !words.is_empty() => words,
+                _ => return Ok(Hits::none()),
+            };
             let typing = !q
                 .text
                 .as_deref()
@@ -489,7 +506,7 @@ impl Search {
     ) -> (Box<dyn TQuery>, Option<u64>) {
         let f = &self.inner.fields;
         let stem = self
-            .tokens(analysis::STEM, word)
+            .tokens(analysis::STEM_WORD, word)
             .into_iter()
             .next()
             .unwrap_or_else(|| word.to_string());
@@ -504,7 +521,8 @@ impl Search {
             .unwrap_or(0);
         let known = matches > 0;
         let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        if is_prefix && word.chars().count() >= 2 {
+        // A CJK pair is a whole term already (its run was split into pairs).
+        if is_prefix && word.chars().count() >= 2 && !word.chars().any(analysis::is_cjk) {
             // The unfinished word stands for its most frequent completions, not all of them.
             for completion in self.completions(searcher, word, &stem).iter() {
                 if *completion != stem {
@@ -566,6 +584,12 @@ impl Search {
         found
     }
 
+    /// [`analysis::query_words`]: `None` when a word is too long for any record to hold.
+    fn query_words(&self, text: &str) -> Option<Vec<String>> {
+        let mut analyzer = self.inner.index.tokenizers().get(analysis::QUERY)?;
+        analysis::query_words(&mut analyzer, text)
+    }
+
     fn tokens(&self, analyzer: &str, text: &str) -> Vec<String> {
         let Some(mut analyzer) = self.inner.index.tokenizers().get(analyzer) else {
             return vec![];
@@ -615,7 +639,7 @@ fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usi
         let terms = inverted.terms();
         for prefix in &prefixes {
             let mut upper = prefix.as_bytes().to_vec();
-            // Tokens are lower-case ASCII after folding, so the last byte can be incremented.
+            // The last byte of UTF-8 text is never 0xFF, so it can be incremented.
             match upper.last_mut() {
                 Some(b) if *b < u8::MAX => *b += 1,
                 _ => continue,
@@ -1141,5 +1165,68 @@ mod tests {
         let (s, opened) = Search::open(&path).unwrap();
         assert_eq!(opened, Opened::Fresh);
         assert_eq!(s.num_docs(), 0);
+        s.apply(vec![candidate(1, 1, "Jane", "", &[], "")])
+            .await
+            .unwrap();
+        s.stop();
+        // An index analysed by an older build (before CJK pairs, say) is rebuilt, not reused.
+        std::fs::write(
+            path.join(VERSION_FILE),
+            serde_json::json!({"schema": SCHEMA_VERSION - 1}).to_string(),
+        )
+        .unwrap();
+        let (s, opened) = Search::open(&path).unwrap();
+        assert_eq!(opened, Opened::Fresh);
+        assert_eq!(s.num_docs(), 0);
+    }
+
+    #[tokio::test]
+    async fn text_without_an_indexable_word_matches_nothing() {
+        let (_dir, s) = fixture().await;
+        for t in [
+            "x".repeat(40),
+            "高级软件工程师负责分布式系统".into(),
+            "!!! ---".into(),
+        ] {
+            assert_eq!(s.query(&text(1, &t)).unwrap(), Hits::none(), "{t}");
+        }
+        let long = format!("rust {} ", "x".repeat(40));
+        assert_eq!(s.query(&text(1, &long)).unwrap(), Hits::none());
+        let mut q = Query::new(Kind::Candidate, Some(1));
+        q.location = Some("z".repeat(41));
+        assert_eq!(s.query(&q).unwrap(), Hits::none(), "a location filter too");
+        assert_eq!(
+            s.query(&text(1, "   ")).unwrap().total,
+            3,
+            "blank text is no text"
+        );
+    }
+
+    #[tokio::test]
+    async fn cjk_text_is_found_by_any_run_inside_it() {
+        let (_dir, s) = fixture().await;
+        s.apply(vec![
+            candidate(5, 1, "王伟", "高级软件工程师", &["Go"], "负责分布式系统"),
+            candidate(6, 1, "佐藤", "ソフトウェアエンジニア", &[], "東京"),
+        ])
+        .await
+        .unwrap();
+        for (q, ids) in [
+            ("软件工程师", vec![5]),
+            ("软件工程师 ", vec![5]),
+            ("工程", vec![5]),
+            ("分布式 go", vec![5]),
+            ("王", vec![5]),
+            ("高级软件工程师负责分布式系统", vec![]),
+            ("エンジニア", vec![6]),
+            ("東京 ", vec![6]),
+            ("件工程师负", vec![]),
+        ] {
+            assert_eq!(s.query(&text(1, q)).unwrap().ids, ids, "{q}");
+        }
+        assert!(
+            s.query(&text(2, "工程")).unwrap().ids.is_empty(),
+            "tenant 2"
+        );
     }
 }

@@ -16,6 +16,7 @@ mod openapi;
 mod platform;
 mod restart;
 mod search_index;
+mod search_text;
 mod team;
 mod tenancy;
 mod webhooks;
