@@ -34,7 +34,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use hirebase::synth::Synth;
+use harness::synth::Synth;
 use poem_openapi::types::ToJSON;
 use serde::Serialize;
 use serde_json::{Value, json};

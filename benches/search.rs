@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use harness::synth::{self, SearchQuery, Synth};
 use hirebase::domain::candidates::NewCandidate;
-use hirebase::synth::{self, SearchQuery, Synth};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -1157,7 +1157,6 @@ async fn run() {
     );
 }
 
-/// Builds the app on an existing data dir and waits for `/readyz` to answer 200.
 // ---------------------------------------------------------------- diagnostics (HIREBASE_BENCH_DIAG=1)
 
 /// Import without HTTP (the domain function, 4 concurrent callers) and the search index alone

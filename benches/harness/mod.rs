@@ -1,6 +1,8 @@
 //! What both benchmarks share: the app started in-process on a temp data dir with the bench
 //! account signed in, latency percentiles, and the CPU and memory of processes read from
-//! /proc (Linux). Included by each benchmark as `mod harness;`.
+//! /proc (Linux). Included by each benchmark as `mod harness;`; [`synth`] makes their data.
+
+pub mod synth;
 
 use std::net::SocketAddr;
 use std::path::Path;

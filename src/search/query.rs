@@ -303,10 +303,10 @@ impl Search {
         };
         {
             let cache = lock();
-            if cache.generation == generation {
-                if let Some(found) = cache.words.get(word) {
-                    return found.clone();
-                }
+            if cache.generation == generation
+                && let Some(found) = cache.words.get(word)
+            {
+                return found.clone();
             }
         }
         let found = Arc::new(completions(
