@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy};
 
 use self::directory::LazySyncDirectory;
-use self::query::{Completed, PRUNE_FROM_MATCHES};
+use self::query::{Expanded, IdColumns, PRUNE_FROM_MATCHES};
 use self::schema::{Fields, SCHEMA_VERSION, VERSION_FILE};
 use self::writer::{Cmd, WRITER_MEMORY};
 use crate::error::{Error, Result};
@@ -36,10 +36,12 @@ struct Inner {
     commands: std_mpsc::SyncSender<Cmd>,
     /// A background merge of the segments is running.
     merging: AtomicBool,
-    /// Completions of unfinished words, for the searcher generation they were found in:
-    /// people type the same beginnings, and a scan of the term dictionary was most of the
-    /// cost of a query that ends in an unfinished word.
-    completed: Mutex<Completed>,
+    /// Completions of unfinished words and corrections of typos, for the searcher generation
+    /// they were found in: people type the same beginnings and the same slips, and a scan of
+    /// the term dictionary was most of the cost of a query that has one.
+    expanded: Mutex<Expanded>,
+    /// [`Search::id_columns`].
+    id_columns: Mutex<IdColumns>,
     /// [`PRUNE_FROM_MATCHES`]; lowered by tests, whose indexes are small.
     prune_from: AtomicU64,
 }
@@ -57,6 +59,18 @@ pub enum Opened {
     /// Missing, unreadable, of another version, or possibly incomplete after the machine went
     /// down: created empty, needs a full rebuild.
     Fresh,
+}
+
+/// Runs `work` — a search and the record reads around it — on the blocking pool. A query
+/// takes from microseconds to tens of milliseconds of CPU: run on the async workers, a long
+/// one held up every request queued behind it; as threads, the system shares the cores among
+/// them, so a short query answers in about its own time.
+pub async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(Error::internal)?
 }
 
 impl Search {
@@ -95,7 +109,8 @@ impl Search {
             fields,
             commands,
             merging: AtomicBool::new(false),
-            completed: Mutex::new(Completed::default()),
+            expanded: Mutex::new(Expanded::default()),
+            id_columns: Mutex::new((0, Arc::default())),
             prune_from: AtomicU64::new(PRUNE_FROM_MATCHES),
         });
         let thread_inner = inner.clone();

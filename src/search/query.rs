@@ -11,6 +11,7 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::columnar::Column;
 use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::Search;
@@ -75,14 +76,27 @@ impl Hits {
 /// unfinished last word.
 const NEAR_BOOST: f32 = 0.3;
 
-#[derive(Default)]
-pub struct Completed {
-    generation: u64,
-    words: HashMap<String, Arc<Vec<String>>>,
+/// What a query word stands for besides itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expansion {
+    /// The last word, still being typed: the words it may become.
+    Completions,
+    /// A word in no record: the words within one edit of it.
+    Corrections,
 }
 
-/// Unfinished words whose completions are remembered per searcher generation.
-const COMPLETED_WORDS: usize = 10_000;
+/// Expansions found for the searcher generation they were found in.
+#[derive(Default)]
+pub struct Expanded {
+    generation: u64,
+    words: HashMap<(Expansion, String), Arc<Vec<String>>>,
+}
+
+/// The id columns of the segments of one searcher generation.
+pub type IdColumns = (u64, Arc<Vec<Column<u64>>>);
+
+/// Words whose expansions are remembered per searcher generation.
+const EXPANDED_WORDS: usize = 10_000;
 
 impl Search {
     pub fn query(&self, q: &Query) -> Result<Hits> {
@@ -211,24 +225,11 @@ impl Search {
                 .map_err(Error::internal)?;
             (top.into_iter().map(|(_, a)| a).collect(), total)
         };
-        // One id column per segment: opening a column reads its block index.
-        let mut columns = HashMap::new();
-        let mut ids = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .u64("id")
-                        .map_err(Error::internal)?,
-                ),
-            };
-            if let Some(id) = column.first(address.doc_id) {
-                ids.push(id);
-            }
-        }
+        let columns = self.id_columns(&searcher)?;
+        let ids = addresses
+            .into_iter()
+            .filter_map(|a| columns.get(a.segment_ord as usize)?.first(a.doc_id))
+            .collect();
         Ok(Hits {
             ids,
             total: total as u64,
@@ -261,67 +262,104 @@ impl Search {
             .doc_freq(&Term::from_field_text(f.text, &stem))
             .unwrap_or(0);
         let known = matches > 0;
-        let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let mut near: Vec<String> = Vec::new();
         // A CJK pair is a whole term already (its run was split into pairs).
         if is_prefix && word.chars().count() >= 2 && !word.chars().any(analysis::is_cjk) {
             // The unfinished word stands for its most frequent completions, not all of them.
-            for completion in self.completions(searcher, word, &stem).iter() {
-                if *completion != stem {
-                    shoulds.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(scored(completion), NEAR_BOOST)),
-                    ));
-                }
-            }
+            let completions = self.expand(searcher, Expansion::Completions, word, &stem);
+            near.extend(completions.iter().filter(|c| **c != stem).cloned());
         }
         // A typo is looked for only when the word is in no record: expanding every word to its
         // one-edit neighbours was most of the cost of a query at 1M candidates.
         if !known && word.chars().count() >= 4 {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.text, &stem), 1, true);
-            shoulds.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(fuzzy), NEAR_BOOST)),
-            ));
+            let corrections = self.expand(searcher, Expansion::Corrections, word, &stem);
+            for correction in corrections.iter() {
+                if !near.contains(correction) {
+                    near.push(correction.clone());
+                }
+            }
         }
-        if shoulds.is_empty() {
-            return (scored(&stem), Some(matches));
+        let near_scored = |term: &str| -> Box<dyn TQuery> {
+            Box::new(BoostQuery::new(scored(term), NEAR_BOOST))
+        };
+        match (known, near.as_slice()) {
+            (_, []) => (scored(&stem), Some(matches)),
+            // One correction: still a single term, so the query stays prunable.
+            (false, [only]) => {
+                let matches = searcher
+                    .doc_freq(&Term::from_field_text(f.text, only))
+                    .unwrap_or(0);
+                (near_scored(only), Some(matches))
+            }
+            _ => {
+                let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = near
+                    .iter()
+                    .map(|term| (Occur::Should, near_scored(term)))
+                    .collect();
+                if known {
+                    shoulds.push((Occur::Should, scored(&stem)));
+                }
+                (Box::new(BooleanQuery::new(shoulds)), None)
+            }
         }
-        if known {
-            shoulds.push((Occur::Should, scored(&stem)));
-        }
-        (Box::new(BooleanQuery::new(shoulds)), None)
     }
 
-    /// [`completions`] of `word`, remembered until the index changes.
-    fn completions(&self, searcher: &Searcher, word: &str, stem: &str) -> Arc<Vec<String>> {
+    /// The id column of each segment of `searcher`, opened once per searcher generation:
+    /// opening a column reads its index, a noticeable share of a query's time.
+    fn id_columns(&self, searcher: &Searcher) -> Result<Arc<Vec<Column<u64>>>> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .inner
+            .id_columns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if cache.0 != generation || cache.1.is_empty() {
+            let columns = searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| segment.fast_fields().u64("id"))
+                .collect::<tantivy::Result<Vec<_>>>()
+                .map_err(Error::internal)?;
+            *cache = (generation, Arc::new(columns));
+        }
+        Ok(cache.1.clone())
+    }
+
+    /// The [`completions`] or [`corrections`] of `word`, remembered until the index changes.
+    fn expand(
+        &self,
+        searcher: &Searcher,
+        kind: Expansion,
+        word: &str,
+        stem: &str,
+    ) -> Arc<Vec<String>> {
         let generation = searcher.generation().generation_id();
         let lock = || {
             self.inner
-                .completed
+                .expanded
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
         };
+        let key = (kind, word.to_string());
         {
             let cache = lock();
             if cache.generation == generation
-                && let Some(found) = cache.words.get(word)
+                && let Some(found) = cache.words.get(&key)
             {
                 return found.clone();
             }
         }
-        let found = Arc::new(completions(
-            searcher,
-            self.inner.fields.text,
-            word,
-            stem,
-            PREFIX_COMPLETIONS,
-        ));
+        let field = self.inner.fields.text;
+        let found = Arc::new(match kind {
+            Expansion::Completions => completions(searcher, field, word, stem, PREFIX_COMPLETIONS),
+            Expansion::Corrections => corrections(searcher, field, stem, TYPO_CORRECTIONS),
+        });
         let mut cache = lock();
-        if cache.generation != generation || cache.words.len() >= COMPLETED_WORDS {
+        if cache.generation != generation || cache.words.len() >= EXPANDED_WORDS {
             cache.generation = generation;
             cache.words.clear();
         }
-        cache.words.insert(word.to_string(), found.clone());
+        cache.words.insert(key, found.clone());
         found
     }
 
@@ -353,6 +391,8 @@ const MIN_STEM_PREFIX: usize = 4;
 
 /// How many completions an unfinished last word expands to.
 const PREFIX_COMPLETIONS: usize = 16;
+/// How many corrections a word in no record expands to.
+const TYPO_CORRECTIONS: usize = 3;
 /// How many dictionary terms per segment are looked at to find them.
 const PREFIX_SCAN: usize = 20_000;
 
@@ -402,6 +442,37 @@ fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usi
             }
         }
     }
+    most_frequent(freq, n)
+}
+
+/// The `n` terms of `field` within one edit of `stem` (a word in no record), by the number of
+/// records they occur in: the likeliest corrections of a typo. (Matching every neighbour, as
+/// a fuzzy query does, gathered all their records into a set for each query: most of the
+/// cost of a query with a typo.)
+fn corrections(searcher: &Searcher, field: Field, stem: &str, n: usize) -> Vec<String> {
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, stem), 1, true);
+    let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), fuzzy.automaton())
+        else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            // Not the scope terms (`#7c`), which a four-letter typo can be one edit from.
+            if !stream.key().starts_with(b"#") {
+                *freq.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    most_frequent(freq, n)
+}
+
+/// The `n` terms occurring in most records, most first (ties in term order).
+fn most_frequent(freq: HashMap<Vec<u8>, u64>, n: usize) -> Vec<String> {
     let mut terms: Vec<(Vec<u8>, u64)> = freq.into_iter().collect();
     terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms
@@ -426,6 +497,17 @@ mod tests {
             "another tenant's record never appears"
         );
         assert_eq!(s.query(&text(2, "jane")).unwrap().ids, vec![4]);
+    }
+
+    #[tokio::test]
+    async fn a_typo_never_stands_for_the_tenant_scope() {
+        let (_dir, s) = fixture().await;
+        s.apply(vec![candidate(20, 12, "Ada Obi", "Nurse", &[], "")])
+            .await
+            .unwrap();
+        // `q12c` is one edit from `#12c`, the term every record of tenant 12 carries.
+        assert_eq!(s.query(&text(12, "q12c ")).unwrap(), Hits::none());
+        assert_eq!(s.query(&text(12, "nurze ")).unwrap().ids, vec![20]);
     }
 
     #[tokio::test]
