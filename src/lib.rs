@@ -11,7 +11,6 @@ pub mod error;
 pub mod http;
 pub mod search;
 pub mod store;
-pub mod synth;
 pub mod time;
 pub mod workers;
 

@@ -1,9 +1,14 @@
 //! What both benchmarks share: the app started in-process on a temp data dir with the bench
 //! account signed in, latency percentiles, and the CPU and memory of processes read from
-//! /proc (Linux). Included by each benchmark as `mod harness;`.
+//! /proc (Linux). Included by each benchmark as `mod harness;`; [`synth`] makes their data.
+
+// Each benchmark uses a part of the load tools.
+#[allow(dead_code)]
+pub mod load;
+pub mod synth;
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,11 +28,33 @@ pub struct Running {
     /// The bench account's bearer token and tenant (empty and 0 without an account).
     pub token: String,
     pub org_id: u64,
-    pub dir: tempfile::TempDir,
+    pub dir: DataDir,
     #[allow(dead_code)]
     pub app_state: Arc<hirebase::app::AppState>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Where a benchmark's server keeps its data: a temp dir, or one kept between runs.
+pub enum DataDir {
+    Temp(tempfile::TempDir),
+    #[allow(dead_code)]
+    Kept(PathBuf),
+}
+
+impl DataDir {
+    pub fn path(&self) -> &Path {
+        match self {
+            DataDir::Temp(dir) => dir.path(),
+            DataDir::Kept(dir) => dir,
+        }
+    }
+}
+
+impl From<tempfile::TempDir> for DataDir {
+    fn from(dir: tempfile::TempDir) -> DataDir {
+        DataDir::Temp(dir)
+    }
 }
 
 pub fn bench_config(dir: &Path) -> Config {
@@ -45,7 +72,8 @@ pub fn bench_config(dir: &Path) -> Config {
 }
 
 /// Starts the app on `dir` (existing data or none) and waits until `/readyz` answers 200.
-pub async fn serve(dir: tempfile::TempDir) -> Running {
+pub async fn serve(dir: impl Into<DataDir>) -> Running {
+    let dir = dir.into();
     let app = App::build(bench_config(dir.path()))
         .await
         .expect("app builds");
@@ -83,11 +111,26 @@ pub async fn serve(dir: tempfile::TempDir) -> Running {
 }
 
 /// [`serve`] on a fresh data dir, then registers the bench account and signs it in.
-pub async fn serve_with_account(dir: tempfile::TempDir) -> Running {
-    let mut running = serve(dir).await;
-    let http = reqwest::Client::new();
-    register(&http, &running.base, EMAIL, "Bench Recruiting").await;
-    let session = login(&http, &running.base, EMAIL).await;
+pub async fn serve_with_account(dir: impl Into<DataDir>) -> Running {
+    let running = serve(dir).await;
+    register(
+        &reqwest::Client::new(),
+        &running.base,
+        EMAIL,
+        "Bench Recruiting",
+    )
+    .await;
+    signed_in(running).await
+}
+
+/// [`serve`] on a data dir that has the bench account already, signed in.
+#[allow(dead_code)]
+pub async fn serve_signed_in(dir: impl Into<DataDir>) -> Running {
+    signed_in(serve(dir).await).await
+}
+
+async fn signed_in(mut running: Running) -> Running {
+    let session = login(&reqwest::Client::new(), &running.base, EMAIL).await;
     running.token = session["access_token"]
         .as_str()
         .expect("access_token")
@@ -98,7 +141,7 @@ pub async fn serve_with_account(dir: tempfile::TempDir) -> Running {
 
 impl Running {
     /// Stops the server; returns its data dir and how long stopping took.
-    pub async fn shutdown(mut self) -> (tempfile::TempDir, Duration) {
+    pub async fn shutdown(mut self) -> (DataDir, Duration) {
         let started = Instant::now();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -13,6 +13,7 @@ use crate::auth::Permission;
 use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
 use crate::domain::import::{self, ImportReport, ImportRequest};
 use crate::error::{Error, Validator};
+use crate::search;
 
 pub struct CandidatesApi;
 
@@ -76,14 +77,12 @@ impl CandidatesApi {
             min_experience: min_experience.0,
             max_experience: max_experience.0,
         };
-        let (items, total) = candidates::list(
-            &state.store,
-            &state.indexer.search,
-            who.tenant_id,
-            &filter,
-            page.skip,
-            page.limit,
-        )?;
+        let (state, tenant) = (Arc::clone(&state), who.tenant_id);
+        let (items, total) = search::off_the_workers(move || {
+            let search = &state.indexer.search;
+            candidates::list(&state.store, search, tenant, &filter, page.skip, page.limit)
+        })
+        .await?;
         Ok(Json(CandidatePage { items, total }))
     }
 

@@ -1,6 +1,9 @@
 //! One integration-test binary (one link step): each module covers one area.
 
 mod common;
+/// The benchmarks' data generator, tested with the suite (it is not part of the library).
+#[path = "../../benches/harness/synth.rs"]
+mod synth;
 
 mod api_keys;
 mod applications;
@@ -18,6 +21,7 @@ mod openapi;
 mod platform;
 mod restart;
 mod search_index;
+mod search_text;
 mod team;
 mod tenancy;
 mod ui;

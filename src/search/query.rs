@@ -1,0 +1,694 @@
+//! How a search runs: the tenant scope and filters as terms, each query word as a scored term
+//! (or its near neighbours), ranked by BM25 or newest first, with the exact total.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+use super::Search;
+use super::analysis;
+use super::schema::{Kind, scope_token};
+use crate::error::{Error, Result};
+
+/// A search: free text `text` (ranked by BM25, tolerant of one typo and of an unfinished last
+/// word) and filters that all must hold. Without text, newest (highest id) first.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub kind: Kind,
+    /// `None` only for the public careers portal, which spans tenants (and then `public_only`).
+    pub tenant: Option<u64>,
+    pub public_only: bool,
+    pub text: Option<String>,
+    pub skills: Vec<String>,
+    pub tag: Option<String>,
+    pub location: Option<String>,
+    pub min_experience: Option<u64>,
+    pub max_experience: Option<u64>,
+    pub status: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Query {
+    pub fn new(kind: Kind, tenant: Option<u64>) -> Query {
+        Query {
+            kind,
+            tenant,
+            public_only: false,
+            text: None,
+            skills: vec![],
+            tag: None,
+            location: None,
+            min_experience: None,
+            max_experience: None,
+            status: None,
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hits {
+    pub ids: Vec<u64>,
+    pub total: u64,
+}
+
+impl Hits {
+    fn none() -> Hits {
+        Hits {
+            ids: vec![],
+            total: 0,
+        }
+    }
+}
+
+/// The weight of a word within one edit of the typed one, and of a completion of the
+/// unfinished last word.
+const NEAR_BOOST: f32 = 0.3;
+
+/// What a query word stands for besides itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expansion {
+    /// The last word, still being typed: the words it may become.
+    Completions,
+    /// A word in no record: the words within one edit of it.
+    Corrections,
+}
+
+/// Expansions found for the searcher generation they were found in.
+#[derive(Default)]
+pub struct Expanded {
+    generation: u64,
+    words: HashMap<(Expansion, String), Arc<Vec<String>>>,
+}
+
+/// The id columns of the segments of one searcher generation.
+pub type IdColumns = (u64, Arc<Vec<Column<u64>>>);
+
+/// Words whose expansions are remembered per searcher generation.
+const EXPANDED_WORDS: usize = 10_000;
+
+impl Search {
+    pub fn query(&self, q: &Query) -> Result<Hits> {
+        let f = &self.inner.fields;
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let term = |field: Field, value: &str| -> Box<dyn TQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        match q.tenant {
+            // A scored term like the query words, so that text queries stay plain intersections
+            // of scored terms (which tantivy prunes); in every record of the tenant, its weight
+            // is close to nothing.
+            Some(tenant) => clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.text, &scope_token(q.kind, tenant)),
+                    IndexRecordOption::WithFreqs,
+                )),
+            )),
+            // Across tenants only what is public: jobs listed on the careers portal.
+            None => debug_assert!(q.public_only && q.kind == Kind::Job),
+        }
+        if q.public_only || q.tenant.is_none() {
+            clauses.push((Occur::Must, term(f.public, "yes")));
+        }
+        if let Some(status) = &q.status {
+            clauses.push((Occur::Must, term(f.status, status)));
+        }
+        for skill in &q.skills {
+            clauses.push((
+                Occur::Must,
+                term(f.skill_exact, &skill.trim().to_lowercase()),
+            ));
+        }
+        if let Some(tag) = &q.tag {
+            clauses.push((Occur::Must, term(f.tag_exact, &tag.trim().to_lowercase())));
+        }
+        if let Some(location) = &q.location {
+            let Some(words) = self.query_words(location) else {
+                return Ok(Hits::none());
+            };
+            for word in words {
+                clauses.push((Occur::Must, term(f.location, &word)));
+            }
+        }
+        if q.min_experience.is_some() || q.max_experience.is_some() {
+            use std::ops::Bound::*;
+            let lower = q.min_experience.map_or(Unbounded, |v| {
+                Included(Term::from_field_u64(f.experience, v))
+            });
+            let upper = q.max_experience.map_or(Unbounded, |v| {
+                Included(Term::from_field_u64(f.experience, v))
+            });
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        let searcher = self.inner.reader.searcher();
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let mut ranked = false;
+        // Only the tenant's scope term so far: no filter.
+        let unfiltered = q.tenant.is_some() && clauses.len() == 1;
+        // The fewest records any word matches, while every word is a single term.
+        let mut rarest: Option<u64> = Some(u64::MAX);
+        if let Some(text) = text {
+            // Text with no word an index can hold (punctuation, or a word too long) matches
+            // nothing: leaving it out would match every record.
+            let words = match self.query_words(text) {
+                Some(words) if !words.is_empty() => words,
+                _ => return Ok(Hits::none()),
+            };
+            let typing = !q
+                .text
+                .as_deref()
+                .unwrap_or("")
+                .ends_with(char::is_whitespace);
+            for (i, word) in words.iter().enumerate() {
+                let last = i + 1 == words.len();
+                let (query, single) = self.word_query(&searcher, word, last && typing);
+                clauses.push((Occur::Must, query));
+                rarest = rarest.zip(single).map(|(a, b)| a.min(b));
+                ranked = true;
+            }
+        }
+        if clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = q.limit.max(1);
+        let prune_from = self.inner.prune_from.load(Ordering::Relaxed);
+        let prunable = unfiltered && rarest.is_some_and(|df| df >= prune_from);
+        let (addresses, total): (Vec<DocAddress>, usize) = if ranked && prunable {
+            // Top-k alone lets tantivy prune with block-max WAND: the query is a plain
+            // intersection of scored terms. Counting in a second pass, without scoring, made
+            // queries with 100k+ matches 4x faster than one pass that scores every match.
+            let top = searcher
+                .search(
+                    &query,
+                    &TopDocs::with_limit(limit)
+                        .and_offset(q.offset)
+                        .order_by_score(),
+                )
+                .map_err(Error::internal)?;
+            let total = searcher.search(&query, &Count).map_err(Error::internal)?;
+            (top.into_iter().map(|(_, a)| a).collect(), total)
+        } else if ranked {
+            let (top, total) = searcher
+                .search(
+                    &query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(q.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )
+                .map_err(Error::internal)?;
+            (top.into_iter().map(|(_, a)| a).collect(), total)
+        } else {
+            let collector = TopDocs::with_limit(limit)
+                .and_offset(q.offset)
+                .order_by_fast_field::<u64>("id", Order::Desc);
+            let (top, total) = searcher
+                .search(&query, &(collector, Count))
+                .map_err(Error::internal)?;
+            (top.into_iter().map(|(_, a)| a).collect(), total)
+        };
+        let columns = self.id_columns(&searcher)?;
+        let ids = addresses
+            .into_iter()
+            .filter_map(|a| columns.get(a.segment_ord as usize)?.first(a.doc_id))
+            .collect();
+        Ok(Hits {
+            ids,
+            total: total as u64,
+        })
+    }
+
+    /// One query word: its stem among the record's words (BM25); or, when no record has it,
+    /// the words within one edit of it; or — while it is still being typed — the stem or the
+    /// most frequent words it starts. With the query, the number of records its term is in
+    /// when it is a single term.
+    fn word_query(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        is_prefix: bool,
+    ) -> (Box<dyn TQuery>, Option<u64>) {
+        let f = &self.inner.fields;
+        let stem = self
+            .tokens(analysis::STEM_WORD, word)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| word.to_string());
+        let scored = |term: &str| -> Box<dyn TQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.text, term),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let matches = searcher
+            .doc_freq(&Term::from_field_text(f.text, &stem))
+            .unwrap_or(0);
+        let known = matches > 0;
+        let mut near: Vec<String> = Vec::new();
+        // A CJK pair is a whole term already (its run was split into pairs).
+        if is_prefix && word.chars().count() >= 2 && !word.chars().any(analysis::is_cjk) {
+            // The unfinished word stands for its most frequent completions, not all of them.
+            let completions = self.expand(searcher, Expansion::Completions, word, &stem);
+            near.extend(completions.iter().filter(|c| **c != stem).cloned());
+        }
+        // A typo is looked for only when the word is in no record: expanding every word to its
+        // one-edit neighbours was most of the cost of a query at 1M candidates.
+        if !known && word.chars().count() >= 4 {
+            let corrections = self.expand(searcher, Expansion::Corrections, word, &stem);
+            for correction in corrections.iter() {
+                if !near.contains(correction) {
+                    near.push(correction.clone());
+                }
+            }
+        }
+        let near_scored =
+            |term: &str| -> Box<dyn TQuery> { Box::new(BoostQuery::new(scored(term), NEAR_BOOST)) };
+        match (known, near.as_slice()) {
+            (_, []) => (scored(&stem), Some(matches)),
+            // One correction: still a single term, so the query stays prunable.
+            (false, [only]) => {
+                let matches = searcher
+                    .doc_freq(&Term::from_field_text(f.text, only))
+                    .unwrap_or(0);
+                (near_scored(only), Some(matches))
+            }
+            _ => {
+                let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = near
+                    .iter()
+                    .map(|term| (Occur::Should, near_scored(term)))
+                    .collect();
+                if known {
+                    shoulds.push((Occur::Should, scored(&stem)));
+                }
+                (Box::new(BooleanQuery::new(shoulds)), None)
+            }
+        }
+    }
+
+    /// The id column of each segment of `searcher`, opened once per searcher generation:
+    /// opening a column reads its index, a noticeable share of a query's time.
+    fn id_columns(&self, searcher: &Searcher) -> Result<Arc<Vec<Column<u64>>>> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .inner
+            .id_columns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if cache.0 != generation || cache.1.is_empty() {
+            let columns = searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| segment.fast_fields().u64("id"))
+                .collect::<tantivy::Result<Vec<_>>>()
+                .map_err(Error::internal)?;
+            *cache = (generation, Arc::new(columns));
+        }
+        Ok(cache.1.clone())
+    }
+
+    /// The [`completions`] or [`corrections`] of `word`, remembered until the index changes.
+    fn expand(
+        &self,
+        searcher: &Searcher,
+        kind: Expansion,
+        word: &str,
+        stem: &str,
+    ) -> Arc<Vec<String>> {
+        let generation = searcher.generation().generation_id();
+        let lock = || {
+            self.inner
+                .expanded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        let key = (kind, word.to_string());
+        {
+            let cache = lock();
+            if cache.generation == generation
+                && let Some(found) = cache.words.get(&key)
+            {
+                return found.clone();
+            }
+        }
+        let field = self.inner.fields.text;
+        let found = Arc::new(match kind {
+            Expansion::Completions => completions(searcher, field, word, stem, PREFIX_COMPLETIONS),
+            Expansion::Corrections => corrections(searcher, field, stem, TYPO_CORRECTIONS),
+        });
+        let mut cache = lock();
+        if cache.generation != generation || cache.words.len() >= EXPANDED_WORDS {
+            cache.generation = generation;
+            cache.words.clear();
+        }
+        cache.words.insert(key, found.clone());
+        found
+    }
+
+    /// [`analysis::query_words`]: `None` when a word is too long for any record to hold.
+    fn query_words(&self, text: &str) -> Option<Vec<String>> {
+        let mut analyzer = self.inner.index.tokenizers().get(analysis::QUERY)?;
+        analysis::query_words(&mut analyzer, text)
+    }
+
+    fn tokens(&self, analyzer: &str, text: &str) -> Vec<String> {
+        let Some(mut analyzer) = self.inner.index.tokenizers().get(analyzer) else {
+            return vec![];
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+}
+
+/// From how many matches of its rarest word a plain text query is ranked and counted in two
+/// passes (pruned top-k, then an unscored count) rather than one that scores every match.
+pub const PRUNE_FROM_MATCHES: u64 = 20_000;
+
+/// The shortest stem an unfinished word may stand for when it runs past it.
+const MIN_STEM_PREFIX: usize = 4;
+
+/// How many completions an unfinished last word expands to.
+const PREFIX_COMPLETIONS: usize = 16;
+/// How many corrections a word in no record expands to.
+const TYPO_CORRECTIONS: usize = 3;
+/// How many dictionary terms per segment are looked at to find them.
+const PREFIX_SCAN: usize = 20_000;
+
+/// The `n` stemmed terms of `field` that the unfinished `word` may become, by the number of
+/// records they occur in. The dictionary holds stems, so a completion is a term that starts
+/// with the word or with its stem (`compan` → `compani`), or a stem the word already runs past
+/// (`developm` → `develop`).
+fn completions(searcher: &Searcher, field: Field, word: &str, stem: &str, n: usize) -> Vec<String> {
+    let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
+    let mut prefixes = vec![word];
+    if stem != word && !word.starts_with(stem) {
+        prefixes.push(stem);
+    }
+    // Stems the typed word runs past (`developm` → `develop`, `engineerin` → `engin`): at
+    // least half of it and four letters long, so that `andela` does not stand for `and`.
+    let shortest = MIN_STEM_PREFIX.max(word.len().div_ceil(2));
+    let shorter: Vec<&str> = (shortest..word.len())
+        .filter(|&end| word.is_char_boundary(end))
+        .map(|end| &word[..end])
+        .collect();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let terms = inverted.terms();
+        for prefix in &prefixes {
+            let mut upper = prefix.as_bytes().to_vec();
+            // The last byte of UTF-8 text is never 0xFF, so it can be incremented.
+            match upper.last_mut() {
+                Some(b) if *b < u8::MAX => *b += 1,
+                _ => continue,
+            }
+            let Ok(mut stream) = terms.range().ge(prefix.as_bytes()).lt(&upper).into_stream()
+            else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < PREFIX_SCAN && stream.advance() {
+                *freq.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+                scanned += 1;
+            }
+        }
+        for prefix in &shorter {
+            if let Ok(Some(info)) = terms.get(prefix.as_bytes()) {
+                *freq.entry(prefix.as_bytes().to_vec()).or_default() += u64::from(info.doc_freq);
+            }
+        }
+    }
+    most_frequent(freq, n)
+}
+
+/// The `n` terms of `field` within one edit of `stem` (a word in no record), by the number of
+/// records they occur in: the likeliest corrections of a typo. (Matching every neighbour, as
+/// a fuzzy query does, gathered all their records into a set for each query: most of the
+/// cost of a query with a typo.)
+fn corrections(searcher: &Searcher, field: Field, stem: &str, n: usize) -> Vec<String> {
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, stem), 1, true);
+    let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), fuzzy.automaton())
+        else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            // Not the scope terms (`#7c`), which a four-letter typo can be one edit from.
+            if !stream.key().starts_with(b"#") {
+                *freq.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    most_frequent(freq, n)
+}
+
+/// The `n` terms occurring in most records, most first (ties in term order).
+fn most_frequent(freq: HashMap<Vec<u8>, u64>, n: usize) -> Vec<String> {
+    let mut terms: Vec<(Vec<u8>, u64)> = freq.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms
+        .into_iter()
+        .take(n)
+        .filter_map(|(t, _)| String::from_utf8(t).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tests::{candidate, fixture, text};
+
+    #[tokio::test]
+    async fn ranks_by_field_and_stays_in_the_tenant() {
+        let (_dir, s) = fixture().await;
+        let hits = s.query(&text(1, "backend engineer ")).unwrap();
+        assert_eq!(hits.ids.first(), Some(&1), "the title match ranks first");
+        assert!(
+            !hits.ids.contains(&4),
+            "another tenant's record never appears"
+        );
+        assert_eq!(s.query(&text(2, "jane")).unwrap().ids, vec![4]);
+    }
+
+    #[tokio::test]
+    async fn a_typo_never_stands_for_the_tenant_scope() {
+        let (_dir, s) = fixture().await;
+        s.apply(vec![candidate(20, 12, "Ada Obi", "Nurse", &[], "")])
+            .await
+            .unwrap();
+        // `q12c` is one edit from `#12c`, the term every record of tenant 12 carries.
+        assert_eq!(s.query(&text(12, "q12c ")).unwrap(), Hits::none());
+        assert_eq!(s.query(&text(12, "nurze ")).unwrap().ids, vec![20]);
+    }
+
+    #[tokio::test]
+    async fn tolerates_a_typo_and_an_unfinished_word() {
+        let (_dir, s) = fixture().await;
+        assert_eq!(
+            s.query(&text(1, "okafro ")).unwrap().ids,
+            vec![3],
+            "one transposition"
+        );
+        assert_eq!(
+            s.query(&text(1, "postgr")).unwrap().ids,
+            vec![1],
+            "prefix of the word being typed"
+        );
+        assert!(
+            s.query(&text(1, "postgr ")).unwrap().ids.is_empty(),
+            "a finished word is not a prefix"
+        );
+        let mut ids = s.query(&text(1, "engineerin")).unwrap().ids;
+        ids.sort();
+        assert_eq!(
+            ids,
+            vec![1, 2, 3],
+            "the stem `engin` the typed word runs past"
+        );
+        assert_eq!(
+            s.query(&text(1, "distribute")).unwrap().ids,
+            vec![1],
+            "`distribut`, the stem of the word being typed"
+        );
+        assert!(
+            s.query(&text(1, "managerially")).unwrap().ids.is_empty(),
+            "no stem under half of the typed word (`manag`)"
+        );
+    }
+
+    #[tokio::test]
+    async fn pruned_two_pass_queries_rank_and_count_as_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Search::open(&dir.path().join("index")).unwrap();
+        let titles = [
+            "Backend Engineer",
+            "Data Engineer",
+            "Engineering Manager",
+            "Designer",
+        ];
+        let ops = (1..=400)
+            .map(|id| {
+                let title = titles[id as usize % titles.len()];
+                let notes = if id % 3 == 0 {
+                    "rust rust systems"
+                } else {
+                    "python"
+                };
+                candidate(id, 1 + id % 2, "Sam Lee", title, &["Rust"], notes)
+            })
+            .collect();
+        s.apply(ops).await.unwrap();
+        let queries = [
+            "engineer rust ",
+            "rust ",
+            "backend engineer ",
+            "manager python ",
+        ];
+        let one_pass: Vec<Hits> = queries
+            .iter()
+            .map(|q| {
+                s.query(&Query {
+                    limit: 500,
+                    ..text(1, q)
+                })
+                .unwrap()
+            })
+            .collect();
+        s.inner.prune_from.store(1, Ordering::Relaxed);
+        for (q, expected) in queries.iter().zip(&one_pass) {
+            let pruned = s
+                .query(&Query {
+                    limit: 500,
+                    ..text(1, q)
+                })
+                .unwrap();
+            assert!(expected.total > 0, "{q} matches");
+            assert_eq!(pruned.total, expected.total, "{q}: the exact total");
+            let mut a = pruned.ids.clone();
+            let mut b = expected.ids.clone();
+            // Equal scores may come in another order; the set of hits is the same.
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{q}: the same top hits");
+            assert!(
+                pruned.ids.iter().all(|id| id % 2 == 0),
+                "{q}: tenant 1 only"
+            );
+        }
+        let top = s
+            .query(&Query {
+                limit: 5,
+                ..text(1, "backend engineer ")
+            })
+            .unwrap();
+        assert_eq!(top.ids.len(), 5);
+        assert!(
+            top.ids.iter().all(|id| id % 4 == 0),
+            "pruned top hits are the backend engineers: {:?}",
+            top.ids
+        );
+        s.stop();
+    }
+
+    #[tokio::test]
+    async fn filters_combine_with_text_and_without() {
+        let (_dir, s) = fixture().await;
+        let mut q = Query::new(Kind::Candidate, Some(1));
+        q.skills = vec!["rust".into()];
+        assert_eq!(
+            s.query(&q).unwrap(),
+            Hits {
+                ids: vec![1],
+                total: 1
+            }
+        );
+        let mut q = Query::new(Kind::Candidate, Some(1));
+        q.min_experience = Some(2);
+        q.location = Some("lagos".into());
+        assert_eq!(
+            s.query(&q).unwrap().ids,
+            vec![3, 2],
+            "newest first without text"
+        );
+        q.text = Some("engineering".into());
+        assert_eq!(s.query(&q).unwrap().total, 2);
+    }
+
+    #[tokio::test]
+    async fn text_without_an_indexable_word_matches_nothing() {
+        let (_dir, s) = fixture().await;
+        for t in [
+            "x".repeat(40),
+            "高级软件工程师负责分布式系统".into(),
+            "!!! ---".into(),
+        ] {
+            assert_eq!(s.query(&text(1, &t)).unwrap(), Hits::none(), "{t}");
+        }
+        let long = format!("rust {} ", "x".repeat(40));
+        assert_eq!(s.query(&text(1, &long)).unwrap(), Hits::none());
+        let mut q = Query::new(Kind::Candidate, Some(1));
+        q.location = Some("z".repeat(41));
+        assert_eq!(s.query(&q).unwrap(), Hits::none(), "a location filter too");
+        assert_eq!(
+            s.query(&text(1, "   ")).unwrap().total,
+            3,
+            "blank text is no text"
+        );
+    }
+
+    #[tokio::test]
+    async fn cjk_text_is_found_by_any_run_inside_it() {
+        let (_dir, s) = fixture().await;
+        s.apply(vec![
+            candidate(5, 1, "王伟", "高级软件工程师", &["Go"], "负责分布式系统"),
+            candidate(6, 1, "佐藤", "ソフトウェアエンジニア", &[], "東京"),
+        ])
+        .await
+        .unwrap();
+        for (q, ids) in [
+            ("软件工程师", vec![5]),
+            ("软件工程师 ", vec![5]),
+            ("工程", vec![5]),
+            ("分布式 go", vec![5]),
+            ("王", vec![5]),
+            ("高级软件工程师负责分布式系统", vec![]),
+            ("エンジニア", vec![6]),
+            ("東京 ", vec![6]),
+            ("件工程师负", vec![]),
+        ] {
+            assert_eq!(s.query(&text(1, q)).unwrap().ids, ids, "{q}");
+        }
+        assert!(
+            s.query(&text(2, "工程")).unwrap().ids.is_empty(),
+            "tenant 2"
+        );
+    }
+}
