@@ -11,6 +11,7 @@ pub mod indexing;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
+pub mod matching;
 pub mod migrations;
 pub mod offers;
 pub mod tenants;
