@@ -6,6 +6,12 @@
 //! [`Demand`] (a job, a slot) and a [`Supply`] (a candidate, a person), prepare a [`Matcher`]
 //! once per demand and score as many supplies as they like with it.
 
+mod axes;
+mod score;
+pub mod vocabulary;
+
+pub use score::Matcher;
+
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
