@@ -251,7 +251,10 @@ impl Search {
         is_prefix: bool,
     ) -> (Box<dyn TQuery>, Option<u64>) {
         let typed = self.typed_word_query(searcher, word, is_prefix);
-        let synonyms = self.inner.synonyms.get().map_or(&[][..], |names| names(word));
+        let synonyms: &[String] = match self.inner.synonyms.get() {
+            Some(names) => names(word),
+            None => &[],
+        };
         if synonyms.is_empty() {
             return typed;
         }

@@ -57,6 +57,8 @@ pub struct Slot {
     pub name: String,
     pub required: bool,
     skill: Option<SkillId>,
+    /// The id the free-text finder reports for it.
+    found_as: SkillId,
 }
 
 /// The skills a demand asks for, canonicalised, each once.
@@ -99,8 +101,22 @@ impl SkillsAsk {
             }
         }
         let known: Vec<SkillId> = ask.slots.iter().filter_map(|s| s.skill).collect();
-        if !known.is_empty() {
-            ask.finder = Some(v.finder_for(&known));
+        let others: Vec<&str> = ask
+            .slots
+            .iter()
+            .filter(|s| s.skill.is_none())
+            .map(|s| s.name.as_str())
+            .collect();
+        if !ask.slots.is_empty() {
+            ask.finder = Some(v.finder_for(&known, &others));
+        }
+        // What the finder reports for each slot.
+        let mut other = 0;
+        for slot in &mut ask.slots {
+            slot.found_as = slot.skill.unwrap_or_else(|| {
+                other += 1;
+                v.other_id(other - 1)
+            });
         }
         ask
     }
@@ -122,6 +138,7 @@ impl SkillsAsk {
             name: skill.map_or_else(|| name.to_string(), |id| vocabulary().name(id).to_string()),
             required,
             skill,
+            found_as: SkillId::MAX,
         });
     }
 
@@ -162,7 +179,7 @@ impl SkillsAsk {
             let texts = [
                 supply.title.as_deref().unwrap_or(""),
                 supply.headline.as_deref().unwrap_or(""),
-                &supply.text,
+                supply.text.as_str(),
             ];
             for text in texts.into_iter().filter(|t| !t.trim().is_empty()) {
                 anything = true;
@@ -171,7 +188,7 @@ impl SkillsAsk {
                 }
                 finder.find_skills(text, |found| {
                     for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
-                        if slot.skill == Some(found) {
+                        if slot.found_as == found {
                             *credit = (*credit).max(MENTIONS);
                         }
                     }
@@ -326,14 +343,14 @@ fn years_in(text: &str, asked: bool) -> Option<(u32, Option<u32>)> {
 /// The level a job title says ("Senior", "Staff", "Head of", "VP"…): the highest when it says
 /// several ("Senior Director"); `None` when it says none.
 pub fn level_in_title(title: &str) -> Option<Level> {
-    let words: Vec<&str> = title
+    let mut words = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect();
+        .peekable();
     let is = |w: &str, options: &[&str]| options.iter().any(|o| w.eq_ignore_ascii_case(o));
     let mut best: Option<Level> = None;
-    for (i, &word) in words.iter().enumerate() {
-        let next = words.get(i + 1).copied().unwrap_or("");
+    while let Some(word) = words.next() {
+        let next = words.peek().copied().unwrap_or("");
         let level = if is(word, &["intern", "internship", "trainee", "apprentice"]) {
             Level::Intern
         } else if is(word, &["junior", "jr", "graduate", "entry"]) {
@@ -463,7 +480,7 @@ impl<'a> Spot<'a> {
         let mut parts = location
             .split([',', '(', ')', ';', '|'])
             .map(str::trim)
-            .filter(|p| !p.is_empty() && !p.split_whitespace().all(remote_word));
+            .filter(|p| !p.is_empty() && !p.split_whitespace().next().is_some_and(remote_word));
         let city = parts.next();
         let region = parts.last();
         Spot {
@@ -602,7 +619,7 @@ fn canonical_place<'a>(name: &'a str, table: &[(&'static str, &[&str])]) -> &'a 
                 || !name.is_ascii() && o.to_lowercase() == name.to_lowercase()
         };
         if others.iter().any(named) {
-            return canonical;
+            return *canonical;
         }
     }
     name
@@ -812,6 +829,11 @@ mod tests {
     fn skills_unknown_to_the_vocabulary_match_by_name_and_lists_are_split() {
         let ask = ask(&["Zephyrology", "Django"], &[]);
         assert_eq!(ask.fit(&with_skills(&["zephyrology"])).credits, [100, 0]);
+        let in_text = Supply {
+            text: "Some zephyrology on the side".into(),
+            ..Supply::default()
+        };
+        assert_eq!(ask.fit(&in_text).credits, [80, 0]);
         assert_eq!(ask.fit(&with_skills(&["Python/Django"])).credits, [0, 100]);
     }
 

@@ -16,7 +16,6 @@ use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::jobs::Level;
-use crate::named_enum;
 
 named_enum! {
     /// How someone works or a job is done: at the office, partly remote, fully remote.

@@ -179,7 +179,7 @@ impl Matcher {
         };
         for slot in self.skills.slots() {
             let names = std::iter::once(slot.name.as_str()).chain(v.aliases(&slot.name).iter().copied());
-            let mut one_word = names.clone().filter(|n| !n.contains(char::is_whitespace)).peekable();
+            let mut one_word = names.filter(|n| !n.contains(char::is_whitespace)).peekable();
             if one_word.peek().is_some() {
                 one_word.for_each(&mut add);
             } else {

@@ -35,7 +35,6 @@ struct Skill {
 }
 
 /// One way a skill is written: its name or an alias.
-#[derive(Clone, Copy)]
 struct Form {
     skill: SkillId,
     text: &'static str,
@@ -115,7 +114,7 @@ impl Vocabulary {
                 if next >= Families::BITS as usize && !family_bits.contains_key(family) {
                     return Err(at("more than 128 families"));
                 }
-                let bit = *family_bits.entry(family).or_insert(1 << next);
+                let bit = *family_bits.entry(*family).or_insert(1 << next);
                 skill.family_set |= bit;
                 if i == 0 {
                     skill.primary = bit;
@@ -142,7 +141,7 @@ impl Vocabulary {
             }
             skills.push(skill);
         }
-        let finder = Finder::new(forms.iter().copied());
+        let finder = Finder::new(forms.iter().map(|f| (f.text, f.pattern())));
         // Which forms contain another skill's form: search every form's own text.
         for (i, form) in forms.iter().enumerate() {
             for inner in finder.all_matches(form.text) {
@@ -199,20 +198,26 @@ impl Vocabulary {
 
     /// The other names of the skill `name` names (canonical or alias); empty when unknown.
     pub fn aliases(&self, name: &str) -> &[&'static str] {
-        self.id(name).map_or(&[], |id| &self.skill(id).aliases)
+        match self.id(name) {
+            Some(id) => &self.skill(id).aliases,
+            None => &[],
+        }
     }
 
     /// The families of the skill `name` names, closest first; empty when unknown.
     pub fn families(&self, name: &str) -> &[&'static str] {
-        self.id(name).map_or(&[], |id| &self.skill(id).families)
+        match self.id(name) {
+            Some(id) => &self.skill(id).families,
+            None => &[],
+        }
     }
 
     /// The skills named in `text` (canonical names, in the order they first appear, each
     /// once), matched on word boundaries.
     pub fn extract(&self, text: &str) -> Vec<&'static str> {
         let mut found: Vec<&'static str> = Vec::new();
-        self.finder.find(text, |pattern| {
-            let name = self.skill(self.forms[pattern].skill).name;
+        self.finder.find_skills(text, |skill| {
+            let name = self.skill(skill).name;
             if !found.contains(&name) {
                 found.push(name);
             }
@@ -248,11 +253,12 @@ impl Vocabulary {
         }
     }
 
-    /// A finder for `skills` alone (each with its id), for searching many texts for a few
-    /// skills: much faster than the finder of the whole vocabulary. Skills named by a longer
-    /// name of another skill ("React" in "React Native") are not found there, as
-    /// [`Vocabulary::extract`] would not.
-    pub(crate) fn finder_for(&self, skills: &[SkillId]) -> Finder {
+    /// A finder for `skills` alone, for searching many texts for a few skills: much faster
+    /// than the finder of the whole vocabulary. Skills named by a longer name of another skill
+    /// ("React" in "React Native") are not found there, as [`Vocabulary::extract`] would not.
+    /// `others`, names the vocabulary does not know, are found as written (any case) and
+    /// reported as [`Vocabulary::other_id`]`(i)`.
+    pub(crate) fn finder_for(&self, skills: &[SkillId], others: &[&str]) -> Finder {
         let mut chosen: Vec<usize> = Vec::new();
         for &id in skills {
             let own = (0..self.forms.len()).filter(|&i| self.forms[i].skill == id);
@@ -262,7 +268,20 @@ impl Vocabulary {
                 }
             }
         }
-        Finder::new(chosen.into_iter().map(|i| self.forms[i]))
+        let known = chosen.into_iter().map(|i| (self.forms[i].text, self.forms[i].pattern()));
+        let others = others.iter().enumerate().map(|(i, name)| {
+            let pattern = Pattern {
+                skill: self.other_id(i),
+                exact: None,
+            };
+            (*name, pattern)
+        });
+        Finder::new(known.chain(others))
+    }
+
+    /// The id a [`Finder`] reports for the `i`-th name the vocabulary does not know.
+    pub(crate) fn other_id(&self, i: usize) -> SkillId {
+        SkillId::try_from(self.skills.len() + i).unwrap_or(SkillId::MAX)
     }
 }
 
@@ -275,29 +294,49 @@ pub(crate) enum Relation {
     Same,
 }
 
+impl Form {
+    fn pattern(&self) -> Pattern {
+        Pattern {
+            skill: self.skill,
+            exact: self.exact_case.then_some(self.text),
+        }
+    }
+}
+
+/// What a [`Finder`] reports for one of its names.
+#[derive(Clone, Copy)]
+struct Pattern {
+    skill: SkillId,
+    /// Found only written exactly so.
+    exact: Option<&'static str>,
+}
+
 /// Finds skill names in free text on word boundaries; where names overlap, the one that
 /// starts first wins, then the longer.
 pub(crate) struct Finder {
     automaton: Option<AhoCorasick>,
-    forms: Vec<Form>,
+    patterns: Vec<Pattern>,
 }
 
 impl Finder {
-    fn new(forms: impl Iterator<Item = Form>) -> Finder {
-        let forms: Vec<Form> = forms.collect();
+    fn new<'a>(names: impl Iterator<Item = (&'a str, Pattern)>) -> Finder {
+        let (texts, patterns): (Vec<&str>, Vec<Pattern>) = names.unzip();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
-            .build(forms.iter().map(|f| f.text))
-            // Only too many patterns for the automaton's ids could fail: not a few hundred.
+            .build(&texts)
+            // Only too many patterns for the automaton's ids could fail: not a few thousand.
             .ok()
-            .filter(|_| !forms.is_empty());
-        Finder { automaton, forms }
+            .filter(|_| !texts.is_empty());
+        Finder {
+            automaton,
+            patterns,
+        }
     }
 
     /// Calls `found` with the skill of each name found in `text`, in order.
     pub(crate) fn find_skills(&self, text: &str, mut found: impl FnMut(SkillId)) {
-        self.find(text, |pattern| found(self.forms[pattern].skill));
+        self.find(text, |pattern| found(self.patterns[pattern].skill));
     }
 
     /// Calls `found` with the pattern index of each name found in `text`, in order.
@@ -309,11 +348,12 @@ impl Finder {
         let mut hits: Vec<(usize, usize, usize)> = automaton
             .find_overlapping_iter(text)
             .filter_map(|m| {
-                let form = &self.forms[m.pattern().as_usize()];
+                let pattern = m.pattern().as_usize();
                 let (start, end) = (m.start(), m.end());
-                let exact = !form.exact_case || &text[start..end] == form.text;
-                (exact && on_word_boundaries(text, start, end))
-                    .then_some((start, end, m.pattern().as_usize()))
+                let as_written = self.patterns[pattern]
+                    .exact
+                    .is_none_or(|exact| &text[start..end] == exact);
+                (as_written && on_word_boundaries(text, start, end)).then_some((start, end, pattern))
             })
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -564,13 +604,16 @@ mod tests {
     #[test]
     fn a_finder_for_a_few_skills_still_respects_longer_names() {
         let id = |n: &str| v().id(n).unwrap();
-        let finder = v().finder_for(&[id("React"), id("Go")]);
+        let finder = v().finder_for(&[id("React"), id("Go")], &["Celery"]);
         let found = |text: &str| {
             let mut out = vec![];
             finder.find_skills(text, |s| out.push(v().name(s)));
             out
         };
         assert_eq!(found("React and Golang"), ["React", "Go"]);
+        let mut others = vec![];
+        finder.find_skills("celery workers, not Celeryd", |s| others.push(s));
+        assert_eq!(others, [v().other_id(0)], "a name the vocabulary does not know");
         // The longer names are found (and are other skills), never the short one inside.
         assert_eq!(found("React Native, go-to-market"), ["React Native", "Go-to-Market Strategy"]);
         assert!(found("Rust").is_empty());

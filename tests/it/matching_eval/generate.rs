@@ -523,7 +523,7 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
         Ideal::AsListed => {}
         Ideal::OtherNames => {
             for (skill, written) in &mut skills {
-                if let Some((_, alias)) = role.aliases.iter().find(|(s, _)| s == skill) {
+                if let Some((_, alias)) = role.aliases.iter().find(|(s, _)| *s == *skill) {
                     *written = alias.to_string();
                 } else if rng.chance(50) {
                     *written = skill.to_lowercase();
@@ -535,7 +535,7 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
             let n = job.required.len();
             for skill in &job.required[n - 2..] {
                 skills.retain(|(s, _)| s != skill);
-                in_text.push(skill);
+                in_text.push(*skill);
             }
         }
         Ideal::OtherCurrency => {
@@ -566,7 +566,7 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
                         continue;
                     }
                     if let Some(entry) = skills.iter_mut().find(|(s, _)| s == skill) {
-                        *entry = (related, related.to_string());
+                        *entry = (*related, related.to_string());
                         swapped += 1;
                     }
                 }
