@@ -49,6 +49,27 @@ const CLOSE: u8 = 50;
 const FAR: u8 = 25;
 /// A required skill counts this many times a nice-to-have one.
 const REQUIRED_WEIGHT: u32 = 2;
+/// How much of a supply's free text is searched for skills: scoring one supply stays cheap
+/// however long its resume (the search is most of the cost of scoring), and a resume names
+/// its skills in its first pages.
+const TEXT_SCANNED: usize = 4 * 1024;
+
+/// The first `max` bytes of `text` at most, cut before a word.
+fn beginning(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
+    if text[end..].starts_with(char::is_whitespace) {
+        return cut;
+    }
+    cut.rfind(char::is_whitespace)
+        .map_or("", |space| &cut[..space])
+}
 
 /// One skill a demand asks for.
 #[derive(Debug, Clone)]
@@ -168,18 +189,14 @@ impl SkillsAsk {
             }
             if !named {
                 // An entry naming several skills ("Python/Django"), or with words around one.
-                for name in v.extract(entry) {
-                    if let Some(have) = v.id(name) {
-                        self.credit_skill(have, &mut credits);
-                    }
-                }
+                v.find_in(entry, |have| self.credit_skill(have, &mut credits));
             }
         }
         if let Some(finder) = &self.finder {
             let texts = [
                 supply.title.as_deref().unwrap_or(""),
                 supply.headline.as_deref().unwrap_or(""),
-                supply.text.as_str(),
+                beginning(&supply.text, TEXT_SCANNED),
             ];
             for text in texts.into_iter().filter(|t| !t.trim().is_empty()) {
                 anything = true;
@@ -857,6 +874,20 @@ mod tests {
             ..Supply::default()
         };
         assert_eq!(ask.fit(&headline).credits, [80, 80]);
+    }
+
+    #[test]
+    fn only_the_beginning_of_a_long_text_is_searched() {
+        let ask = ask(&["Kafka"], &[]);
+        let late = Supply {
+            text: format!("{} Kafka", "word ".repeat(TEXT_SCANNED / 5)),
+            ..Supply::default()
+        };
+        assert_eq!(ask.fit(&late).credits, [0]);
+        assert_eq!(beginning("Reactive systems", 5), "", "never half a word");
+        assert_eq!(beginning("ab cd ef", 7), "ab cd");
+        assert_eq!(beginning("ab cd ef", 5), "ab cd");
+        assert_eq!(beginning("é", 1), "");
     }
 
     #[test]

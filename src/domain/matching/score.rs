@@ -141,13 +141,10 @@ impl Matcher {
             (true, false) => out += &format!("Missing {}.", names(missing)),
             (true, true) => out += "None of the nice-to-have skills.",
         }
-        let weighed: Vec<usize> = (0..6).filter(|&i| self.weights[i] > 0).collect();
-        let known: Vec<usize> = weighed.iter().copied().filter(|&i| axes[i].known).collect();
-        let strongest = known
-            .iter()
-            .copied()
-            .max_by_key(|&i| (axes[i].score, std::cmp::Reverse(i)));
-        let weakest = known.iter().copied().min_by_key(|&i| (axes[i].score, i));
+        let weighed = || (0..6).filter(|&i| self.weights[i] > 0);
+        let known = || weighed().filter(|&i| axes[i].known);
+        let strongest = known().max_by_key(|&i| (axes[i].score, std::cmp::Reverse(i)));
+        let weakest = known().min_by_key(|&i| (axes[i].score, i));
         let axis = |i: usize| format!("{} ({})", AXES[i], axes[i].score);
         match (strongest, weakest) {
             (Some(s), Some(w)) if s != w => {
@@ -156,10 +153,9 @@ impl Matcher {
             (Some(s), _) => out += &format!(" Only known axis: {}.", axis(s)),
             _ => {}
         }
-        let unknown: Vec<String> = weighed
-            .iter()
-            .filter(|&&i| !axes[i].known)
-            .map(|&i| AXES[i].to_string())
+        let unknown: Vec<&str> = weighed()
+            .filter(|&i| !axes[i].known)
+            .map(|i| AXES[i])
             .collect();
         if !unknown.is_empty() {
             out += &format!(" Unknown: {}.", join(&unknown));
@@ -248,25 +244,32 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// "A, B and C", or "A, B, C, D, E and 3 more".
-fn names(list: &[String]) -> String {
+fn names<S: AsRef<str>>(list: &[S]) -> String {
     if list.len() > NAMES_IN_REASON {
-        let shown = &list[..NAMES_IN_REASON];
-        return format!(
-            "{} and {} more",
-            shown.join(", "),
-            list.len() - NAMES_IN_REASON
-        );
+        let shown = join_with(&list[..NAMES_IN_REASON], ", ");
+        return format!("{shown} and {} more", list.len() - NAMES_IN_REASON);
     }
     join(list)
 }
 
 /// "A", "A and B", "A, B and C".
-fn join(list: &[String]) -> String {
+fn join<S: AsRef<str>>(list: &[S]) -> String {
     match list {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => format!("{} and {}", join_with(rest, ", "), last.as_ref()),
     }
+}
+
+fn join_with<S: AsRef<str>>(list: &[S], separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in list.iter().enumerate() {
+        if i > 0 {
+            out += separator;
+        }
+        out += item.as_ref();
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 const DATA: &str = include_str!("skills.txt");
 
@@ -141,15 +141,11 @@ impl Vocabulary {
             }
             skills.push(skill);
         }
-        let finder = Finder::new(forms.iter().map(|f| (f.text, f.pattern())));
-        // Which forms contain another skill's form: search every form's own text.
-        for (i, form) in forms.iter().enumerate() {
-            for inner in finder.all_matches(form.text) {
-                let inner_skill = usize::from(forms[inner].skill);
-                if forms[inner].skill != form.skill && !skills[inner_skill].shadowed_by.contains(&i)
-                {
-                    skills[inner_skill].shadowed_by.push(i);
-                }
+        let finder = Finder::new(forms.iter().map(|f| (f.text, f.pattern())), false);
+        for (form, inner) in containing_forms(&forms) {
+            let shadowed = &mut skills[usize::from(inner)].shadowed_by;
+            if !shadowed.contains(&form) {
+                shadowed.push(form);
             }
         }
         let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
@@ -225,6 +221,12 @@ impl Vocabulary {
         found
     }
 
+    /// Calls `found` with each skill named in `text`, in order ([`Vocabulary::extract`]
+    /// without collecting).
+    pub(crate) fn find_in(&self, text: &str, found: impl FnMut(SkillId)) {
+        self.finder.find_skills(text, found);
+    }
+
     pub(crate) fn id(&self, name: &str) -> Option<SkillId> {
         with_folded(name, |key| self.by_form.get(key).copied())
     }
@@ -278,7 +280,7 @@ impl Vocabulary {
             };
             (*name, pattern)
         });
-        Finder::new(known.chain(others))
+        Finder::new(known.chain(others), true)
     }
 
     /// The id a [`Finder`] reports for the `i`-th name the vocabulary does not know.
@@ -321,11 +323,14 @@ pub(crate) struct Finder {
 }
 
 impl Finder {
-    fn new<'a>(names: impl Iterator<Item = (&'a str, Pattern)>) -> Finder {
+    /// `small`: a few names, searched in many texts: a DFA, several times faster to search
+    /// with and small for a few dozen names.
+    fn new<'a>(names: impl Iterator<Item = (&'a str, Pattern)>, small: bool) -> Finder {
         let (texts, patterns): (Vec<&str>, Vec<Pattern>) = names.unzip();
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
+            .kind(small.then_some(AhoCorasickKind::DFA))
             .build(&texts)
             // Only too many patterns for the automaton's ids could fail: not a few thousand.
             .ok()
@@ -338,48 +343,45 @@ impl Finder {
 
     /// Calls `found` with the skill of each name found in `text`, in order.
     pub(crate) fn find_skills(&self, text: &str, mut found: impl FnMut(SkillId)) {
-        self.find(text, |pattern| found(self.patterns[pattern].skill));
-    }
-
-    /// Calls `found` with the pattern index of each name found in `text`, in order.
-    fn find(&self, text: &str, mut found: impl FnMut(usize)) {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        // (start, end, pattern) of every name on word boundaries, overlapping.
-        let mut hits: Vec<(usize, usize, usize)> = automaton
-            .find_overlapping_iter(text)
-            .filter_map(|m| {
-                let pattern = m.pattern().as_usize();
-                let (start, end) = (m.start(), m.end());
-                let as_written = self.patterns[pattern]
-                    .exact
-                    .is_none_or(|exact| &text[start..end] == exact);
-                (as_written && on_word_boundaries(text, start, end))
-                    .then_some((start, end, pattern))
-            })
-            .collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut taken_to = 0;
-        for (start, end, pattern) in hits {
-            if start >= taken_to {
-                taken_to = end;
-                found(pattern);
+        let mut from = 0;
+        while let Some(m) = automaton.find(Input::new(text).range(from..)) {
+            let (start, end) = (m.start(), m.end());
+            let pattern = self.patterns[m.pattern().as_usize()];
+            let as_written = pattern.exact.is_none_or(|exact| &text[start..end] == exact);
+            if as_written && on_word_boundaries(text, start, end) {
+                found(pattern.skill);
+                from = end;
+            } else {
+                // Inside a word ("java" in "javascript"): a name may still start after its
+                // first letter (names are ASCII, so that is a character boundary).
+                from = start + 1;
             }
         }
     }
+}
 
-    /// Every pattern found in `text` on word boundaries, overlaps included.
-    fn all_matches(&self, text: &str) -> Vec<usize> {
-        let Some(automaton) = &self.automaton else {
-            return vec![];
-        };
-        automaton
-            .find_overlapping_iter(text)
-            .filter(|m| on_word_boundaries(text, m.start(), m.end()))
-            .map(|m| m.pattern().as_usize())
-            .collect()
+/// Every form in `forms`'s own text that contains another skill's form on word boundaries:
+/// (the containing form, the skill contained).
+fn containing_forms(forms: &[Form]) -> Vec<(usize, SkillId)> {
+    let Ok(all) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(forms.iter().map(|f| f.text))
+    else {
+        return vec![];
+    };
+    let mut found = Vec::new();
+    for (i, form) in forms.iter().enumerate() {
+        for m in all.find_overlapping_iter(form.text) {
+            let inner = forms[m.pattern().as_usize()].skill;
+            if inner != form.skill && on_word_boundaries(form.text, m.start(), m.end()) {
+                found.push((i, inner));
+            }
+        }
     }
+    found
 }
 
 /// Whether `text[start..end]` stands as a word of its own: not inside a word ("Java" in
