@@ -36,6 +36,7 @@ named_enum! {
         WebhooksWrite = "webhooks:write",
         AuditRead = "audit:read",
         InsightsRead = "insights:read",
+        MatchingRead = "matching:read",
         TeamRead = "team:read",
         TeamWrite = "team:write",
         TenantRead = "tenant:read",
@@ -133,6 +134,7 @@ permissions! {
     OFFERS_WRITE: OffersWrite = "offers_write", "make and change offers", HIRING, OffersWrite;
     OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
     INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
+    MATCHING: Matching = "matching", "match candidates and jobs", HIRING, MatchingRead;
 
     // Oversight
     AUDIT_READ: AuditRead = "audit_read", "read the audit trail", ADMIN, AuditRead;
