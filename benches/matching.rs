@@ -435,4 +435,6 @@ async fn run() {
     std::fs::write(&path, serde_json::to_vec_pretty(&summary).unwrap()).expect("summary");
     println!("summary written to {}", path.display());
     server.shutdown().await;
+    // A runtime may not be dropped inside another one.
+    load_rt.shutdown_background();
 }

@@ -3,10 +3,13 @@
 //! records the structured fields miss are found too), then the six axes re-rank what was
 //! recalled. The API logs every answer ([`super::log`]).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use poem_openapi::Object;
 
 use super::log::{Direction, MatchLogEntry};
-use super::{Breakdown, Demand, Matcher, Pay, STRATEGY, Scored, Supply, WorkMode};
+use super::{Breakdown, Demand, Matcher, Pay, STRATEGY, Scored, Supply, Weights, WorkMode};
 use crate::domain::candidates::{self, Candidate};
 use crate::domain::jobs::{self, Job, JobStatus};
 use crate::domain::tenants;
@@ -17,9 +20,9 @@ use crate::store::{Reader, Store};
 
 /// How many records recall hands to the axes: enough that a strong structured fit with a
 /// modest text match still makes the top 20.
-pub const RECALL: usize = 1_000;
+pub const RECALL: usize = 400;
 /// Jobs are fewer and each one prepares its own matcher: fewer are recalled.
-pub const JOB_RECALL: usize = 500;
+pub const JOB_RECALL: usize = 300;
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 
@@ -84,6 +87,39 @@ pub struct JobMatches {
     pub candidate_id: u64,
     /// Best first.
     pub matches: Vec<JobMatch>,
+}
+
+/// Jobs' matchers, prepared once: reading a job's text for its skills and the years it asks is
+/// most of the cost of scoring one candidate against it, and `jobs_for_candidate` scores a
+/// candidate against hundreds. An entry serves while the job reads the same and the weights
+/// are the same.
+#[derive(Default)]
+pub struct Prepared {
+    jobs: Mutex<HashMap<(u64, u64), (Demand, Weights, Arc<Matcher>)>>,
+}
+
+/// Prepared matchers kept before the cache starts over.
+const PREPARED_JOBS: usize = 50_000;
+
+impl Prepared {
+    pub fn job(&self, job: &Job, weights: &Weights) -> Arc<Matcher> {
+        let key = (job.org_id, job.id);
+        let demand = demand(job);
+        let lock = || self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((d, w, m)) = lock().get(&key)
+            && *d == demand
+            && w == weights
+        {
+            return m.clone();
+        }
+        let matcher = Arc::new(Matcher::new(&demand, weights));
+        let mut jobs = lock();
+        if jobs.len() >= PREPARED_JOBS {
+            jobs.clear();
+        }
+        jobs.insert(key, (demand, *weights, matcher.clone()));
+        matcher
+    }
 }
 
 /// What the engine reads of a job.
@@ -228,6 +264,7 @@ pub fn candidates_for_job(
 pub fn jobs_for_candidate(
     store: &Store,
     search: &Search,
+    prepared: &Prepared,
     tenant: u64,
     req: &JobsForCandidate,
 ) -> Result<(JobMatches, MatchLogEntry)> {
@@ -248,13 +285,7 @@ pub fn jobs_for_candidate(
     let mut scored: Vec<(Scored, u64, Job)> = rx
         .get_many(&JOBS, tenant, &ids)?
         .into_iter()
-        .map(|job| {
-            (
-                Matcher::new(&demand(&job), &weights).score(&supply),
-                job.id,
-                job,
-            )
-        })
+        .map(|job| (prepared.job(&job, &weights).score(&supply), job.id, job))
         .collect();
     rank(&mut scored);
     scored.truncate(limit(req.limit));
@@ -310,6 +341,31 @@ mod tests {
             ..test_job()
         };
         assert_eq!(demand(&job).required_skills, vec!["Go".to_string()]);
+    }
+
+    #[test]
+    fn a_prepared_matcher_serves_while_the_job_and_weights_are_unchanged() {
+        let prepared = Prepared::default();
+        let job = Job {
+            required_skills: vec!["Rust".into()],
+            ..test_job()
+        };
+        let w = Weights::default();
+        let first = prepared.job(&job, &w);
+        assert!(Arc::ptr_eq(&first, &prepared.job(&job, &w)));
+        let edited = Job {
+            description: Some("10+ years".into()),
+            ..job.clone()
+        };
+        assert!(!Arc::ptr_eq(&first, &prepared.job(&edited, &w)));
+        let skills_only = Weights {
+            experience: 0,
+            ..w
+        };
+        assert!(!Arc::ptr_eq(
+            &prepared.job(&edited, &w),
+            &prepared.job(&edited, &skills_only)
+        ));
     }
 
     #[test]

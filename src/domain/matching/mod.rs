@@ -53,7 +53,7 @@ pub struct Pay {
 }
 
 /// What a job or a slot asks for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Demand {
     pub title: String,
     /// The description: words that recall finds candidates by, years asked for ("5+ years").
