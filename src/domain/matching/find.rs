@@ -95,8 +95,11 @@ pub struct JobMatches {
 /// are the same.
 #[derive(Default)]
 pub struct Prepared {
-    jobs: Mutex<HashMap<(u64, u64), (Demand, Weights, Arc<Matcher>)>>,
+    jobs: Mutex<HashMap<(u64, u64), PreparedJob>>,
 }
+
+/// What a job's matcher was prepared from, and the matcher.
+type PreparedJob = (Demand, Weights, Arc<Matcher>);
 
 /// Prepared matchers kept before the cache starts over.
 const PREPARED_JOBS: usize = 50_000;
