@@ -160,8 +160,55 @@ export function emptyState(title, text) {
   return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), text && h('p', { class: 'muted' }, text));
 }
 
+/** A small bar filled to `percent` (0–100), for a number beside it; decoration, hidden from readers. */
+export function meter(percent) {
+  const fill = h('span', { class: 'meter-fill' });
+  // The style property, not a style attribute: the Content-Security-Policy forbids inline styles.
+  fill.style.width = `${Math.round(Math.max(0, Math.min(100, percent)))}%`;
+  return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
+}
+
 export function badge(text, kind = 'neutral') {
   return h('span', { class: `badge badge-${kind}` }, text);
+}
+
+/**
+ * Tabs over panels, the WAI-ARIA way: `tabs({id, label, items: [{key, label, panel}], current,
+ * onSelect})`. Arrow keys, Home and End move between tabs; only the chosen panel shows.
+ * Returns `{bar, panels, select(key)}`; `onSelect(key)` runs on every change after the first.
+ */
+export function tabs({ id, label, items, current, onSelect }) {
+  const buttons = items.map((item) => h('button', {
+    type: 'button', role: 'tab', class: 'tab', id: `${id}-tab-${item.key}`, 'aria-controls': `${id}-panel-${item.key}`, dataset: { tab: item.key },
+  }, item.label));
+  const panels = items.map((item) => h('div', {
+    role: 'tabpanel', class: 'tab-panel', id: `${id}-panel-${item.key}`, 'aria-labelledby': `${id}-tab-${item.key}`,
+  }, item.panel));
+  let shown = null;
+  const select = (key, { focus = false } = {}) => {
+    if (!items.some((item) => item.key === key)) return;
+    items.forEach((item, i) => {
+      const on = item.key === key;
+      buttons[i].setAttribute('aria-selected', String(on));
+      buttons[i].tabIndex = on ? 0 : -1;
+      panels[i].hidden = !on;
+      if (on && focus) buttons[i].focus();
+    });
+    const changed = shown !== null && shown !== key;
+    shown = key;
+    if (changed) onSelect?.(key);
+  };
+  buttons.forEach((button, i) => {
+    button.addEventListener('click', () => select(items[i].key));
+    button.addEventListener('keydown', (event) => {
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: items.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      select(items[(to + items.length) % items.length].key, { focus: true });
+    });
+  });
+  select(items.some((item) => item.key === current) ? current : items[0].key);
+  return { bar: h('div', { class: 'tabs', role: 'tablist', 'aria-label': label, id }, buttons), panels, select };
 }
 
 let uidCounter = 0;
