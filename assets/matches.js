@@ -97,7 +97,7 @@ export function matchesPanel({ id, load, card, noun, empty, limit = 20 }) {
 
   return {
     node: h('div', { class: 'matches-panel', id },
-      h('div', { class: 'toolbar matches-toolbar' }, status, h('div', { class: 'matches-controls' }, size, again)),
+      h('div', { class: 'matches-toolbar' }, status, h('div', { class: 'matches-controls' }, size, again)),
       list),
     run,
     /** Runs the first time only (a tab shown again keeps its results). */

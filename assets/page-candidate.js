@@ -9,6 +9,7 @@ import {
 } from './dom.js';
 import { enumBadge, label, moneyRange } from './labels.js';
 import { matchesPanel, pipelineAction } from './matches.js';
+import { sectionWithForm } from './form-card.js';
 import { candidateForm } from './page-candidates.js';
 import {
   chips, confirmStageMove, entryStages, forgetCandidate, jobById, listAll, mapLimit, panelNames, rememberCandidate, stageSelect,
@@ -199,36 +200,6 @@ function addToJob(candidate, applications, onAdded) {
 }
 
 // ---- Interviews and offers -------------------------------------------------------------------
-
-/** A card whose header button opens a form inside it. */
-function sectionWithForm({ id, title, description, buttonId, buttonLabel, makeForm }) {
-  const formSlot = h('div', { class: 'section-form', id: `${id}-form-slot`, hidden: true });
-  const listSlot = h('div', { id: `${id}-list` });
-  const countText = h('p', { class: 'card-description' }, description);
-  let toggle = null;
-  const setOpen = (open) => {
-    formSlot.hidden = !open;
-    toggle?.setAttribute('aria-expanded', String(open));
-    if (open) {
-      if (formSlot.childElementCount === 0) mount(formSlot, makeForm(() => setOpen(false)));
-      formSlot.querySelector('select, input:not([type="hidden"])')?.focus();
-    } else {
-      formSlot.replaceChildren();
-      toggle?.focus();
-    }
-  };
-  if (makeForm) {
-    toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: buttonId, 'aria-controls': `${id}-form-slot`, 'aria-expanded': 'false' },
-      icon('plus', 'icon icon-sm'), buttonLabel);
-    toggle.addEventListener('click', () => setOpen(formSlot.hidden));
-  }
-  const node = h('section', { class: 'card', 'aria-labelledby': `${id}-title`, id },
-    h('header', { class: 'card-header card-header-row' },
-      h('div', {}, h('h2', { class: 'card-title', id: `${id}-title` }, title), countText),
-      toggle),
-    h('div', { class: 'card-body stack-sm' }, formSlot, listSlot));
-  return { node, listSlot, countText, close: () => setOpen(false) };
-}
 
 function interviewRow(interview, job) {
   const cards = interview.scorecards.length;

@@ -9,7 +9,7 @@ import {
 } from './forms.js';
 import { newCard } from './form-card.js';
 import { options } from './labels.js';
-import { filterField, listCard, pageFrom, pagedList, searchBox } from './list-page.js';
+import { filterField, listCard, pageFrom, pagedList, searchBox, wireFilters } from './list-page.js';
 import {
   boolOrNull, chips, httpUrl, intOrNull, MAX_SALARY, recordForm, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber,
   YES_NO, yesNoValue,
@@ -195,21 +195,7 @@ export const candidatesPage = {
     const read = () => ({
       q: search.input.value, skills: skills.input.value, location: location.input.value, min: min.input.value.trim(), max: max.input.value.trim(),
     });
-    for (const input of inputs) {
-      input.addEventListener('input', () => list.set(read(), { later: true }));
-      input.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') {
-          event.preventDefault();
-          list.set(read());
-        }
-      });
-    }
-    const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'clear-filters' }, 'Clear');
-    clear.addEventListener('click', () => {
-      for (const input of inputs) input.value = '';
-      list.set(read());
-      search.input.focus();
-    });
+    const clear = wireFilters(list, inputs, read);
 
     const creator = hiring && newCard({
       id: 'candidate-form-card', title: 'New candidate', description: 'Only the name is required.',
