@@ -251,6 +251,7 @@ export async function closeEngagement(engagement, status, name) {
     message: `${ending ? 'It is recorded as over' : 'It is recorded as called off'}, and the slot opens again for someone else.`,
     confirmLabel: ending ? 'End engagement' : 'Cancel engagement',
     danger: !ending,
+    confirmId: `engagement-${status}-confirm`,
   });
   if (!ok) return null;
   try {

@@ -1,11 +1,14 @@
 // `#/settings`: the organisation's name, tagline and brand colour, its careers page address,
-// and the weights of the six matching axes (org admins change them; people who match read them).
+// the weights of the six matching axes (org admins change them; people who match read them)
+// and the match log: who asked for matches, when, and the best results.
 
-import { api } from './api.js';
-import { busy, card, confirmDialog, h, meter, notice, pageHeader, time, toast } from './dom.js';
+import { api, query } from './api.js';
+import { busy, card, confirmDialog, emptyState, h, meter, notice, pageHeader, time, toast } from './dom.js';
 import { checks, clearErrors, field, formAlert, onSubmit, rule, showErrors } from './forms.js';
 import { label, values } from './labels.js';
-import { wholeNumber } from './recruiting.js';
+import { cursorTable } from './list-page.js';
+import { people, slots } from './marketplace.js';
+import { candidateById, jobById, wholeNumber } from './recruiting.js';
 import { can, updateSession } from './session.js';
 
 const DEFAULT_ACCENT = '#4f46e5';
@@ -139,6 +142,7 @@ function weightsForm(tenant, admin, onSaved) {
       title: 'Restore the default weights?',
       message: 'Skills 40, experience 15, seniority 15, location 10, compensation 10, availability 10. Matches are scored with them from now on.',
       confirmLabel: 'Restore defaults',
+      confirmId: 'weights-reset-confirm',
     });
     if (!ok) return;
     clearErrors(form);
@@ -169,6 +173,52 @@ function weightsForm(tenant, admin, onSaved) {
   return form;
 }
 
+// ---- The match log -----------------------------------------------------------------------------
+
+/** Each question's subject and results: where they live and what they are called. */
+const SIDES = {
+  candidates_for_job: { question: 'Candidates for', subject: ['#/jobs', jobById, 'title'], result: ['#/candidates', candidateById, 'full_name'] },
+  jobs_for_candidate: { question: 'Jobs for', subject: ['#/candidates', candidateById, 'full_name'], result: ['#/jobs', jobById, 'title'] },
+  slot_matches: { question: 'People for the slot', subject: ['#/slots', (id) => slots.get(id), 'title'], result: ['#/people', (id) => people.get(id), 'full_name'] },
+};
+
+/** A link to a record, named once its name arrives ("#12" until then, or if it is gone). */
+function recordLink([route, byId, field], id) {
+  const link = h('a', { href: `${route}/${id}` }, `#${id}`);
+  byId(id).then((record) => { link.textContent = record[field]; }).catch(() => {});
+  return link;
+}
+
+function logRow(entry) {
+  const side = SIDES[entry.direction];
+  const best = entry.top.slice(0, 3);
+  return h('tr', { dataset: { logId: String(entry.id), direction: entry.direction } },
+    h('td', {}, time(entry.at)),
+    h('td', {}, entry.actor),
+    h('td', {}, side ? [`${side.question} `, recordLink(side.subject, entry.subject_id)] : label('direction', entry.direction)),
+    h('td', { class: 'col-num' }, String(entry.recalled)),
+    h('td', {}, best.length === 0 ? h('span', { class: 'muted' }, 'None')
+      : best.map((m, i) => [i > 0 && ', ', side ? recordLink(side.result, m.id) : `#${m.id}`, ` ${m.score}`])));
+}
+
+function matchLogCard() {
+  const log = cursorTable({
+    id: 'match-log-table',
+    caption: 'Matches asked for, newest first',
+    columns: ['When', 'Who', 'Question', 'Considered', 'Best results'].map((text) => ({ label: text, className: text === 'Considered' ? 'col-num' : null })),
+    path: (before) => `/matching/logs${query({ limit: 20, before })}`,
+    moreId: 'load-older-matches',
+    row: logRow,
+    empty: () => emptyState('No matches asked for yet', 'Open a job’s matches or a candidate’s matching jobs.'),
+  });
+  log.reload();
+  return h('section', { class: 'card card-flush', 'aria-labelledby': 'match-log-title', id: 'match-log' },
+    h('header', { class: 'card-header card-header-flush' },
+      h('h2', { class: 'card-title', id: 'match-log-title' }, 'Recent matches'),
+      h('p', { class: 'card-description' }, 'Who asked for matches, and the best results they got (score out of 100).')),
+    log.node);
+}
+
 export const settingsPage = {
   title: 'Organisation settings',
   async render() {
@@ -191,6 +241,7 @@ export const settingsPage = {
         card('Matching weights', admin
           ? 'How much each axis counts in a match score. Weights are relative: what matters is each one’s share of the total.'
           : 'How much each axis counts in a match score. Organisation admins change them.',
-        weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))));
+        weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
+      can('matching') && matchLogCard());
   },
 };
