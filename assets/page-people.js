@@ -153,10 +153,13 @@ async function engagementsCard(person) {
   } catch (error) {
     return card('Engagements', null, problemNotice(error));
   }
+  // Slots and projects are named for those who may read them (a talent account sees dates only).
   const seats = new Map();
-  await mapLimit([...new Set(items.map((e) => e.slot_id))], 6, async (id) => seats.set(id, await slots.get(id).catch(() => null)));
   const names = new Map();
-  await mapLimit([...new Set(items.map((e) => e.project_id))], 6, async (id) => names.set(id, await projects.get(id).catch(() => null)));
+  if (can('projects_read')) {
+    await mapLimit([...new Set(items.map((e) => e.slot_id))], 6, async (id) => seats.set(id, await slots.get(id).catch(() => null)));
+    await mapLimit([...new Set(items.map((e) => e.project_id))], 6, async (id) => names.set(id, await projects.get(id).catch(() => null)));
+  }
   const body = items.length === 0
     ? h('p', { class: 'muted' }, 'Not engaged on any project yet.')
     : h('ul', { class: 'mini-list', id: 'person-engagements' }, items.map((e) => {
@@ -165,7 +168,9 @@ async function engagementsCard(person) {
       const row = h('li', { class: 'mini-row', dataset: { engagementId: String(e.id), status: e.status } });
       const draw = (current) => mount(row,
         h('div', { class: 'mini-main' },
-          h('a', { href: `#/slots/${e.slot_id}`, class: 'row-title' }, seat ? seat.title : `Slot ${e.slot_id}`),
+          can('projects_read')
+            ? h('a', { href: `#/slots/${e.slot_id}`, class: 'row-title' }, seat ? seat.title : `Slot ${e.slot_id}`)
+            : h('span', { class: 'row-title' }, seat ? seat.title : 'A project seat'),
           h('p', { class: 'muted small' }, [project?.name, daySpan(current.start_date, current.end_date)].filter(Boolean).join(' · '))),
         enumBadge('engagement_status', current.status),
         can('engagements_write') && engagementActions(current, person.full_name, draw));
