@@ -7,8 +7,9 @@ import { confirmDialog, h, toast } from './dom.js';
 import { checks, currencyField, field, formAlert, onSubmit, rule, selectField } from './forms.js';
 import { label, moneyRange, options } from './labels.js';
 import {
-  intOrNull, recordCache, recordForm, splitList, textOrNull, wholeNumber,
+  intOrNull, mapLimit, recordCache, recordForm, splitList, textOrNull, wholeNumber,
 } from './recruiting.js';
+import { can } from './session.js';
 
 export const people = recordCache('/people');
 export const projects = recordCache('/projects');
@@ -209,6 +210,24 @@ export function slotForm({ project, slot, onSaved, onCancel }) {
 }
 
 // ---- Engagements -----------------------------------------------------------------------------
+
+/**
+ * The people, slots and projects some engagements name: `{who, seats, work}`, maps by id (null
+ * for a record gone since). Slots and projects are looked up only for those who may read them.
+ */
+export async function engagementNames(items) {
+  const fetch = async (cache, ids, allowed) => {
+    const found = new Map();
+    if (allowed) await mapLimit([...new Set(ids)], 6, async (id) => found.set(id, await cache.get(id).catch(() => null)));
+    return found;
+  };
+  const [who, seats, work] = await Promise.all([
+    fetch(people, items.map((e) => e.person_id), can('people_read')),
+    fetch(slots, items.map((e) => e.slot_id), can('projects_read')),
+    fetch(projects, items.map((e) => e.project_id), can('projects_read')),
+  ]);
+  return { who, seats, work };
+}
 
 /**
  * Engages `person` (`{id, full_name}`) on `slot`, from and to the days given (the slot's own

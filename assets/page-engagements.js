@@ -6,28 +6,10 @@ import { api, query } from './api.js';
 import { dataTable, emptyState, h, mount, pageHeader } from './dom.js';
 import { enumBadge, isValue, options } from './labels.js';
 import { listCard, pageFrom, pagedList, statusTabs } from './list-page.js';
-import {
-  daySpan, engagementActions, people, projects, slots,
-} from './marketplace.js';
-import { mapLimit } from './recruiting.js';
+import { daySpan, engagementActions, engagementNames } from './marketplace.js';
 import { can } from './session.js';
 
 const PAGE_SIZE = 25;
-
-/** The people, slots and projects some engagements name, by id (null for one gone since). */
-async function namesFor(items) {
-  const fetch = async (cache, ids) => {
-    const found = new Map();
-    await mapLimit([...new Set(ids)], 6, async (id) => found.set(id, await cache.get(id).catch(() => null)));
-    return found;
-  };
-  const [who, seats, work] = await Promise.all([
-    fetch(people, items.map((e) => e.person_id)),
-    fetch(slots, items.map((e) => e.slot_id)),
-    fetch(projects, items.map((e) => e.project_id)),
-  ]);
-  return { who, seats, work };
-}
 
 export const engagementsPage = {
   title: 'Engagements',
@@ -43,7 +25,7 @@ export const engagementsPage = {
       summaryId: 'engagement-count',
       load: async (s, { skip, limit }) => {
         const data = await api('GET', `/engagements${query({ skip, limit, status: s.status })}`);
-        return { ...data, names: await namesFor(data.items) };
+        return { ...data, names: await engagementNames(data.items) };
       },
       summary: (data, filtered) => `${data.total} ${data.total === 1 ? 'engagement' : 'engagements'}${filtered ? ' match' : ''}.`,
       empty: (filtered) => (filtered

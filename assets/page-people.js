@@ -13,9 +13,9 @@ import {
   filterField, filterSelect, listCard, pageFrom, pagedList, wireFilters,
 } from './list-page.js';
 import {
-  daySpan, dayRate, engagementActions, people, personForm, projects, slots,
+  daySpan, dayRate, engagementActions, engagementNames, people, personForm,
 } from './marketplace.js';
-import { chips, mapLimit } from './recruiting.js';
+import { chips } from './recruiting.js';
 import { can } from './session.js';
 
 const PAGE_SIZE = 25;
@@ -153,13 +153,7 @@ async function engagementsCard(person) {
   } catch (error) {
     return card('Engagements', null, problemNotice(error));
   }
-  // Slots and projects are named for those who may read them (a talent account sees dates only).
-  const seats = new Map();
-  const names = new Map();
-  if (can('projects_read')) {
-    await mapLimit([...new Set(items.map((e) => e.slot_id))], 6, async (id) => seats.set(id, await slots.get(id).catch(() => null)));
-    await mapLimit([...new Set(items.map((e) => e.project_id))], 6, async (id) => names.set(id, await projects.get(id).catch(() => null)));
-  }
+  const { seats, work: names } = await engagementNames(items);
   const body = items.length === 0
     ? h('p', { class: 'muted' }, 'Not engaged on any project yet.')
     : h('ul', { class: 'mini-list', id: 'person-engagements' }, items.map((e) => {
