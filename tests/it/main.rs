@@ -17,6 +17,7 @@ mod connections;
 mod import;
 mod interviews;
 mod jobs;
+mod marketplace;
 mod openapi;
 mod platform;
 mod restart;
