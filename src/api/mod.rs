@@ -151,36 +151,43 @@ async fn check_cookie(req: &Request, cookie: ApiKey) -> poem::Result<Identity> {
     check(req, &cookie.key)
 }
 
-/// Declares the composed API type and its value from one list.
+/// Declares the composed API type and its value from one list. poem-openapi composes tuples of
+/// up to 16 APIs, so the list is written in groups (`[A, B], [C]`), each a tuple of its own.
 macro_rules! apis {
-    ($($api:path),* $(,)?) => {
-        pub type Apis = ($($api,)*);
+    ($([$($api:path),* $(,)?]),* $(,)?) => {
+        pub type Apis = ($(($($api,)*),)*);
         fn apis() -> Apis {
-            ($($api,)*)
+            ($(($($api,)*),)*)
         }
     };
 }
 
 apis!(
-    auth::AuthApi,
-    users::UsersApi,
-    tenants::TenantsApi,
-    team::TeamApi,
-    api_keys::ApiKeysApi,
-    admin::AdminApi,
-    jobs::JobsApi,
-    candidates::CandidatesApi,
-    applications::ApplicationsApi,
-    careers::CareersApi,
-    audit::AuditApi,
-    interviews::InterviewsApi,
-    offers::OffersApi,
-    insights::InsightsApi,
-    webhooks::WebhooksApi,
-    people::PeopleApi,
-    projects::ProjectsApi,
-    projects::SlotsApi,
-    engagements::EngagementsApi,
+    [
+        auth::AuthApi,
+        users::UsersApi,
+        tenants::TenantsApi,
+        team::TeamApi,
+        api_keys::ApiKeysApi,
+        admin::AdminApi,
+    ],
+    [
+        jobs::JobsApi,
+        candidates::CandidatesApi,
+        applications::ApplicationsApi,
+        careers::CareersApi,
+        audit::AuditApi,
+        interviews::InterviewsApi,
+        offers::OffersApi,
+        insights::InsightsApi,
+        webhooks::WebhooksApi,
+    ],
+    [
+        people::PeopleApi,
+        projects::ProjectsApi,
+        projects::SlotsApi,
+        engagements::EngagementsApi,
+    ],
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {

@@ -14,9 +14,7 @@ use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::jobs::Level;
 use crate::domain::matching::{Availability, WorkType};
-use crate::domain::people::{
-    self, NewPerson, Person, PersonFilter, PersonPatch, View, Visibility,
-};
+use crate::domain::people::{self, NewPerson, Person, PersonFilter, PersonPatch, View, Visibility};
 use crate::error::{Result, Validator};
 
 pub struct PeopleApi;
@@ -127,7 +125,11 @@ impl PeopleApi {
     }
 
     /// Delete a profile with its engagements; the slots they held reopen.
-    #[oai(path = "/:person_id", method = "delete", operation_id = "delete_person")]
+    #[oai(
+        path = "/:person_id",
+        method = "delete",
+        operation_id = "delete_person"
+    )]
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,

@@ -86,7 +86,11 @@ impl ProjectsApi {
     }
 
     /// Change some fields: absent fields stay, `null` clears a nullable one.
-    #[oai(path = "/:project_id", method = "patch", operation_id = "update_project")]
+    #[oai(
+        path = "/:project_id",
+        method = "patch",
+        operation_id = "update_project"
+    )]
     async fn update(
         &self,
         state: Data<&Arc<AppState>>,
@@ -101,7 +105,11 @@ impl ProjectsApi {
     }
 
     /// Delete a project with its slots and their engagements.
-    #[oai(path = "/:project_id", method = "delete", operation_id = "delete_project")]
+    #[oai(
+        path = "/:project_id",
+        method = "delete",
+        operation_id = "delete_project"
+    )]
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,
@@ -114,7 +122,11 @@ impl ProjectsApi {
     }
 
     /// The project's slots, newest first.
-    #[oai(path = "/:project_id/slots", method = "get", operation_id = "list_slots")]
+    #[oai(
+        path = "/:project_id/slots",
+        method = "get",
+        operation_id = "list_slots"
+    )]
     async fn slots(
         &self,
         state: Data<&Arc<AppState>>,
@@ -139,7 +151,11 @@ impl ProjectsApi {
 
     /// Add a slot to the project: a seat asking for skills, a seniority, a day rate (`rate_max`
     /// with its `currency`) and terms of work over some dates. It starts `open`.
-    #[oai(path = "/:project_id/slots", method = "post", operation_id = "create_slot")]
+    #[oai(
+        path = "/:project_id/slots",
+        method = "post",
+        operation_id = "create_slot"
+    )]
     async fn create_slot(
         &self,
         state: Data<&Arc<AppState>>,
@@ -204,7 +220,11 @@ impl SlotsApi {
     /// six-axis breakdown (skills, experience, seniority, location, compensation,
     /// availability), a reason, and the slot's skills each person has and lacks. Someone
     /// engaged elsewhere on a day of the slot scores as `engaged`.
-    #[oai(path = "/:slot_id/matches", method = "get", operation_id = "slot_matches")]
+    #[oai(
+        path = "/:slot_id/matches",
+        method = "get",
+        operation_id = "slot_matches"
+    )]
     async fn matches(
         &self,
         state: Data<&Arc<AppState>>,

@@ -166,7 +166,11 @@ fn reopen(tx: &mut Tx, e: &Engagement) -> Result<()> {
 pub async fn create(store: &Store, who: &Identity, input: NewEngagement) -> Result<Engagement> {
     // What can be judged without the slot is judged first: bad input changes nothing.
     let mut v = Validator::new();
-    check_span(&mut v, input.start_date.as_deref(), input.end_date.as_deref());
+    check_span(
+        &mut v,
+        input.start_date.as_deref(),
+        input.end_date.as_deref(),
+    );
     v.finish()?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     store
@@ -263,8 +267,14 @@ pub async fn update(
                     e.status
                 )));
             }
-            apply(&mut e.start_date, patch.start_date.map_value(|d| d.trim().to_string()));
-            apply(&mut e.end_date, patch.end_date.map_value(|d| d.trim().to_string()));
+            apply(
+                &mut e.start_date,
+                patch.start_date.map_value(|d| d.trim().to_string()),
+            );
+            apply(
+                &mut e.end_date,
+                patch.end_date.map_value(|d| d.trim().to_string()),
+            );
             if moving {
                 let mut v = Validator::new();
                 check_span(&mut v, Some(&e.start_date), Some(&e.end_date));
@@ -337,12 +347,7 @@ fn remove(tx: &mut Tx, e: &Engagement) -> Result<()> {
 
 /// Removes the engagements filed under `key` (a deleted person's, slot's or project's),
 /// reopening the slots that remain; how many there were.
-fn remove_filed(
-    tx: &mut Tx,
-    tenant: u64,
-    filing: &Filing<Engagement>,
-    key: u64,
-) -> Result<usize> {
+fn remove_filed(tx: &mut Tx, tenant: u64, filing: &Filing<Engagement>, key: u64) -> Result<usize> {
     let ids = tx.members(&filing.index, tenant, key)?;
     for e in tx.get_many(&ENGAGEMENTS, tenant, &ids)? {
         remove(tx, &e)?;
@@ -418,7 +423,10 @@ mod tests {
     fn spans_sharing_a_day_overlap() {
         let d = |s: &str| day(s);
         let q1 = (d("2026-01-01"), d("2026-03-31"));
-        assert!(overlap(q1, (d("2026-03-31"), d("2026-06-30"))), "a shared last day");
+        assert!(
+            overlap(q1, (d("2026-03-31"), d("2026-06-30"))),
+            "a shared last day"
+        );
         assert!(overlap(q1, (d("2025-12-01"), d("2026-01-01"))));
         assert!(overlap(q1, (d("2026-02-01"), d("2026-02-02"))), "inside");
         assert!(overlap((d("2026-02-01"), d("2026-02-02")), q1), "around");

@@ -18,8 +18,8 @@ use super::matching::{Availability, WorkType};
 use crate::auth::{Identity, Permission, Role};
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
-    AVAILABILITY_PEOPLE, PEOPLE, SENIORITY_PEOPLE, SHARED_PEOPLE, SKILL_PEOPLE, USER_PEOPLE,
-    USERS, VISIBILITY_PEOPLE, WORK_TYPE_PEOPLE,
+    AVAILABILITY_PEOPLE, PEOPLE, SENIORITY_PEOPLE, SHARED_PEOPLE, SKILL_PEOPLE, USER_PEOPLE, USERS,
+    VISIBILITY_PEOPLE, WORK_TYPE_PEOPLE,
 };
 use crate::store::{Filing, Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -149,11 +149,7 @@ pub fn check_rates(
     currency: Option<&str>,
 ) {
     for (field, rate) in [("rate_min", min), ("rate_max", max)] {
-        v.check(
-            rate.is_none_or(|r| r <= MAX_RATE),
-            field,
-            "is out of range",
-        );
+        v.check(rate.is_none_or(|r| r <= MAX_RATE), field, "is out of range");
     }
     if let (Some(min), Some(max)) = (min, max) {
         v.check(min <= max, "rate_min", "must not exceed rate_max");
@@ -239,7 +235,10 @@ pub fn own_only(who: &Identity, read: Permission) -> Result<Option<u64>> {
 
 /// The profile linked to a talent account, if any.
 pub fn linked_to(rx: &impl Reader, tenant: u64, user: u64) -> Result<Option<u64>> {
-    Ok(rx.members(&USER_PEOPLE.index, tenant, user)?.first().copied())
+    Ok(rx
+        .members(&USER_PEOPLE.index, tenant, user)?
+        .first()
+        .copied())
 }
 
 pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Person> {

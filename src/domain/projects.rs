@@ -516,9 +516,7 @@ pub fn supply(p: &Person, availability: Availability) -> Supply {
 /// The days a slot covers, for telling who is engaged elsewhere: its dates, else its
 /// project's; from today when no start is known, open-ended when no end is.
 fn slot_days(slot: &Slot, project: &Project) -> (NaiveDate, NaiveDate) {
-    let parse = |d: Option<&String>| {
-        d.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    };
+    let parse = |d: Option<&String>| d.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let start = parse(slot.start_date.as_ref().or(project.start_date.as_ref()))
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let end = parse(slot.end_date.as_ref().or(project.end_date.as_ref())).unwrap_or(NaiveDate::MAX);

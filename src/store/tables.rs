@@ -135,8 +135,7 @@ pub const USER_PEOPLE: Filing<Person> =
     Filing::many("user_people_v1", |p| p.user_id.into_iter().collect());
 
 pub const PROJECTS: Records<Project> = Records::filed("projects_v1", &[STATUS_PROJECTS]);
-pub const STATUS_PROJECTS: Filing<Project> =
-    Filing::one("status_projects_v1", |p| p.status as u64);
+pub const STATUS_PROJECTS: Filing<Project> = Filing::one("status_projects_v1", |p| p.status as u64);
 pub const SLOTS: Records<Slot> = Records::filed("slots_v1", &[PROJECT_SLOTS, STATUS_SLOTS]);
 pub const PROJECT_SLOTS: Filing<Slot> = Filing::one("project_slots_v1", |s| s.project_id);
 pub const STATUS_SLOTS: Filing<Slot> = Filing::one("status_slots_v1", |s| s.status as u64);
@@ -150,8 +149,7 @@ pub const ENGAGEMENTS: Records<Engagement> = Records::filed(
         STATUS_ENGAGEMENTS,
     ],
 );
-pub const SLOT_ENGAGEMENTS: Filing<Engagement> =
-    Filing::one("slot_engagements_v1", |e| e.slot_id);
+pub const SLOT_ENGAGEMENTS: Filing<Engagement> = Filing::one("slot_engagements_v1", |e| e.slot_id);
 pub const PERSON_ENGAGEMENTS: Filing<Engagement> =
     Filing::one("person_engagements_v1", |e| e.person_id);
 pub const PROJECT_ENGAGEMENTS: Filing<Engagement> =

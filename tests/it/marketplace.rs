@@ -128,7 +128,10 @@ async fn people_are_created_changed_filtered_and_deleted() {
     let r = s
         .get(&format!("{PEOPLE}?skip=1&limit=2"), &admin.token)
         .await;
-    assert_eq!((ids(&r), r.body["total"].clone()), (vec![cy, bob], json!(4)));
+    assert_eq!(
+        (ids(&r), r.body["total"].clone()),
+        (vec![cy, bob], json!(4))
+    );
 
     // Bad input: a problem document naming the field, and nothing stored.
     for (body, field) in [
@@ -199,7 +202,11 @@ async fn people_are_created_changed_filtered_and_deleted() {
         .await;
     assert_eq!(fields(r.problem(400, "validation")), vec!["rate_min"]);
     let r = s.get(&format!("{PEOPLE}/{ada}"), &admin.token).await;
-    assert_eq!(r.ok(200)["rate_min"], 600, "a refused change changes nothing");
+    assert_eq!(
+        r.ok(200)["rate_min"],
+        600,
+        "a refused change changes nothing"
+    );
 
     s.delete(&format!("{PEOPLE}/{bob}"), &admin.token)
         .await
@@ -209,9 +216,7 @@ async fn people_are_created_changed_filtered_and_deleted() {
         .problem(404, "not_found");
     assert_eq!(s.get(PEOPLE, &admin.token).await.ok(200)["total"], 3);
 
-    let audit = s
-        .get("/api/v1/audit?type=person", &admin.token)
-        .await;
+    let audit = s.get("/api/v1/audit?type=person", &admin.token).await;
     let actions: Vec<&str> = audit.ok(200)["items"]
         .as_array()
         .unwrap()
@@ -220,10 +225,7 @@ async fn people_are_created_changed_filtered_and_deleted() {
         .collect();
     assert_eq!(actions[..2], ["person.deleted", "person.updated"]);
     assert_eq!(
-        actions
-            .iter()
-            .filter(|a| **a == "person.created")
-            .count(),
+        actions.iter().filter(|a| **a == "person.created").count(),
         4
     );
 }
@@ -254,14 +256,20 @@ async fn projects_and_slots_are_created_listed_changed_and_deleted() {
         .get(&format!("{PROJECTS}?status=planned"), &admin.token)
         .await;
     assert_eq!(ids(&r), vec![other]);
-    assert_eq!(ids(&s.get(PROJECTS, &admin.token).await), vec![other, migration]);
+    assert_eq!(
+        ids(&s.get(PROJECTS, &admin.token).await),
+        vec![other, migration]
+    );
 
     for (body, field) in [
         (
             json!({"name": "X", "start_date": "2026-05-01", "end_date": "2026-05-01"}),
             "end_date",
         ),
-        (json!({"name": "X", "start_date": "2026-02-30"}), "start_date"),
+        (
+            json!({"name": "X", "start_date": "2026-02-30"}),
+            "start_date",
+        ),
         (json!({"name": ""}), "name"),
     ] {
         let r = s.post(PROJECTS, &admin.token, body.clone()).await;
@@ -292,9 +300,18 @@ async fn projects_and_slots_are_created_listed_changed_and_deleted() {
         (&json!("open"), &json!(migration), &Value::Null)
     );
     let platform = body["id"].as_u64().unwrap();
-    let tester = slot(&s, &admin, migration, json!({"title": "Tester", "status": "filled"})).await;
+    let tester = slot(
+        &s,
+        &admin,
+        migration,
+        json!({"title": "Tester", "status": "filled"}),
+    )
+    .await;
     let elsewhere = slot(&s, &admin, other, json!({"title": "Auditor"})).await;
-    assert_eq!(ids(&s.get(&slots, &admin.token).await), vec![tester, platform]);
+    assert_eq!(
+        ids(&s.get(&slots, &admin.token).await),
+        vec![tester, platform]
+    );
     let r = s.get(&format!("{slots}?status=open"), &admin.token).await;
     assert_eq!(ids(&r), vec![platform]);
     s.get(&format!("{PROJECTS}/999999/slots"), &admin.token)
@@ -308,7 +325,11 @@ async fn projects_and_slots_are_created_listed_changed_and_deleted() {
     .await
     .problem(404, "not_found");
     let r = s
-        .post(&slots, &admin.token, json!({"title": "Cheap", "rate_max": 100}))
+        .post(
+            &slots,
+            &admin.token,
+            json!({"title": "Cheap", "rate_max": 100}),
+        )
         .await;
     assert_eq!(fields(r.problem(400, "validation")), vec!["currency"]);
 
@@ -380,7 +401,11 @@ async fn engagements_fill_slots_refuse_clashes_and_reopen_when_they_end() {
     assert_eq!(fields(r.problem(400, "validation")), vec!["start_date"]);
     // No dates given and none on the slot to default to.
     let r = s
-        .post(ENGAGEMENTS, &admin.token, json!({"slot_id": second, "person_id": ada}))
+        .post(
+            ENGAGEMENTS,
+            &admin.token,
+            json!({"slot_id": second, "person_id": ada}),
+        )
         .await;
     assert_eq!(
         fields(r.problem(400, "validation")),
@@ -397,12 +422,26 @@ async fn engagements_fill_slots_refuse_clashes_and_reopen_when_they_end() {
 
     // Dates default to the slot's; engaging fills the slot.
     let r = s
-        .post(ENGAGEMENTS, &admin.token, json!({"slot_id": first, "person_id": ada}))
+        .post(
+            ENGAGEMENTS,
+            &admin.token,
+            json!({"slot_id": first, "person_id": ada}),
+        )
         .await;
     let body = r.ok(201);
     assert_eq!(
-        (&body["start_date"], &body["end_date"], &body["status"], &body["project_id"]),
-        (&json!("2026-04-01"), &json!("2026-06-30"), &json!("active"), &json!(p))
+        (
+            &body["start_date"],
+            &body["end_date"],
+            &body["status"],
+            &body["project_id"]
+        ),
+        (
+            &json!("2026-04-01"),
+            &json!("2026-06-30"),
+            &json!("active"),
+            &json!(p)
+        )
     );
     let e1 = body["id"].as_u64().unwrap();
     assert_eq!(
@@ -483,7 +522,10 @@ async fn engagements_fill_slots_refuse_clashes_and_reopen_when_they_end() {
         slot_status(&s, &admin, first).await,
         ("open".to_string(), Value::Null)
     );
-    for change in [json!({"status": "active"}), json!({"end_date": "2026-12-31"})] {
+    for change in [
+        json!({"status": "active"}),
+        json!({"end_date": "2026-12-31"}),
+    ] {
         let r = s
             .patch(&format!("{ENGAGEMENTS}/{e1}"), &admin.token, change)
             .await;
@@ -522,7 +564,10 @@ async fn engagements_fill_slots_refuse_clashes_and_reopen_when_they_end() {
     let r = s.get(ENGAGEMENTS, &admin.token).await;
     assert_eq!(ids(&r), vec![e1]);
     let r = s
-        .get(&format!("{ENGAGEMENTS}?person_id={ada}&status=ended"), &admin.token)
+        .get(
+            &format!("{ENGAGEMENTS}?person_id={ada}&status=ended"),
+            &admin.token,
+        )
         .await;
     assert_eq!(ids(&r), vec![e1]);
     let r = s
@@ -530,9 +575,7 @@ async fn engagements_fill_slots_refuse_clashes_and_reopen_when_they_end() {
         .await;
     assert_eq!(ids(&r), Vec::<u64>::new());
 
-    let audit = s
-        .get("/api/v1/audit?type=engagement", &admin.token)
-        .await;
+    let audit = s.get("/api/v1/audit?type=engagement", &admin.token).await;
     let actions: Vec<&str> = audit.ok(200)["items"]
         .as_array()
         .unwrap()
@@ -559,7 +602,14 @@ async fn two_engagements_racing_for_one_slot_cannot_both_win() {
         let seat = slot(&s, &admin, p, json!({"title": format!("Seat {round}")})).await;
         let mut racers = Vec::new();
         for i in 0..4 {
-            racers.push(person(&s, &admin, json!({"full_name": format!("Racer {round}.{i}")})).await);
+            racers.push(
+                person(
+                    &s,
+                    &admin,
+                    json!({"full_name": format!("Racer {round}.{i}")}),
+                )
+                .await,
+            );
         }
         // Sent at once from separate tasks, so the requests meet at the store together.
         let attempts: Vec<_> = racers
@@ -613,7 +663,11 @@ async fn a_talent_account_sees_and_edits_only_its_own_profile_and_engagements() 
 
     // Only a talent account of the organisation links, and only to one profile.
     let r = s
-        .post(PEOPLE, &admin.token, json!({"full_name": "Hank", "user_id": hank.user_id}))
+        .post(
+            PEOPLE,
+            &admin.token,
+            json!({"full_name": "Hank", "user_id": hank.user_id}),
+        )
         .await;
     assert_eq!(fields(r.problem(400, "validation")), vec!["user_id"]);
     let own = person(
@@ -623,11 +677,20 @@ async fn a_talent_account_sees_and_edits_only_its_own_profile_and_engagements() 
     )
     .await;
     let r = s
-        .post(PEOPLE, &rita.token, json!({"full_name": "Tess again", "user_id": tess.user_id}))
+        .post(
+            PEOPLE,
+            &rita.token,
+            json!({"full_name": "Tess again", "user_id": tess.user_id}),
+        )
         .await;
     r.problem(409, "conflict");
     let other = person(&s, &rita, json!({"full_name": "Otto"})).await;
-    let secret = person(&s, &rita, json!({"full_name": "Sid", "visibility": "private"})).await;
+    let secret = person(
+        &s,
+        &rita,
+        json!({"full_name": "Sid", "visibility": "private"}),
+    )
+    .await;
 
     // Talent: its own profile, nothing else.
     let r = s.get(PEOPLE, &tess.token).await;
@@ -664,9 +727,7 @@ async fn a_talent_account_sees_and_edits_only_its_own_profile_and_engagements() 
     s.delete(&format!("{PEOPLE}/{own}"), &tess.token)
         .await
         .problem(403, "forbidden");
-    s.get(PROJECTS, &tess.token)
-        .await
-        .problem(403, "forbidden");
+    s.get(PROJECTS, &tess.token).await.problem(403, "forbidden");
 
     // Its engagements, not anyone else's.
     let p = project(&s, &admin, "Work").await;
@@ -703,22 +764,40 @@ async fn a_talent_account_sees_and_edits_only_its_own_profile_and_engagements() 
     s.get(&format!("{PEOPLE}?visibility=private"), &hank.token)
         .await
         .ok(200);
-    assert_eq!(ids(&s.get(ENGAGEMENTS, &hank.token).await), vec![theirs, mine]);
-    s.get(&format!("/api/v1/slots/{a}"), &hank.token).await.ok(200);
+    assert_eq!(
+        ids(&s.get(ENGAGEMENTS, &hank.token).await),
+        vec![theirs, mine]
+    );
+    s.get(&format!("/api/v1/slots/{a}"), &hank.token)
+        .await
+        .ok(200);
     for r in [
-        s.post(PEOPLE, &hank.token, json!({"full_name": "No"})).await,
-        s.patch(&format!("{PEOPLE}/{other}"), &hank.token, json!({"headline": "No"}))
+        s.post(PEOPLE, &hank.token, json!({"full_name": "No"}))
             .await,
+        s.patch(
+            &format!("{PEOPLE}/{other}"),
+            &hank.token,
+            json!({"headline": "No"}),
+        )
+        .await,
         s.post(PROJECTS, &hank.token, json!({"name": "No"})).await,
-        s.delete(&format!("{ENGAGEMENTS}/{mine}"), &hank.token).await,
+        s.delete(&format!("{ENGAGEMENTS}/{mine}"), &hank.token)
+            .await,
     ] {
         r.problem(403, "forbidden");
     }
     // A recruiter manages everything, private profiles included.
-    assert_eq!(ids(&s.get(PEOPLE, &rita.token).await), vec![secret, other, own]);
-    s.patch(&format!("{PEOPLE}/{own}"), &rita.token, json!({"seniority": "mid"}))
-        .await
-        .ok(200);
+    assert_eq!(
+        ids(&s.get(PEOPLE, &rita.token).await),
+        vec![secret, other, own]
+    );
+    s.patch(
+        &format!("{PEOPLE}/{own}"),
+        &rita.token,
+        json!({"seniority": "mid"}),
+    )
+    .await
+    .ok(200);
     // Other roles: none of it.
     for path in [PEOPLE, PROJECTS, ENGAGEMENTS] {
         s.get(path, &ivy.token).await.problem(403, "forbidden");
@@ -759,9 +838,7 @@ async fn another_organisations_marketplace_records_are_404() {
         s.patch(&path, &eve.token, json!({}))
             .await
             .problem(404, "not_found");
-        s.delete(&path, &eve.token)
-            .await
-            .problem(404, "not_found");
+        s.delete(&path, &eve.token).await.problem(404, "not_found");
     }
     for path in [
         format!("{PROJECTS}/{p}/slots"),
@@ -788,12 +865,19 @@ async fn another_organisations_marketplace_records_are_404() {
         r.problem(404, "not_found");
     }
     let r = s
-        .post(PEOPLE, &eve.token, json!({"full_name": "Link", "user_id": admin.user_id}))
+        .post(
+            PEOPLE,
+            &eve.token,
+            json!({"full_name": "Link", "user_id": admin.user_id}),
+        )
         .await;
     assert_eq!(fields(r.problem(400, "validation")), vec!["user_id"]);
     // Lists are the tenant's own; ours are untouched.
     assert_eq!(ids(&s.get(PEOPLE, &eve.token).await), vec![their_person]);
-    assert_eq!(ids(&s.get(ENGAGEMENTS, &eve.token).await), Vec::<u64>::new());
+    assert_eq!(
+        ids(&s.get(ENGAGEMENTS, &eve.token).await),
+        Vec::<u64>::new()
+    );
     assert_eq!(ids(&s.get(PROJECTS, &eve.token).await), vec![their_project]);
     assert_eq!(slot_status(&s, &admin, seat).await.0, "filled");
     let r = s.get(&format!("{PEOPLE}/{ada}"), &admin.token).await;
@@ -888,9 +972,20 @@ async fn slot_matches_rank_people_with_six_axis_breakdowns() {
         axes.sort_unstable();
         assert_eq!(
             axes,
-            ["availability", "compensation", "experience", "location", "seniority", "skills"]
+            [
+                "availability",
+                "compensation",
+                "experience",
+                "location",
+                "seniority",
+                "skills"
+            ]
         );
-        assert!(breakdown.values().all(|v| v.as_u64().is_some_and(|v| v <= 100)));
+        assert!(
+            breakdown
+                .values()
+                .all(|v| v.as_u64().is_some_and(|v| v <= 100))
+        );
         assert!(m["reason"].as_str().is_some_and(|r| !r.is_empty()), "{m}");
         assert_eq!(m["strategy"], "hybrid");
     }
@@ -901,7 +996,10 @@ async fn slot_matches_rank_people_with_six_axis_breakdowns() {
             .map(|s| s.as_str().unwrap().to_lowercase())
             .collect()
     };
-    assert_eq!(lower(&by_id(best)["matched_skills"]), ["rust", "kubernetes"]);
+    assert_eq!(
+        lower(&by_id(best)["matched_skills"]),
+        ["rust", "kubernetes"]
+    );
     assert_eq!(lower(&by_id(best)["missing_skills"]), Vec::<String>::new());
     assert_eq!(lower(&by_id(partial)["missing_skills"]), ["kubernetes"]);
     assert_eq!(
@@ -921,7 +1019,10 @@ async fn slot_matches_rank_people_with_six_axis_breakdowns() {
     assert!(by_id(best)["score"].as_u64() > by_id(busy)["score"].as_u64());
 
     let r = s
-        .get(&format!("/api/v1/slots/{seat}/matches?limit=2"), &admin.token)
+        .get(
+            &format!("/api/v1/slots/{seat}/matches?limit=2"),
+            &admin.token,
+        )
         .await;
     let top: Vec<u64> = r.ok(200)["matches"]
         .as_array()

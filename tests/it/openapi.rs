@@ -340,7 +340,12 @@ async fn seed(s: &TestServer, admin: &crate::common::Member) -> Vec<(&'static st
         ("id", vec![key["id"].as_u64().unwrap()]),
         ("user_id", vec![member.user_id]),
     ];
-    ids.extend(marketplace(s, t).await.into_iter().map(|(name, id)| (name, vec![id])));
+    ids.extend(
+        marketplace(s, t)
+            .await
+            .into_iter()
+            .map(|(name, id)| (name, vec![id])),
+    );
     ids
 }
 
@@ -356,7 +361,11 @@ async fn marketplace(s: &TestServer, token: &str) -> Vec<(&'static str, u64)> {
         )
         .await);
     let project = id(s
-        .post("/api/v1/projects", token, json!({"name": "Migration", "start_date": "2030-01-01"}))
+        .post(
+            "/api/v1/projects",
+            token,
+            json!({"name": "Migration", "start_date": "2030-01-01"}),
+        )
         .await);
     let slot = id(s
         .post(

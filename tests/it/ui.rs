@@ -93,7 +93,10 @@ async fn me_lists_what_each_role_may_do() {
         Role::Agency,
         set(&["own_profile", "tenant_read", "team_read", "jobs_read"]),
     ));
-    expected.push((Role::Talent, set(&["own_profile", "tenant_read", "own_talent_profile"])));
+    expected.push((
+        Role::Talent,
+        set(&["own_profile", "tenant_read", "own_talent_profile"]),
+    ));
 
     for (role, want) in &expected {
         let token = if *role == Role::OrgAdmin {
