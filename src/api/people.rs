@@ -13,8 +13,10 @@ use super::{Auth, Deleted, Paging, Tag, comma_list};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::jobs::Level;
-use crate::domain::matching::{Availability, WorkType};
-use crate::domain::people::{self, NewPerson, Person, PersonFilter, PersonPatch, View, Visibility};
+use crate::domain::matching::Availability;
+use crate::domain::people::{
+    self, NewPerson, Person, PersonFilter, PersonPatch, View, Visibility, WorkType,
+};
 use crate::error::{Result, Validator};
 
 pub struct PeopleApi;

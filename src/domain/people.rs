@@ -14,7 +14,7 @@ use super::fields::{
     clean_labels, tidy,
 };
 use super::jobs::Level;
-use super::matching::{Availability, WorkType};
+use super::matching::Availability;
 use crate::auth::{Identity, Permission, Role};
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
@@ -26,6 +26,16 @@ use crate::time::Timestamp;
 
 /// The largest day rate a profile or a slot states.
 pub const MAX_RATE: u64 = 1_000_000_000;
+
+named_enum! {
+    /// The terms of work a person takes or a slot offers.
+    pub enum WorkType {
+        Contract = "contract",
+        FullTime = "full_time",
+        PartTime = "part_time",
+        Freelance = "freelance",
+    }
+}
 
 named_enum! {
     /// Who sees a profile. `private`: those who manage people (org admins, recruiters) and the

@@ -15,8 +15,8 @@ use super::fields::{
     clean_labels, tidy,
 };
 use super::jobs::Level;
-use super::matching::{self, Availability, Breakdown, Demand, Pay, Supply, Weights, WorkType};
-use super::people::{self, Person, PersonFilter, View, check_rates};
+use super::matching::{self, Availability, Breakdown, Demand, Pay, Supply, Weights};
+use super::people::{self, Person, PersonFilter, View, WorkType, check_rates};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{PROJECT_SLOTS, PROJECTS, SLOTS, STATUS_PROJECTS, STATUS_SLOTS};
@@ -485,7 +485,6 @@ pub fn demand(slot: &Slot, project: &Project) -> Demand {
             max: Some(max),
             currency: slot.currency.clone(),
         }),
-        work_type: slot.work_type,
     }
 }
 
@@ -509,7 +508,6 @@ pub fn supply(p: &Person, availability: Availability) -> Supply {
         }),
         availability: Some(availability),
         notice_period_days: None,
-        work_type: Some(p.work_type),
     }
 }
 

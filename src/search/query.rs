@@ -687,7 +687,11 @@ mod tests {
         assert_eq!(sorted("kubernetes "), vec![5], "not tenant 2's `k8s`");
         assert_eq!(sorted("postgres "), vec![1, 6], "PostgreSQL and postgres");
         assert_eq!(sorted("postgresql "), vec![1, 6]);
-        assert_eq!(sorted("postgres tuning "), vec![6], "every word still must match");
+        assert_eq!(
+            sorted("postgres tuning "),
+            vec![6],
+            "every word still must match"
+        );
         assert_eq!(sorted("k8s jane"), Vec::<u64>::new());
         assert_eq!(s.query(&text(2, "kubernetes ")).unwrap().ids, vec![7]);
     }

@@ -8,9 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use hirebase::domain::jobs::Level;
-use hirebase::domain::matching::{
-    Availability, Demand, Matcher, Pay, Supply, Weights, WorkMode,
-};
+use hirebase::domain::matching::{Availability, Demand, Matcher, Pay, Supply, Weights, WorkMode};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,7 +133,11 @@ fn to_json(set: &EvalSet) -> String {
             let comma = if j + 1 < job.pool.len() { "," } else { "" };
             out += &format!("      {}{comma}\n", line(c));
         }
-        out += if i + 1 < set.jobs.len() { "    ]},\n" } else { "    ]}\n" };
+        out += if i + 1 < set.jobs.len() {
+            "    ]},\n"
+        } else {
+            "    ]}\n"
+        };
     }
     out + "  ]\n}\n"
 }
@@ -232,13 +234,20 @@ fn the_engine_ranks_the_labelled_set_well_above_keyword_overlap() {
     }
     let n = set.jobs.len() as f64;
     let (engine, baseline) = (engine / n, baseline / n);
-    println!("matching eval: {} jobs, {} candidates", set.jobs.len(), set.jobs.iter().map(|j| j.pool.len()).sum::<usize>());
+    println!(
+        "matching eval: {} jobs, {} candidates",
+        set.jobs.len(),
+        set.jobs.iter().map(|j| j.pool.len()).sum::<usize>()
+    );
     println!("NDCG@10 engine {engine:.4}, skills-only keyword overlap {baseline:.4}");
     println!("mean engine score by variant (grade):");
     let mut rows: Vec<_> = by_variant.into_iter().collect();
     rows.sort_by(|a, b| b.1.2.cmp(&a.1.2).then(a.0.cmp(&b.0)));
     for (variant, (sum, count, grade)) in rows {
-        println!("  {grade}  {:5.1}  {variant} ({count})", f64::from(sum) / f64::from(count));
+        println!(
+            "  {grade}  {:5.1}  {variant} ({count})",
+            f64::from(sum) / f64::from(count)
+        );
     }
     assert!(
         engine >= ENGINE_FLOOR,

@@ -263,9 +263,9 @@ impl YearsAsked {
 
 /// The supply's years: stated, or read from its headline ("8 years in fintech").
 fn supply_years(supply: &Supply) -> Option<u32> {
-    supply.experience_years.or_else(|| {
-        years_in(supply.headline.as_deref()?, false).map(|(min, _)| min)
-    })
+    supply
+        .experience_years
+        .or_else(|| years_in(supply.headline.as_deref()?, false).map(|(min, _)| min))
 }
 
 /// Scores years against what the demand asks: full marks from the minimum on, less the
@@ -279,7 +279,9 @@ pub fn experience(asked: Option<YearsAsked>, supply: &Supply) -> Axis {
         return Axis::known(100.0 * ratio.powf(1.5));
     }
     match asked.max {
-        Some(max) if years > max + 2 => Axis::known((100.0 - 8.0 * f64::from(years - max - 2)).max(50.0)),
+        Some(max) if years > max + 2 => {
+            Axis::known((100.0 - 8.0 * f64::from(years - max - 2)).max(50.0))
+        }
         _ => Axis::known(100.0),
     }
 }
@@ -323,14 +325,19 @@ fn years_in(text: &str, asked: bool) -> Option<(u32, Option<u32>)> {
     };
     let mut best: Option<(u32, Option<u32>)> = None;
     for c in years_regex().captures_iter(text) {
-        let stated = ["pre", "plus", "b", "tail"].iter().any(|g| c.name(g).is_some());
+        let stated = ["pre", "plus", "b", "tail"]
+            .iter()
+            .any(|g| c.name(g).is_some());
         if asked && !stated {
             continue;
         }
         let Some(min) = c.name("a").and_then(|m| number(m.as_str())) else {
             continue;
         };
-        let max = c.name("b").and_then(|m| number(m.as_str())).filter(|&b| b >= min);
+        let max = c
+            .name("b")
+            .and_then(|m| number(m.as_str()))
+            .filter(|&b| b >= min);
         if min <= 50 && best.is_none_or(|(m, _)| min > m) {
             best = Some((min, max));
         }
@@ -453,7 +460,10 @@ impl Place {
         Place {
             mode,
             city: spot.city.map(|c| fold(city_name(c))),
-            region: spot.region.or(spot.city.filter(|_| one_part)).map(|r| fold(region_name(r))),
+            region: spot
+                .region
+                .or(spot.city.filter(|_| one_part))
+                .map(|r| fold(region_name(r))),
             one_part,
         }
     }
@@ -496,16 +506,18 @@ impl<'a> Spot<'a> {
 /// fits, the same country or state half, elsewhere only with relocation.
 pub fn location(place: &Place, supply: &Supply) -> Axis {
     let spot = supply.location.as_deref().map(Spot::of).unwrap_or_default();
-    let wants = supply
-        .work_mode
-        .or(spot.remote.then_some(WorkMode::Remote));
+    let wants = supply.work_mode.or(spot.remote.then_some(WorkMode::Remote));
     let relocates = supply.willing_to_relocate == Some(true);
     let Some(mode) = place.mode else {
         return Axis::UNKNOWN;
     };
     let hybrid = mode == WorkMode::Hybrid;
     if mode == WorkMode::Remote {
-        return Axis::known(if wants == Some(WorkMode::Onsite) { 70.0 } else { 100.0 });
+        return Axis::known(if wants == Some(WorkMode::Onsite) {
+            70.0
+        } else {
+            100.0
+        });
     }
     // On site or hybrid: how well the supply's wish fits, whatever the city.
     let cap = match wants {
@@ -519,12 +531,12 @@ pub fn location(place: &Place, supply: &Supply) -> Axis {
         Some(WorkMode::Hybrid) if !hybrid => 85.0,
         _ => 100.0,
     };
-    let same = |ours: &Option<String>, theirs: Option<&str>, names: fn(&str) -> &str| match (
-        ours, theirs,
-    ) {
-        (Some(ours), Some(theirs)) => with_folded_eq(ours, names(theirs)),
-        _ => false,
-    };
+    let same =
+        |ours: &Option<String>, theirs: Option<&str>, names: fn(&str) -> &str| match (ours, theirs)
+        {
+            (Some(ours), Some(theirs)) => with_folded_eq(ours, names(theirs)),
+            _ => false,
+        };
     let (city, region) = (spot.city, spot.region);
     let score = if city.is_none() {
         if relocates {
@@ -572,7 +584,10 @@ fn with_folded_eq(folded: &str, name: &str) -> bool {
 fn city_name(city: &str) -> &str {
     const OTHER_NAMES: &[(&str, &[&str])] = &[
         ("New York", &["NYC", "New York City", "NY"]),
-        ("San Francisco", &["SF", "San Francisco Bay Area", "Bay Area"]),
+        (
+            "San Francisco",
+            &["SF", "San Francisco Bay Area", "Bay Area"],
+        ),
         ("Los Angeles", &["LA"]),
         ("Washington", &["Washington DC", "Washington D.C.", "DC"]),
         ("Bangalore", &["Bengaluru"]),
@@ -596,8 +611,27 @@ fn city_name(city: &str) -> &str {
 /// The usual name of a country or state written another way.
 fn region_name(region: &str) -> &str {
     const OTHER_NAMES: &[(&str, &[&str])] = &[
-        ("UK", &["United Kingdom", "England", "Great Britain", "GB", "Scotland", "Wales"]),
-        ("US", &["USA", "United States", "United States of America", "U.S.", "U.S.A."]),
+        (
+            "UK",
+            &[
+                "United Kingdom",
+                "England",
+                "Great Britain",
+                "GB",
+                "Scotland",
+                "Wales",
+            ],
+        ),
+        (
+            "US",
+            &[
+                "USA",
+                "United States",
+                "United States of America",
+                "U.S.",
+                "U.S.A.",
+            ],
+        ),
         ("Germany", &["Deutschland", "DE"]),
         ("Netherlands", &["The Netherlands", "Holland", "NL"]),
         ("Switzerland", &["Schweiz", "Suisse", "CH"]),
@@ -691,7 +725,10 @@ impl Budget {
         };
         Some(Budget {
             top,
-            currency: pay.currency.as_deref().map(|c| c.trim().to_ascii_uppercase()),
+            currency: pay
+                .currency
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase()),
         })
     }
 }
@@ -788,8 +825,16 @@ mod tests {
     #[test]
     fn a_related_skill_earns_partial_credit() {
         let ask = ask(&["Django"], &[]);
-        assert_eq!(ask.fit(&with_skills(&["Flask"])).axis.score, 50, "close family");
-        assert_eq!(ask.fit(&with_skills(&["Rails"])).axis.score, 25, "shares `backend`");
+        assert_eq!(
+            ask.fit(&with_skills(&["Flask"])).axis.score,
+            50,
+            "close family"
+        );
+        assert_eq!(
+            ask.fit(&with_skills(&["Rails"])).axis.score,
+            25,
+            "shares `backend`"
+        );
         assert_eq!(ask.fit(&with_skills(&["Photoshop"])).axis.score, 0);
         assert_eq!(
             ask.fit(&with_skills(&["Flask", "Django"])).axis.score,
@@ -839,8 +884,14 @@ mod tests {
 
     #[test]
     fn skills_without_data_on_a_side_are_unknown() {
-        assert_eq!(ask(&[], &[]).fit(&with_skills(&["Rust"])).axis, Axis::UNKNOWN);
-        assert_eq!(ask(&["Rust"], &[]).fit(&Supply::default()).axis, Axis::UNKNOWN);
+        assert_eq!(
+            ask(&[], &[]).fit(&with_skills(&["Rust"])).axis,
+            Axis::UNKNOWN
+        );
+        assert_eq!(
+            ask(&["Rust"], &[]).fit(&Supply::default()).axis,
+            Axis::UNKNOWN
+        );
     }
 
     #[test]
@@ -850,7 +901,11 @@ mod tests {
         assert_eq!(names, ["Go", "PostgreSQL"]);
         let titled = SkillsAsk::new(&strings(&["Kafka"]), &[], "Rust Engineer", "Some Python.");
         let names: Vec<&str> = titled.slots().iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["Kafka", "Rust"], "the text is not read when lists are given");
+        assert_eq!(
+            names,
+            ["Kafka", "Rust"],
+            "the text is not read when lists are given"
+        );
         assert!(titled.slots().iter().all(|s| s.required));
     }
 
@@ -864,17 +919,32 @@ mod tests {
     #[test]
     fn years_asked_are_read_from_the_text_before_the_level() {
         let of = |t: &str| YearsAsked::of_demand(t, Some(Level::Junior));
-        assert_eq!(of("5+ years of Rust"), Some(YearsAsked { min: 5, max: None }));
-        assert_eq!(of("at least 7 years"), Some(YearsAsked { min: 7, max: None }));
+        assert_eq!(
+            of("5+ years of Rust"),
+            Some(YearsAsked { min: 5, max: None })
+        );
+        assert_eq!(
+            of("at least 7 years"),
+            Some(YearsAsked { min: 7, max: None })
+        );
         assert_eq!(
             of("3-5 years of experience"),
-            Some(YearsAsked { min: 3, max: Some(5) })
+            Some(YearsAsked {
+                min: 3,
+                max: Some(5)
+            })
         );
-        assert_eq!(of("three years of professional experience").map(|y| y.min), Some(3));
+        assert_eq!(
+            of("three years of professional experience").map(|y| y.min),
+            Some(3)
+        );
         assert_eq!(of("2+ years Python, 4+ years SQL").map(|y| y.min), Some(4));
         assert_eq!(
             of("Founded 10 years ago."),
-            Some(YearsAsked { min: 0, max: Some(3) }),
+            Some(YearsAsked {
+                min: 0,
+                max: Some(3)
+            }),
             "not a requirement: the level's"
         );
         assert_eq!(YearsAsked::of_demand("", None), None);
@@ -887,9 +957,16 @@ mod tests {
         assert_eq!(experience(five, &with_years(20)).score, 100);
         assert_eq!(experience(five, &with_years(4)).score, 72);
         assert_eq!(experience(five, &with_years(1)).score, 9);
-        let junior = Some(YearsAsked { min: 0, max: Some(3) });
+        let junior = Some(YearsAsked {
+            min: 0,
+            max: Some(3),
+        });
         assert_eq!(experience(junior, &with_years(0)).score, 100);
-        assert_eq!(experience(junior, &with_years(8)).score, 76, "overqualified");
+        assert_eq!(
+            experience(junior, &with_years(8)).score,
+            76,
+            "overqualified"
+        );
         assert_eq!(experience(five, &Supply::default()), Axis::UNKNOWN);
         assert_eq!(experience(None, &with_years(5)), Axis::UNKNOWN);
         let headline = Supply {
@@ -931,7 +1008,11 @@ mod tests {
         let senior = Some(Level::Senior);
         assert_eq!(seniority(senior, &titled("Senior Engineer")).score, 100);
         assert_eq!(seniority(senior, &titled("Staff Engineer")).score, 75);
-        assert_eq!(seniority(senior, &titled("Engineer")).score, 60, "no marker: mid");
+        assert_eq!(
+            seniority(senior, &titled("Engineer")).score,
+            60,
+            "no marker: mid"
+        );
         assert_eq!(seniority(senior, &titled("Junior Engineer")).score, 25);
         assert_eq!(seniority(senior, &titled("Engineering Intern")).score, 5);
         let stated = Supply {
@@ -958,9 +1039,18 @@ mod tests {
     fn location_same_city_remote_hybrid_and_relocation() {
         let berlin = Place::of_demand(Some("Berlin, Germany"), Some(WorkMode::Onsite));
         assert_eq!(location(&berlin, &at("berlin", None, None)).score, 100);
-        assert_eq!(location(&berlin, &at("Munich, Germany", None, None)).score, 40);
-        assert_eq!(location(&berlin, &at("Lagos, Nigeria", None, None)).score, 10);
-        assert_eq!(location(&berlin, &at("Lagos, Nigeria", None, Some(true))).score, 75);
+        assert_eq!(
+            location(&berlin, &at("Munich, Germany", None, None)).score,
+            40
+        );
+        assert_eq!(
+            location(&berlin, &at("Lagos, Nigeria", None, None)).score,
+            10
+        );
+        assert_eq!(
+            location(&berlin, &at("Lagos, Nigeria", None, Some(true))).score,
+            75
+        );
         assert_eq!(
             location(&berlin, &at("Berlin", Some(WorkMode::Remote), None)).score,
             40,
@@ -970,17 +1060,30 @@ mod tests {
         assert_eq!(location(&berlin, &at("", None, None)), Axis::UNKNOWN);
 
         let hybrid = Place::of_demand(Some("New York, NY"), Some(WorkMode::Hybrid));
-        assert_eq!(location(&hybrid, &at("NYC", None, None)).score, 100, "other name");
+        assert_eq!(
+            location(&hybrid, &at("NYC", None, None)).score,
+            100,
+            "other name"
+        );
         assert_eq!(location(&hybrid, &at("Boston, MA", None, None)).score, 15);
 
         let remote = Place::of_demand(Some("Remote"), None);
         assert_eq!(location(&remote, &at("Lagos", None, None)).score, 100);
-        assert_eq!(location(&remote, &at("Lagos", Some(WorkMode::Onsite), None)).score, 70);
+        assert_eq!(
+            location(&remote, &at("Lagos", Some(WorkMode::Onsite), None)).score,
+            70
+        );
         assert_eq!(location(&remote, &Supply::default()).score, 100);
 
         let country = Place::of_demand(Some("Germany"), None);
-        assert_eq!(location(&country, &at("Munich, Germany", None, None)).score, 100);
-        assert_eq!(location(&Place::default(), &at("Berlin", None, None)), Axis::UNKNOWN);
+        assert_eq!(
+            location(&country, &at("Munich, Germany", None, None)).score,
+            100
+        );
+        assert_eq!(
+            location(&Place::default(), &at("Berlin", None, None)),
+            Axis::UNKNOWN
+        );
     }
 
     fn expecting(min: u64, currency: &str) -> Supply {
@@ -1024,7 +1127,10 @@ mod tests {
             max: None,
             currency: None,
         }));
-        assert_eq!(compensation(floor_only.as_ref(), &expecting(120, "EUR")).score, 100);
+        assert_eq!(
+            compensation(floor_only.as_ref(), &expecting(120, "EUR")).score,
+            100
+        );
     }
 
     #[test]
@@ -1034,12 +1140,30 @@ mod tests {
             notice_period_days: days,
             ..Supply::default()
         };
-        assert_eq!(availability(&when(Some(Availability::Available), None)).score, 100);
-        assert_eq!(availability(&when(Some(Availability::NoticePeriod), Some(30))).score, 85);
-        assert_eq!(availability(&when(Some(Availability::NoticePeriod), Some(90))).score, 55);
-        assert_eq!(availability(&when(Some(Availability::NoticePeriod), None)).score, 70);
-        assert_eq!(availability(&when(Some(Availability::Engaged), None)).score, 30);
-        assert_eq!(availability(&when(Some(Availability::NotLooking), None)).score, 10);
+        assert_eq!(
+            availability(&when(Some(Availability::Available), None)).score,
+            100
+        );
+        assert_eq!(
+            availability(&when(Some(Availability::NoticePeriod), Some(30))).score,
+            85
+        );
+        assert_eq!(
+            availability(&when(Some(Availability::NoticePeriod), Some(90))).score,
+            55
+        );
+        assert_eq!(
+            availability(&when(Some(Availability::NoticePeriod), None)).score,
+            70
+        );
+        assert_eq!(
+            availability(&when(Some(Availability::Engaged), None)).score,
+            30
+        );
+        assert_eq!(
+            availability(&when(Some(Availability::NotLooking), None)).score,
+            10
+        );
         assert_eq!(availability(&when(None, Some(14))).score, 95);
         assert_eq!(availability(&when(None, None)), Axis::UNKNOWN);
     }

@@ -27,16 +27,6 @@ named_enum! {
 }
 
 named_enum! {
-    /// The terms of work a slot offers or a person takes.
-    pub enum WorkType {
-        Contract = "contract",
-        FullTime = "full_time",
-        PartTime = "part_time",
-        Freelance = "freelance",
-    }
-}
-
-named_enum! {
     /// When someone can start.
     pub enum Availability {
         /// Free to start now.
@@ -73,8 +63,6 @@ pub struct Demand {
     /// `None`: not said.
     pub work_mode: Option<WorkMode>,
     pub pay: Option<Pay>,
-    /// The terms a slot offers; `None`: not said (jobs).
-    pub work_type: Option<WorkType>,
 }
 
 /// What a candidate or a person offers.
@@ -96,8 +84,6 @@ pub struct Supply {
     pub pay: Option<Pay>,
     pub availability: Option<Availability>,
     pub notice_period_days: Option<u32>,
-    /// The terms a person takes; `None`: not said (candidates).
-    pub work_type: Option<WorkType>,
 }
 
 /// The weight of each axis in the total score; a tenant setting (`match_weights` on

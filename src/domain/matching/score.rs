@@ -120,7 +120,13 @@ impl Matcher {
 
     /// "Matches Rust, PostgreSQL and Kubernetes; missing Kafka. Strongest: skills (92);
     /// weakest: compensation (40). Unknown: availability." Axes of weight 0 are left out.
-    fn reason(&self, axes: &[Axis; 6], matched: &[String], missing: &[String], partly: bool) -> String {
+    fn reason(
+        &self,
+        axes: &[Axis; 6],
+        matched: &[String],
+        missing: &[String],
+        partly: bool,
+    ) -> String {
         let mut out = String::new();
         let skills_known = axes[0].known;
         match (matched.is_empty(), missing.is_empty()) {
@@ -137,7 +143,10 @@ impl Matcher {
         }
         let weighed: Vec<usize> = (0..6).filter(|&i| self.weights[i] > 0).collect();
         let known: Vec<usize> = weighed.iter().copied().filter(|&i| axes[i].known).collect();
-        let strongest = known.iter().copied().max_by_key(|&i| (axes[i].score, std::cmp::Reverse(i)));
+        let strongest = known
+            .iter()
+            .copied()
+            .max_by_key(|&i| (axes[i].score, std::cmp::Reverse(i)));
         let weakest = known.iter().copied().min_by_key(|&i| (axes[i].score, i));
         let axis = |i: usize| format!("{} ({})", AXES[i], axes[i].score);
         match (strongest, weakest) {
@@ -178,8 +187,11 @@ impl Matcher {
             }
         };
         for slot in self.skills.slots() {
-            let names = std::iter::once(slot.name.as_str()).chain(v.aliases(&slot.name).iter().copied());
-            let mut one_word = names.filter(|n| !n.contains(char::is_whitespace)).peekable();
+            let names =
+                std::iter::once(slot.name.as_str()).chain(v.aliases(&slot.name).iter().copied());
+            let mut one_word = names
+                .filter(|n| !n.contains(char::is_whitespace))
+                .peekable();
             if one_word.peek().is_some() {
                 one_word.for_each(&mut add);
             } else {
@@ -193,17 +205,57 @@ impl Matcher {
 
 /// Words that say nothing about the work: grammar, levels, kinds of contract.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "or", "of", "the", "for", "with", "in", "at", "to", "on", "senior", "sr",
-    "junior", "jr", "staff", "lead", "principal", "intern", "mid", "level", "head", "remote",
-    "hybrid", "onsite", "full", "part", "time", "contract", "freelance", "temporary", "m", "f",
-    "d", "w", "x", "ii", "iii", "iv",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "the",
+    "for",
+    "with",
+    "in",
+    "at",
+    "to",
+    "on",
+    "senior",
+    "sr",
+    "junior",
+    "jr",
+    "staff",
+    "lead",
+    "principal",
+    "intern",
+    "mid",
+    "level",
+    "head",
+    "remote",
+    "hybrid",
+    "onsite",
+    "full",
+    "part",
+    "time",
+    "contract",
+    "freelance",
+    "temporary",
+    "m",
+    "f",
+    "d",
+    "w",
+    "x",
+    "ii",
+    "iii",
+    "iv",
 ];
 
 /// "A, B and C", or "A, B, C, D, E and 3 more".
 fn names(list: &[String]) -> String {
     if list.len() > NAMES_IN_REASON {
         let shown = &list[..NAMES_IN_REASON];
-        return format!("{} and {} more", shown.join(", "), list.len() - NAMES_IN_REASON);
+        return format!(
+            "{} and {} more",
+            shown.join(", "),
+            list.len() - NAMES_IN_REASON
+        );
     }
     join(list)
 }
@@ -282,7 +334,10 @@ mod tests {
         );
         // (40·89 + 60·100) / 100
         assert_eq!(s.score, 96);
-        assert_eq!(s.matched_skills, ["Rust", "PostgreSQL", "Kubernetes", "gRPC"]);
+        assert_eq!(
+            s.matched_skills,
+            ["Rust", "PostgreSQL", "Kubernetes", "gRPC"]
+        );
         assert_eq!(s.missing_skills, ["Kafka"]);
         assert_eq!(
             s.reason,
@@ -311,7 +366,11 @@ mod tests {
         };
         let s = Matcher::new(&backend_job(), &pay_only).score(&over_budget);
         assert_eq!(s.score, 50);
-        assert!(s.reason.ends_with("Only known axis: compensation (50)."), "{}", s.reason);
+        assert!(
+            s.reason.ends_with("Only known axis: compensation (50)."),
+            "{}",
+            s.reason
+        );
         let none = Weights {
             skills: 0,
             experience: 0,
@@ -321,7 +380,12 @@ mod tests {
             availability: 0,
         };
         // All zero: all equal. (89 + 100·4 + 50) / 6
-        assert_eq!(Matcher::new(&backend_job(), &none).score(&over_budget).score, 90);
+        assert_eq!(
+            Matcher::new(&backend_job(), &none)
+                .score(&over_budget)
+                .score,
+            90
+        );
     }
 
     #[test]
@@ -359,7 +423,11 @@ mod tests {
             skills: strings(&["Flask"]),
             ..Supply::default()
         });
-        assert!(s.reason.starts_with("Related skills only; missing Django."), "{}", s.reason);
+        assert!(
+            s.reason.starts_with("Related skills only; missing Django."),
+            "{}",
+            s.reason
+        );
         assert_eq!(
             names(&strings(&["A", "B", "C", "D", "E", "F", "G"])),
             "A, B, C, D, E and 2 more"
@@ -408,10 +476,23 @@ mod tests {
     fn recall_terms_are_skill_names_and_title_words() {
         let m = Matcher::new(&backend_job(), &Weights::default());
         let terms = m.recall_terms();
-        for t in ["rust", "postgresql", "postgres", "kubernetes", "k8s", "kafka", "grpc", "backend", "engineer"] {
+        for t in [
+            "rust",
+            "postgresql",
+            "postgres",
+            "kubernetes",
+            "k8s",
+            "kafka",
+            "grpc",
+            "backend",
+            "engineer",
+        ] {
             assert!(terms.contains(&t.to_string()), "{t} in {terms:?}");
         }
-        assert!(!terms.contains(&"senior".to_string()), "levels are not recall words");
+        assert!(
+            !terms.contains(&"senior".to_string()),
+            "levels are not recall words"
+        );
         let ml = Matcher::new(
             &Demand {
                 title: "Machine Learning Engineer".into(),
@@ -421,9 +502,15 @@ mod tests {
             &Weights::default(),
         );
         let terms = ml.recall_terms();
-        assert!(terms.contains(&"node".to_string()) && terms.contains(&"js".to_string()), "{terms:?}");
+        assert!(
+            terms.contains(&"node".to_string()) && terms.contains(&"js".to_string()),
+            "{terms:?}"
+        );
         assert!(terms.contains(&"nodejs".to_string()));
-        assert!(terms.contains(&"discovery".to_string()), "words of a multi-word name");
+        assert!(
+            terms.contains(&"discovery".to_string()),
+            "words of a multi-word name"
+        );
         assert!(terms.contains(&"machine".to_string()));
         let mut unique = terms.clone();
         unique.sort();

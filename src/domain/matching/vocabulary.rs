@@ -268,7 +268,9 @@ impl Vocabulary {
                 }
             }
         }
-        let known = chosen.into_iter().map(|i| (self.forms[i].text, self.forms[i].pattern()));
+        let known = chosen
+            .into_iter()
+            .map(|i| (self.forms[i].text, self.forms[i].pattern()));
         let others = others.iter().enumerate().map(|(i, name)| {
             let pattern = Pattern {
                 skill: self.other_id(i),
@@ -353,7 +355,8 @@ impl Finder {
                 let as_written = self.patterns[pattern]
                     .exact
                     .is_none_or(|exact| &text[start..end] == exact);
-                (as_written && on_word_boundaries(text, start, end)).then_some((start, end, pattern))
+                (as_written && on_word_boundaries(text, start, end))
+                    .then_some((start, end, pattern))
             })
             .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -467,7 +470,10 @@ mod tests {
         let twice = Vocabulary::parse("PostgreSQL | Postgres | sql\nPostgres DB | postgres | sql")
             .err()
             .unwrap();
-        assert!(twice.contains("line 2") && twice.contains("already names PostgreSQL"), "{twice}");
+        assert!(
+            twice.contains("line 2") && twice.contains("already names PostgreSQL"),
+            "{twice}"
+        );
         let orphan = Vocabulary::parse("Rust | |").err().unwrap();
         assert!(orphan.contains("no family"), "{orphan}");
         assert!(Vocabulary::parse("Rust | rustlang").is_err(), "two fields");
@@ -499,7 +505,11 @@ mod tests {
         }
         assert_eq!(v().canonical("Underwater basket weaving"), None);
         assert_eq!(v().canonical(""), None);
-        assert_eq!(v().canonical("Kubérnetes"), None, "non-ASCII is looked up too");
+        assert_eq!(
+            v().canonical("Kubérnetes"),
+            None,
+            "non-ASCII is looked up too"
+        );
     }
 
     #[test]
@@ -532,11 +542,17 @@ mod tests {
 
     #[test]
     fn extract_matches_on_word_boundaries_only() {
-        assert_eq!(v().extract("JavaScript and TypeScript"), ["JavaScript", "TypeScript"]);
+        assert_eq!(
+            v().extract("JavaScript and TypeScript"),
+            ["JavaScript", "TypeScript"]
+        );
         assert_eq!(v().extract("Java, not JavaScript"), ["Java", "JavaScript"]);
         assert!(v().extract("Javanese cuisine").is_empty());
         assert!(v().extract("Rustacean").is_empty());
-        assert!(v().extract("see app.js and main.Rust").is_empty(), "file names");
+        assert!(
+            v().extract("see app.js and main.Rust").is_empty(),
+            "file names"
+        );
         assert_eq!(v().extract("Python-based services"), ["Python"]);
         assert_eq!(v().extract("(Rust/Go)"), ["Rust", "Go"]);
         assert_eq!(v().extract("Kubernetes's API"), ["Kubernetes"]);
@@ -552,8 +568,14 @@ mod tests {
             v().extract("C++, C#, .NET, Node.js and C"),
             ["C++", "C#", ".NET", "Node.js", "C"]
         );
-        assert_eq!(v().extract("CI/CD with GitHub Actions"), ["CI/CD", "GitHub Actions"]);
-        assert_eq!(v().extract("FP&A, P&L ownership"), ["FP&A", "Budget Ownership"]);
+        assert_eq!(
+            v().extract("CI/CD with GitHub Actions"),
+            ["CI/CD", "GitHub Actions"]
+        );
+        assert_eq!(
+            v().extract("FP&A, P&L ownership"),
+            ["FP&A", "Budget Ownership"]
+        );
     }
 
     #[test]
@@ -583,7 +605,8 @@ mod tests {
         assert!(v().extract("C-suite and C-level").is_empty());
         assert_eq!(v().extract("Write C."), ["C"]);
         assert!(
-            v().extract("ready to go, swift delivery, sales of 10 ml").is_empty(),
+            v().extract("ready to go, swift delivery, sales of 10 ml")
+                .is_empty(),
             "ordinary words in lower case"
         );
         assert_eq!(v().extract("Go, Swift, Sales"), ["Go", "Swift", "Sales"]);
@@ -597,8 +620,14 @@ mod tests {
         assert_eq!(v().relation(id("React"), id("Vue.js")), Relation::Close);
         assert_eq!(v().relation(id("PostgreSQL"), id("MySQL")), Relation::Close);
         assert_eq!(v().relation(id("PostgreSQL"), id("MongoDB")), Relation::Far);
-        assert_eq!(v().relation(id("Kubernetes"), id("Terraform")), Relation::Far);
-        assert_eq!(v().relation(id("Rust"), id("Registered Nursing")), Relation::None);
+        assert_eq!(
+            v().relation(id("Kubernetes"), id("Terraform")),
+            Relation::Far
+        );
+        assert_eq!(
+            v().relation(id("Rust"), id("Registered Nursing")),
+            Relation::None
+        );
     }
 
     #[test]
@@ -613,9 +642,16 @@ mod tests {
         assert_eq!(found("React and Golang"), ["React", "Go"]);
         let mut others = vec![];
         finder.find_skills("celery workers, not Celeryd", |s| others.push(s));
-        assert_eq!(others, [v().other_id(0)], "a name the vocabulary does not know");
+        assert_eq!(
+            others,
+            [v().other_id(0)],
+            "a name the vocabulary does not know"
+        );
         // The longer names are found (and are other skills), never the short one inside.
-        assert_eq!(found("React Native, go-to-market"), ["React Native", "Go-to-Market Strategy"]);
+        assert_eq!(
+            found("React Native, go-to-market"),
+            ["React Native", "Go-to-Market Strategy"]
+        );
         assert!(found("Rust").is_empty());
     }
 
@@ -636,7 +672,12 @@ mod tests {
 
     #[test]
     fn folding_without_allocation_agrees_with_fold() {
-        for name in ["  Machine\tLearning ", "K8S", "Ünïcode  Skill", &"x".repeat(80)] {
+        for name in [
+            "  Machine\tLearning ",
+            "K8S",
+            "Ünïcode  Skill",
+            &"x".repeat(80),
+        ] {
             assert_eq!(with_folded(name, str::to_string), fold(name), "{name}");
         }
     }

@@ -50,8 +50,18 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Rust", "PostgreSQL", "Kubernetes", "Kafka", "Docker"],
         nice: &["gRPC", "Terraform"],
-        aliases: &[("PostgreSQL", "Postgres"), ("Kubernetes", "k8s"), ("Kafka", "Apache Kafka")],
-        related: &[("Rust", "C++"), ("PostgreSQL", "MySQL"), ("Kafka", "RabbitMQ"), ("Kubernetes", "Nomad"), ("Docker", "Podman")],
+        aliases: &[
+            ("PostgreSQL", "Postgres"),
+            ("Kubernetes", "k8s"),
+            ("Kafka", "Apache Kafka"),
+        ],
+        related: &[
+            ("Rust", "C++"),
+            ("PostgreSQL", "MySQL"),
+            ("Kafka", "RabbitMQ"),
+            ("Kubernetes", "Nomad"),
+            ("Docker", "Podman"),
+        ],
         mid_pay_usd: 140_000,
         duties: "You will design and run the services behind our payments platform.",
     },
@@ -60,8 +70,17 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Go", "PostgreSQL", "Redis", "Microservices", "AWS"],
         nice: &["Kubernetes", "GraphQL"],
-        aliases: &[("Go", "Golang"), ("PostgreSQL", "psql"), ("AWS", "Amazon Web Services")],
-        related: &[("Go", "Rust"), ("PostgreSQL", "MariaDB"), ("AWS", "Azure"), ("Redis", "MongoDB")],
+        aliases: &[
+            ("Go", "Golang"),
+            ("PostgreSQL", "psql"),
+            ("AWS", "Amazon Web Services"),
+        ],
+        related: &[
+            ("Go", "Rust"),
+            ("PostgreSQL", "MariaDB"),
+            ("AWS", "Azure"),
+            ("Redis", "MongoDB"),
+        ],
         mid_pay_usd: 135_000,
         duties: "You will build the APIs our logistics partners integrate with.",
     },
@@ -71,7 +90,12 @@ const ROLES: &[Role] = &[
         required: &["React", "TypeScript", "CSS", "Redux", "Jest"],
         nice: &["Next.js", "GraphQL"],
         aliases: &[("React", "ReactJS"), ("TypeScript", "TS"), ("CSS", "CSS3")],
-        related: &[("React", "Vue.js"), ("Redux", "React"), ("Jest", "Mocha"), ("TypeScript", "JavaScript")],
+        related: &[
+            ("React", "Vue.js"),
+            ("Redux", "React"),
+            ("Jest", "Mocha"),
+            ("TypeScript", "JavaScript"),
+        ],
         mid_pay_usd: 125_000,
         duties: "You will own the web app our customers use every day.",
     },
@@ -80,8 +104,16 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Python", "Django", "PostgreSQL", "REST APIs", "Celery"],
         nice: &["Docker", "Redis"],
-        aliases: &[("REST APIs", "RESTful"), ("PostgreSQL", "Postgres"), ("Python", "python3")],
-        related: &[("Django", "Flask"), ("PostgreSQL", "MySQL"), ("Python", "Ruby")],
+        aliases: &[
+            ("REST APIs", "RESTful"),
+            ("PostgreSQL", "Postgres"),
+            ("Python", "python3"),
+        ],
+        related: &[
+            ("Django", "Flask"),
+            ("PostgreSQL", "MySQL"),
+            ("Python", "Ruby"),
+        ],
         mid_pay_usd: 120_000,
         duties: "You will extend the platform that schedules our clinics' appointments.",
     },
@@ -90,8 +122,17 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Python", "SQL", "Spark", "Airflow", "Snowflake"],
         nice: &["dbt", "Kafka"],
-        aliases: &[("Spark", "PySpark"), ("Airflow", "Apache Airflow"), ("dbt", "data build tool")],
-        related: &[("Spark", "Flink"), ("Snowflake", "BigQuery"), ("Airflow", "dbt"), ("Python", "Scala")],
+        aliases: &[
+            ("Spark", "PySpark"),
+            ("Airflow", "Apache Airflow"),
+            ("dbt", "data build tool"),
+        ],
+        related: &[
+            ("Spark", "Flink"),
+            ("Snowflake", "BigQuery"),
+            ("Airflow", "dbt"),
+            ("Python", "Scala"),
+        ],
         mid_pay_usd: 130_000,
         duties: "You will build the pipelines that feed our analytics and models.",
     },
@@ -100,8 +141,16 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Python", "Machine Learning", "PyTorch", "MLOps", "SQL"],
         nice: &["Kubernetes", "NLP"],
-        aliases: &[("Machine Learning", "ML"), ("NLP", "natural language processing"), ("MLOps", "ML Ops")],
-        related: &[("PyTorch", "TensorFlow"), ("Machine Learning", "Deep Learning"), ("MLOps", "Airflow")],
+        aliases: &[
+            ("Machine Learning", "ML"),
+            ("NLP", "natural language processing"),
+            ("MLOps", "ML Ops"),
+        ],
+        related: &[
+            ("PyTorch", "TensorFlow"),
+            ("Machine Learning", "Deep Learning"),
+            ("MLOps", "Airflow"),
+        ],
         mid_pay_usd: 150_000,
         duties: "You will train and ship the models that rank our search results.",
     },
@@ -110,8 +159,17 @@ const ROLES: &[Role] = &[
         trade: Trade::Tech,
         required: &["Kubernetes", "Terraform", "AWS", "CI/CD", "Linux"],
         nice: &["Prometheus", "Ansible"],
-        aliases: &[("Kubernetes", "K8s"), ("CI/CD", "continuous integration"), ("AWS", "Amazon Web Services")],
-        related: &[("Terraform", "Pulumi"), ("Kubernetes", "OpenShift"), ("AWS", "Google Cloud"), ("Prometheus", "Grafana")],
+        aliases: &[
+            ("Kubernetes", "K8s"),
+            ("CI/CD", "continuous integration"),
+            ("AWS", "Amazon Web Services"),
+        ],
+        related: &[
+            ("Terraform", "Pulumi"),
+            ("Kubernetes", "OpenShift"),
+            ("AWS", "Google Cloud"),
+            ("Prometheus", "Grafana"),
+        ],
         mid_pay_usd: 135_000,
         duties: "You will keep our clusters healthy and our deploys boring.",
     },
@@ -121,57 +179,129 @@ const ROLES: &[Role] = &[
         required: &["Swift", "iOS", "SwiftUI", "UIKit", "REST APIs"],
         nice: &["Objective-C", "Firebase"],
         aliases: &[("REST APIs", "REST"), ("Objective-C", "ObjC")],
-        related: &[("Swift", "Flutter"), ("SwiftUI", "Jetpack Compose"), ("iOS", "Android")],
+        related: &[
+            ("Swift", "Flutter"),
+            ("SwiftUI", "Jetpack Compose"),
+            ("iOS", "Android"),
+        ],
         mid_pay_usd: 130_000,
         duties: "You will build our iPhone app for millions of riders.",
     },
     Role {
         title: "Security Engineer",
         trade: Trade::Tech,
-        required: &["Penetration Testing", "Threat Modeling", "SIEM", "Incident Response", "AWS"],
+        required: &[
+            "Penetration Testing",
+            "Threat Modeling",
+            "SIEM",
+            "Incident Response",
+            "AWS",
+        ],
         nice: &["Cloud Security", "ISO 27001"],
-        aliases: &[("Penetration Testing", "pentesting"), ("Threat Modeling", "threat modelling")],
-        related: &[("SIEM", "Splunk"), ("Penetration Testing", "Vulnerability Management"), ("AWS", "Azure")],
+        aliases: &[
+            ("Penetration Testing", "pentesting"),
+            ("Threat Modeling", "threat modelling"),
+        ],
+        related: &[
+            ("SIEM", "Splunk"),
+            ("Penetration Testing", "Vulnerability Management"),
+            ("AWS", "Azure"),
+        ],
         mid_pay_usd: 145_000,
         duties: "You will find our weaknesses before anyone else does.",
     },
     Role {
         title: "Product Designer",
         trade: Trade::Creative,
-        required: &["Figma", "UX Research", "Prototyping", "Design Systems", "Usability Testing"],
+        required: &[
+            "Figma",
+            "UX Research",
+            "Prototyping",
+            "Design Systems",
+            "Usability Testing",
+        ],
         nice: &["UI Design", "Illustrator"],
-        aliases: &[("UX Research", "user research"), ("UI Design", "UI"), ("Usability Testing", "user testing")],
-        related: &[("Figma", "Sketch"), ("Usability Testing", "User Interviews"), ("Illustrator", "Photoshop")],
+        aliases: &[
+            ("UX Research", "user research"),
+            ("UI Design", "UI"),
+            ("Usability Testing", "user testing"),
+        ],
+        related: &[
+            ("Figma", "Sketch"),
+            ("Usability Testing", "User Interviews"),
+            ("Illustrator", "Photoshop"),
+        ],
         mid_pay_usd: 115_000,
         duties: "You will shape how people find and book our services.",
     },
     Role {
         title: "Product Manager",
         trade: Trade::Creative,
-        required: &["Product Management", "Roadmapping", "A/B Testing", "Stakeholder Management", "SQL"],
+        required: &[
+            "Product Management",
+            "Roadmapping",
+            "A/B Testing",
+            "Stakeholder Management",
+            "SQL",
+        ],
         nice: &["Jira", "Agile"],
-        aliases: &[("A/B Testing", "split testing"), ("Roadmapping", "product roadmap")],
-        related: &[("A/B Testing", "Experimentation"), ("Roadmapping", "Product Strategy"), ("Jira", "Asana")],
+        aliases: &[
+            ("A/B Testing", "split testing"),
+            ("Roadmapping", "product roadmap"),
+        ],
+        related: &[
+            ("A/B Testing", "Experimentation"),
+            ("Roadmapping", "Product Strategy"),
+            ("Jira", "Asana"),
+        ],
         mid_pay_usd: 140_000,
         duties: "You will decide what our marketplace team builds next.",
     },
     Role {
         title: "Account Executive",
         trade: Trade::Business,
-        required: &["B2B Sales", "Salesforce", "Negotiation", "Pipeline Management", "SaaS Sales"],
+        required: &[
+            "B2B Sales",
+            "Salesforce",
+            "Negotiation",
+            "Pipeline Management",
+            "SaaS Sales",
+        ],
         nice: &["Lead Generation", "MEDDIC"],
-        aliases: &[("Salesforce", "SFDC"), ("Lead Generation", "prospecting"), ("Pipeline Management", "sales pipeline")],
-        related: &[("Salesforce", "HubSpot"), ("SaaS Sales", "Enterprise Sales"), ("B2B Sales", "Inside Sales")],
+        aliases: &[
+            ("Salesforce", "SFDC"),
+            ("Lead Generation", "prospecting"),
+            ("Pipeline Management", "sales pipeline"),
+        ],
+        related: &[
+            ("Salesforce", "HubSpot"),
+            ("SaaS Sales", "Enterprise Sales"),
+            ("B2B Sales", "Inside Sales"),
+        ],
         mid_pay_usd: 110_000,
         duties: "You will close deals with mid-market logistics companies.",
     },
     Role {
         title: "Marketing Manager",
         trade: Trade::Business,
-        required: &["SEO", "Google Analytics", "Content Marketing", "Google Ads", "Email Marketing"],
+        required: &[
+            "SEO",
+            "Google Analytics",
+            "Content Marketing",
+            "Google Ads",
+            "Email Marketing",
+        ],
         nice: &["HubSpot", "Copywriting"],
-        aliases: &[("SEO", "search engine optimization"), ("Google Ads", "AdWords"), ("Google Analytics", "GA4")],
-        related: &[("SEO", "SEM"), ("Google Ads", "Meta Ads"), ("Email Marketing", "Marketing Automation")],
+        aliases: &[
+            ("SEO", "search engine optimization"),
+            ("Google Ads", "AdWords"),
+            ("Google Analytics", "GA4"),
+        ],
+        related: &[
+            ("SEO", "SEM"),
+            ("Google Ads", "Meta Ads"),
+            ("Email Marketing", "Marketing Automation"),
+        ],
         mid_pay_usd: 105_000,
         duties: "You will grow the audience of our learning platform.",
     },
@@ -180,38 +310,88 @@ const ROLES: &[Role] = &[
         trade: Trade::Business,
         required: &["FP&A", "Financial Modeling", "Excel", "Forecasting", "SAP"],
         nice: &["Power BI", "Budgeting"],
-        aliases: &[("FP&A", "financial planning and analysis"), ("Financial Modeling", "financial modelling"), ("Excel", "MS Excel")],
-        related: &[("SAP", "NetSuite"), ("Power BI", "Tableau"), ("Financial Modeling", "Valuation")],
+        aliases: &[
+            ("FP&A", "financial planning and analysis"),
+            ("Financial Modeling", "financial modelling"),
+            ("Excel", "MS Excel"),
+        ],
+        related: &[
+            ("SAP", "NetSuite"),
+            ("Power BI", "Tableau"),
+            ("Financial Modeling", "Valuation"),
+        ],
         mid_pay_usd: 95_000,
         duties: "You will build the forecasts our leadership plans with.",
     },
     Role {
         title: "Accountant",
         trade: Trade::Business,
-        required: &["Accounting", "GAAP", "Reconciliation", "Month-End Close", "QuickBooks"],
+        required: &[
+            "Accounting",
+            "GAAP",
+            "Reconciliation",
+            "Month-End Close",
+            "QuickBooks",
+        ],
         nice: &["Tax", "Audit"],
-        aliases: &[("GAAP", "US GAAP"), ("Month-End Close", "month end close"), ("Reconciliation", "bank reconciliation")],
-        related: &[("QuickBooks", "Xero"), ("GAAP", "IFRS"), ("Month-End Close", "Financial Reporting")],
+        aliases: &[
+            ("GAAP", "US GAAP"),
+            ("Month-End Close", "month end close"),
+            ("Reconciliation", "bank reconciliation"),
+        ],
+        related: &[
+            ("QuickBooks", "Xero"),
+            ("GAAP", "IFRS"),
+            ("Month-End Close", "Financial Reporting"),
+        ],
         mid_pay_usd: 80_000,
         duties: "You will keep the books of our growing group of companies.",
     },
     Role {
         title: "Technical Recruiter",
         trade: Trade::Business,
-        required: &["Recruiting", "Sourcing", "Interviewing", "Applicant Tracking Systems", "Employer Branding"],
+        required: &[
+            "Recruiting",
+            "Sourcing",
+            "Interviewing",
+            "Applicant Tracking Systems",
+            "Employer Branding",
+        ],
         nice: &["Talent Acquisition", "Negotiation"],
-        aliases: &[("Applicant Tracking Systems", "ATS"), ("Recruiting", "recruitment"), ("Sourcing", "candidate sourcing")],
-        related: &[("Recruiting", "Human Resources"), ("Sourcing", "Talent Acquisition"), ("Applicant Tracking Systems", "HRIS")],
+        aliases: &[
+            ("Applicant Tracking Systems", "ATS"),
+            ("Recruiting", "recruitment"),
+            ("Sourcing", "candidate sourcing"),
+        ],
+        related: &[
+            ("Recruiting", "Human Resources"),
+            ("Sourcing", "Talent Acquisition"),
+            ("Applicant Tracking Systems", "HRIS"),
+        ],
         mid_pay_usd: 90_000,
         duties: "You will hire the engineers who build our product.",
     },
     Role {
         title: "ICU Nurse",
         trade: Trade::Care,
-        required: &["Registered Nursing", "Critical Care", "ACLS", "BLS", "Patient Care"],
+        required: &[
+            "Registered Nursing",
+            "Critical Care",
+            "ACLS",
+            "BLS",
+            "Patient Care",
+        ],
         nice: &["Epic", "Wound Care"],
-        aliases: &[("Registered Nursing", "RN"), ("Critical Care", "ICU"), ("ACLS", "Advanced Cardiac Life Support")],
-        related: &[("Critical Care", "Emergency Medicine"), ("Epic", "Cerner"), ("ACLS", "PALS")],
+        aliases: &[
+            ("Registered Nursing", "RN"),
+            ("Critical Care", "ICU"),
+            ("ACLS", "Advanced Cardiac Life Support"),
+        ],
+        related: &[
+            ("Critical Care", "Emergency Medicine"),
+            ("Epic", "Cerner"),
+            ("ACLS", "PALS"),
+        ],
         mid_pay_usd: 95_000,
         duties: "You will care for critically ill patients in a 24-bed unit.",
     },
@@ -226,18 +406,78 @@ struct City {
 }
 
 const CITIES: &[City] = &[
-    City { name: "Berlin", country: "Germany", currency: "EUR", pay_factor: 0.7 },
-    City { name: "Munich", country: "Germany", currency: "EUR", pay_factor: 0.75 },
-    City { name: "Amsterdam", country: "Netherlands", currency: "EUR", pay_factor: 0.7 },
-    City { name: "Paris", country: "France", currency: "EUR", pay_factor: 0.65 },
-    City { name: "London", country: "UK", currency: "GBP", pay_factor: 0.8 },
-    City { name: "Manchester", country: "UK", currency: "GBP", pay_factor: 0.65 },
-    City { name: "New York", country: "USA", currency: "USD", pay_factor: 1.1 },
-    City { name: "Austin", country: "USA", currency: "USD", pay_factor: 0.95 },
-    City { name: "Toronto", country: "Canada", currency: "CAD", pay_factor: 0.8 },
-    City { name: "Sydney", country: "Australia", currency: "AUD", pay_factor: 0.85 },
-    City { name: "Bangalore", country: "India", currency: "INR", pay_factor: 0.3 },
-    City { name: "Lagos", country: "Nigeria", currency: "NGN", pay_factor: 0.25 },
+    City {
+        name: "Berlin",
+        country: "Germany",
+        currency: "EUR",
+        pay_factor: 0.7,
+    },
+    City {
+        name: "Munich",
+        country: "Germany",
+        currency: "EUR",
+        pay_factor: 0.75,
+    },
+    City {
+        name: "Amsterdam",
+        country: "Netherlands",
+        currency: "EUR",
+        pay_factor: 0.7,
+    },
+    City {
+        name: "Paris",
+        country: "France",
+        currency: "EUR",
+        pay_factor: 0.65,
+    },
+    City {
+        name: "London",
+        country: "UK",
+        currency: "GBP",
+        pay_factor: 0.8,
+    },
+    City {
+        name: "Manchester",
+        country: "UK",
+        currency: "GBP",
+        pay_factor: 0.65,
+    },
+    City {
+        name: "New York",
+        country: "USA",
+        currency: "USD",
+        pay_factor: 1.1,
+    },
+    City {
+        name: "Austin",
+        country: "USA",
+        currency: "USD",
+        pay_factor: 0.95,
+    },
+    City {
+        name: "Toronto",
+        country: "Canada",
+        currency: "CAD",
+        pay_factor: 0.8,
+    },
+    City {
+        name: "Sydney",
+        country: "Australia",
+        currency: "AUD",
+        pay_factor: 0.85,
+    },
+    City {
+        name: "Bangalore",
+        country: "India",
+        currency: "INR",
+        pay_factor: 0.3,
+    },
+    City {
+        name: "Lagos",
+        country: "Nigeria",
+        currency: "NGN",
+        pay_factor: 0.25,
+    },
 ];
 
 /// US dollars per unit: the generator's own approximate rates.
@@ -410,7 +650,11 @@ impl Gap {
     fn applies(self, job: &Job) -> bool {
         match self {
             Gap::Relocating | Gap::WrongCountry => job.mode != WorkMode::Remote,
-            Gap::Related => job.role.related.iter().any(|(s, _)| job.required.contains(s)),
+            Gap::Related => job
+                .role
+                .related
+                .iter()
+                .any(|(s, _)| job.required.contains(s)),
             _ => true,
         }
     }
@@ -429,9 +673,20 @@ struct Job {
 
 fn make_job(n: usize, rng: &mut Rng) -> (Job, EvalJob) {
     let role = &ROLES[n % ROLES.len()];
-    let level = *rng.pick(&[Level::Junior, Level::Mid, Level::Senior, Level::Senior, Level::Lead]);
+    let level = *rng.pick(&[
+        Level::Junior,
+        Level::Mid,
+        Level::Senior,
+        Level::Senior,
+        Level::Lead,
+    ]);
     let city = rng.pick(CITIES);
-    let mode = *rng.pick(&[WorkMode::Onsite, WorkMode::Hybrid, WorkMode::Hybrid, WorkMode::Remote]);
+    let mode = *rng.pick(&[
+        WorkMode::Onsite,
+        WorkMode::Hybrid,
+        WorkMode::Hybrid,
+        WorkMode::Remote,
+    ]);
     let count = 3 + rng.below(3);
     let required: Vec<&'static str> = role.required[..count].to_vec();
     let nice: Vec<&'static str> = role.nice[..1 + rng.below(2)].to_vec();
@@ -503,9 +758,16 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
     let mut level = job.level;
     // (the skill, as this candidate writes it)
     let mut skills: Vec<(&'static str, String)> = if own {
-        job.required.iter().chain(&job.nice).map(|s| (*s, s.to_string())).collect()
+        job.required
+            .iter()
+            .chain(&job.nice)
+            .map(|s| (*s, s.to_string()))
+            .collect()
     } else {
-        role.required[..4].iter().map(|s| (*s, s.to_string())).collect()
+        role.required[..4]
+            .iter()
+            .map(|s| (*s, s.to_string()))
+            .collect()
     };
     let mut in_text: Vec<&'static str> = Vec::new();
     let mut city = job.city;
@@ -596,8 +858,10 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
             Gap::SlightlyOver => expected = job.pay_max as f64 * 1.12,
             Gap::FarOver => expected = job.pay_max as f64 * 1.45,
             Gap::Relocating | Gap::WrongCountry => {
-                let elsewhere: Vec<&City> =
-                    CITIES.iter().filter(|c| c.country != job.city.country).collect();
+                let elsewhere: Vec<&City> = CITIES
+                    .iter()
+                    .filter(|c| c.country != job.city.country)
+                    .collect();
                 city = elsewhere[rng.below(elsewhere.len())];
                 relocate = Some(*gap == Gap::Relocating);
                 if *gap == Gap::WrongCountry {
@@ -607,12 +871,22 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
         }
     }
     // Over budget is said in the job's currency, whatever the ideal variant chose.
-    if gaps.iter().any(|g| matches!(g, Gap::SlightlyOver | Gap::FarOver)) {
+    if gaps
+        .iter()
+        .any(|g| matches!(g, Gap::SlightlyOver | Gap::FarOver))
+    {
         currency = job.city.currency;
     }
     let years = years_at(level, rng);
     let title = titled(level, role.title);
-    let company = *rng.pick(&["Northwind", "Globex", "Initech", "Umbrella Health", "Stark Retail", "Wayne Logistics"]);
+    let company = *rng.pick(&[
+        "Northwind",
+        "Globex",
+        "Initech",
+        "Umbrella Health",
+        "Stark Retail",
+        "Wayne Logistics",
+    ]);
     let mut text = format!("{title} at {company}.");
     if !in_text.is_empty() {
         text += &format!(" Day to day I work with {}.", in_text.join(" and "));
@@ -675,7 +949,13 @@ pub fn generate() -> EvalSet {
         let (job, mut eval) = make_job(n, &mut rng);
         let role = job.role;
         let mut pool = Vec::new();
-        for ideal in [Ideal::AsListed, Ideal::OtherNames, Ideal::OtherNames, Ideal::InText, Ideal::OtherCurrency] {
+        for ideal in [
+            Ideal::AsListed,
+            Ideal::OtherNames,
+            Ideal::OtherNames,
+            Ideal::InText,
+            Ideal::OtherCurrency,
+        ] {
             pool.push(candidate(&job, role, ideal, &[], &mut rng));
         }
         let minor: Vec<Gap> = MINOR.iter().copied().filter(|g| g.applies(&job)).collect();
@@ -689,7 +969,13 @@ pub fn generate() -> EvalSet {
         rng.shuffle(&mut shuffled);
         gap_sets.extend(shuffled.iter().take(4).map(|g| vec![*g]));
         // Two minor + minor, two minor + major, one major + major.
-        for (a, b) in [(&minor, &minor), (&minor, &minor), (&minor, &major), (&minor, &major), (&major, &major)] {
+        for (a, b) in [
+            (&minor, &minor),
+            (&minor, &minor),
+            (&minor, &major),
+            (&minor, &major),
+            (&major, &major),
+        ] {
             let first = *rng.pick(a);
             let second = loop {
                 let g = *rng.pick(b);
@@ -700,7 +986,11 @@ pub fn generate() -> EvalSet {
             gap_sets.push(vec![first, second]);
         }
         for gaps in &gap_sets {
-            let ideal = if rng.chance(30) { Ideal::OtherNames } else { Ideal::AsListed };
+            let ideal = if rng.chance(30) {
+                Ideal::OtherNames
+            } else {
+                Ideal::AsListed
+            };
             pool.push(candidate(&job, role, ideal, gaps, &mut rng));
         }
         // Four from other trades.
