@@ -68,6 +68,7 @@ impl App {
         let index_dir = config.data_dir.join("index");
         let (search, opened) =
             tokio::task::spawn_blocking(move || Search::open(&index_dir)).await??;
+        search.use_synonyms(crate::domain::matching::vocabulary::search_synonyms);
         let indexer = Indexer::start(store.clone(), search);
         indexer
             .recover(opened)

@@ -96,6 +96,9 @@ pub struct FieldFormat {
     pub message: &'static str,
 }
 
+/// A `YYYY-MM-DD` date (`fields::check_date`).
+const DATE: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\s*$";
+
 /// Each pattern accepts no more than the domain check it describes (`error::is_valid_email`,
 /// `domain::fields`); surrounding blanks are allowed where the domain trims them.
 pub const FIELD_FORMATS: &[FieldFormat] = &[
@@ -121,7 +124,12 @@ pub const FIELD_FORMATS: &[FieldFormat] = &[
     },
     FieldFormat {
         field: "start_date",
-        pattern: r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\s*$",
+        pattern: DATE,
+        message: "must be a date like 2026-06-01",
+    },
+    FieldFormat {
+        field: "end_date",
+        pattern: DATE,
         message: "must be a date like 2026-06-01",
     },
 ];
@@ -459,10 +467,9 @@ mod tests {
             "2026-6-1",
         ] {
             let parses = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
-            assert!(
-                !matches("start_date", d) || parses,
-                "{d:?} matches but is no date"
-            );
+            for field in ["start_date", "end_date"] {
+                assert!(!matches(field, d) || parses, "{d:?} matches but is no date");
+            }
         }
     }
 

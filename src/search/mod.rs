@@ -14,7 +14,7 @@ mod writer;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy};
 
@@ -24,7 +24,7 @@ use self::schema::{Fields, SCHEMA_VERSION, VERSION_FILE};
 use self::writer::{Cmd, WRITER_MEMORY};
 use crate::error::{Error, Result};
 
-pub use self::query::{Hits, Query};
+pub use self::query::{Hits, Query, Synonyms};
 pub use self::schema::{Doc, Kind};
 pub use self::writer::Op;
 
@@ -44,6 +44,8 @@ struct Inner {
     id_columns: Mutex<IdColumns>,
     /// [`PRUNE_FROM_MATCHES`]; lowered by tests, whose indexes are small.
     prune_from: AtomicU64,
+    /// [`Search::use_synonyms`].
+    synonyms: OnceLock<Synonyms>,
 }
 
 #[derive(Clone)]
@@ -112,12 +114,19 @@ impl Search {
             expanded: Mutex::new(Expanded::default()),
             id_columns: Mutex::new((0, Arc::default())),
             prune_from: AtomicU64::new(PRUNE_FROM_MATCHES),
+            synonyms: OnceLock::new(),
         });
         let thread_inner = inner.clone();
         std::thread::Builder::new()
             .name("hirebase-indexer".into())
             .spawn(move || writer::writer_loop(&thread_inner, writer, inbox))?;
         Ok((Search { inner }, opened))
+    }
+
+    /// From now on a query word also matches the other names `synonyms` gives it (a skill's
+    /// aliases). Set once; later calls change nothing.
+    pub fn use_synonyms(&self, synonyms: Synonyms) {
+        let _ = self.inner.synonyms.set(synonyms);
     }
 
     /// Makes every change applied before this call durable (fsync). Blocking.

@@ -76,6 +76,10 @@ impl Hits {
 /// unfinished last word.
 const NEAR_BOOST: f32 = 0.3;
 
+/// The other names of the thing a query word names (lower case, one word each): given by the
+/// domain's skill vocabulary, since search itself knows no skills. See [`Search::use_synonyms`].
+pub type Synonyms = fn(&str) -> &'static [String];
+
 /// What a query word stands for besides itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Expansion {
@@ -236,22 +240,54 @@ impl Search {
         })
     }
 
-    /// One query word: its stem among the record's words (BM25); or, when no record has it,
-    /// the words within one edit of it; or — while it is still being typed — the stem or the
-    /// most frequent words it starts. With the query, the number of records its term is in
-    /// when it is a single term.
+    /// One query word: the word as typed ([`Search::typed_word_query`]) or, when it names a
+    /// skill, any other one-word name of that skill (`k8s` finds `kubernetes`, `postgres`
+    /// finds `postgresql`) — looked up at query time, so the index needs no rebuild for it.
+    /// With the query, the number of records its term is in when it is a single term.
     fn word_query(
         &self,
         searcher: &Searcher,
         word: &str,
         is_prefix: bool,
     ) -> (Box<dyn TQuery>, Option<u64>) {
+        let typed = self.typed_word_query(searcher, word, is_prefix);
+        let synonyms: &[String] = match self.inner.synonyms.get() {
+            Some(names) => names(word),
+            None => &[],
+        };
+        if synonyms.is_empty() {
+            return typed;
+        }
+        let mut stems = vec![self.stem(word)];
+        let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, typed.0)];
+        for synonym in synonyms {
+            let stem = self.stem(synonym);
+            if !stems.contains(&stem) {
+                shoulds.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.inner.fields.text, &stem),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                ));
+                stems.push(stem);
+            }
+        }
+        (Box::new(BooleanQuery::new(shoulds)), None)
+    }
+
+    /// One query word as typed: its stem among the record's words (BM25); or, when no record
+    /// has it, the words within one edit of it; or — while it is still being typed — the stem
+    /// or the most frequent words it starts. With the query, the number of records its term
+    /// is in when it is a single term.
+    fn typed_word_query(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        is_prefix: bool,
+    ) -> (Box<dyn TQuery>, Option<u64>) {
         let f = &self.inner.fields;
-        let stem = self
-            .tokens(analysis::STEM_WORD, word)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| word.to_string());
+        let stem = self.stem(word);
         let scored = |term: &str| -> Box<dyn TQuery> {
             Box::new(TermQuery::new(
                 Term::from_field_text(f.text, term),
@@ -366,6 +402,14 @@ impl Search {
     fn query_words(&self, text: &str) -> Option<Vec<String>> {
         let mut analyzer = self.inner.index.tokenizers().get(analysis::QUERY)?;
         analysis::query_words(&mut analyzer, text)
+    }
+
+    /// The stem of one query word, as the index holds it.
+    fn stem(&self, word: &str) -> String {
+        self.tokens(analysis::STEM_WORD, word)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| word.to_string())
     }
 
     fn tokens(&self, analyzer: &str, text: &str) -> Vec<String> {
@@ -616,6 +660,40 @@ mod tests {
             top.ids
         );
         s.stop();
+    }
+
+    #[tokio::test]
+    async fn a_skill_alias_finds_the_skill_by_its_other_names() {
+        let (_dir, s) = fixture().await;
+        s.apply(vec![
+            candidate(5, 1, "Kim Lee", "SRE", &["Kubernetes"], ""),
+            candidate(6, 1, "Ola Ade", "DBA", &[], "postgres tuning"),
+            candidate(7, 2, "Max Roe", "SRE", &["k8s"], ""),
+        ])
+        .await
+        .unwrap();
+        assert!(
+            s.query(&text(1, "k8s ")).unwrap().ids.is_empty(),
+            "no synonyms until they are in use"
+        );
+        s.use_synonyms(crate::domain::matching::vocabulary::search_synonyms);
+        let sorted = |q: &str| {
+            let mut ids = s.query(&text(1, q)).unwrap().ids;
+            ids.sort();
+            ids
+        };
+        assert_eq!(sorted("k8s "), vec![5]);
+        assert_eq!(sorted("k8s"), vec![5], "while being typed too");
+        assert_eq!(sorted("kubernetes "), vec![5], "not tenant 2's `k8s`");
+        assert_eq!(sorted("postgres "), vec![1, 6], "PostgreSQL and postgres");
+        assert_eq!(sorted("postgresql "), vec![1, 6]);
+        assert_eq!(
+            sorted("postgres tuning "),
+            vec![6],
+            "every word still must match"
+        );
+        assert_eq!(sorted("k8s jane"), Vec::<u64>::new());
+        assert_eq!(s.query(&text(2, "kubernetes ")).unwrap().ids, vec![7]);
     }
 
     #[tokio::test]

@@ -6,11 +6,16 @@
 //! [`Demand`] (a job, a slot) and a [`Supply`] (a candidate, a person), prepare a [`Matcher`]
 //! once per demand and score as many supplies as they like with it.
 
+mod axes;
+mod score;
+pub mod vocabulary;
+
+pub use score::Matcher;
+
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::jobs::Level;
-use crate::named_enum;
 
 named_enum! {
     /// How someone works or a job is done: at the office, partly remote, fully remote.
