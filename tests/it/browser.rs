@@ -1211,6 +1211,9 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "candidates",
             "interviews",
             "offers",
+            "people",
+            "projects",
+            "engagements",
             "team",
             "settings",
             "profile"
@@ -1376,6 +1379,30 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         .mint_key(&admin, "Sync", "recruiter", &["jobs:read"])
         .await;
     let key = key["id"].as_u64().expect("key id");
+    let talent = s
+        .post(
+            "/api/v1/people",
+            &admin.token,
+            json!({"full_name": "Ada Byron", "skills": ["Mathematics"]}),
+        )
+        .await;
+    let talent = talent.ok(201)["id"].as_u64().expect("person id");
+    let project = s
+        .post(
+            "/api/v1/projects",
+            &admin.token,
+            json!({"name": "Analytical Engine", "client": "Babbage & Co"}),
+        )
+        .await;
+    let project = project.ok(201)["id"].as_u64().expect("project id");
+    let slot = s
+        .post(
+            &format!("/api/v1/projects/{project}/slots"),
+            &admin.token,
+            json!({"title": "Programmer", "skills": ["Mathematics"]}),
+        )
+        .await;
+    let slot = slot.ok(201)["id"].as_u64().expect("slot id");
 
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
@@ -1401,6 +1428,12 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         ("/webhooks".into(), "Webhooks".into()),
         ("/audit".into(), "Audit".into()),
         ("/profile".into(), "Profile".into()),
+        ("/people".into(), "People".into()),
+        (format!("/people/{talent}"), "Ada Byron".into()),
+        ("/projects".into(), "Projects".into()),
+        (format!("/projects/{project}"), "Analytical Engine".into()),
+        (format!("/slots/{slot}"), "Programmer".into()),
+        ("/engagements".into(), "Engagements".into()),
         ("/no-such-page".into(), "Page not found".into()),
     ];
     for (route, title) in &pages {
