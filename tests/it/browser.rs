@@ -1888,6 +1888,7 @@ async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match()
         |t| t == "Katherine Johnson",
     )
     .await;
+    screenshot(&client, "73-slot-filled").await;
     let engagements = s
         .get(&format!("/api/v1/engagements?slot_id={slot}"), &admin.token)
         .await;
@@ -1920,6 +1921,7 @@ async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match()
         t.contains("Katherine Johnson") && t.contains("Data engineer") && t.contains("Active")
     })
     .await;
+    screenshot(&client, "74-engagements").await;
     click(&client, &format!("{row} button[data-action='ended']")).await;
     click(&client, "#engagement-ended-confirm").await;
     wait_for_text(&client, &row, "the engagement reads ended", |t| {
