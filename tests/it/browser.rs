@@ -1731,7 +1731,7 @@ async fn admin_sets_matching_weights_and_restores_the_defaults() {
     })
     .await;
     // All zero is refused before it is sent.
-    for axis in ["skills", "experience", "seniority", "location", "compensation", "availability"] {
+    for (axis, _) in AXES {
         set_value(&client, &format!("#weight-{axis}"), "0").await;
     }
     click(&client, "#weights-submit").await;
@@ -1790,7 +1790,12 @@ async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match()
     click(&client, "a[data-nav='people']").await;
     click(&client, "#new-person-button").await;
     fill(&client, "#person-full-name", "Katherine Johnson").await;
-    fill(&client, "#person-headline", "Data engineer, orbital analytics").await;
+    fill(
+        &client,
+        "#person-headline",
+        "Data engineer, orbital analytics",
+    )
+    .await;
     fill(&client, "#person-skills", "Python, Spark, SQL").await;
     choose(&client, "#person-seniority", "senior").await;
     fill(&client, "#person-rate-min", "500").await;
