@@ -1693,6 +1693,7 @@ async fn job_matches_show_the_best_candidate_first_with_its_chart_and_add_it_to_
         "the job match has its chart",
     )
     .await;
+    screenshot(&client, "62-candidate-matching-jobs").await;
     finish(client).await;
 }
 
@@ -1724,6 +1725,7 @@ async fn admin_sets_matching_weights_and_restores_the_defaults() {
         |t| t.contains("60% of the score"),
     )
     .await;
+    screenshot(&client, "65-matching-weights").await;
     click(&client, "#weights-submit").await;
     eventually("the weights are saved", || async {
         let tenant = s.get("/api/v1/tenants/me", &admin.token).await;
