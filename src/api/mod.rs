@@ -12,6 +12,7 @@ pub mod engagements;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
+pub mod matching;
 pub mod offers;
 pub mod people;
 pub mod projects;
@@ -74,6 +75,8 @@ pub enum Tag {
     Projects,
     /// People engaged on project slots
     Engagements,
+    /// Candidates for a job, jobs for a candidate, scored on six axes
+    Matching,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -181,6 +184,7 @@ apis!(
         offers::OffersApi,
         insights::InsightsApi,
         webhooks::WebhooksApi,
+        matching::MatchingApi,
     ],
     [
         people::PeopleApi,
@@ -270,6 +274,22 @@ macro_rules! cursor_page_of {
             pub has_more: bool,
             /// Pass as `before` to get the next (older) page.
             pub next_before: Option<String>,
+        }
+
+        impl $name {
+            /// A page of `items` (newest first); `id` names the cursor of the last one.
+            pub fn of(items: Vec<$item>, has_more: bool, id: impl Fn(&$item) -> u64) -> $name {
+                let next_before = if has_more {
+                    items.last().map(|item| id(item).to_string())
+                } else {
+                    None
+                };
+                $name {
+                    items,
+                    has_more,
+                    next_before,
+                }
+            }
         }
     };
 }

@@ -36,6 +36,7 @@ named_enum! {
         WebhooksWrite = "webhooks:write",
         AuditRead = "audit:read",
         InsightsRead = "insights:read",
+        MatchingRead = "matching:read",
         TeamRead = "team:read",
         TeamWrite = "team:write",
         TenantRead = "tenant:read",
@@ -137,6 +138,7 @@ permissions! {
     OFFERS_WRITE: OffersWrite = "offers_write", "make and change offers", HIRING, OffersWrite;
     OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
     INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
+    MATCHING: Matching = "matching", "match candidates and jobs", HIRING, MatchingRead;
 
     // Talent marketplace. Hiring managers read (but not private profiles); talent has its own row.
     PEOPLE_READ: PeopleRead = "people_read", "read talent profiles", HIRING, MarketplaceRead;

@@ -144,6 +144,31 @@ pub fn check_span(v: &mut Validator, start: Option<&str>, end: Option<&str>) {
     }
 }
 
+/// The largest amount of money (a salary, a rate) taken as given.
+pub const MAX_AMOUNT: u64 = 100_000_000_000;
+
+/// A money range: each bound within [`MAX_AMOUNT`], the lower not above the upper.
+pub fn check_amounts(
+    v: &mut Validator,
+    (min_field, min): (&str, Option<u64>),
+    (max_field, max): (&str, Option<u64>),
+) {
+    if let (Some(min), Some(max)) = (min, max) {
+        v.check(
+            min <= max,
+            min_field,
+            format!("must not exceed {max_field}"),
+        );
+    }
+    for (field, value) in [(min_field, min), (max_field, max)] {
+        v.check(
+            value.is_none_or(|s| s <= MAX_AMOUNT),
+            field,
+            "is out of range",
+        );
+    }
+}
+
 /// Digits, spaces and `+ - ( ) .`, with 5 to 20 digits.
 pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
     if let Some(p) = value {

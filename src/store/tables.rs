@@ -14,6 +14,7 @@ use crate::domain::indexing::OutboxEntry;
 use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::offers::Offer;
 use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
@@ -167,7 +168,12 @@ pub fn status_time_key(status: u64, t: Timestamp) -> u64 {
     (status << 40) | time_key(t).min((1 << 40) - 1)
 }
 
+// --- Matching
+/// Keyed (tenant, entry id): every matching answer, newest last.
+pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
+
 // --- Webhooks
+
 pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
 /// (INSTANCE, delivery id): deliveries not yet sent successfully, written with the change that caused them.
 pub const WEBHOOK_QUEUE: Records<Delivery> = Records::new("webhook_queue_v1");
@@ -198,6 +204,7 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     STAGE_CHANGES.name,
     JOB_STATS.name,
     SEARCH_OUTBOX.name,
+    MATCH_LOGS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,

@@ -18,6 +18,7 @@ mod import;
 mod interviews;
 mod jobs;
 mod marketplace;
+mod matching;
 mod matching_eval;
 mod openapi;
 mod platform;

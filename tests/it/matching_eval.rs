@@ -165,7 +165,11 @@ fn the_committed_set_is_what_the_generator_writes() {
     assert_eq!(set, generate::generate(), "the file reads back as written");
 }
 
+/// The committed set; while it is being rewritten (tests run in parallel), the generator's.
 fn load() -> EvalSet {
+    if std::env::var_os("HIREBASE_WRITE_EVAL").is_some() {
+        return generate::generate();
+    }
     serde_json::from_str(&std::fs::read_to_string(set_path()).unwrap()).unwrap()
 }
 
@@ -205,9 +209,9 @@ fn keyword_overlap(job: &EvalJob, c: &EvalCandidate) -> u32 {
     2 * required + nice
 }
 
-/// The engine's NDCG@10 on the set, measured when it was built (0.9xx); the floor sits just
-/// below, so a change that ranks worse fails here.
-const ENGINE_FLOOR: f64 = 0.0;
+/// The engine's NDCG@10 on the set was 0.9246 when it was built (keyword overlap: 0.5025); the
+/// floor sits just below, so a change that ranks worse fails here.
+const ENGINE_FLOOR: f64 = 0.92;
 
 #[test]
 fn the_engine_ranks_the_labelled_set_well_above_keyword_overlap() {
@@ -282,5 +286,6 @@ fn ndcg_is_one_for_the_ideal_order_and_less_otherwise() {
     let by_grade = ndcg_at(10, &pool, |c| u32::from(c.grade));
     assert!((by_grade - 1.0).abs() < 1e-9);
     let reversed = ndcg_at(10, &pool, |c| 3 - u32::from(c.grade));
-    assert!(reversed < 0.6, "{reversed}");
+    // (0 + 3/log2(3) + 7/2) / (7 + 3/log2(3))
+    assert!((reversed - 0.6064).abs() < 1e-3, "{reversed}");
 }

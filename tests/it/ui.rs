@@ -39,6 +39,7 @@ const HIRING: &[&str] = &[
     "offers_read",
     "offers_write",
     "insights_read",
+    "matching",
     "people_read",
     "projects_read",
     "engagements_read",

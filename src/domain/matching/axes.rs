@@ -492,7 +492,7 @@ impl<'a> Spot<'a> {
             .map(str::trim)
             .filter(|p| !p.is_empty() && !p.split_whitespace().next().is_some_and(remote_word));
         let city = parts.next();
-        let region = parts.last();
+        let region = parts.next_back();
         Spot {
             remote,
             city,
@@ -653,7 +653,7 @@ fn canonical_place<'a>(name: &'a str, table: &[(&'static str, &[&str])]) -> &'a 
                 || !name.is_ascii() && o.to_lowercase() == name.to_lowercase()
         };
         if others.iter().any(named) {
-            return *canonical;
+            return canonical;
         }
     }
     name

@@ -7,6 +7,8 @@
 //! once per demand and score as many supplies as they like with it.
 
 mod axes;
+pub mod find;
+pub mod log;
 mod score;
 pub mod vocabulary;
 
@@ -114,6 +116,18 @@ impl Default for Weights {
             compensation: 10,
             availability: 10,
         }
+    }
+}
+
+impl Weights {
+    /// The sum of the weights: what a weighted sum divides by.
+    pub fn total(&self) -> u32 {
+        self.skills
+            + self.experience
+            + self.seniority
+            + self.location
+            + self.compensation
+            + self.availability
     }
 }
 

@@ -12,6 +12,9 @@
 //!   or two minor gaps;
 //! - grade 0 — a minor and a major gap, two major gaps, or another trade altogether.
 //!
+//! Like real records, some leave out their pay, availability, years or way of working (never
+//! the field their gap is about) and list a few skills of no bearing on the job.
+//!
 //! The generator knows its own aliases, related skills and exchange rates: it does not read
 //! the engine's vocabulary, so the set tests the engine rather than echoing it. Deterministic
 //! (its own SplitMix64), so the committed file is exactly what it writes.
@@ -395,6 +398,22 @@ const ROLES: &[Role] = &[
         mid_pay_usd: 95_000,
         duties: "You will care for critically ill patients in a 24-bed unit.",
     },
+];
+
+/// Skills any profile may list besides its trade's.
+const NOISE: &[&str] = &[
+    "Public Speaking",
+    "Mentoring",
+    "Technical Writing",
+    "Git",
+    "Communication",
+    "Leadership",
+    "Scrum",
+    "Documentation",
+    "Coaching",
+    "Spanish",
+    "German",
+    "French",
 ];
 
 struct City {
@@ -871,11 +890,45 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
         }
     }
     // Over budget is said in the job's currency, whatever the ideal variant chose.
-    if gaps
+    let pay_gap = gaps
         .iter()
-        .any(|g| matches!(g, Gap::SlightlyOver | Gap::FarOver))
-    {
+        .any(|g| matches!(g, Gap::SlightlyOver | Gap::FarOver));
+    if pay_gap {
         currency = job.city.currency;
+    }
+    // Real records leave fields out: some of these do too, never the one a gap is about.
+    let mut pay = Some(EvalPay {
+        min: Some(round_thousands(expected)),
+        max: None,
+        currency: Some(currency.to_string()),
+    });
+    if !pay_gap && ideal != Ideal::OtherCurrency && rng.chance(15) {
+        pay = None;
+    }
+    let when_gap = gaps
+        .iter()
+        .any(|g| matches!(g, Gap::LongNotice | Gap::Engaged | Gap::NotLooking));
+    if !when_gap && rng.chance(15) {
+        availability = None;
+        notice = None;
+    }
+    let level_gap = gaps
+        .iter()
+        .any(|g| matches!(g, Gap::OneLevelOff | Gap::TwoLevelsOff));
+    let years_said = level_gap || rng.chance(85);
+    let place_gap = gaps
+        .iter()
+        .any(|g| matches!(g, Gap::Relocating | Gap::WrongCountry));
+    if !place_gap && rng.chance(10) {
+        mode = None;
+    }
+    // Skills of no bearing on the job, as most profiles list a few.
+    for _ in 0..rng.below(3) {
+        let extra = *rng.pick(NOISE);
+        let listed = |s: &str| skills.iter().any(|(k, _)| *k == s);
+        if !job.required.contains(&extra) && !job.nice.contains(&extra) && !listed(extra) {
+            skills.push((extra, extra.to_string()));
+        }
     }
     let years = years_at(level, rng);
     let title = titled(level, role.title);
@@ -916,10 +969,14 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
         variant,
         grade,
         title: Some(title.clone()),
-        headline: Some(format!("{title} with {years} years of experience")),
+        headline: Some(if years_said {
+            format!("{title} with {years} years of experience")
+        } else {
+            format!("{title} at {company}")
+        }),
         text,
         skills: skills.into_iter().map(|(_, written)| written).collect(),
-        experience_years: Some(years),
+        experience_years: years_said.then_some(years),
         level: None,
         location: Some(if rng.chance(50) {
             city.name.to_string()
@@ -928,11 +985,7 @@ fn candidate(job: &Job, role: &Role, ideal: Ideal, gaps: &[Gap], rng: &mut Rng) 
         }),
         work_mode: mode,
         willing_to_relocate: relocate,
-        pay: Some(EvalPay {
-            min: Some(round_thousands(expected)),
-            max: None,
-            currency: Some(currency.to_string()),
-        }),
+        pay,
         availability,
         notice_period_days: notice,
     }
