@@ -49,9 +49,9 @@ impl PeopleApi {
         work_type: Query<Option<WorkType>>,
         visibility: Query<Option<Visibility>>,
         /// With `max_rate`: the day-rate range the person's range must overlap.
-        #[oai(validator(maximum(value = "1000000000")))]
+        #[oai(validator(maximum(value = "100000000000")))]
         min_rate: Query<Option<u64>>,
-        #[oai(validator(maximum(value = "1000000000")))] max_rate: Query<Option<u64>>,
+        #[oai(validator(maximum(value = "100000000000")))] max_rate: Query<Option<u64>>,
         /// Only rates in this currency (ISO 4217).
         #[oai(validator(max_length = 3))]
         currency: Query<Option<String>>,

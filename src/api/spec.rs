@@ -212,9 +212,11 @@ fn schemas_in_requests(doc: &Value) -> Vec<String> {
 /// clearable ones (`MaybeUndefined<T>`); `tests/it/openapi.rs` sends `null` to every field of
 /// these types and holds this list to what the server does. Each type's fields are declared
 /// once, with `not_null!` next to the type; this names the types.
-pub fn not_null() -> [(&'static str, &'static [&'static str]); 6] {
+pub fn not_null() -> [(&'static str, &'static [&'static str]); 10] {
     use crate::domain::fields::NotNull;
-    use crate::domain::{applications, candidates, interviews, jobs, offers, tenants};
+    use crate::domain::{
+        applications, candidates, engagements, interviews, jobs, offers, people, projects, tenants,
+    };
     [
         ("JobPatch", jobs::JobPatch::NOT_NULL),
         ("CandidatePatch", candidates::CandidatePatch::NOT_NULL),
@@ -222,6 +224,10 @@ pub fn not_null() -> [(&'static str, &'static [&'static str]); 6] {
         ("InterviewPatch", interviews::InterviewPatch::NOT_NULL),
         ("OfferPatch", offers::OfferPatch::NOT_NULL),
         ("TenantPatch", tenants::TenantPatch::NOT_NULL),
+        ("PersonPatch", people::PersonPatch::NOT_NULL),
+        ("ProjectPatch", projects::ProjectPatch::NOT_NULL),
+        ("SlotPatch", projects::SlotPatch::NOT_NULL),
+        ("EngagementPatch", engagements::EngagementPatch::NOT_NULL),
     ]
 }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::audit::{self, Action, Actor, Change};
 use super::engagements;
 use super::fields::{
-    NotNull, apply, apply_nullable, blank_is_null, check_currency, check_labels, check_text,
-    clean_labels, tidy,
+    NotNull, apply, apply_nullable, blank_is_null, check_amounts, check_currency, check_labels,
+    check_text, clean_labels, tidy,
 };
 use super::jobs::Level;
 use super::matching::Availability;
@@ -23,9 +23,6 @@ use crate::store::tables::{
 };
 use crate::store::{Filing, Reader, Store, Tx};
 use crate::time::Timestamp;
-
-/// The largest day rate a profile or a slot states.
-pub const MAX_RATE: u64 = 1_000_000_000;
 
 named_enum! {
     /// The terms of work a person takes or a slot offers.
@@ -109,9 +106,9 @@ pub struct NewPerson {
     /// Defaults to `available`.
     pub availability: Option<Availability>,
     /// Day rate, in `currency` (required with a rate).
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_min: Option<u64>,
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_max: Option<u64>,
     /// ISO 4217, e.g. `EUR`.
     pub currency: Option<String>,
@@ -137,9 +134,9 @@ pub struct PersonPatch {
     pub skills: MaybeUndefined<Vec<String>>,
     pub seniority: MaybeUndefined<Level>,
     pub availability: MaybeUndefined<Availability>,
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_min: MaybeUndefined<u64>,
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_max: MaybeUndefined<u64>,
     pub currency: MaybeUndefined<String>,
     pub work_type: MaybeUndefined<WorkType>,
@@ -152,18 +149,13 @@ pub struct PersonPatch {
 
 crate::not_null!(PersonPatch: full_name, skills, availability, work_type, visibility);
 
-/// A rate range in a currency, as a slot (`rate_max`) or a profile states it: checked alike.
+/// A day-rate range in a currency, as a profile or a slot (`rate_max` only) states it.
 pub fn check_rates(
     v: &mut Validator,
     (min, max): (Option<u64>, Option<u64>),
     currency: Option<&str>,
 ) {
-    for (field, rate) in [("rate_min", min), ("rate_max", max)] {
-        v.check(rate.is_none_or(|r| r <= MAX_RATE), field, "is out of range");
-    }
-    if let (Some(min), Some(max)) = (min, max) {
-        v.check(min <= max, "rate_min", "must not exceed rate_max");
-    }
+    check_amounts(v, ("rate_min", min), ("rate_max", max));
     check_currency(v, "currency", currency);
     v.check(
         currency.is_some() || (min.is_none() && max.is_none()),

@@ -15,8 +15,11 @@ use super::fields::{
     clean_labels, tidy,
 };
 use super::jobs::Level;
-use super::matching::{self, Availability, Breakdown, Demand, Pay, Supply, Weights};
+use super::matching::{
+    Availability, Breakdown, Demand, Matcher, Pay, STRATEGY, Scored, Supply, find,
+};
 use super::people::{self, Person, PersonFilter, View, WorkType, check_rates};
+use super::tenants;
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{PROJECT_SLOTS, PROJECTS, SLOTS, STATUS_PROJECTS, STATUS_SLOTS};
@@ -119,7 +122,7 @@ pub struct NewSlot {
     pub skills: Option<Vec<String>>,
     pub seniority: Option<Level>,
     /// Day rate, in `currency` (required with a rate).
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_max: Option<u64>,
     /// ISO 4217, e.g. `EUR`.
     pub currency: Option<String>,
@@ -139,7 +142,7 @@ pub struct SlotPatch {
     #[oai(validator(max_items = 100, min_length = 1, max_length = 50))]
     pub skills: MaybeUndefined<Vec<String>>,
     pub seniority: MaybeUndefined<Level>,
-    #[oai(validator(maximum(value = "1000000000")))]
+    #[oai(validator(maximum(value = "100000000000")))]
     pub rate_max: MaybeUndefined<u64>,
     pub currency: MaybeUndefined<String>,
     pub work_type: MaybeUndefined<WorkType>,
@@ -521,8 +524,8 @@ fn slot_days(slot: &Slot, project: &Project) -> (NaiveDate, NaiveDate) {
     (start, end.max(start))
 }
 
-/// The people `view` sees, ranked for a slot by the matching engine (best first, then by id),
-/// at most `limit` of them.
+/// The people `view` sees, ranked for a slot by the matching engine with the organisation's
+/// `match_weights` (best first, then by id), at most `limit` of them.
 pub fn matches(
     store: &Store,
     view: View,
@@ -535,11 +538,9 @@ pub fn matches(
     let project = load(&rx, tenant, slot.project_id)?;
     let engaged = engagements::engaged_during(&rx, tenant, slot_days(&slot, &project), slot.id)?;
     let (pool, _) = people::list(&rx, view, tenant, &PersonFilter::default(), 0, usize::MAX)?;
-    // The tenant's `match_weights` (a setting of `/tenants/me`) replaces the defaults here.
-    let weights = Weights::default();
-    let demand = demand(&slot, &project);
-    let matcher = matching::Matcher::new(&demand, &weights);
-    let mut ranked: Vec<SlotMatch> = pool
+    let weights = tenants::load(&rx, tenant)?.match_weights;
+    let matcher = Matcher::new(&demand(&slot, &project), &weights);
+    let mut scored: Vec<(Scored, u64, (Person, Availability))> = pool
         .into_iter()
         .map(|p| {
             let availability = if engaged.contains(&p.id) {
@@ -547,25 +548,29 @@ pub fn matches(
             } else {
                 p.availability
             };
-            let scored = matcher.score(&supply(&p, availability));
-            SlotMatch {
-                person_id: p.id,
-                full_name: p.full_name,
-                headline: p.headline,
-                availability,
-                score: scored.score,
-                reason: scored.reason,
-                strategy: matching::STRATEGY.to_string(),
-                breakdown: scored.breakdown,
-                matched_skills: scored.matched_skills,
-                missing_skills: scored.missing_skills,
-            }
+            (
+                matcher.score(&supply(&p, availability)),
+                p.id,
+                (p, availability),
+            )
         })
         .collect();
-    ranked.sort_by(|a, b| b.score.cmp(&a.score).then(a.person_id.cmp(&b.person_id)));
-    ranked.truncate(limit);
-    Ok(SlotMatches {
-        slot_id,
-        matches: ranked,
-    })
+    find::rank(&mut scored);
+    scored.truncate(limit);
+    let matches = scored
+        .into_iter()
+        .map(|(s, _, (p, availability))| SlotMatch {
+            person_id: p.id,
+            full_name: p.full_name,
+            headline: p.headline,
+            availability,
+            score: s.score,
+            reason: s.reason,
+            strategy: STRATEGY.to_string(),
+            breakdown: s.breakdown,
+            matched_skills: s.matched_skills,
+            missing_skills: s.missing_skills,
+        })
+        .collect();
+    Ok(SlotMatches { slot_id, matches })
 }

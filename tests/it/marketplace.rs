@@ -1031,6 +1031,22 @@ async fn slot_matches_rank_people_with_six_axis_breakdowns() {
         .map(|m| m["person_id"].as_u64().unwrap())
         .collect();
     assert_eq!(top, order[..2]);
+    // The organisation's `match_weights` decide: availability alone makes each score that axis.
+    let only_availability = json!({"skills": 0, "experience": 0, "seniority": 0, "location": 0,
+                                   "compensation": 0, "availability": 100});
+    s.patch(
+        "/api/v1/tenants/me",
+        &admin.token,
+        json!({"match_weights": only_availability}),
+    )
+    .await
+    .ok(200);
+    let r = s
+        .get(&format!("/api/v1/slots/{seat}/matches"), &admin.token)
+        .await;
+    for m in r.ok(200)["matches"].as_array().unwrap() {
+        assert_eq!(m["score"], m["breakdown"]["availability"], "{m}");
+    }
     s.get("/api/v1/slots/999999/matches", &admin.token)
         .await
         .problem(404, "not_found");
