@@ -204,7 +204,7 @@ fn limit(requested: Option<u32>) -> usize {
 }
 
 /// Best first; equal scores by id, so answers are stable.
-fn rank<T>(scored: &mut [(Scored, u64, T)]) {
+pub fn rank<T>(scored: &mut [(Scored, u64, T)]) {
     scored.sort_by(|a, b| b.0.score.cmp(&a.0.score).then(a.1.cmp(&b.1)));
 }
 
