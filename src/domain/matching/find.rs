@@ -361,10 +361,7 @@ mod tests {
             ..job.clone()
         };
         assert!(!Arc::ptr_eq(&first, &prepared.job(&edited, &w)));
-        let skills_only = Weights {
-            experience: 0,
-            ..w
-        };
+        let skills_only = Weights { experience: 0, ..w };
         assert!(!Arc::ptr_eq(
             &prepared.job(&edited, &w),
             &prepared.job(&edited, &skills_only)
