@@ -35,6 +35,12 @@ route('/offers', { nav: 'offers', load: lazy(() => import('./page-offers.js'), '
 route('/webhooks', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhooksPage') });
 route('/webhooks/:id', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhookDeliveriesPage') });
 route('/audit', { nav: 'audit', load: lazy(() => import('./page-audit.js'), 'auditPage') });
+route('/people', { nav: 'people', load: lazy(() => import('./page-people.js'), 'peoplePage') });
+route('/people/:id', { nav: 'people', load: lazy(() => import('./page-people.js'), 'personPage') });
+route('/projects', { nav: 'projects', load: lazy(() => import('./page-projects.js'), 'projectsPage') });
+route('/projects/:id', { nav: 'projects', load: lazy(() => import('./page-projects.js'), 'projectPage') });
+route('/slots/:id', { nav: 'projects', load: lazy(() => import('./page-slot.js'), 'slotPage') });
+route('/engagements', { nav: 'engagements', load: lazy(() => import('./page-engagements.js'), 'engagementsPage') });
 
 /**
  * The sidebar: an entry shows when the user holds its permission (`perm`). Entries with `soon`
@@ -49,6 +55,16 @@ const NAV = [
       { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates', perm: 'candidates_read' },
       { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews', perm: 'interviews_read' },
       { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers', perm: 'offers_read' },
+    ],
+  },
+  {
+    heading: 'Marketplace',
+    items: [
+      { id: 'people', label: 'People', icon: 'people', href: '#/people', perm: 'people_read' },
+      // A talent account's own profile is at the same address.
+      { id: 'people', label: 'My talent profile', icon: 'people', href: '#/people', perm: 'own_talent_profile' },
+      { id: 'projects', label: 'Projects', icon: 'projects', href: '#/projects', perm: 'projects_read' },
+      { id: 'engagements', label: 'Engagements', icon: 'engagements', href: '#/engagements', perm: 'engagements_read' },
     ],
   },
   {

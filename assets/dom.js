@@ -54,6 +54,9 @@ const ICONS = {
   candidates: [['path', { d: 'M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2' }], ['circle', { cx: 9, cy: 7, r: 4 }], ['path', { d: 'M22 21v-2a4 4 0 0 0-3-3.87' }], ['path', { d: 'M16 3.13a4 4 0 0 1 0 7.75' }]],
   interviews: [['rect', { x: 3, y: 4, width: 18, height: 18, rx: 2 }], ['path', { d: 'M16 2v4M8 2v4M3 10h18' }]],
   offers: [['path', { d: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z' }], ['path', { d: 'M14 2v6h6M16 13H8M16 17H8M10 9H8' }]],
+  people: [['path', { d: 'M3 21v-2a4 4 0 0 1 4-4h4a4 4 0 0 1 4 4v2' }], ['circle', { cx: 9, cy: 7, r: 4 }], ['path', { d: 'm16 11 2 2 4-4' }]],
+  projects: [['path', { d: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z' }]],
+  engagements: [['path', { d: 'M10 13a5 5 0 0 0 7.54.54l3-3a5 5 0 0 0-7.07-7.07l-1.72 1.71' }], ['path', { d: 'M14 11a5 5 0 0 0-7.54-.54l-3 3a5 5 0 0 0 7.07 7.07l1.71-1.71' }]],
   insights: [['path', { d: 'M12 20V10M18 20V4M6 20v-4' }]],
   team: [['path', { d: 'M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2' }], ['circle', { cx: 9, cy: 7, r: 4 }], ['path', { d: 'M23 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75' }]],
   key: [['circle', { cx: 7.5, cy: 15.5, r: 5.5 }], ['path', { d: 'M11.4 11.6 21 2M17 6l3 3M15 8l2 2' }]],
@@ -160,8 +163,55 @@ export function emptyState(title, text) {
   return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), text && h('p', { class: 'muted' }, text));
 }
 
+/** A small bar filled to `percent` (0–100), for a number beside it; decoration, hidden from readers. */
+export function meter(percent) {
+  const fill = h('span', { class: 'meter-fill' });
+  // The style property, not a style attribute: the Content-Security-Policy forbids inline styles.
+  fill.style.width = `${Math.round(Math.max(0, Math.min(100, percent)))}%`;
+  return h('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
+}
+
 export function badge(text, kind = 'neutral') {
   return h('span', { class: `badge badge-${kind}` }, text);
+}
+
+/**
+ * Tabs over panels, the WAI-ARIA way: `tabs({id, label, items: [{key, label, panel}], current,
+ * onSelect})`. Arrow keys, Home and End move between tabs; only the chosen panel shows.
+ * Returns `{bar, panels, select(key)}`; `onSelect(key)` runs on every change after the first.
+ */
+export function tabs({ id, label, items, current, onSelect }) {
+  const buttons = items.map((item) => h('button', {
+    type: 'button', role: 'tab', class: 'tab', id: `${id}-tab-${item.key}`, 'aria-controls': `${id}-panel-${item.key}`, dataset: { tab: item.key },
+  }, item.label));
+  const panels = items.map((item) => h('div', {
+    role: 'tabpanel', class: 'tab-panel', id: `${id}-panel-${item.key}`, 'aria-labelledby': `${id}-tab-${item.key}`,
+  }, item.panel));
+  let shown = null;
+  const select = (key, { focus = false } = {}) => {
+    if (!items.some((item) => item.key === key)) return;
+    items.forEach((item, i) => {
+      const on = item.key === key;
+      buttons[i].setAttribute('aria-selected', String(on));
+      buttons[i].tabIndex = on ? 0 : -1;
+      panels[i].hidden = !on;
+      if (on && focus) buttons[i].focus();
+    });
+    const changed = shown !== null && shown !== key;
+    shown = key;
+    if (changed) onSelect?.(key);
+  };
+  buttons.forEach((button, i) => {
+    button.addEventListener('click', () => select(items[i].key));
+    button.addEventListener('keydown', (event) => {
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: items.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      select(items[(to + items.length) % items.length].key, { focus: true });
+    });
+  });
+  select(items.some((item) => item.key === current) ? current : items[0].key);
+  return { bar: h('div', { class: 'tabs', role: 'tablist', 'aria-label': label, id }, buttons), panels, select };
 }
 
 let uidCounter = 0;

@@ -1,7 +1,10 @@
 // The cards forms live in, written once: the "New …" card a list page opens from its header,
-// and the box that shows a one-time secret (an API key's token, a webhook's signing secret).
+// the card of a record's page whose header button opens a form over its list (schedule an
+// interview, add a slot), and the box that shows a one-time secret (an API key's token, a
+// webhook's signing secret).
 
-import { card, copyText, h, icon, mount, toast } from './dom.js';
+import { api } from './api.js';
+import { card, confirmDialog, copyText, h, icon, mount, toast } from './dom.js';
 
 const FIRST_INPUT = 'input:not([type="hidden"]), select, textarea';
 
@@ -30,6 +33,86 @@ export function newCard({ id, title, description, button, buttonId, form, open =
   setOpen(open, { focus: false });
   if (open) node.querySelector(FIRST_INPUT)?.setAttribute('data-autofocus', '');
   return { card: node, button: toggle, setOpen };
+}
+
+/**
+ * A card whose header button (`buttonLabel`, `buttonId`) opens `makeForm(close)` inside it,
+ * above its list (`listSlot`); `countText` is the sentence under its title. Without
+ * `makeForm` (someone who may only read) there is no button.
+ */
+export function sectionWithForm({ id, title, description, buttonId, buttonLabel, makeForm }) {
+  const formSlot = h('div', { class: 'section-form', id: `${id}-form-slot`, hidden: true });
+  const listSlot = h('div', { id: `${id}-list` });
+  const countText = h('p', { class: 'card-description' }, description);
+  let toggle = null;
+  const setOpen = (open) => {
+    formSlot.hidden = !open;
+    toggle?.setAttribute('aria-expanded', String(open));
+    if (open) {
+      if (formSlot.childElementCount === 0) mount(formSlot, makeForm(() => setOpen(false)));
+      formSlot.querySelector('select, input:not([type="hidden"])')?.focus();
+    } else {
+      formSlot.replaceChildren();
+      toggle?.focus();
+    }
+  };
+  if (makeForm) {
+    toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: buttonId, 'aria-controls': `${id}-form-slot`, 'aria-expanded': 'false' },
+      icon('plus', 'icon icon-sm'), buttonLabel);
+    toggle.addEventListener('click', () => setOpen(formSlot.hidden));
+  }
+  const node = h('section', { class: 'card', 'aria-labelledby': `${id}-title`, id },
+    h('header', { class: 'card-header card-header-row' },
+      h('div', {}, h('h2', { class: 'card-title', id: `${id}-title` }, title), countText),
+      toggle),
+    h('div', { class: 'card-body stack-sm' }, formSlot, listSlot));
+  return { node, listSlot, countText, close: () => setOpen(false) };
+}
+
+/**
+ * A record page's Edit and Delete. `edit(close)` makes the edit form, shown in a card under the
+ * header (`slot`) until saved or cancelled; `remove` is `{path, confirm: {title, message,
+ * confirmLabel}, done()}`: asked, deleted, then `done()`. Either may be left out (not allowed).
+ * `buttons()` makes the header's buttons (again on every redraw of the header).
+ */
+export function editAndDelete({ id, what, edit, remove }) {
+  const slot = h('div', {});
+  let editButton = null;
+  const close = () => {
+    slot.replaceChildren();
+    editButton?.focus();
+  };
+  const open = () => {
+    const form = edit(close);
+    const box = card(`Edit ${what}`, 'Only the fields you change are saved.', form);
+    box.id = `${id}-edit-card`;
+    mount(slot, box);
+    form.querySelector('input')?.focus();
+  };
+  const buttons = () => {
+    const made = [];
+    if (edit) {
+      editButton = h('button', { type: 'button', class: 'btn btn-secondary', id: `edit-${id}-button`, 'aria-controls': `${id}-edit-card` }, 'Edit');
+      editButton.addEventListener('click', () => (slot.childElementCount === 0 ? open() : close()));
+      made.push(editButton);
+    }
+    if (remove) {
+      const button = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: `delete-${id}-button` }, 'Delete');
+      button.addEventListener('click', async () => {
+        if (!(await confirmDialog({ ...remove.confirm, danger: true }))) return;
+        try {
+          await api('DELETE', remove.path);
+        } catch (error) {
+          toast(error.detail || String(error), 'danger');
+          return;
+        }
+        remove.done();
+      });
+      made.push(button);
+    }
+    return made;
+  };
+  return { slot, buttons, close };
 }
 
 /**

@@ -23,6 +23,14 @@ export function field({ name, label, type = 'text', value = '', hint, id, requir
     h('p', { id: errorId, class: 'field-error', hidden: true }));
 }
 
+/** A three-letter currency code input (`EUR`). */
+export function currencyField({ name, id, value, label = 'Currency', disabled }) {
+  return field({
+    name, label, id, value: value || '', maxlength: 3, placeholder: 'USD', autocomplete: 'off', spellcheck: 'false',
+    class: 'input input-code', hint: 'ISO 4217 code.', disabled,
+  });
+}
+
 /** A labelled `<select>`; `options` are `[value, label]` pairs. */
 export function selectField({ name, label, options, value, hint, id, disabled }) {
   const inputId = id || uid(`f-${name}`);
@@ -201,5 +209,9 @@ export const rule = {
     if (length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
     return null;
   },
+  currency: (value) => (!String(value).trim() || /^[A-Za-z]{3}$/.test(String(value).trim()) ? null : 'must be an ISO 4217 code such as USD'),
+  /** For the upper end of a range: not below the field `low` (`what` names it). */
+  notBelow: (low, what) => (value, all) => (
+    String(value).trim() !== '' && String(all[low] ?? '').trim() !== '' && Number(all[low]) > Number(value) ? `must not be less than ${what}` : null),
   hexColor: (value) => (!String(value).trim() || /^#[0-9a-fA-F]{6}$/.test(String(value).trim()) ? null : 'must be a colour like #7c3aed'),
 };

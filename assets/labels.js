@@ -41,6 +41,25 @@ const ENUMS = {
     ['hiring_manager', 'Hiring manager'], ['interviewer', 'Interviewer'], ['agency', 'Agency'], ['talent', 'Talent'],
   ],
   delivery_outcome: [['delivered', 'Delivered', 'success'], ['retrying', 'Retrying', 'warning'], ['failed', 'Failed', 'danger']],
+  // Matching: the six axes of a score, in the order the spider chart draws them.
+  match_axis: [
+    ['skills', 'Skills'], ['experience', 'Experience'], ['seniority', 'Seniority'],
+    ['location', 'Location'], ['compensation', 'Compensation'], ['availability', 'Availability'],
+  ],
+  availability: [
+    ['available', 'Available now', 'success'], ['notice_period', 'Serving notice', 'info'],
+    ['engaged', 'Engaged elsewhere', 'warning'], ['not_looking', 'Not looking', 'neutral'],
+  ],
+  work_mode: [['onsite', 'On-site'], ['hybrid', 'Hybrid'], ['remote', 'Remote']],
+  // The talent marketplace.
+  work_type: [['contract', 'Contract'], ['full_time', 'Full-time'], ['part_time', 'Part-time'], ['freelance', 'Freelance']],
+  visibility: [['private', 'Private', 'neutral'], ['tenant', 'Organisation', 'info'], ['public', 'Public', 'success']],
+  project_status: [
+    ['planned', 'Planned', 'info'], ['active', 'Active', 'success'], ['on_hold', 'On hold', 'warning'],
+    ['completed', 'Completed', 'neutral'], ['cancelled', 'Cancelled', 'danger'],
+  ],
+  slot_status: [['open', 'Open', 'success'], ['filled', 'Filled', 'accent']],
+  engagement_status: [['active', 'Active', 'success'], ['ended', 'Ended', 'neutral'], ['cancelled', 'Cancelled', 'danger']],
 };
 
 const BY_VALUE = Object.fromEntries(Object.entries(ENUMS).map(([kind, rows]) => [kind, new Map(rows.map((row) => [row[0], row]))]));

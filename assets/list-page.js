@@ -91,6 +91,40 @@ export function filterField({ id, label, value = '', ...attrs }) {
   return { input, node: h('div', { class: 'filter' }, h('label', { for: id, class: 'filter-label' }, label), input) };
 }
 
+/** A small labelled filter `<select>`; `options` are `[value, label]` pairs, `''` first for "Any". */
+export function filterSelect({ id, label, value = '', options }) {
+  const input = h('select', { id, class: 'input input-sm select' },
+    options.map(([optionValue, text]) => h('option', { value: optionValue, selected: optionValue === value }, text)));
+  return { input, node: h('div', { class: 'filter' }, h('label', { for: id, class: 'filter-label' }, label), input) };
+}
+
+/**
+ * Filter inputs that drive a `pagedList`: typing waits for a pause, Enter and a pick apply at
+ * once. `read()` gives the filters' values; "Clear" empties them. Returns the Clear button.
+ */
+export function wireFilters(list, inputs, read) {
+  for (const input of inputs) {
+    if (input.tagName === 'SELECT') {
+      input.addEventListener('change', () => list.set(read()));
+      continue;
+    }
+    input.addEventListener('input', () => list.set(read(), { later: true }));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        list.set(read());
+      }
+    });
+  }
+  const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'clear-filters' }, 'Clear');
+  clear.addEventListener('click', () => {
+    for (const input of inputs) input.value = '';
+    list.set(read());
+    inputs[0]?.focus();
+  });
+  return clear;
+}
+
 /** "Showing 21–40 of 45" with previous/next links; `href(n)` is the address of page n (1-based). */
 export function pager({ page, pageSize, total, href }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));

@@ -1,12 +1,15 @@
 // `#/candidates/:id`: one candidate — profile, edit, delete, and their applications, each with
 // its stage history and a stage select; "Add to job" puts them into an open job's pipeline.
-// Their interviews (schedule one here) and offers (make one, move it along) follow.
+// Their interviews (schedule one here) and offers (make one, move it along) follow. People who
+// may match find the jobs the candidate fits ("Matching jobs", `?matches=1` opens it at once).
 
 import { api } from './api.js';
 import {
   card, confirmDialog, emptyState, h, icon, initials, mount, notice, pageHeader, problemNotice, time, toast,
 } from './dom.js';
-import { enumBadge, label } from './labels.js';
+import { enumBadge, label, moneyRange } from './labels.js';
+import { matchesPanel, pipelineAction } from './matches.js';
+import { sectionWithForm } from './form-card.js';
 import { candidateForm } from './page-candidates.js';
 import {
   chips, confirmStageMove, entryStages, forgetCandidate, jobById, listAll, mapLimit, panelNames, rememberCandidate, stageSelect,
@@ -21,6 +24,18 @@ function fact(label, value) {
 
 function link(url, label) {
   return url && h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'ext-link' }, label, icon('external', 'icon icon-sm'));
+}
+
+/** "Serving notice · 30 days", "Available now", or null. */
+function availabilityText(c) {
+  const days = c.notice_period_days;
+  const notice = days != null && c.availability === 'notice_period' ? `${days} ${days === 1 ? 'day' : 'days'}` : null;
+  return [label('availability', c.availability), notice].filter(Boolean).join(' · ') || null;
+}
+
+function relocation(c) {
+  if (c.willing_to_relocate == null) return null;
+  return c.willing_to_relocate ? 'Would relocate' : 'Would not relocate';
 }
 
 function profile(c) {
@@ -40,6 +55,9 @@ function profile(c) {
         fact('Location', c.location),
         fact('Experience', c.experience_years != null ? `${c.experience_years} ${c.experience_years === 1 ? 'year' : 'years'}` : null),
         fact('Source', label('source', c.source)),
+        fact('Availability', availabilityText(c)),
+        fact('Works', [label('work_mode', c.remote_preference), relocation(c)].filter(Boolean).join(' · ')),
+        fact('Expects', moneyRange(c.expected_salary_min, c.expected_salary_max, c.expected_salary_currency)),
         fact('Links', links.length > 0 && h('span', { class: 'link-row' }, links)),
         fact('Tags', c.tags.length > 0 && chips(c.tags, { className: 'chip chip-tag' }))),
       h('dl', { class: 'skill-rows' }, h('div', {}, h('dt', {}, 'Skills'), h('dd', {}, chips(c.skills)))),
@@ -183,36 +201,6 @@ function addToJob(candidate, applications, onAdded) {
 
 // ---- Interviews and offers -------------------------------------------------------------------
 
-/** A card whose header button opens a form inside it. */
-function sectionWithForm({ id, title, description, buttonId, buttonLabel, makeForm }) {
-  const formSlot = h('div', { class: 'section-form', id: `${id}-form-slot`, hidden: true });
-  const listSlot = h('div', { id: `${id}-list` });
-  const countText = h('p', { class: 'card-description' }, description);
-  let toggle = null;
-  const setOpen = (open) => {
-    formSlot.hidden = !open;
-    toggle?.setAttribute('aria-expanded', String(open));
-    if (open) {
-      if (formSlot.childElementCount === 0) mount(formSlot, makeForm(() => setOpen(false)));
-      formSlot.querySelector('select, input:not([type="hidden"])')?.focus();
-    } else {
-      formSlot.replaceChildren();
-      toggle?.focus();
-    }
-  };
-  if (makeForm) {
-    toggle = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: buttonId, 'aria-controls': `${id}-form-slot`, 'aria-expanded': 'false' },
-      icon('plus', 'icon icon-sm'), buttonLabel);
-    toggle.addEventListener('click', () => setOpen(formSlot.hidden));
-  }
-  const node = h('section', { class: 'card', 'aria-labelledby': `${id}-title`, id },
-    h('header', { class: 'card-header card-header-row' },
-      h('div', {}, h('h2', { class: 'card-title', id: `${id}-title` }, title), countText),
-      toggle),
-    h('div', { class: 'card-body stack-sm' }, formSlot, listSlot));
-  return { node, listSlot, countText, close: () => setOpen(false) };
-}
-
 function interviewRow(interview, job) {
   const cards = interview.scorecards.length;
   return h('li', { class: 'mini-row', dataset: { interviewId: String(interview.id), status: interview.status } },
@@ -320,6 +308,62 @@ function offersSection(candidate, { onChange }) {
   return { node: section.node, load };
 }
 
+// ---- Matching jobs -----------------------------------------------------------------------------
+
+/**
+ * The jobs the candidate fits, found when asked. `stageIn(jobId)` says where they already are;
+ * `onAdded()` follows an "Add to pipeline".
+ */
+function matchingJobs(candidate, { stageIn, onAdded, open }) {
+  const adding = can('applications_write');
+  const panel = matchesPanel({
+    id: 'candidate-matches',
+    noun: ['job', 'jobs'],
+    empty: 'No open job fits this candidate yet. Adding their skills helps.',
+    load: (limit) => api('POST', '/matching/jobs_for_candidate', { candidate_id: candidate.id, limit }),
+    card: (m, rank) => ({
+      id: `candidate-match-${m.job_id}`,
+      rank,
+      title: m.title,
+      link: `#/jobs/${m.job_id}`,
+      line: h('span', { class: 'match-facts' }, m.status && enumBadge('job_status', m.status), m.location && ` ${m.location}`),
+      match: m,
+      dataset: { jobId: String(m.job_id) },
+      actions: [adding && pipelineAction({
+        jobId: m.job_id,
+        candidateId: candidate.id,
+        name: candidate.full_name,
+        where: `“${m.title}”`,
+        stage: stageIn(m.job_id),
+        onAdded,
+      })],
+    }),
+  });
+  const find = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: 'candidate-matches-button', 'aria-controls': 'candidate-matches' },
+    'Find matching jobs');
+  panel.node.hidden = !open;
+  const show = () => {
+    find.hidden = true;
+    panel.node.hidden = false;
+    return panel.ensure();
+  };
+  find.addEventListener('click', () => {
+    const done = show();
+    // The button goes away with the click; focus moves to the panel's own "Match again".
+    panel.node.querySelector('#candidate-matches-run')?.focus();
+    return done;
+  });
+  const node = h('section', { class: 'card', 'aria-labelledby': 'candidate-matching-title', id: 'candidate-matching' },
+    h('header', { class: 'card-header card-header-row' },
+      h('div', {},
+        h('h2', { class: 'card-title', id: 'candidate-matching-title' }, 'Matching jobs'),
+        h('p', { class: 'card-description' }, 'The jobs this candidate fits best, scored on six axes.')),
+      !open && find),
+    h('div', { class: 'card-body' }, panel.node));
+  if (open) show();
+  return node;
+}
+
 export const candidatePage = {
   title: 'Candidate',
   async render(ctx) {
@@ -335,8 +379,8 @@ export const candidatePage = {
     const sideSlot = h('div', { class: 'stack' });
     const header = h('div', {});
 
+    let applications = [];
     const loadApplications = async () => {
-      let applications;
       try {
         applications = await listAll('/applications', { candidate_id: candidate.id });
       } catch (error) {
@@ -425,13 +469,18 @@ export const candidatePage = {
     const interviews = can('interviews_read') ? interviewsSection(candidate, { onChange: loadApplications }) : null;
     const offers = can('offers_read') ? offersSection(candidate, { onChange: loadApplications }) : null;
     await Promise.all([loadApplications(), interviews?.load(), offers?.load()]);
+    const matching = can('matching') && matchingJobs(candidate, {
+      open: ctx.query.get('matches') === '1',
+      stageIn: (jobId) => applications.find((a) => a.job_id === jobId)?.status || null,
+      onAdded: loadApplications,
+    });
 
     return h('div', { class: 'page', dataset: { pageTitle: candidate.full_name } },
       h('a', { href: '#/candidates', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All candidates'),
       header,
       editSlot,
       h('div', { class: 'grid-2 grid-wide-left' },
-        h('div', { class: 'stack' }, profileSlot, appsSlot, interviews?.node, offers?.node),
+        h('div', { class: 'stack' }, profileSlot, appsSlot, matching, interviews?.node, offers?.node),
         sideSlot),
       !editing && notice('info', 'You can read this profile but not change it.'));
   },

@@ -4,12 +4,15 @@
 
 import { api, query } from './api.js';
 import { dataTable, emptyState, h, icon, pageHeader, time, toast } from './dom.js';
-import { checks, datalist, field, formAlert, onSubmit, rule } from './forms.js';
+import {
+  checks, currencyField, datalist, field, rule, selectField,
+} from './forms.js';
 import { newCard } from './form-card.js';
 import { options } from './labels.js';
-import { filterField, listCard, pageFrom, pagedList, searchBox } from './list-page.js';
+import { filterField, listCard, pageFrom, pagedList, searchBox, wireFilters } from './list-page.js';
 import {
-  changedFields, chips, httpUrl, intOrNull, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber, withoutEmpty,
+  boolOrNull, chips, httpUrl, intOrNull, MAX_SALARY, recordForm, rememberCandidate, roleLine, splitList, textOrNull, wholeNumber,
+  YES_NO, yesNoValue,
 } from './recruiting.js';
 import { can } from './session.js';
 
@@ -34,6 +37,13 @@ function candidateBody(values) {
     github_url: textOrNull(values.github_url),
     website_url: textOrNull(values.website_url),
     notes: textOrNull(values.notes),
+    availability: values.availability || null,
+    notice_period_days: intOrNull(values.notice_period_days),
+    remote_preference: values.remote_preference || null,
+    willing_to_relocate: boolOrNull(values.willing_to_relocate),
+    expected_salary_min: intOrNull(values.expected_salary_min),
+    expected_salary_max: intOrNull(values.expected_salary_max),
+    expected_salary_currency: textOrNull(values.expected_salary_currency)?.toUpperCase() ?? null,
   };
 }
 
@@ -49,6 +59,10 @@ function validateCandidate(values) {
     linkedin_url: [httpUrl],
     github_url: [httpUrl],
     website_url: [httpUrl],
+    notice_period_days: [wholeNumber(0, 365)],
+    expected_salary_min: [wholeNumber(0, MAX_SALARY)],
+    expected_salary_max: [wholeNumber(0, MAX_SALARY), rule.notBelow('expected_salary_min', 'the lower end')],
+    expected_salary_currency: [rule.currency],
   });
 }
 
@@ -59,62 +73,62 @@ function validateCandidate(values) {
 export function candidateForm({ candidate, onSaved, onCancel }) {
   const c = candidate || {};
   const list = (values) => (values || []).join(', ');
-  const form = h('form', { class: 'form', id: 'candidate-form' },
-    formAlert(),
-    h('div', { class: 'grid-2 grid-tight' },
-      field({ name: 'full_name', label: 'Full name', id: 'candidate-full-name', value: c.full_name || '', required: true, maxlength: 200, autocomplete: 'off' }),
-      field({ name: 'email', label: 'Email', id: 'candidate-email', type: 'email', value: c.email || '', autocomplete: 'off', hint: 'One candidate per email in your organisation.' })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'current_title', label: 'Current title', id: 'candidate-title', value: c.current_title || '', maxlength: 120 }),
-      field({ name: 'current_company', label: 'Current company', id: 'candidate-company', value: c.current_company || '', maxlength: 120 }),
-      field({ name: 'experience_years', label: 'Years of experience', id: 'candidate-experience', type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric', value: c.experience_years ?? '' })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'headline', label: 'Headline', id: 'candidate-headline', value: c.headline || '', maxlength: 200, placeholder: 'e.g. Backend engineer, payments' }),
-      field({ name: 'location', label: 'Location', id: 'candidate-location', value: c.location || '', maxlength: 120 }),
-      field({ name: 'phone', label: 'Phone', id: 'candidate-phone', type: 'tel', value: c.phone || '', maxlength: 40 })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'skills', label: 'Skills', id: 'candidate-skills', value: list(c.skills), hint: 'Separate with commas.', placeholder: 'Rust, SQL' }),
-      field({ name: 'tags', label: 'Tags', id: 'candidate-tags', value: list(c.tags), hint: 'Separate with commas.' }),
-      field({ name: 'source', label: 'Source', id: 'candidate-source', value: c.source || '', maxlength: 50, list: 'candidate-sources', placeholder: 'manual', hint: 'Where they came from.' })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'linkedin_url', label: 'LinkedIn', id: 'candidate-linkedin', type: 'url', value: c.linkedin_url || '', placeholder: 'https://' }),
-      field({ name: 'github_url', label: 'GitHub', id: 'candidate-github', type: 'url', value: c.github_url || '', placeholder: 'https://' }),
-      field({ name: 'website_url', label: 'Website', id: 'candidate-website', type: 'url', value: c.website_url || '', placeholder: 'https://' })),
-    field({ name: 'notes', label: 'Notes', id: 'candidate-notes', type: 'textarea', rows: 4, value: c.notes || '', maxlength: 20000 }),
-    datalist('candidate-sources', options('source')),
-    h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', id: 'candidate-submit' }, candidate ? 'Save changes' : 'Add candidate'),
-      onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
-  onSubmit(form, {
-    busyLabel: candidate ? 'Saving…' : 'Adding…',
+  return recordForm({
+    id: 'candidate-form',
+    record: candidate,
+    create: '/candidates',
+    update: '/candidates',
+    submitId: 'candidate-submit',
+    submitLabel: 'Add candidate',
+    busyLabel: 'Adding…',
+    body: candidateBody,
     validate: validateCandidate,
-    submit: async (values) => {
-      const body = candidateBody(values);
-      let saved;
-      try {
-        if (candidate) {
-          const patch = changedFields(candidate, body);
-          if (Object.keys(patch).length === 0) {
-            toast('Nothing changed.', 'info');
-            onCancel?.();
-            return;
-          }
-          saved = await api('PATCH', `/candidates/${candidate.id}`, patch);
-        } else {
-          saved = await api('POST', '/candidates', withoutEmpty(body));
-        }
-      } catch (error) {
-        if (error.status === 409 && error.errors.length === 0) {
-          error.errors = [{ field: 'email', message: 'is already used by another candidate' }];
-        }
-        throw error;
-      }
-      if (!candidate) form.reset();
+    onCancel,
+    onSaved: async (saved) => {
       rememberCandidate(saved);
       await onSaved(saved);
     },
+    failed: (error) => {
+      if (error.status === 409 && error.errors.length === 0) {
+        error.errors = [{ field: 'email', message: 'is already used by another candidate' }];
+      }
+    },
+    fields: [
+      h('div', { class: 'grid-2 grid-tight' },
+        field({ name: 'full_name', label: 'Full name', id: 'candidate-full-name', value: c.full_name || '', required: true, maxlength: 200, autocomplete: 'off' }),
+        field({ name: 'email', label: 'Email', id: 'candidate-email', type: 'email', value: c.email || '', autocomplete: 'off', hint: 'One candidate per email in your organisation.' })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'current_title', label: 'Current title', id: 'candidate-title', value: c.current_title || '', maxlength: 120 }),
+        field({ name: 'current_company', label: 'Current company', id: 'candidate-company', value: c.current_company || '', maxlength: 120 }),
+        field({ name: 'experience_years', label: 'Years of experience', id: 'candidate-experience', type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric', value: c.experience_years ?? '' })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'headline', label: 'Headline', id: 'candidate-headline', value: c.headline || '', maxlength: 200, placeholder: 'e.g. Backend engineer, payments' }),
+        field({ name: 'location', label: 'Location', id: 'candidate-location', value: c.location || '', maxlength: 120 }),
+        field({ name: 'phone', label: 'Phone', id: 'candidate-phone', type: 'tel', value: c.phone || '', maxlength: 40 })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'skills', label: 'Skills', id: 'candidate-skills', value: list(c.skills), hint: 'Separate with commas.', placeholder: 'Rust, SQL' }),
+        field({ name: 'tags', label: 'Tags', id: 'candidate-tags', value: list(c.tags), hint: 'Separate with commas.' }),
+        field({ name: 'source', label: 'Source', id: 'candidate-source', value: c.source || '', maxlength: 50, list: 'candidate-sources', placeholder: 'manual', hint: 'Where they came from.' })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'linkedin_url', label: 'LinkedIn', id: 'candidate-linkedin', type: 'url', value: c.linkedin_url || '', placeholder: 'https://' }),
+        field({ name: 'github_url', label: 'GitHub', id: 'candidate-github', type: 'url', value: c.github_url || '', placeholder: 'https://' }),
+        field({ name: 'website_url', label: 'Website', id: 'candidate-website', type: 'url', value: c.website_url || '', placeholder: 'https://' })),
+      h('fieldset', { class: 'fieldset form-group' },
+        h('legend', { class: 'subheading' }, 'For matching'),
+        h('div', { class: 'grid-3' },
+          selectField({ name: 'availability', label: 'Availability', id: 'candidate-availability', value: c.availability || '', options: [['', 'Not said'], ...options('availability')] }),
+          field({ name: 'notice_period_days', label: 'Notice period (days)', id: 'candidate-notice', type: 'number', min: 0, max: 365, step: 1, inputmode: 'numeric', value: c.notice_period_days ?? '' }),
+          selectField({ name: 'remote_preference', label: 'Prefers to work', id: 'candidate-remote', value: c.remote_preference || '', options: [['', 'Not said'], ...options('work_mode')] })),
+        h('div', { class: 'grid-3' },
+          field({ name: 'expected_salary_min', label: 'Expected salary from', id: 'candidate-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: c.expected_salary_min ?? '', hint: 'Per year.' }),
+          field({ name: 'expected_salary_max', label: 'Expected salary to', id: 'candidate-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: c.expected_salary_max ?? '' }),
+          currencyField({ name: 'expected_salary_currency', id: 'candidate-salary-currency', value: c.expected_salary_currency })),
+        h('div', { class: 'grid-3' },
+          selectField({ name: 'willing_to_relocate', label: 'Would relocate', id: 'candidate-relocate', value: yesNoValue(c.willing_to_relocate), options: YES_NO }))),
+      field({ name: 'notes', label: 'Notes', id: 'candidate-notes', type: 'textarea', rows: 4, value: c.notes || '', maxlength: 20000 }),
+      datalist('candidate-sources', options('source')),
+    ],
   });
-  return form;
 }
 
 // ---- The list ---------------------------------------------------------------------------------
@@ -181,21 +195,7 @@ export const candidatesPage = {
     const read = () => ({
       q: search.input.value, skills: skills.input.value, location: location.input.value, min: min.input.value.trim(), max: max.input.value.trim(),
     });
-    for (const input of inputs) {
-      input.addEventListener('input', () => list.set(read(), { later: true }));
-      input.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') {
-          event.preventDefault();
-          list.set(read());
-        }
-      });
-    }
-    const clear = h('button', { type: 'button', class: 'btn btn-link btn-sm', id: 'clear-filters' }, 'Clear');
-    clear.addEventListener('click', () => {
-      for (const input of inputs) input.value = '';
-      list.set(read());
-      search.input.focus();
-    });
+    const clear = wireFilters(list, inputs, read);
 
     const creator = hiring && newCard({
       id: 'candidate-form-card', title: 'New candidate', description: 'Only the name is required.',

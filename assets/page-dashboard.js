@@ -3,7 +3,7 @@
 
 import { api, query } from './api.js';
 import { barChart, chartTable } from './charts.js';
-import { accessNotice, dataTable, emptyState, h, mount, notice, pageHeader, problemNotice, time } from './dom.js';
+import { accessNotice, dataTable, emptyState, h, meter, mount, notice, pageHeader, problemNotice, time } from './dom.js';
 import { label, values } from './labels.js';
 import { replaceHash } from './list-page.js';
 import { mapLimit } from './recruiting.js';
@@ -158,11 +158,9 @@ function sourcesCard(sources) {
       id: 'sources-table',
       columns: [{ label: 'Source' }, { label: 'Applications', className: 'col-num' }, { label: 'Hires', className: 'col-num' }, { label: 'Hire rate' }],
       rows: sources.map((s) => {
-        const meter = h('span', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill' }));
-        meter.firstChild.style.width = `${Math.round(Math.min(1, s.hire_rate) * 100)}%`;
         return {
           dataset: { source: s.source },
-          cells: [label('source', s.source), String(s.applications), String(s.hires), h('span', { class: 'rate' }, meter, percent.format(s.hire_rate))],
+          cells: [label('source', s.source), String(s.applications), String(s.hires), h('span', { class: 'rate' }, meter(s.hire_rate * 100), percent.format(s.hire_rate))],
         };
       }),
     });

@@ -3,7 +3,7 @@
 // reschedule, complete, cancel, delete, its `.ics`, and its scorecards.
 
 import { api, query } from './api.js';
-import { card, confirmDialog, emptyState, h, icon, mount, notice, pageHeader, problemNotice, time, toast } from './dom.js';
+import { card, confirmDialog, emptyState, h, icon, meter, mount, notice, pageHeader, problemNotice, time, toast } from './dom.js';
 import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
 import { newCard } from './form-card.js';
 import {
@@ -204,13 +204,11 @@ function scorecardList(interview) {
       h('span', { class: 'muted' }, ` average of ${cards.length} ${cards.length === 1 ? 'scorecard' : 'scorecards'}`)),
     h('ul', { class: 'scorecards', id: 'scorecards' },
       cards.map((c) => {
-        const meter = h('span', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill' }));
-        meter.firstChild.style.width = `${c.score}%`;
         return h('li', { class: 'scorecard', dataset: { interviewer: c.interviewer, score: String(c.score) } },
           h('div', { class: 'scorecard-head' },
             h('strong', { class: 'scorecard-name' }, c.interviewer),
             enumBadge('recommendation', c.recommendation),
-            h('span', { class: 'scorecard-score' }, meter, h('span', { class: 'score-value' }, `${c.score}`), h('span', { class: 'muted small' }, '/100'))),
+            h('span', { class: 'scorecard-score' }, meter(c.score), h('span', { class: 'score-value' }, `${c.score}`), h('span', { class: 'muted small' }, '/100'))),
           c.notes && h('p', { class: 'prose scorecard-notes' }, c.notes),
           h('p', { class: 'muted small' }, 'Submitted by ', c.submitted_by, ' · ', time(c.submitted_at)));
       })));

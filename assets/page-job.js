@@ -1,12 +1,16 @@
 // `#/jobs/:id`: one job — its facts, its pipeline board, edit (`?edit=1` opens the form) and delete.
+// For people who may match, the board shares the page with the job's matching candidates
+// (`?tab=matches`): each with its spider chart, reason and skills, and "Add to pipeline".
 
 import { api } from './api.js';
-import { card, h, icon, mount, pageHeader, problemNotice, time, toast } from './dom.js';
+import { card, h, icon, mount, pageHeader, problemNotice, tabs, time, toast } from './dom.js';
 import { enumBadge, label } from './labels.js';
+import { replaceHash } from './list-page.js';
+import { matchesPanel, pipelineAction } from './matches.js';
 import { deleteJob, jobForm, visibility } from './page-jobs.js';
 import { pipelineBoard } from './pipeline-board.js';
 import { can, session } from './session.js';
-import { careersUrl, chips, isListed, rememberJob, salaryRange } from './recruiting.js';
+import { candidateById, careersUrl, chips, isListed, rememberJob, roleLine, salaryRange } from './recruiting.js';
 
 function fact(label, value, id) {
   return h('div', {}, h('dt', {}, label), h('dd', { id }, value ?? h('span', { class: 'muted' }, '—')));
@@ -38,6 +42,37 @@ function details(job) {
       skillRows.length > 0 && h('dl', { class: 'skill-rows' },
         skillRows.map(([label, list]) => h('div', {}, h('dt', {}, label), h('dd', {}, chips(list))))),
       job.description && h('p', { class: 'prose' }, job.description)));
+}
+
+/** The job's matching candidates, best first; `board` is the pipeline they are added to. */
+function jobMatches(job, board) {
+  const adding = can('applications_write');
+  return matchesPanel({
+    id: 'job-matches',
+    noun: ['candidate', 'candidates'],
+    empty: 'No candidate in your talent pool fits this job yet. Add required skills to the job, or add candidates.',
+    load: (limit) => api('POST', '/matching/candidates_for_job', { job_id: job.id, limit }),
+    card: (m, rank) => ({
+      id: `job-match-${m.candidate_id}`,
+      rank,
+      title: m.full_name,
+      link: `#/candidates/${m.candidate_id}`,
+      line: [roleLine(m), m.location].filter(Boolean).join(' · ') || null,
+      match: m,
+      dataset: { candidateId: String(m.candidate_id) },
+      actions: [adding && pipelineAction({
+        jobId: job.id,
+        candidateId: m.candidate_id,
+        name: m.full_name,
+        where: `“${job.title}”`,
+        stage: board()?.stageOf(m.candidate_id),
+        onAdded: async (app) => {
+          const person = await candidateById(m.candidate_id).catch(() => ({ id: m.candidate_id, ...m }));
+          board()?.add(app, person);
+        },
+      })],
+    }),
+  });
 }
 
 export const jobPage = {
@@ -131,16 +166,45 @@ export const jobPage = {
       editSlot.querySelector('#job-title')?.setAttribute('data-autofocus', '');
     }
 
+    let work;
+    if (can('matching')) {
+      // The board and the matches share the space: a tab each, the choice kept in the address.
+      const matches = jobMatches(job, () => board);
+      const sections = tabs({
+        id: 'job-tabs',
+        label: 'Pipeline and matches',
+        items: [
+          { key: 'pipeline', label: 'Pipeline', panel: boardSlot },
+          { key: 'matches', label: 'Matches', panel: matches.node },
+        ],
+        current: ctx.query.get('tab') === 'matches' ? 'matches' : 'pipeline',
+        onSelect: (key) => {
+          if (addButton) addButton.hidden = key !== 'pipeline';
+          replaceHash(`#/jobs/${job.id}${key === 'matches' ? '?tab=matches' : ''}`);
+          if (key === 'matches') matches.ensure();
+        },
+      });
+      if (ctx.query.get('tab') === 'matches') {
+        if (addButton) addButton.hidden = true;
+        matches.ensure();
+      }
+      work = h('section', { class: 'pipeline-section', 'aria-label': 'Pipeline and matches' },
+        h('div', { class: 'section-head' }, sections.bar, addButton),
+        sections.panels);
+    } else {
+      work = h('section', { class: 'pipeline-section', 'aria-labelledby': 'pipeline-title' },
+        h('div', { class: 'section-head' },
+          h('h2', { class: 'section-title', id: 'pipeline-title' }, 'Pipeline'),
+          addButton),
+        boardSlot);
+    }
+
     const view = h('div', { class: 'page page-wide', dataset: { pageTitle: job.title } },
       h('a', { href: '#/jobs', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All jobs'),
       header,
       summarySlot,
       editSlot,
-      h('section', { class: 'pipeline-section', 'aria-labelledby': 'pipeline-title' },
-        h('div', { class: 'section-head' },
-          h('h2', { class: 'section-title', id: 'pipeline-title' }, 'Pipeline'),
-          addButton),
-        boardSlot),
+      work,
       detailsSlot);
     return view;
   },

@@ -3,17 +3,18 @@
 
 import { api, query } from './api.js';
 import { badge, confirmDialog, dataTable, emptyState, h, icon, pageHeader, toast } from './dom.js';
-import { checkboxField, checks, datalist, field, formAlert, onSubmit, rule, selectField } from './forms.js';
+import {
+  checkboxField, checks, currencyField, datalist, field, rule, selectField,
+} from './forms.js';
 import { newCard } from './form-card.js';
 import { enumBadge, isValue, label, options } from './labels.js';
 import { listCard, pageFrom, pagedList, searchBox, statusTabs } from './list-page.js';
 import {
-  careersUrl, changedFields, forgetJob, intOrNull, isListed, rememberJob, splitList, textOrNull, wholeNumber, withoutEmpty,
+  careersUrl, forgetJob, intOrNull, isListed, MAX_SALARY, recordForm, rememberJob, splitList, textOrNull, wholeNumber,
 } from './recruiting.js';
 import { can } from './session.js';
 
 const PAGE_SIZE = 20;
-const MAX_SALARY = 100_000_000_000;
 
 // ---- The job form (create and edit) -------------------------------------------------------
 
@@ -43,11 +44,8 @@ function validateJob(values) {
     department: [rule.maxLength(120)],
     location: [rule.maxLength(120)],
     salary_min: [wholeNumber(0, MAX_SALARY)],
-    salary_max: [
-      wholeNumber(0, MAX_SALARY),
-      (max, all) => (max !== '' && all.salary_min !== '' && Number(all.salary_min) > Number(max) ? 'must not be less than the minimum salary' : null),
-    ],
-    currency: [(c) => (!String(c).trim() || /^[A-Za-z]{3}$/.test(String(c).trim()) ? null : 'must be an ISO 4217 code such as USD')],
+    salary_max: [wholeNumber(0, MAX_SALARY), rule.notBelow('salary_min', 'the minimum salary')],
+    currency: [rule.currency],
   });
 }
 
@@ -58,55 +56,45 @@ function validateJob(values) {
 export function jobForm({ job, onSaved, onCancel }) {
   const j = job || { status: 'open', is_public: false, required_skills: [], nice_to_have_skills: [], skills: [] };
   const list = (values) => (values || []).join(', ');
-  const form = h('form', { class: 'form', id: 'job-form' },
-    formAlert(),
-    field({ name: 'title', label: 'Title', id: 'job-title', value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
-    h('div', { class: 'grid-3' },
-      field({ name: 'department', label: 'Department', id: 'job-department', value: j.department || '', maxlength: 120 }),
-      field({ name: 'location', label: 'Location', id: 'job-location', value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
-      selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...options('level')] })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. full_time', hint: 'Pick one or type your own.' }),
-      field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. hybrid' }),
-      selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: options('job_status') })),
-    h('div', { class: 'grid-3' },
-      field({ name: 'salary_min', label: 'Salary from', id: 'job-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
-      field({ name: 'salary_max', label: 'Salary to', id: 'job-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
-      field({ name: 'currency', label: 'Currency', id: 'job-currency', value: j.currency || '', maxlength: 3, placeholder: 'USD', autocomplete: 'off', spellcheck: 'false', class: 'input input-code', hint: 'ISO 4217 code.' })),
-    field({ name: 'required_skills', label: 'Required skills', id: 'job-required-skills', value: list(j.required_skills), hint: 'Separate with commas.', placeholder: 'Rust, PostgreSQL' }),
-    h('div', { class: 'grid-2 grid-tight' },
-      field({ name: 'nice_to_have_skills', label: 'Nice-to-have skills', id: 'job-nice-skills', value: list(j.nice_to_have_skills) }),
-      field({ name: 'skills', label: 'Other keywords', id: 'job-skills', value: list(j.skills), hint: 'Help search and matching find the job.' })),
-    field({ name: 'description', label: 'Description', id: 'job-description', type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
-    checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: 'job-is-public', checked: j.is_public }),
-    datalist('employment-types', options('employment_type')),
-    datalist('remote-options', options('remote_option', { only: ['onsite', 'hybrid', 'remote'] })),
-    h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', id: 'job-submit' }, job ? 'Save changes' : 'Create job'),
-      onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
-  onSubmit(form, {
-    busyLabel: job ? 'Saving…' : 'Creating…',
+  return recordForm({
+    id: 'job-form',
+    record: job,
+    create: '/jobs',
+    update: '/jobs',
+    submitId: 'job-submit',
+    submitLabel: 'Create job',
+    busyLabel: 'Creating…',
+    body: jobBody,
     validate: validateJob,
-    submit: async (values) => {
-      const body = jobBody(values);
-      let saved;
-      if (job) {
-        const patch = changedFields(job, body);
-        if (Object.keys(patch).length === 0) {
-          toast('Nothing changed.', 'info');
-          onCancel?.();
-          return;
-        }
-        saved = await api('PATCH', `/jobs/${job.id}`, patch);
-      } else {
-        saved = await api('POST', '/jobs', withoutEmpty(body));
-        form.reset();
-      }
+    onCancel,
+    onSaved: async (saved) => {
       rememberJob(saved);
       await onSaved(saved);
     },
+    fields: [
+      field({ name: 'title', label: 'Title', id: 'job-title', value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
+      h('div', { class: 'grid-3' },
+        field({ name: 'department', label: 'Department', id: 'job-department', value: j.department || '', maxlength: 120 }),
+        field({ name: 'location', label: 'Location', id: 'job-location', value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
+        selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...options('level')] })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. full_time', hint: 'Pick one or type your own.' }),
+        field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. hybrid' }),
+        selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: options('job_status') })),
+      h('div', { class: 'grid-3' },
+        field({ name: 'salary_min', label: 'Salary from', id: 'job-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
+        field({ name: 'salary_max', label: 'Salary to', id: 'job-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
+        currencyField({ name: 'currency', id: 'job-currency', value: j.currency })),
+      field({ name: 'required_skills', label: 'Required skills', id: 'job-required-skills', value: list(j.required_skills), hint: 'Separate with commas.', placeholder: 'Rust, PostgreSQL' }),
+      h('div', { class: 'grid-2 grid-tight' },
+        field({ name: 'nice_to_have_skills', label: 'Nice-to-have skills', id: 'job-nice-skills', value: list(j.nice_to_have_skills) }),
+        field({ name: 'skills', label: 'Other keywords', id: 'job-skills', value: list(j.skills), hint: 'Help search and matching find the job.' })),
+      field({ name: 'description', label: 'Description', id: 'job-description', type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
+      checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: 'job-is-public', checked: j.is_public }),
+      datalist('employment-types', options('employment_type')),
+      datalist('remote-options', options('remote_option', { only: ['onsite', 'hybrid', 'remote'] })),
+    ],
   });
-  return form;
 }
 
 // ---- Deleting -------------------------------------------------------------------------------

@@ -1,8 +1,14 @@
-// `#/settings`: the organisation's name, tagline and brand colour, and its careers page address.
+// `#/settings`: the organisation's name, tagline and brand colour, its careers page address,
+// the weights of the six matching axes (org admins change them; people who match read them)
+// and the match log: who asked for matches, when, and the best results.
 
-import { api } from './api.js';
-import { card, h, notice, pageHeader, time, toast } from './dom.js';
-import { checks, field, formAlert, onSubmit, rule } from './forms.js';
+import { api, query } from './api.js';
+import { busy, card, confirmDialog, emptyState, h, meter, notice, pageHeader, time, toast } from './dom.js';
+import { checks, clearErrors, field, formAlert, onSubmit, rule, showErrors } from './forms.js';
+import { label, values } from './labels.js';
+import { cursorTable } from './list-page.js';
+import { people, slots } from './marketplace.js';
+import { candidateById, jobById, wholeNumber } from './recruiting.js';
 import { can, updateSession } from './session.js';
 
 const DEFAULT_ACCENT = '#4f46e5';
@@ -81,6 +87,138 @@ function careersCard(tenant) {
       'Jobs that are open and marked public are listed there.'));
 }
 
+// ---- Matching weights ---------------------------------------------------------------------------
+
+const AXES = values('match_axis');
+/** The server's defaults (restored by sending `match_weights: null`). */
+const DEFAULT_WEIGHTS = { skills: 40, experience: 15, seniority: 15, location: 10, compensation: 10, availability: 10 };
+
+function weightsForm(tenant, admin, onSaved) {
+  const weights = { ...DEFAULT_WEIGHTS, ...(tenant.match_weights || {}) };
+  const shares = new Map();
+  const inputs = new Map();
+  const rows = AXES.map((axis) => {
+    const wrapper = field({
+      name: axis, label: label('match_axis', axis), id: `weight-${axis}`, type: 'number', min: 0, max: 100, step: 1,
+      inputmode: 'numeric', value: weights[axis], disabled: !admin, class: 'input input-weight',
+    });
+    const share = h('span', { class: 'weight-share muted small', id: `weight-${axis}-share` });
+    inputs.set(axis, wrapper.querySelector('input'));
+    shares.set(axis, share);
+    wrapper.querySelector('input').after(share);
+    return wrapper;
+  });
+  // Weights are relative: say what share of the score each one makes now.
+  const paint = () => {
+    const numbers = AXES.map((axis) => Math.max(0, Number(inputs.get(axis).value) || 0));
+    const total = numbers.reduce((a, b) => a + b, 0);
+    AXES.forEach((axis, i) => {
+      const part = total > 0 ? Math.round((numbers[i] / total) * 100) : 0;
+      shares.get(axis).replaceChildren(meter(part), ` ${part}% of the score`);
+    });
+  };
+  for (const input of inputs.values()) input.addEventListener('input', paint);
+  paint();
+
+  const form = h('form', { class: 'form', id: 'weights-form' },
+    formAlert(),
+    h('fieldset', { class: 'field fieldset', dataset: { field: 'match_weights' } },
+      h('legend', { class: 'visually-hidden' }, 'Weight of each axis'),
+      h('p', { class: 'field-error', hidden: true }),
+      h('div', { class: 'grid-3 weights-grid' }, rows)),
+    admin && h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'weights-submit' }, 'Save weights'),
+      h('button', { type: 'button', class: 'btn btn-ghost', id: 'weights-reset', onClick: (event) => reset(event.currentTarget) }, 'Restore defaults')));
+  if (!admin) return form;
+
+  const show = (updated) => {
+    const w = { ...DEFAULT_WEIGHTS, ...(updated.match_weights || {}) };
+    for (const axis of AXES) inputs.get(axis).value = String(w[axis]);
+    paint();
+    onSaved(updated);
+  };
+  const reset = async (button) => {
+    const ok = await confirmDialog({
+      title: 'Restore the default weights?',
+      message: 'Skills 40, experience 15, seniority 15, location 10, compensation 10, availability 10. Matches are scored with them from now on.',
+      confirmLabel: 'Restore defaults',
+      confirmId: 'weights-reset-confirm',
+    });
+    if (!ok) return;
+    clearErrors(form);
+    await busy(button, 'Restoring…', async () => {
+      try {
+        show(await api('PATCH', '/tenants/me', { match_weights: null }));
+        toast('The default weights are back.');
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  };
+  onSubmit(form, {
+    busyLabel: 'Saving…',
+    validate: (v) => {
+      const errors = checks(v, Object.fromEntries(AXES.map((axis) => [axis, [rule.required, wholeNumber(0, 100)]])));
+      if (errors.length === 0 && AXES.every((axis) => Number(v[axis]) === 0)) {
+        errors.push({ field: 'match_weights', message: 'give at least one axis a weight above 0' });
+      }
+      return errors;
+    },
+    submit: async (v) => {
+      const body = Object.fromEntries(AXES.map((axis) => [axis, Number(v[axis])]));
+      show(await api('PATCH', '/tenants/me', { match_weights: body }));
+      toast('Matching weights saved.');
+    },
+  });
+  return form;
+}
+
+// ---- The match log -----------------------------------------------------------------------------
+
+/** Each question's subject and results: where they live and what they are called. */
+const SIDES = {
+  candidates_for_job: { question: 'Candidates for', subject: ['#/jobs', jobById, 'title'], result: ['#/candidates', candidateById, 'full_name'] },
+  jobs_for_candidate: { question: 'Jobs for', subject: ['#/candidates', candidateById, 'full_name'], result: ['#/jobs', jobById, 'title'] },
+  slot_matches: { question: 'People for the slot', subject: ['#/slots', (id) => slots.get(id), 'title'], result: ['#/people', (id) => people.get(id), 'full_name'] },
+};
+
+/** A link to a record, named once its name arrives ("#12" until then, or if it is gone). */
+function recordLink([route, byId, field], id) {
+  const link = h('a', { href: `${route}/${id}` }, `#${id}`);
+  byId(id).then((record) => { link.textContent = record[field]; }).catch(() => {});
+  return link;
+}
+
+function logRow(entry) {
+  const side = SIDES[entry.direction];
+  const best = entry.top.slice(0, 3);
+  return h('tr', { dataset: { logId: String(entry.id), direction: entry.direction } },
+    h('td', {}, time(entry.at)),
+    h('td', {}, entry.actor),
+    h('td', {}, side ? [`${side.question} `, recordLink(side.subject, entry.subject_id)] : label('direction', entry.direction)),
+    h('td', { class: 'col-num' }, String(entry.recalled)),
+    h('td', {}, best.length === 0 ? h('span', { class: 'muted' }, 'None')
+      : best.map((m, i) => [i > 0 && ', ', side ? recordLink(side.result, m.id) : `#${m.id}`, ` ${m.score}`])));
+}
+
+function matchLogCard() {
+  const log = cursorTable({
+    id: 'match-log-table',
+    caption: 'Matches asked for, newest first',
+    columns: ['When', 'Who', 'Question', 'Considered', 'Best results'].map((text) => ({ label: text, className: text === 'Considered' ? 'col-num' : null })),
+    path: (before) => `/matching/logs${query({ limit: 20, before })}`,
+    moreId: 'load-older-matches',
+    row: logRow,
+    empty: () => emptyState('No matches asked for yet', 'Open a job’s matches or a candidate’s matching jobs.'),
+  });
+  log.reload();
+  return h('section', { class: 'card card-flush', 'aria-labelledby': 'match-log-title', id: 'match-log' },
+    h('header', { class: 'card-header card-header-flush' },
+      h('h2', { class: 'card-title', id: 'match-log-title' }, 'Recent matches'),
+      h('p', { class: 'card-description' }, 'Who asked for matches, and the best results they got (score out of 100).')),
+    log.node);
+}
+
 export const settingsPage = {
   title: 'Organisation settings',
   async render() {
@@ -98,6 +236,12 @@ export const settingsPage = {
       !admin && notice('info', 'Only organisation admins can change these settings.'),
       h('div', { class: 'grid-2 grid-wide-left' },
         card('Profile and branding', null, settingsForm(tenant, admin, onSaved)),
-        careersSlot));
+        careersSlot),
+      (admin || can('matching')) && h('div', { id: 'matching-weights' },
+        card('Matching weights', admin
+          ? 'How much each axis counts in a match score. Weights are relative: what matters is each one’s share of the total.'
+          : 'How much each axis counts in a match score. Organisation admins change them.',
+        weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
+      can('matching') && matchLogCard());
   },
 };

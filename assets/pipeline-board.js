@@ -254,17 +254,20 @@ export async function pipelineBoard(job, { onChange }) {
   for (const app of applications) place(cardFor(app), { top: false });
   refreshCounts();
 
+  const inPipeline = (candidateId) => [...cards.values()].find((e) => e.app.candidate_id === candidateId) || null;
+  const added = (app, person) => {
+    people.set(person.id, person);
+    const entry = cardFor(app);
+    place(entry);
+    refreshCounts();
+    entry.node.classList.add('is-new');
+    say(`${person.full_name} was added to ${label('stage', app.status)}.`);
+    picker?.refreshMarks();
+    onChange?.();
+  };
   const picker = moving ? addCandidatePanel(job, {
-    inPipeline: (candidateId) => [...cards.values()].find((e) => e.app.candidate_id === candidateId) || null,
-    added: (app, person) => {
-      people.set(person.id, person);
-      const entry = cardFor(app);
-      place(entry);
-      refreshCounts();
-      entry.node.classList.add('is-new');
-      say(`${person.full_name} was added to ${label('stage', app.status)}.`);
-      onChange?.();
-    },
+    inPipeline,
+    added,
     flash: (entry) => {
       entry.node.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       entry.node.classList.remove('is-flash');
@@ -276,6 +279,12 @@ export async function pipelineBoard(job, { onChange }) {
     node: h('div', { class: 'pipeline' }, picker?.node, announcer, board,
       moving && h('p', { class: 'muted small board-help' }, 'Drag a card to another stage, or choose its stage from the list on the card. Moves that skip stages ask first.')),
     openPicker: () => picker?.open(),
+    /** The stage `candidateId` is at in this pipeline, or null. */
+    stageOf: (candidateId) => inPipeline(candidateId)?.app.status || null,
+    /** Puts a card for an application made elsewhere (a match added to the pipeline) on the board. */
+    add: (app, person) => {
+      if (!cards.has(app.id)) added(app, person);
+    },
   };
 }
 

@@ -3,7 +3,8 @@
 // list, and turning form values into create/patch bodies.
 
 import { api, query } from './api.js';
-import { confirmDialog, h } from './dom.js';
+import { confirmDialog, h, toast } from './dom.js';
+import { formAlert, onSubmit } from './forms.js';
 import { label, moneyRange, options, values } from './labels.js';
 import { liveSearch } from './list-page.js';
 import { onSessionChange, session } from './session.js';
@@ -64,64 +65,76 @@ export function salaryRange(job) {
   return moneyRange(job.salary_min, job.salary_max, job.currency);
 }
 
-// ---- People and jobs by id ------------------------------------------------------------------
+// ---- Records by id --------------------------------------------------------------------------
 
-const candidates = new Map();
-const jobs = new Map();
+// Names change rarely; a short life keeps other people's edits from lingering.
+const FRESH_MS = 120_000;
+const caches = [];
 let cachedFor = null;
 
 // A different person signing in must never see the previous one's records.
 onSessionChange(({ user }) => {
   const who = user ? user.id : null;
   if (who !== cachedFor) {
-    candidates.clear();
-    jobs.clear();
+    for (const map of caches) map.clear();
     cachedFor = who;
   }
 });
 
-// Names change rarely; a short life keeps other people's edits from lingering.
-const FRESH_MS = 120_000;
-
-function cached(map, path, id) {
-  const key = String(id);
-  const hit = map.get(key);
-  if (hit && Date.now() - hit.at < FRESH_MS) return hit.pending;
-  const pending = api('GET', `${path}/${encodeURIComponent(key)}`);
-  map.set(key, { pending, at: Date.now() });
-  pending.catch(() => {
-    if (map.get(key)?.pending === pending) map.delete(key);
-  });
-  return pending;
+/**
+ * Records of `path` (`'/candidates'`) by id, each asked at most once every two minutes:
+ * `{get(id), remember(record), forget(id)}`. Emptied when someone else signs in.
+ */
+export function recordCache(path) {
+  const map = new Map();
+  caches.push(map);
+  return {
+    get(id) {
+      const key = String(id);
+      const hit = map.get(key);
+      if (hit && Date.now() - hit.at < FRESH_MS) return hit.pending;
+      const pending = api('GET', `${path}/${encodeURIComponent(key)}`);
+      map.set(key, { pending, at: Date.now() });
+      pending.catch(() => {
+        if (map.get(key)?.pending === pending) map.delete(key);
+      });
+      return pending;
+    },
+    remember(record) {
+      map.set(String(record.id), { pending: Promise.resolve(record), at: Date.now() });
+    },
+    forget(id) {
+      map.delete(String(id));
+    },
+  };
 }
 
-function remember(map, record) {
-  map.set(String(record.id), { pending: Promise.resolve(record), at: Date.now() });
-}
+const candidates = recordCache('/candidates');
+const jobs = recordCache('/jobs');
 
 /** `GET /candidates/{id}`, asked at most once every two minutes. */
 export function candidateById(id) {
-  return cached(candidates, '/candidates', id);
+  return candidates.get(id);
 }
 
 export function rememberCandidate(candidate) {
-  remember(candidates, candidate);
+  candidates.remember(candidate);
 }
 
 export function forgetCandidate(id) {
-  candidates.delete(String(id));
+  candidates.forget(id);
 }
 
 export function jobById(id) {
-  return cached(jobs, '/jobs', id);
+  return jobs.get(id);
 }
 
 export function rememberJob(job) {
-  remember(jobs, job);
+  jobs.remember(job);
 }
 
 export function forgetJob(id) {
-  jobs.delete(String(id));
+  jobs.forget(id);
 }
 
 /** The candidates and jobs some records name, fetched at most six at a time: `{people, jobs}` by id. */
@@ -207,6 +220,20 @@ export async function mapLimit(items, limit, fn) {
 
 // ---- Form values → request bodies ----------------------------------------------------------
 
+/** The largest salary or rate the server takes. */
+export const MAX_SALARY = 100_000_000_000;
+
+/** A yes / no / not said `<select>`'s value as a body value: true, false or null. */
+export function boolOrNull(value) {
+  return value === '' || value == null ? null : value === 'true';
+}
+
+/** The options of a yes / no / not said `<select>`, and its value for a stored one. */
+export const YES_NO = [['', 'Not said'], ['true', 'Yes'], ['false', 'No']];
+export function yesNoValue(value) {
+  return value == null ? '' : String(Boolean(value));
+}
+
 export function textOrNull(value) {
   const text = String(value ?? '').trim();
   return text ? text : null;
@@ -251,6 +278,51 @@ export function changedFields(record, body) {
     if (JSON.stringify(before) !== JSON.stringify(value)) patch[key] = value;
   }
   return patch;
+}
+
+/**
+ * A create-or-edit form for a record. `fields` are its inputs and `body(values)` the request
+ * body they make. Without `record` it creates (POST `create`, empty fields left out, then the
+ * form is reset); with one it edits (PATCH `${update}/${id}` with only the changed fields, a
+ * cleared one sent as null; nothing changed says so and cancels). `onSaved(saved)` follows;
+ * `failed(error)` may adjust an `ApiError` before it is shown (a 409 put on its field).
+ */
+export function recordForm({
+  id, record, fields, body, validate, create, update, submitId, submitLabel, busyLabel, onSaved, onCancel, failed,
+}) {
+  const form = h('form', { class: 'form', id },
+    formAlert(),
+    fields,
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', id: submitId }, record ? 'Save changes' : submitLabel),
+      onCancel && h('button', { type: 'button', class: 'btn btn-ghost', onClick: onCancel }, 'Cancel')));
+  onSubmit(form, {
+    busyLabel: record ? 'Saving…' : busyLabel,
+    validate,
+    submit: async (values) => {
+      const data = body(values);
+      let saved;
+      try {
+        if (record) {
+          const patch = changedFields(record, data);
+          if (Object.keys(patch).length === 0) {
+            toast('Nothing changed.', 'info');
+            onCancel?.();
+            return;
+          }
+          saved = await api('PATCH', `${update}/${record.id}`, patch);
+        } else {
+          saved = await api('POST', create, withoutEmpty(data));
+        }
+      } catch (error) {
+        failed?.(error);
+        throw error;
+      }
+      if (!record) form.reset();
+      await onSaved(saved);
+    },
+  });
+  return form;
 }
 
 /** Checks for whole numbers in a range, worded like the server's. */

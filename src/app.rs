@@ -39,6 +39,8 @@ pub struct AppState {
     pub webhooks: WebhookWorker,
     pub ui: Ui,
     pub routes: RouteTable,
+    /// Jobs' prepared matchers ([`crate::domain::matching::find::Prepared`]).
+    pub matchers: crate::domain::matching::find::Prepared,
 }
 
 pub struct App {
@@ -88,6 +90,7 @@ impl App {
             webhooks,
             ui: Ui::load(),
             routes,
+            matchers: Default::default(),
         };
         Ok(App {
             state: Arc::new(state),

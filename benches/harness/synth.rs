@@ -421,6 +421,7 @@ impl Synth {
             skills: Some(skills),
             tags: Some(tags),
             source: Some(weighted(&mut self.rng, &VOCABULARY.sources).to_string()),
+            ..NewCandidate::default()
         }
     }
 

@@ -90,15 +90,6 @@ impl ApiKeysApi {
         let who = auth.identity().allow(Permission::API_KEYS)?;
         let limit = limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize;
         let (items, has_more) = api_keys::uses(&state.store, who.tenant_id, id.0, before.0, limit)?;
-        let next_before = if has_more {
-            items.last().map(|u| u.id.to_string())
-        } else {
-            None
-        };
-        Ok(Json(KeyUsePage {
-            items,
-            has_more,
-            next_before,
-        }))
+        Ok(Json(KeyUsePage::of(items, has_more, |u| u.id)))
     }
 }

@@ -68,16 +68,7 @@ impl AuditApi {
             before,
             limit,
         )?;
-        let next_before = if has_more {
-            items.last().map(|e| e.id.to_string())
-        } else {
-            None
-        };
-        Ok(Json(AuditPage {
-            items,
-            has_more,
-            next_before,
-        }))
+        Ok(Json(AuditPage::of(items, has_more, |e| e.id)))
     }
 
     /// Walks the whole chain and reports whether it is intact, and if not, the first entry that is not.

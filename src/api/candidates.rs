@@ -7,7 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
-use super::{Auth, Deleted, Paging, Tag};
+use super::{Auth, Deleted, Paging, Tag, comma_list};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
@@ -62,16 +62,7 @@ impl CandidatesApi {
         let page = Paging::new(skip.0, limit.0);
         let filter = CandidateFilter {
             q: q.0,
-            skills: skills
-                .0
-                .map(|s| {
-                    s.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            skills: comma_list(skills.0),
             tag: tag.0.filter(|t| !t.trim().is_empty()),
             location: location.0.filter(|l| !l.trim().is_empty()),
             min_experience: min_experience.0,

@@ -8,10 +8,14 @@ pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod careers;
+pub mod engagements;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
+pub mod matching;
 pub mod offers;
+pub mod people;
+pub mod projects;
 pub mod spec;
 pub mod team;
 pub mod tenants;
@@ -65,6 +69,14 @@ pub enum Tag {
     Insights,
     /// Signed event deliveries to other systems
     Webhooks,
+    /// Talent profiles of the marketplace
+    People,
+    /// Projects and the slots they need filled
+    Projects,
+    /// People engaged on project slots
+    Engagements,
+    /// Candidates for a job, jobs for a candidate, scored on six axes
+    Matching,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -142,32 +154,44 @@ async fn check_cookie(req: &Request, cookie: ApiKey) -> poem::Result<Identity> {
     check(req, &cookie.key)
 }
 
-/// Declares the composed API type and its value from one list.
+/// Declares the composed API type and its value from one list. poem-openapi composes tuples of
+/// up to 16 APIs, so the list is written in groups (`[A, B], [C]`), each a tuple of its own.
 macro_rules! apis {
-    ($($api:path),* $(,)?) => {
-        pub type Apis = ($($api,)*);
+    ($([$($api:path),* $(,)?]),* $(,)?) => {
+        pub type Apis = ($(($($api,)*),)*);
         fn apis() -> Apis {
-            ($($api,)*)
+            ($(($($api,)*),)*)
         }
     };
 }
 
 apis!(
-    auth::AuthApi,
-    users::UsersApi,
-    tenants::TenantsApi,
-    team::TeamApi,
-    api_keys::ApiKeysApi,
-    admin::AdminApi,
-    jobs::JobsApi,
-    candidates::CandidatesApi,
-    applications::ApplicationsApi,
-    careers::CareersApi,
-    audit::AuditApi,
-    interviews::InterviewsApi,
-    offers::OffersApi,
-    insights::InsightsApi,
-    webhooks::WebhooksApi,
+    [
+        auth::AuthApi,
+        users::UsersApi,
+        tenants::TenantsApi,
+        team::TeamApi,
+        api_keys::ApiKeysApi,
+        admin::AdminApi,
+    ],
+    [
+        jobs::JobsApi,
+        candidates::CandidatesApi,
+        applications::ApplicationsApi,
+        careers::CareersApi,
+        audit::AuditApi,
+        interviews::InterviewsApi,
+        offers::OffersApi,
+        insights::InsightsApi,
+        webhooks::WebhooksApi,
+        matching::MatchingApi,
+    ],
+    [
+        people::PeopleApi,
+        projects::ProjectsApi,
+        projects::SlotsApi,
+        engagements::EngagementsApi,
+    ],
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -207,6 +231,19 @@ impl Paging {
     }
 }
 
+/// A comma-separated query parameter (`skills=rust,go`) as its trimmed, non-blank entries.
+pub fn comma_list(value: Option<String>) -> Vec<String> {
+    value
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The answer of every delete: 204 and no body.
 #[derive(ApiResponse)]
 pub enum Deleted {
@@ -237,6 +274,22 @@ macro_rules! cursor_page_of {
             pub has_more: bool,
             /// Pass as `before` to get the next (older) page.
             pub next_before: Option<String>,
+        }
+
+        impl $name {
+            /// A page of `items` (newest first); `id` names the cursor of the last one.
+            pub fn of(items: Vec<$item>, has_more: bool, id: impl Fn(&$item) -> u64) -> $name {
+                let next_before = if has_more {
+                    items.last().map(|item| id(item).to_string())
+                } else {
+                    None
+                };
+                $name {
+                    items,
+                    has_more,
+                    next_before,
+                }
+            }
         }
     };
 }

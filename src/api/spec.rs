@@ -96,6 +96,9 @@ pub struct FieldFormat {
     pub message: &'static str,
 }
 
+/// A `YYYY-MM-DD` date (`fields::check_date`).
+const DATE: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\s*$";
+
 /// Each pattern accepts no more than the domain check it describes (`error::is_valid_email`,
 /// `domain::fields`); surrounding blanks are allowed where the domain trims them.
 pub const FIELD_FORMATS: &[FieldFormat] = &[
@@ -121,7 +124,12 @@ pub const FIELD_FORMATS: &[FieldFormat] = &[
     },
     FieldFormat {
         field: "start_date",
-        pattern: r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\s*$",
+        pattern: DATE,
+        message: "must be a date like 2026-06-01",
+    },
+    FieldFormat {
+        field: "end_date",
+        pattern: DATE,
         message: "must be a date like 2026-06-01",
     },
 ];
@@ -204,9 +212,11 @@ fn schemas_in_requests(doc: &Value) -> Vec<String> {
 /// clearable ones (`MaybeUndefined<T>`); `tests/it/openapi.rs` sends `null` to every field of
 /// these types and holds this list to what the server does. Each type's fields are declared
 /// once, with `not_null!` next to the type; this names the types.
-pub fn not_null() -> [(&'static str, &'static [&'static str]); 6] {
+pub fn not_null() -> [(&'static str, &'static [&'static str]); 10] {
     use crate::domain::fields::NotNull;
-    use crate::domain::{applications, candidates, interviews, jobs, offers, tenants};
+    use crate::domain::{
+        applications, candidates, engagements, interviews, jobs, offers, people, projects, tenants,
+    };
     [
         ("JobPatch", jobs::JobPatch::NOT_NULL),
         ("CandidatePatch", candidates::CandidatePatch::NOT_NULL),
@@ -214,6 +224,10 @@ pub fn not_null() -> [(&'static str, &'static [&'static str]); 6] {
         ("InterviewPatch", interviews::InterviewPatch::NOT_NULL),
         ("OfferPatch", offers::OfferPatch::NOT_NULL),
         ("TenantPatch", tenants::TenantPatch::NOT_NULL),
+        ("PersonPatch", people::PersonPatch::NOT_NULL),
+        ("ProjectPatch", projects::ProjectPatch::NOT_NULL),
+        ("SlotPatch", projects::SlotPatch::NOT_NULL),
+        ("EngagementPatch", engagements::EngagementPatch::NOT_NULL),
     ]
 }
 
@@ -459,10 +473,9 @@ mod tests {
             "2026-6-1",
         ] {
             let parses = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
-            assert!(
-                !matches("start_date", d) || parses,
-                "{d:?} matches but is no date"
-            );
+            for field in ["start_date", "end_date"] {
+                assert!(!matches(field, d) || parses, "{d:?} matches but is no date");
+            }
         }
     }
 

@@ -136,15 +136,6 @@ impl WebhooksApi {
         let limit = limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize;
         let (items, has_more) =
             webhooks::deliveries(&state.store, who.tenant_id, webhook_id.0, before.0, limit)?;
-        let next_before = if has_more {
-            items.last().map(|a| a.id.to_string())
-        } else {
-            None
-        };
-        Ok(Json(DeliveryAttemptPage {
-            items,
-            has_more,
-            next_before,
-        }))
+        Ok(Json(DeliveryAttemptPage::of(items, has_more, |a| a.id)))
     }
 }

@@ -36,10 +36,13 @@ named_enum! {
         WebhooksWrite = "webhooks:write",
         AuditRead = "audit:read",
         InsightsRead = "insights:read",
+        MatchingRead = "matching:read",
         TeamRead = "team:read",
         TeamWrite = "team:write",
         TenantRead = "tenant:read",
         TenantWrite = "tenant:write",
+        MarketplaceRead = "marketplace:read",
+        MarketplaceWrite = "marketplace:write",
     }
 }
 
@@ -62,6 +65,8 @@ const STAFF: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency
 const ADMIN: &[Role] = &[OrgAdmin];
 /// Roles that run hiring: jobs, candidates, pipelines.
 const HIRING: &[Role] = &[OrgAdmin, Recruiter, HiringManager];
+/// Roles that staff projects: people, projects, slots, engagements.
+const STAFFING: &[Role] = &[OrgAdmin, Recruiter];
 /// Hiring roles and the interviewers on interview panels.
 const INTERVIEWING: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer];
 const EVERY_MEMBER: &[Role] = &[
@@ -133,6 +138,17 @@ permissions! {
     OFFERS_WRITE: OffersWrite = "offers_write", "make and change offers", HIRING, OffersWrite;
     OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
     INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
+    MATCHING: Matching = "matching", "match candidates and jobs", HIRING, MatchingRead;
+
+    // Talent marketplace. Hiring managers read (but not private profiles); talent has its own row.
+    PEOPLE_READ: PeopleRead = "people_read", "read talent profiles", HIRING, MarketplaceRead;
+    PEOPLE_WRITE: PeopleWrite = "people_write", "add, change and delete talent profiles", STAFFING, MarketplaceWrite;
+    PROJECTS_READ: ProjectsRead = "projects_read", "read projects, their slots and slot matches", HIRING, MarketplaceRead;
+    PROJECTS_WRITE: ProjectsWrite = "projects_write", "add, change and delete projects and slots", STAFFING, MarketplaceWrite;
+    ENGAGEMENTS_READ: EngagementsRead = "engagements_read", "read engagements", HIRING, MarketplaceRead;
+    ENGAGEMENTS_WRITE: EngagementsWrite = "engagements_write", "engage people on slots, end and delete engagements", STAFFING, MarketplaceWrite;
+    /// A talent account's own profile (the person linked to it) and its own engagements.
+    OWN_TALENT_PROFILE: OwnTalentProfile = "own_talent_profile", "see and edit your own talent profile and see your engagements", &[Talent], session;
 
     // Oversight
     AUDIT_READ: AuditRead = "audit_read", "read the audit trail", ADMIN, AuditRead;

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{
-    NotNull, apply, apply_nullable, blank_is_null, check_labels, check_phone, check_text,
-    check_url, clean_labels, complete_url, tidy,
+    NotNull, apply, apply_nullable, blank_is_null, check_amounts, check_currency, check_labels,
+    check_phone, check_text, check_url, clean_labels, complete_url, tidy,
 };
 use super::indexing::{Indexer, Pending};
+use super::matching::{Availability, WorkMode};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
@@ -38,6 +39,18 @@ pub struct Candidate {
     pub tags: Vec<String>,
     /// Where the candidate came from: `manual`, `careers`, `import`, `referral`, an agency...
     pub source: Option<String>,
+    /// The yearly salary the candidate expects, a range in `expected_salary_currency`.
+    pub expected_salary_min: Option<u64>,
+    pub expected_salary_max: Option<u64>,
+    pub expected_salary_currency: Option<String>,
+    /// When the candidate can start.
+    pub availability: Option<Availability>,
+    /// Days of notice still to serve (with `availability: notice_period`).
+    pub notice_period_days: Option<u32>,
+    /// How the candidate wants to work: onsite, hybrid or remote.
+    pub remote_preference: Option<WorkMode>,
+    /// Would move for the right job.
+    pub willing_to_relocate: Option<bool>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -59,6 +72,13 @@ pub struct NewCandidate {
     pub skills: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     pub source: Option<String>,
+    pub expected_salary_min: Option<u64>,
+    pub expected_salary_max: Option<u64>,
+    pub expected_salary_currency: Option<String>,
+    pub availability: Option<Availability>,
+    pub notice_period_days: Option<u32>,
+    pub remote_preference: Option<WorkMode>,
+    pub willing_to_relocate: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Object)]
@@ -93,6 +113,17 @@ pub struct CandidatePatch {
     pub tags: MaybeUndefined<Vec<String>>,
     #[oai(validator(max_length = 50))]
     pub source: MaybeUndefined<String>,
+    #[oai(validator(maximum(value = "100000000000")))]
+    pub expected_salary_min: MaybeUndefined<u64>,
+    #[oai(validator(maximum(value = "100000000000")))]
+    pub expected_salary_max: MaybeUndefined<u64>,
+    #[oai(validator(min_length = 3, max_length = 3))]
+    pub expected_salary_currency: MaybeUndefined<String>,
+    pub availability: MaybeUndefined<Availability>,
+    #[oai(validator(maximum(value = "365")))]
+    pub notice_period_days: MaybeUndefined<u32>,
+    pub remote_preference: MaybeUndefined<WorkMode>,
+    pub willing_to_relocate: MaybeUndefined<bool>,
 }
 
 crate::not_null!(CandidatePatch: full_name, skills, tags);
@@ -122,8 +153,26 @@ pub fn validate(c: &Candidate) -> Result<()> {
         "experience_years",
         "must be between 0 and 70",
     );
+    check_amounts(
+        &mut v,
+        ("expected_salary_min", c.expected_salary_min),
+        ("expected_salary_max", c.expected_salary_max),
+    );
+    check_currency(
+        &mut v,
+        "expected_salary_currency",
+        c.expected_salary_currency.as_deref(),
+    );
+    v.check(
+        c.notice_period_days.is_none_or(|d| d <= MAX_NOTICE_DAYS),
+        "notice_period_days",
+        "must be between 0 and 365",
+    );
     v.finish()
 }
+
+/// The longest notice period taken as given (a year).
+pub const MAX_NOTICE_DAYS: u32 = 365;
 
 impl NewCandidate {
     /// The record this input describes (id 0 until stored).
@@ -147,6 +196,14 @@ impl NewCandidate {
             skills: clean_labels(self.skills.unwrap_or_default()),
             tags: clean_labels(self.tags.unwrap_or_default()),
             source: tidy(self.source).or_else(|| Some(default_source.to_string())),
+            expected_salary_min: self.expected_salary_min,
+            expected_salary_max: self.expected_salary_max,
+            expected_salary_currency: tidy(self.expected_salary_currency)
+                .map(|c| c.to_ascii_uppercase()),
+            availability: self.availability,
+            notice_period_days: self.notice_period_days,
+            remote_preference: self.remote_preference,
+            willing_to_relocate: self.willing_to_relocate,
             created_at: now,
             updated_at: now,
         }
@@ -297,6 +354,16 @@ pub async fn update(
             apply_nullable(&mut c.source, text(patch.source));
             apply(&mut c.skills, patch.skills.map_value(clean_labels));
             apply(&mut c.tags, patch.tags.map_value(clean_labels));
+            apply_nullable(&mut c.expected_salary_min, patch.expected_salary_min);
+            apply_nullable(&mut c.expected_salary_max, patch.expected_salary_max);
+            apply_nullable(
+                &mut c.expected_salary_currency,
+                text(patch.expected_salary_currency).map_value(|c| c.to_ascii_uppercase()),
+            );
+            apply_nullable(&mut c.availability, patch.availability);
+            apply_nullable(&mut c.notice_period_days, patch.notice_period_days);
+            apply_nullable(&mut c.remote_preference, patch.remote_preference);
+            apply_nullable(&mut c.willing_to_relocate, patch.willing_to_relocate);
             validate(&c)?;
             c.updated_at = Timestamp::now();
             save(tx, &c, old_email.as_deref(), pending)?;

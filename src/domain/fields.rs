@@ -128,6 +128,47 @@ pub fn check_currency(v: &mut Validator, field: &str, value: Option<&str>) {
     }
 }
 
+/// A `YYYY-MM-DD` date, or `None` (with the field's error noted) when it is not one.
+pub fn check_date(v: &mut Validator, field: &str, value: &str) -> Option<chrono::NaiveDate> {
+    let date = chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+    v.check(date.is_some(), field, "must be a date like 2026-06-01");
+    date
+}
+
+/// The optional `start_date` and `end_date` of a span: each a date, the start before the end.
+pub fn check_span(v: &mut Validator, start: Option<&str>, end: Option<&str>) {
+    let start = start.and_then(|d| check_date(v, "start_date", d));
+    let end = end.and_then(|d| check_date(v, "end_date", d));
+    if let (Some(start), Some(end)) = (start, end) {
+        v.check(start < end, "end_date", "must be after start_date");
+    }
+}
+
+/// The largest amount of money (a salary, a rate) taken as given.
+pub const MAX_AMOUNT: u64 = 100_000_000_000;
+
+/// A money range: each bound within [`MAX_AMOUNT`], the lower not above the upper.
+pub fn check_amounts(
+    v: &mut Validator,
+    (min_field, min): (&str, Option<u64>),
+    (max_field, max): (&str, Option<u64>),
+) {
+    if let (Some(min), Some(max)) = (min, max) {
+        v.check(
+            min <= max,
+            min_field,
+            format!("must not exceed {max_field}"),
+        );
+    }
+    for (field, value) in [(min_field, min), (max_field, max)] {
+        v.check(
+            value.is_none_or(|s| s <= MAX_AMOUNT),
+            field,
+            "is out of range",
+        );
+    }
+}
+
 /// Digits, spaces and `+ - ( ) .`, with 5 to 20 digits.
 pub fn check_phone(v: &mut Validator, field: &str, value: Option<&str>) {
     if let Some(p) = value {
@@ -261,6 +302,21 @@ mod tests {
         check_currency(&mut v, "c", Some("usd"));
         check_labels(&mut v, "d", Some(&["".into()]), 10);
         assert_eq!(v.finish().unwrap_err().errors.len(), 5);
+        let mut v = Validator::new();
+        check_span(&mut v, Some("2026-01-01"), Some("2026-01-02"));
+        check_span(&mut v, None, Some("2026-01-02"));
+        assert!(v.finish().is_ok());
+        for (start, end, field) in [
+            ("2026-01-02", "2026-01-02", "end_date"),
+            ("2026-02-01", "2026-01-31", "end_date"),
+            ("2026-02-30", "2026-03-01", "start_date"),
+            ("2026-01-01", "soon", "end_date"),
+        ] {
+            let mut v = Validator::new();
+            check_span(&mut v, Some(start), Some(end));
+            let e = v.finish().unwrap_err();
+            assert_eq!(e.errors[0].field, field, "{start} → {end}");
+        }
         assert_eq!(
             clean_labels(vec![" Rust ".into(), "rust".into(), "Go".into()]),
             vec!["Rust", "Go"]

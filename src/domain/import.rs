@@ -208,6 +208,7 @@ pub async fn import(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::matching::{Availability, WorkMode};
     use serde_json::{Value, json};
 
     /// A candidate with every field set to a value of its type, found from the serialized
@@ -227,14 +228,25 @@ mod tests {
             if KEPT_ON_MERGE.contains(&name.as_str()) {
                 continue;
             }
+            // A different value for each `text` ("old", "new").
+            let n = text.bytes().map(usize::from).sum::<usize>();
+            let pick = |all: Vec<&str>| json!(all[n % all.len()]);
             *value = match (name.as_str(), &*value) {
                 (n, _) if n.ends_with("_url") => json!(format!("https://example.com/{text}")),
                 ("email", _) => json!(format!("{text}@example.com")),
                 (_, Value::Array(_)) => json!([text]),
-                (_, Value::Number(_) | Value::Null) if name.ends_with("years") => json!(number),
+                (n, _) if n.ends_with("years") || n.ends_with("_days") => json!(number),
+                (n, _) if n.ends_with("_currency") => pick(vec!["EUR", "USD", "GBP"]),
+                (n, _) if n.starts_with("expected_salary") => json!(number * 1_000),
+                ("availability", _) => pick(Availability::ALL.iter().map(|a| a.as_str()).collect()),
+                ("remote_preference", _) => {
+                    pick(WorkMode::ALL.iter().map(|m| m.as_str()).collect())
+                }
+                ("willing_to_relocate", _) => json!(n % 2 == 1),
                 _ => json!(text),
             };
         }
+        // A field of a type not handled above fails here, by name: add it above.
         serde_json::from_value(Value::Object(fields)).unwrap()
     }
 

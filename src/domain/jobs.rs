@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{
-    NotNull, apply, apply_nullable, blank_is_null, check_currency, check_labels, check_text,
-    clean_labels, tidy,
+    NotNull, apply, apply_nullable, blank_is_null, check_amounts, check_currency, check_labels,
+    check_text, clean_labels, tidy,
 };
 use super::indexing::{Indexer, Pending};
 use super::webhooks::{self, Event};
@@ -164,19 +164,11 @@ fn validate(job: &Job) -> Result<()> {
         100,
     );
     check_labels(&mut v, "skills", Some(&job.skills), 100);
-    if let (Some(min), Some(max)) = (job.salary_min, job.salary_max) {
-        v.check(min <= max, "salary_min", "must not exceed salary_max");
-    }
-    for (field, value) in [
+    check_amounts(
+        &mut v,
         ("salary_min", job.salary_min),
         ("salary_max", job.salary_max),
-    ] {
-        v.check(
-            value.is_none_or(|s| s <= 100_000_000_000),
-            field,
-            "is out of range",
-        );
-    }
+    );
     v.finish()
 }
 

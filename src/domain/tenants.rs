@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor};
 use super::fields::{NotNull, apply_nullable};
+use super::matching::Weights;
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{INSTANCE, SLUG_TENANT, TENANTS};
@@ -21,6 +22,9 @@ pub struct Tenant {
     pub tagline: Option<String>,
     /// `#rrggbb`, used by the careers page.
     pub brand_color: Option<String>,
+    /// The weight of each matching axis (relative; defaults when never set).
+    #[serde(default)]
+    pub match_weights: Weights,
     pub created_at: Timestamp,
 }
 
@@ -31,6 +35,8 @@ pub struct TenantPatch {
     #[oai(validator(max_length = 200))]
     pub tagline: MaybeUndefined<String>,
     pub brand_color: MaybeUndefined<String>,
+    /// `null` restores the default weights.
+    pub match_weights: MaybeUndefined<Weights>,
 }
 
 crate::not_null!(TenantPatch: name);
@@ -77,6 +83,7 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         slug,
         tagline: None,
         brand_color: None,
+        match_weights: Weights::default(),
         created_at: Timestamp::now(),
     };
     tx.put(&TENANTS, INSTANCE, id, &tenant)?;
@@ -88,9 +95,11 @@ pub fn validate_name(v: &mut Validator, field: &str, name: &str) {
 }
 
 pub fn get(store: &Store, tenant_id: u64) -> Result<Tenant> {
-    store
-        .read()?
-        .get(&TENANTS, INSTANCE, tenant_id)?
+    load(&store.read()?, tenant_id)
+}
+
+pub fn load(rx: &impl Reader, tenant_id: u64) -> Result<Tenant> {
+    rx.get(&TENANTS, INSTANCE, tenant_id)?
         .ok_or_else(|| Error::not_found("Tenant", tenant_id))
 }
 
@@ -111,6 +120,13 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
             "must be a colour like #7c3aed",
         );
     }
+    if let MaybeUndefined::Value(w) = &patch.match_weights {
+        v.check(
+            w.total() > 0,
+            "match_weights",
+            "must give at least one axis a weight above 0",
+        );
+    }
     v.finish()?;
     store
         .write(move |tx| {
@@ -129,6 +145,11 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 &mut tenant.brand_color,
                 patch.brand_color.map_value(|c| c.to_ascii_lowercase()),
             );
+            match patch.match_weights {
+                MaybeUndefined::Value(w) => tenant.match_weights = w,
+                MaybeUndefined::Null => tenant.match_weights = Weights::default(),
+                MaybeUndefined::Undefined => {}
+            }
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
             let fields = (&before, &tenant);
             audit::record_update(

@@ -8,6 +8,7 @@
 mod analysis;
 mod directory;
 mod query;
+mod recall;
 mod schema;
 mod writer;
 
@@ -25,6 +26,7 @@ use self::writer::{Cmd, WRITER_MEMORY};
 use crate::error::{Error, Result};
 
 pub use self::query::{Hits, Query, Synonyms};
+pub use self::recall::Recall;
 pub use self::schema::{Doc, Kind};
 pub use self::writer::Op;
 

@@ -341,7 +341,7 @@ impl Search {
 
     /// The id column of each segment of `searcher`, opened once per searcher generation:
     /// opening a column reads its index, a noticeable share of a query's time.
-    fn id_columns(&self, searcher: &Searcher) -> Result<Arc<Vec<Column<u64>>>> {
+    pub(super) fn id_columns(&self, searcher: &Searcher) -> Result<Arc<Vec<Column<u64>>>> {
         let generation = searcher.generation().generation_id();
         let mut cache = self
             .inner
@@ -399,7 +399,7 @@ impl Search {
     }
 
     /// [`analysis::query_words`]: `None` when a word is too long for any record to hold.
-    fn query_words(&self, text: &str) -> Option<Vec<String>> {
+    pub(super) fn query_words(&self, text: &str) -> Option<Vec<String>> {
         let mut analyzer = self.inner.index.tokenizers().get(analysis::QUERY)?;
         analysis::query_words(&mut analyzer, text)
     }

@@ -9,11 +9,15 @@ use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
+use crate::domain::engagements::Engagement;
 use crate::domain::indexing::OutboxEntry;
 use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::offers::Offer;
+use crate::domain::people::{self, Person};
+use crate::domain::projects::{Project, Slot};
 use crate::domain::tenants::Tenant;
 use crate::domain::users::{Session, User};
 use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
@@ -101,6 +105,59 @@ pub const JOB_OFFERS: Filing<Offer> = Filing::one("job_offers_v1", |o| o.job_id)
 pub const CANDIDATE_OFFERS: Filing<Offer> = Filing::one("candidate_offers_v1", |o| o.candidate_id);
 pub const STATUS_OFFERS: Filing<Offer> = Filing::one("status_offers_v1", |o| o.status as u64);
 
+// --- Talent marketplace
+pub const PEOPLE: Records<Person> = Records::filed(
+    "people_v1",
+    &[
+        SKILL_PEOPLE,
+        AVAILABILITY_PEOPLE,
+        SENIORITY_PEOPLE,
+        WORK_TYPE_PEOPLE,
+        VISIBILITY_PEOPLE,
+        SHARED_PEOPLE,
+        USER_PEOPLE,
+    ],
+);
+/// (tenant, skill key) → the people listing that skill (`people::skill_key`).
+pub const SKILL_PEOPLE: Filing<Person> = Filing::many("skill_people_v1", Person::skill_keys);
+pub const AVAILABILITY_PEOPLE: Filing<Person> =
+    Filing::one("availability_people_v1", |p| p.availability as u64);
+pub const SENIORITY_PEOPLE: Filing<Person> = Filing::many("seniority_people_v1", |p| {
+    p.seniority.map(|l| l as u64).into_iter().collect()
+});
+pub const WORK_TYPE_PEOPLE: Filing<Person> =
+    Filing::one("work_type_people_v1", |p| p.work_type as u64);
+pub const VISIBILITY_PEOPLE: Filing<Person> =
+    Filing::one("visibility_people_v1", |p| p.visibility as u64);
+/// (tenant, 1) → the profiles every reader of people sees: all but the private ones.
+pub const SHARED_PEOPLE: Filing<Person> = Filing::many("shared_people_v1", people::shared_keys);
+/// (tenant, user id) → the profile linked to that talent account.
+pub const USER_PEOPLE: Filing<Person> =
+    Filing::many("user_people_v1", |p| p.user_id.into_iter().collect());
+
+pub const PROJECTS: Records<Project> = Records::filed("projects_v1", &[STATUS_PROJECTS]);
+pub const STATUS_PROJECTS: Filing<Project> = Filing::one("status_projects_v1", |p| p.status as u64);
+pub const SLOTS: Records<Slot> = Records::filed("slots_v1", &[PROJECT_SLOTS, STATUS_SLOTS]);
+pub const PROJECT_SLOTS: Filing<Slot> = Filing::one("project_slots_v1", |s| s.project_id);
+pub const STATUS_SLOTS: Filing<Slot> = Filing::one("status_slots_v1", |s| s.status as u64);
+
+pub const ENGAGEMENTS: Records<Engagement> = Records::filed(
+    "engagements_v1",
+    &[
+        SLOT_ENGAGEMENTS,
+        PERSON_ENGAGEMENTS,
+        PROJECT_ENGAGEMENTS,
+        STATUS_ENGAGEMENTS,
+    ],
+);
+pub const SLOT_ENGAGEMENTS: Filing<Engagement> = Filing::one("slot_engagements_v1", |e| e.slot_id);
+pub const PERSON_ENGAGEMENTS: Filing<Engagement> =
+    Filing::one("person_engagements_v1", |e| e.person_id);
+pub const PROJECT_ENGAGEMENTS: Filing<Engagement> =
+    Filing::one("project_engagements_v1", |e| e.project_id);
+pub const STATUS_ENGAGEMENTS: Filing<Engagement> =
+    Filing::one("status_engagements_v1", |e| e.status as u64);
+
 /// A time as an index key: unix seconds (times before 1970 file at 0).
 pub fn time_key(t: Timestamp) -> u64 {
     t.unix().max(0) as u64
@@ -111,7 +168,12 @@ pub fn status_time_key(status: u64, t: Timestamp) -> u64 {
     (status << 40) | time_key(t).min((1 << 40) - 1)
 }
 
+// --- Matching
+/// Keyed (tenant, entry id): every matching answer, newest last.
+pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
+
 // --- Webhooks
+
 pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
 /// (INSTANCE, delivery id): deliveries not yet sent successfully, written with the change that caused them.
 pub const WEBHOOK_QUEUE: Records<Delivery> = Records::new("webhook_queue_v1");
@@ -121,6 +183,10 @@ pub const WEBHOOK_ATTEMPTS: Records<DeliveryAttempt> = Records::new("webhook_att
 pub(super) const RECORD_TABLES: &[&str] = &[
     INTERVIEWS.name,
     OFFERS.name,
+    PEOPLE.name,
+    PROJECTS.name,
+    SLOTS.name,
+    ENGAGEMENTS.name,
     WEBHOOKS.name,
     WEBHOOK_QUEUE.name,
     WEBHOOK_ATTEMPTS.name,
@@ -138,6 +204,7 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     STAGE_CHANGES.name,
     JOB_STATS.name,
     SEARCH_OUTBOX.name,
+    MATCH_LOGS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,
@@ -156,5 +223,9 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
     names(APPLICATIONS)
         .chain(names(INTERVIEWS))
         .chain(names(OFFERS))
+        .chain(names(PEOPLE))
+        .chain(names(PROJECTS))
+        .chain(names(SLOTS))
+        .chain(names(ENGAGEMENTS))
         .collect()
 }

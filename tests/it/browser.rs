@@ -1211,6 +1211,9 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "candidates",
             "interviews",
             "offers",
+            "people",
+            "projects",
+            "engagements",
             "team",
             "settings",
             "profile"
@@ -1376,6 +1379,30 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         .mint_key(&admin, "Sync", "recruiter", &["jobs:read"])
         .await;
     let key = key["id"].as_u64().expect("key id");
+    let talent = s
+        .post(
+            "/api/v1/people",
+            &admin.token,
+            json!({"full_name": "Ada Byron", "skills": ["Mathematics"]}),
+        )
+        .await;
+    let talent = talent.ok(201)["id"].as_u64().expect("person id");
+    let project = s
+        .post(
+            "/api/v1/projects",
+            &admin.token,
+            json!({"name": "Analytical Engine", "client": "Babbage & Co"}),
+        )
+        .await;
+    let project = project.ok(201)["id"].as_u64().expect("project id");
+    let slot = s
+        .post(
+            &format!("/api/v1/projects/{project}/slots"),
+            &admin.token,
+            json!({"title": "Programmer", "skills": ["Mathematics"]}),
+        )
+        .await;
+    let slot = slot.ok(201)["id"].as_u64().expect("slot id");
 
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
@@ -1401,6 +1428,12 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         ("/webhooks".into(), "Webhooks".into()),
         ("/audit".into(), "Audit".into()),
         ("/profile".into(), "Profile".into()),
+        ("/people".into(), "People".into()),
+        (format!("/people/{talent}"), "Ada Byron".into()),
+        ("/projects".into(), "Projects".into()),
+        (format!("/projects/{project}"), "Analytical Engine".into()),
+        (format!("/slots/{slot}"), "Programmer".into()),
+        ("/engagements".into(), "Engagements".into()),
         ("/no-such-page".into(), "Page not found".into()),
     ];
     for (route, title) in &pages {
@@ -1421,5 +1454,488 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         t.contains("€90,000") && t.contains("Draft")
     })
     .await;
+    finish(client).await;
+}
+
+/// Sets the value of the input at `css` as a picker would (date inputs take typed keys in the
+/// browser's own locale order, which a test should not depend on).
+async fn set_value(client: &Client, css: &str, value: &str) {
+    wait_for_element(client, css, &format!("`{css}` is shown")).await;
+    client
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             el.value = arguments[1];
+             el.dispatchEvent(new Event('input', {bubbles: true}));
+             el.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("setting `{css}`: {e}"));
+}
+
+/// The names of the matches listed at `list` (`#job-matches-list`), in the order shown.
+async fn match_names(client: &Client, list: &str) -> Value {
+    client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0] + ' > li .match-name')].map((n) => n.textContent);",
+            vec![json!(list)],
+        )
+        .await
+        .expect("run script")
+}
+
+/// The six axis values a match's table shows, `{axis: value}`, and its chart's description.
+async fn chart_alternative(client: &Client, card: &str) -> (Value, String) {
+    let table = client
+        .execute(
+            "return Object.fromEntries([...document.querySelectorAll(arguments[0] + ' .radar-table tr[data-axis]')]
+               .map((row) => [row.dataset.axis, Number(row.querySelector('.radar-number').textContent)]));",
+            vec![json!(card)],
+        )
+        .await
+        .expect("run script");
+    let desc = client
+        .execute(
+            "const svg = document.querySelector(arguments[0] + ' svg.radar-chart[role=\"img\"]');
+             return svg.getAttribute('aria-labelledby').split(' ').map((id) => document.getElementById(id).textContent).join(' | ');",
+            vec![json!(card)],
+        )
+        .await
+        .expect("run script");
+    (table, desc.as_str().unwrap_or_default().to_string())
+}
+
+const AXES: [(&str, &str); 6] = [
+    ("skills", "Skills"),
+    ("experience", "Experience"),
+    ("seniority", "Seniority"),
+    ("location", "Location"),
+    ("compensation", "Compensation"),
+    ("availability", "Availability"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn job_matches_show_the_best_candidate_first_with_its_chart_and_add_it_to_the_pipeline() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let recruiter = s
+        .seed_member(
+            admin.org_id,
+            "grace@example.com",
+            hirebase::auth::Role::Recruiter,
+        )
+        .await;
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            &admin.token,
+            json!({"title": "Backend Engineer", "status": "open", "level": "senior", "location": "Berlin",
+                   "remote_option": "hybrid", "required_skills": ["Rust", "PostgreSQL"],
+                   "nice_to_have_skills": ["Kubernetes"], "salary_min": 70000, "salary_max": 90000,
+                   "currency": "EUR", "description": "Five years or more building backend services in Rust."}),
+        )
+        .await;
+    let job = job.ok(201)["id"].as_u64().expect("job id");
+    let mut ids = Vec::new();
+    for person in [
+        json!({"full_name": "Katherine Johnson", "current_title": "Senior Backend Engineer", "experience_years": 8,
+               "skills": ["Rust", "Postgres", "k8s"], "location": "Berlin", "availability": "available",
+               "remote_preference": "hybrid", "expected_salary_min": 75000, "expected_salary_max": 85000,
+               "expected_salary_currency": "EUR"}),
+        json!({"full_name": "Alan Turing", "current_title": "Software Engineer", "experience_years": 3,
+               "skills": ["Rust"], "location": "Manchester", "availability": "notice_period", "notice_period_days": 90}),
+        json!({"full_name": "Dorothy Vaughan", "current_title": "Junior Developer", "experience_years": 1,
+               "skills": ["Rust", "Fortran"], "location": "Hampton", "availability": "not_looking"}),
+    ] {
+        let r = s.post("/api/v1/candidates", &admin.token, person).await;
+        ids.push(r.ok(201)["id"].as_u64().expect("candidate id"));
+    }
+    // What the server ranks: the page must show the same order and the same axes.
+    let ranked = s
+        .post(
+            "/api/v1/matching/candidates_for_job",
+            &admin.token,
+            json!({"job_id": job, "limit": 20}),
+        )
+        .await;
+    let ranked = ranked.ok(200)["matches"].clone();
+    let order: Vec<u64> = ranked
+        .as_array()
+        .expect("matches")
+        .iter()
+        .map(|m| m["candidate_id"].as_u64().expect("candidate id"))
+        .collect();
+    assert_eq!(
+        order.first(),
+        Some(&ids[0]),
+        "the fitting candidate ranks first: {ranked}"
+    );
+    let best = ids[0];
+    let names: Vec<Value> = ranked
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["full_name"].clone())
+        .collect();
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, &recruiter.email, "grace", None).await;
+    visit(&client, &s, &format!("/jobs/{job}")).await;
+    wait_for_element(&client, "#stage-sourced", "the pipeline board is drawn").await;
+    click(&client, "#job-tabs-tab-matches").await;
+    wait_for_route(&client, "the tab is in the address", |f| {
+        f == format!("/jobs/{job}?tab=matches")
+    })
+    .await;
+    let card = format!("#job-match-{best}");
+    wait_for_text(
+        &client,
+        "#job-matches-list > li:first-child .match-name",
+        "the best candidate is listed first",
+        |t| t == "Katherine Johnson",
+    )
+    .await;
+    assert_eq!(
+        match_names(&client, "#job-matches-list").await,
+        json!(names),
+        "the page keeps the server's order"
+    );
+    // The spider chart: an SVG polygon over six axes, and its text alternative says the values.
+    wait_for_element(
+        &client,
+        &format!("{card}-chart polygon.radar-area"),
+        "the chart is drawn",
+    )
+    .await;
+    let (table, desc) = chart_alternative(&client, &card).await;
+    let breakdown = &ranked[0]["breakdown"];
+    for (axis, name) in AXES {
+        assert_eq!(table[axis], breakdown[axis], "{axis} in the table: {table}");
+        assert!(
+            desc.contains(&format!("{name} {}", breakdown[axis])),
+            "{name} missing from the chart's description: {desc}"
+        );
+    }
+    let text = wait_for_text(&client, &card, "the match says why", |t| {
+        t.contains("Matched skills") && t.contains("Missing skills")
+    })
+    .await;
+    let reason = ranked[0]["reason"].as_str().expect("a reason");
+    assert!(text.contains(reason), "{text} lacks {reason}");
+    assert!(text.contains(&ranked[0]["score"].to_string()), "{text}");
+    screenshot(&client, "61-job-matches").await;
+
+    // "Add to pipeline" puts the best candidate into Sourced; the board shows the card.
+    click(&client, &format!("{card} .match-add")).await;
+    wait_for_text(
+        &client,
+        &format!("{card} .match-pipeline"),
+        "the match says it is in the pipeline",
+        |t| t == "In pipeline · Sourced",
+    )
+    .await;
+    // Someone else adds the next candidate meanwhile: adding it here reads "already in pipeline".
+    let second = order[1];
+    s.post(
+        "/api/v1/applications",
+        &admin.token,
+        json!({"job_id": job, "candidate_id": second}),
+    )
+    .await
+    .ok(201);
+    click(&client, &format!("#job-match-{second} .match-add")).await;
+    wait_for_text(
+        &client,
+        &format!("#job-match-{second} .match-pipeline"),
+        "a conflict reads as already in the pipeline",
+        |t| t == "Already in pipeline",
+    )
+    .await;
+    click(&client, "#job-tabs-tab-pipeline").await;
+    wait_for_text(
+        &client,
+        &format!("#stage-sourced .app-card[data-candidate-id='{best}']"),
+        "the added candidate is on the board",
+        |t| t.contains("Katherine Johnson") && t.contains("Senior Backend Engineer"),
+    )
+    .await;
+    wait_for_route(&client, "the pipeline tab has the plain address", |f| {
+        f == format!("/jobs/{job}")
+    })
+    .await;
+    let apps = s
+        .get(&format!("/api/v1/applications?job_id={job}"), &admin.token)
+        .await;
+    let apps = apps.ok(200);
+    assert_eq!(apps["total"], 2, "{apps}");
+    let added: Vec<u64> = apps["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "sourced")
+        .map(|a| a["candidate_id"].as_u64().unwrap())
+        .collect();
+    assert!(added.contains(&best), "{apps}");
+
+    // The candidate's own page finds the job among their matching jobs, already in its pipeline.
+    visit(&client, &s, &format!("/candidates/{best}?matches=1")).await;
+    wait_for_text(
+        &client,
+        &format!("#candidate-match-{job}"),
+        "the job is among the candidate's matching jobs",
+        |t| t.contains("Backend Engineer") && t.contains("In pipeline · Sourced"),
+    )
+    .await;
+    wait_for_element(
+        &client,
+        &format!("#candidate-match-{job}-chart polygon.radar-area"),
+        "the job match has its chart",
+    )
+    .await;
+    screenshot(&client, "62-candidate-matching-jobs").await;
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_sets_matching_weights_and_restores_the_defaults() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    visit(&client, &s, "/settings").await;
+    wait_for_text(
+        &client,
+        "#weight-skills-share",
+        "the skills weight's share is said",
+        |t| t.contains("40% of the score"),
+    )
+    .await;
+    let skills = client
+        .find(Locator::Css("#weight-skills"))
+        .await
+        .expect("skills weight");
+    skills.clear().await.expect("clear");
+    skills.send_keys("90").await.expect("type");
+    wait_for_text(
+        &client,
+        "#weight-skills-share",
+        "the share follows the typing",
+        |t| t.contains("60% of the score"),
+    )
+    .await;
+    screenshot(&client, "65-matching-weights").await;
+    click(&client, "#weights-submit").await;
+    eventually("the weights are saved", || async {
+        let tenant = s.get("/api/v1/tenants/me", &admin.token).await;
+        tenant.ok(200)["match_weights"]["skills"] == 90
+    })
+    .await;
+    // All zero is refused before it is sent.
+    for (axis, _) in AXES {
+        set_value(&client, &format!("#weight-{axis}"), "0").await;
+    }
+    click(&client, "#weights-submit").await;
+    wait_for_text(
+        &client,
+        "#weights-form .form-alert",
+        "the form says why",
+        |t| t.contains("Please correct"),
+    )
+    .await;
+    let tenant = s.get("/api/v1/tenants/me", &admin.token).await;
+    assert_eq!(tenant.ok(200)["match_weights"]["skills"], 90);
+
+    click(&client, "#weights-reset").await;
+    click(&client, "#weights-reset-confirm").await;
+    wait_for_text(
+        &client,
+        "#weight-skills-share",
+        "the defaults are back",
+        |t| t.contains("40% of the score"),
+    )
+    .await;
+    let tenant = s.get("/api/v1/tenants/me", &admin.token).await;
+    assert_eq!(
+        tenant.ok(200)["match_weights"],
+        json!({"skills": 40, "experience": 15, "seniority": 15, "location": 10, "compensation": 10, "availability": 10})
+    );
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Mission Control").await;
+    let recruiter = s
+        .seed_member(
+            admin.org_id,
+            "dorothy@example.com",
+            hirebase::auth::Role::Recruiter,
+        )
+        .await;
+    // Someone who fits less well is already in the talent pool.
+    s.post(
+        "/api/v1/people",
+        &admin.token,
+        json!({"full_name": "Mary Jackson", "skills": ["Fortran"], "seniority": "junior"}),
+    )
+    .await
+    .ok(201);
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, &recruiter.email, "dorothy", None).await;
+
+    // A person through the "New person" card.
+    click(&client, "a[data-nav='people']").await;
+    click(&client, "#new-person-button").await;
+    fill(&client, "#person-full-name", "Katherine Johnson").await;
+    fill(
+        &client,
+        "#person-headline",
+        "Data engineer, orbital analytics",
+    )
+    .await;
+    fill(&client, "#person-skills", "Python, Spark, SQL").await;
+    choose(&client, "#person-seniority", "senior").await;
+    fill(&client, "#person-rate-min", "500").await;
+    fill(&client, "#person-rate-max", "700").await;
+    fill(&client, "#person-currency", "eur").await;
+    screenshot(&client, "71-new-person").await;
+    click(&client, "#person-submit").await;
+    let route = wait_for_route(&client, "the new person's page opens", |f| {
+        f.starts_with("/people/")
+    })
+    .await;
+    let person = route_id(&route);
+    wait_for_text(
+        &client,
+        "#person-profile",
+        "the profile says the rate",
+        |t| t.contains("€500 – €700 a day") && t.contains("Senior"),
+    )
+    .await;
+    // The list filters by skill.
+    visit(&client, &s, "/people?skills=spark").await;
+    wait_for_text(&client, "#people-table", "the filter finds her", |t| {
+        t.contains("Katherine Johnson") && !t.contains("Mary Jackson")
+    })
+    .await;
+
+    // A project, then a slot on it.
+    click(&client, "a[data-nav='projects']").await;
+    click(&client, "#new-project-button").await;
+    fill(&client, "#project-name", "Orbit Analytics").await;
+    fill(&client, "#project-client", "NASA").await;
+    click(&client, "#project-submit").await;
+    let route = wait_for_route(&client, "the new project's page opens", |f| {
+        f.starts_with("/projects/")
+    })
+    .await;
+    let project = route_id(&route);
+    click(&client, "#new-slot-button").await;
+    fill(&client, "#slot-title", "Data engineer").await;
+    fill(&client, "#slot-skills", "Python, Spark").await;
+    choose(&client, "#slot-seniority", "senior").await;
+    set_value(&client, "#slot-start", "2026-06-01").await;
+    set_value(&client, "#slot-end", "2026-09-30").await;
+    click(&client, "#slot-submit").await;
+    wait_for_text(&client, "#slots-table", "the slot is listed", |t| {
+        t.contains("Data engineer") && t.contains("Open")
+    })
+    .await;
+    click(&client, "#slots-table a.row-title").await;
+    let route = wait_for_route(&client, "the slot's page opens", |f| {
+        f.starts_with("/slots/")
+    })
+    .await;
+    let slot = route_id(&route);
+
+    // Its matches: the fitting person first, with the spider chart and its text alternative.
+    wait_for_text(
+        &client,
+        "#slot-matches-list > li:first-child .match-name",
+        "the best match is listed first",
+        |t| t == "Katherine Johnson",
+    )
+    .await;
+    let card = format!("#slot-match-{person}");
+    wait_for_element(
+        &client,
+        &format!("{card}-chart polygon.radar-area"),
+        "the chart is drawn",
+    )
+    .await;
+    let (table, desc) = chart_alternative(&client, &card).await;
+    for (axis, name) in AXES {
+        assert!(table[axis].is_u64(), "{axis} missing from {table}");
+        assert!(desc.contains(name), "{name} missing from {desc}");
+    }
+    screenshot(&client, "72-slot-matches").await;
+
+    // Engage her: the dates default to the slot's; the slot is then filled and says by whom.
+    click(&client, &format!("{card} .match-engage")).await;
+    let start = run(
+        &client,
+        &format!("return document.getElementById('engage-{person}-start').value;"),
+    )
+    .await;
+    assert_eq!(start, json!("2026-06-01"));
+    click(&client, &format!("#engage-{person}-submit")).await;
+    wait_for_text(&client, "#slot-status", "the slot is filled", |t| {
+        t == "Filled"
+    })
+    .await;
+    wait_for_text(
+        &client,
+        "#slot-holder-name",
+        "the slot says who holds it",
+        |t| t == "Katherine Johnson",
+    )
+    .await;
+    screenshot(&client, "73-slot-filled").await;
+    let engagements = s
+        .get(&format!("/api/v1/engagements?slot_id={slot}"), &admin.token)
+        .await;
+    let engagements = engagements.ok(200);
+    assert_eq!(engagements["total"], 1, "{engagements}");
+    let engagement = &engagements["items"][0];
+    assert_eq!(
+        (
+            engagement["person_id"].as_u64(),
+            engagement["project_id"].as_u64(),
+            engagement["start_date"].as_str(),
+            engagement["end_date"].as_str(),
+            engagement["status"].as_str()
+        ),
+        (
+            Some(person),
+            Some(project),
+            Some("2026-06-01"),
+            Some("2026-09-30"),
+            Some("active")
+        ),
+        "{engagement}"
+    );
+    let id = engagement["id"].as_u64().expect("engagement id");
+
+    // The engagements list ends it; the slot opens again.
+    click(&client, "a[data-nav='engagements']").await;
+    let row = format!("#engagements-table tr[data-engagement-id='{id}']");
+    wait_for_text(&client, &row, "the engagement is listed", |t| {
+        t.contains("Katherine Johnson") && t.contains("Data engineer") && t.contains("Active")
+    })
+    .await;
+    screenshot(&client, "74-engagements").await;
+    click(&client, &format!("{row} button[data-action='ended']")).await;
+    click(&client, "#engagement-ended-confirm").await;
+    wait_for_text(&client, &row, "the engagement reads ended", |t| {
+        t.contains("Ended") && !t.contains("Active")
+    })
+    .await;
+    let slot_now = s.get(&format!("/api/v1/slots/{slot}"), &admin.token).await;
+    assert_eq!(slot_now.ok(200)["status"], "open");
     finish(client).await;
 }

@@ -17,6 +17,8 @@ mod connections;
 mod import;
 mod interviews;
 mod jobs;
+mod marketplace;
+mod matching;
 mod matching_eval;
 mod openapi;
 mod platform;

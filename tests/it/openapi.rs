@@ -330,7 +330,7 @@ async fn seed(s: &TestServer, admin: &crate::common::Member) -> Vec<(&'static st
             hirebase::auth::Role::Recruiter,
         )
         .await;
-    vec![
+    let mut ids = vec![
         ("job_id", jobs),
         ("candidate_id", candidates),
         ("application_id", vec![application]),
@@ -339,6 +339,53 @@ async fn seed(s: &TestServer, admin: &crate::common::Member) -> Vec<(&'static st
         ("webhook_id", vec![webhook]),
         ("id", vec![key["id"].as_u64().unwrap()]),
         ("user_id", vec![member.user_id]),
+    ];
+    ids.extend(
+        marketplace(s, t)
+            .await
+            .into_iter()
+            .map(|(name, id)| (name, vec![id])),
+    );
+    ids
+}
+
+/// One person, project, slot and engagement (filling the slot), by the names of their ids.
+/// Without rates, so clearing any one nullable field of theirs leaves a valid record.
+async fn marketplace(s: &TestServer, token: &str) -> Vec<(&'static str, u64)> {
+    let id = |r: crate::common::Reply| r.ok(201)["id"].as_u64().unwrap();
+    let person = id(s
+        .post(
+            "/api/v1/people",
+            token,
+            json!({"full_name": "Pat Marketplace", "skills": ["Rust"]}),
+        )
+        .await);
+    let project = id(s
+        .post(
+            "/api/v1/projects",
+            token,
+            json!({"name": "Migration", "start_date": "2030-01-01"}),
+        )
+        .await);
+    let slot = id(s
+        .post(
+            &format!("/api/v1/projects/{project}/slots"),
+            token,
+            json!({"title": "Engineer", "skills": ["Rust"]}),
+        )
+        .await);
+    let engagement = id(s
+        .post(
+            "/api/v1/engagements",
+            token,
+            json!({"slot_id": slot, "person_id": person, "start_date": "2030-01-01", "end_date": "2030-06-30"}),
+        )
+        .await);
+    vec![
+        ("person_id", person),
+        ("project_id", project),
+        ("slot_id", slot),
+        ("engagement_id", engagement),
     ]
 }
 
@@ -470,7 +517,7 @@ async fn one_of_each(s: &TestServer, token: &str) -> BTreeMap<&'static str, u64>
     offer["base_salary"] = json!(50000);
     offer["currency"] = json!("EUR");
     let offer = s.post("/api/v1/offers", token, offer).await;
-    BTreeMap::from([
+    let mut ids = BTreeMap::from([
         ("job_id", job),
         ("candidate_id", candidate),
         (
@@ -479,7 +526,9 @@ async fn one_of_each(s: &TestServer, token: &str) -> BTreeMap<&'static str, u64>
         ),
         ("interview_id", interview.ok(201)["id"].as_u64().unwrap()),
         ("offer_id", offer.ok(201)["id"].as_u64().unwrap()),
-    ])
+    ]);
+    ids.extend(marketplace(s, token).await);
+    ids
 }
 
 /// The document says which PATCH fields take `null`: every optional field declared `nullable`

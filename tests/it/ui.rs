@@ -39,6 +39,10 @@ const HIRING: &[&str] = &[
     "offers_read",
     "offers_write",
     "insights_read",
+    "matching",
+    "people_read",
+    "projects_read",
+    "engagements_read",
 ];
 
 #[tokio::test]
@@ -54,6 +58,9 @@ async fn me_lists_what_each_role_may_do() {
         "candidates_delete",
         "interviews_delete",
         "offers_delete",
+        "people_write",
+        "projects_write",
+        "engagements_write",
         "audit_read",
         "audit_export",
         "webhooks_read",
@@ -66,6 +73,9 @@ async fn me_lists_what_each_role_may_do() {
         "candidates_delete",
         "interviews_delete",
         "offers_delete",
+        "people_write",
+        "projects_write",
+        "engagements_write",
     ]));
     expected.push((Role::Recruiter, recruiter));
     expected.push((Role::HiringManager, set(HIRING)));
@@ -84,7 +94,10 @@ async fn me_lists_what_each_role_may_do() {
         Role::Agency,
         set(&["own_profile", "tenant_read", "team_read", "jobs_read"]),
     ));
-    expected.push((Role::Talent, set(&["own_profile", "tenant_read"])));
+    expected.push((
+        Role::Talent,
+        set(&["own_profile", "tenant_read", "own_talent_profile"]),
+    ));
 
     for (role, want) in &expected {
         let token = if *role == Role::OrgAdmin {

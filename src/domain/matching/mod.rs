@@ -7,6 +7,8 @@
 //! once per demand and score as many supplies as they like with it.
 
 mod axes;
+pub mod find;
+pub mod log;
 mod score;
 pub mod vocabulary;
 
@@ -51,7 +53,7 @@ pub struct Pay {
 }
 
 /// What a job or a slot asks for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Demand {
     pub title: String,
     /// The description: words that recall finds candidates by, years asked for ("5+ years").
@@ -114,6 +116,18 @@ impl Default for Weights {
             compensation: 10,
             availability: 10,
         }
+    }
+}
+
+impl Weights {
+    /// The sum of the weights: what a weighted sum divides by.
+    pub fn total(&self) -> u32 {
+        self.skills
+            + self.experience
+            + self.seniority
+            + self.location
+            + self.compensation
+            + self.availability
     }
 }
 
