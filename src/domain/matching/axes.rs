@@ -85,8 +85,9 @@ pub struct Slot {
 /// The skills a demand asks for, canonicalised, each once.
 pub struct SkillsAsk {
     slots: Vec<Slot>,
-    /// Finds the slots' skills in a supply's free text.
-    finder: Option<Finder>,
+    /// Finds the slots' skills in a supply's free text: made on first use, as many
+    /// demands (a candidate's jobs, each prepared once) never need it.
+    finder: OnceLock<Finder>,
 }
 
 /// How a supply's skills fit a [`SkillsAsk`].
@@ -105,7 +106,7 @@ impl SkillsAsk {
         let v = vocabulary();
         let mut ask = SkillsAsk {
             slots: Vec::new(),
-            finder: None,
+            finder: OnceLock::new(),
         };
         for name in required {
             ask.add(name, true);
@@ -121,16 +122,6 @@ impl SkillsAsk {
                 ask.add(name, true);
             }
         }
-        let known: Vec<SkillId> = ask.slots.iter().filter_map(|s| s.skill).collect();
-        let others: Vec<&str> = ask
-            .slots
-            .iter()
-            .filter(|s| s.skill.is_none())
-            .map(|s| s.name.as_str())
-            .collect();
-        if !ask.slots.is_empty() {
-            ask.finder = Some(v.finder_for(&known, &others));
-        }
         // What the finder reports for each slot.
         let mut other = 0;
         for slot in &mut ask.slots {
@@ -140,6 +131,19 @@ impl SkillsAsk {
             });
         }
         ask
+    }
+
+    fn finder(&self) -> &Finder {
+        self.finder.get_or_init(|| {
+            let known: Vec<SkillId> = self.slots.iter().filter_map(|s| s.skill).collect();
+            let others: Vec<&str> = self
+                .slots
+                .iter()
+                .filter(|s| s.skill.is_none())
+                .map(|s| s.name.as_str())
+                .collect();
+            vocabulary().finder_for(&known, &others)
+        })
     }
 
     fn add(&mut self, name: &str, required: bool) {
@@ -192,7 +196,7 @@ impl SkillsAsk {
                 v.find_in(entry, |have| self.credit_skill(have, &mut credits));
             }
         }
-        if let Some(finder) = &self.finder {
+        if !self.slots.is_empty() {
             let texts = [
                 supply.title.as_deref().unwrap_or(""),
                 supply.headline.as_deref().unwrap_or(""),
@@ -203,7 +207,7 @@ impl SkillsAsk {
                 if credits.iter().all(|&c| c >= MENTIONS) {
                     break;
                 }
-                finder.find_skills(text, |found| {
+                self.finder().find_skills(text, |found| {
                     for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
                         if slot.found_as == found {
                             *credit = (*credit).max(MENTIONS);
