@@ -18,6 +18,9 @@ function home() {
 
 route('/login', { public: true, load: lazy(() => import('./page-auth.js'), 'loginPage') });
 route('/register', { public: true, load: lazy(() => import('./page-auth.js'), 'registerPage') });
+// Opened as `/setup?token=…` (a real path, see `render`), from the link the server prints.
+route('/setup', { public: true, load: lazy(() => import('./page-auth.js'), 'setupPage') });
+route('/backups', { nav: 'backups', load: lazy(() => import('./page-backups.js'), 'backupsPage') });
 route('/profile', { nav: 'profile', load: lazy(() => import('./page-profile.js'), 'profilePage') });
 route('/team', { nav: 'team', load: lazy(() => import('./page-team.js'), 'teamPage') });
 route('/api-keys', { nav: 'api-keys', load: lazy(() => import('./page-api-keys.js'), 'apiKeysPage') });
@@ -75,6 +78,12 @@ const NAV = [
       { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings', perm: 'tenant_read' },
       { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks', perm: 'webhooks_read' },
       { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit', perm: 'audit_read' },
+    ],
+  },
+  {
+    heading: 'Platform',
+    items: [
+      { id: 'backups', label: 'Backups', icon: 'download', href: '#/backups', perm: 'platform' },
     ],
   },
   {
@@ -283,7 +292,9 @@ function notFoundPage() {
 
 async function render() {
   const ticket = ++renderCount;
-  const { path, query } = currentLocation();
+  // The first-run link is a real path (`/setup?token=…`), not a `#/` route.
+  const setup = window.location.pathname === '/setup' && !window.location.hash;
+  const { path, query } = setup ? { path: '/setup', query: new URLSearchParams(window.location.search) } : currentLocation();
   if (path === '/') {
     navigate(session.user ? home() : '#/login', { replace: true });
     return;

@@ -77,3 +77,38 @@ export const registerPage = {
     return card;
   },
 };
+
+/**
+ * `/setup?token=…`: the first-run page, opened from the one-time link the server prints while no
+ * platform admin exists. It creates the platform admin, signs in, and opens the app.
+ */
+export const setupPage = {
+  title: 'Set up hirebase',
+  render(ctx) {
+    const token = ctx.query.get('token') || '';
+    const form = h('form', { class: 'form', id: 'setup-form', 'aria-labelledby': 'setup-title' },
+      formAlert(),
+      field({ name: 'email', label: 'Your email', type: 'email', id: 'setup-email', autocomplete: 'username', required: true, 'data-autofocus': true }),
+      field({ name: 'password', label: 'Password', type: 'password', id: 'setup-password', autocomplete: 'new-password', required: true, hint: '8 to 128 characters.' }),
+      field({ name: 'confirm', label: 'Password again', type: 'password', id: 'setup-confirm', autocomplete: 'new-password', required: true }),
+      h('button', { type: 'submit', class: 'btn btn-primary btn-block', id: 'setup-submit' }, 'Create the platform admin'));
+    onSubmit(form, {
+      busyLabel: 'Creating…',
+      validate: (values) => checks(values, {
+        email: [rule.required, rule.email],
+        password: [rule.password],
+        confirm: [(value) => (value === values.password ? null : 'must repeat the password')],
+      }),
+      submit: async (values) => {
+        await api('POST', '/admin/setup', { token, email: values.email.trim(), password: values.password });
+        await signIn(values.email, values.password);
+        // Leave the setup address: the app proper lives at `/`.
+        window.location.replace('/#/backups');
+      },
+    });
+    const card = authCard('Set up hirebase', 'Create the platform admin: the operator of this instance, who sees organisations and takes backups.',
+      token ? form : h('p', { class: 'auth-subtitle', role: 'alert' }, 'This address needs the setup link the server printed at start-up.'));
+    card.querySelector('h1').id = 'setup-title';
+    return card;
+  },
+};

@@ -25,6 +25,7 @@ use crate::http::problem;
 use crate::http::server;
 use crate::search::Search;
 use crate::store::Store;
+use crate::workers::admin_socket::AdminSocket;
 use crate::workers::usage::UsageLog;
 use crate::workers::webhooks::WebhookWorker;
 
@@ -41,6 +42,10 @@ pub struct AppState {
     pub routes: RouteTable,
     /// Jobs' prepared matchers ([`crate::domain::matching::find::Prepared`]).
     pub matchers: crate::domain::matching::find::Prepared,
+    /// Online backups (one at a time).
+    pub backups: crate::domain::backups::Backups,
+    /// The first-run setup link's token, while no platform admin exists.
+    pub setup: crate::auth::setup::SetupGate,
 }
 
 pub struct App {
@@ -52,6 +57,7 @@ const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("/", "GET, HEAD"),
     ("/healthz", "GET, HEAD"),
     ("/readyz", "GET, HEAD"),
+    ("/setup", "GET, HEAD"),
     ("/api/openapi.json", "GET, HEAD"),
     ("/assets/{name}", "GET, HEAD"),
     ("/careers/{slug}", "GET, HEAD"),
@@ -91,6 +97,8 @@ impl App {
             ui: Ui::load(),
             routes,
             matchers: Default::default(),
+            backups: Default::default(),
+            setup: Default::default(),
         };
         Ok(App {
             state: Arc::new(state),
@@ -110,6 +118,19 @@ impl App {
         users::create_platform_admin(&self.state.store, &self.state.passwords, email, password)
             .await?;
         Ok(true)
+    }
+
+    /// The one-time first-run link (`{public_url}/setup?token=…`) when no platform admin
+    /// exists yet; it dies once used or when the process ends.
+    pub fn setup_link(&self) -> Result<Option<String>, Error> {
+        if users::has_platform_admin(&self.state.store)? {
+            return Ok(None);
+        }
+        let token = self.state.setup.issue();
+        Ok(Some(format!(
+            "{}/setup?token={token}",
+            self.state.config.effective_public_url()
+        )))
     }
 
     pub async fn bind(addr: SocketAddr) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
@@ -135,6 +156,7 @@ impl App {
             .at("/healthz", get(healthz))
             .at("/readyz", get(readyz))
             .at("/", get(assets::index))
+            .at("/setup", get(setup_page))
             .at("/assets/:name", get(assets::asset))
             .at("/careers/:slug", get(careers_page::page))
             .at("/careers/:slug/apply", post(careers_page::apply))
@@ -157,14 +179,22 @@ impl App {
         shutdown: impl Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
         let limits = server::Limits::from(&self.state.config.limits);
-        server::serve(
+        // `hirebase backup` reaches the running server through it; without it, through HTTP.
+        let socket = AdminSocket::start(self.state.clone())
+            .map_err(|e| tracing::warn!(error = %e, "no admin socket"))
+            .ok();
+        let served = server::serve(
             acceptor,
             self.endpoint(),
             limits,
             shutdown,
             Duration::from_secs(30),
         )
-        .await?;
+        .await;
+        if let Some(socket) = socket {
+            socket.stop();
+        }
+        served?;
         self.shutdown().await
     }
 
@@ -218,4 +248,20 @@ fn readyz(req: &poem::Request) -> poem::Result<Json<serde_json::Value>> {
             Err(Error::new(Code::Unavailable, "Storage is not available.").into())
         }
     }
+}
+
+/// The first-run page (the UI's setup screen), only while no platform admin exists.
+#[handler]
+fn setup_page(req: &poem::Request) -> poem::Result<poem::Response> {
+    let state = req.data::<Arc<AppState>>().expect("state");
+    if !users::has_platform_admin(&state.store)? {
+        return Ok(state.ui.respond_index(req));
+    }
+    Ok(poem::Response::builder()
+        .status(poem::http::StatusCode::NOT_FOUND)
+        .content_type("text/html; charset=utf-8")
+        .body(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Setup is done</title></head>\
+             <body><h1>Setup is done</h1><p>The platform admin exists. <a href=\"/#/login\">Sign in</a>.</p></body></html>",
+        ))
 }

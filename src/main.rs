@@ -38,6 +38,21 @@ enum Command {
     Openapi,
     /// Rebuild the search index from the database (the server must be stopped).
     Reindex,
+    /// Write a consistent backup of the data dir to FILE (through the running server, or
+    /// directly when it is stopped).
+    Backup {
+        /// Where to write the backup (a hirebase database file); FILE.sha256 is written beside it.
+        file: PathBuf,
+    },
+    /// Fill the data dir from a backup FILE and rebuild the search index (the server must be
+    /// stopped).
+    Restore {
+        file: PathBuf,
+        /// Replace a data dir that already holds data (its database is kept as
+        /// hirebase.redb.before-restore).
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate the configuration and exit (0 when valid, 2 when not).
     CheckConfig,
     /// Ask a running server whether it is ready (for monitors and container probes).
@@ -45,6 +60,13 @@ enum Command {
         /// Base URL of the server (default: the configured listen address).
         #[arg(long)]
         url: Option<String>,
+    },
+    /// Serve a generated demo organisation (offline), in a temporary data dir unless
+    /// --data-dir is given; prints the URL and the login.
+    Demo {
+        /// Keep the demo's data here (an existing demo there is served as it is).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
     /// Print the version.
     Version,
@@ -98,6 +120,45 @@ fn main() -> ExitCode {
                 app.reindex().await?;
                 app.shutdown().await
             })
+        }
+        Command::Backup { file } => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            backup(&config, &file)
+        }
+        Command::Restore { file, force } => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            init_logging(&config.log);
+            run_async(async move {
+                let done = hirebase::maintenance::restore(&config, &file, force).await?;
+                if let Some(old) = done.replaced {
+                    println!("the database it replaced is kept as {}", old.display());
+                }
+                println!(
+                    "restored {} into {} (schema version {}); search index rebuilt",
+                    file.display(),
+                    config.data_dir.display(),
+                    done.schema_version
+                );
+                Ok(())
+            })
+        }
+        Command::Demo { data_dir } => {
+            let config = match load_config(cli.config.as_deref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            init_logging(&config.log);
+            run_async(hirebase::maintenance::demo(
+                config,
+                data_dir,
+                shutdown_signal(),
+            ))
         }
         Command::Serve => {
             let config = match load_config(cli.config.as_deref()) {
@@ -171,12 +232,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     {
         tracing::info!(email = %email, "created the platform admin");
     }
-    if !hirebase::domain::users::has_platform_admin(&app.state().store)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
+    if let Some(link) = app.setup_link().map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::warn!(
-            "no platform admin yet: run `hirebase init --admin-email EMAIL --admin-password PASSWORD` \
-             (or set HIREBASE_ADMIN_EMAIL/HIREBASE_ADMIN_PASSWORD on a first start)"
+            "no platform admin yet: open this one-time link to create one (it works once, and \
+             only until the server restarts): {link}"
         );
     }
     let (acceptor, local) = App::bind(listen).await?;
@@ -327,6 +386,55 @@ fn healthcheck(base: String) -> ExitCode {
         }
         Err(e) => {
             eprintln!("not reachable: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(config: &Config, file: &Path) -> ExitCode {
+    use hirebase::maintenance::Taken;
+    use std::io::{IsTerminal, Write};
+    let started = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = None;
+    let mut progress = |p: &hirebase::store::backup::Progress| {
+        let percent = (p.rows_done * 100).checked_div(p.rows_total).unwrap_or(100);
+        let line = format!(
+            "copying: {}/{} tables, {} of {} rows ({percent}%)",
+            p.tables_done, p.tables_total, p.rows_done, p.rows_total
+        );
+        if terminal {
+            eprint!("\r{line}");
+            let _ = std::io::stderr().flush();
+        } else if shown != Some(percent / 10) {
+            // Logs and pipes get a line every tenth.
+            shown = Some(percent / 10);
+            eprintln!("{line}");
+        }
+    };
+    let result = hirebase::maintenance::backup(config, file, &mut progress);
+    if terminal {
+        eprintln!();
+    }
+    match result {
+        Ok(done) => {
+            let how = match done.taken {
+                Taken::ByServer { server_name } => format!(
+                    "through the running server (which keeps a copy as backups/{server_name})"
+                ),
+                Taken::Offline => "from the stopped data dir".to_string(),
+            };
+            println!(
+                "backup written to {} {how}: {} bytes, sha256 {}, in {:.1} s",
+                file.display(),
+                done.bytes,
+                done.sha256,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("hirebase: backup failed: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -2,7 +2,7 @@
 //! a recruiter would type. Seeded and deterministic (same seed, same data) and fast enough to
 //! feed a million-candidate benchmark without becoming its bottleneck. The vocabularies (names,
 //! cities, skills, kinds of work, companies, note sentences) are the text files in
-//! `benches/data/`, built into the benchmarks; the product binary carries none of it.
+//! `src/domain/demo/words/`, which `hirebase demo` builds its demo tenant from too.
 // Each benchmark uses part of the generator.
 #![allow(dead_code)]
 
@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use hirebase::domain::candidates::NewCandidate;
+use hirebase::domain::demo::words::{self, blocks, lines, list};
 use hirebase::domain::jobs::{JobStatus, Level, NewJob};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -29,7 +30,7 @@ struct Family {
     achievements: Vec<&'static str>,
 }
 
-/// The word lists of `benches/data/`, read once: constant tables, like the code's own.
+/// The word lists of `src/domain/demo/words/`, read once: constant tables, like the code's own.
 struct Vocabulary {
     /// (first names, family names) by naming tradition.
     cultures: Vec<(Vec<&'static str>, Vec<&'static str>)>,
@@ -54,11 +55,11 @@ struct Vocabulary {
 }
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary {
-    cultures: blocks(include_str!("../data/names.txt"))
+    cultures: blocks(words::NAMES)
         .into_iter()
         .map(|(_, lists)| (list(&lists, "first"), list(&lists, "last")))
         .collect(),
-    cities: lines(include_str!("../data/cities.txt"))
+    cities: lines(words::CITIES)
         .map(|line| {
             let fields: Vec<&str> = line.split(" | ").collect();
             match fields[..] {
@@ -67,8 +68,8 @@ static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary {
             }
         })
         .collect(),
-    skills: lines(include_str!("../data/skills.txt")).collect(),
-    families: blocks(include_str!("../data/families.txt"))
+    skills: lines(words::SKILLS).collect(),
+    families: blocks(words::FAMILIES)
         .into_iter()
         .map(|(header, lists)| {
             let (department, weight) = header
@@ -86,61 +87,25 @@ static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| Vocabulary {
             }
         })
         .collect(),
-    seniority: lines(include_str!("../data/seniority.txt")).collect(),
-    companies: lines(include_str!("../data/companies.txt")).collect(),
-    universities: lines(include_str!("../data/universities.txt")).collect(),
-    degrees: lines(include_str!("../data/degrees.txt")).collect(),
-    subjects: lines(include_str!("../data/subjects.txt")).collect(),
-    industries: lines(include_str!("../data/industries.txt")).collect(),
-    tags: lines(include_str!("../data/tags.txt")).collect(),
-    sources: lines(include_str!("../data/sources.txt"))
+    seniority: lines(words::SENIORITY).collect(),
+    companies: lines(words::COMPANIES).collect(),
+    universities: lines(words::UNIVERSITIES).collect(),
+    degrees: lines(words::DEGREES).collect(),
+    subjects: lines(words::SUBJECTS).collect(),
+    industries: lines(words::INDUSTRIES).collect(),
+    tags: lines(words::TAGS).collect(),
+    sources: lines(words::SOURCES)
         .map(|line| {
             line.rsplit_once(' ')
                 .and_then(|(s, w)| Some((s, w.parse().ok()?)))
                 .unwrap_or_else(|| panic!("sources.txt: `source weight`, not {line:?}"))
         })
         .collect(),
-    email_domains: lines(include_str!("../data/email-domains.txt")).collect(),
-    verbs: lines(include_str!("../data/verbs.txt")).collect(),
-    things: lines(include_str!("../data/things.txt")).collect(),
-    sentences: lines(include_str!("../data/sentences.txt")).collect(),
+    email_domains: lines(words::EMAIL_DOMAINS).collect(),
+    verbs: lines(words::VERBS).collect(),
+    things: lines(words::THINGS).collect(),
+    sentences: lines(words::SENTENCES).collect(),
 });
-
-/// The lines of a data file that say something: not blank, not a `#` comment.
-fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// A list of items under a heading of a block.
-type Lists = Vec<(&'static str, Vec<&'static str>)>;
-
-/// `== heading` blocks of `-- key` lists, one item a line.
-fn blocks(text: &'static str) -> Vec<(&'static str, Lists)> {
-    let mut out: Vec<(&'static str, Lists)> = Vec::new();
-    for line in lines(text) {
-        if let Some(heading) = line.strip_prefix("== ") {
-            out.push((heading, Vec::new()));
-        } else if let Some(key) = line.strip_prefix("-- ") {
-            let (_, lists) = out.last_mut().expect("a `-- list` inside an `== block`");
-            lists.push((key, Vec::new()));
-        } else {
-            let (_, lists) = out.last_mut().expect("an item inside an `== block`");
-            let (_, items) = lists.last_mut().expect("an item inside a `-- list`");
-            items.push(line);
-        }
-    }
-    out
-}
-
-fn list(lists: &Lists, key: &str) -> Vec<&'static str> {
-    lists
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, items)| items.clone())
-        .unwrap_or_else(|| panic!("a `-- {key}` list"))
-}
 
 /// Zipf-like sampling over ranks 0..n: rank r is drawn with weight 1 / (r + 1)^s.
 #[derive(Debug, Clone)]

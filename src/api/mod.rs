@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one poem-openapi `OpenApi` impl per domain, composed here.
 //! Handlers are thin: check the caller's permission, call `domain/`, shape the answer.
 
+pub mod account;
 pub mod admin;
 pub mod api_keys;
 pub mod applications;
@@ -191,6 +192,7 @@ apis!(
         projects::ProjectsApi,
         projects::SlotsApi,
         engagements::EngagementsApi,
+        account::AccountApi,
     ],
 );
 

@@ -3,6 +3,7 @@
 pub mod identity;
 pub mod password;
 pub mod roles;
+pub mod setup;
 pub mod token;
 
 pub use identity::{Identity, Principal};

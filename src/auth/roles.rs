@@ -117,6 +117,7 @@ permissions! {
     // Tenant and team
     TENANT_READ: TenantRead = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
     TENANT_WRITE: TenantWrite = "tenant_write", "change the organisation", ADMIN, TenantWrite;
+    ACCOUNT_EXPORT: AccountExport = "account_export", "export the organisation's data", ADMIN, session;
     TEAM_READ: TeamRead = "team_read", "list the team", STAFF, TeamRead;
     TEAM_WRITE: TeamWrite = "team_write", "manage the team", ADMIN, TeamWrite;
 

@@ -1,9 +1,12 @@
 //! The rules of each domain, one module per domain. Handlers in `api/` stay thin and call here.
 
+pub mod account;
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
+pub mod backups;
 pub mod candidates;
+pub mod demo;
 pub mod careers;
 pub mod engagements;
 pub mod fields;

@@ -215,7 +215,7 @@ impl Ui {
             .body(body_unless_head(req, file.body.to_vec())))
     }
 
-    fn respond_index(&self, req: &Request) -> Response {
+    pub fn respond_index(&self, req: &Request) -> Response {
         let builder = page_headers(Response::builder())
             .header(header::ETAG, self.index_etag.as_str())
             .header(header::CACHE_CONTROL, "no-cache")

@@ -6,6 +6,7 @@
 //! nothing), then makes the batch durable with one fsync'd commit, and only then answers
 //! the callers: group commit.
 
+pub mod backup;
 pub mod codec;
 pub mod tables;
 
@@ -813,20 +814,24 @@ impl Store {
     /// Opens (creating if needed) the database in `dir`, runs pending migrations and starts
     /// the writer thread.
     pub fn open(dir: &Path, cache_bytes: usize) -> anyhow::Result<Store> {
+        Store::open_with(dir, cache_bytes, MIGRATIONS)
+    }
+
+    /// [`Store::open`] with the given migrations (tests add steps of their own).
+    #[doc(hidden)]
+    pub fn open_with(
+        dir: &Path,
+        cache_bytes: usize,
+        migrations: &[(u64, Migration)],
+    ) -> anyhow::Result<Store> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(DB_FILE);
-        let db = Database::builder()
-            .set_cache_size(cache_bytes)
-            .create(&path)
-            .map_err(|e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
-                    "{} is in use by another hirebase process; stop it first or use its admin API",
-                    path.display()
-                ),
-                other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
-            })?;
+        if path.exists() {
+            migrate_a_copy(&path, cache_bytes, migrations)?;
+        }
+        let db = open_file(&path, cache_bytes)?;
         let db = Arc::new(db);
-        migrate(&db)?;
+        migrate(&db, migrations)?;
         let (jobs, inbox) = std_mpsc::sync_channel::<Msg>(4096);
         let writer_db = db.clone();
         std::thread::Builder::new()
@@ -986,7 +991,7 @@ fn flush(db: &Database) -> Result<()> {
 
 /// Numbered schema migrations; each runs once, in order, in its own transaction. Tables
 /// themselves are created by [`ensure_tables`] at every start; migrations change data.
-const MIGRATIONS: &[(u64, Migration)] = &[
+pub const MIGRATIONS: &[(u64, Migration)] = &[
     (1, |_| Ok(())),
     (
         2,
@@ -994,7 +999,7 @@ const MIGRATIONS: &[(u64, Migration)] = &[
     ),
 ];
 
-type Migration = fn(&mut Tx) -> Result<()>;
+pub type Migration = fn(&mut Tx) -> Result<()>;
 
 /// Creates every table that does not exist yet, so readers never meet a missing table.
 fn ensure_tables(tx: &mut Tx) -> Result<()> {
@@ -1021,24 +1026,98 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u64 = 2;
 
-fn migrate(db: &Database) -> anyhow::Result<()> {
-    let current = {
-        let txn = db.begin_read()?;
-        match txn.open_table(META) {
-            Ok(t) => t.get("schema_version")?.map(|v| v.value()).unwrap_or(0),
-            Err(redb::TableError::TableDoesNotExist(_)) => 0,
-            Err(e) => return Err(e.into()),
+fn open_file(path: &Path, cache_bytes: usize) -> anyhow::Result<Database> {
+    Database::builder()
+        .set_cache_size(cache_bytes)
+        .create(path)
+        .map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
+                "{} is in use by another hirebase process; stop it first or use its admin API",
+                path.display()
+            ),
+            other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
+        })
+}
+
+fn latest(migrations: &[(u64, Migration)]) -> u64 {
+    migrations.last().map_or(0, |(v, _)| *v)
+}
+
+fn stored_schema_version(txn: &ReadTransaction) -> anyhow::Result<u64> {
+    match txn.open_table(META) {
+        Ok(t) => Ok(t.get("schema_version")?.map(|v| v.value()).unwrap_or(0)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The schema version of an existing file, read without changing it (a file a crash left
+/// needing repair is repaired by a normal open first).
+fn schema_version_of(path: &Path, cache_bytes: usize) -> anyhow::Result<u64> {
+    match redb::ReadOnlyDatabase::open(path) {
+        Ok(db) => stored_schema_version(&db.begin_read()?),
+        Err(redb::DatabaseError::DatabaseAlreadyOpen) => anyhow::bail!(
+            "{} is in use by another hirebase process; stop it first or use its admin API",
+            path.display()
+        ),
+        Err(_) => {
+            let db = open_file(path, cache_bytes)?;
+            stored_schema_version(&db.begin_read()?)
         }
-    };
+    }
+}
+
+/// Runs pending migrations of an existing database on a copy of it, which replaces the file
+/// only once every step has committed: a failing migration leaves the file untouched.
+fn migrate_a_copy(
+    path: &Path,
+    cache_bytes: usize,
+    migrations: &[(u64, Migration)],
+) -> anyhow::Result<()> {
+    let current = schema_version_of(path, cache_bytes)?;
+    let target = latest(migrations);
+    if current > target {
+        anyhow::bail!(
+            "the database has schema version {current}, newer than this build ({target}); upgrade hirebase"
+        );
+    }
+    if current == target {
+        return Ok(());
+    }
+    tracing::info!(from = current, to = target, "migrating a copy of the database");
+    let work = backup::with_suffix(path, ".migrating");
+    let result = (|| {
+        std::fs::copy(path, &work)?;
+        let db = open_file(&work, cache_bytes)?;
+        migrate(&db, migrations)?;
+        drop(db);
+        std::fs::File::open(&work)?.sync_all()?;
+        std::fs::rename(&work, path)?;
+        backup::sync_dir(path)?;
+        Ok::<_, anyhow::Error>(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&work);
+        return Err(e.context(format!(
+            "upgrading {} failed; the file was left unchanged",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn migrate(db: &Database, migrations: &[(u64, Migration)]) -> anyhow::Result<()> {
+    let current = stored_schema_version(&db.begin_read()?)?;
+    let target = latest(migrations);
+    if current > target {
+        anyhow::bail!(
+            "the database has schema version {current}, newer than this build ({target}); upgrade hirebase"
+        );
+    }
     let mut tx = Tx::new(db.begin_write()?);
     ensure_tables(&mut tx).map_err(|e| anyhow::anyhow!("creating tables: {e}"))?;
     tx.commit().map_err(|e| anyhow::anyhow!("{e}"))?;
-    if current > SCHEMA_VERSION {
-        anyhow::bail!(
-            "the database has schema version {current}, newer than this build ({SCHEMA_VERSION}); upgrade hirebase"
-        );
-    }
-    for (version, step) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, step) in migrations.iter().filter(|(v, _)| *v > current) {
         let mut tx = Tx::new(db.begin_write()?);
         step(&mut tx).map_err(|e| anyhow::anyhow!("migration {version}: {e}"))?;
         tx.set_meta("schema_version", *version)

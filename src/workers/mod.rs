@@ -1,4 +1,5 @@
 //! Background work that runs beside the HTTP server.
 
+pub mod admin_socket;
 pub mod usage;
 pub mod webhooks;

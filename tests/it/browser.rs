@@ -1939,3 +1939,91 @@ async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match()
     assert_eq!(slot_now.ok(200)["status"], "open");
     finish(client).await;
 }
+
+/// First run: the one-time setup link creates the platform admin, who lands on the backups
+/// page, takes a backup and sees it listed with a working download link.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_setup_link_creates_the_platform_admin_who_takes_a_backup() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let org = s.register("owner@firstrun.example", "First Run").await;
+    s.post(
+        "/api/v1/candidates",
+        &org.token,
+        json!({"full_name": "Katherine Johnson", "email": "kj@example.com"}),
+    )
+    .await
+    .ok(201);
+    let token = s.state.setup.issue();
+    let (_driver, client) = open_ui().await;
+
+    // Without its token the page explains itself instead of offering the form.
+    client
+        .goto(&format!("{}/setup", s.base))
+        .await
+        .expect("open /setup");
+    wait_for_text(&client, ".auth-card", "the page asks for the link", |t| {
+        t.contains("setup link the server printed")
+    })
+    .await;
+
+    client
+        .goto(&format!("{}/setup?token={token}", s.base))
+        .await
+        .expect("open the setup link");
+    fill(&client, "#setup-email", "operator@firstrun.example").await;
+    fill(&client, "#setup-password", PASSWORD).await;
+    fill(&client, "#setup-confirm", "not the same").await;
+    click(&client, "#setup-submit").await;
+    wait_for_text(&client, "#setup-confirm-error", "a mismatch is shown", |t| {
+        t.contains("repeat the password")
+    })
+    .await;
+    set_value(&client, "#setup-confirm", PASSWORD).await;
+    screenshot(&client, "setup-01-form").await;
+    click(&client, "#setup-submit").await;
+    wait_for_route(&client, "the backups page opens", |f| f == "/backups").await;
+    wait_for_text(
+        &client,
+        "#current-user-name",
+        "the platform admin is signed in",
+        |t| t == "operator",
+    )
+    .await;
+    wait_for_text(&client, "main", "no backup yet", |t| {
+        t.contains("No backups yet")
+    })
+    .await;
+
+    click(&client, "#run-backup").await;
+    let row = wait_for_text(&client, "#backups-table tbody tr", "the backup is listed", |t| {
+        t.contains("hirebase-") && t.contains("B")
+    })
+    .await;
+    screenshot(&client, "setup-02-backups").await;
+    let listed = s
+        .get(
+            "/api/v1/admin/backup",
+            &s.login("operator@firstrun.example", PASSWORD).await.token,
+        )
+        .await;
+    let backup = listed.ok(200)["items"][0].clone();
+    assert!(row.contains(backup["name"].as_str().unwrap()), "{row}");
+    // The download link sends the file with the session cookie.
+    let fetched = run(
+        &client,
+        "const a = document.querySelector('#backups-table a[download]');
+         const r = await fetch(a.href);
+         const bytes = (await r.arrayBuffer()).byteLength;
+         return {status: r.status, bytes, sha: r.headers.get('x-checksum-sha256')};",
+    )
+    .await;
+    assert_eq!(fetched["status"], 200, "{fetched}");
+    assert_eq!(fetched["bytes"], backup["size_bytes"], "{fetched}");
+    assert_eq!(fetched["sha"], backup["sha256"], "{fetched}");
+
+    // The link worked once: the setup page is gone.
+    let again = s.call(Method::GET, "/setup", None, None).await;
+    assert_eq!(again.status, 404);
+    finish(client).await;
+}

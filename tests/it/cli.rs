@@ -27,7 +27,7 @@ fn hirebase(cwd: &Path) -> Command {
     c
 }
 
-async fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) async fn run(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = hirebase(cwd);
     c.args(args).envs(env.iter().copied());
     tokio::time::timeout(Duration::from_secs(60), c.output())
@@ -49,20 +49,20 @@ fn free_port() -> u16 {
 }
 
 /// A `hirebase serve` process, its output in a log file.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     port: u16,
     log: PathBuf,
 }
 
 impl Served {
-    async fn start(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
+    pub(crate) async fn start(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Served {
         Served::start_with(cwd, args, env, |_| {}).await
     }
 
     /// As `start`, letting the test adjust the command first.
-    async fn start_with(
+    pub(crate) async fn start_with(
         cwd: &Path,
         args: &[&str],
         env: &[(&str, &str)],
@@ -93,7 +93,7 @@ impl Served {
         served
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
@@ -121,7 +121,7 @@ impl Served {
         }
     }
 
-    async fn login(&self, email: &str, password: &str) -> Reply {
+    pub(crate) async fn login(&self, email: &str, password: &str) -> Reply {
         let body = json!({"email": email, "password": password});
         reply(
             reqwest::Client::new()
@@ -144,7 +144,7 @@ impl Served {
     }
 
     /// SIGTERM, then the exit code (which must come within a few seconds).
-    async fn stop(mut self) -> i32 {
+    pub(crate) async fn stop(mut self) -> i32 {
         self.terminate();
         self.wait_exit().await
     }

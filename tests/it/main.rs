@@ -5,15 +5,18 @@ mod common;
 #[path = "../../benches/harness/synth.rs"]
 mod synth;
 
+mod account;
 mod api_keys;
 mod applications;
 mod audit;
 mod auth;
+mod backup;
 mod browser;
 mod candidates;
 mod careers;
 mod cli;
 mod connections;
+mod first_run;
 mod import;
 mod interviews;
 mod jobs;
@@ -28,5 +31,6 @@ mod search_text;
 mod team;
 mod tenancy;
 mod ui;
+mod upgrade;
 mod webhooks;
 mod workflow;

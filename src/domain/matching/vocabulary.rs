@@ -532,11 +532,8 @@ mod tests {
 
     #[test]
     fn every_skill_the_benchmark_generator_uses_is_known() {
-        let bench = include_str!("../../../benches/data/skills.txt");
-        let unknown: Vec<&str> = bench
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        use crate::domain::demo::words;
+        let unknown: Vec<&str> = words::lines(words::SKILLS)
             .filter(|l| v().canonical(l).is_none())
             .collect();
         assert!(unknown.is_empty(), "unknown: {unknown:?}");
