@@ -84,15 +84,24 @@ async fn run(load_rt: tokio::runtime::Handle) {
         let rows: Vec<Value> = (0..n)
             .map(|_| synth.candidate().to_json().expect("candidate as JSON"))
             .collect();
-        post(&http, &server, "/api/v1/candidates/import", &json!({ "rows": rows })).await;
+        post(
+            &http,
+            &server,
+            "/api/v1/candidates/import",
+            &json!({ "rows": rows }),
+        )
+        .await;
         sent += n;
     }
-    let job = post(&http, &server, "/api/v1/jobs", &json!({"title": "Backup Engineer"})).await;
+    let job = post(
+        &http,
+        &server,
+        "/api/v1/jobs",
+        &json!({"title": "Backup Engineer"}),
+    )
+    .await;
     let listed: Value = http
-        .get(format!(
-            "{}/api/v1/candidates?limit=100",
-            server.base
-        ))
+        .get(format!("{}/api/v1/candidates?limit=100", server.base))
         .bearer_auth(&server.token)
         .send()
         .await
@@ -117,7 +126,11 @@ async fn run(load_rt: tokio::runtime::Handle) {
         .await;
         applications.push(app["id"].as_u64().expect("application id"));
     }
-    assert_eq!(applications.len(), WRITERS * APPS_PER_WRITER, "enough candidates");
+    assert_eq!(
+        applications.len(),
+        WRITERS * APPS_PER_WRITER,
+        "enough candidates"
+    );
     let db_bytes = std::fs::metadata(server.dir.path().join("hirebase.redb"))
         .expect("database file")
         .len();
@@ -184,18 +197,20 @@ async fn run(load_rt: tokio::runtime::Handle) {
                     .await
                     .expect("backup");
                 taken.push((began.elapsed(), backup.size_bytes));
-                let _ = std::fs::remove_file(
-                    state
-                        .config
-                        .data_dir
-                        .join("backups")
-                        .join(&backup.name),
-                );
+                let _ =
+                    std::fs::remove_file(state.config.data_dir.join("backups").join(&backup.name));
             }
             taken
         }
     });
-    let (during, _) = drive(&load_rt, server.addr, load("during backup"), warmup, measure).await;
+    let (during, _) = drive(
+        &load_rt,
+        server.addr,
+        load("during backup"),
+        warmup,
+        measure,
+    )
+    .await;
     stop.store(true, Ordering::Relaxed);
     let taken = backups.await.expect("backups");
     print_phase("stage changes during backups", &during);

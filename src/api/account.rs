@@ -4,8 +4,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use poem::IntoResponse;
 use poem::web::Data;
-use poem_openapi::payload::Binary;
+use poem_openapi::payload::Payload;
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
 use poem_openapi::{ApiResponse, OpenApi};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc;
@@ -24,11 +26,27 @@ pub enum Export {
     /// organisation, its users (no password hashes), API keys (no tokens), jobs, candidates,
     /// applications with their history, interviews, offers, people, projects, slots,
     /// engagements, webhooks (no secrets) and the audit trail. Streamed as it is read.
-    #[oai(status = 200, content_type = "application/json")]
-    Json(
-        Binary<poem::Body>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
+    #[oai(status = 200)]
+    Json(JsonStream, #[oai(header = "Content-Disposition")] String),
+}
+
+/// A JSON document sent as it is written (its schema: an object).
+pub struct JsonStream(poem::Body);
+
+impl Payload for JsonStream {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new("object")))
+    }
+}
+
+impl IntoResponse for JsonStream {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder()
+            .content_type(Self::CONTENT_TYPE)
+            .body(self.0)
+    }
 }
 
 #[OpenApi(prefix_path = "/account", tag = "Tag::Tenants")]
@@ -50,7 +68,7 @@ impl AccountApi {
             }
         });
         Ok(Export::Json(
-            Binary(poem::Body::from_async_read(Chunks {
+            JsonStream(poem::Body::from_async_read(Chunks {
                 rx,
                 current: Vec::new(),
                 at: 0,

@@ -81,7 +81,11 @@ impl AdminApi {
     /// Takes a backup of the whole instance while writes continue: every table copied from one
     /// consistent snapshot into `data_dir/backups/`, fsynced, checksummed (SHA-256). One at a
     /// time: another request while one runs gets 409.
-    #[oai(path = "/backup", method = "post", operation_id = "admin_create_backup")]
+    #[oai(
+        path = "/backup",
+        method = "post",
+        operation_id = "admin_create_backup"
+    )]
     async fn create_backup(
         &self,
         state: Data<&Arc<AppState>>,
@@ -111,7 +115,11 @@ impl AdminApi {
     }
 
     /// Downloads one backup by its name.
-    #[oai(path = "/backup/:name", method = "get", operation_id = "admin_download_backup")]
+    #[oai(
+        path = "/backup/:name",
+        method = "get",
+        operation_id = "admin_download_backup"
+    )]
     async fn download_backup(
         &self,
         state: Data<&Arc<AppState>>,

@@ -66,7 +66,10 @@ mod tests {
     #[tokio::test]
     async fn a_token_works_once_and_survives_a_refused_attempt() {
         let gate = SetupGate::default();
-        assert!(gate.redeem("x", async { Ok(()) }).await.is_err(), "none issued");
+        assert!(
+            gate.redeem("x", async { Ok(()) }).await.is_err(),
+            "none issued"
+        );
         let token = gate.issue();
         assert_eq!(token.len(), 64);
         assert!(gate.redeem("wrong", async { Ok(()) }).await.is_err());

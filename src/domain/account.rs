@@ -30,19 +30,71 @@ struct Section {
 }
 
 const SECTIONS: &[Section] = &[
-    Section { key: "users", table: USERS.name, scrub: &["password_hash"] },
-    Section { key: "api_keys", table: API_KEYS.name, scrub: &[] },
-    Section { key: "jobs", table: JOBS.name, scrub: &[] },
-    Section { key: "candidates", table: CANDIDATES.name, scrub: &[] },
-    Section { key: "applications", table: APPLICATIONS.name, scrub: &[] },
-    Section { key: "interviews", table: INTERVIEWS.name, scrub: &[] },
-    Section { key: "offers", table: OFFERS.name, scrub: &[] },
-    Section { key: "people", table: PEOPLE.name, scrub: &[] },
-    Section { key: "projects", table: PROJECTS.name, scrub: &[] },
-    Section { key: "slots", table: SLOTS.name, scrub: &[] },
-    Section { key: "engagements", table: ENGAGEMENTS.name, scrub: &[] },
-    Section { key: "webhooks", table: WEBHOOKS.name, scrub: &["secret"] },
-    Section { key: "audit", table: AUDIT.name, scrub: &[] },
+    Section {
+        key: "users",
+        table: USERS.name,
+        scrub: &["password_hash"],
+    },
+    Section {
+        key: "api_keys",
+        table: API_KEYS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "jobs",
+        table: JOBS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "candidates",
+        table: CANDIDATES.name,
+        scrub: &[],
+    },
+    Section {
+        key: "applications",
+        table: APPLICATIONS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "interviews",
+        table: INTERVIEWS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "offers",
+        table: OFFERS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "people",
+        table: PEOPLE.name,
+        scrub: &[],
+    },
+    Section {
+        key: "projects",
+        table: PROJECTS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "slots",
+        table: SLOTS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "engagements",
+        table: ENGAGEMENTS.name,
+        scrub: &[],
+    },
+    Section {
+        key: "webhooks",
+        table: WEBHOOKS.name,
+        scrub: &["secret"],
+    },
+    Section {
+        key: "audit",
+        table: AUDIT.name,
+        scrub: &[],
+    },
 ];
 
 /// Writes the export of `tenant_id` in chunks to `out`, which answers `false` when nobody
@@ -59,7 +111,13 @@ pub fn export(store: &Store, tenant_id: u64, out: &mut dyn FnMut(Vec<u8>) -> boo
     };
     w.raw(b"{\"format\":");
     w.json(&Value::from(FORMAT))?;
-    w.raw(format!(",\"version\":{VERSION},\"exported_at\":\"{}\",\"tenant\":", Timestamp::now()).as_bytes());
+    w.raw(
+        format!(
+            ",\"version\":{VERSION},\"exported_at\":\"{}\",\"tenant\":",
+            Timestamp::now()
+        )
+        .as_bytes(),
+    );
     w.json(&tenant)?;
     let history = Records::<Value>::new(STAGE_CHANGES.name);
     for section in SECTIONS {

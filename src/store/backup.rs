@@ -79,14 +79,10 @@ pub fn backup_offline(
 /// running server is refused.
 pub fn open_read_only(path: &Path) -> anyhow::Result<ReadOnlyDatabase> {
     ReadOnlyDatabase::open(path).map_err(|e| match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => anyhow::anyhow!(
-            "{} is in use by a running hirebase server",
-            path.display()
-        ),
-        other => anyhow::anyhow!(
-            "{} is not a hirebase database ({other})",
-            path.display()
-        ),
+        redb::DatabaseError::DatabaseAlreadyOpen => {
+            anyhow::anyhow!("{} is in use by a running hirebase server", path.display())
+        }
+        other => anyhow::anyhow!("{} is not a hirebase database ({other})", path.display()),
     })
 }
 
@@ -111,12 +107,16 @@ pub fn inspect(path: &Path) -> anyhow::Result<Inspection> {
             .ok_or_else(not_ours)?,
         Err(_) => return Err(not_ours()),
     };
-    let records = match rx.open_table(TableDefinition::<(u64, u64), &'static [u8]>::new(MARKER_TABLE)) {
+    let records = match rx.open_table(TableDefinition::<(u64, u64), &'static [u8]>::new(
+        MARKER_TABLE,
+    )) {
         Ok(t) => t.len()?,
         Err(_) => return Err(not_ours()),
     };
     let users = rx
-        .open_table(TableDefinition::<(u64, u64), &'static [u8]>::new("users_v1"))
+        .open_table(TableDefinition::<(u64, u64), &'static [u8]>::new(
+            "users_v1",
+        ))
         .map(|t| t.len())
         .unwrap_or(Ok(0))?;
     if schema_version > SCHEMA_VERSION {
@@ -389,7 +389,10 @@ pub fn checksum(path: &Path) -> anyhow::Result<(u64, String)> {
 
 /// `<file>.sha256` in the format of `sha256sum`, so `sha256sum -c` checks a copied backup.
 pub fn write_checksum_file(path: &Path, sha256: &str) -> anyhow::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let sidecar = with_suffix(path, ".sha256");
     let mut f = File::create(&sidecar)?;
     writeln!(f, "{sha256}  {name}")?;
@@ -496,7 +499,10 @@ mod tests {
 
         let found = inspect(&dest).unwrap();
         assert_eq!(found.schema_version, SCHEMA_VERSION);
-        assert_eq!(checksum(&dest).unwrap(), (copied.bytes, copied.sha256.clone()));
+        assert_eq!(
+            checksum(&dest).unwrap(),
+            (copied.bytes, copied.sha256.clone())
+        );
         assert_eq!(recorded_checksum(&dest), Some(copied.sha256));
         assert!(!with_suffix(&dest, ".partial").exists());
     }

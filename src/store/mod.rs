@@ -1084,7 +1084,11 @@ fn migrate_a_copy(
     if current == target {
         return Ok(());
     }
-    tracing::info!(from = current, to = target, "migrating a copy of the database");
+    tracing::info!(
+        from = current,
+        to = target,
+        "migrating a copy of the database"
+    );
     let work = backup::with_suffix(path, ".migrating");
     let result = (|| {
         std::fs::copy(path, &work)?;

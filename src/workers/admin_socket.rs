@@ -102,11 +102,12 @@ async fn serve(state: Arc<AppState>, stream: UnixStream) -> anyhow::Result<()> {
     match command.command {
         Request::Backup => {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
-            let run = state
-                .backups
-                .run(&state.store, &state.config.data_dir, move |p: &Progress| {
-                    let _ = tx.send(*p);
-                });
+            let run =
+                state
+                    .backups
+                    .run(&state.store, &state.config.data_dir, move |p: &Progress| {
+                        let _ = tx.send(*p);
+                    });
             tokio::pin!(run);
             let result = loop {
                 tokio::select! {
@@ -220,7 +221,10 @@ pub fn fetch_backup(
         }
         let sum = hex::encode(hasher.finalize());
         if sum != finished.sha256 {
-            bail!("the backup arrived damaged (SHA-256 {sum}, expected {})", finished.sha256);
+            bail!(
+                "the backup arrived damaged (SHA-256 {sum}, expected {})",
+                finished.sha256
+            );
         }
         out.sync_all()?;
         std::fs::rename(&partial, dest)?;

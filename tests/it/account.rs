@@ -63,7 +63,10 @@ async fn the_export_holds_the_organisations_data_without_secrets_or_other_tenant
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/json");
-    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(disposition.contains("alpha-export-"), "{disposition}");
     let text = r.text().await.unwrap();
     let doc: Value = serde_json::from_str(&text).expect("the export is one JSON document");
@@ -81,7 +84,11 @@ async fn the_export_holds_the_organisations_data_without_secrets_or_other_tenant
     assert!(!text.contains("Someone Else") && !text.contains("$argon2"));
 
     let recruiter = s
-        .seed_member(a.org_id, "rec@alpha.example", hirebase::auth::Role::Recruiter)
+        .seed_member(
+            a.org_id,
+            "rec@alpha.example",
+            hirebase::auth::Role::Recruiter,
+        )
         .await;
     s.get("/api/v1/account/export", &recruiter.token)
         .await

@@ -94,7 +94,10 @@ async fn a_backup_under_write_load_restores_every_write_acknowledged_before_it()
     let backup_answered = Instant::now();
     let backup = r.ok(201).clone();
     let name = backup["name"].as_str().unwrap().to_string();
-    assert!(name.starts_with("hirebase-") && name.ends_with(".redb"), "{name}");
+    assert!(
+        name.starts_with("hirebase-") && name.ends_with(".redb"),
+        "{name}"
+    );
     // Writes keep landing after the backup too.
     let at_backup = acked.load(Ordering::Relaxed);
     crate::common::eventually("the load runs on after the backup", || async {
@@ -152,7 +155,11 @@ async fn a_backup_under_write_load_restores_every_write_acknowledged_before_it()
         &[("HIREBASE_DATA_DIR", target.path().to_str().unwrap())],
     )
     .await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("search index rebuilt"),
         "{}",
@@ -164,7 +171,12 @@ async fn a_backup_under_write_load_restores_every_write_acknowledged_before_it()
         let r = restored
             .get(&format!("/api/v1/candidates/{}", w.id), &m.token)
             .await;
-        assert_eq!(r.ok(200)["email"], w.email.as_str(), "write {} is lost", w.id);
+        assert_eq!(
+            r.ok(200)["email"],
+            w.email.as_str(),
+            "write {} is lost",
+            w.id
+        );
     }
     for w in &later {
         let r = restored
@@ -174,7 +186,12 @@ async fn a_backup_under_write_load_restores_every_write_acknowledged_before_it()
     }
     // The index was rebuilt from the restored records.
     let probe = before[0];
-    let word = probe.email.split('@').next().unwrap().replace("load", "Person");
+    let word = probe
+        .email
+        .split('@')
+        .next()
+        .unwrap()
+        .replace("load", "Person");
     let r = restored
         .get(&format!("/api/v1/candidates?q={word}"), &m.token)
         .await;
@@ -212,16 +229,24 @@ async fn backups_are_for_the_platform_admin_and_names_stay_in_their_folder() {
     let file = std::fs::read(dir.join(&name)).unwrap();
     let sidecar = std::fs::read_to_string(dir.join(format!("{name}.sha256"))).unwrap();
     assert_eq!(sidecar, format!("{}  {name}\n", sha256_hex(&file)));
-    for bad in ["..%2Fhirebase.redb", "hirebase.redb.sha256", "..redb", "%2Fetc%2Fpasswd"] {
+    for bad in [
+        "..%2Fhirebase.redb",
+        "hirebase.redb.sha256",
+        "..redb",
+        "%2Fetc%2Fpasswd",
+    ] {
         let r = s
             .get(&format!("/api/v1/admin/backup/{bad}"), &root.token)
             .await;
         let p = r.problem(400, "validation");
         assert_eq!(p["errors"][0]["field"], "name", "{bad}");
     }
-    s.get("/api/v1/admin/backup/hirebase-19990101-000000.redb", &root.token)
-        .await
-        .problem(404, "not_found");
+    s.get(
+        "/api/v1/admin/backup/hirebase-19990101-000000.redb",
+        &root.token,
+    )
+    .await
+    .problem(404, "not_found");
     // A second backup in the same second gets a name of its own.
     let second = s.post("/api/v1/admin/backup", &root.token, json!({})).await;
     assert_ne!(second.ok(201)["name"], name.as_str());
@@ -283,7 +308,11 @@ async fn the_cli_backs_up_through_the_running_server_or_from_a_stopped_data_dir(
     let before = sha256_hex(&std::fs::read(&db).unwrap());
     let offline = work.path().join("offline.redb");
     let out = run(work.path(), &["backup", offline.to_str().unwrap()], &env).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("from the stopped data dir"));
     assert_eq!(sha256_hex(&std::fs::read(&db).unwrap()), before);
 
@@ -301,13 +330,15 @@ async fn the_cli_backs_up_through_the_running_server_or_from_a_stopped_data_dir(
         &env,
     )
     .await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(data.join("hirebase.redb.before-restore").exists());
     let restored = TestServer::start_in(dir, |_| {}).await;
     let m = restored.login("owner@gamma.example", PASSWORD).await;
-    let r = restored
-        .get("/api/v1/candidates?q=grace", &m.token)
-        .await;
+    let r = restored.get("/api/v1/candidates?q=grace", &m.token).await;
     assert_eq!(r.ok(200)["items"][0]["full_name"], "Grace Hopper");
 }
 
@@ -364,8 +395,5 @@ async fn restore_refuses_files_that_are_not_hirebase_databases_of_this_schema() 
         txn.commit().unwrap();
     }
     refuse(&newer, "newer hirebase").await;
-    assert!(
-        !data.join("hirebase.redb").exists(),
-        "nothing was restored"
-    );
+    assert!(!data.join("hirebase.redb").exists(), "nothing was restored");
 }

@@ -1975,9 +1975,12 @@ async fn the_setup_link_creates_the_platform_admin_who_takes_a_backup() {
     fill(&client, "#setup-password", PASSWORD).await;
     fill(&client, "#setup-confirm", "not the same").await;
     click(&client, "#setup-submit").await;
-    wait_for_text(&client, "#setup-confirm-error", "a mismatch is shown", |t| {
-        t.contains("repeat the password")
-    })
+    wait_for_text(
+        &client,
+        "#setup-confirm-error",
+        "a mismatch is shown",
+        |t| t.contains("repeat the password"),
+    )
     .await;
     set_value(&client, "#setup-confirm", PASSWORD).await;
     screenshot(&client, "setup-01-form").await;
@@ -1996,9 +1999,12 @@ async fn the_setup_link_creates_the_platform_admin_who_takes_a_backup() {
     .await;
 
     click(&client, "#run-backup").await;
-    let row = wait_for_text(&client, "#backups-table tbody tr", "the backup is listed", |t| {
-        t.contains("hirebase-") && t.contains("B")
-    })
+    let row = wait_for_text(
+        &client,
+        "#backups-table tbody tr",
+        "the backup is listed",
+        |t| t.contains("hirebase-") && t.contains("B"),
+    )
     .await;
     screenshot(&client, "setup-02-backups").await;
     let listed = s

@@ -47,32 +47,40 @@ async fn the_setup_link_works_once_and_dies_with_the_process() {
     );
     let page = send(&served.base, Method::GET, &link[served.base.len()..], None).await;
     assert_eq!(page.status, 200);
-    assert!(page.text.contains("<div id=\"app\">"), "the UI serves the page");
+    assert!(
+        page.text.contains("<div id=\"app\">"),
+        "the UI serves the page"
+    );
     served.stop().await;
 
     // A restart prints a new link; the old one is dead.
     let served = Served::start(dir.path(), &[], &env).await;
     let fresh = token_of(&setup_link(&served.log()));
-    let admin = |token: &str, password: &str| {
-        json!({"token": token, "email": "operator@example.com", "password": password})
+    let admin = |token: &str, password: &str| json!({"token": token, "email": "operator@example.com", "password": password});
+    let setup = |body: Value| {
+        send(
+            &served.base,
+            Method::POST,
+            "/api/v1/admin/setup",
+            Some(body),
+        )
     };
-    let setup = |body: Value| send(&served.base, Method::POST, "/api/v1/admin/setup", Some(body));
     setup(admin(&token_of(&link), PASSWORD))
         .await
         .problem(403, "forbidden");
     assert_ne!(fresh, token_of(&link));
     // A refused password keeps the link usable.
     let short = setup(admin(&fresh, "short")).await;
-    assert_eq!(short.problem(400, "validation")["errors"][0]["field"], "password");
+    assert_eq!(
+        short.problem(400, "validation")["errors"][0]["field"],
+        "password"
+    );
     let created = setup(admin(&fresh, PASSWORD)).await;
     assert_eq!(created.ok(201)["role"], "platform_admin");
     setup(admin(&fresh, PASSWORD))
         .await
         .problem(409, "conflict");
-    served
-        .login("operator@example.com", PASSWORD)
-        .await
-        .ok(200);
+    served.login("operator@example.com", PASSWORD).await.ok(200);
     let gone = send(&served.base, Method::GET, "/setup", None).await;
     assert_eq!(gone.status, 404);
     served.stop().await;
@@ -116,7 +124,10 @@ async fn the_demo_serves_a_realistic_organisation_and_cleans_up() {
     assert!(std::path::Path::new(&data).join("hirebase.redb").exists());
 
     let login = served
-        .login(hirebase::domain::demo::EMAIL, hirebase::domain::demo::PASSWORD)
+        .login(
+            hirebase::domain::demo::EMAIL,
+            hirebase::domain::demo::PASSWORD,
+        )
         .await;
     let token = login.ok(200)["access_token"].as_str().unwrap().to_string();
     let get = |path: String| {
@@ -144,7 +155,14 @@ async fn the_demo_serves_a_realistic_organisation_and_cleans_up() {
         .collect();
     assert!(departments.len() >= 5, "{departments:?}");
     for stage in [
-        "sourced", "applied", "screening", "interview", "offer", "hired", "rejected", "withdrawn",
+        "sourced",
+        "applied",
+        "screening",
+        "interview",
+        "offer",
+        "hired",
+        "rejected",
+        "withdrawn",
     ] {
         let n = total(get(format!("/applications?status={stage}")).await);
         assert!(n > 0, "no application in {stage}");

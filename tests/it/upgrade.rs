@@ -58,9 +58,17 @@ async fn the_committed_data_dir_opens_with_this_build_and_keeps_its_records() {
     let app = &apps.ok(200)["items"][0];
     assert_eq!(app["status"], "hired");
     let history = s
-        .get(&format!("/api/v1/applications/{}/history", app["id"]), &m.token)
+        .get(
+            &format!("/api/v1/applications/{}/history", app["id"]),
+            &m.token,
+        )
         .await;
-    assert!(history.ok(200).as_array().map_or(0, Vec::len) >= 3, "{}", history.text);
+    assert_eq!(
+        history.ok(200)["items"].as_array().map_or(0, Vec::len),
+        5,
+        "{}",
+        history.text
+    );
     let interviews = s.get("/api/v1/interviews", &m.token).await;
     assert_eq!(
         interviews.ok(200)["items"][0]["scorecards"][0]["recommendation"],
@@ -87,7 +95,11 @@ fn fail(_: &mut Tx) -> hirebase::error::Result<()> {
 }
 
 fn with(extra: &[(u64, Migration)]) -> Vec<(u64, Migration)> {
-    MIGRATIONS.iter().copied().chain(extra.iter().copied()).collect()
+    MIGRATIONS
+        .iter()
+        .copied()
+        .chain(extra.iter().copied())
+        .collect()
 }
 
 #[test]
@@ -113,7 +125,8 @@ fn a_failing_migration_leaves_the_file_untouched() {
     assert_eq!(leftovers, vec!["hirebase.redb"], "no work file is left");
 
     // This build still opens it; a migration that succeeds lands whole.
-    let store = Store::open_with(dir.path(), 4 << 20, &with(&[(SCHEMA_VERSION + 1, mark)])).unwrap();
+    let store =
+        Store::open_with(dir.path(), 4 << 20, &with(&[(SCHEMA_VERSION + 1, mark)])).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION + 1);
     assert_eq!(
         store.read().unwrap().meta("upgrade_test_mark").unwrap(),

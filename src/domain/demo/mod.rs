@@ -233,7 +233,10 @@ pub async fn generate(state: &Arc<AppState>) -> Result<Generated> {
     // Applications in every stage, each walked through the stages before it (so its history
     // reads like a real one); interviews, scorecards and offers where the stage has them.
     let mut pipelines = Vec::new();
-    for (_, job) in jobs_made.iter().filter(|(_, j)| j.status.as_str() != "draft") {
+    for (_, job) in jobs_made
+        .iter()
+        .filter(|(_, j)| j.status.as_str() != "draft")
+    {
         let n = rng.random_range(18..40).min(candidates.len());
         for c in candidates.choose_multiple(&mut rng, n) {
             let target = *[
@@ -303,7 +306,12 @@ pub async fn generate(state: &Arc<AppState>) -> Result<Generated> {
     }
     persons.sort_by_key(|p| p.id);
     made.people = persons.len();
-    let clients = ["Contoso Bank", "Fabrikam Health", "Tailspin Air", "Wide World Importers"];
+    let clients = [
+        "Contoso Bank",
+        "Fabrikam Health",
+        "Tailspin Air",
+        "Wide World Importers",
+    ];
     let mut engaged = 0;
     for n in 0..6 {
         let family = &v.families[(n * 3) % v.families.len()];
@@ -366,7 +374,14 @@ struct Pipeline {
     day: i64,
 }
 
-const ORDER: [&str; 6] = ["sourced", "applied", "screening", "interview", "offer", "hired"];
+const ORDER: [&str; 6] = [
+    "sourced",
+    "applied",
+    "screening",
+    "interview",
+    "offer",
+    "hired",
+];
 
 impl Pipeline {
     /// Creates the application and walks it to its target stage; how many interviews and
@@ -440,8 +455,7 @@ impl Pipeline {
                 self.move_to(state, who, app.id, "offer").await?;
             } else {
                 // Accepting hires: the application moves to `hired` with it.
-                offers::update(store, who, offer.id, input(json!({"status": "accepted"}))?)
-                    .await?;
+                offers::update(store, who, offer.id, input(json!({"status": "accepted"}))?).await?;
             }
         }
         if matches!(self.target, "rejected" | "withdrawn") {
