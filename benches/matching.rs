@@ -26,6 +26,7 @@ use hirebase::domain::candidates::Candidate;
 use hirebase::domain::jobs::Job;
 use hirebase::domain::matching::find::{self, CandidatesForJob};
 use hirebase::domain::matching::{Matcher, Scored};
+use hirebase::search::{Kind, Recall};
 use hirebase::store::Reader;
 use hirebase::store::tables::{CANDIDATES, JOBS};
 use poem_openapi::types::ToJSON;
@@ -215,6 +216,53 @@ struct Baseline {
     recall_agreement: f64,
     /// The mean score of the recall path's top 20 over the full scan's.
     score_ratio: f64,
+    /// The recall path's steps, ms per job: the index query, reading the recalled records,
+    /// scoring them.
+    phases: Phases,
+}
+
+#[derive(Serialize, Default)]
+struct Phases {
+    recall_ms: f64,
+    load_ms: f64,
+    score_ms: f64,
+    recalled: f64,
+}
+
+/// The recall path's steps timed one by one (as `find::candidates_for_job` runs them).
+fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weights) -> Phases {
+    let state = &server.app_state;
+    let tenant = server.org_id;
+    let started = Instant::now();
+    let matcher = Matcher::new(&find::demand(job), weights);
+    let words = matcher.recall_terms();
+    let ids = state
+        .indexer
+        .search
+        .recall(&Recall {
+            kind: Kind::Candidate,
+            tenant,
+            status: None,
+            words: &words,
+            limit: find::RECALL,
+        })
+        .expect("recall");
+    let recalled = Instant::now();
+    let rx = state.store.read().expect("read");
+    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &ids).expect("load");
+    let loaded = Instant::now();
+    let scored: Vec<Scored> = found
+        .iter()
+        .map(|c| matcher.score(&find::supply(c)))
+        .collect();
+    let done = Instant::now();
+    assert_eq!(scored.len(), ids.len());
+    Phases {
+        recall_ms: (recalled - started).as_secs_f64() * 1e3,
+        load_ms: (loaded - recalled).as_secs_f64() * 1e3,
+        score_ms: (done - loaded).as_secs_f64() * 1e3,
+        recalled: ids.len() as f64,
+    }
 }
 
 /// Scores every candidate of the tenant for `jobs` in-process, against the recall path.
@@ -230,11 +278,17 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         .match_weights;
     let (mut scan, mut recall) = (Duration::ZERO, Duration::ZERO);
     let (mut agree, mut scan_total, mut recall_total) = (0usize, 0u64, 0u64);
+    let mut steps = Phases::default();
     for id in jobs {
         let job: Job = rx
             .get(&JOBS, tenant, *id)
             .expect("job")
             .expect("job exists");
+        let p = phases(server, &job, &weights);
+        steps.recall_ms += p.recall_ms;
+        steps.load_ms += p.load_ms;
+        steps.score_ms += p.score_ms;
+        steps.recalled += p.recalled;
         let started = Instant::now();
         let matcher = Matcher::new(&find::demand(&job), &weights);
         let mut all: Vec<(Scored, u64)> = everyone
@@ -250,9 +304,14 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
             job_id: *id,
             limit: Some(LIMIT),
         };
-        let (found, _) =
-            find::candidates_for_job(&state.store, &state.indexer.search, tenant, &req)
-                .expect("match");
+        let (found, _) = find::candidates_for_job(
+            &state.store,
+            &state.indexer.search,
+            &state.matchers,
+            tenant,
+            &req,
+        )
+        .expect("match");
         recall += started.elapsed();
         agree += all
             .iter()
@@ -274,6 +333,12 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         speedup: scan_ms / recall_ms,
         recall_agreement: agree as f64 / (n * f64::from(LIMIT)),
         score_ratio: recall_total as f64 / scan_total.max(1) as f64,
+        phases: Phases {
+            recall_ms: steps.recall_ms / n,
+            load_ms: steps.load_ms / n,
+            score_ms: steps.score_ms / n,
+            recalled: steps.recalled / n,
+        },
     }
 }
 
@@ -425,6 +490,10 @@ async fn run() {
         b.speedup,
         b.recall_agreement * 100.0,
         b.score_ratio
+    );
+    println!(
+        "  recall path steps, ms/job: index recall {:.2}, load {:.0} records {:.2}, score {:.2}",
+        b.phases.recall_ms, b.phases.recalled, b.phases.load_ms, b.phases.score_ms
     );
     println!(
         "machine busy cores: {:.2} / {:.2}; RSS {:.0} MB",

@@ -12,7 +12,7 @@ pub mod log;
 mod score;
 pub mod vocabulary;
 
-pub use score::Matcher;
+pub use score::{Matcher, Rated};
 
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
