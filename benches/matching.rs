@@ -38,7 +38,7 @@ use serde_json::{Value, json};
 
 use harness::load::{Load, drive, request, runtime, spread};
 use harness::synth::Synth;
-use harness::{Latency, Running as Server, machine_busy_seconds, rss_mb};
+use harness::{Latency, Running as Server, machine_busy_seconds, rss_mb, settle};
 
 const SEED: u64 = 0x6d61_7463;
 const BATCH: usize = 500;
@@ -383,6 +383,8 @@ async fn run() {
     import_candidates(&server, candidates).await;
     let populate_seconds = started.elapsed().as_secs_f64();
     println!("  populated in {populate_seconds:.1} s");
+    let waited = settle(Duration::from_secs(300)).await;
+    println!("  index merges settled in {:.1} s", waited.as_secs_f64());
     let candidate_ids: Vec<u64> = {
         let rx = server.app_state.store.read().expect("read");
         let all: Vec<Candidate> = rx
