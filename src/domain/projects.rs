@@ -511,6 +511,7 @@ pub fn supply(p: &Person, availability: Availability) -> Supply {
         }),
         availability: Some(availability),
         notice_period_days: None,
+        mentions: None,
     }
 }
 

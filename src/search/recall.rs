@@ -3,6 +3,7 @@
 //! re-ranks what this finds; it never counts, so top-k pruning does the work.
 
 use tantivy::collector::TopDocs;
+use tantivy::columnar::BytesColumn;
 use tantivy::query::{BooleanQuery, Occur, Query as TQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
@@ -27,6 +28,29 @@ impl Search {
     /// The ids of the records that best match any of `r.words`, best first (at most
     /// `r.limit`); none when no word can match.
     pub fn recall(&self, r: &Recall) -> Result<Vec<u64>> {
+        Ok(self
+            .recall_with(r, |_, _| None::<()>)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// As [`Search::recall`], each id with the record's matching profile ([`super::Doc::profile`];
+    /// `None` when the index holds none, e.g. a job).
+    pub fn recall_profiles(&self, r: &Recall) -> Result<Vec<(u64, Option<Vec<u8>>)>> {
+        self.recall_with(r, |column, doc| {
+            let column = column?;
+            let ord = column.ords().first(doc)?;
+            let mut bytes = Vec::new();
+            column.ord_to_bytes(ord, &mut bytes).ok()?.then_some(bytes)
+        })
+    }
+
+    fn recall_with<T>(
+        &self,
+        r: &Recall,
+        profile: impl Fn(Option<&BytesColumn>, u32) -> Option<T>,
+    ) -> Result<Vec<(u64, Option<T>)>> {
         let f = &self.inner.fields;
         let mut stems: Vec<String> = Vec::new();
         for word in r.words {
@@ -67,10 +91,15 @@ impl Search {
                 &TopDocs::with_limit(r.limit).order_by_score(),
             )
             .map_err(Error::internal)?;
-        let columns = self.id_columns(&searcher)?;
+        let columns = self.columns(&searcher)?;
         Ok(top
             .into_iter()
-            .filter_map(|(_, a)| columns.get(a.segment_ord as usize)?.first(a.doc_id))
+            .filter_map(|(_, a)| {
+                let segment = a.segment_ord as usize;
+                let id = columns.ids.get(segment)?.first(a.doc_id)?;
+                let column = columns.profiles.get(segment).and_then(Option::as_ref);
+                Some((id, profile(column, a.doc_id)))
+            })
             .collect())
     }
 }

@@ -12,7 +12,7 @@ use super::analysis;
 use super::directory::{Durability, LazySyncDirectory};
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 pub const VERSION_FILE: &str = "hirebase-index.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -44,7 +44,13 @@ pub struct Doc {
     pub status: String,
     /// Listed on the public careers portal.
     pub public: bool,
+    /// A candidate's matching profile (`matching::profile`): what the axes read, kept in a
+    /// fast column so matching scores what recall finds without reading the records.
+    pub profile: Vec<u8>,
 }
+
+/// The fast column of [`Doc::profile`].
+pub const PROFILE: &str = "profile";
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -63,6 +69,7 @@ pub struct Fields {
     pub skill_exact: Field,
     pub tag_exact: Field,
     pub experience: Field,
+    pub profile: Field,
 }
 
 /// How many times the head fields' words are indexed.
@@ -99,6 +106,7 @@ pub fn schema() -> (Schema, Fields) {
         skill_exact: b.add_text_field("skill_exact", STRING),
         tag_exact: b.add_text_field("tag_exact", STRING),
         experience: b.add_u64_field("experience", INDEXED | FAST),
+        profile: b.add_bytes_field(PROFILE, FAST),
     };
     (b.build(), fields)
 }
@@ -171,6 +179,9 @@ pub fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     }
     if let Some(years) = d.experience {
         doc.add_u64(f.experience, years);
+    }
+    if !d.profile.is_empty() {
+        doc.add_bytes(f.profile, &d.profile);
     }
     doc
 }

@@ -110,6 +110,7 @@ impl EvalCandidate {
             pay: pay(&self.pay),
             availability: self.availability,
             notice_period_days: self.notice_period_days,
+            mentions: None,
         }
     }
 }

@@ -71,6 +71,18 @@ fn beginning(text: &str, max: usize) -> &str {
         .map_or("", |space| &cut[..space])
 }
 
+/// The supply's texts that name skills in passing, those with any words: the title, the
+/// headline, the beginning of the free text.
+pub(super) fn free_texts(supply: &Supply) -> impl Iterator<Item = &str> {
+    [
+        supply.title.as_deref().unwrap_or(""),
+        supply.headline.as_deref().unwrap_or(""),
+        beginning(&supply.text, TEXT_SCANNED),
+    ]
+    .into_iter()
+    .filter(|t| !t.trim().is_empty())
+}
+
 /// One skill a demand asks for.
 #[derive(Debug, Clone)]
 pub struct Slot {
@@ -196,24 +208,19 @@ impl SkillsAsk {
                 v.find_in(entry, |have| self.credit_skill(have, &mut credits));
             }
         }
-        if !self.slots.is_empty() {
-            let texts = [
-                supply.title.as_deref().unwrap_or(""),
-                supply.headline.as_deref().unwrap_or(""),
-                beginning(&supply.text, TEXT_SCANNED),
-            ];
-            for text in texts.into_iter().filter(|t| !t.trim().is_empty()) {
+        if let (false, Some(mentions)) = (self.slots.is_empty(), &supply.mentions) {
+            anything = true;
+            for &found in mentions {
+                self.credit_mention(found, &mut credits);
+            }
+        } else if !self.slots.is_empty() {
+            for text in free_texts(supply) {
                 anything = true;
                 if credits.iter().all(|&c| c >= MENTIONS) {
                     break;
                 }
-                self.finder().find_skills(text, |found| {
-                    for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
-                        if slot.found_as == found {
-                            *credit = (*credit).max(MENTIONS);
-                        }
-                    }
-                });
+                self.finder()
+                    .find_skills(text, |found| self.credit_mention(found, &mut credits));
             }
         }
         if self.slots.is_empty() || !anything {
@@ -231,6 +238,15 @@ impl SkillsAsk {
         SkillsFit {
             axis: Axis::known(100.0 * f64::from(earned) / f64::from(total)),
             credits,
+        }
+    }
+
+    /// Credits the slot the free text names as `found`.
+    fn credit_mention(&self, found: SkillId, credits: &mut [u8]) {
+        for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
+            if slot.found_as == found {
+                *credit = (*credit).max(MENTIONS);
+            }
         }
     }
 

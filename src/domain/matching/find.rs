@@ -175,6 +175,7 @@ fn supply_with(c: &Candidate, text: String, skills: Vec<String>) -> Supply {
         ),
         availability: c.availability,
         notice_period_days: c.notice_period_days,
+        mentions: None,
     }
 }
 
@@ -211,6 +212,12 @@ pub fn work_mode(text: &str) -> Option<WorkMode> {
     }
 }
 
+/// How many of the best rated by profile are scored again from their records: twice what is
+/// shown, so a record newer than its profile can still move into the answer.
+fn shortlist_size(limit: usize) -> usize {
+    (limit * 2).max(40)
+}
+
 fn limit(requested: Option<u32>) -> usize {
     requested.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) as usize
 }
@@ -243,19 +250,38 @@ pub fn candidates_for_job(
     let weights = tenants::load(&rx, tenant)?.match_weights;
     let matcher = prepared.job(&job, &weights);
     let words = matcher.recall_terms();
-    let ids = search.recall(&Recall {
+    let recalled = search.recall_profiles(&Recall {
         kind: Kind::Candidate,
         tenant,
         status: None,
         words: &words,
         limit: RECALL,
     })?;
+    // Every recalled candidate rated from its profile in the index (one indexed before
+    // profiles existed, from its record); the shortlist scored again from the records, which
+    // the answer shows and which may be newer than the index.
+    let mut unprofiled = Vec::new();
+    let mut rough: Vec<(Rated, u64, ())> = Vec::with_capacity(recalled.len());
+    for (id, profile) in &recalled {
+        match profile.as_deref().and_then(super::profile::read) {
+            Some(supply) => rough.push((matcher.rate(&supply), *id, ())),
+            None => unprofiled.push(*id),
+        }
+    }
+    for c in rx.get_many(&CANDIDATES, tenant, &unprofiled)? {
+        rough.push((matcher.rate(&supply(&c)), c.id, ()));
+    }
+    let wanted = limit(req.limit);
+    let shortlist: Vec<u64> = top(rough, shortlist_size(wanted))
+        .into_iter()
+        .map(|(_, id, _)| id)
+        .collect();
     let rated: Vec<(Rated, u64, Candidate)> = rx
-        .get_many(&CANDIDATES, tenant, &ids)?
+        .get_many(&CANDIDATES, tenant, &shortlist)?
         .into_iter()
         .map(|mut c| (matcher.rate(&supply_taking(&mut c)), c.id, c))
         .collect();
-    let matches: Vec<CandidateMatch> = top(rated, limit(req.limit))
+    let matches: Vec<CandidateMatch> = top(rated, wanted)
         .into_iter()
         .map(|(rated, _, c)| {
             let s = matcher.explain(rated);
@@ -275,7 +301,7 @@ pub fn candidates_for_job(
         })
         .collect();
     let top = matches.iter().map(|m| (m.candidate_id, m.score)).collect();
-    let logged = MatchLogEntry::new(Direction::CandidatesForJob, job.id, ids.len(), top);
+    let logged = MatchLogEntry::new(Direction::CandidatesForJob, job.id, recalled.len(), top);
     Ok((
         CandidateMatches {
             job_id: job.id,

@@ -347,6 +347,7 @@ mod tests {
             }),
             availability: Some(Availability::Available),
             notice_period_days: None,
+            mentions: None,
         }
     }
 
@@ -375,6 +376,7 @@ mod tests {
             pay: None,
             availability: Some(Availability::Available),
             notice_period_days: None,
+            mentions: None,
         };
         let s = Matcher::new(&demand, &Weights::default()).score(&supply);
         assert_eq!((s.breakdown.skills, s.breakdown.availability), (100, 100));
