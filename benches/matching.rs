@@ -242,21 +242,23 @@ fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weig
     let recalled = state
         .indexer
         .search
-        .recall_profiles(&Recall {
-            kind: Kind::Candidate,
-            tenant,
-            status: None,
-            words: &words,
-            limit: find::RECALL,
-        })
+        .recall_profiles(
+            &Recall {
+                kind: Kind::Candidate,
+                tenant,
+                status: None,
+                words: &words,
+                limit: find::RECALL,
+            },
+            profile::read,
+        )
         .expect("recall");
     let after_recall = Instant::now();
     let rough: Vec<(Rated, u64, ())> = recalled
         .iter()
         .map(|(id, p)| {
-            let supply =
-                profile::read(p.as_deref().expect("indexed with a profile")).expect("a profile");
-            (matcher.rate(&supply), *id, ())
+            let supply = p.as_ref().expect("indexed with a profile");
+            (matcher.rate(supply), *id, ())
         })
         .collect();
     let shortlist: Vec<u64> = find::top(rough, 40).iter().map(|(_, id, _)| *id).collect();

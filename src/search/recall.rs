@@ -2,15 +2,28 @@
 //! and title, a candidate's), ranked by BM25 — any word may match, none is required. Matching
 //! re-ranks what this finds; it never counts, so top-k pruning does the work.
 
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, MutexGuard};
+
 use tantivy::collector::TopDocs;
-use tantivy::columnar::BytesColumn;
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, Occur, Query as TQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
+use tantivy::{DocAddress, DocId, Searcher, Term};
 
 use super::Search;
 use super::schema::{Kind, scope_token};
 use crate::error::{Error, Result};
+
+/// Where a profile was read: its segment and document.
+type ProfileKey = (SegmentId, DocId);
+
+/// Profiles read by [`Search::recall_profiles`], as their reader made them.
+pub(super) type Profiles = HashMap<ProfileKey, Arc<dyn Any + Send + Sync>>;
+
+/// Profiles kept before the cache starts over (a few hundred bytes each).
+const PROFILES_KEPT: usize = 250_000;
 
 /// Which records a recall looks among.
 #[derive(Debug, Clone)]
@@ -28,29 +41,75 @@ impl Search {
     /// The ids of the records that best match any of `r.words`, best first (at most
     /// `r.limit`); none when no word can match.
     pub fn recall(&self, r: &Recall) -> Result<Vec<u64>> {
-        Ok(self
-            .recall_with(r, |_, _| None::<()>)?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect())
+        let (_, top) = self.recall_docs(r)?;
+        Ok(top.into_iter().map(|(id, _)| id).collect())
     }
 
-    /// As [`Search::recall`], each id with the record's matching profile ([`super::Doc::profile`];
-    /// `None` when the index holds none, e.g. a job).
-    pub fn recall_profiles(&self, r: &Recall) -> Result<Vec<(u64, Option<Vec<u8>>)>> {
-        self.recall_with(r, |column, doc| {
-            let column = column?;
-            let ord = column.ords().first(doc)?;
-            let mut bytes = Vec::new();
-            column.ord_to_bytes(ord, &mut bytes).ok()?.then_some(bytes)
-        })
-    }
-
-    fn recall_with<T>(
+    /// As [`Search::recall`], each id with the record's matching profile
+    /// ([`super::Doc::profile`]) as `read` makes it of the bytes; `None` when the index holds
+    /// none (a job). What `read` made is kept by segment and document — a segment never
+    /// changes, so it stays right for as long as the segment lives — and reading the same
+    /// record again costs a lookup.
+    pub fn recall_profiles<T: Send + Sync + 'static>(
         &self,
         r: &Recall,
-        profile: impl Fn(Option<&BytesColumn>, u32) -> Option<T>,
-    ) -> Result<Vec<(u64, Option<T>)>> {
+        read: impl Fn(&[u8]) -> Option<T>,
+    ) -> Result<Vec<(u64, Option<Arc<T>>)>> {
+        let (searcher, top) = self.recall_docs(r)?;
+        let key = |a: &DocAddress| {
+            (
+                searcher.segment_reader(a.segment_ord).segment_id(),
+                a.doc_id,
+            )
+        };
+        let cached: Vec<Option<Arc<T>>> = {
+            let profiles = self.profiles();
+            top.iter()
+                .map(|(_, a)| {
+                    let hit = profiles.get(&key(a))?;
+                    Arc::clone(hit).downcast::<T>().ok()
+                })
+                .collect()
+        };
+        let columns = self.columns(&searcher)?;
+        let mut made: Vec<(ProfileKey, Arc<T>)> = Vec::new();
+        let out = top
+            .iter()
+            .zip(cached)
+            .map(|((id, a), hit)| {
+                let profile = hit.or_else(|| {
+                    let column = columns.profiles.get(a.segment_ord as usize)?.as_ref()?;
+                    let ord = column.ords().first(a.doc_id)?;
+                    let mut bytes = Vec::new();
+                    column.ord_to_bytes(ord, &mut bytes).ok()?.then_some(())?;
+                    let profile = Arc::new(read(&bytes)?);
+                    made.push((key(a), Arc::clone(&profile)));
+                    Some(profile)
+                });
+                (*id, profile)
+            })
+            .collect();
+        if !made.is_empty() {
+            let mut profiles = self.profiles();
+            if profiles.len() + made.len() > PROFILES_KEPT {
+                profiles.clear();
+            }
+            for (key, profile) in made {
+                profiles.insert(key, profile);
+            }
+        }
+        Ok(out)
+    }
+
+    fn profiles(&self) -> MutexGuard<'_, Profiles> {
+        self.inner
+            .profiles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The searcher and the best documents, each with its record id.
+    fn recall_docs(&self, r: &Recall) -> Result<(Searcher, Vec<(u64, DocAddress)>)> {
         let f = &self.inner.fields;
         let mut stems: Vec<String> = Vec::new();
         for word in r.words {
@@ -61,7 +120,7 @@ impl Search {
             }
         }
         if stems.is_empty() || r.limit == 0 {
-            return Ok(vec![]);
+            return Ok((self.inner.reader.searcher(), vec![]));
         }
         let scored = |field, value: &str| -> Box<dyn TQuery> {
             Box::new(TermQuery::new(
@@ -92,15 +151,13 @@ impl Search {
             )
             .map_err(Error::internal)?;
         let columns = self.columns(&searcher)?;
-        Ok(top
+        let found = top
             .into_iter()
             .filter_map(|(_, a)| {
-                let segment = a.segment_ord as usize;
-                let id = columns.ids.get(segment)?.first(a.doc_id)?;
-                let column = columns.profiles.get(segment).and_then(Option::as_ref);
-                Some((id, profile(column, a.doc_id)))
+                Some((columns.ids.get(a.segment_ord as usize)?.first(a.doc_id)?, a))
             })
-            .collect())
+            .collect();
+        Ok((searcher, found))
     }
 }
 

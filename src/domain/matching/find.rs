@@ -250,21 +250,24 @@ pub fn candidates_for_job(
     let weights = tenants::load(&rx, tenant)?.match_weights;
     let matcher = prepared.job(&job, &weights);
     let words = matcher.recall_terms();
-    let recalled = search.recall_profiles(&Recall {
-        kind: Kind::Candidate,
-        tenant,
-        status: None,
-        words: &words,
-        limit: RECALL,
-    })?;
+    let recalled = search.recall_profiles(
+        &Recall {
+            kind: Kind::Candidate,
+            tenant,
+            status: None,
+            words: &words,
+            limit: RECALL,
+        },
+        super::profile::read,
+    )?;
     // Every recalled candidate rated from its profile in the index (one indexed before
     // profiles existed, from its record); the shortlist scored again from the records, which
     // the answer shows and which may be newer than the index.
     let mut unprofiled = Vec::new();
     let mut rough: Vec<(Rated, u64, ())> = Vec::with_capacity(recalled.len());
     for (id, profile) in &recalled {
-        match profile.as_deref().and_then(super::profile::read) {
-            Some(supply) => rough.push((matcher.rate(&supply), *id, ())),
+        match profile {
+            Some(supply) => rough.push((matcher.rate(supply), *id, ())),
             None => unprofiled.push(*id),
         }
     }
