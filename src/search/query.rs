@@ -16,7 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::Search;
 use super::analysis;
-use super::schema::{Kind, PROFILE, scope_token};
+use super::schema::{Kind, PROFILE, SCOPE, scope_token};
 use crate::error::{Error, Result};
 
 /// A search: free text `text` (ranked by BM25, tolerant of one typo and of an unfinished last
@@ -100,6 +100,7 @@ pub struct Expanded {
 #[derive(Default)]
 pub struct Columns {
     pub ids: Vec<Column<u64>>,
+    pub scopes: Vec<Column<u64>>,
     /// Candidates' matching profiles (`None` in a segment without any).
     pub profiles: Vec<Option<BytesColumn>>,
 }
@@ -361,6 +362,9 @@ impl Search {
             for segment in searcher.segment_readers() {
                 let fast = segment.fast_fields();
                 columns.ids.push(fast.u64("id").map_err(Error::internal)?);
+                columns
+                    .scopes
+                    .push(fast.u64(SCOPE).map_err(Error::internal)?);
                 columns
                     .profiles
                     .push(fast.bytes(PROFILE).map_err(Error::internal)?);

@@ -13,7 +13,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Searcher, Term};
 
 use super::Search;
-use super::schema::{Kind, scope_token};
+use super::schema::{Kind, scope_token, scope_value};
 use crate::error::{Error, Result};
 
 /// Where a profile was read: its segment and document.
@@ -132,9 +132,45 @@ impl Search {
             .iter()
             .map(|stem| (Occur::Should, scored(f.text, stem)))
             .collect();
+        let searcher = self.inner.reader.searcher();
+        let columns = self.columns(&searcher)?;
+        let scope = scope_token(r.kind, r.tenant);
+        let scope_value = scope_value(r.kind, r.tenant);
+        let in_scope = |a: &DocAddress| {
+            let segment = a.segment_ord as usize;
+            let id = columns.ids.get(segment)?.first(a.doc_id)?;
+            let ours = columns.scopes.get(segment)?.first(a.doc_id)? == scope_value;
+            ours.then_some((id, *a))
+        };
+        // When the scope is most of the index, the words alone are asked for more than
+        // `limit` and others' records dropped: a query of nothing but alternative words is
+        // one tantivy prunes by block maxima (WAND), where intersecting it with the scope
+        // visits every record that has any of the words. Exact when enough remain.
+        let everyone = searcher.num_docs().max(1);
+        let ours = searcher
+            .doc_freq(&Term::from_field_text(f.text, &scope))
+            .map_err(Error::internal)?;
+        if r.status.is_none() && ours * 10 >= everyone * 8 {
+            let asked = (r.limit as u64 * everyone).div_ceil(ours.max(1)) as usize + 16;
+            let top: Vec<(f32, DocAddress)> = searcher
+                .search(
+                    &BooleanQuery::new(any.iter().map(|(o, q)| (*o, q.box_clone())).collect()),
+                    &TopDocs::with_limit(asked).order_by_score(),
+                )
+                .map_err(Error::internal)?;
+            let exhausted = top.len() < asked;
+            let found: Vec<(u64, DocAddress)> = top
+                .iter()
+                .filter_map(|(_, a)| in_scope(a))
+                .take(r.limit)
+                .collect();
+            if found.len() == r.limit || exhausted {
+                return Ok((searcher, found));
+            }
+        }
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![
             (Occur::Must, Box::new(BooleanQuery::new(any))),
-            (Occur::Must, scored(f.text, &scope_token(r.kind, r.tenant))),
+            (Occur::Must, scored(f.text, &scope)),
         ];
         if let Some(status) = r.status {
             let term = Term::from_field_text(f.status, status);
@@ -143,27 +179,20 @@ impl Search {
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
-        let searcher = self.inner.reader.searcher();
         let top: Vec<(f32, DocAddress)> = searcher
             .search(
                 &BooleanQuery::new(clauses),
                 &TopDocs::with_limit(r.limit).order_by_score(),
             )
             .map_err(Error::internal)?;
-        let columns = self.columns(&searcher)?;
-        let found = top
-            .into_iter()
-            .filter_map(|(_, a)| {
-                Some((columns.ids.get(a.segment_ord as usize)?.first(a.doc_id)?, a))
-            })
-            .collect();
+        let found = top.iter().filter_map(|(_, a)| in_scope(a)).collect();
         Ok((searcher, found))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::fixture;
+    use super::super::tests::{candidate, fixture};
     use super::*;
 
     fn recall(s: &Search, tenant: u64, words: &[&str]) -> Vec<u64> {
@@ -189,6 +218,46 @@ mod tests {
         // Tenant 2's Jane Roe has Rust too, but only in her own tenant.
         assert_eq!(recall(&s, 2, &["rust"]), vec![4]);
         assert!(!recall(&s, 1, &["rust"]).contains(&4));
+    }
+
+    #[tokio::test]
+    async fn a_tenant_that_is_most_of_the_index_gets_only_its_own_best() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, _) = Search::open(&dir.path().join("index")).unwrap();
+        // Tenant 1: twenty candidates, the more Rust in their notes the higher their id;
+        // tenant 2: one, with the most Rust of all.
+        let mut ops: Vec<_> = (1..=20)
+            .map(|id| {
+                let notes = "rust ".repeat(id as usize);
+                candidate(id, 1, "Someone", "Engineer", &[], &notes)
+            })
+            .collect();
+        ops.push(candidate(99, 2, "Other", "Engineer", &[], &"rust ".repeat(40)));
+        s.apply(ops).await.unwrap();
+        assert_eq!(recall(&s, 2, &["rust"]), vec![99]);
+        let words = vec!["rust".to_string()];
+        let best = s
+            .recall(&Recall {
+                kind: Kind::Candidate,
+                tenant: 1,
+                status: None,
+                words: &words,
+                limit: 3,
+            })
+            .unwrap();
+        assert_eq!(best, vec![20, 19, 18]);
+        // Asked for more than there are: every one of tenant 1's, none of tenant 2's.
+        let all = s
+            .recall(&Recall {
+                kind: Kind::Candidate,
+                tenant: 1,
+                status: None,
+                words: &words,
+                limit: 50,
+            })
+            .unwrap();
+        assert_eq!(all.len(), 20);
+        assert!(!all.contains(&99));
     }
 
     #[tokio::test]

@@ -51,6 +51,8 @@ pub struct Doc {
 
 /// The fast column of [`Doc::profile`].
 pub const PROFILE: &str = "profile";
+/// The fast column of [`scope_value`].
+pub const SCOPE: &str = "scope";
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -70,6 +72,8 @@ pub struct Fields {
     pub tag_exact: Field,
     pub experience: Field,
     pub profile: Field,
+    /// [`scope_value`]: which tenant's records of which kind, read for each recalled record.
+    pub scope: Field,
 }
 
 /// How many times the head fields' words are indexed.
@@ -81,6 +85,14 @@ pub fn scope_token(kind: Kind, tenant: u64) -> String {
     match kind {
         Kind::Job => format!("#{tenant}j"),
         Kind::Candidate => format!("#{tenant}c"),
+    }
+}
+
+/// The value of a record's `scope` column: its tenant and kind, as [`scope_token`] says them.
+pub fn scope_value(kind: Kind, tenant: u64) -> u64 {
+    match kind {
+        Kind::Job => tenant << 1,
+        Kind::Candidate => (tenant << 1) | 1,
     }
 }
 
@@ -107,6 +119,7 @@ pub fn schema() -> (Schema, Fields) {
         tag_exact: b.add_text_field("tag_exact", STRING),
         experience: b.add_u64_field("experience", INDEXED | FAST),
         profile: b.add_bytes_field(PROFILE, FAST),
+        scope: b.add_u64_field(SCOPE, FAST),
     };
     (b.build(), fields)
 }
@@ -135,6 +148,7 @@ pub fn open_existing(dir: &Path, schema: &Schema) -> Option<(Index, LazySyncDire
 pub fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, d.id);
+    doc.add_u64(f.scope, scope_value(kind, d.tenant));
     doc.add_pre_tokenized_text(
         f.text,
         PreTokenizedString {
