@@ -512,6 +512,7 @@ pub fn supply(p: &Person, availability: Availability) -> Supply {
         availability: Some(availability),
         notice_period_days: None,
         mentions: None,
+        known_skills: Vec::new(),
     }
 }
 

@@ -232,7 +232,14 @@ mod tests {
                 candidate(id, 1, "Someone", "Engineer", &[], &notes)
             })
             .collect();
-        ops.push(candidate(99, 2, "Other", "Engineer", &[], &"rust ".repeat(40)));
+        ops.push(candidate(
+            99,
+            2,
+            "Other",
+            "Engineer",
+            &[],
+            &"rust ".repeat(40),
+        ));
         s.apply(ops).await.unwrap();
         assert_eq!(recall(&s, 2, &["rust"]), vec![99]);
         let words = vec!["rust".to_string()];

@@ -111,6 +111,7 @@ impl EvalCandidate {
             availability: self.availability,
             notice_period_days: self.notice_period_days,
             mentions: None,
+            known_skills: Vec::new(),
         }
     }
 }

@@ -189,7 +189,10 @@ impl SkillsAsk {
     pub fn fit(&self, supply: &Supply) -> SkillsFit {
         let v = vocabulary();
         let mut credits = vec![0u8; self.slots.len()];
-        let mut anything = false;
+        let mut anything = !supply.known_skills.is_empty();
+        for &have in &supply.known_skills {
+            self.credit_skill(have, &mut credits);
+        }
         for entry in &supply.skills {
             anything |= !entry.trim().is_empty();
             if let Some(have) = v.id(entry) {
@@ -429,7 +432,7 @@ pub fn level_in_title(title: &str) -> Option<Level> {
 
 /// The supply's level: stated; else said by its title or headline; else estimated from its
 /// years (up to senior: years alone do not make a lead); else mid when it has a title at all.
-fn supply_level(supply: &Supply) -> Option<Level> {
+pub(super) fn supply_level(supply: &Supply) -> Option<Level> {
     let title = supply.title.as_deref().unwrap_or("");
     let headline = supply.headline.as_deref().unwrap_or("");
     supply

@@ -20,7 +20,7 @@ use crate::store::{Reader, Store};
 
 /// How many records recall hands to the axes: enough that a strong structured fit with a
 /// modest text match still makes the top 20.
-pub const RECALL: usize = 400;
+pub const RECALL: usize = 300;
 /// Jobs are fewer and each one prepares its own matcher: fewer are recalled.
 pub const JOB_RECALL: usize = 300;
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -176,6 +176,7 @@ fn supply_with(c: &Candidate, text: String, skills: Vec<String>) -> Supply {
         availability: c.availability,
         notice_period_days: c.notice_period_days,
         mentions: None,
+        known_skills: Vec::new(),
     }
 }
 

@@ -90,6 +90,9 @@ pub struct Supply {
     /// The vocabulary's skills named in the title, headline and text, when they were found
     /// once already (a [`profile`] read back): scoring then reads these instead of the text.
     pub mentions: Option<Vec<u16>>,
+    /// Listed skills already resolved to the vocabulary (a [`profile`] read back); `skills`
+    /// then holds only the others.
+    pub known_skills: Vec<u16>,
 }
 
 /// The weight of each axis in the total score; a tenant setting (`match_weights` on

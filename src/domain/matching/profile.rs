@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::axes::free_texts;
+use super::axes::{free_texts, supply_level};
 use super::vocabulary::vocabulary;
 use super::{Availability, Pay, Supply, WorkMode};
 use crate::domain::jobs::Level;
@@ -39,6 +39,9 @@ struct Profile {
     /// The vocabulary's skills the free texts name; `None` when they have no words.
     #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
     mentions: Option<Vec<u16>>,
+    /// The listed skills the vocabulary knows (`skills` holds the others).
+    #[serde(rename = "k", default, skip_serializing_if = "Vec::is_empty")]
+    known_skills: Vec<u16>,
 }
 
 /// `supply`'s profile, its free texts searched for skills.
@@ -52,12 +55,21 @@ pub fn of(supply: &Supply) -> Vec<u8> {
             }
         });
     }
+    let mut known_skills = supply.known_skills.clone();
+    let mut skills = Vec::new();
+    for entry in &supply.skills {
+        match vocabulary().id(entry) {
+            Some(id) => known_skills.push(id),
+            None => skills.push(entry.clone()),
+        }
+    }
     let profile = Profile {
         title: supply.title.clone(),
         headline: supply.headline.clone(),
-        skills: supply.skills.clone(),
+        skills,
         experience_years: supply.experience_years,
-        level: supply.level,
+        // As the axes would read it from the title, the headline or the years.
+        level: supply_level(supply),
         location: supply.location.clone(),
         work_mode: supply.work_mode,
         willing_to_relocate: supply.willing_to_relocate,
@@ -68,6 +80,7 @@ pub fn of(supply: &Supply) -> Vec<u8> {
         availability: supply.availability,
         notice_period_days: supply.notice_period_days,
         mentions,
+        known_skills,
     };
     serde_json::to_vec(&profile).expect("a profile serializes")
 }
@@ -90,6 +103,7 @@ pub fn read(bytes: &[u8]) -> Option<Supply> {
         availability: p.availability,
         notice_period_days: p.notice_period_days,
         mentions: p.mentions,
+        known_skills: p.known_skills,
     })
 }
 
@@ -117,6 +131,7 @@ mod tests {
             availability: Some(Availability::NoticePeriod),
             notice_period_days: Some(30),
             mentions: None,
+            known_skills: Vec::new(),
         }
     }
 

@@ -348,6 +348,7 @@ mod tests {
             availability: Some(Availability::Available),
             notice_period_days: None,
             mentions: None,
+            known_skills: Vec::new(),
         }
     }
 
@@ -377,6 +378,7 @@ mod tests {
             availability: Some(Availability::Available),
             notice_period_days: None,
             mentions: None,
+            known_skills: Vec::new(),
         };
         let s = Matcher::new(&demand, &Weights::default()).score(&supply);
         assert_eq!((s.breakdown.skills, s.breakdown.availability), (100, 100));
