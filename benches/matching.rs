@@ -264,7 +264,10 @@ fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weig
             (matcher.rate(supply), *id, ())
         })
         .collect();
-    let shortlist: Vec<u64> = find::top(rough, 40).iter().map(|(_, id, _)| *id).collect();
+    let shortlist: Vec<u64> = find::top(rough, find::shortlist_size(LIMIT as usize))
+        .iter()
+        .map(|(_, id, _)| *id)
+        .collect();
     let after_rate = Instant::now();
     let rx = state.store.read().expect("read");
     let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &shortlist).expect("load");
@@ -516,11 +519,12 @@ async fn run() {
     );
     println!(
         "  recall path steps, ms/job: the index query alone {:.2}; recall of {:.0} with profiles \
-         {:.2}, rating them {:.2}, the shortlist of 40 read and scored {:.2}",
+         {:.2}, rating them {:.2}, the shortlist of {} read and scored {:.2}",
         b.phases.query_ms,
         b.phases.recalled,
         b.phases.recall_ms,
         b.phases.rate_ms,
+        find::shortlist_size(LIMIT as usize),
         b.phases.shortlist_ms
     );
     println!(

@@ -213,10 +213,11 @@ pub fn work_mode(text: &str) -> Option<WorkMode> {
     }
 }
 
-/// How many of the best rated by profile are scored again from their records: twice what is
-/// shown, so a record newer than its profile can still move into the answer.
-fn shortlist_size(limit: usize) -> usize {
-    (limit * 2).max(40)
+/// How many of the best rated by profile are scored again from their records: half as many
+/// again as are shown (at least 30), so a record newer than its profile can still move into
+/// the answer.
+pub fn shortlist_size(limit: usize) -> usize {
+    (limit + limit / 2).max(30)
 }
 
 fn limit(requested: Option<u32>) -> usize {
