@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 
 const SEED: u64 = 0xba_c4_0b;
 const WRITERS: usize = 16;
-const APPS_PER_WRITER: usize = 8;
+const APPS_PER_WRITER: usize = 6;
 const IMPORT_BATCH: usize = 500;
 
 fn num(key: &str, default: u64) -> u64 {
