@@ -37,7 +37,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::runtime::Handle;
 
-use harness::load::{ClientSpec, CpuUse, LOAD_THREAD, Load, drive, request, spread};
+use harness::load::{CpuUse, LOAD_THREAD, Load, drive, request, spread, stage_changers};
 use harness::{Latency, PASSWORD, Running as Server, cpu_seconds, register, rss_mb, status_kb};
 
 const DATA_SEED: u64 = 0x6170_6921;
@@ -376,32 +376,7 @@ async fn run(s: Settings, load_rt: Handle) {
 
     // 2. Durable writes: each writer moves its own applications, every request a real stage
     // change (all of them to screening, then all to interview, and so on).
-    let writers = applications
-        .chunks(APPS_PER_WRITER)
-        .map(|own| {
-            let requests = ["screening", "interview"]
-                .iter()
-                .flat_map(|stage| {
-                    let body = json!({"status": stage}).to_string();
-                    own.iter()
-                        .map(|id| {
-                            request(
-                                "PATCH",
-                                &format!("/api/v1/applications/{id}"),
-                                server.addr,
-                                Some(&server.token),
-                                Some(&body),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            ClientSpec {
-                requests: Arc::new(requests),
-                first: 0,
-            }
-        })
-        .collect::<Vec<_>>();
+    let writers = stage_changers(&applications, APPS_PER_WRITER, server.addr, &server.token);
     assert_eq!(writers.len(), WRITE_CLIENTS);
     let (write, write_cpu) = drive(
         &load_rt,

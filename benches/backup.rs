@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use harness::load::{ClientSpec, Load, drive, request};
+use harness::load::{Load, drive, stage_changers};
 use harness::synth::Synth;
 use harness::{Latency, Running as Server};
 use poem_openapi::types::ToJSON;
@@ -141,34 +141,7 @@ async fn run(load_rt: tokio::runtime::Handle) {
         db_bytes as f64 / 1e6
     );
 
-    let writers = || {
-        applications
-            .chunks(APPS_PER_WRITER)
-            .map(|own| {
-                let requests = ["screening", "interview"]
-                    .iter()
-                    .flat_map(|stage| {
-                        let body = json!({"status": stage}).to_string();
-                        own.iter()
-                            .map(|id| {
-                                request(
-                                    "PATCH",
-                                    &format!("/api/v1/applications/{id}"),
-                                    server.addr,
-                                    Some(&server.token),
-                                    Some(&body),
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .collect();
-                ClientSpec {
-                    requests: Arc::new(requests),
-                    first: 0,
-                }
-            })
-            .collect::<Vec<_>>()
-    };
+    let writers = || stage_changers(&applications, APPS_PER_WRITER, server.addr, &server.token);
     let load = |name| Load {
         name,
         clients: writers(),

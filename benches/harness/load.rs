@@ -368,3 +368,40 @@ pub fn spread(requests: &Arc<Vec<Vec<u8>>>, clients: usize) -> Vec<ClientSpec> {
         })
         .collect()
 }
+
+/// One client per `per_client` applications, each moving only its own between `screening`
+/// and `interview`, so every request is a real stage change and no two clients touch the
+/// same record.
+pub fn stage_changers(
+    applications: &[u64],
+    per_client: usize,
+    addr: SocketAddr,
+    token: &str,
+) -> Vec<ClientSpec> {
+    applications
+        .chunks(per_client)
+        .map(|own| {
+            let requests = ["screening", "interview"]
+                .iter()
+                .flat_map(|stage| {
+                    let body = format!("{{\"status\":\"{stage}\"}}");
+                    own.iter()
+                        .map(|id| {
+                            request(
+                                "PATCH",
+                                &format!("/api/v1/applications/{id}"),
+                                addr,
+                                Some(token),
+                                Some(&body),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            ClientSpec {
+                requests: Arc::new(requests),
+                first: 0,
+            }
+        })
+        .collect()
+}
