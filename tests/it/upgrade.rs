@@ -18,6 +18,8 @@ use crate::common::{PASSWORD, TestServer};
 const FIXTURE_VERSION: u64 = 2;
 const ROOT: &str = "root@fixture.example";
 const OWNER: &str = "owner@fixture.example";
+// A fixture comes from this build or an older one.
+const _: () = assert!(FIXTURE_VERSION <= SCHEMA_VERSION);
 
 fn fixture() -> PathBuf {
     fixture_of(FIXTURE_VERSION)
@@ -43,7 +45,6 @@ fn file_hash(path: &Path) -> String {
 
 #[tokio::test]
 async fn the_committed_data_dir_opens_with_this_build_and_keeps_its_records() {
-    assert!(FIXTURE_VERSION <= SCHEMA_VERSION);
     let s = TestServer::start_in(Arc::new(data_dir_from_fixture()), |_| {}).await;
     let ready = s.call(reqwest::Method::GET, "/readyz", None, None).await;
     assert_eq!(ready.ok(200)["schema_version"], SCHEMA_VERSION);
