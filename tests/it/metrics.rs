@@ -50,19 +50,19 @@ async fn metrics_count_requests_by_route_template_and_status() {
         )
     };
     assert_eq!(
-        value(text, &series("/api/v1/jobs/{id}", 200)),
+        value(text, &series("/api/v1/jobs/{job_id}", 200)),
         Some(3.0),
         "{text}"
     );
     assert_eq!(
-        value(text, &series("/api/v1/jobs/{id}", 404)),
+        value(text, &series("/api/v1/jobs/{job_id}", 404)),
         Some(1.0),
         "{text}"
     );
     assert_eq!(value(text, &series("unmatched", 404)), Some(1.0), "{text}");
     assert!(
-        text.contains("hirebase_http_request_duration_seconds_bucket{le=\"+Inf\",method=\"GET\",route=\"/api/v1/jobs/{id}\"} 4")
-            || text.contains("hirebase_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/jobs/{id}\"} 4"),
+        text.contains("hirebase_http_request_duration_seconds_bucket{le=\"+Inf\",method=\"GET\",route=\"/api/v1/jobs/{job_id}\"} 4")
+            || text.contains("hirebase_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/jobs/{job_id}\"} 4"),
         "{text}"
     );
     assert_eq!(
