@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 use hirebase::domain::candidates::Candidate;
 use hirebase::domain::jobs::Job;
 use hirebase::domain::matching::find::{self, CandidatesForJob};
-use hirebase::domain::matching::{Matcher, Scored};
+use hirebase::domain::matching::{Matcher, Rated, Scored, profile};
+use hirebase::search::{Kind, Recall};
 use hirebase::store::Reader;
 use hirebase::store::tables::{CANDIDATES, JOBS};
 use poem_openapi::types::ToJSON;
@@ -37,7 +38,7 @@ use serde_json::{Value, json};
 
 use harness::load::{Load, drive, request, runtime, spread};
 use harness::synth::Synth;
-use harness::{Latency, Running as Server, machine_busy_seconds, rss_mb};
+use harness::{Latency, Running as Server, machine_busy_seconds, rss_mb, settle};
 
 const SEED: u64 = 0x6d61_7463;
 const BATCH: usize = 500;
@@ -215,6 +216,72 @@ struct Baseline {
     recall_agreement: f64,
     /// The mean score of the recall path's top 20 over the full scan's.
     score_ratio: f64,
+    /// The recall path's steps, ms per job: the index query, reading the recalled records,
+    /// scoring them.
+    phases: Phases,
+}
+
+#[derive(Serialize, Default)]
+struct Phases {
+    /// The index query alone (ids only).
+    query_ms: f64,
+    /// The index query, with each recalled candidate's profile.
+    recall_ms: f64,
+    /// Rating every recalled candidate from its profile.
+    rate_ms: f64,
+    /// Reading the shortlist's records and scoring them again.
+    shortlist_ms: f64,
+    recalled: f64,
+}
+
+/// The recall path's steps timed one by one (as `find::candidates_for_job` runs them).
+fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weights) -> Phases {
+    let state = &server.app_state;
+    let tenant = server.org_id;
+    let matcher = Matcher::new(&find::demand(job), weights);
+    let words = matcher.recall_terms();
+    let asked = Recall {
+        kind: Kind::Candidate,
+        tenant,
+        status: None,
+        words: &words,
+        limit: find::RECALL,
+    };
+    let query_started = Instant::now();
+    let ids = state.indexer.search.recall(&asked).expect("recall");
+    let query_ms = query_started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let recalled = state
+        .indexer
+        .search
+        .recall_profiles(&asked, profile::read)
+        .expect("recall");
+    let after_recall = Instant::now();
+    let rough: Vec<(Rated, u64, ())> = recalled
+        .iter()
+        .map(|(id, p)| {
+            let supply = p.as_ref().expect("indexed with a profile");
+            (matcher.rate(supply), *id, ())
+        })
+        .collect();
+    let shortlist: Vec<u64> = find::top(rough, 40).iter().map(|(_, id, _)| *id).collect();
+    let after_rate = Instant::now();
+    let rx = state.store.read().expect("read");
+    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &shortlist).expect("load");
+    let scored: Vec<Scored> = found
+        .iter()
+        .map(|c| matcher.score(&find::supply(c)))
+        .collect();
+    let done = Instant::now();
+    assert_eq!(scored.len(), shortlist.len());
+    assert_eq!(ids.len(), recalled.len());
+    Phases {
+        query_ms,
+        recall_ms: (after_recall - started).as_secs_f64() * 1e3,
+        rate_ms: (after_rate - after_recall).as_secs_f64() * 1e3,
+        shortlist_ms: (done - after_rate).as_secs_f64() * 1e3,
+        recalled: recalled.len() as f64,
+    }
 }
 
 /// Scores every candidate of the tenant for `jobs` in-process, against the recall path.
@@ -230,11 +297,18 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         .match_weights;
     let (mut scan, mut recall) = (Duration::ZERO, Duration::ZERO);
     let (mut agree, mut scan_total, mut recall_total) = (0usize, 0u64, 0u64);
+    let mut steps = Phases::default();
     for id in jobs {
         let job: Job = rx
             .get(&JOBS, tenant, *id)
             .expect("job")
             .expect("job exists");
+        let p = phases(server, &job, &weights);
+        steps.recall_ms += p.recall_ms;
+        steps.query_ms += p.query_ms;
+        steps.rate_ms += p.rate_ms;
+        steps.shortlist_ms += p.shortlist_ms;
+        steps.recalled += p.recalled;
         let started = Instant::now();
         let matcher = Matcher::new(&find::demand(&job), &weights);
         let mut all: Vec<(Scored, u64)> = everyone
@@ -250,9 +324,14 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
             job_id: *id,
             limit: Some(LIMIT),
         };
-        let (found, _) =
-            find::candidates_for_job(&state.store, &state.indexer.search, tenant, &req)
-                .expect("match");
+        let (found, _) = find::candidates_for_job(
+            &state.store,
+            &state.indexer.search,
+            &state.matchers,
+            tenant,
+            &req,
+        )
+        .expect("match");
         recall += started.elapsed();
         agree += all
             .iter()
@@ -274,6 +353,13 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         speedup: scan_ms / recall_ms,
         recall_agreement: agree as f64 / (n * f64::from(LIMIT)),
         score_ratio: recall_total as f64 / scan_total.max(1) as f64,
+        phases: Phases {
+            recall_ms: steps.recall_ms / n,
+            query_ms: steps.query_ms / n,
+            rate_ms: steps.rate_ms / n,
+            shortlist_ms: steps.shortlist_ms / n,
+            recalled: steps.recalled / n,
+        },
     }
 }
 
@@ -318,6 +404,8 @@ async fn run() {
     import_candidates(&server, candidates).await;
     let populate_seconds = started.elapsed().as_secs_f64();
     println!("  populated in {populate_seconds:.1} s");
+    let waited = settle(Duration::from_secs(300)).await;
+    println!("  index merges settled in {:.1} s", waited.as_secs_f64());
     let candidate_ids: Vec<u64> = {
         let rx = server.app_state.store.read().expect("read");
         let all: Vec<Candidate> = rx
@@ -425,6 +513,15 @@ async fn run() {
         b.speedup,
         b.recall_agreement * 100.0,
         b.score_ratio
+    );
+    println!(
+        "  recall path steps, ms/job: the index query alone {:.2}; recall of {:.0} with profiles \
+         {:.2}, rating them {:.2}, the shortlist of 40 read and scored {:.2}",
+        b.phases.query_ms,
+        b.phases.recalled,
+        b.phases.recall_ms,
+        b.phases.rate_ms,
+        b.phases.shortlist_ms
     );
     println!(
         "machine busy cores: {:.2} / {:.2}; RSS {:.0} MB",

@@ -290,6 +290,22 @@ pub fn cpu_seconds(pid: &str) -> f64 {
     stat_ticks(&stat) as f64 / 100.0
 }
 
+/// Waits (at most `max`) until this process is idle — the index's background merges after a
+/// bulk load done — so a measurement sees the steady state, not the tail of populating.
+/// Returns how long it waited.
+#[allow(dead_code)] // not every benchmark loads in bulk
+pub async fn settle(max: Duration) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < max {
+        let before = cpu_seconds("self");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if cpu_seconds("self") - before < 0.05 {
+            break;
+        }
+    }
+    started.elapsed()
+}
+
 /// CPU time the whole machine has spent busy (all processes), from /proc/stat.
 pub fn machine_busy_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();

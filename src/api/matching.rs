@@ -42,7 +42,7 @@ impl MatchingApi {
         let task_state = Arc::clone(&state);
         let (answer, logged) = off_the_workers(move || {
             let s = &task_state;
-            find::candidates_for_job(&s.store, &s.indexer.search, tenant, &body.0)
+            find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &body.0)
         })
         .await?;
         log::record(&state.store, &who, logged).await?;

@@ -11,7 +11,7 @@ use super::fields::{
     check_phone, check_text, check_url, clean_labels, complete_url, tidy,
 };
 use super::indexing::{Indexer, Pending};
-use super::matching::{Availability, WorkMode};
+use super::matching::{self, Availability, WorkMode};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
@@ -226,6 +226,7 @@ pub fn doc(c: &Candidate) -> search::Doc {
         experience: c.experience_years.map(u64::from),
         status: String::new(),
         public: false,
+        profile: matching::profile::of(&matching::find::supply(c)),
     }
 }
 

@@ -192,6 +192,7 @@ pub fn doc(job: &Job) -> search::Doc {
         experience: None,
         status: job.status.as_str().to_string(),
         public: job.is_listed(),
+        profile: Vec::new(),
     }
 }
 

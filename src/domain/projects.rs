@@ -16,7 +16,7 @@ use super::fields::{
 };
 use super::jobs::Level;
 use super::matching::{
-    Availability, Breakdown, Demand, Matcher, Pay, STRATEGY, Scored, Supply, find,
+    Availability, Breakdown, Demand, Matcher, Pay, Rated, STRATEGY, Supply, find,
 };
 use super::people::{self, Person, PersonFilter, View, WorkType, check_rates};
 use super::tenants;
@@ -511,6 +511,8 @@ pub fn supply(p: &Person, availability: Availability) -> Supply {
         }),
         availability: Some(availability),
         notice_period_days: None,
+        mentions: None,
+        known_skills: Vec::new(),
     }
 }
 
@@ -540,7 +542,7 @@ pub fn matches(
     let (pool, _) = people::list(&rx, view, tenant, &PersonFilter::default(), 0, usize::MAX)?;
     let weights = tenants::load(&rx, tenant)?.match_weights;
     let matcher = Matcher::new(&demand(&slot, &project), &weights);
-    let mut scored: Vec<(Scored, u64, (Person, Availability))> = pool
+    let rated: Vec<(Rated, u64, (Person, Availability))> = pool
         .into_iter()
         .map(|p| {
             let availability = if engaged.contains(&p.id) {
@@ -549,27 +551,28 @@ pub fn matches(
                 p.availability
             };
             (
-                matcher.score(&supply(&p, availability)),
+                matcher.rate(&supply(&p, availability)),
                 p.id,
                 (p, availability),
             )
         })
         .collect();
-    find::rank(&mut scored);
-    scored.truncate(limit);
-    let matches = scored
+    let matches = find::top(rated, limit)
         .into_iter()
-        .map(|(s, _, (p, availability))| SlotMatch {
-            person_id: p.id,
-            full_name: p.full_name,
-            headline: p.headline,
-            availability,
-            score: s.score,
-            reason: s.reason,
-            strategy: STRATEGY.to_string(),
-            breakdown: s.breakdown,
-            matched_skills: s.matched_skills,
-            missing_skills: s.missing_skills,
+        .map(|(rated, _, (p, availability))| {
+            let s = matcher.explain(rated);
+            SlotMatch {
+                person_id: p.id,
+                full_name: p.full_name,
+                headline: p.headline,
+                availability,
+                score: s.score,
+                reason: s.reason,
+                strategy: STRATEGY.to_string(),
+                breakdown: s.breakdown,
+                matched_skills: s.matched_skills,
+                missing_skills: s.missing_skills,
+            }
         })
         .collect();
     Ok(SlotMatches { slot_id, matches })

@@ -42,8 +42,10 @@ struct Inner {
     /// they were found in: people type the same beginnings and the same slips, and a scan of
     /// the term dictionary was most of the cost of a query that has one.
     expanded: Mutex<Expanded>,
-    /// [`Search::id_columns`].
+    /// [`Search::columns`].
     id_columns: Mutex<IdColumns>,
+    /// [`Search::recall_profiles`].
+    profiles: Mutex<recall::Profiles>,
     /// [`PRUNE_FROM_MATCHES`]; lowered by tests, whose indexes are small.
     prune_from: AtomicU64,
     /// [`Search::use_synonyms`].
@@ -115,6 +117,7 @@ impl Search {
             merging: AtomicBool::new(false),
             expanded: Mutex::new(Expanded::default()),
             id_columns: Mutex::new((0, Arc::default())),
+            profiles: Mutex::default(),
             prune_from: AtomicU64::new(PRUNE_FROM_MATCHES),
             synonyms: OnceLock::new(),
         });

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::columnar::Column;
+use tantivy::columnar::{BytesColumn, Column};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery,
     TermQuery,
@@ -16,7 +16,7 @@ use tantivy::{DocAddress, Order, Searcher, Term};
 
 use super::Search;
 use super::analysis;
-use super::schema::{Kind, scope_token};
+use super::schema::{Kind, PROFILE, SCOPE, scope_token};
 use crate::error::{Error, Result};
 
 /// A search: free text `text` (ranked by BM25, tolerant of one typo and of an unfinished last
@@ -96,8 +96,17 @@ pub struct Expanded {
     words: HashMap<(Expansion, String), Arc<Vec<String>>>,
 }
 
-/// The id columns of the segments of one searcher generation.
-pub type IdColumns = (u64, Arc<Vec<Column<u64>>>);
+/// The fast columns of each segment of one searcher generation, by segment ordinal.
+#[derive(Default)]
+pub struct Columns {
+    pub ids: Vec<Column<u64>>,
+    pub scopes: Vec<Column<u64>>,
+    /// Candidates' matching profiles (`None` in a segment without any).
+    pub profiles: Vec<Option<BytesColumn>>,
+}
+
+/// [`Columns`] and the searcher generation they were opened for.
+pub type IdColumns = (u64, Arc<Columns>);
 
 /// Words whose expansions are remembered per searcher generation.
 const EXPANDED_WORDS: usize = 10_000;
@@ -229,10 +238,10 @@ impl Search {
                 .map_err(Error::internal)?;
             (top.into_iter().map(|(_, a)| a).collect(), total)
         };
-        let columns = self.id_columns(&searcher)?;
+        let columns = self.columns(&searcher)?;
         let ids = addresses
             .into_iter()
-            .filter_map(|a| columns.get(a.segment_ord as usize)?.first(a.doc_id))
+            .filter_map(|a| columns.ids.get(a.segment_ord as usize)?.first(a.doc_id))
             .collect();
         Ok(Hits {
             ids,
@@ -339,22 +348,27 @@ impl Search {
         }
     }
 
-    /// The id column of each segment of `searcher`, opened once per searcher generation:
-    /// opening a column reads its index, a noticeable share of a query's time.
-    pub(super) fn id_columns(&self, searcher: &Searcher) -> Result<Arc<Vec<Column<u64>>>> {
+    /// The id and profile columns of each segment of `searcher`, opened once per searcher
+    /// generation: opening a column reads its index, a noticeable share of a query's time.
+    pub(super) fn columns(&self, searcher: &Searcher) -> Result<Arc<Columns>> {
         let generation = searcher.generation().generation_id();
         let mut cache = self
             .inner
             .id_columns
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if cache.0 != generation || cache.1.is_empty() {
-            let columns = searcher
-                .segment_readers()
-                .iter()
-                .map(|segment| segment.fast_fields().u64("id"))
-                .collect::<tantivy::Result<Vec<_>>>()
-                .map_err(Error::internal)?;
+        if cache.0 != generation || cache.1.ids.is_empty() {
+            let mut columns = Columns::default();
+            for segment in searcher.segment_readers() {
+                let fast = segment.fast_fields();
+                columns.ids.push(fast.u64("id").map_err(Error::internal)?);
+                columns
+                    .scopes
+                    .push(fast.u64(SCOPE).map_err(Error::internal)?);
+                columns
+                    .profiles
+                    .push(fast.bytes(PROFILE).map_err(Error::internal)?);
+            }
             *cache = (generation, Arc::new(columns));
         }
         Ok(cache.1.clone())

@@ -12,7 +12,7 @@ use super::analysis;
 use super::directory::{Durability, LazySyncDirectory};
 
 /// Bumped whenever the schema or analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 pub const VERSION_FILE: &str = "hirebase-index.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -44,7 +44,15 @@ pub struct Doc {
     pub status: String,
     /// Listed on the public careers portal.
     pub public: bool,
+    /// A candidate's matching profile (`matching::profile`): what the axes read, kept in a
+    /// fast column so matching scores what recall finds without reading the records.
+    pub profile: Vec<u8>,
 }
+
+/// The fast column of [`Doc::profile`].
+pub const PROFILE: &str = "profile";
+/// The fast column of [`scope_value`].
+pub const SCOPE: &str = "scope";
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -63,6 +71,9 @@ pub struct Fields {
     pub skill_exact: Field,
     pub tag_exact: Field,
     pub experience: Field,
+    pub profile: Field,
+    /// [`scope_value`]: which tenant's records of which kind, read for each recalled record.
+    pub scope: Field,
 }
 
 /// How many times the head fields' words are indexed.
@@ -74,6 +85,14 @@ pub fn scope_token(kind: Kind, tenant: u64) -> String {
     match kind {
         Kind::Job => format!("#{tenant}j"),
         Kind::Candidate => format!("#{tenant}c"),
+    }
+}
+
+/// The value of a record's `scope` column: its tenant and kind, as [`scope_token`] says them.
+pub fn scope_value(kind: Kind, tenant: u64) -> u64 {
+    match kind {
+        Kind::Job => tenant << 1,
+        Kind::Candidate => (tenant << 1) | 1,
     }
 }
 
@@ -99,6 +118,8 @@ pub fn schema() -> (Schema, Fields) {
         skill_exact: b.add_text_field("skill_exact", STRING),
         tag_exact: b.add_text_field("tag_exact", STRING),
         experience: b.add_u64_field("experience", INDEXED | FAST),
+        profile: b.add_bytes_field(PROFILE, FAST),
+        scope: b.add_u64_field(SCOPE, FAST),
     };
     (b.build(), fields)
 }
@@ -127,6 +148,7 @@ pub fn open_existing(dir: &Path, schema: &Schema) -> Option<(Index, LazySyncDire
 pub fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, d.id);
+    doc.add_u64(f.scope, scope_value(kind, d.tenant));
     doc.add_pre_tokenized_text(
         f.text,
         PreTokenizedString {
@@ -171,6 +193,9 @@ pub fn to_document(f: &Fields, kind: Kind, d: &Doc) -> TantivyDocument {
     }
     if let Some(years) = d.experience {
         doc.add_u64(f.experience, years);
+    }
+    if !d.profile.is_empty() {
+        doc.add_bytes(f.profile, &d.profile);
     }
     doc
 }

@@ -110,6 +110,8 @@ impl EvalCandidate {
             pay: pay(&self.pay),
             availability: self.availability,
             notice_period_days: self.notice_period_days,
+            mentions: None,
+            known_skills: Vec::new(),
         }
     }
 }

@@ -71,6 +71,18 @@ fn beginning(text: &str, max: usize) -> &str {
         .map_or("", |space| &cut[..space])
 }
 
+/// The supply's texts that name skills in passing, those with any words: the title, the
+/// headline, the beginning of the free text.
+pub(super) fn free_texts(supply: &Supply) -> impl Iterator<Item = &str> {
+    [
+        supply.title.as_deref().unwrap_or(""),
+        supply.headline.as_deref().unwrap_or(""),
+        beginning(&supply.text, TEXT_SCANNED),
+    ]
+    .into_iter()
+    .filter(|t| !t.trim().is_empty())
+}
+
 /// One skill a demand asks for.
 #[derive(Debug, Clone)]
 pub struct Slot {
@@ -177,7 +189,10 @@ impl SkillsAsk {
     pub fn fit(&self, supply: &Supply) -> SkillsFit {
         let v = vocabulary();
         let mut credits = vec![0u8; self.slots.len()];
-        let mut anything = false;
+        let mut anything = !supply.known_skills.is_empty();
+        for &have in &supply.known_skills {
+            self.credit_skill(have, &mut credits);
+        }
         for entry in &supply.skills {
             anything |= !entry.trim().is_empty();
             if let Some(have) = v.id(entry) {
@@ -196,24 +211,19 @@ impl SkillsAsk {
                 v.find_in(entry, |have| self.credit_skill(have, &mut credits));
             }
         }
-        if !self.slots.is_empty() {
-            let texts = [
-                supply.title.as_deref().unwrap_or(""),
-                supply.headline.as_deref().unwrap_or(""),
-                beginning(&supply.text, TEXT_SCANNED),
-            ];
-            for text in texts.into_iter().filter(|t| !t.trim().is_empty()) {
+        if let (false, Some(mentions)) = (self.slots.is_empty(), &supply.mentions) {
+            anything = true;
+            for &found in mentions {
+                self.credit_mention(found, &mut credits);
+            }
+        } else if !self.slots.is_empty() {
+            for text in free_texts(supply) {
                 anything = true;
                 if credits.iter().all(|&c| c >= MENTIONS) {
                     break;
                 }
-                self.finder().find_skills(text, |found| {
-                    for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
-                        if slot.found_as == found {
-                            *credit = (*credit).max(MENTIONS);
-                        }
-                    }
-                });
+                self.finder()
+                    .find_skills(text, |found| self.credit_mention(found, &mut credits));
             }
         }
         if self.slots.is_empty() || !anything {
@@ -231,6 +241,15 @@ impl SkillsAsk {
         SkillsFit {
             axis: Axis::known(100.0 * f64::from(earned) / f64::from(total)),
             credits,
+        }
+    }
+
+    /// Credits the slot the free text names as `found`.
+    fn credit_mention(&self, found: SkillId, credits: &mut [u8]) {
+        for (slot, credit) in self.slots.iter().zip(credits.iter_mut()) {
+            if slot.found_as == found {
+                *credit = (*credit).max(MENTIONS);
+            }
         }
     }
 
@@ -413,7 +432,7 @@ pub fn level_in_title(title: &str) -> Option<Level> {
 
 /// The supply's level: stated; else said by its title or headline; else estimated from its
 /// years (up to senior: years alone do not make a lead); else mid when it has a title at all.
-fn supply_level(supply: &Supply) -> Option<Level> {
+pub(super) fn supply_level(supply: &Supply) -> Option<Level> {
     let title = supply.title.as_deref().unwrap_or("");
     let headline = supply.headline.as_deref().unwrap_or("");
     supply

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use poem_openapi::Object;
 
 use super::log::{Direction, MatchLogEntry};
-use super::{Breakdown, Demand, Matcher, Pay, STRATEGY, Scored, Supply, Weights, WorkMode};
+use super::{Breakdown, Demand, Matcher, Pay, Rated, STRATEGY, Supply, Weights, WorkMode};
 use crate::domain::candidates::{self, Candidate};
 use crate::domain::jobs::{self, Job, JobStatus};
 use crate::domain::tenants;
@@ -20,7 +20,7 @@ use crate::store::{Reader, Store};
 
 /// How many records recall hands to the axes: enough that a strong structured fit with a
 /// modest text match still makes the top 20.
-pub const RECALL: usize = 400;
+pub const RECALL: usize = 300;
 /// Jobs are fewer and each one prepares its own matcher: fewer are recalled.
 pub const JOB_RECALL: usize = 300;
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -146,11 +146,23 @@ pub fn demand(job: &Job) -> Demand {
 
 /// What the engine reads of a candidate.
 pub fn supply(c: &Candidate) -> Supply {
+    supply_with(c, c.notes.clone().unwrap_or_default(), c.skills.clone())
+}
+
+/// As [`supply`], taking the candidate's notes and skills instead of copying them: a match
+/// shows neither.
+fn supply_taking(c: &mut Candidate) -> Supply {
+    let text = c.notes.take().unwrap_or_default();
+    let skills = std::mem::take(&mut c.skills);
+    supply_with(c, text, skills)
+}
+
+fn supply_with(c: &Candidate, text: String, skills: Vec<String>) -> Supply {
     Supply {
         title: c.current_title.clone(),
         headline: c.headline.clone(),
-        text: c.notes.clone().unwrap_or_default(),
-        skills: c.skills.clone(),
+        text,
+        skills,
         experience_years: c.experience_years,
         level: None,
         location: c.location.clone(),
@@ -163,6 +175,8 @@ pub fn supply(c: &Candidate) -> Supply {
         ),
         availability: c.availability,
         notice_period_days: c.notice_period_days,
+        mentions: None,
+        known_skills: Vec::new(),
     }
 }
 
@@ -199,13 +213,28 @@ pub fn work_mode(text: &str) -> Option<WorkMode> {
     }
 }
 
+/// How many of the best rated by profile are scored again from their records: twice what is
+/// shown, so a record newer than its profile can still move into the answer.
+fn shortlist_size(limit: usize) -> usize {
+    (limit * 2).max(40)
+}
+
 fn limit(requested: Option<u32>) -> usize {
     requested.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) as usize
 }
 
-/// Best first; equal scores by id, so answers are stable.
-pub fn rank<T>(scored: &mut [(Scored, u64, T)]) {
-    scored.sort_by(|a, b| b.0.score.cmp(&a.0.score).then(a.1.cmp(&b.1)));
+/// The `limit` best of `rated`, best first; equal scores by id, so answers are stable. Only
+/// these are explained ([`Matcher::explain`]): naming skills and writing the reason for every
+/// recalled record would cost more than rating them.
+pub fn top<T>(mut rated: Vec<(Rated, u64, T)>, limit: usize) -> Vec<(Rated, u64, T)> {
+    let order =
+        |a: &(Rated, u64, T), b: &(Rated, u64, T)| b.0.score.cmp(&a.0.score).then(a.1.cmp(&b.1));
+    if rated.len() > limit {
+        rated.select_nth_unstable_by(limit, order);
+        rated.truncate(limit);
+    }
+    rated.sort_by(order);
+    rated
 }
 
 /// The candidates of the tenant that best fit job `req.job_id` (404 when it is not the
@@ -213,46 +242,70 @@ pub fn rank<T>(scored: &mut [(Scored, u64, T)]) {
 pub fn candidates_for_job(
     store: &Store,
     search: &Search,
+    prepared: &Prepared,
     tenant: u64,
     req: &CandidatesForJob,
 ) -> Result<(CandidateMatches, MatchLogEntry)> {
     let rx = store.read()?;
     let job = jobs::load(&rx, tenant, req.job_id)?;
     let weights = tenants::load(&rx, tenant)?.match_weights;
-    let matcher = Matcher::new(&demand(&job), &weights);
+    let matcher = prepared.job(&job, &weights);
     let words = matcher.recall_terms();
-    let ids = search.recall(&Recall {
-        kind: Kind::Candidate,
-        tenant,
-        status: None,
-        words: &words,
-        limit: RECALL,
-    })?;
-    let mut scored: Vec<(Scored, u64, Candidate)> = rx
-        .get_many(&CANDIDATES, tenant, &ids)?
+    let recalled = search.recall_profiles(
+        &Recall {
+            kind: Kind::Candidate,
+            tenant,
+            status: None,
+            words: &words,
+            limit: RECALL,
+        },
+        super::profile::read,
+    )?;
+    // Every recalled candidate rated from its profile in the index (one indexed before
+    // profiles existed, from its record); the shortlist scored again from the records, which
+    // the answer shows and which may be newer than the index.
+    let mut unprofiled = Vec::new();
+    let mut rough: Vec<(Rated, u64, ())> = Vec::with_capacity(recalled.len());
+    for (id, profile) in &recalled {
+        match profile {
+            Some(supply) => rough.push((matcher.rate(supply), *id, ())),
+            None => unprofiled.push(*id),
+        }
+    }
+    for c in rx.get_many(&CANDIDATES, tenant, &unprofiled)? {
+        rough.push((matcher.rate(&supply(&c)), c.id, ()));
+    }
+    let wanted = limit(req.limit);
+    let shortlist: Vec<u64> = top(rough, shortlist_size(wanted))
         .into_iter()
-        .map(|c| (matcher.score(&supply(&c)), c.id, c))
+        .map(|(_, id, _)| id)
         .collect();
-    rank(&mut scored);
-    scored.truncate(limit(req.limit));
-    let matches: Vec<CandidateMatch> = scored
+    let rated: Vec<(Rated, u64, Candidate)> = rx
+        .get_many(&CANDIDATES, tenant, &shortlist)?
         .into_iter()
-        .map(|(s, _, c)| CandidateMatch {
-            candidate_id: c.id,
-            full_name: c.full_name,
-            current_title: c.current_title,
-            current_company: c.current_company,
-            location: c.location,
-            score: s.score,
-            reason: s.reason,
-            strategy: STRATEGY.into(),
-            breakdown: s.breakdown,
-            matched_skills: s.matched_skills,
-            missing_skills: s.missing_skills,
+        .map(|mut c| (matcher.rate(&supply_taking(&mut c)), c.id, c))
+        .collect();
+    let matches: Vec<CandidateMatch> = top(rated, wanted)
+        .into_iter()
+        .map(|(rated, _, c)| {
+            let s = matcher.explain(rated);
+            CandidateMatch {
+                candidate_id: c.id,
+                full_name: c.full_name,
+                current_title: c.current_title,
+                current_company: c.current_company,
+                location: c.location,
+                score: s.score,
+                reason: s.reason,
+                strategy: STRATEGY.into(),
+                breakdown: s.breakdown,
+                matched_skills: s.matched_skills,
+                missing_skills: s.missing_skills,
+            }
         })
         .collect();
     let top = matches.iter().map(|m| (m.candidate_id, m.score)).collect();
-    let logged = MatchLogEntry::new(Direction::CandidatesForJob, job.id, ids.len(), top);
+    let logged = MatchLogEntry::new(Direction::CandidatesForJob, job.id, recalled.len(), top);
     Ok((
         CandidateMatches {
             job_id: job.id,
@@ -285,26 +338,30 @@ pub fn jobs_for_candidate(
         words: &words,
         limit: JOB_RECALL,
     })?;
-    let mut scored: Vec<(Scored, u64, Job)> = rx
+    let rated: Vec<(Rated, u64, (Arc<Matcher>, Job))> = rx
         .get_many(&JOBS, tenant, &ids)?
         .into_iter()
-        .map(|job| (prepared.job(&job, &weights).score(&supply), job.id, job))
+        .map(|job| {
+            let matcher = prepared.job(&job, &weights);
+            (matcher.rate(&supply), job.id, (matcher, job))
+        })
         .collect();
-    rank(&mut scored);
-    scored.truncate(limit(req.limit));
-    let matches: Vec<JobMatch> = scored
+    let matches: Vec<JobMatch> = top(rated, limit(req.limit))
         .into_iter()
-        .map(|(s, _, job)| JobMatch {
-            job_id: job.id,
-            title: job.title,
-            location: job.location,
-            status: job.status,
-            score: s.score,
-            reason: s.reason,
-            strategy: STRATEGY.into(),
-            breakdown: s.breakdown,
-            matched_skills: s.matched_skills,
-            missing_skills: s.missing_skills,
+        .map(|(rated, _, (matcher, job))| {
+            let s = matcher.explain(rated);
+            JobMatch {
+                job_id: job.id,
+                title: job.title,
+                location: job.location,
+                status: job.status,
+                score: s.score,
+                reason: s.reason,
+                strategy: STRATEGY.into(),
+                breakdown: s.breakdown,
+                matched_skills: s.matched_skills,
+                missing_skills: s.missing_skills,
+            }
         })
         .collect();
     let top = matches.iter().map(|m| (m.job_id, m.score)).collect();

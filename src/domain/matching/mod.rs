@@ -9,10 +9,11 @@
 mod axes;
 pub mod find;
 pub mod log;
+pub mod profile;
 mod score;
 pub mod vocabulary;
 
-pub use score::Matcher;
+pub use score::{Matcher, Rated};
 
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,12 @@ pub struct Supply {
     pub pay: Option<Pay>,
     pub availability: Option<Availability>,
     pub notice_period_days: Option<u32>,
+    /// The vocabulary's skills named in the title, headline and text, when they were found
+    /// once already (a [`profile`] read back): scoring then reads these instead of the text.
+    pub mentions: Option<Vec<u16>>,
+    /// Listed skills already resolved to the vocabulary (a [`profile`] read back); `skills`
+    /// then holds only the others.
+    pub known_skills: Vec<u16>,
 }
 
 /// The weight of each axis in the total score; a tenant setting (`match_weights` on

@@ -22,6 +22,15 @@ const NAMES_IN_REASON: usize = 5;
 /// A credit from which a skill counts as matched (listed, or named in the free text).
 const MATCHED: u8 = 80;
 
+/// A supply's score and axes, before [`Matcher::explain`] names its skills and says why.
+#[derive(Debug, Clone)]
+pub struct Rated {
+    pub score: u8,
+    axes: [Axis; 6],
+    /// Each slot's skill credit, in slot order.
+    credits: Vec<u8>,
+}
+
 /// One demand, prepared for scoring supplies against it: skills canonicalised, years and
 /// level read, place and budget parsed.
 pub struct Matcher {
@@ -65,6 +74,12 @@ impl Matcher {
     /// Scores one supply: each axis, their weighted sum (rounded), the demand's skills it has
     /// and the required ones it lacks, and a sentence saying so.
     pub fn score(&self, supply: &Supply) -> Scored {
+        self.explain(self.rate(supply))
+    }
+
+    /// The axes and their weighted sum: what ranking needs, without the names and the
+    /// sentence ([`Matcher::explain`] adds them to the few that are shown).
+    pub fn rate(&self, supply: &Supply) -> Rated {
         let skills = self.skills.fit(supply);
         let axes = [
             skills.axis,
@@ -80,13 +95,26 @@ impl Matcher {
             .zip(self.weights)
             .map(|(axis, w)| u32::from(axis.score) * w)
             .sum();
-        let score = ((earned + total / 2) / total) as u8;
+        Rated {
+            score: ((earned + total / 2) / total) as u8,
+            axes,
+            credits: skills.credits,
+        }
+    }
+
+    /// A rated supply's skills named (matched, and the required ones missing) and its reason.
+    pub fn explain(&self, rated: Rated) -> Scored {
+        let Rated {
+            score,
+            axes,
+            credits,
+        } = rated;
         let mut matched = Vec::new();
         let mut missing = Vec::new();
         let slots = self.skills.slots();
         // Required first: the slots list them first except those a title adds after the lists.
         for required in [true, false] {
-            for (slot, &credit) in slots.iter().zip(&skills.credits) {
+            for (slot, &credit) in slots.iter().zip(&credits) {
                 if slot.required != required {
                     continue;
                 }
@@ -99,7 +127,7 @@ impl Matcher {
         }
         let partly = slots
             .iter()
-            .zip(&skills.credits)
+            .zip(&credits)
             .any(|(s, &c)| s.required && c > 0 && c < MATCHED);
         let reason = self.reason(&axes, &matched, &missing, partly);
         Scored {
@@ -146,11 +174,14 @@ impl Matcher {
         let strongest = known().max_by_key(|&i| (axes[i].score, std::cmp::Reverse(i)));
         let weakest = known().min_by_key(|&i| (axes[i].score, i));
         let axis = |i: usize| format!("{} ({})", AXES[i], axes[i].score);
-        match (strongest, weakest) {
-            (Some(s), Some(w)) if s != w => {
+        match (strongest, weakest, known().count()) {
+            (Some(s), _, 1) => out += &format!(" Only known axis: {}.", axis(s)),
+            (Some(s), Some(w), _) if axes[s].score == axes[w].score => {
+                out += &format!(" Every known axis: {}.", axes[s].score);
+            }
+            (Some(s), Some(w), _) => {
                 out += &format!(" Strongest: {}; weakest: {}.", axis(s), axis(w));
             }
-            (Some(s), _) => out += &format!(" Only known axis: {}.", axis(s)),
             _ => {}
         }
         let unknown: Vec<&str> = weighed()
@@ -316,7 +347,54 @@ mod tests {
             }),
             availability: Some(Availability::Available),
             notice_period_days: None,
+            mentions: None,
+            known_skills: Vec::new(),
         }
+    }
+
+    #[test]
+    fn equal_known_axes_are_not_called_the_only_known_one() {
+        let demand = Demand {
+            title: "Engineer".into(),
+            text: String::new(),
+            required_skills: strings(&["Rust"]),
+            nice_skills: vec![],
+            level: None,
+            location: None,
+            work_mode: None,
+            pay: None,
+        };
+        let supply = Supply {
+            title: None,
+            headline: None,
+            text: String::new(),
+            skills: strings(&["rust"]),
+            experience_years: None,
+            level: None,
+            location: None,
+            work_mode: None,
+            willing_to_relocate: None,
+            pay: None,
+            availability: Some(Availability::Available),
+            notice_period_days: None,
+            mentions: None,
+            known_skills: Vec::new(),
+        };
+        let s = Matcher::new(&demand, &Weights::default()).score(&supply);
+        assert_eq!((s.breakdown.skills, s.breakdown.availability), (100, 100));
+        assert_eq!(
+            s.reason,
+            "Matches Rust. Every known axis: 100. \
+             Unknown: experience, seniority, location and compensation."
+        );
+    }
+
+    #[test]
+    fn rating_then_explaining_is_scoring() {
+        let m = Matcher::new(&backend_job(), &Weights::default());
+        let rated = m.rate(&strong_candidate());
+        assert_eq!(rated.score, m.score(&strong_candidate()).score);
+        assert_eq!(m.explain(rated), m.score(&strong_candidate()));
     }
 
     #[test]
