@@ -15,16 +15,21 @@ use crate::api;
 use crate::auth::password::Passwords;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
+use crate::domain::flags::Flags;
 use crate::domain::indexing::Indexer;
 use crate::domain::users;
 use crate::error::{Code, Error};
 use crate::http::assets::{self, Ui};
 use crate::http::careers_page;
 use crate::http::context::{self, RouteTable};
+use crate::http::cron;
+use crate::http::metrics::Sample;
 use crate::http::problem;
 use crate::http::server;
 use crate::search::Search;
 use crate::store::Store;
+use crate::workers::mail::MailWorker;
+use crate::workers::scheduler::{Jobs, Scheduler};
 use crate::workers::usage::UsageLog;
 use crate::workers::webhooks::WebhookWorker;
 
@@ -41,6 +46,12 @@ pub struct AppState {
     pub routes: RouteTable,
     /// Jobs' prepared matchers ([`crate::domain::matching::find::Prepared`]).
     pub matchers: crate::domain::matching::find::Prepared,
+    /// The feature flags in force (`/admin/flags`).
+    pub flags: Flags,
+    pub limiter: crate::http::rate_limit::Limiter,
+    pub metrics: crate::http::metrics::Metrics,
+    pub scheduler: Scheduler,
+    pub mail: MailWorker,
 }
 
 pub struct App {
@@ -50,8 +61,13 @@ pub struct App {
 /// Routes outside the OpenAPI document, for `Allow` on 405.
 const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("/", "GET, HEAD"),
+    ("/verify-email", "GET, HEAD"),
+    ("/reset-password", "GET, HEAD"),
+    ("/accept-invite", "GET, HEAD"),
     ("/healthz", "GET, HEAD"),
     ("/readyz", "GET, HEAD"),
+    ("/metrics", "GET, HEAD"),
+    ("/internal/cron/{job}", "POST"),
     ("/api/openapi.json", "GET, HEAD"),
     ("/assets/{name}", "GET, HEAD"),
     ("/careers/{slug}", "GET, HEAD"),
@@ -66,6 +82,7 @@ impl App {
         let cache = (config.storage.cache_mb as usize) << 20;
         let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, cache)).await??;
         let tokens = TokenKeys::load_or_create(&config.data_dir)?;
+        let flags = Flags::load(&store, &config.rate_limit)?;
         let passwords = tokio::task::spawn_blocking(Passwords::new).await?;
         let index_dir = config.data_dir.join("index");
         let (search, opened) =
@@ -78,6 +95,12 @@ impl App {
             .map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
         let usage = UsageLog::start(store.clone());
         let webhooks = WebhookWorker::start(store.clone(), &config.webhooks)?;
+        let mail = MailWorker::start(store.clone(), &config.mail)?;
+        let scheduler = Scheduler::start(Jobs {
+            store: store.clone(),
+            webhooks: webhooks.waker(),
+            mail: mail.waker(),
+        });
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
         let state = AppState {
@@ -91,6 +114,11 @@ impl App {
             ui: Ui::load(),
             routes,
             matchers: Default::default(),
+            flags,
+            limiter: Default::default(),
+            metrics: Default::default(),
+            scheduler,
+            mail,
         };
         Ok(App {
             state: Arc::new(state),
@@ -134,7 +162,13 @@ impl App {
             .nest("/docs", docs)
             .at("/healthz", get(healthz))
             .at("/readyz", get(readyz))
+            .at("/metrics", get(metrics))
+            .at("/internal/cron/:job", post(cron::run))
             .at("/", get(assets::index))
+            // The pages mailed links open: the UI, which routes them.
+            .at("/verify-email", get(assets::index))
+            .at("/reset-password", get(assets::index))
+            .at("/accept-invite", get(assets::index))
             .at("/assets/:name", get(assets::asset))
             .at("/careers/:slug", get(careers_page::page))
             .at("/careers/:slug/apply", post(careers_page::apply))
@@ -180,7 +214,9 @@ impl App {
     /// Writes what the workers still hold, then stops the index writer and the store.
     pub async fn shutdown(&self) -> anyhow::Result<()> {
         // Deliveries not yet sent stay queued in the database for the next start.
+        self.state.scheduler.stop().await;
         self.state.webhooks.stop().await;
+        self.state.mail.stop().await;
         self.state.usage.stop().await;
         self.state.indexer.stop().await;
         let state = self.state.clone();
@@ -218,4 +254,22 @@ fn readyz(req: &poem::Request) -> poem::Result<Json<serde_json::Value>> {
             Err(Error::new(Code::Unavailable, "Storage is not available.").into())
         }
     }
+}
+
+#[handler]
+fn metrics(req: &poem::Request) -> poem::Result<poem::Response> {
+    let state = req.data::<Arc<AppState>>().expect("state");
+    let sample = Sample {
+        webhook_queue: crate::domain::webhooks::queue_depth(&state.store)?,
+        mail_queue: Some(crate::domain::mail::queue_depth(&state.store)?),
+        index_lag: crate::domain::indexing::lag(&state.store)?,
+        db_bytes: std::fs::metadata(state.config.data_dir.join(crate::store::DB_FILE))
+            .map(|m| m.len())
+            .unwrap_or(0),
+        resident_bytes: crate::http::metrics::resident_bytes(),
+    };
+    let text = state.metrics.render(&sample);
+    Ok(poem::Response::builder()
+        .content_type(crate::http::metrics::CONTENT_TYPE)
+        .body(text))
 }

@@ -5,6 +5,7 @@ mod common;
 #[path = "../../benches/harness/synth.rs"]
 mod synth;
 
+mod accounts;
 mod api_keys;
 mod applications;
 mod audit;
@@ -14,14 +15,18 @@ mod candidates;
 mod careers;
 mod cli;
 mod connections;
+mod cron;
+mod flags;
 mod import;
 mod interviews;
 mod jobs;
 mod marketplace;
 mod matching;
 mod matching_eval;
+mod metrics;
 mod openapi;
 mod platform;
+mod rate_limits;
 mod restart;
 mod search_index;
 mod search_text;

@@ -66,6 +66,7 @@ async fn me_lists_what_each_role_may_do() {
         "webhooks_read",
         "webhooks_write",
         "api_keys",
+        "outbox",
     ]));
     expected.push((Role::OrgAdmin, org_admin));
     let mut recruiter = set(HIRING);
