@@ -12,6 +12,7 @@ import { can, clearSession, loadSession, onSessionChange, session } from './sess
 
 /** Where signing in lands: the dashboard for people who hire, the agenda for interviewers, else the profile. */
 function home() {
+  if (can('platform')) return '#/admin/organisations';
   if (can('insights_read')) return '#/dashboard';
   return can('interviews_read') ? '#/interviews' : '#/profile';
 }
@@ -21,6 +22,12 @@ route('/register', { public: true, load: lazy(() => import('./page-auth.js'), 'r
 // Opened as `/setup?token=…` (a real path, see `render`), from the link the server prints.
 route('/setup', { public: true, load: lazy(() => import('./page-auth.js'), 'setupPage') });
 route('/backups', { nav: 'backups', load: lazy(() => import('./page-backups.js'), 'backupsPage') });
+route('/forgot-password', { public: true, load: lazy(() => import('./page-auth.js'), 'forgotPasswordPage') });
+// Pages of mailed links open whether or not someone is signed in on this browser.
+route('/verify-email', { public: true, any: true, load: lazy(() => import('./page-auth.js'), 'verifyEmailPage') });
+route('/reset-password', { public: true, any: true, load: lazy(() => import('./page-auth.js'), 'resetPasswordPage') });
+route('/accept-invite', { public: true, any: true, load: lazy(() => import('./page-auth.js'), 'acceptInvitePage') });
+route('/admin/outbox', { nav: 'outbox', load: lazy(() => import('./page-platform.js'), 'outboxPage') });
 route('/profile', { nav: 'profile', load: lazy(() => import('./page-profile.js'), 'profilePage') });
 route('/team', { nav: 'team', load: lazy(() => import('./page-team.js'), 'teamPage') });
 route('/api-keys', { nav: 'api-keys', load: lazy(() => import('./page-api-keys.js'), 'apiKeysPage') });
@@ -44,6 +51,8 @@ route('/projects', { nav: 'projects', load: lazy(() => import('./page-projects.j
 route('/projects/:id', { nav: 'projects', load: lazy(() => import('./page-projects.js'), 'projectPage') });
 route('/slots/:id', { nav: 'projects', load: lazy(() => import('./page-slot.js'), 'slotPage') });
 route('/engagements', { nav: 'engagements', load: lazy(() => import('./page-engagements.js'), 'engagementsPage') });
+route('/admin/organisations', { nav: 'organisations', load: lazy(() => import('./page-platform.js'), 'organisationsPage') });
+route('/admin/flags', { nav: 'flags', load: lazy(() => import('./page-platform.js'), 'flagsPage') });
 
 /**
  * The sidebar: an entry shows when the user holds its permission (`perm`). Entries with `soon`
@@ -78,11 +87,14 @@ const NAV = [
       { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings', perm: 'tenant_read' },
       { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks', perm: 'webhooks_read' },
       { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit', perm: 'audit_read' },
+      { id: 'outbox', label: 'Mail outbox', icon: 'webhooks', href: '#/admin/outbox', perm: 'outbox' },
     ],
   },
   {
     heading: 'Platform',
     items: [
+      { id: 'organisations', label: 'Organisations', icon: 'team', href: '#/admin/organisations', perm: 'platform' },
+      { id: 'flags', label: 'Feature flags', icon: 'settings', href: '#/admin/flags', perm: 'platform' },
       { id: 'backups', label: 'Backups', icon: 'download', href: '#/backups', perm: 'platform' },
     ],
   },
@@ -259,7 +271,7 @@ whenSignedOut(() => {
 /** Called by the sign-in and registration pages once the cookie is set. */
 async function signedIn() {
   await loadSession();
-  const target = returnTo && !/^#\/(login|register)/.test(returnTo) ? returnTo : home();
+  const target = returnTo && !/^#\/(login|register|accept-invite|reset-password|forgot-password)/.test(returnTo) ? returnTo : home();
   returnTo = null;
   navigate(target, { replace: true });
 }
@@ -306,7 +318,7 @@ async function render() {
     navigate('#/login', { replace: true });
     return;
   }
-  if (entry.public && session.user) {
+  if (entry.public && !entry.any && session.user) {
     navigate(home(), { replace: true });
     return;
   }
@@ -354,7 +366,12 @@ async function render() {
 
 // ---- Start-up -------------------------------------------------------------------------------
 
+/** Mailed links are plain paths (`/accept-invite?token=…`); the UI routes them as `#/…`. */
+const MAILED_PAGES = ['/verify-email', '/reset-password', '/accept-invite'];
+
 async function start() {
+  const { pathname, search } = window.location;
+  if (MAILED_PAGES.includes(pathname)) window.history.replaceState(null, '', `/#${pathname}${search}`);
   window.addEventListener('hashchange', render);
   try {
     await loadSession();

@@ -1,7 +1,9 @@
 // `#/team?page=N`: the organisation's members. An org_admin changes roles and removes members.
 
 import { api, query } from './api.js';
-import { badge, confirmDialog, dataTable, emptyState, h, initials, pageHeader, time, toast } from './dom.js';
+import { badge, confirmDialog, copyText, dataTable, emptyState, h, initials, pageHeader, time, toast } from './dom.js';
+import { newCard } from './form-card.js';
+import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.js';
 import { label, options } from './labels.js';
 import { pageFrom, pager } from './list-page.js';
 import { can, loadSession, session } from './session.js';
@@ -80,6 +82,34 @@ function removeButton(member, ctx) {
   return button;
 }
 
+/** Invite a teammate: email and role; the link is mailed, and shown here to pass on. */
+function inviteForm(close) {
+  const sent = h('div', { id: 'invite-sent', hidden: true });
+  const form = h('form', { class: 'form form-narrow', id: 'invite-form' },
+    formAlert(),
+    field({ name: 'email', label: 'Email', type: 'email', id: 'invite-email', autocomplete: 'off', required: true }),
+    selectField({ name: 'role', label: 'Role', id: 'invite-role', options: TENANT_ROLES, value: 'recruiter' }),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-submit' }, 'Send invitation'),
+      h('button', { type: 'button', class: 'btn btn-secondary', onClick: close }, 'Cancel')),
+    sent);
+  onSubmit(form, {
+    busyLabel: 'Sending…',
+    validate: (values) => checks(values, { email: [rule.required, rule.email] }),
+    submit: async (values) => {
+      const result = await api('POST', '/auth/invite', { email: values.email.trim(), role: values.role });
+      const link = h('code', { id: 'invite-url', class: 'break' }, result.invite_url);
+      const copy = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, 'Copy link');
+      copy.addEventListener('click', () => copyText(result.invite_url, link));
+      sent.replaceChildren(h('p', {}, `Invitation mailed to ${result.invite.email} as ${label('role', result.invite.role)}. The link works for 7 days:`), link, copy);
+      sent.hidden = false;
+      form.elements.email.value = '';
+      toast(`Invitation sent to ${result.invite.email}.`);
+    },
+  });
+  return form;
+}
+
 export const teamPage = {
   title: 'Team',
   async render(ctx) {
@@ -110,10 +140,15 @@ export const teamPage = {
       return { cells, dataset: { memberId: String(member.id) } };
     });
 
+    const inviter = admin && newCard({
+      id: 'invite-card', title: 'Invite a teammate', button: 'Invite', buttonId: 'invite-button',
+      description: 'They get a mail with a link to choose their password.', form: inviteForm,
+    });
     return h('div', { class: 'page' },
       pageHeader('Team', admin
-        ? 'Everyone who can sign in to your organisation. Change roles or remove members here.'
-        : 'Everyone who can sign in to your organisation.'),
+        ? 'Everyone who can sign in to your organisation. Invite people, change roles or remove members here.'
+        : 'Everyone who can sign in to your organisation.', inviter && inviter.button),
+      inviter && inviter.card,
       h('section', { class: 'card card-flush', 'aria-label': 'Members' },
         data.items.length === 0
           ? emptyState('No members yet')

@@ -15,17 +15,22 @@ use crate::api;
 use crate::auth::password::Passwords;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
+use crate::domain::flags::Flags;
 use crate::domain::indexing::Indexer;
 use crate::domain::users;
 use crate::error::{Code, Error};
 use crate::http::assets::{self, Ui};
 use crate::http::careers_page;
 use crate::http::context::{self, RouteTable};
+use crate::http::cron;
+use crate::http::metrics::Sample;
 use crate::http::problem;
 use crate::http::server;
 use crate::search::Search;
 use crate::store::Store;
 use crate::workers::admin_socket::AdminSocket;
+use crate::workers::mail::MailWorker;
+use crate::workers::scheduler::{Jobs, Scheduler};
 use crate::workers::usage::UsageLog;
 use crate::workers::webhooks::WebhookWorker;
 
@@ -46,6 +51,12 @@ pub struct AppState {
     pub backups: crate::domain::backups::Backups,
     /// The first-run setup link's token, while no platform admin exists.
     pub setup: crate::auth::setup::SetupGate,
+    /// The feature flags in force (`/admin/flags`).
+    pub flags: Flags,
+    pub limiter: crate::http::rate_limit::Limiter,
+    pub metrics: crate::http::metrics::Metrics,
+    pub scheduler: Scheduler,
+    pub mail: MailWorker,
 }
 
 pub struct App {
@@ -55,9 +66,14 @@ pub struct App {
 /// Routes outside the OpenAPI document, for `Allow` on 405.
 const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("/", "GET, HEAD"),
+    ("/verify-email", "GET, HEAD"),
+    ("/reset-password", "GET, HEAD"),
+    ("/accept-invite", "GET, HEAD"),
     ("/healthz", "GET, HEAD"),
     ("/readyz", "GET, HEAD"),
     ("/setup", "GET, HEAD"),
+    ("/metrics", "GET, HEAD"),
+    ("/internal/cron/{job}", "POST"),
     ("/api/openapi.json", "GET, HEAD"),
     ("/assets/{name}", "GET, HEAD"),
     ("/careers/{slug}", "GET, HEAD"),
@@ -72,6 +88,7 @@ impl App {
         let cache = (config.storage.cache_mb as usize) << 20;
         let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, cache)).await??;
         let tokens = TokenKeys::load_or_create(&config.data_dir)?;
+        let flags = Flags::load(&store, &config.rate_limit)?;
         let passwords = tokio::task::spawn_blocking(Passwords::new).await?;
         let index_dir = config.data_dir.join("index");
         let (search, opened) =
@@ -84,6 +101,12 @@ impl App {
             .map_err(|e| anyhow::anyhow!("bringing the search index up to date: {e}"))?;
         let usage = UsageLog::start(store.clone());
         let webhooks = WebhookWorker::start(store.clone(), &config.webhooks)?;
+        let mail = MailWorker::start(store.clone(), &config.mail)?;
+        let scheduler = Scheduler::start(Jobs {
+            store: store.clone(),
+            webhooks: webhooks.waker(),
+            mail: mail.waker(),
+        });
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
         let state = AppState {
@@ -99,6 +122,11 @@ impl App {
             matchers: Default::default(),
             backups: Default::default(),
             setup: Default::default(),
+            flags,
+            limiter: Default::default(),
+            metrics: Default::default(),
+            scheduler,
+            mail,
         };
         Ok(App {
             state: Arc::new(state),
@@ -155,8 +183,14 @@ impl App {
             .nest("/docs", docs)
             .at("/healthz", get(healthz))
             .at("/readyz", get(readyz))
+            .at("/metrics", get(metrics))
+            .at("/internal/cron/:job", post(cron::run))
             .at("/", get(assets::index))
             .at("/setup", get(setup_page))
+            // The pages mailed links open: the UI, which routes them.
+            .at("/verify-email", get(assets::index))
+            .at("/reset-password", get(assets::index))
+            .at("/accept-invite", get(assets::index))
             .at("/assets/:name", get(assets::asset))
             .at("/careers/:slug", get(careers_page::page))
             .at("/careers/:slug/apply", post(careers_page::apply))
@@ -210,7 +244,9 @@ impl App {
     /// Writes what the workers still hold, then stops the index writer and the store.
     pub async fn shutdown(&self) -> anyhow::Result<()> {
         // Deliveries not yet sent stay queued in the database for the next start.
+        self.state.scheduler.stop().await;
         self.state.webhooks.stop().await;
+        self.state.mail.stop().await;
         self.state.usage.stop().await;
         self.state.indexer.stop().await;
         let state = self.state.clone();
@@ -264,4 +300,22 @@ fn setup_page(req: &poem::Request) -> poem::Result<poem::Response> {
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Setup is done</title></head>\
              <body><h1>Setup is done</h1><p>The platform admin exists. <a href=\"/#/login\">Sign in</a>.</p></body></html>",
         ))
+}
+
+#[handler]
+fn metrics(req: &poem::Request) -> poem::Result<poem::Response> {
+    let state = req.data::<Arc<AppState>>().expect("state");
+    let sample = Sample {
+        webhook_queue: crate::domain::webhooks::queue_depth(&state.store)?,
+        mail_queue: Some(crate::domain::mail::queue_depth(&state.store)?),
+        index_lag: crate::domain::indexing::lag(&state.store)?,
+        db_bytes: std::fs::metadata(state.config.data_dir.join(crate::store::DB_FILE))
+            .map(|m| m.len())
+            .unwrap_or(0),
+        resident_bytes: crate::http::metrics::resident_bytes(),
+    };
+    let text = state.metrics.render(&sample);
+    Ok(poem::Response::builder()
+        .content_type(crate::http::metrics::CONTENT_TYPE)
+        .body(text))
 }

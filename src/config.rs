@@ -17,6 +17,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub public_url: String,
     pub log: String,
+    /// `text` or `json`.
+    pub log_format: String,
     pub auth: AuthConfig,
     pub mail: MailConfig,
     pub limits: LimitsConfig,
@@ -106,6 +108,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             public_url: "http://127.0.0.1:8080".into(),
             log: "info".into(),
+            log_format: "text".into(),
             auth: AuthConfig::default(),
             mail: MailConfig::default(),
             limits: LimitsConfig::default(),
@@ -245,6 +248,12 @@ impl Config {
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log).is_err() {
             return bad("log", &format!("is not a valid log filter: {:?}", self.log));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return bad(
+                "log_format",
+                &format!("must be \"text\" or \"json\", got {:?}", self.log_format),
+            );
         }
         if self.auth.access_token_ttl_secs < 60 {
             return bad("auth.access_token_ttl_secs", "must be at least 60");
@@ -471,6 +480,7 @@ mod tests {
             ("[limits]\nbody_max_bytes = 10", "limits.body_max_bytes"),
             ("public_url = \"ftp://x\"", "public_url"),
             ("[webhooks]\ntimeout_secs = 0", "webhooks.timeout_secs"),
+            ("log_format = \"xml\"", "log_format"),
             (
                 "[webhooks]\nretry_schedule_secs = [30, 0]",
                 "webhooks.retry_schedule_secs",

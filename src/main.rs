@@ -114,7 +114,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            init_logging(&config.log);
+            init_logging(&config.log, &config.log_format);
             run_async(async move {
                 let app = App::build(config).await?;
                 app.reindex().await?;
@@ -133,7 +133,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            init_logging(&config.log);
+            init_logging(&config.log, &config.log_format);
             run_async(async move {
                 let done = hirebase::maintenance::restore(&config, &file, force).await?;
                 if let Some(old) = done.replaced {
@@ -153,7 +153,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            init_logging(&config.log);
+            init_logging(&config.log, &config.log_format);
             run_async(hirebase::maintenance::demo(
                 config,
                 data_dir,
@@ -165,7 +165,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            init_logging(&config.log);
+            init_logging(&config.log, &config.log_format);
             run_async(serve(config))
         }
     }
@@ -191,17 +191,22 @@ fn load_config(path: Option<&Path>) -> Result<Config, ExitCode> {
 
 /// Logs go to stderr, in colour only when a person watches it in a terminal (files, pipes
 /// and journald get plain text), and never with `NO_COLOR` set.
-fn init_logging(filter: &str) {
+/// `log_format = "json"` writes one JSON object per line instead, with the request id among
+/// the span fields of every line logged while a request is served.
+fn init_logging(filter: &str, format: &str) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
     let colour = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr)
-        .with_ansi(colour)
-        .init();
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.with_ansi(colour).init();
+    }
 }
 
 fn run_async(fut: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
@@ -244,10 +249,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     tracing::info!("web UI: {public_url}/");
-    tracing::info!(
-        "organisations sign up at {public_url}/#/register (open to anyone who can reach this \
-         address; the first user of each organisation is its org_admin)"
-    );
+    if app.state().flags.get().registration_open {
+        tracing::info!(
+            "organisations sign up at {public_url}/#/register (open to anyone who can reach this \
+             address; the first user of each organisation is its org_admin)"
+        );
+    } else {
+        tracing::info!(
+            "registration of new organisations is closed (the platform admin's flag \
+             registration_open)"
+        );
+    }
     tracing::info!("careers pages: {public_url}/careers/{{org-slug}}");
     tracing::info!("API docs: {public_url}/docs   OpenAPI: {public_url}/api/openapi.json");
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);

@@ -73,10 +73,18 @@ pub fn bench_config(dir: &Path) -> Config {
 
 /// Starts the app on `dir` (existing data or none) and waits until `/readyz` answers 200.
 pub async fn serve(dir: impl Into<DataDir>) -> Running {
+    serve_configured(dir, |_| {}).await
+}
+
+/// [`serve`] with the bench configuration adjusted first.
+pub async fn serve_configured(
+    dir: impl Into<DataDir>,
+    adjust: impl FnOnce(&mut Config),
+) -> Running {
     let dir = dir.into();
-    let app = App::build(bench_config(dir.path()))
-        .await
-        .expect("app builds");
+    let mut config = bench_config(dir.path());
+    adjust(&mut config);
+    let app = App::build(config).await.expect("app builds");
     let app_state = app.state().clone();
     let (acceptor, addr) = App::bind("127.0.0.1:0".parse().unwrap())
         .await
@@ -112,7 +120,16 @@ pub async fn serve(dir: impl Into<DataDir>) -> Running {
 
 /// [`serve`] on a fresh data dir, then registers the bench account and signs it in.
 pub async fn serve_with_account(dir: impl Into<DataDir>) -> Running {
-    let running = serve(dir).await;
+    serve_with_account_configured(dir, |_| {}).await
+}
+
+/// [`serve_with_account`] with the bench configuration adjusted first.
+#[allow(dead_code)]
+pub async fn serve_with_account_configured(
+    dir: impl Into<DataDir>,
+    adjust: impl FnOnce(&mut Config),
+) -> Running {
+    let running = serve_configured(dir, adjust).await;
     register(
         &reqwest::Client::new(),
         &running.base,

@@ -9,8 +9,13 @@ use serde::Deserialize;
 
 use super::{Auth, SESSION_COOKIE, Tag};
 use crate::app::AppState;
+use crate::auth::Permission;
+use crate::domain::accounts::{
+    self, AcceptInput, EmailInput, InviteInput, InviteSent, ResetInput, TokenInput, Verified,
+};
 use crate::domain::users::{self, RegisterInput, Registered, UserOut};
-use crate::error::Error;
+use crate::error::{Code, Error};
+use crate::http::rate_limit::{self, Bucket, LoginGuard};
 
 pub struct AuthApi;
 
@@ -79,7 +84,8 @@ fn session_cookie(state: &AppState, value: &str, max_age: u64) -> String {
 
 #[OpenApi(prefix_path = "/auth", tag = "Tag::Auth")]
 impl AuthApi {
-    /// Create an organisation and its first user, an `org_admin`.
+    /// Create an organisation and its first user, an `org_admin`. Refused (403) while the
+    /// platform admin has closed registration (flag `registration_open`).
     #[oai(path = "/register", method = "post", operation_id = "register")]
     async fn register(
         &self,
@@ -87,11 +93,17 @@ impl AuthApi {
         req: &poem::Request,
         body: Json<RegisterInput>,
     ) -> Result<RegisterResponse, Error> {
+        if !state.flags.get().registration_open {
+            return Err(Error::forbidden(
+                "Registration of new organisations is closed on this instance; ask its operator.",
+            ));
+        }
         let (user, tenant) = users::register(
             &state.store,
             &state.passwords,
             body.0,
             super::client_ip(req),
+            &state.config.effective_public_url(),
         )
         .await?;
         Ok(RegisterResponse::Created(Json(Registered {
@@ -120,26 +132,128 @@ impl AuthApi {
             LoginRequest::Json(j) => (j.0.email, j.0.password),
         };
         let ip = super::client_ip(req);
-        let signed = users::login(
+        let guard =
+            LoginGuard::check(&state, &email, ip.as_deref().and_then(|ip| ip.parse().ok()))?;
+        sign_in(&state, req, &email, &password)
+            .await
+            .inspect_err(|e| {
+                if e.code == Code::Unauthenticated {
+                    guard.failed();
+                }
+            })
+    }
+
+    /// Confirm an email address with the token of the mailed link. Using a link again
+    /// answers `already_verified: true`; an unknown or expired token is refused (400).
+    #[oai(path = "/verify-email", method = "post", operation_id = "verify_email")]
+    async fn verify_email(
+        &self,
+        state: Data<&Arc<AppState>>,
+        body: Json<TokenInput>,
+    ) -> Result<Json<Verified>, Error> {
+        Ok(Json(
+            accounts::verify_email(&state.store, body.0.token).await?,
+        ))
+    }
+
+    /// Mail a new verification link (at most 3 mails a minute per address). Answers 202
+    /// whether or not the account exists.
+    #[oai(
+        path = "/resend-verification",
+        method = "post",
+        operation_id = "resend_verification"
+    )]
+    async fn resend_verification(
+        &self,
+        state: Data<&Arc<AppState>>,
+        body: Json<EmailInput>,
+    ) -> Result<Accepted, Error> {
+        mail_allowance(&state, &body.email)?;
+        accounts::resend_verification(
             &state.store,
-            &state.passwords,
-            &state.tokens,
-            &state.config.auth,
-            &email,
-            &password,
-            ip,
+            &body.email,
+            &state.config.effective_public_url(),
         )
         .await?;
-        let cookie = session_cookie(&state, &signed.session_token, signed.session_ttl);
-        Ok(LoginResponse::Ok(
-            Json(TokenOut {
-                access_token: signed.access_token,
-                token_type: "bearer".into(),
-                expires_in: signed.expires_in,
-                user: UserOut::from(&signed.user),
-            }),
-            cookie,
-        ))
+        state.mail.poke();
+        Ok(Accepted::Queued)
+    }
+
+    /// Mail a password-reset link, valid one hour and once. Answers 202 whether or not the
+    /// account exists.
+    #[oai(
+        path = "/forgot-password",
+        method = "post",
+        operation_id = "forgot_password"
+    )]
+    async fn forgot_password(
+        &self,
+        state: Data<&Arc<AppState>>,
+        body: Json<EmailInput>,
+    ) -> Result<Accepted, Error> {
+        mail_allowance(&state, &body.email)?;
+        accounts::forgot_password(
+            &state.store,
+            &body.email,
+            &state.config.effective_public_url(),
+        )
+        .await?;
+        state.mail.poke();
+        Ok(Accepted::Queued)
+    }
+
+    /// Set a new password with the token of a reset link; every session of the account ends.
+    #[oai(
+        path = "/reset-password",
+        method = "post",
+        operation_id = "reset_password"
+    )]
+    async fn reset_password(
+        &self,
+        state: Data<&Arc<AppState>>,
+        body: Json<ResetInput>,
+    ) -> Result<Done, Error> {
+        accounts::reset_password(&state.store, &state.passwords, body.0).await?;
+        Ok(Done::Done)
+    }
+
+    /// Invite a teammate by email with a role (org admins): a link valid 7 days, mailed and
+    /// returned.
+    #[oai(path = "/invite", method = "post", operation_id = "invite")]
+    async fn invite(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<InviteInput>,
+    ) -> Result<InviteResponse, Error> {
+        let who = auth.identity().allow(Permission::TEAM_WRITE)?;
+        let sent = accounts::invite(
+            &state.store,
+            who,
+            body.0,
+            &state.config.effective_public_url(),
+        )
+        .await?;
+        state.mail.poke();
+        Ok(InviteResponse::Created(Json(sent)))
+    }
+
+    /// Accept an invitation: set a password (and name) and sign in. A used or expired
+    /// invitation is refused (400).
+    #[oai(
+        path = "/accept-invite",
+        method = "post",
+        operation_id = "accept_invite"
+    )]
+    async fn accept_invite(
+        &self,
+        state: Data<&Arc<AppState>>,
+        req: &poem::Request,
+        body: Json<AcceptInput>,
+    ) -> Result<LoginResponse, Error> {
+        let password = body.password.clone();
+        let user = accounts::accept_invite(&state.store, &state.passwords, body.0).await?;
+        sign_in(&state, req, &user.email, &password).await
     }
 
     /// End the current session: its access tokens and cookie stop working at once.
@@ -152,4 +266,67 @@ impl AuthApi {
         users::logout(&state.store, auth.identity()).await?;
         Ok(LogoutResponse::Done(session_cookie(&state, "", 0)))
     }
+}
+
+/// Signs `email` in with `password`: the token answer and the session cookie.
+async fn sign_in(
+    state: &AppState,
+    req: &poem::Request,
+    email: &str,
+    password: &str,
+) -> Result<LoginResponse, Error> {
+    let signed = users::login(
+        &state.store,
+        &state.passwords,
+        &state.tokens,
+        &state.config.auth,
+        email,
+        password,
+        super::client_ip(req),
+    )
+    .await?;
+    let cookie = session_cookie(state, &signed.session_token, signed.session_ttl);
+    Ok(LoginResponse::Ok(
+        Json(TokenOut {
+            access_token: signed.access_token,
+            token_type: "bearer".into(),
+            expires_in: signed.expires_in,
+            user: UserOut::from(&signed.user),
+        }),
+        cookie,
+    ))
+}
+
+/// At most 3 mails a minute to one address from the account flows, limits on or off: the
+/// flows must not become a way to flood someone's mailbox.
+fn mail_allowance(state: &AppState, email: &str) -> Result<(), Error> {
+    let bucket = Bucket::Mail(crate::error::normalize_email(email));
+    let verdict = state.limiter.hit(&bucket, MAILS_PER_MINUTE);
+    if verdict.over {
+        return Err(rate_limit::too_many(&verdict, "mails to this address"));
+    }
+    Ok(())
+}
+
+const MAILS_PER_MINUTE: u32 = 3;
+
+#[derive(ApiResponse)]
+pub enum Accepted {
+    /// Queued (or nothing to do: the answer does not say whether the account exists).
+    #[oai(status = 202)]
+    Queued,
+}
+
+#[derive(ApiResponse)]
+pub enum Done {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
+}
+
+#[derive(ApiResponse)]
+pub enum InviteResponse {
+    /// The invitation was created and its mail queued.
+    #[oai(status = 201)]
+    Created(Json<InviteSent>),
 }

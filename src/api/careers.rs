@@ -72,8 +72,14 @@ impl CareersApi {
         req: &poem::Request,
         body: Json<CareersApplication>,
     ) -> Result<ApplyResponse, Error> {
-        let applied =
-            careers::apply(&state.store, &state.indexer, body.0, super::client_ip(req)).await?;
+        let applied = careers::apply(
+            &state.store,
+            &state.indexer,
+            body.0,
+            super::client_ip(req),
+            &state.config.effective_public_url(),
+        )
+        .await?;
         Ok(if applied.dedup {
             ApplyResponse::AlreadyApplied(Json(applied))
         } else {

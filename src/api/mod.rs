@@ -129,8 +129,12 @@ pub fn client_ip(req: &Request) -> Option<String> {
 
 fn check(req: &Request, token: &str) -> poem::Result<Identity> {
     let state = state(req);
-    let mut identity = resolve(&state.store, &state.tokens, token)?;
-    if let Some(ctx) = req.extensions().get::<Arc<RequestCtx>>() {
+    let ctx = req.extensions().get::<Arc<RequestCtx>>();
+    let mut identity = match ctx.and_then(|ctx| ctx.resolved(token)) {
+        Some(identity) => identity.clone(),
+        None => resolve(&state.store, &state.tokens, token)?,
+    };
+    if let Some(ctx) = ctx {
         identity.ip = ctx.ip.clone();
         if let Some(key_id) = identity.key_id() {
             ctx.used_api_key(identity.tenant_id, key_id);

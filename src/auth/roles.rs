@@ -152,8 +152,9 @@ permissions! {
     OWN_TALENT_PROFILE: OwnTalentProfile = "own_talent_profile", "see and edit your own talent profile and see your engagements", &[Talent], session;
 
     // Oversight
-    AUDIT_READ: AuditRead = "audit_read", "read the audit trail", ADMIN, AuditRead;
-    AUDIT_EXPORT: AuditExport = "audit_export", "export the audit trail", ADMIN, AuditRead;
+    /// The platform admin's trail is the instance's own (flag changes, its sign-ins).
+    AUDIT_READ: AuditRead = "audit_read", "read the audit trail", &[OrgAdmin, PlatformAdmin], AuditRead;
+    AUDIT_EXPORT: AuditExport = "audit_export", "export the audit trail", &[OrgAdmin, PlatformAdmin], AuditRead;
 
     // Integrations
     WEBHOOKS_READ: WebhooksRead = "webhooks_read", "read webhooks", ADMIN, WebhooksRead;
@@ -164,6 +165,8 @@ permissions! {
 
     // Platform
     PLATFORM: Platform = "platform", "administer the platform", &[PlatformAdmin], session;
+    /// The platform admin reads every mail; an org admin its organisation's.
+    OUTBOX: Outbox = "outbox", "read the mail outbox", &[PlatformAdmin, OrgAdmin], session;
 }
 
 #[cfg(test)]

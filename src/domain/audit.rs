@@ -107,6 +107,8 @@ named_enum! {
         UserPasswordChanged = "user.password_changed",
         UserRoleChanged = "user.role_changed",
         UserRemoved = "user.removed",
+        UserInvited = "user.invited",
+        UserEmailVerified = "user.email_verified",
         ApiKeyCreated = "api_key.created",
         ApiKeyRevoked = "api_key.revoked",
         JobCreated = "job.created",
@@ -149,6 +151,7 @@ named_enum! {
         WebhookUpdated = "webhook.updated",
         WebhookDeleted = "webhook.deleted",
         WebhookDisabled = "webhook.disabled",
+        FlagsChanged = "flags.changed",
     }
 }
 

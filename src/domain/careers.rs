@@ -8,6 +8,7 @@ use super::audit::{self, Actor};
 use super::candidates::{self, NewCandidate};
 use super::indexing::Indexer;
 use super::jobs::{Job, Level};
+use super::mail::{self, MailKind};
 use super::tenants::Tenant;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
@@ -178,6 +179,7 @@ pub async fn apply(
     indexer: &Indexer,
     input: CareersApplication,
     ip: Option<String>,
+    public_url: &str,
 ) -> Result<Applied> {
     let actor = Actor::public("careers", ip);
     let email = normalize_email(&input.email);
@@ -210,15 +212,20 @@ pub async fn apply(
     .into_candidate(tenant.id, "careers");
     candidates::validate(&new)?;
     let job_id = input.job_id;
+    let careers_url = format!(
+        "{}/careers/{}",
+        public_url.trim_end_matches('/'),
+        tenant.slug
+    );
     indexer
         .write(move |tx, pending| {
             // The job may have closed since the check above.
-            if !tx
+            let Some(job) = tx
                 .get(&JOBS, tenant.id, job_id)?
-                .is_some_and(|j| j.is_listed())
-            {
+                .filter(|j: &Job| j.is_listed())
+            else {
                 return Err(Error::not_found("Job", job_id));
-            }
+            };
             let candidate = match candidates::by_email(tx, tenant.id, &email)? {
                 Some(existing) => existing,
                 None => {
@@ -244,6 +251,14 @@ pub async fn apply(
                 None,
                 &actor,
             )?;
+            let confirmation = mail::compose(
+                MailKind::ApplicationReceived,
+                &email,
+                Some(&tenant),
+                &careers_url,
+                &job.title,
+            );
+            mail::enqueue(tx, tenant.id, confirmation)?;
             Ok(Applied {
                 candidate_id: candidate.id,
                 application_id: app.id,

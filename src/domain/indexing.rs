@@ -106,6 +106,11 @@ enum PruneMsg {
     Stop(oneshot::Sender<()>),
 }
 
+/// Changes committed to the database and not yet durable in the search index (for `/metrics`).
+pub fn lag(store: &Store) -> Result<u64> {
+    store.read()?.count(&SEARCH_OUTBOX, INSTANCE)
+}
+
 #[derive(Clone)]
 pub struct Indexer {
     pub search: Search,

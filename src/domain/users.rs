@@ -103,6 +103,7 @@ pub async fn register(
     passwords: &Passwords,
     input: RegisterInput,
     ip: Option<String>,
+    public_url: &str,
 ) -> Result<(User, Tenant)> {
     let email = normalize_email(&input.email);
     let org_name = input
@@ -133,6 +134,7 @@ pub async fn register(
         return Err(email_taken(&email));
     }
     let hash = passwords.hash(input.password).await?;
+    let public_url = public_url.to_string();
     store
         .write(move |tx| {
             let tenant = tenants::create(tx, &org_name)?;
@@ -149,6 +151,7 @@ pub async fn register(
                 Change::new(Action::TenantCreated, tenant.id, summary),
             )?;
             audit::record(tx, tenant.id, &actor, user_created(&user))?;
+            super::accounts::send_verification(tx, &user, &public_url)?;
             Ok((user, tenant))
         })
         .await
@@ -167,7 +170,7 @@ fn email_taken(email: &str) -> Error {
     Error::conflict(format!("An account with the email {email} already exists"))
 }
 
-fn insert_user(
+pub(crate) fn insert_user(
     tx: &mut Tx,
     tenant_id: u64,
     email: &str,
@@ -314,8 +317,48 @@ fn prune_expired_sessions(tx: &mut Tx, tenant_id: u64, user_id: u64) -> Result<(
     Ok(())
 }
 
+/// Removes every expired session of the instance (the `expire-tokens` job); how many.
+pub async fn expire_sessions(store: &Store) -> Result<u64> {
+    let now = Timestamp::now();
+    let mut expired = Vec::new();
+    let mut after = None;
+    loop {
+        let rows = store.read()?.scan(&SESSIONS, after, 2_000)?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.0);
+        expired.extend(
+            rows.into_iter()
+                .filter(|(_, s)| s.expires_at <= now)
+                .map(|((tenant, id), s)| (tenant, s.user_id, id)),
+        );
+    }
+    let mut removed = 0;
+    for chunk in expired.chunks(1_000) {
+        let chunk = chunk.to_vec();
+        removed += store
+            .write(move |tx| {
+                let mut n = 0;
+                for (tenant, user, id) in chunk {
+                    // A sign-in may have pruned it meanwhile.
+                    if tx.remove(&SESSIONS, tenant, id)?.is_some() {
+                        n += 1;
+                    }
+                    tx.unlink(&USER_SESSIONS, tenant, user, id)?;
+                }
+                Ok(n)
+            })
+            .await?;
+    }
+    Ok(removed)
+}
+
 /// Ends every session of a user except `keep`.
-fn end_sessions(tx: &mut Tx, tenant_id: u64, user_id: u64, keep: Option<u64>) -> Result<()> {
+pub(crate) fn end_sessions(
+    tx: &mut Tx,
+    tenant_id: u64,
+    user_id: u64,
+    keep: Option<u64>,
+) -> Result<()> {
     for sid in tx.members(&USER_SESSIONS, tenant_id, user_id)? {
         if Some(sid) != keep {
             tx.remove(&SESSIONS, tenant_id, sid)?;

@@ -161,7 +161,8 @@ pub async fn apply(
         .extensions()
         .get::<Arc<crate::http::context::RequestCtx>>()
         .and_then(|c| c.ip.clone());
-    match careers::apply(&state.store, &state.indexer, input, ip).await {
+    let public_url = state.config.effective_public_url();
+    match careers::apply(&state.store, &state.indexer, input, ip, &public_url).await {
         Ok(_) => Ok(Response::builder()
             .status(StatusCode::SEE_OTHER)
             .header(

@@ -5,11 +5,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use poem::http::{HeaderValue, header};
-use poem::{Endpoint, IntoResponse, Request, Response};
+use poem::{Endpoint, IntoResponse, PathPattern, Request, Response};
+use tracing::Instrument;
 
 use super::explain::{Inputs, Sent};
 use super::problem::{from_poem, render};
+use super::rate_limit::{self, Admission};
 use crate::app::AppState;
+use crate::auth::Identity;
 use crate::config::LimitsConfig;
 use crate::domain::api_keys::PendingUse;
 use crate::error::{Code, Error};
@@ -23,6 +26,8 @@ pub struct RequestCtx {
     pub id: String,
     pub ip: Option<String>,
     api_key: OnceLock<(u64, u64)>,
+    /// The credential the rate limiter resolved, and to whom: the endpoint reuses it.
+    resolved: OnceLock<(String, Identity)>,
 }
 
 impl RequestCtx {
@@ -30,6 +35,14 @@ impl RequestCtx {
     /// written to that key's usage log once its status is known.
     pub fn used_api_key(&self, tenant_id: u64, key_id: u64) {
         let _ = self.api_key.set((tenant_id, key_id));
+    }
+
+    /// The identity already resolved for `token` in this request, if any.
+    pub fn resolved(&self, token: &str) -> Option<&Identity> {
+        self.resolved
+            .get()
+            .filter(|(t, _)| t == token)
+            .map(|(_, identity)| identity)
     }
 }
 
@@ -54,28 +67,43 @@ pub async fn handle<E: Endpoint>(
     mut req: Request,
 ) -> poem::Result<Response> {
     let started = Instant::now();
+    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
     let ctx = Arc::new(RequestCtx {
         id: request_id(&req),
-        ip: req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string()),
+        ip: ip.map(|ip| ip.to_string()),
         api_key: OnceLock::new(),
+        resolved: OnceLock::new(),
     });
+    let (admission, resolved) = rate_limit::admit(&state, &req, ip);
+    if let Some(resolved) = resolved {
+        let _ = ctx.resolved.set(resolved);
+    }
     req.extensions_mut().insert(ctx.clone());
     let method = req.method().clone();
     let path = req.uri().path().to_string();
 
-    let result = match limit_body(&mut req, &state.config.limits).await {
+    let admitted = match &admission {
+        Admission::Refused { verdict, what } => Err(rate_limit::too_many(verdict, what)),
+        _ => limit_body(&mut req, &state.config.limits).await,
+    };
+    let result = match admitted {
         Ok(()) => {
             let sent = Sent::keep(&mut req).await;
+            // Every line logged while the request is served carries its id.
+            let span = tracing::info_span!("request", request_id = %ctx.id);
             ep.call(req)
+                .instrument(span)
                 .await
                 .map(IntoResponse::into_response)
                 .map_err(|e| (e, Some(sent)))
         }
         Err(e) => Err((e.into(), None)),
     };
+    let route = match &result {
+        Ok(response) => response.data::<PathPattern>(),
+        Err((err, _)) => err.data::<PathPattern>(),
+    }
+    .map(|p| p.0.clone());
     let mut response = match result {
         Ok(response) => response,
         Err((err, sent)) => {
@@ -98,8 +126,14 @@ pub async fn handle<E: Endpoint>(
     if let Ok(v) = HeaderValue::from_str(&ctx.id) {
         response.headers_mut().insert(REQUEST_ID, v);
     }
+    admission.decorate(&mut response);
     let status = response.status().as_u16();
-    tracing::debug!(request_id = %ctx.id, %method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
+    let elapsed = started.elapsed();
+    let route = route.map(|pattern| state.routes.template(&pattern));
+    state
+        .metrics
+        .observe(&method, route.as_deref(), status, elapsed.as_secs_f64());
+    tracing::debug!(request_id = %ctx.id, %method, %path, status, micros = elapsed.as_micros() as u64, "request");
     if let Some(&(tenant_id, key_id)) = ctx.api_key.get() {
         state.usage.record(PendingUse {
             tenant_id,
@@ -155,6 +189,9 @@ async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Erro
 /// Which methods each path accepts, read from the OpenAPI document, for `Allow` on 405.
 pub struct RouteTable {
     routes: Vec<(Vec<String>, String)>,
+    /// poem's pattern of each API route (`/api/v1/jobs/:param0`) → the spec's template
+    /// (`/api/v1/jobs/{id}`), to name routes in metrics.
+    templates: std::collections::HashMap<String, String>,
     /// What each operation takes, to explain a request it could not parse.
     pub inputs: Inputs,
 }
@@ -162,8 +199,23 @@ pub struct RouteTable {
 impl RouteTable {
     pub fn from_spec(spec: &serde_json::Value, prefix: &str, extra: &[(&str, &str)]) -> RouteTable {
         let mut routes = Vec::new();
+        let mut templates = std::collections::HashMap::new();
         if let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) {
             for (path, item) in paths {
+                let template = format!("{prefix}{path}");
+                let mut n = 0;
+                let pattern: Vec<String> = template
+                    .split('/')
+                    .map(|s| {
+                        if is_variable(s) {
+                            n += 1;
+                            format!(":param{}", n - 1)
+                        } else {
+                            s.to_string()
+                        }
+                    })
+                    .collect();
+                templates.insert(pattern.join("/"), template);
                 let mut methods: Vec<String> = item
                     .as_object()
                     .map(|m| {
@@ -185,8 +237,25 @@ impl RouteTable {
         }
         RouteTable {
             routes,
+            templates,
             inputs: Inputs::from_spec(spec, prefix),
         }
+    }
+
+    /// The documented template of poem's route `pattern`: `/api/v1/jobs/{id}` for
+    /// `/api/v1/jobs/:param0`, `/careers/{slug}` for `/careers/:slug`.
+    pub fn template(&self, pattern: &str) -> String {
+        if let Some(template) = self.templates.get(pattern) {
+            return template.clone();
+        }
+        pattern
+            .split('/')
+            .map(|segment| match segment.strip_prefix(':') {
+                Some(name) => format!("{{{name}}}"),
+                None => segment.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     pub fn allow(&self, path: &str) -> Option<String> {
@@ -265,6 +334,21 @@ fn segments(path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn poem_patterns_are_named_by_their_spec_template() {
+        let spec = serde_json::json!({"paths": {
+            "/jobs/{id}": {"get": {}},
+            "/keys/{id}/uses/{use_id}": {"get": {}}
+        }});
+        let table = RouteTable::from_spec(&spec, "/api/v1", &[]);
+        assert_eq!(table.template("/api/v1/jobs/:param0"), "/api/v1/jobs/{id}");
+        assert_eq!(
+            table.template("/api/v1/keys/:param0/uses/:param1"),
+            "/api/v1/keys/{id}/uses/{use_id}"
+        );
+        assert_eq!(table.template("/careers/:slug"), "/careers/{slug}");
+    }
 
     #[test]
     fn allow_lists_the_methods_of_the_matching_template() {

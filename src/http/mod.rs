@@ -4,6 +4,9 @@
 pub mod assets;
 pub mod careers_page;
 pub mod context;
+pub mod cron;
 pub mod explain;
+pub mod metrics;
 pub mod problem;
+pub mod rate_limit;
 pub mod server;

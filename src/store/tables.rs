@@ -10,15 +10,18 @@ use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::engagements::Engagement;
+use crate::domain::flags::Overrides;
 use crate::domain::indexing::OutboxEntry;
 use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::mail::Mail;
 use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::offers::Offer;
 use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
 use crate::domain::tenants::Tenant;
+use crate::domain::tokens::OneTimeToken;
 use crate::domain::users::{Session, User};
 use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
 use crate::time::Timestamp;
@@ -180,6 +183,20 @@ pub const WEBHOOK_QUEUE: Records<Delivery> = Records::new("webhook_queue_v1");
 /// Keyed (webhook id, attempt id): every delivery attempt, for `/webhooks/{id}/deliveries`.
 pub const WEBHOOK_ATTEMPTS: Records<DeliveryAttempt> = Records::new("webhook_attempts_v1");
 
+// --- Platform
+/// (INSTANCE, 1): the feature flags the platform admin has set.
+pub const FLAGS: Records<Overrides> = Records::new("flags_v1");
+
+// --- Mail and one-time tokens
+/// (INSTANCE, id): every mail, queued until delivered (or kept as the outbox).
+pub const MAILS: Records<Mail> = Records::filed("mails_v1", &[TENANT_MAILS, STATUS_MAILS]);
+/// (INSTANCE, organisation) → its mails, for an org admin's outbox.
+pub const TENANT_MAILS: Filing<Mail> = Filing::one("tenant_mails_v1", |m| m.org_id);
+pub const STATUS_MAILS: Filing<Mail> = Filing::one("status_mails_v1", |m| m.status as u64);
+/// (INSTANCE, id): verification, password-reset and invite tokens (stored by hash only).
+pub const TOKENS: Records<OneTimeToken> = Records::new("tokens_v1");
+pub const TOKEN_HASH_TOKEN: Unique = Unique::new("token_hash_token_v1");
+
 pub(super) const RECORD_TABLES: &[&str] = &[
     INTERVIEWS.name,
     OFFERS.name,
@@ -205,6 +222,9 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     JOB_STATS.name,
     SEARCH_OUTBOX.name,
     MATCH_LOGS.name,
+    FLAGS.name,
+    MAILS.name,
+    TOKENS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,
@@ -212,6 +232,7 @@ pub(super) const UNIQUE_TABLES: &[&str] = &[
     KEY_HASH_API_KEY.name,
     EMAIL_CANDIDATE.name,
     JOB_CANDIDATE_APPLICATION.name,
+    TOKEN_HASH_TOKEN.name,
 ];
 pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name];
 
@@ -227,5 +248,6 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         .chain(names(PROJECTS))
         .chain(names(SLOTS))
         .chain(names(ENGAGEMENTS))
+        .chain(names(MAILS))
         .collect()
 }

@@ -53,6 +53,11 @@ impl WebhookWorker {
         self.poke.notify_one();
     }
 
+    /// What [`WebhookWorker::poke`] signals, for others to wake the worker.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.poke.clone()
+    }
+
     /// Ends the worker and releases its handle on the store. Requests in flight are abandoned:
     /// their deliveries stay queued and go out after the next start.
     pub async fn stop(&self) {

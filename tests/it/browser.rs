@@ -2033,3 +2033,173 @@ async fn the_setup_link_creates_the_platform_admin_who_takes_a_backup() {
     assert_eq!(again.status, 404);
     finish(client).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn platform_admin_sees_organisations_and_changes_flags() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start_with_admin("root@platform.example", PASSWORD).await;
+    let org = s.register("ada@example.com", "Analytical Engines").await;
+    s.post(
+        "/api/v1/jobs",
+        &org.token,
+        json!({"title": "Engine Operator"}),
+    )
+    .await
+    .ok(201);
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "root@platform.example", "root", None).await;
+    // The platform admin lands on its console; the sidebar offers the platform's pages only.
+    wait_for_route(&client, "the console opens", |r| {
+        r.starts_with("/admin/organisations")
+    })
+    .await;
+    let row = wait_for_text(
+        &client,
+        &format!("#organisations-table tr[data-org-id=\"{}\"]", org.org_id),
+        "the organisation is listed with its counts",
+        |t| t.contains("Analytical Engines"),
+    )
+    .await;
+    assert!(row.contains("/careers/analytical-engines"), "{row}");
+    let nav = wait_for_text(&client, "nav.nav", "the sidebar", |t| {
+        t.contains("Feature flags")
+    })
+    .await;
+    assert!(
+        !nav.contains("Jobs") && !nav.contains("Candidates"),
+        "{nav}"
+    );
+    screenshot(&client, "80-platform-organisations").await;
+
+    // Closing registration from the organisations page.
+    click(&client, "#registration-open").await;
+    eventually("registration is closed", || async {
+        !s.state.flags.get().registration_open
+    })
+    .await;
+
+    // The flags page: lower a limit, switch to soft mode.
+    click(&client, "a[data-nav=\"flags\"]").await;
+    let input = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#flag-rate_limit_person_rpm"))
+        .await
+        .expect("the person limit");
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("60"));
+    set_value(&client, "#flag-rate_limit_person_rpm", "0").await;
+    click(&client, "#flags-submit").await;
+    wait_for_text(
+        &client,
+        "#flags-form .form-alert",
+        "a limit of 0 is refused before it is sent",
+        |t| t.contains("Please correct"),
+    )
+    .await;
+    set_value(&client, "#flag-rate_limit_person_rpm", "45").await;
+    click(&client, "#flag-rate_limit_strict_mode").await;
+    screenshot(&client, "81-platform-flags").await;
+    click(&client, "#flags-submit").await;
+    eventually("the flags are saved", || async {
+        let flags = s.state.flags.get();
+        flags.rate_limit_person_rpm == 45 && !flags.rate_limit_strict_mode
+    })
+    .await;
+    let root = s.login("root@platform.example", PASSWORD).await;
+    let r = s.get("/api/v1/admin/flags", &root.token).await;
+    let flags = &r.ok(200)["flags"];
+    assert_eq!(flags["rate_limit_company_rpm"], 120, "untouched flags stay");
+    assert_eq!(flags["registration_open"], false);
+    // The registration switch on the flags page shows the change made elsewhere.
+    let open = client
+        .find(Locator::Css("#flag-registration_open"))
+        .await
+        .expect("registration flag");
+    assert_eq!(
+        open.prop("checked").await.unwrap().as_deref(),
+        Some("false")
+    );
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_invites_a_recruiter_who_opens_the_mailed_link_and_is_signed_in() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    s.register("ada@example.com", "Analytical Engines").await;
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    visit(&client, &s, "/team").await;
+    click(&client, "#invite-button").await;
+    fill(&client, "#invite-email", "grace@example.com").await;
+    choose(&client, "#invite-role", "recruiter").await;
+    click(&client, "#invite-submit").await;
+    let url = wait_for_text(&client, "#invite-url", "the invite link is shown", |t| {
+        t.contains("/accept-invite?token=")
+    })
+    .await;
+    screenshot(&client, "82-team-invite").await;
+
+    // The mail is in the organisation's outbox; its link is what the teammate opens.
+    visit(&client, &s, "/admin/outbox").await;
+    wait_for_text(
+        &client,
+        "#outbox-table",
+        "the invitation mail is listed",
+        |t| {
+            t.contains("grace@example.com")
+                && t.contains("You are invited to join Analytical Engines")
+        },
+    )
+    .await;
+    let href = client
+        .execute(
+            "return document.querySelector('#outbox-table tr[data-kind=\"invite\"] a.mail-link').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .expect("the link in the mail");
+    let href = href.as_str().expect("an href").to_string();
+    assert!(
+        href.ends_with(url.rsplit('/').next().unwrap()),
+        "{href} vs {url}"
+    );
+    // Signed out, on this browser, the teammate opens the link (served at the public URL's
+    // path, here on the test server).
+    click(&client, "#sign-out").await;
+    wait_for_route(&client, "signed out", |r| r.starts_with("/login")).await;
+    let path = &href[href.find("/accept-invite").unwrap()..];
+    client
+        .goto(&format!("{}{path}", s.base))
+        .await
+        .expect("open the invite link");
+    wait_for_route(&client, "the UI routes the mailed path", |r| {
+        r.starts_with("/accept-invite?token=")
+    })
+    .await;
+    fill(&client, "#accept-name", "Grace Hopper").await;
+    fill(&client, "#accept-password", PASSWORD).await;
+    screenshot(&client, "83-accept-invite").await;
+    click(&client, "#accept-submit").await;
+    wait_for_text(
+        &client,
+        "#current-user-name",
+        "the teammate is signed in",
+        |t| t == "Grace Hopper",
+    )
+    .await;
+    let role = client
+        .find(Locator::Css(".user-role"))
+        .await
+        .expect("the role in the header")
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(role, "Recruiter");
+    let grace = s.login("grace@example.com", PASSWORD).await;
+    assert_eq!(
+        grace.org_id,
+        s.login("ada@example.com", PASSWORD).await.org_id
+    );
+    finish(client).await;
+}

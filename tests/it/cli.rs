@@ -702,3 +702,42 @@ fn read_head(conn: &mut TcpStream) -> String {
     }
     text(&head)
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_logs_carry_the_request_id_of_the_request_they_come_from() {
+    let dir = TempDir::new().unwrap();
+    let env = [
+        ("HIREBASE_LOG_FORMAT", "json"),
+        (
+            "HIREBASE_INTERNAL__CRON_SECRET",
+            "cron-secret-for-the-log-test",
+        ),
+    ];
+    let served = Served::start(dir.path(), &["serve"], &env).await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/internal/cron/expire-tokens", served.base))
+        .bearer_auth("cron-secret-for-the-log-test")
+        .header("x-request-id", "log-test-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let log = served.log();
+    assert_eq!(served.stop().await, 0);
+    let lines: Vec<Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listening on"))),
+        "{log}"
+    );
+    let job = lines
+        .iter()
+        .find(|l| l["job"] == "expire-tokens")
+        .unwrap_or_else(|| panic!("no line about the job: {log}"));
+    assert_eq!(job["span"]["request_id"], "log-test-42", "{job}");
+}

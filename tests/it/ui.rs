@@ -67,6 +67,7 @@ async fn me_lists_what_each_role_may_do() {
         "webhooks_write",
         "api_keys",
         "account_export",
+        "outbox",
     ]));
     expected.push((Role::OrgAdmin, org_admin));
     let mut recruiter = set(HIRING);

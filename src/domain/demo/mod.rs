@@ -119,6 +119,7 @@ pub async fn generate(state: &Arc<AppState>) -> Result<Generated> {
         &state.passwords,
         input(json!({"email": EMAIL, "password": PASSWORD, "org_name": ORGANISATION, "full_name": "Dana Demo"}))?,
         None,
+        &state.config.effective_public_url(),
     )
     .await?;
     let who = Arc::new(Identity {

@@ -35,6 +35,11 @@ pub struct RetryPolicy {
     pub max_consecutive_failures: u32,
 }
 
+/// Deliveries waiting in the queue (for `/metrics`).
+pub fn queue_depth(store: &Store) -> Result<u64> {
+    store.read()?.count(&WEBHOOK_QUEUE, INSTANCE)
+}
+
 /// Queued deliveries with ids above `after`, each with when it is due: how the worker learns
 /// of rows enqueued since it last looked (ids only grow).
 pub fn queued_after(store: &Store, after: Option<u64>, limit: usize) -> Result<Vec<(u64, i64)>> {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,6 +91,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         ..Config::default()
     };
     config.storage.cache_mb = 16;
+    // Tests call far faster than people do; `rate_limits` turns the limits back on.
+    config.rate_limit.enabled = false;
     config
 }
 

@@ -1,0 +1,148 @@
+//! Delivers queued mail (`mails_v1`): through SMTP (lettre) when `mail.smtp_url` is set,
+//! otherwise into the outbox. Reads what is due, sends it with no transaction open, then
+//! records every outcome in one write; a restart resumes from the queue in redb.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::config::MailConfig;
+use crate::domain::mail::{self, Delivered, Mail, MailStatus};
+use crate::store::Store;
+
+/// Mails taken per round.
+const ROUND: usize = 32;
+const POLL: Duration = Duration::from_millis(500);
+/// Waits before each retry of a failed send, as for webhooks.
+pub const RETRY_SCHEDULE_SECS: [u64; 5] = [30, 120, 600, 3600, 21600];
+
+pub struct MailWorker {
+    poke: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Where mail goes.
+enum Transport {
+    Smtp {
+        smtp: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Outbox,
+}
+
+impl MailWorker {
+    pub fn start(store: Store, config: &MailConfig) -> anyhow::Result<MailWorker> {
+        let transport = if config.smtp_url.is_empty() {
+            Transport::Outbox
+        } else {
+            let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
+                .map_err(|e| anyhow::anyhow!("mail.smtp_url: {e}"))?
+                .timeout(Some(Duration::from_secs(20)))
+                .build();
+            let from = config
+                .from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("mail.from: {e}"))?;
+            Transport::Smtp { smtp, from }
+        };
+        let poke = Arc::new(Notify::new());
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(run(store, transport, poke.clone(), stopped));
+        Ok(MailWorker {
+            poke,
+            stop,
+            task: Mutex::new(Some(task)),
+        })
+    }
+
+    /// Looks at the queue now instead of at the next poll.
+    pub fn poke(&self) {
+        self.poke.notify_one();
+    }
+
+    pub fn waker(&self) -> Arc<Notify> {
+        self.poke.clone()
+    }
+
+    /// Ends the worker; mail not yet sent stays queued for the next start.
+    pub async fn stop(&self) {
+        self.stop.send_replace(true);
+        let task = self.task.lock().expect("mail worker lock").take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn run(
+    store: Store,
+    transport: Transport,
+    poke: Arc<Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let due = match mail::due(&store, ROUND) {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the mail queue failed");
+                Vec::new()
+            }
+        };
+        let full = due.len() == ROUND;
+        if !due.is_empty() {
+            let mut outcomes = Vec::with_capacity(due.len());
+            for m in due {
+                outcomes.push((m.id, deliver(&transport, &m).await));
+            }
+            let schedule = RETRY_SCHEDULE_SECS.to_vec();
+            if let Err(e) = mail::record(&store, outcomes, schedule).await {
+                tracing::warn!(error = %e, "recording mail deliveries failed");
+            }
+        }
+        if full {
+            continue;
+        }
+        tokio::select! {
+            _ = poke.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = stopped.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+async fn deliver(transport: &Transport, m: &Mail) -> Delivered {
+    let Transport::Smtp { smtp, from } = transport else {
+        return Delivered::Done(MailStatus::Outbox);
+    };
+    let message = match build(from, m) {
+        Ok(message) => message,
+        Err(e) => return Delivered::Failed(e),
+    };
+    match smtp.send(message).await {
+        Ok(_) => Delivered::Done(MailStatus::Sent),
+        Err(e) => {
+            tracing::warn!(mail = m.id, error = %e, "sending a mail failed; it will be retried");
+            Delivered::Failed(e.to_string())
+        }
+    }
+}
+
+fn build(from: &Mailbox, m: &Mail) -> Result<Message, String> {
+    let to: Mailbox =
+        m.to.parse()
+            .map_err(|e| format!("recipient {}: {e}", m.to))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(m.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            m.text.clone(),
+            m.html.clone(),
+        ))
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,178 @@
+//! The periodic jobs of the instance, run by one in-process scheduler and on demand through
+//! `POST /internal/cron/{job}` (for an outside cron, with the shared `internal.cron_secret`).
+//! A job whose domain this build does not have yet says so instead of pretending to run.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::domain::{mail, tokens, users, webhooks};
+use crate::error::{Code, Error, Result};
+use crate::store::Store;
+use crate::time::Timestamp;
+
+named_enum! {
+    /// The jobs, by the name the cron route takes.
+    pub enum CronJob {
+        WebhookRetries = "webhook-retries",
+        MailRetries = "mail-retries",
+        ExpireTokens = "expire-tokens",
+        Digest = "digest",
+        Retention = "retention",
+    }
+}
+
+impl CronJob {
+    pub fn parse(name: &str) -> Option<CronJob> {
+        CronJob::ALL.iter().copied().find(|j| j.as_str() == name)
+    }
+
+    /// How often the scheduler runs the job by itself (`None`: it does not).
+    fn every(self) -> Option<Duration> {
+        match self {
+            CronJob::ExpireTokens => Some(Duration::from_secs(3600)),
+            // Failed mail gets another round of attempts every six hours.
+            CronJob::MailRetries => Some(Duration::from_secs(6 * 3600)),
+            // The delivery worker already looks at its queue every `webhooks.poll_millis`.
+            CronJob::WebhookRetries => None,
+            CronJob::Digest | CronJob::Retention => None,
+        }
+    }
+}
+
+/// What one run of a job did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobRun {
+    pub job: CronJob,
+    pub started_at: Timestamp,
+    pub finished_at: Timestamp,
+    /// In a sentence.
+    pub summary: String,
+    /// The job's numbers (JSON).
+    pub details: serde_json::Value,
+}
+
+/// What the jobs work on.
+#[derive(Clone)]
+pub struct Jobs {
+    pub store: Store,
+    /// Wakes the webhook delivery worker.
+    pub webhooks: Arc<Notify>,
+    /// Wakes the mail worker.
+    pub mail: Arc<Notify>,
+}
+
+impl Jobs {
+    /// Runs `job` now.
+    pub async fn run(&self, job: CronJob) -> Result<JobRun> {
+        let started_at = Timestamp::now();
+        let (summary, details) = match job {
+            CronJob::WebhookRetries => {
+                let queued = webhooks::queue_depth(&self.store)?;
+                self.webhooks.notify_one();
+                (
+                    format!(
+                        "The delivery worker is sending the due ones of {queued} queued deliveries."
+                    ),
+                    json!({ "queued": queued }),
+                )
+            }
+            CronJob::ExpireTokens => {
+                let sessions = users::expire_sessions(&self.store).await?;
+                let tokens = self
+                    .store
+                    .write(|tx| tokens::expire(tx, usize::MAX))
+                    .await?;
+                (
+                    format!(
+                        "Removed {sessions} expired sessions and {tokens} expired or used mail links."
+                    ),
+                    json!({ "sessions_removed": sessions, "tokens_removed": tokens }),
+                )
+            }
+            CronJob::MailRetries => {
+                let requeued = mail::retry_failed(&self.store).await?;
+                let queued = mail::queue_depth(&self.store)?;
+                self.mail.notify_one();
+                (
+                    format!(
+                        "Queued {requeued} failed mails again; the mail worker is sending the due ones of {queued} queued."
+                    ),
+                    json!({ "requeued": requeued, "queued": queued }),
+                )
+            }
+            CronJob::Digest => {
+                return Err(not_available(job, "daily digest of new applicants"));
+            }
+            CronJob::Retention => return Err(not_available(job, "retention rules")),
+        };
+        Ok(JobRun {
+            job,
+            started_at,
+            finished_at: Timestamp::now(),
+            summary,
+            details,
+        })
+    }
+}
+
+fn not_available(job: CronJob, missing: &str) -> Error {
+    Error::new(
+        Code::Unavailable,
+        format!(
+            "The {job} job is not available yet: this build of hirebase has no {missing}. \
+             Nothing was done."
+        ),
+    )
+}
+
+/// Runs each periodic job on its interval until stopped.
+pub struct Scheduler {
+    pub jobs: Jobs,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Scheduler {
+    pub fn start(jobs: Jobs) -> Scheduler {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(schedule(jobs.clone(), stopped));
+        Scheduler {
+            jobs,
+            stop,
+            task: Mutex::new(Some(task)),
+        }
+    }
+
+    pub async fn stop(&self) {
+        self.stop.send_replace(true);
+        let task = self.task.lock().expect("scheduler lock").take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn schedule(jobs: Jobs, mut stopped: watch::Receiver<bool>) {
+    let start = Instant::now();
+    let mut due: Vec<(CronJob, Duration, Instant)> = CronJob::ALL
+        .iter()
+        .filter_map(|job| job.every().map(|every| (*job, every, start + every)))
+        .collect();
+    while let Some(next) = due.iter_mut().min_by_key(|(_, _, at)| *at) {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next.2) => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+        next.2 += next.1;
+        let job = next.0;
+        match jobs.run(job).await {
+            Ok(run) => tracing::info!(job = %job, "{}", run.summary),
+            Err(e) => tracing::warn!(job = %job, error = %e, "scheduled job failed"),
+        }
+    }
+}
