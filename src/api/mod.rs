@@ -20,6 +20,7 @@ pub mod projects;
 pub mod spec;
 pub mod team;
 pub mod tenants;
+pub mod uploads;
 pub mod users;
 pub mod webhooks;
 
@@ -78,6 +79,10 @@ pub enum Tag {
     Engagements,
     /// Candidates for a job, jobs for a candidate, scored on six axes
     Matching,
+    /// Files: resumes, job requisitions, attachments
+    Uploads,
+    /// The recruiter's agent: records from documents and sentences
+    Agent,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -197,6 +202,7 @@ apis!(
         projects::SlotsApi,
         engagements::EngagementsApi,
         account::AccountApi,
+        uploads::UploadsApi,
     ],
 );
 

@@ -152,6 +152,8 @@ named_enum! {
         WebhookDeleted = "webhook.deleted",
         WebhookDisabled = "webhook.disabled",
         FlagsChanged = "flags.changed",
+        UploadCreated = "upload.created",
+        UploadDeleted = "upload.deleted",
     }
 }
 
