@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod agent;
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
@@ -203,6 +204,7 @@ apis!(
         engagements::EngagementsApi,
         account::AccountApi,
         uploads::UploadsApi,
+        agent::AgentApi,
     ],
 );
 

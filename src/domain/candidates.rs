@@ -278,9 +278,11 @@ fn put(tx: &mut Tx, c: &Candidate, old_email: Option<&str>) -> Result<()> {
     tx.put(&CANDIDATES, c.org_id, c.id, c)
 }
 
-/// Inserts a validated new candidate inside `tx`.
+/// Inserts a validated new candidate inside `tx` (with a fresh id unless it has one already).
 pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Result<Candidate> {
-    c.id = tx.next_id()?;
+    if c.id == 0 {
+        c.id = tx.next_id()?;
+    }
     put(tx, &c, None)?;
     pending.insert(tx, &c)?;
     Ok(c)

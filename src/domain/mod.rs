@@ -24,6 +24,7 @@ pub mod migrations;
 pub mod offers;
 pub mod people;
 pub mod projects;
+pub mod resumes;
 pub mod tenants;
 pub mod tokens;
 pub mod uploads;

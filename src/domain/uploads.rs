@@ -104,18 +104,24 @@ pub fn clean_filename(sent: Option<&str>, kind: DocKind) -> String {
     }
 }
 
-/// The record of a new upload by `who` (id 0 until stored).
-pub fn record(who: &Identity, file: &Accepted, candidate_id: Option<u64>) -> Upload {
+/// The record of a new upload to `tenant` by `who` (`None`: an applicant on the careers
+/// page), id 0 until stored.
+pub fn record(
+    tenant: u64,
+    who: Option<&Identity>,
+    file: &Accepted,
+    candidate_id: Option<u64>,
+) -> Upload {
     Upload {
         id: 0,
-        org_id: who.tenant_id,
+        org_id: tenant,
         filename: file.filename.clone(),
         kind: file.kind,
         content_type: file.kind.mime().to_string(),
         size: file.bytes.len() as u64,
         sha256: hex::encode(Sha256::digest(file.bytes.as_slice())),
-        uploaded_by_user_id: who.user_id(),
-        uploaded_by_key_id: who.key_id(),
+        uploaded_by_user_id: who.and_then(Identity::user_id),
+        uploaded_by_key_id: who.and_then(Identity::key_id),
         candidate_id,
         created_at: Timestamp::now(),
         text: None,
@@ -151,7 +157,7 @@ pub fn insert(tx: &mut Tx, mut upload: Upload, bytes: &[u8], actor: &Actor) -> R
 
 pub async fn create(store: &Store, who: &Identity, file: Accepted) -> Result<Upload> {
     who.allow(Permission::UPLOADS_WRITE)?;
-    let upload = record(who, &file, None);
+    let upload = record(who.tenant_id, Some(who), &file, None);
     let actor = Actor::of(who);
     store
         .write(move |tx| insert(tx, upload, &file.bytes, &actor))

@@ -81,10 +81,29 @@ pub fn sniff(bytes: &[u8]) -> Option<DocKind> {
             "image/jpeg" => Some(DocKind::Jpg),
             "image/png" => Some(DocKind::Png),
             "image/webp" => Some(DocKind::Webp),
+            // Word and LibreOffice order their entries in ways the magic-byte rules miss.
+            "application/zip" => zip_kind(bytes),
+            m if m.starts_with("application/vnd.openxmlformats") => zip_kind(bytes),
             _ => None,
         };
     }
     text::looks_like_text(bytes).then_some(DocKind::Txt)
+}
+
+/// A ZIP archive that is a word-processing document, by the entries its directory lists.
+fn zip_kind(bytes: &[u8]) -> Option<DocKind> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    if archive.len() > text::MAX_ZIP_ENTRIES {
+        return None;
+    }
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("word/document.xml") {
+        Some(DocKind::Docx)
+    } else if has("content.xml") && has("mimetype") {
+        Some(DocKind::Odt)
+    } else {
+        None
+    }
 }
 
 /// The accepted kinds, for messages.
