@@ -180,7 +180,7 @@ pub fn rtf(text: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A DOCX whose `document.xml` inflates from ~100 KB to 200 MB of one repeated letter.
+/// A DOCX whose `document.xml` inflates from ~40 KB to 40 MB of one repeated letter.
 pub fn zip_bomb_docx() -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
@@ -195,7 +195,7 @@ pub fn zip_bomb_docx() -> Vec<u8> {
     }
     w.start_file("word/document.xml", opts).unwrap();
     let block = vec![b'a'; 1 << 20];
-    for _ in 0..200 {
+    for _ in 0..40 {
         w.write_all(&block).unwrap();
     }
     w.finish().unwrap().into_inner()

@@ -298,7 +298,7 @@ fn patterns() -> &'static Patterns {
             .unwrap(),
         github: Regex::new(r"(?i)\b(?:https?://)?(?:www\.)?github\.com/[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?/?")
             .unwrap(),
-        url: Regex::new(r"(?i)\b(?:https?://[^\s<>()|,;]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+(?:/[^\s<>()|,;]*)?|[a-z0-9\-]+\.(?:dev|io|me|com|net|org|co|tech|site|page|app)(?:/[^\s<>()|,;]*)?)")
+        url: Regex::new(r"(?i)\b(?:https?://[^\s<>()|,;]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+(?:/[^\s<>()|,;]*)?|[a-z0-9\-]+\.(?:dev|io|me|com|net|org|co|tech|site|page|app)\b(?:/[^\s<>()|,;]*)?)")
             .unwrap(),
         years: Regex::new(r"(?i)\b(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b(?:\s+of)?(?:\s+(?:professional|industry|hands-on|relevant|work|working|commercial))?\s+(?:experience|exp\b)").unwrap(),
         range: Regex::new(r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+((?:19|20)\d{2})\s*(?:-|–|—|to)\s*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?((?:19|20)\d{2}|present|current|now|today)\b|\b\d{1,2}/((?:19|20)\d{2})\s*(?:-|–|—|to)\s*(?:\d{1,2}/)?((?:19|20)\d{2}|present|current|now|today)\b").unwrap(),
@@ -428,7 +428,16 @@ const OTHER_HEADINGS: &[&str] = &[
     "technologies",
 ];
 
+/// The section a line heads, if it is a heading: "Experience", "WORK HISTORY:", and
+/// bilingual ones ("Expérience / Experience").
 fn heading_of(line: &str) -> Option<String> {
+    if line.len() <= 60 && line.contains(['/', '|']) {
+        return line.split(['/', '|']).find_map(known_heading);
+    }
+    known_heading(line)
+}
+
+fn known_heading(line: &str) -> Option<String> {
     let l = line
         .trim()
         .trim_end_matches(':')
@@ -467,7 +476,7 @@ pub fn parse(text: &str) -> Resume {
             let value = c[2].trim().to_string();
             match c[1].to_lowercase().as_str() {
                 "name" if r.full_name.is_none() && looks_like_name(&value) => {
-                    r.full_name = Some(value)
+                    r.full_name = Some(name_case(&value))
                 }
                 "location" | "address" | "based in" if r.location.is_none() => {
                     r.location = Some(value.trim_end_matches('.').to_string())
@@ -501,7 +510,7 @@ pub fn parse(text: &str) -> Resume {
             .take(4)
             .flat_map(|l| segments(l))
             .find(|s| looks_like_name(s))
-            .map(str::to_string);
+            .map(name_case);
     }
     for line in header {
         for seg in segments(line) {
@@ -598,6 +607,26 @@ fn looks_like_name(s: &str) -> bool {
             && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.' | '’'))
     })
+}
+
+/// A name written in capitals ("LUKAS SCHMIDT") as people write it ("Lukas Schmidt").
+fn name_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) {
+        return name.to_string();
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn looks_like_place(s: &str) -> bool {

@@ -344,3 +344,84 @@ async fn careers_applications_carry_a_resume() {
     let all = s.get("/api/v1/candidates", &a.token).await;
     assert_eq!(all.ok(200)["total"], 2);
 }
+
+/// The parser against the labelled resumes of `tests/data/resumes`: each field's accuracy
+/// (exact after trimming; skills: the share of the labelled skills found), printed as a
+/// table, with a floor per field and overall.
+#[test]
+fn field_accuracy_on_the_labelled_resumes() {
+    use chrono::Datelike;
+    use hirebase::domain::resumes::{Resume, parse};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/resumes");
+    let labels: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let year = chrono::Utc::now().year() as i64;
+    let fields: [(&str, fn(&Resume) -> Value); 10] = [
+        ("full_name", |r| json!(r.full_name)),
+        ("email", |r| json!(r.email)),
+        ("phone", |r| json!(r.phone)),
+        ("linkedin_url", |r| json!(r.linkedin_url)),
+        ("github_url", |r| json!(r.github_url)),
+        ("website_url", |r| json!(r.website_url)),
+        ("current_title", |r| json!(r.current_title)),
+        ("current_company", |r| json!(r.current_company)),
+        ("experience_years", |r| json!(r.experience_years)),
+        ("location", |r| json!(r.location)),
+    ];
+    let mut right = vec![0usize; fields.len()];
+    let (mut skills_found, mut skills_labelled) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    let files: Vec<(&String, &Value)> = labels
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .collect();
+    assert!(files.len() >= 12);
+    for (file, want) in &files {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let got = parse(&text);
+        for (i, (name, read)) in fields.iter().enumerate() {
+            let expected = match (*name, want.get("experience_since")) {
+                ("experience_years", Some(since)) => json!(year - since.as_i64().unwrap()),
+                _ => want[*name].clone(),
+            };
+            let value = read(&got);
+            if value == expected {
+                right[i] += 1;
+            } else {
+                misses.push(format!("{file} {name}: got {value}, want {expected}"));
+            }
+        }
+        for skill in want["skills"].as_array().unwrap() {
+            skills_labelled += 1;
+            if got.skills.iter().any(|s| s == skill.as_str().unwrap()) {
+                skills_found += 1;
+            } else {
+                misses.push(format!("{file} skills: {skill} not in {:?}", got.skills));
+            }
+        }
+    }
+    let n = files.len();
+    println!("field accuracy over {n} labelled resumes:");
+    let mut total = 0.0;
+    for (i, (name, _)) in fields.iter().enumerate() {
+        let acc = right[i] as f64 / n as f64;
+        total += acc;
+        println!("  {name:<17} {:>3}/{n}  {:.0}%", right[i], acc * 100.0);
+        assert!(acc >= 0.75, "{name}: {acc:.2}\n{}", misses.join("\n"));
+    }
+    let skills = skills_found as f64 / skills_labelled as f64;
+    println!(
+        "  {:<17} {skills_found:>3}/{skills_labelled} {:.0}%",
+        "skills (recall)",
+        skills * 100.0
+    );
+    let overall = (total + skills) / (fields.len() + 1) as f64;
+    println!("  overall {:.1}%", overall * 100.0);
+    for m in &misses {
+        println!("  miss: {m}");
+    }
+    assert!(skills >= 0.9, "{}", misses.join("\n"));
+    assert!(overall >= 0.9, "{overall:.3}\n{}", misses.join("\n"));
+}
