@@ -4,6 +4,8 @@
 
 // Each benchmark uses a part of the load tools.
 #[allow(dead_code)]
+pub mod documents;
+#[allow(dead_code)]
 pub mod load;
 pub mod synth;
 
@@ -68,6 +70,8 @@ pub fn bench_config(dir: &Path) -> Config {
     config.rate_limit.enabled = false;
     config.auth.access_token_ttl_secs = 7 * 86_400;
     config.auth.session_ttl_secs = 7 * 86_400;
+    // Documents are read by the built `hirebase`, as `serve` reads them with itself.
+    config.extractor_program = Some(env!("CARGO_BIN_EXE_hirebase").into());
     config
 }
 

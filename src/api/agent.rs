@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use poem::web::Data;
+use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Multipart, OpenApi};
 
@@ -32,6 +33,8 @@ impl AgentApi {
     /// phone, links, skills, current title and company, years of experience and location
     /// are read from it; a candidate with the same email is updated instead. The file is
     /// kept, linked to the candidate, and its text is searchable with the candidate.
+    /// `preview=true` only reads the resume and answers what would be made (`candidate.id`
+    /// 0, no `upload`): for a person to review before creating.
     #[oai(
         path = "/candidates/from_resume",
         method = "post",
@@ -41,6 +44,7 @@ impl AgentApi {
         &self,
         state: Data<&Arc<AppState>>,
         auth: Auth,
+        preview: Query<Option<bool>>,
         form: ResumeForm,
     ) -> Result<Json<FromResume>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
@@ -49,9 +53,15 @@ impl AgentApi {
             "resume",
             state.config.limits.upload_max_bytes,
         )?;
-        let made =
-            resumes::create_candidate(&state.indexer, &state.extractor, who, file, form.notes)
-                .await?;
+        let made = resumes::create_candidate(
+            &state.indexer,
+            &state.extractor,
+            who,
+            file,
+            form.notes,
+            preview.0.unwrap_or(false),
+        )
+        .await?;
         Ok(Json(made))
     }
 }

@@ -27,8 +27,8 @@ pub struct FromResume {
     pub candidate: Candidate,
     /// What was done, in sentences.
     pub summary: String,
-    /// The resume as stored, linked to the candidate.
-    pub upload: Upload,
+    /// The resume as stored, linked to the candidate (none for a preview).
+    pub upload: Option<Upload>,
     /// `false` when a candidate with the resume's email existed and was updated.
     pub created: bool,
 }
@@ -41,6 +41,7 @@ pub async fn create_candidate(
     who: &Identity,
     file: Accepted,
     notes: Option<String>,
+    preview: bool,
 ) -> Result<FromResume> {
     who.allow(Permission::CANDIDATES_WRITE)?;
     let text = extractor
@@ -92,6 +93,20 @@ pub async fn create_candidate(
     }
     .into_candidate(who.tenant_id, "resume");
     let mut fresh = fit(fresh);
+    if preview {
+        // What would be made, for a person to review first: nothing is stored.
+        let summary = format!(
+            "Read {} ({}); nothing was saved yet.",
+            file.filename,
+            file.kind.label()
+        );
+        return Ok(FromResume {
+            candidate: fresh,
+            summary,
+            upload: None,
+            created: false,
+        });
+    }
     candidates::validate(&fresh)?;
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     let mut upload = uploads::record(tenant, Some(who), &file, None);
@@ -137,7 +152,7 @@ pub async fn create_candidate(
             Ok(FromResume {
                 candidate,
                 summary,
-                upload,
+                upload: Some(upload),
                 created,
             })
         })

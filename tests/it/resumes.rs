@@ -54,6 +54,26 @@ async fn a_pdf_resume_becomes_a_candidate_and_a_docx_one_updates_it() {
     let s = TestServer::start().await;
     let a = s.register("a@acme.test", "Acme").await;
     let b = s.register("b@globex.test", "Globex").await;
+    // A preview reads the resume and stores nothing.
+    let r = send_file(
+        &s,
+        &a,
+        "/api/v1/agent/candidates/from_resume?preview=true",
+        "resume",
+        "jane.pdf",
+        "application/pdf",
+        documents::pdf(JANE),
+        &[],
+    )
+    .await;
+    let preview = r.ok(200);
+    assert_eq!(preview["candidate"]["id"], 0);
+    assert_eq!(preview["candidate"]["full_name"], "Jane Doe");
+    assert_eq!(preview["upload"], Value::Null);
+    assert_eq!(
+        s.get("/api/v1/candidates", &a.token).await.ok(200)["total"],
+        0
+    );
     let r = from_resume(
         &s,
         &a,
