@@ -136,31 +136,8 @@ async fn bulk_upload(n: usize) {
     let elapsed = started.elapsed();
     let lat = harness::latency_all(micros, errors, elapsed);
     // Every resume made its candidate, searchable by a word of its text.
-    let total = http
-        .get(format!("{}/api/v1/candidates?limit=1", server.base))
-        .bearer_auth(&server.token)
-        .send()
-        .await
-        .expect("list")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json")["total"]
-        .as_u64()
-        .unwrap_or(0);
-    let found = http
-        .get(format!(
-            "{}/api/v1/candidates?limit=1&q=thousands",
-            server.base
-        ))
-        .bearer_auth(&server.token)
-        .send()
-        .await
-        .expect("search")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json")["total"]
-        .as_u64()
-        .unwrap_or(0);
+    let total = candidates_total(&http, &server, "").await;
+    let found = candidates_total(&http, &server, "&q=thousands").await;
     println!(
         "bulk upload: {n} resumes (half PDF, half DOCX) through from_resume, {CLIENTS} clients: {:.1} resumes/s, wall {:.1} s, p50 {:.1} ms, p99 {:.1} ms, errors {errors}; candidates {total}, found by a resume-only word {found}",
         n as f64 / elapsed.as_secs_f64(),
@@ -174,4 +151,18 @@ async fn bulk_upload(n: usize) {
     );
     let _ = server.shutdown().await;
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+/// `total` of `GET /candidates?limit=1{filter}`.
+async fn candidates_total(http: &reqwest::Client, server: &harness::Running, filter: &str) -> u64 {
+    http.get(format!("{}/api/v1/candidates?limit=1{filter}", server.base))
+        .bearer_auth(&server.token)
+        .send()
+        .await
+        .expect("list")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["total"]
+        .as_u64()
+        .unwrap_or(0)
 }

@@ -269,6 +269,8 @@ pub fn resume_text(i: usize) -> String {
     let previous = COMPANIES[(i + 3) % COMPANIES.len()];
     let years = 2 + i % 15;
     let start = 2026 - years as i32;
+    let email = format!("{}.{}{i}@example.com", ascii(first), ascii(last));
+    let slug = format!("{}-{}-{i}", ascii(first), ascii(last));
     let mut t = format!(
         "{first} {last}\nSenior {role}\n{place} | {email} | +49 30 555 {num:04}\n\
          linkedin.com/in/{slug}\n\nSummary\n{role} with {years} years of experience building \
@@ -276,9 +278,7 @@ pub fn resume_text(i: usize) -> String {
          - Led a team of four; shipped the {s2} migration.\n- Cut p99 latency by 40%.\n\
          {role}, {previous} ({start} – {mid})\n- Built services in {s0}.\n\nEducation\n\
          BSc Computer Science, University of Somewhere ({edu})\n\nSkills\n{skills}\n",
-        email = format!("{}.{}{i}@example.com", ascii(first), ascii(last)),
         num = i % 10_000,
-        slug = format!("{}-{}-{i}", ascii(first), ascii(last)),
         s0 = skills[0],
         s1 = skills[1],
         s2 = skills[2],

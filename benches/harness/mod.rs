@@ -2,9 +2,8 @@
 //! account signed in, latency percentiles, and the CPU and memory of processes read from
 //! /proc (Linux). Included by each benchmark as `mod harness;`; [`synth`] makes their data.
 
-// Each benchmark uses a part of the load tools.
-#[allow(dead_code)]
 pub mod documents;
+// Each benchmark uses a part of the load tools.
 #[allow(dead_code)]
 pub mod load;
 pub mod synth;

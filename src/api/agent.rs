@@ -40,7 +40,7 @@ impl AgentApi {
         method = "post",
         operation_id = "agent_candidate_from_resume"
     )]
-    async fn from_resume(
+    async fn candidate_from_resume(
         &self,
         state: Data<&Arc<AppState>>,
         auth: Auth,

@@ -386,7 +386,8 @@ pub async fn update(
         .await
 }
 
-/// Deletes a candidate, its applications (keeping job counters exact) and its email claim.
+/// Deletes a candidate, its applications (keeping job counters exact), its documents and its
+/// email claim.
 pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     indexer
@@ -410,6 +411,8 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
             if let Some(email) = &c.email {
                 tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
             }
+            // Their documents (resumes) go with them.
+            super::uploads::remove_for_candidate(tx, tenant, id)?;
             tx.remove(&CANDIDATES, tenant, id)?;
             pending.remove::<Candidate>(tx, tenant, id)
         })

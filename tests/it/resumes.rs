@@ -177,6 +177,22 @@ async fn a_pdf_resume_becomes_a_candidate_and_a_docx_one_updates_it() {
         .ok(204);
     let found = s.get("/api/v1/candidates?q=zanzibarite", &a.token).await;
     assert_eq!(found.ok(200)["total"], 0);
+
+    // Deleting the candidate deletes their documents.
+    let left = docs.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["filename"] == "jane-2026.docx")
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    s.delete(&format!("/api/v1/candidates/{id}"), &a.token)
+        .await
+        .ok(204);
+    s.get(&format!("/api/v1/uploads/{left}"), &a.token)
+        .await
+        .problem(404, "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -376,7 +392,8 @@ fn field_accuracy_on_the_labelled_resumes() {
     let labels: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let year = chrono::Utc::now().year() as i64;
-    let fields: [(&str, fn(&Resume) -> Value); 10] = [
+    type Read = fn(&Resume) -> Value;
+    let fields: [(&str, Read); 10] = [
         ("full_name", |r| json!(r.full_name)),
         ("email", |r| json!(r.email)),
         ("phone", |r| json!(r.phone)),

@@ -177,11 +177,7 @@ fn xml_text(xml: &[u8], markup: &Markup) -> Result<String, Unreadable> {
             .read_event()
             .map_err(|e| unreadable(format!("the document's XML is damaged ({e})")))?;
         match event {
-            Event::Start(e) => {
-                if carries(e.local_name().as_ref()) {
-                    depth += 1;
-                }
-            }
+            Event::Start(e) if carries(e.local_name().as_ref()) => depth += 1,
             Event::End(e) => {
                 let name = e.local_name();
                 let name = name.as_ref();
