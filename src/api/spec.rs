@@ -20,7 +20,28 @@ pub fn document(generated: &str) -> Value {
     mark_nullable(&mut doc);
     declare_formats(&mut doc);
     share_rules(&mut doc);
+    document_downloads(&mut doc);
     doc
+}
+
+/// A download answers with the type its file was stored as: every accepted kind is listed
+/// (poem-openapi writes only `application/octet-stream` for bytes).
+fn document_downloads(doc: &mut Value) {
+    let Some(content) = doc.pointer_mut("/paths/~1uploads~1{id}/get/responses/200/content") else {
+        return;
+    };
+    let schema = serde_json::json!({"schema": {"type": "string", "format": "binary"}});
+    let mut kinds = serde_json::Map::new();
+    for kind in crate::domain::documents::DocKind::ALL {
+        let mime = kind
+            .mime()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        kinds.insert(mime, schema.clone());
+    }
+    *content = Value::Object(kinds);
 }
 
 /// Request types that take their field constraints from another type with the same fields

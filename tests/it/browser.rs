@@ -1318,7 +1318,7 @@ async fn modules_are_not_fetched_again_and_api_sends_forms_and_reads_downloads()
          form.append('full_name', 'Ada');
          form.append('resume', new Blob(['A plain text resume'], { type: 'text/plain' }), 'resume.txt');
          let failure = null;
-         try { await api('POST', '/careers/apply', form); } catch (e) { failure = { name: e.name, status: e.status }; }
+         try { await api('POST', '/candidates', form); } catch (e) { failure = { name: e.name, status: e.status }; }
          window.fetch = real;
          return { multipart: seen[0].body instanceof FormData, type: seen[0].headers['Content-Type'] ?? null, failure };",
     )

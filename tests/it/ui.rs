@@ -43,6 +43,8 @@ const HIRING: &[&str] = &[
     "people_read",
     "projects_read",
     "engagements_read",
+    "uploads_write",
+    "uploads_read",
 ];
 
 #[tokio::test]
@@ -68,6 +70,7 @@ async fn me_lists_what_each_role_may_do() {
         "api_keys",
         "account_export",
         "outbox",
+        "uploads_delete",
     ]));
     expected.push((Role::OrgAdmin, org_admin));
     let mut recruiter = set(HIRING);
@@ -90,11 +93,18 @@ async fn me_lists_what_each_role_may_do() {
             "jobs_read",
             "interviews_read",
             "scorecards_write",
+            "uploads_write",
         ]),
     ));
     expected.push((
         Role::Agency,
-        set(&["own_profile", "tenant_read", "team_read", "jobs_read"]),
+        set(&[
+            "own_profile",
+            "tenant_read",
+            "team_read",
+            "jobs_read",
+            "uploads_write",
+        ]),
     ));
     expected.push((
         Role::Talent,
