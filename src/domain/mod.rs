@@ -22,6 +22,7 @@ pub mod matching;
 pub mod migrations;
 pub mod offers;
 pub mod people;
+pub mod privacy;
 pub mod projects;
 pub mod tenants;
 pub mod tokens;

@@ -29,6 +29,7 @@ mod matching_eval;
 mod metrics;
 mod openapi;
 mod platform;
+mod privacy;
 mod rate_limits;
 mod restart;
 mod search_index;
