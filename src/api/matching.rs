@@ -45,7 +45,7 @@ impl MatchingApi {
             find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &body.0)
         })
         .await?;
-        log::record(&state.store, &who, logged).await?;
+        log::record(&state.store, &who, logged);
         Ok(Json(answer))
     }
 
@@ -70,7 +70,7 @@ impl MatchingApi {
             find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &body.0)
         })
         .await?;
-        log::record(&state.store, &who, logged).await?;
+        log::record(&state.store, &who, logged);
         Ok(Json(answer))
     }
 
