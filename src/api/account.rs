@@ -48,7 +48,8 @@ pub enum Export {
     /// The organisation's data as one JSON document (`format: "hirebase-export"`): the
     /// organisation, its users (no password hashes), API keys (no tokens), jobs, candidates,
     /// applications with their history, interviews, offers, people, projects, slots,
-    /// engagements, webhooks (no secrets) and the audit trail. Streamed as it is read.
+    /// engagements, webhooks (no secrets) and the audit trail. Applications carry their stage
+    /// history and the applicant's consent to the privacy notice. Streamed as it is read.
     #[oai(status = 200)]
     Json(JsonStream, #[oai(header = "Content-Disposition")] String),
 }
