@@ -7,6 +7,18 @@ import { busy, card, confirmDialog, dataTable, emptyState, h, time, toast } from
 import { checkboxField, clearErrors, field, formAlert, formValues, onSubmit, showErrors } from './forms.js';
 import { label } from './labels.js';
 
+/** Clears a setting of the organisation (`{name: null}`) from a form's button. */
+async function clearSetting(form, button, busyLabel, patch, done, onSaved) {
+  await busy(button, busyLabel, async () => {
+    try {
+      onSaved(await api('PATCH', '/tenants/me', patch));
+      toast(done);
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+}
+
 /** The notice shown on the careers page; while set, applying requires consent to it. */
 function noticeForm(tenant, onSaved) {
   const current = tenant.privacy_notice;
@@ -30,15 +42,7 @@ function noticeForm(tenant, onSaved) {
       confirmLabel: 'Remove notice',
       confirmId: 'privacy-notice-remove-confirm',
     });
-    if (!ok) return;
-    await busy(button, 'Removing…', async () => {
-      try {
-        onSaved(await api('PATCH', '/tenants/me', { privacy_notice: null }));
-        toast('The privacy notice was removed.');
-      } catch (error) {
-        showErrors(form, error);
-      }
-    });
+    if (ok) await clearSetting(form, button, 'Removing…', { privacy_notice: null }, 'The privacy notice was removed.', onSaved);
   };
   onSubmit(form, {
     busyLabel: 'Saving…',
@@ -119,16 +123,7 @@ function retentionForm(tenant, onSaved) {
       }
     });
   };
-  const off = async (button) => {
-    await busy(button, 'Turning off…', async () => {
-      try {
-        onSaved(await api('PATCH', '/tenants/me', { retention: null }));
-        toast('Retention is off: nothing is erased by age.');
-      } catch (error) {
-        showErrors(form, error);
-      }
-    });
-  };
+  const off = (button) => clearSetting(form, button, 'Turning off…', { retention: null }, 'Retention is off: nothing is erased by age.', onSaved);
   onSubmit(form, {
     busyLabel: 'Saving…',
     validate: () => ruleOf(form).errors,

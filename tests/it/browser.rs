@@ -2320,8 +2320,15 @@ async fn admin_sets_the_privacy_notice_and_retention_erases_a_candidate_and_dele
         .await
         .problem(404, "not_found");
 
-    // Export and delete: the export link, and deletion only once the slug is typed.
+    // Export and delete: the export link, and deletion only once the slug is typed. The
+    // retention rule is turned off first.
     visit(&client, &s, "/settings").await;
+    click(&client, "#retention-off").await;
+    eventually("the rule is off", || async {
+        let t = s.get("/api/v1/tenants/me", &admin.token).await;
+        t.ok(200)["retention"].is_null()
+    })
+    .await;
     let href = client
         .wait()
         .at_most(Duration::from_secs(10))
