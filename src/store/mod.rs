@@ -1530,6 +1530,56 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn purging_a_scope_finds_every_table_keyed_by_it_and_leaves_the_rest() {
+        let (_dir, store) = open();
+        // Tables no list names: found by their shape alone.
+        const NOTES: Records<String> = Records::new("notes_purge_test_v1");
+        const BY_COLOR_NOTE: Filing<Task> = Filing::one("purge_by_color_test_v1", |t| t.color);
+        const PAINTS: Records<Task> = Records::filed("paints_purge_test_v1", &[BY_COLOR_NOTE]);
+        store
+            .write(|tx| {
+                for scope in [7, 8] {
+                    for id in 1..=3 {
+                        let id = scope * 100 + id;
+                        tx.put(&NOTES, scope, id, &format!("note {id}"))?;
+                        tx.put(&PAINTS, scope, id, &task(1, 2, &[]))?;
+                        tx.claim(&NAMES, &format!("name-{id}"), (scope, id))?;
+                    }
+                }
+                // A log keyed by a record of scope 7 (as stage changes are by application).
+                tx.put(&THINGS, 701, 1, &"child of 701".to_string())?;
+                tx.put(&THINGS, 801, 1, &"child of 801".to_string())?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let removed = store
+            .write(|tx| {
+                // The test's child table, as `tables::CHILD_TABLES` declares the real ones.
+                let removed = tx.purge_scope(7)?;
+                for id in &removed[NOTES.name] {
+                    tx.remove_older(&THINGS, *id, u64::MAX)?;
+                }
+                Ok(removed)
+            })
+            .await
+            .unwrap();
+        assert_eq!(removed[NOTES.name], vec![701, 702, 703]);
+        assert_eq!(removed[PAINTS.name], vec![701, 702, 703]);
+        let rx = store.read().unwrap();
+        assert_eq!(rx.count(&NOTES, 7).unwrap(), 0, "counters go too");
+        assert!(rx.list(&PAINTS, 7, 0, 10).unwrap().is_empty());
+        assert!(rx.members(&BY_COLOR_NOTE.index, 7, 2).unwrap().is_empty());
+        assert_eq!(rx.lookup(&NAMES, "name-701").unwrap(), None);
+        assert_eq!(rx.get(&THINGS, 701, 1).unwrap(), None);
+        // The other scope keeps everything.
+        assert_eq!(rx.count(&NOTES, 8).unwrap(), 3);
+        assert_eq!(rx.members(&BY_COLOR_NOTE.index, 8, 2).unwrap().len(), 3);
+        assert_eq!(rx.lookup(&NAMES, "name-801").unwrap(), Some((8, 801)));
+        assert!(rx.get(&THINGS, 801, 1).unwrap().is_some());
+    }
+
     #[test]
     fn reopening_keeps_the_schema_version() {
         let dir = tempfile::tempdir().unwrap();

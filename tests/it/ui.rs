@@ -67,12 +67,15 @@ async fn me_lists_what_each_role_may_do() {
         "webhooks_write",
         "api_keys",
         "account_export",
+        "account_delete",
+        "candidates_erase",
         "outbox",
     ]));
     expected.push((Role::OrgAdmin, org_admin));
     let mut recruiter = set(HIRING);
     recruiter.extend(set(&[
         "candidates_delete",
+        "candidates_erase",
         "interviews_delete",
         "offers_delete",
         "people_write",
