@@ -806,3 +806,68 @@ async fn the_retention_rule_previews_then_erases_closed_inactive_candidates_dail
         .await;
     assert_eq!(run.ok(200)["details"]["candidates_erased"], 0);
 }
+
+/// Times deleting an organisation of 20,000 candidates (each with an application) and erasing
+/// one candidate of it, beside a second organisation of the same size that must stay whole.
+/// Run on purpose: `cargo test --test it privacy::timing -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement, run on purpose"]
+async fn timing_delete_and_erase_at_20k_candidates() {
+    const N: usize = 20_000;
+    let s = TestServer::start().await;
+    let mut orgs = Vec::new();
+    for name in ["Big", "Other"] {
+        let m = s.register(&format!("owner@{name}.example"), name).await;
+        let job = id(
+            &s.post("/api/v1/jobs", &m.token, json!({"title": "Role"}))
+                .await,
+            201,
+        );
+        for chunk in 0..N / 500 {
+            let rows: Vec<Value> = (0..500)
+                .map(|i| {
+                    let n = chunk * 500 + i;
+                    json!({"full_name": format!("Person {n}"), "email": format!("p{n}@{name}.example"),
+                           "skills": ["Rust"], "notes": "imported for timing", "job_id": job})
+                })
+                .collect();
+            s.post("/api/v1/candidates/import", &m.token, json!({"rows": rows}))
+                .await
+                .ok(200);
+        }
+        orgs.push(m);
+    }
+    let (big, other) = (&orgs[0], &orgs[1]);
+    let one = s.get("/api/v1/candidates?limit=1", &big.token).await;
+    let c = one.ok(200)["items"][0]["id"].as_u64().unwrap();
+    let started = std::time::Instant::now();
+    s.post(
+        &format!("/api/v1/candidates/{c}/erase"),
+        &big.token,
+        json!({}),
+    )
+    .await
+    .ok(200);
+    let erase = started.elapsed();
+    let started = std::time::Instant::now();
+    let r = s
+        .post(
+            "/api/v1/account/delete",
+            &big.token,
+            json!({"confirm": "big"}),
+        )
+        .await;
+    let delete = started.elapsed();
+    assert_eq!(r.ok(200)["removed"]["candidates_v1"], (N - 1) as u64);
+    assert_eq!(
+        s.get("/api/v1/candidates", &other.token).await.ok(200)["total"],
+        N as u64
+    );
+    assert_eq!(
+        s.get("/api/v1/audit/verify", &other.token).await.ok(200)["ok"],
+        true
+    );
+    eprintln!(
+        "erase one of {N}: {erase:?}; delete an organisation of {N} candidates and applications: {delete:?}"
+    );
+}
