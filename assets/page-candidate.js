@@ -19,6 +19,7 @@ import {
 import { can } from './session.js';
 import { fillJobSelect, scheduleForm, timeRange } from './interviews.js';
 import { offerCard, offerForm } from './offers.js';
+import { documentsCard } from './documents.js';
 
 function fact(label, value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value || h('span', { class: 'muted' }, '—')));
@@ -410,7 +411,9 @@ export const candidatePage = {
         h('div', { class: 'card-body' },
           count === 0 ? emptyState('No applications', pipelines ? 'Use “Add to a job” to start.' : null)
             : h('ul', { class: 'applications' }, items.map((i) => i.node)))));
-      if (pipelines) mount(sideSlot, addToJob(candidate, applications, loadApplications));
+      mount(sideSlot,
+        pipelines && addToJob(candidate, applications, loadApplications),
+        can('uploads_read') && documentsCard(candidate));
     };
 
     const setEditing = (open) => {

@@ -8,6 +8,7 @@ import {
   checks, currencyField, datalist, field, rule, selectField,
 } from './forms.js';
 import { newCard } from './form-card.js';
+import { resumeForm } from './documents.js';
 import { options } from './labels.js';
 import { filterField, listCard, pageFrom, pagedList, searchBox, wireFilters } from './list-page.js';
 import {
@@ -209,12 +210,27 @@ export const candidatesPage = {
       }),
     });
 
+    const fromResume = hiring && newCard({
+      id: 'resume-card', title: 'New candidate from a resume', description: 'Read a resume, check what was found, then create the candidate.',
+      button: 'From a resume', buttonId: 'from-resume-button', open: ctx.query.get('resume') === '1',
+      form: (close) => resumeForm({
+        onCreated: (candidate, made) => {
+          rememberCandidate(candidate);
+          toast(made.created ? `${candidate.full_name} was added from the resume.` : `${candidate.full_name} was updated from the resume.`);
+          ctx.navigate(`#/candidates/${candidate.id}`);
+        },
+        onCancel: close,
+      }),
+    });
+
     await list.reload();
 
     return h('div', { class: 'page' },
       pageHeader('Candidates', 'Everyone in your talent pool.',
         hiring && h('a', { href: '#/candidates/import', class: 'btn btn-secondary', id: 'import-candidates-link' }, icon('upload'), 'Import CSV'),
+        fromResume && fromResume.button,
         creator && creator.button),
+      fromResume && fromResume.card,
       creator && creator.card,
       listCard({
         label: 'Candidates',

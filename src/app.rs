@@ -57,6 +57,8 @@ pub struct AppState {
     pub metrics: crate::http::metrics::Metrics,
     pub scheduler: Scheduler,
     pub mail: MailWorker,
+    /// Reads documents' text in child processes, one per core at a time.
+    pub extractor: crate::domain::documents::sandbox::Extractor,
 }
 
 pub struct App {
@@ -108,6 +110,17 @@ impl App {
             webhooks: webhooks.waker(),
             mail: mail.waker(),
         });
+        let extractor = crate::domain::documents::sandbox::Extractor::new(
+            match &config.extractor_program {
+                Some(program) => program.clone(),
+                None => std::env::current_exe()?,
+            },
+            crate::domain::documents::sandbox::Limits {
+                memory_bytes: config.limits.extract_memory_mb << 20,
+                cpu_secs: config.limits.extract_timeout_secs,
+                timeout: Duration::from_secs(config.limits.extract_timeout_secs),
+            },
+        );
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
         let state = AppState {
@@ -128,6 +141,7 @@ impl App {
             metrics: Default::default(),
             scheduler,
             mail,
+            extractor,
         };
         Ok(App {
             state: Arc::new(state),

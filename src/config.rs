@@ -27,6 +27,11 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub assistant: AssistantConfig,
     pub internal: InternalConfig,
+    /// The program that reads documents' text in a child process (`hirebase extract-text`):
+    /// this executable unless set. Not a configuration key: tests and benchmarks, whose own
+    /// executable is not hirebase, point it at the built binary.
+    #[serde(skip)]
+    pub extractor_program: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,6 +59,10 @@ pub struct LimitsConfig {
     pub header_read_timeout_secs: u64,
     /// Seconds a connection may wait for its first or next request.
     pub idle_timeout_secs: u64,
+    /// Seconds one document's text may take to read before its reader is stopped.
+    pub extract_timeout_secs: u64,
+    /// Memory (MiB of address space) one document's reader may use.
+    pub extract_memory_mb: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +126,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             assistant: AssistantConfig::default(),
             internal: InternalConfig::default(),
+            extractor_program: None,
         }
     }
 }
@@ -147,6 +157,8 @@ impl Default for LimitsConfig {
             max_connections: 1024,
             header_read_timeout_secs: 15,
             idle_timeout_secs: 75,
+            extract_timeout_secs: 15,
+            extract_memory_mb: 512,
         }
     }
 }
@@ -281,6 +293,12 @@ impl Config {
         }
         if !(1..=86_400).contains(&self.limits.idle_timeout_secs) {
             return bad("limits.idle_timeout_secs", "must be between 1 and 86400");
+        }
+        if !(1..=600).contains(&self.limits.extract_timeout_secs) {
+            return bad("limits.extract_timeout_secs", "must be between 1 and 600");
+        }
+        if !(64..=65_536).contains(&self.limits.extract_memory_mb) {
+            return bad("limits.extract_memory_mb", "must be between 64 and 65536");
         }
         if !(4..=65_536).contains(&self.storage.cache_mb) {
             return bad("storage.cache_mb", "must be between 4 and 65536");

@@ -70,6 +70,14 @@ enum Command {
     },
     /// Print the version.
     Version,
+    /// Read a document's text from stdin to stdout, under memory and CPU limits (the server
+    /// runs this in a child process for every document it reads).
+    #[command(hide = true, name = "extract-text")]
+    ExtractText {
+        kind: String,
+        memory_bytes: u64,
+        cpu_secs: u64,
+    },
 }
 
 /// Configuration problems exit with 2, as bad command-line usage does.
@@ -78,6 +86,11 @@ const EXIT_CONFIG: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
+        Command::ExtractText {
+            kind,
+            memory_bytes,
+            cpu_secs,
+        } => hirebase::domain::documents::sandbox::child_main(&kind, memory_bytes, cpu_secs),
         Command::Version => {
             println!("hirebase {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS

@@ -2,6 +2,7 @@
 //! account signed in, latency percentiles, and the CPU and memory of processes read from
 //! /proc (Linux). Included by each benchmark as `mod harness;`; [`synth`] makes their data.
 
+pub mod documents;
 // Each benchmark uses a part of the load tools.
 #[allow(dead_code)]
 pub mod load;
@@ -68,6 +69,8 @@ pub fn bench_config(dir: &Path) -> Config {
     config.rate_limit.enabled = false;
     config.auth.access_token_ttl_secs = 7 * 86_400;
     config.auth.session_ttl_secs = 7 * 86_400;
+    // Documents are read by the built `hirebase`, as `serve` reads them with itself.
+    config.extractor_program = Some(env!("CARGO_BIN_EXE_hirebase").into());
     config
 }
 

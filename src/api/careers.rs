@@ -5,12 +5,46 @@ use std::sync::Arc;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 
-use super::{Paging, Tag};
+use super::uploads::FilePart;
+use super::{Paging, Tag, comma_list};
 use crate::app::AppState;
 use crate::domain::careers::{self, Applied, CareersApplication, PublicJob};
 use crate::error::Error;
+
+/// The application form as multipart, with an optional `resume` file.
+#[derive(Multipart)]
+pub struct CareersApplicationForm {
+    job_id: u64,
+    #[oai(validator(min_length = 1, max_length = 200))]
+    full_name: String,
+    #[oai(validator(max_length = 254))]
+    email: String,
+    #[oai(validator(max_length = 40))]
+    phone: Option<String>,
+    #[oai(validator(maximum(value = "70")))]
+    experience_years: Option<u32>,
+    /// Comma-separated.
+    #[oai(validator(max_length = 2000))]
+    skills: Option<String>,
+    #[oai(validator(max_length = 500))]
+    linkedin_url: Option<String>,
+    #[oai(validator(max_length = 5000))]
+    message: Option<String>,
+    /// `true`: the applicant accepts the organisation's privacy notice (required while it has one).
+    consent: Option<bool>,
+    /// A resume: PDF, DOC, DOCX, ODT, RTF, TXT (by content), at most `limits.upload_max_bytes`.
+    resume: Option<FilePart>,
+}
+
+#[derive(ApiRequest)]
+pub enum ApplyRequest {
+    /// The application as JSON.
+    Json(Json<CareersApplication>),
+    /// The application as a form, with an optional `resume` file.
+    Form(CareersApplicationForm),
+}
 
 pub struct CareersApi;
 
@@ -63,19 +97,50 @@ impl CareersApi {
         Ok(Json(careers::get(&state.store, job_id.0)?))
     }
 
-    /// Apply to an open, public job. The candidate is found by email (or created), and a
-    /// repeated application is answered, not duplicated.
+    /// Apply to an open, public job, as JSON or as a multipart form with an optional
+    /// `resume` file (kept with the candidate, its text searchable). The candidate is found
+    /// by email (or created), and a repeated application is answered, not duplicated.
     #[oai(path = "/apply", method = "post", operation_id = "careers_apply")]
     async fn apply(
         &self,
         state: Data<&Arc<AppState>>,
         req: &poem::Request,
-        body: Json<CareersApplication>,
+        body: ApplyRequest,
     ) -> Result<ApplyResponse, Error> {
+        let (input, resume) = match body {
+            ApplyRequest::Json(json) => (json.0, None),
+            ApplyRequest::Form(form) => {
+                let skills = comma_list(form.skills);
+                let input = CareersApplication {
+                    job_id: form.job_id,
+                    full_name: form.full_name,
+                    email: form.email,
+                    phone: form.phone,
+                    experience_years: form.experience_years,
+                    skills: (!skills.is_empty()).then_some(skills),
+                    linkedin_url: form.linkedin_url,
+                    message: form.message,
+                    consent: form.consent,
+                };
+                (input, form.resume)
+            }
+        };
+        let resume = match resume {
+            Some(file) => Some(
+                careers::read_resume(
+                    &state.extractor,
+                    file.incoming(),
+                    state.config.limits.upload_max_bytes,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let applied = careers::apply(
             &state.store,
             &state.indexer,
-            body.0,
+            input,
+            resume,
             super::client_ip(req),
             &state.config.effective_public_url(),
         )

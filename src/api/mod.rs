@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod agent;
 pub mod api_keys;
 pub mod applications;
 pub mod audit;
@@ -20,6 +21,7 @@ pub mod projects;
 pub mod spec;
 pub mod team;
 pub mod tenants;
+pub mod uploads;
 pub mod users;
 pub mod webhooks;
 
@@ -78,6 +80,10 @@ pub enum Tag {
     Engagements,
     /// Candidates for a job, jobs for a candidate, scored on six axes
     Matching,
+    /// Files: resumes, job requisitions, attachments
+    Uploads,
+    /// The recruiter's agent: records from documents and sentences
+    Agent,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -197,6 +203,8 @@ apis!(
         projects::SlotsApi,
         engagements::EngagementsApi,
         account::AccountApi,
+        uploads::UploadsApi,
+        agent::AgentApi,
     ],
 );
 

@@ -43,6 +43,8 @@ named_enum! {
         TenantWrite = "tenant:write",
         MarketplaceRead = "marketplace:read",
         MarketplaceWrite = "marketplace:write",
+        UploadsRead = "uploads:read",
+        UploadsWrite = "uploads:write",
     }
 }
 
@@ -131,6 +133,12 @@ permissions! {
     CANDIDATES_ERASE: CandidatesErase = "candidates_erase", "erase candidates everywhere", &[OrgAdmin, Recruiter], CandidatesWrite;
     APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications", HIRING, ApplicationsRead;
     APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "change applications", HIRING, ApplicationsWrite;
+
+    // Documents. Anyone on staff may upload and keeps their own files; reading others' files
+    // is for hiring roles, deleting them for admins.
+    UPLOADS_WRITE: UploadsWrite = "uploads_write", "upload files, read and delete your own", STAFF, UploadsWrite;
+    UPLOADS_READ: UploadsRead = "uploads_read", "read the organisation's uploaded files", HIRING, UploadsRead;
+    UPLOADS_DELETE: UploadsDelete = "uploads_delete", "delete anyone's uploaded files", ADMIN, UploadsWrite;
 
     // Hiring workflow
     INTERVIEWS_READ: InterviewsRead = "interviews_read", "read interviews", INTERVIEWING, InterviewsRead;

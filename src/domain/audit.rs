@@ -216,6 +216,8 @@ named_enum! {
         CandidateErased = "candidate.erased",
         TenantDeleted = "tenant.deleted",
         RetentionApplied = "retention.applied",
+        UploadCreated = "upload.created",
+        UploadDeleted = "upload.deleted",
     }
 }
 

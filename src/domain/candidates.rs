@@ -278,9 +278,11 @@ fn put(tx: &mut Tx, c: &Candidate, old_email: Option<&str>) -> Result<()> {
     tx.put(&CANDIDATES, c.org_id, c.id, c)
 }
 
-/// Inserts a validated new candidate inside `tx`.
+/// Inserts a validated new candidate inside `tx` (with a fresh id unless it has one already).
 pub(super) fn insert(tx: &mut Tx, mut c: Candidate, pending: &mut Pending) -> Result<Candidate> {
-    c.id = tx.next_id()?;
+    if c.id == 0 {
+        c.id = tx.next_id()?;
+    }
     put(tx, &c, None)?;
     pending.insert(tx, &c)?;
     Ok(c)
@@ -384,7 +386,8 @@ pub async fn update(
         .await
 }
 
-/// Deletes a candidate, its applications (keeping job counters exact) and its email claim.
+/// Deletes a candidate, its applications (keeping job counters exact), its documents and its
+/// email claim.
 pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
     let (tenant, actor) = (who.tenant_id, Actor::of(who));
     indexer
@@ -410,9 +413,11 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
         .await
 }
 
-/// Removes the candidate record, its email claim and its search document (what refers to it
+/// Removes the candidate record, its files, its email claim and its search document (what refers to it
 /// is the caller's to remove first).
 pub(super) fn remove(tx: &mut Tx, c: &Candidate, pending: &mut Pending) -> Result<()> {
+    // Their documents (resumes) go with them.
+    super::uploads::remove_for_candidate(tx, c.org_id, c.id)?;
     if let Some(email) = &c.email {
         tx.release(&EMAIL_CANDIDATE, &email_key(c.org_id, email))?;
     }

@@ -6,11 +6,13 @@ use poem_openapi::Object;
 use super::applications::{self, Stage};
 use super::audit::{self, Actor};
 use super::candidates::{self, NewCandidate};
+use super::documents::sandbox::Extractor;
 use super::indexing::Indexer;
 use super::jobs::{Job, Level};
 use super::mail::{self, MailKind};
 use super::privacy::{self, PrivacyNotice};
 use super::tenants::Tenant;
+use super::uploads::{self, Accepted, Incoming};
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
 use crate::store::tables::{APPLICATIONS, INSTANCE, JOBS, PUBLIC_JOBS, SLUG_TENANT, TENANTS};
@@ -181,11 +183,43 @@ pub struct Applied {
     pub dedup: bool,
 }
 
+/// A resume sent with an application: checked, and its text when it could be read.
+pub struct ResumeFile {
+    pub file: Accepted,
+    pub text: Option<String>,
+}
+
+/// Checks an applicant's resume (an accepted kind, within `max_bytes`) and reads its text.
+/// A document whose text cannot be read is still kept: the applicant is not turned away.
+pub async fn read_resume(
+    extractor: &Extractor,
+    file: Incoming,
+    max_bytes: u64,
+) -> Result<ResumeFile> {
+    let file = uploads::accept(file, "resume", max_bytes)?;
+    let text = if file.kind.has_text() {
+        match extractor
+            .text(file.kind, file.bytes.clone(), "resume")
+            .await
+        {
+            Ok(text) => Some(text),
+            Err(e) => {
+                tracing::info!(error = %e, "an applicant's resume could not be read; kept without its text");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    Ok(ResumeFile { file, text })
+}
+
 /// `ip` is the applicant's address, for the audit trail.
 pub async fn apply(
     store: &Store,
     indexer: &Indexer,
     input: CareersApplication,
+    resume: Option<ResumeFile>,
     ip: Option<String>,
     public_url: &str,
 ) -> Result<Applied> {
@@ -263,6 +297,13 @@ pub async fn apply(
             if consent.is_some() {
                 app.consent = consent;
                 tx.put(&APPLICATIONS, tenant.id, app.id, &app)?;
+            }
+            if let Some(resume) = resume {
+                let mut upload = uploads::record(tenant.id, None, &resume.file, Some(candidate.id));
+                upload.text = resume.text;
+                uploads::insert(tx, upload, &resume.file.bytes, &actor)?;
+                // The resume's words are searchable with the candidate.
+                pending.upsert(tx, &candidate)?;
             }
             let confirmation = mail::compose(
                 MailKind::ApplicationReceived,

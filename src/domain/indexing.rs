@@ -23,6 +23,11 @@ pub trait Indexed: DeserializeOwned + 'static {
     const KIND: Kind;
     const TABLE: Records<Self>;
     fn doc(&self) -> Doc;
+    /// The document as the index keeps it, with what other tables add to it (the text of a
+    /// candidate's resumes), read through `rx`.
+    fn doc_in(&self, _rx: &impl Reader) -> Result<Doc> {
+        Ok(self.doc())
+    }
 }
 
 impl Indexed for Job {
@@ -38,6 +43,12 @@ impl Indexed for Candidate {
     const TABLE: Records<Candidate> = crate::store::tables::CANDIDATES;
     fn doc(&self) -> Doc {
         super::candidates::doc(self)
+    }
+    fn doc_in(&self, rx: &impl Reader) -> Result<Doc> {
+        let mut doc = self.doc();
+        doc.body
+            .push_str(&super::uploads::candidate_text(rx, self.org_id, self.id)?);
+        Ok(doc)
     }
 }
 
@@ -60,7 +71,7 @@ pub struct Pending {
 impl Pending {
     /// `record` was created or changed.
     pub fn upsert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
-        let doc = record.doc();
+        let doc = record.doc_in(tx)?;
         self.push(tx, T::KIND, doc.tenant, doc.id)?;
         self.ops.push(Op::Upsert(T::KIND, doc));
         Ok(())
@@ -68,7 +79,7 @@ impl Pending {
 
     /// `record` has a fresh id: the index holds no older version to replace.
     pub fn insert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
-        let doc = record.doc();
+        let doc = record.doc_in(tx)?;
         self.push(tx, T::KIND, doc.tenant, doc.id)?;
         self.ops.push(Op::Add(T::KIND, doc));
         Ok(())
@@ -238,11 +249,13 @@ impl Indexer {
         let mut total = 0usize;
         for_each_page(&self.store, &T::TABLE, |rows| {
             total += rows.len();
-            self.search.apply(
+            let ops = self.store.read().and_then(|rx| {
                 rows.iter()
-                    .map(|(_, record)| Op::Add(T::KIND, record.doc()))
-                    .collect(),
-            )
+                    .map(|(_, record)| Ok(Op::Add(T::KIND, record.doc_in(&rx)?)))
+                    .collect::<Result<Vec<Op>>>()
+            });
+            let search = self.search.clone();
+            async move { search.apply(ops?).await }
         })
         .await?;
         Ok(total)
@@ -275,7 +288,7 @@ where
 fn current_op(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
     fn op<T: Indexed>(rx: &impl Reader, entry: &OutboxEntry) -> Result<Op> {
         Ok(match rx.get(&T::TABLE, entry.tenant, entry.id)? {
-            Some(record) => Op::Upsert(T::KIND, record.doc()),
+            Some(record) => Op::Upsert(T::KIND, record.doc_in(rx)?),
             None => Op::Delete(T::KIND, entry.id),
         })
     }

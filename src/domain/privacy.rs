@@ -23,9 +23,9 @@ use super::tenants::{self, Tenant};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
-    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATE_INTERVIEWS, CANDIDATE_OFFERS, CANDIDATES,
-    ENTITY_AUDIT, INSTANCE, INTERVIEWS, MAILS, MATCH_LOGS, OFFERS, STAGE_APPLICATIONS,
-    TENANT_MAILS, TENANTS, WEBHOOK_QUEUE,
+    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATE_INTERVIEWS, CANDIDATE_OFFERS,
+    CANDIDATE_UPLOADS, CANDIDATES, ENTITY_AUDIT, INSTANCE, INTERVIEWS, MAILS, MATCH_LOGS, OFFERS,
+    STAGE_APPLICATIONS, TENANT_MAILS, TENANTS, WEBHOOK_QUEUE,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -105,6 +105,8 @@ pub struct Erasure {
     pub webhook_deliveries: u64,
     /// Mails to the candidate (queued or sent).
     pub mails: u64,
+    /// Files kept with the candidate (resumes), with their bytes.
+    pub uploads: u64,
     /// Audit entries whose personal data is dropped (they stay in the chain).
     pub audit_entries: u64,
 }
@@ -119,6 +121,7 @@ struct Plan {
     match_logs: Vec<(u64, Option<MatchLogEntry>)>,
     deliveries: Vec<u64>,
     mails: Vec<u64>,
+    uploads: Vec<u64>,
     audit_entries: Vec<u64>,
 }
 
@@ -128,10 +131,12 @@ impl Plan {
         let applications = rx.members(&CANDIDATE_APPLICATIONS.index, tenant, id)?;
         let interviews = rx.members(&CANDIDATE_INTERVIEWS.index, tenant, id)?;
         let offers = rx.members(&CANDIDATE_OFFERS.index, tenant, id)?;
+        let uploads = rx.members(&CANDIDATE_UPLOADS.index, tenant, id)?;
         let mut entities = vec![id];
         entities.extend(&applications);
         entities.extend(&interviews);
         entities.extend(&offers);
+        entities.extend(&uploads);
         let mut audit_entries = BTreeSet::new();
         for entity in &entities {
             audit_entries.extend(rx.members(&ENTITY_AUDIT.index, tenant, *entity)?);
@@ -145,6 +150,7 @@ impl Plan {
             applications,
             interviews,
             offers,
+            uploads,
         })
     }
 
@@ -159,6 +165,7 @@ impl Plan {
             match_logs: n(self.match_logs.len()),
             webhook_deliveries: n(self.deliveries.len()),
             mails: n(self.mails.len()),
+            uploads: n(self.uploads.len()),
             audit_entries: n(self.audit_entries.len()),
         }
     }
@@ -271,11 +278,13 @@ pub fn erase_in(
     for mail in &plan.mails {
         tx.remove(&MAILS, INSTANCE, *mail)?;
     }
+    // With their files (`candidates::remove`).
     candidates::remove(tx, &plan.candidate, pending)?;
     let mut entities = vec![id];
     entities.extend(&plan.applications);
     entities.extend(&plan.interviews);
     entities.extend(&plan.offers);
+    entities.extend(&plan.uploads);
     let redacted = audit::redact(tx, tenant, &entities)?;
     done.audit_entries = redacted.len() as u64;
     let why = match reason {
@@ -283,14 +292,15 @@ pub fn erase_in(
         Reason::Retention => "under the retention rule",
     };
     let summary = format!(
-        "Erased candidate {id} {why}: {} application(s), {} interview(s), {} offer(s); personal data dropped from {} audit entries",
-        done.applications, done.interviews, done.offers, done.audit_entries
+        "Erased candidate {id} {why}: {} application(s), {} interview(s), {} offer(s), {} file(s); personal data dropped from {} audit entries",
+        done.applications, done.interviews, done.offers, done.uploads, done.audit_entries
     );
     let details = serde_json::json!({
         "reason": match reason { Reason::Request => "request", Reason::Retention => "retention" },
         "removed": {
             "applications": done.applications, "interviews": done.interviews, "offers": done.offers,
             "match_logs": done.match_logs, "webhook_deliveries": done.webhook_deliveries, "mails": done.mails,
+            "uploads": done.uploads,
         },
         "redacted_entries": redacted,
     });

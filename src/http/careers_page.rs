@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use poem::http::{StatusCode, header};
-use poem::web::{Form, Path, Query};
-use poem::{Request, Response, handler};
+use poem::web::{Form, Multipart, Path, Query};
+use poem::{FromRequest, Request, Response, handler};
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::careers::{self, CareersApplication, PublicJob};
 use crate::domain::tenants::Tenant;
+use crate::domain::uploads::Incoming;
 use crate::error::{Code, Error};
 
 /// Escapes text for HTML element content and attribute values.
@@ -93,23 +94,70 @@ pub fn page(
     ))
 }
 
+/// The form as sent: urlencoded, or multipart with an optional `resume` file.
+async fn read_form(req: &Request, body: poem::Body) -> poem::Result<(ApplyForm, Option<Incoming>)> {
+    let incomplete = |e: &dyn std::fmt::Display| {
+        Error::new(
+            Code::Validation,
+            format!("The application form is incomplete: {e}"),
+        )
+    };
+    let mut body = poem::RequestBody::new(body);
+    if !req
+        .content_type()
+        .is_some_and(|ct| ct.starts_with("multipart/"))
+    {
+        let Form(form) = Form::<ApplyForm>::from_request(req, &mut body)
+            .await
+            .map_err(|e| incomplete(&e))?;
+        return Ok((form, None));
+    }
+    let mut multipart = Multipart::from_request(req, &mut body)
+        .await
+        .map_err(|e| incomplete(&e))?;
+    let mut form = ApplyForm::default();
+    let mut job_id = None;
+    let mut resume = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| incomplete(&e))? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "resume" {
+            let filename = field.file_name().map(str::to_string);
+            let bytes = field.bytes().await.map_err(|e| incomplete(&e))?;
+            // A file input left empty sends a part with no name and no bytes.
+            if !bytes.is_empty() {
+                resume = Some(Incoming { filename, bytes });
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|e| incomplete(&e))?;
+        match name.as_str() {
+            "job_id" => job_id = value.trim().parse::<u64>().ok(),
+            "full_name" => form.full_name = value,
+            "email" => form.email = value,
+            "phone" => form.phone = value,
+            "experience_years" => form.experience_years = value,
+            "skills" => form.skills = value,
+            "linkedin_url" => form.linkedin_url = value,
+            "message" => form.message = value,
+            _ => {}
+        }
+    }
+    form.job_id = job_id.ok_or_else(|| incomplete(&"job_id is missing"))?;
+    Ok((form, resume))
+}
+
 #[handler]
 pub async fn apply(
     req: &Request,
     Path(slug): Path<String>,
-    form: poem::Result<Form<ApplyForm>>,
+    body: poem::Body,
 ) -> poem::Result<Response> {
     let state = state(req).clone();
     let css = state.ui.url("careers.css");
     let Some(tenant) = tenant_at(&state, &slug)? else {
         return Ok(not_found_page(&css));
     };
-    let Form(form) = form.map_err(|e| {
-        Error::new(
-            Code::Validation,
-            format!("The application form is incomplete: {e}"),
-        )
-    })?;
+    let (form, resume) = read_form(req, body).await?;
     let jobs = careers::tenant_jobs(&state.store, &state.indexer.search, &tenant)?;
     if !jobs.iter().any(|j| j.id == form.job_id) {
         let notice = Notice::Err(
@@ -166,7 +214,21 @@ pub async fn apply(
         .get::<Arc<crate::http::context::RequestCtx>>()
         .and_then(|c| c.ip.clone());
     let public_url = state.config.effective_public_url();
-    match careers::apply(&state.store, &state.indexer, input, ip, &public_url).await {
+    let max = state.config.limits.upload_max_bytes;
+    let applied = match resume {
+        Some(file) => match careers::read_resume(&state.extractor, file, max).await {
+            Ok(resume) => Ok(Some(resume)),
+            Err(e) => Err(e),
+        },
+        None => Ok(None),
+    };
+    let applied = match applied {
+        Ok(resume) => {
+            careers::apply(&state.store, &state.indexer, input, resume, ip, &public_url).await
+        }
+        Err(e) => Err(e),
+    };
+    match applied {
         Ok(_) => Ok(Response::builder()
             .status(StatusCode::SEE_OTHER)
             .header(
@@ -174,7 +236,12 @@ pub async fn apply(
                 format!("/careers/{}?applied={}", tenant.slug, form.job_id),
             )
             .finish()),
-        Err(e) if e.code == Code::Validation => {
+        Err(e)
+            if matches!(
+                e.code,
+                Code::Validation | Code::UnsupportedMediaType | Code::PayloadTooLarge
+            ) =>
+        {
             let detail = if e.errors.is_empty() {
                 e.detail.clone()
             } else {
@@ -418,7 +485,7 @@ fn render(
         let _ = write!(
             h,
             "<details{open}><summary>Apply for this role</summary>\
-             <form method=\"post\" action=\"/careers/{slug}/apply\" class=\"apply\">\
+             <form method=\"post\" action=\"/careers/{slug}/apply\" class=\"apply\" enctype=\"multipart/form-data\">\
              <input type=\"hidden\" name=\"job_id\" value=\"{id}\">\
              <label>Full name<input name=\"full_name\" required maxlength=\"200\" autocomplete=\"name\" value=\"{full_name}\"></label>\
              <label>Email<input name=\"email\" type=\"email\" required autocomplete=\"email\" value=\"{email}\"></label>\
@@ -427,6 +494,7 @@ fn render(
              <label>Skills (comma-separated)<input name=\"skills\" value=\"{skills}\"></label>\
              <label>LinkedIn URL<input name=\"linkedin_url\" type=\"url\" value=\"{linkedin}\"></label>\
              <label>Message<textarea name=\"message\" rows=\"4\" maxlength=\"5000\">{message}</textarea></label>\
+             <label>Resume (PDF, DOCX, ODT, RTF or TXT)<input name=\"resume\" type=\"file\" accept=\".pdf,.doc,.docx,.odt,.rtf,.txt,application/pdf\"></label>\
              {consent}<button type=\"submit\">Send application</button></form></details></article>",
             slug = esc(&tenant.slug),
             id = job.id,

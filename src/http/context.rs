@@ -1,11 +1,15 @@
 //! The outermost middleware: a request id on every response, body limits, every error as a
 //! problem document, and the API-key usage log.
 
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::Instant;
 
 use poem::http::{HeaderValue, header};
 use poem::{Endpoint, IntoResponse, PathPattern, Request, Response};
+use tokio::io::{AsyncRead, ReadBuf};
 use tracing::Instrument;
 
 use super::explain::{Inputs, Sent};
@@ -87,15 +91,24 @@ pub async fn handle<E: Endpoint>(
         _ => limit_body(&mut req, &state.config.limits).await,
     };
     let result = match admitted {
-        Ok(()) => {
+        Ok(overflow) => {
             let sent = Sent::keep(&mut req).await;
             // Every line logged while the request is served carries its id.
             let span = tracing::info_span!("request", request_id = %ctx.id);
-            ep.call(req)
+            let served = ep
+                .call(req)
                 .instrument(span)
                 .await
                 .map(IntoResponse::into_response)
-                .map_err(|e| (e, Some(sent)))
+                .map_err(|e| (e, Some(sent)));
+            // A streamed upload cut off at its limit answers 413, whatever the handler made
+            // of the truncated body.
+            match overflow {
+                Some(over) if over.load(Ordering::Relaxed) => {
+                    Err((too_large(&state.config.limits, true).into(), None))
+                }
+                _ => served,
+            }
         }
         Err(e) => Err((e.into(), None)),
     };
@@ -148,22 +161,37 @@ pub async fn handle<E: Endpoint>(
     Ok(response)
 }
 
-/// 413 before a byte of an oversized body is read: by `Content-Length` when given, by
-/// reading at most the limit when the body is chunked. Uploads (multipart) have their own limit.
-async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Error> {
-    let is_upload = req
-        .content_type()
-        .is_some_and(|ct| ct.starts_with("multipart/"));
-    let limit = if is_upload {
+/// Room for the multipart framing (boundaries, part headers, small text fields) around an
+/// upload of `upload_max_bytes`: the file itself is held to the exact limit by its handler.
+pub const MULTIPART_OVERHEAD: u64 = 64 << 10;
+
+fn too_large(limits: &LimitsConfig, upload: bool) -> Error {
+    let limit = if upload {
         limits.upload_max_bytes
     } else {
         limits.body_max_bytes
     };
-    let too_large = || {
-        Error::new(
-            Code::PayloadTooLarge,
-            format!("The request body is larger than the {limit} bytes this server accepts."),
-        )
+    Error::new(
+        Code::PayloadTooLarge,
+        format!("The request body is larger than the {limit} bytes this server accepts."),
+    )
+}
+
+/// 413 before a byte of an oversized body is read: by `Content-Length` when given, by
+/// reading at most the limit when the body is chunked. Uploads (multipart) have their own
+/// limit, and a chunked upload is not buffered: it streams through a counter that cuts it off
+/// at the limit (then the returned flag is set).
+async fn limit_body(
+    req: &mut Request,
+    limits: &LimitsConfig,
+) -> Result<Option<Arc<AtomicBool>>, Error> {
+    let is_upload = req
+        .content_type()
+        .is_some_and(|ct| ct.starts_with("multipart/"));
+    let limit = if is_upload {
+        limits.upload_max_bytes + MULTIPART_OVERHEAD
+    } else {
+        limits.body_max_bytes
     };
     let declared = req
         .headers()
@@ -171,18 +199,55 @@ async fn limit_body(req: &mut Request, limits: &LimitsConfig) -> Result<(), Erro
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
-        Some(len) if len > limit => Err(too_large()),
-        Some(_) => Ok(()),
+        Some(len) if len > limit => Err(too_large(limits, is_upload)),
+        Some(_) => Ok(None),
+        None if req.headers().contains_key(header::TRANSFER_ENCODING) && is_upload => {
+            let over = Arc::new(AtomicBool::new(false));
+            let body = req.take_body().into_async_read();
+            req.set_body(poem::Body::from_async_read(Capped {
+                inner: body,
+                left: limit,
+                over: over.clone(),
+            }));
+            Ok(Some(over))
+        }
         None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
             let body = req.take_body();
             let bytes = body
                 .into_bytes_limit(limit as usize)
                 .await
-                .map_err(|_| too_large())?;
+                .map_err(|_| too_large(limits, false))?;
             req.set_body(bytes);
-            Ok(())
+            Ok(None)
         }
-        None => Ok(()),
+        None => Ok(None),
+    }
+}
+
+/// A body reader that fails once more than `left` bytes have come through, and says so.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    over: Arc<AtomicBool>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Capped<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        std::task::ready!(Pin::new(&mut self.inner).poll_read(cx, buf))?;
+        let n = (buf.filled().len() - before) as u64;
+        if n > self.left {
+            self.over.store(true, Ordering::Relaxed);
+            return Poll::Ready(Err(std::io::Error::other(
+                "the request body is larger than this server accepts",
+            )));
+        }
+        self.left -= n;
+        Poll::Ready(Ok(()))
     }
 }
 

@@ -149,6 +149,24 @@ impl Index {
     }
 }
 
+/// Raw bytes (file contents) keyed `(owner, part)`, stored as they are, without the record
+/// codec: an owner's bytes are its parts in order, each at most [`BLOB_PART`] long.
+pub struct Blobs {
+    pub name: &'static str,
+}
+
+/// The size of one stored part of a blob: a few parts per document, no page-sized overhead.
+pub const BLOB_PART: usize = 256 << 10;
+
+impl Blobs {
+    pub const fn new(name: &'static str) -> Self {
+        Blobs { name }
+    }
+    fn def(&self) -> RecordDef {
+        TableDefinition::new(self.name)
+    }
+}
+
 fn storage(e: impl Into<redb::Error>) -> Error {
     Error::internal(anyhow::Error::new(e.into()).context("storage"))
 }
@@ -279,6 +297,19 @@ pub trait Reader {
     /// How many records a scope holds, kept exact by every insert and remove.
     fn count<T>(&self, records: &Records<T>, scope: u64) -> Result<u64> {
         stored_count(&self.counts_table()?, scope, records.name)
+    }
+
+    /// The bytes stored for `owner` (empty when there are none).
+    fn blob(&self, blobs: &Blobs, owner: u64) -> Result<Vec<u8>> {
+        let table = self.record_table(blobs.def())?;
+        let mut out = Vec::new();
+        for row in table
+            .range((owner, 0)..=(owner, u64::MAX))
+            .map_err(storage)?
+        {
+            out.extend_from_slice(row.map_err(storage)?.1.value());
+        }
+        Ok(out)
     }
 
     fn lookup(&self, unique: &Unique, key: &str) -> Result<Option<(u64, u64)>> {
@@ -830,6 +861,29 @@ impl Tx {
             )
             .map_err(storage)?;
         Ok(Some(ids))
+    }
+
+    /// Stores `bytes` as the blob of `owner`, in parts (replacing what it held).
+    pub fn put_blob(&mut self, blobs: &Blobs, owner: u64, bytes: &[u8]) -> Result<()> {
+        self.remove_blob(blobs, owner)?;
+        let mut table = self.txn.open_table(blobs.def()).map_err(storage)?;
+        for (part, chunk) in bytes.chunks(BLOB_PART).enumerate() {
+            table.insert((owner, part as u64), chunk).map_err(storage)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the blob of `owner`; returns how many parts it had.
+    pub fn remove_blob(&mut self, blobs: &Blobs, owner: u64) -> Result<u64> {
+        let mut removed = 0u64;
+        let mut table = self.txn.open_table(blobs.def()).map_err(storage)?;
+        table
+            .retain_in((owner, 0)..=(owner, u64::MAX), |_, _| {
+                removed += 1;
+                false
+            })
+            .map_err(storage)?;
+        Ok(removed)
     }
 
     fn add_count(&mut self, name: &'static str, scope: u64, delta: i64) -> Result<()> {

@@ -4,7 +4,7 @@
 //! records such as tenants themselves), so a tenant's records are one contiguous key range and
 //! a lookup with the wrong tenant simply finds nothing.
 
-use super::{Filing, Index, Records, Unique};
+use super::{Blobs, Filing, Index, Records, Unique};
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
@@ -22,6 +22,7 @@ use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
 use crate::domain::tenants::Tenant;
 use crate::domain::tokens::OneTimeToken;
+use crate::domain::uploads::Upload;
 use crate::domain::users::{Session, User};
 use crate::domain::webhooks::{Delivery, DeliveryAttempt, Webhook};
 use crate::time::Timestamp;
@@ -175,6 +176,16 @@ pub fn status_time_key(status: u64, t: Timestamp) -> u64 {
     (status << 40) | time_key(t).min((1 << 40) - 1)
 }
 
+// --- Uploads
+/// Keyed (tenant, upload id): every uploaded file's record; a tenant's are one key range.
+pub const UPLOADS: Records<Upload> = Records::filed("uploads_v1", &[CANDIDATE_UPLOADS]);
+/// (tenant, candidate id) → the files that belong to that candidate (resumes).
+pub const CANDIDATE_UPLOADS: Filing<Upload> = Filing::many("candidate_uploads_v1", |u| {
+    u.candidate_id.into_iter().collect()
+});
+/// Keyed (upload id, part): the bytes of each upload, in parts.
+pub const UPLOAD_PARTS: Blobs = Blobs::new("upload_parts_v1");
+
 // --- Matching
 /// Keyed (tenant, entry id): every matching answer, newest last.
 pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
@@ -229,6 +240,8 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     FLAGS.name,
     MAILS.name,
     TOKENS.name,
+    UPLOADS.name,
+    UPLOAD_PARTS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,
@@ -247,6 +260,7 @@ pub(super) const CHILD_TABLES: &[(&str, &str)] = &[
     (STAGE_CHANGES.name, APPLICATIONS.name),
     (API_KEY_USES.name, API_KEYS.name),
     (WEBHOOK_ATTEMPTS.name, WEBHOOKS.name),
+    (UPLOAD_PARTS.name, UPLOADS.name),
 ];
 
 /// The filings of every filed table, so each index table exists from the first start.
@@ -263,5 +277,6 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         .chain(names(SLOTS))
         .chain(names(ENGAGEMENTS))
         .chain(names(MAILS))
+        .chain(names(UPLOADS))
         .collect()
 }

@@ -2365,3 +2365,106 @@ async fn admin_sets_the_privacy_notice_and_retention_erases_a_candidate_and_dele
         .problem(401, "unauthenticated");
     finish(client).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_document() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let email = "ada@example.com";
+    s.call(
+        Method::POST,
+        "/api/v1/auth/register",
+        None,
+        Some(json!({"email": email, "password": PASSWORD, "org_name": "Engines Ltd", "full_name": "Ada Lovelace"})),
+    )
+    .await
+    .ok(201);
+    let resume = "Jane Doe\nSenior Backend Engineer\nSan Francisco, CA | jane.doe@example.com\n\n\
+                  Experience\nStaff Engineer at TechCorp (2019 – present)\n\nSkills\nPython, Kubernetes\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jane.pdf");
+    std::fs::write(&path, crate::documents::pdf(resume)).unwrap();
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, email, "Ada Lovelace", None).await;
+    visit(&client, &s, "/candidates").await;
+    click(&client, "#from-resume-button").await;
+    fill(&client, "#resume-file", path.to_str().unwrap()).await;
+    fill(&client, "#resume-notes", "Met at RustConf").await;
+    click(&client, "#resume-read").await;
+    // What the resume says, for review; nothing is saved yet.
+    wait_for_element(&client, "#resume-full-name", "the review form opens").await;
+    let read = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            run(
+                &client,
+                &format!("return document.querySelector('#{id}').value;"),
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+        }
+    };
+    assert_eq!(read("resume-full-name").await, "Jane Doe");
+    assert_eq!(read("resume-current-company").await, "TechCorp");
+    assert_eq!(read("resume-email").await, "jane.doe@example.com");
+    assert_eq!(
+        s.get("/api/v1/candidates", &s.login(email, PASSWORD).await.token)
+            .await
+            .ok(200)["total"],
+        0
+    );
+    // The reviewer corrects the title, then creates the candidate.
+    let title = client
+        .find(Locator::Css("#resume-current-title"))
+        .await
+        .unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("Principal Engineer").await.unwrap();
+    click(&client, "#resume-create").await;
+    let route = wait_for_route(&client, "the new candidate's page opens", |f| {
+        f.starts_with("/candidates/")
+    })
+    .await;
+    let id = route_id(&route);
+    wait_for_text(&client, ".page-title", "the candidate page", |t| {
+        t == "Jane Doe"
+    })
+    .await;
+    wait_for_text(
+        &client,
+        "#candidate-documents-list",
+        "the resume is listed with the candidate",
+        |t| t.contains("jane.pdf") && t.contains("PDF"),
+    )
+    .await;
+    let api = s.login(email, PASSWORD).await;
+    let c = s.get(&format!("/api/v1/candidates/{id}"), &api.token).await;
+    let c = c.ok(200);
+    assert_eq!(c["current_title"], "Principal Engineer");
+    assert_eq!(c["current_company"], "TechCorp");
+    assert!(c["notes"].as_str().unwrap().contains("Met at RustConf"));
+    // The document link downloads the file as it was sent.
+    let href = run(
+        &client,
+        "return document.querySelector('#candidate-documents-list a.document-link').getAttribute('href');",
+    )
+    .await;
+    let bytes = run(
+        &client,
+        &format!(
+            "const r = await fetch('{}'); return [r.status, r.headers.get('content-type'), (await r.arrayBuffer()).byteLength];",
+            href.as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(bytes[0], 200);
+    assert_eq!(bytes[1], "application/pdf");
+    assert_eq!(
+        bytes[2].as_u64().unwrap(),
+        std::fs::metadata(&path).unwrap().len()
+    );
+    finish(client).await;
+}

@@ -1,6 +1,8 @@
 //! One integration-test binary (one link step): each module covers one area.
 
 mod common;
+#[path = "../../benches/harness/documents.rs"]
+mod documents;
 /// The benchmarks' data generator, tested with the suite (it is not part of the library).
 #[path = "../../benches/harness/synth.rs"]
 mod synth;
@@ -32,11 +34,13 @@ mod platform;
 mod privacy;
 mod rate_limits;
 mod restart;
+mod resumes;
 mod search_index;
 mod search_text;
 mod team;
 mod tenancy;
 mod ui;
 mod upgrade;
+mod uploads;
 mod webhooks;
 mod workflow;

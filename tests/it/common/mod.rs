@@ -93,6 +93,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     config.storage.cache_mb = 16;
     // Tests call far faster than people do; `rate_limits` turns the limits back on.
     config.rate_limit.enabled = false;
+    // The test binary is not hirebase: documents are read by the built `hirebase`.
+    config.extractor_program = Some(env!("CARGO_BIN_EXE_hirebase").into());
     config
 }
 
