@@ -1,9 +1,11 @@
-// `#/candidates/:id`: one candidate — profile, edit, delete, and their applications, each with
-// its stage history and a stage select; "Add to job" puts them into an open job's pipeline.
+// `#/candidates/:id`: one candidate — profile, edit, delete, erase everywhere (saying first what
+// goes), and their applications, each with its stage history, consent and a stage select;
+// "Add to job" puts them into an open job's pipeline.
 // Their interviews (schedule one here) and offers (make one, move it along) follow. People who
 // may match find the jobs the candidate fits ("Matching jobs", `?matches=1` opens it at once).
 
 import { api } from './api.js';
+import { erasureSentence } from './privacy.js';
 import {
   card, confirmDialog, emptyState, h, icon, initials, mount, notice, pageHeader, problemNotice, time, toast,
 } from './dom.js';
@@ -138,6 +140,9 @@ function applicationItem(app, job, candidate, { onRemoved }) {
         job && enumBadge('job_status', job.status)),
       h('div', { class: 'application-actions' }, select, remove)),
     h('p', { class: 'muted small' }, facts.map((f) => `${f} · `), 'Added ', time(app.created_at, { withTime: false })),
+    app.consent && h('p', { class: 'muted small consent' },
+      `Accepted privacy notice version ${app.consent.notice_version} on `, time(app.consent.given_at),
+      app.consent.ip ? ` from ${app.consent.ip}` : ''),
     h('details', { class: 'history-details', open: true }, h('summary', {}, 'Stage history'), historySlot));
   return { node, loadHistory };
 }
@@ -463,6 +468,36 @@ export const candidatePage = {
           ctx.navigate('#/candidates');
         });
         actions.push(remove);
+      }
+      if (can('candidates_erase')) {
+        const erase = h('button', { type: 'button', class: 'btn btn-danger-ghost', id: 'erase-candidate-button' }, 'Erase');
+        erase.addEventListener('click', async () => {
+          let plan;
+          try {
+            plan = await api('POST', `/candidates/${c.id}/erase?dry_run=true`, {});
+          } catch (error) {
+            toast(error.detail || String(error), 'danger');
+            return;
+          }
+          const ok = await confirmDialog({
+            title: `Erase ${c.full_name} everywhere?`,
+            message: erasureSentence(plan),
+            confirmLabel: 'Erase candidate',
+            confirmId: 'erase-candidate-confirm',
+            danger: true,
+          });
+          if (!ok) return;
+          try {
+            await api('POST', `/candidates/${c.id}/erase`, {});
+          } catch (error) {
+            toast(error.detail || String(error), 'danger');
+            return;
+          }
+          forgetCandidate(c.id);
+          toast('The candidate was erased.');
+          ctx.navigate('#/candidates');
+        });
+        actions.push(erase);
       }
       const line = [c.current_title, c.current_company].filter(Boolean).join(' at ') || c.headline;
       return pageHeader(c.full_name, line || null, ...actions);

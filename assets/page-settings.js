@@ -1,6 +1,7 @@
 // `#/settings`: the organisation's name, tagline and brand colour, its careers page address,
 // the weights of the six matching axes (org admins change them; people who match read them)
-// and the match log: who asked for matches, when, and the best results.
+// the match log: who asked for matches, when, and the best results; and for org admins the
+// privacy settings (notice, retention, export, deleting the organisation: `privacy.js`).
 
 import { api, query } from './api.js';
 import { busy, card, confirmDialog, emptyState, h, meter, notice, pageHeader, time, toast } from './dom.js';
@@ -8,6 +9,7 @@ import { checks, clearErrors, field, formAlert, onSubmit, rule, showErrors } fro
 import { label, values } from './labels.js';
 import { cursorTable } from './list-page.js';
 import { people, slots } from './marketplace.js';
+import { privacySettings } from './privacy.js';
 import { candidateById, jobById, wholeNumber } from './recruiting.js';
 import { can, updateSession } from './session.js';
 
@@ -242,6 +244,7 @@ export const settingsPage = {
           ? 'How much each axis counts in a match score. Weights are relative: what matters is each one’s share of the total.'
           : 'How much each axis counts in a match score. Organisation admins change them.',
         weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
-      can('matching') && matchLogCard());
+      can('matching') && matchLogCard(),
+      can('account_delete') && privacySettings(tenant, onSaved));
   },
 };

@@ -106,6 +106,7 @@ impl App {
         let mail = MailWorker::start(store.clone(), &config.mail)?;
         let scheduler = Scheduler::start(Jobs {
             store: store.clone(),
+            indexer: indexer.clone(),
             webhooks: webhooks.waker(),
             mail: mail.waker(),
         });

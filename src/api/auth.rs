@@ -71,7 +71,7 @@ pub enum LogoutResponse {
     Done(#[oai(header = "Set-Cookie")] String),
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age: u64) -> String {
+pub(super) fn session_cookie(state: &AppState, value: &str, max_age: u64) -> String {
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
 use crate::domain::import::{self, ImportReport, ImportRequest};
+use crate::domain::privacy::{self, Erasure};
 use crate::error::{Error, Validator};
 use crate::search;
 
@@ -140,6 +141,30 @@ impl CandidatesApi {
         let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
         Ok(Json(
             candidates::update(&state.indexer, who, candidate_id.0, body.0).await?,
+        ))
+    }
+
+    /// Erase a candidate everywhere (the right to be forgotten): the candidate, their
+    /// applications with their history, interviews, offers, match-log mentions, search
+    /// entry, and queued webhooks and mails about them. Audit entries about them stay in the
+    /// chain with their personal data dropped (`/audit/verify` still passes), and the erasure
+    /// is recorded. `dry_run=true` answers what would be removed and changes nothing.
+    #[oai(
+        path = "/:candidate_id/erase",
+        method = "post",
+        operation_id = "erase_candidate"
+    )]
+    async fn erase(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        candidate_id: Path<u64>,
+        dry_run: Query<Option<bool>>,
+    ) -> Result<Json<Erasure>, Error> {
+        let who = auth.identity().allow(Permission::CANDIDATES_ERASE)?;
+        let dry_run = dry_run.0.unwrap_or(false);
+        Ok(Json(
+            privacy::erase(&state.indexer, &state.store, who, candidate_id.0, dry_run).await?,
         ))
     }
 

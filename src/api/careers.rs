@@ -32,6 +32,8 @@ pub struct CareersApplicationForm {
     linkedin_url: Option<String>,
     #[oai(validator(max_length = 5000))]
     message: Option<String>,
+    /// `true`: the applicant accepts the organisation's privacy notice (required while it has one).
+    consent: Option<bool>,
     /// A resume: PDF, DOC, DOCX, ODT, RTF, TXT (by content), at most `limits.upload_max_bytes`.
     resume: Option<FilePart>,
 }
@@ -118,6 +120,7 @@ impl CareersApi {
                     skills: (!skills.is_empty()).then_some(skills),
                     linkedin_url: form.linkedin_url,
                     message: form.message,
+                    consent: form.consent,
                 };
                 (input, form.resume)
             }

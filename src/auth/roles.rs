@@ -120,6 +120,7 @@ permissions! {
     TENANT_READ: TenantRead = "tenant_read", "read the organisation", EVERY_MEMBER, TenantRead;
     TENANT_WRITE: TenantWrite = "tenant_write", "change the organisation", ADMIN, TenantWrite;
     ACCOUNT_EXPORT: AccountExport = "account_export", "export the organisation's data", ADMIN, session;
+    ACCOUNT_DELETE: AccountDelete = "account_delete", "delete the organisation with all its data", ADMIN, session;
     TEAM_READ: TeamRead = "team_read", "list the team", STAFF, TeamRead;
     TEAM_WRITE: TeamWrite = "team_write", "manage the team", ADMIN, TeamWrite;
 
@@ -129,6 +130,7 @@ permissions! {
     CANDIDATES_READ: CandidatesRead = "candidates_read", "read candidates", HIRING, CandidatesRead;
     CANDIDATES_WRITE: CandidatesWrite = "candidates_write", "change candidates", HIRING, CandidatesWrite;
     CANDIDATES_DELETE: CandidatesDelete = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
+    CANDIDATES_ERASE: CandidatesErase = "candidates_erase", "erase candidates everywhere", &[OrgAdmin, Recruiter], CandidatesWrite;
     APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications", HIRING, ApplicationsRead;
     APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "change applications", HIRING, ApplicationsWrite;
 

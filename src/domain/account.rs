@@ -5,10 +5,17 @@
 
 use serde_json::Value;
 
+use super::audit::{self, Action, Actor, Change};
+use super::candidates::Candidate;
+use super::indexing::Indexer;
+use super::jobs::Job;
+use super::{tenants, tokens};
+use crate::auth::Identity;
 use crate::error::{Error, Result};
 use crate::store::tables::{
-    API_KEYS, APPLICATIONS, AUDIT, CANDIDATES, ENGAGEMENTS, INSTANCE, INTERVIEWS, JOBS, OFFERS,
-    PEOPLE, PROJECTS, SLOTS, STAGE_CHANGES, TENANTS, USERS, WEBHOOKS,
+    API_KEYS, APPLICATIONS, AUDIT, AUDIT_HEADS, CANDIDATES, ENGAGEMENTS, INSTANCE, INTERVIEWS,
+    JOBS, MAILS, OFFERS, PEOPLE, PROJECTS, PUBLIC_JOBS, SLOTS, SLUG_TENANT, STAGE_CHANGES,
+    TENANT_MAILS, TENANTS, TOKENS, USERS, WEBHOOK_QUEUE, WEBHOOKS,
 };
 use crate::store::{Reader, Records, Store};
 use crate::time::Timestamp;
@@ -191,4 +198,84 @@ impl Writer<'_> {
             self.open = (self.out)(chunk);
         }
     }
+}
+
+/// What deleting the organisation removed: rows by table (records, logs and queues).
+#[derive(Debug, Clone, poem_openapi::Object)]
+pub struct AccountDeleted {
+    pub slug: String,
+    /// Rows removed from each table, by table name.
+    pub removed: std::collections::BTreeMap<String, u64>,
+}
+
+/// `POST /account/delete`: removes every record of the organisation — from every table keyed
+/// by it (found by the store, not listed here), the instance-wide rows that belong to it (its
+/// record and slug, public job listings, its audit chain's head, queued webhooks, mails, mail
+/// links) and its search documents — in one transaction. API keys and sessions go with it, so
+/// they stop working at once. `confirm` must be the organisation's slug (400 otherwise, and
+/// nothing changes). The deletion is recorded in the instance's own trail.
+pub async fn delete(indexer: &Indexer, who: &Identity, confirm: &str) -> Result<AccountDeleted> {
+    let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
+    let confirm = confirm.trim().to_string();
+    indexer
+        .write(move |tx, pending| {
+            let tenant = tenants::load(tx, tenant_id)?;
+            if confirm != tenant.slug {
+                return Err(Error::invalid(
+                    "confirm",
+                    format!(
+                        "must be the organisation's slug, {:?}, typed to confirm the deletion",
+                        tenant.slug
+                    ),
+                ));
+            }
+            let removed = tx.purge_scope(tenant_id)?;
+            for id in removed.get(JOBS.name).into_iter().flatten() {
+                tx.remove(&PUBLIC_JOBS, INSTANCE, *id)?;
+                pending.remove::<Job>(tx, tenant_id, *id)?;
+            }
+            for id in removed.get(CANDIDATES.name).into_iter().flatten() {
+                pending.remove::<Candidate>(tx, tenant_id, *id)?;
+            }
+            let mut counts: std::collections::BTreeMap<String, u64> = removed
+                .iter()
+                .map(|(table, ids)| (table.clone(), ids.len() as u64))
+                .collect();
+            let mut instance_rows = |table: &str, n: u64| {
+                if n > 0 {
+                    *counts.entry(table.to_string()).or_default() += n;
+                }
+            };
+            let deliveries: Vec<u64> = tx
+                .scan(&WEBHOOK_QUEUE, None, usize::MAX)?
+                .into_iter()
+                .filter(|(_, d)| d.org_id == tenant_id)
+                .map(|((_, id), _)| id)
+                .collect();
+            instance_rows(
+                WEBHOOK_QUEUE.name,
+                tx.remove_ids(&WEBHOOK_QUEUE, INSTANCE, &deliveries)?,
+            );
+            let mails = tx.members(&TENANT_MAILS.index, INSTANCE, tenant_id)?;
+            for id in &mails {
+                tx.remove(&MAILS, INSTANCE, *id)?;
+            }
+            instance_rows(MAILS.name, mails.len() as u64);
+            instance_rows(TOKENS.name, tokens::remove_for_tenant(tx, tenant_id)?);
+            tx.remove(&AUDIT_HEADS, INSTANCE, tenant_id)?;
+            tx.release(&SLUG_TENANT, &tenant.slug)?;
+            tx.remove(&TENANTS, INSTANCE, tenant_id)?;
+            let summary = format!(
+                "Deleted organisation {tenant_id} ({}) with all its data",
+                tenant.slug
+            );
+            let change = Change::new(Action::TenantDeleted, tenant_id, summary)
+                .with(serde_json::json!({"slug": tenant.slug, "removed": counts}));
+            audit::record(tx, INSTANCE, &actor, change)?;
+            Ok(AccountDeleted {
+                slug: tenant.slug,
+                removed: counts,
+            })
+        })
+        .await
 }

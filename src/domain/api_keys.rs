@@ -192,7 +192,18 @@ pub async fn record_uses(store: &Store, uses: Vec<PendingUse>) -> Result<()> {
     store
         .write(move |tx| {
             let mut touched: Vec<(u64, u64, Timestamp)> = Vec::new();
+            let mut gone: Vec<u64> = Vec::new();
             for u in uses {
+                // A key deleted with its organisation since the call keeps no log.
+                if gone.contains(&u.key_id) {
+                    continue;
+                }
+                if !touched.iter().any(|t| t.1 == u.key_id)
+                    && tx.get(&API_KEYS, u.tenant_id, u.key_id)?.is_none()
+                {
+                    gone.push(u.key_id);
+                    continue;
+                }
                 let id = tx.next_seq("seq_api_key_uses")?;
                 let record = KeyUse {
                     id,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{NotNull, apply_nullable, check_text, tidy};
+use super::privacy::Consent;
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
@@ -47,6 +48,10 @@ pub struct Application {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub stage_changed_at: Timestamp,
+    /// The applicant's consent to the privacy notice, when they applied through the careers
+    /// portal while the organisation had one.
+    #[serde(default)]
+    pub consent: Option<Consent>,
 }
 
 /// One move in the pipeline.
@@ -244,6 +249,7 @@ pub(super) fn insert(
         created_at: now,
         updated_at: now,
         stage_changed_at: now,
+        consent: None,
     };
     tx.put(&APPLICATIONS, tenant, id, &app)?;
     record_change(tx, &app, None, actor)?;

@@ -1,6 +1,18 @@
 //! The audit trail: every state change, appended in the transaction that makes it, as a
 //! hash chain per tenant — each entry stores the SHA-256 of the entry before it and of its own
 //! content, so editing or removing any entry breaks the chain at that point.
+//!
+//! **Erasable payloads.** What an entry says about people — the client address, the summary
+//! sentence and the details — is its *payload*. The chain does not hash the payload itself but
+//! its digest (`payload_hash`), and each entry's `hash` covers that digest with the entry's
+//! position, time, actor, action and entity. Erasing a person (the right to be forgotten)
+//! therefore drops the payloads of the entries about them and keeps their digests: every
+//! `hash` still matches and the chain still verifies. A redacted entry is marked `redacted`
+//! and must be named by a later `candidate.erased` entry (itself in the chain) listing the
+//! entries it redacted; [`verify`] checks the payload of every entry that is not redacted
+//! and that every redacted entry was claimed, so marking an entry redacted by hand shows.
+//! Entries written before schema 3 hashed their payload directly; migration 3 re-chains intact
+//! trails in this form, and [`verify`] still reads an unconverted one.
 
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
@@ -8,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Identity;
 use crate::error::{Error, Result};
-use crate::store::tables::{AUDIT, AUDIT_HEADS, INSTANCE};
+use crate::store::tables::{AUDIT, AUDIT_HEADS, ENTITY_AUDIT, INSTANCE};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -63,6 +75,14 @@ pub struct AuditEntry {
     pub summary: String,
     /// JSON with the specifics (changed fields, from/to).
     pub details: String,
+    /// Hex SHA-256 of the personal payload (`ip`, `summary`, `details`): what `hash` covers in
+    /// its place, so the payload can be erased and the chain still verifies. Absent on entries
+    /// of a trail never converted from the first form (their `hash` covers the payload).
+    #[serde(default)]
+    pub payload_hash: Option<String>,
+    /// The payload was erased with the person it was about; `summary` says so.
+    #[serde(default)]
+    pub redacted: bool,
     /// Hex SHA-256 of the previous entry (64 zeros for the first).
     pub prev_hash: String,
     /// Hex SHA-256 of this entry's content and `prev_hash`.
@@ -77,7 +97,8 @@ pub struct ChainHead {
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn content_hash(e: &AuditEntry) -> String {
+/// The hash of an entry of the first form: its payload hashed in with the rest.
+fn legacy_hash(e: &AuditEntry) -> String {
     let content = (
         e.id,
         e.at,
@@ -91,8 +112,48 @@ fn content_hash(e: &AuditEntry) -> String {
         &e.details,
         &e.prev_hash,
     );
-    let bytes = serde_json::to_vec(&content).expect("audit content serializes");
+    sha256_json(&content)
+}
+
+/// The digest of an entry's erasable payload.
+fn payload_hash(e: &AuditEntry) -> String {
+    sha256_json(&(&e.ip, &e.summary, &e.details))
+}
+
+/// The chain hash: everything but the payload, which counts through its digest.
+fn chain_hash(e: &AuditEntry) -> String {
+    let content = (
+        e.id,
+        e.at,
+        &e.actor,
+        e.api_key_id,
+        &e.action,
+        &e.entity_type,
+        e.entity_id,
+        &e.payload_hash,
+        &e.prev_hash,
+    );
+    sha256_json(&content)
+}
+
+fn sha256_json(value: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(value).expect("audit content serializes");
     hex::encode(Sha256::digest(&bytes))
+}
+
+/// Seals a new entry (or one being converted): its payload digest, then its hash.
+fn seal(e: &mut AuditEntry) {
+    e.payload_hash = Some(payload_hash(e));
+    e.hash = chain_hash(e);
+}
+
+/// Whether an entry's hash matches its content (of either form) and, unless it was redacted,
+/// its payload matches its digest.
+fn sealed(e: &AuditEntry) -> bool {
+    match &e.payload_hash {
+        None => e.hash == legacy_hash(e),
+        Some(digest) => e.hash == chain_hash(e) && (e.redacted || *digest == payload_hash(e)),
+    }
 }
 
 named_enum! {
@@ -152,6 +213,9 @@ named_enum! {
         WebhookDeleted = "webhook.deleted",
         WebhookDisabled = "webhook.disabled",
         FlagsChanged = "flags.changed",
+        CandidateErased = "candidate.erased",
+        TenantDeleted = "tenant.deleted",
+        RetentionApplied = "retention.applied",
         UploadCreated = "upload.created",
         UploadDeleted = "upload.deleted",
     }
@@ -261,10 +325,12 @@ pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change) -> Result
         } else {
             change.details.to_string()
         },
+        payload_hash: None,
+        redacted: false,
         prev_hash: head.hash,
         hash: String::new(),
     };
-    entry.hash = content_hash(&entry);
+    seal(&mut entry);
     tx.put(&AUDIT, tenant, entry.id, &entry)?;
     tx.put(
         &AUDIT_HEADS,
@@ -288,13 +354,19 @@ pub struct Verification {
 }
 
 /// Walks the tenant's chain from the start and names the first entry that was altered,
-/// removed or inserted.
+/// removed or inserted, or redacted without an erasure entry claiming it.
 pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
     let rx = store.read()?;
     let mut expected_prev = GENESIS.to_string();
     let mut expected_id = 1u64;
     let mut checked = 0u64;
+    let mut unclaimed = std::collections::BTreeSet::new();
     let mut after = Some((tenant, 0));
+    let bad = |checked, id| Verification {
+        ok: false,
+        checked,
+        first_bad: Some(id),
+    };
     loop {
         let rows = rx.scan(&AUDIT, after, 2_000)?;
         let mut done = rows.is_empty();
@@ -307,13 +379,15 @@ pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
             let intact = *id == expected_id
                 && entry.id == *id
                 && entry.prev_hash == expected_prev
-                && entry.hash == content_hash(entry);
+                && sealed(entry);
             if !intact {
-                return Ok(Verification {
-                    ok: false,
-                    checked,
-                    first_bad: Some(*id),
-                });
+                return Ok(bad(checked, *id));
+            }
+            if entry.redacted {
+                unclaimed.insert(*id);
+            }
+            for claimed in redactions_claimed(entry) {
+                unclaimed.remove(&claimed);
             }
             expected_prev = entry.hash.clone();
             expected_id += 1;
@@ -323,22 +397,130 @@ pub fn verify(store: &Store, tenant: u64) -> Result<Verification> {
         }
         after = rows.last().map(|r| r.0);
     }
+    if let Some(first) = unclaimed.first() {
+        return Ok(bad(checked, *first));
+    }
     // A removed tail shows as a head the chain never reaches.
     let head = rx.get(&AUDIT_HEADS, INSTANCE, tenant)?;
     if let Some(head) = head
         && (head.seq != expected_id - 1 || head.hash != expected_prev)
     {
-        return Ok(Verification {
-            ok: false,
-            checked,
-            first_bad: Some(expected_id),
-        });
+        return Ok(bad(checked, expected_id));
     }
     Ok(Verification {
         ok: true,
         checked,
         first_bad: None,
     })
+}
+
+/// The entries an erasure entry says it redacted (its details' `redacted_entries`).
+fn redactions_claimed(e: &AuditEntry) -> Vec<u64> {
+    if e.action != Action::CandidateErased.as_str() || e.redacted {
+        return vec![];
+    }
+    serde_json::from_str::<serde_json::Value>(&e.details)
+        .ok()
+        .and_then(|d| serde_json::from_value(d["redacted_entries"].clone()).ok())
+        .unwrap_or_default()
+}
+
+/// Erases the payload of every entry about the records `entities` (a person and what was
+/// theirs), keeping its digest; returns the ids of the entries redacted, for the erasure
+/// entry to name. Erasure entries themselves carry no personal data and stay whole.
+pub fn redact(tx: &mut Tx, tenant: u64, entities: &[u64]) -> Result<Vec<u64>> {
+    let mut ids = Vec::new();
+    for entity in entities {
+        ids.extend(tx.members(&ENTITY_AUDIT.index, tenant, *entity)?);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let mut redacted = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(mut e) = tx.get(&AUDIT, tenant, id)? else {
+            continue;
+        };
+        if e.redacted || e.action == Action::CandidateErased.as_str() {
+            continue;
+        }
+        if e.payload_hash.is_none() {
+            // An unconverted trail (its chain was already broken before migration 3): the
+            // payload is erased all the same, and verification keeps pointing at the break.
+            e.payload_hash = Some(payload_hash(&e));
+        }
+        e.ip = None;
+        e.summary = format!("Personal data erased ({} {})", e.entity_type, id_label(&e));
+        e.details = "{}".into();
+        e.redacted = true;
+        tx.put(&AUDIT, tenant, id, &e)?;
+        redacted.push(id);
+    }
+    Ok(redacted)
+}
+
+fn id_label(e: &AuditEntry) -> String {
+    e.entity_id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// Migration 3: each tenant's trail, while intact in the first form, re-chained in the
+/// erasable form (payload digests). From an entry that does not verify on, the trail is left
+/// as it is, so verification still names the same first bad entry.
+pub fn rechain_all(tx: &mut Tx) -> Result<()> {
+    let mut after = None;
+    // (tenant, the previous entry's hash as stored, as re-chained, the next id, still intact)
+    let mut walk: Option<(u64, String, String, u64, bool)> = None;
+    loop {
+        let rows = tx.scan(&AUDIT, after, 2_000)?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.0);
+        for ((tenant, id), mut e) in rows {
+            if walk.as_ref().is_none_or(|w| w.0 != tenant) {
+                finish_rechain(tx, walk.take())?;
+                walk = Some((tenant, GENESIS.into(), GENESIS.into(), 1, true));
+            }
+            let w = walk.as_mut().expect("set above");
+            if !w.4 || e.payload_hash.is_some() {
+                w.4 = false;
+                continue;
+            }
+            if id != w.3 || e.id != id || e.prev_hash != w.1 || e.hash != legacy_hash(&e) {
+                w.4 = false;
+                continue;
+            }
+            w.1 = e.hash.clone();
+            e.prev_hash = w.2.clone();
+            seal(&mut e);
+            w.2 = e.hash.clone();
+            w.3 += 1;
+            tx.put(&AUDIT, tenant, id, &e)?;
+        }
+    }
+    finish_rechain(tx, walk)
+}
+
+/// Points a re-chained tenant's head at its new last hash.
+fn finish_rechain(tx: &mut Tx, walk: Option<(u64, String, String, u64, bool)>) -> Result<()> {
+    let Some((tenant, old_last, new_last, next, intact)) = walk else {
+        return Ok(());
+    };
+    if !intact {
+        return Ok(());
+    }
+    if let Some(head) = tx.get(&AUDIT_HEADS, INSTANCE, tenant)?
+        && head.seq == next - 1
+        && head.hash == old_last
+    {
+        tx.put(
+            &AUDIT_HEADS,
+            INSTANCE,
+            tenant,
+            &ChainHead {
+                seq: head.seq,
+                hash: new_last,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default)]
@@ -411,6 +593,8 @@ pub fn export_csv(store: &Store, tenant: u64, filter: &AuditFilter) -> Result<Ve
         "entity_id",
         "summary",
         "details",
+        "payload_hash",
+        "redacted",
         "prev_hash",
         "hash",
     ])
@@ -440,6 +624,8 @@ pub fn export_csv(store: &Store, tenant: u64, filter: &AuditFilter) -> Result<Ve
                 opt(e.entity_id),
                 e.summary.clone(),
                 e.details.clone(),
+                e.payload_hash.clone().unwrap_or_default(),
+                e.redacted.to_string(),
                 e.prev_hash.clone(),
                 e.hash.clone(),
             ])

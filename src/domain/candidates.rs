@@ -408,15 +408,21 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
                 &actor,
                 Change::new(Action::CandidateDeleted, id, summary),
             )?;
-            if let Some(email) = &c.email {
-                tx.release(&EMAIL_CANDIDATE, &email_key(tenant, email))?;
-            }
-            // Their documents (resumes) go with them.
-            super::uploads::remove_for_candidate(tx, tenant, id)?;
-            tx.remove(&CANDIDATES, tenant, id)?;
-            pending.remove::<Candidate>(tx, tenant, id)
+            remove(tx, &c, pending)
         })
         .await
+}
+
+/// Removes the candidate record, its files, its email claim and its search document (what refers to it
+/// is the caller's to remove first).
+pub(super) fn remove(tx: &mut Tx, c: &Candidate, pending: &mut Pending) -> Result<()> {
+    // Their documents (resumes) go with them.
+    super::uploads::remove_for_candidate(tx, c.org_id, c.id)?;
+    if let Some(email) = &c.email {
+        tx.release(&EMAIL_CANDIDATE, &email_key(c.org_id, email))?;
+    }
+    tx.remove(&CANDIDATES, c.org_id, c.id)?;
+    pending.remove::<Candidate>(tx, c.org_id, c.id)
 }
 
 #[derive(Debug, Clone, Default)]

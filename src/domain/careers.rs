@@ -10,11 +10,12 @@ use super::documents::sandbox::Extractor;
 use super::indexing::Indexer;
 use super::jobs::{Job, Level};
 use super::mail::{self, MailKind};
+use super::privacy::{self, PrivacyNotice};
 use super::tenants::Tenant;
 use super::uploads::{self, Accepted, Incoming};
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
-use crate::store::tables::{INSTANCE, JOBS, PUBLIC_JOBS, SLUG_TENANT, TENANTS};
+use crate::store::tables::{APPLICATIONS, INSTANCE, JOBS, PUBLIC_JOBS, SLUG_TENANT, TENANTS};
 use crate::store::{Reader, Store};
 use crate::time::Timestamp;
 
@@ -44,6 +45,8 @@ pub struct PublicCompany {
     pub slug: String,
     pub tagline: Option<String>,
     pub brand_color: Option<String>,
+    /// The notice applicants accept by applying (`consent: true`), when the company has one.
+    pub privacy_notice: Option<PrivacyNotice>,
 }
 
 impl From<&Tenant> for PublicCompany {
@@ -53,6 +56,7 @@ impl From<&Tenant> for PublicCompany {
             slug: t.slug.clone(),
             tagline: t.tagline.clone(),
             brand_color: t.brand_color.clone(),
+            privacy_notice: t.privacy_notice.clone(),
         }
     }
 }
@@ -165,6 +169,10 @@ pub struct CareersApplication {
     /// A short note from the applicant, kept in the candidate's notes.
     #[oai(validator(max_length = 5000))]
     pub message: Option<String>,
+    /// The applicant accepts the organisation's privacy notice (its text and version are in
+    /// `GET /careers/jobs/{id}` under `company.privacy_notice`). Required, and `true`, while
+    /// the organisation has a notice: it is recorded with the application (version, time, IP).
+    pub consent: Option<bool>,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -228,6 +236,7 @@ pub async fn apply(
     v.finish()?;
     let (_, tenant) = listed(&store.read()?, input.job_id)?
         .ok_or_else(|| Error::not_found("Job", input.job_id))?;
+    let consent = privacy::consent_for(&tenant, input.consent, actor.ip.clone())?;
     let notes = input
         .message
         .as_ref()
@@ -275,7 +284,7 @@ pub async fn apply(
                     dedup: true,
                 });
             }
-            let app = applications::insert(
+            let mut app = applications::insert(
                 tx,
                 tenant.id,
                 job_id,
@@ -285,6 +294,10 @@ pub async fn apply(
                 None,
                 &actor,
             )?;
+            if consent.is_some() {
+                app.consent = consent;
+                tx.put(&APPLICATIONS, tenant.id, app.id, &app)?;
+            }
             if let Some(resume) = resume {
                 let mut upload = uploads::record(tenant.id, None, &resume.file, Some(candidate.id));
                 upload.text = resume.text;

@@ -5,7 +5,7 @@ use super::insights;
 use super::interviews::Interview;
 use super::users::User;
 use crate::error::Result;
-use crate::store::tables::{APPLICATIONS, INTERVIEWS, OFFERS, USERS};
+use crate::store::tables::{APPLICATIONS, AUDIT, INTERVIEWS, OFFERS, USERS};
 use crate::store::{Reader, Tx};
 
 /// 2: list filings (applications by stage; interviews by job, candidate, panelist and time;
@@ -17,6 +17,14 @@ pub fn v2_filings_panels_and_job_stats(tx: &mut Tx) -> Result<()> {
     tx.refile_all(&INTERVIEWS)?;
     tx.refile_all(&OFFERS)?;
     insights::rebuild_stats(tx)
+}
+
+/// 3: audit trails re-chained so that a person's data can be erased from them and the chain
+/// still verifies (see `audit`), and their entries filed by the record they concern.
+pub fn v3_erasable_audit_trail(tx: &mut Tx) -> Result<()> {
+    super::audit::rechain_all(tx)?;
+    tx.refile_all(&AUDIT)?;
+    Ok(())
 }
 
 /// Panels used to be names or emails matched case-insensitively against the signed-in user.

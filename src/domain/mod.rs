@@ -23,6 +23,7 @@ pub mod matching;
 pub mod migrations;
 pub mod offers;
 pub mod people;
+pub mod privacy;
 pub mod projects;
 pub mod resumes;
 pub mod tenants;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::{self, Action, Actor};
 use super::fields::{NotNull, apply_nullable};
 use super::matching::Weights;
+use super::privacy::{PrivacyNotice, RetentionRule};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{APPLICATIONS, CANDIDATES, INSTANCE, JOBS, SLUG_TENANT, TENANTS, USERS};
@@ -25,6 +26,12 @@ pub struct Tenant {
     /// The weight of each matching axis (relative; defaults when never set).
     #[serde(default)]
     pub match_weights: Weights,
+    /// The privacy notice the careers page shows; while set, applying requires consent to it.
+    #[serde(default)]
+    pub privacy_notice: Option<PrivacyNotice>,
+    /// Closed candidates inactive this long are erased by the daily retention job.
+    #[serde(default)]
+    pub retention: Option<RetentionRule>,
     pub created_at: Timestamp,
 }
 
@@ -37,6 +44,10 @@ pub struct TenantPatch {
     pub brand_color: MaybeUndefined<String>,
     /// `null` restores the default weights.
     pub match_weights: MaybeUndefined<Weights>,
+    /// `null` removes the notice (applying then needs no consent).
+    pub privacy_notice: MaybeUndefined<PrivacyNotice>,
+    /// `null` removes the rule (nothing is erased by age).
+    pub retention: MaybeUndefined<RetentionRule>,
 }
 
 crate::not_null!(TenantPatch: name);
@@ -84,6 +95,8 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         tagline: None,
         brand_color: None,
         match_weights: Weights::default(),
+        privacy_notice: None,
+        retention: None,
         created_at: Timestamp::now(),
     };
     tx.put(&TENANTS, INSTANCE, id, &tenant)?;
@@ -127,6 +140,12 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
             "must give at least one axis a weight above 0",
         );
     }
+    if let MaybeUndefined::Value(notice) = &patch.privacy_notice {
+        notice.check(&mut v);
+    }
+    if let MaybeUndefined::Value(rule) = &patch.retention {
+        rule.check(&mut v);
+    }
     v.finish()?;
     store
         .write(move |tx| {
@@ -150,6 +169,14 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 MaybeUndefined::Null => tenant.match_weights = Weights::default(),
                 MaybeUndefined::Undefined => {}
             }
+            apply_nullable(
+                &mut tenant.privacy_notice,
+                patch.privacy_notice.map_value(|n| PrivacyNotice {
+                    text: n.text.trim().to_string(),
+                    version: n.version.trim().to_string(),
+                }),
+            );
+            apply_nullable(&mut tenant.retention, patch.retention);
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
             let fields = (&before, &tenant);
             audit::record_update(

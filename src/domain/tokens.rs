@@ -142,6 +142,20 @@ pub fn consume(tx: &mut Tx, kind: TokenKind, raw: &str) -> Result<OneTimeToken> 
     Ok(token)
 }
 
+/// Removes every mail link of an organisation (its deletion); returns how many.
+pub fn remove_for_tenant(tx: &mut Tx, tenant: u64) -> Result<u64> {
+    let rows = tx.scan(&TOKENS, None, usize::MAX)?;
+    let mut removed = 0;
+    for ((_, id), token) in rows {
+        if token.tenant_id == tenant {
+            tx.remove(&TOKENS, INSTANCE, id)?;
+            tx.release(&TOKEN_HASH_TOKEN, &token.hash)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Removes tokens that expired or were used over a day ago (the `expire-tokens` job).
 pub fn expire(tx: &mut Tx, limit: usize) -> Result<u64> {
     let now = Timestamp::now();

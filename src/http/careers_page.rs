@@ -51,6 +51,9 @@ pub struct ApplyForm {
     linkedin_url: String,
     #[serde(default)]
     message: String,
+    /// The privacy-notice checkbox (`true` when ticked).
+    #[serde(default)]
+    consent: String,
 }
 
 fn state(req: &Request) -> &Arc<AppState> {
@@ -204,6 +207,7 @@ pub async fn apply(
         }),
         linkedin_url: opt(&form.linkedin_url),
         message: opt(&form.message),
+        consent: Some(form.consent == "true"),
     };
     let ip = req
         .extensions()
@@ -426,6 +430,18 @@ fn render(
         jobs.len(),
         if jobs.len() == 1 { "" } else { "s" }
     );
+    // While the organisation has a privacy notice, applying means accepting it.
+    let consent_box = tenant
+        .privacy_notice
+        .as_ref()
+        .map(|n| {
+            format!(
+                "<label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"true\" required> \
+                 I have read and accept the <a href=\"#privacy\">privacy notice</a> (version {})</label>",
+                esc(&n.version)
+            )
+        })
+        .unwrap_or_default();
     for job in jobs {
         let prefill = form.filter(|f| f.job_id == job.id);
         let val = |get: fn(&ApplyForm) -> &str| prefill.map(|f| esc(get(f))).unwrap_or_default();
@@ -479,7 +495,7 @@ fn render(
              <label>LinkedIn URL<input name=\"linkedin_url\" type=\"url\" value=\"{linkedin}\"></label>\
              <label>Message<textarea name=\"message\" rows=\"4\" maxlength=\"5000\">{message}</textarea></label>\
              <label>Resume (PDF, DOCX, ODT, RTF or TXT)<input name=\"resume\" type=\"file\" accept=\".pdf,.doc,.docx,.odt,.rtf,.txt,application/pdf\"></label>\
-             <button type=\"submit\">Send application</button></form></details></article>",
+             {consent}<button type=\"submit\">Send application</button></form></details></article>",
             slug = esc(&tenant.slug),
             id = job.id,
             full_name = val(|f| &f.full_name),
@@ -489,7 +505,20 @@ fn render(
             skills = val(|f| &f.skills),
             linkedin = val(|f| &f.linkedin_url),
             message = val(|f| &f.message),
+            consent = consent_box,
         );
+    }
+    if let Some(n) = &tenant.privacy_notice {
+        let _ = write!(
+            h,
+            "<section class=\"privacy\" id=\"privacy\"><h2>Privacy notice</h2>\
+             <p class=\"version\">Version {}</p>",
+            esc(&n.version)
+        );
+        for para in n.text.split("\n\n") {
+            let _ = write!(h, "<p>{}</p>", esc(para.trim()));
+        }
+        h.push_str("</section>");
     }
     h.push_str("</main><footer class=\"wrap\">Powered by hirebase</footer></body></html>");
     let csp = PAGE_CSP.replacen(

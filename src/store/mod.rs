@@ -10,15 +10,15 @@ pub mod backup;
 pub mod codec;
 pub mod tables;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
 use redb::{
-    Database, MultimapTableDefinition, ReadTransaction, ReadableDatabase, ReadableMultimapTable,
-    ReadableTable, TableDefinition, WriteTransaction,
+    Database, MultimapTableDefinition, MultimapTableHandle, ReadTransaction, ReadableDatabase,
+    ReadableMultimapTable, ReadableTable, TableDefinition, TableHandle, WriteTransaction,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -769,6 +769,100 @@ impl Tx {
         Ok(removed)
     }
 
+    /// Removes everything filed under `scope` (a tenant) from every table of the database,
+    /// whoever defined it, so a table added later is covered without being named here:
+    /// record tables keyed `(scope, id)`, index tables keyed `(scope, key)`, unique keys held
+    /// by a record of the scope and the scope's counters; then the rows of the tables keyed by
+    /// a removed record's id ([`tables::CHILD_TABLES`]: histories, usage logs, file parts).
+    /// Tables of other shapes are left alone. Returns the removed ids, by table.
+    pub fn purge_scope(&mut self, scope: u64) -> Result<BTreeMap<String, Vec<u64>>> {
+        debug_assert_ne!(scope, tables::INSTANCE, "the instance scope is not purged");
+        let mut removed: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let names: Vec<String> = self
+            .txn
+            .list_tables()
+            .map_err(storage)?
+            .map(|t| t.name().to_string())
+            .collect();
+        for name in &names {
+            if let Some(ids) = self.purge_records(name, scope..=scope)? {
+                if !ids.is_empty() {
+                    removed.insert(name.clone(), ids);
+                }
+                continue;
+            }
+            let unique = TableDefinition::<&str, (u64, u64)>::new(name);
+            match self.txn.open_table(unique) {
+                Ok(mut table) => table.retain(|_, (s, _)| s != scope).map_err(storage)?,
+                Err(redb::TableError::TableTypeMismatch { .. }) => {}
+                Err(e) => return Err(storage(e)),
+            }
+        }
+        let mut scopes = vec![scope];
+        for (child, parent) in tables::CHILD_TABLES {
+            for id in removed.get(*parent).into_iter().flatten() {
+                self.purge_records(child, *id..=*id)?;
+                scopes.push(*id);
+            }
+        }
+        let multimaps: Vec<String> = self
+            .txn
+            .list_multimap_tables()
+            .map_err(storage)?
+            .map(|t| t.name().to_string())
+            .collect();
+        for name in &multimaps {
+            let def = MultimapTableDefinition::<(u64, u64), u64>::new(name);
+            let mut table = match self.txn.open_multimap_table(def) {
+                Ok(table) => table,
+                Err(redb::TableError::TableTypeMismatch { .. }) => continue,
+                Err(e) => return Err(storage(e)),
+            };
+            let keys = table
+                .range((scope, 0)..=(scope, u64::MAX))
+                .map_err(storage)?
+                .map(|row| row.map(|(k, _)| k.value()).map_err(storage))
+                .collect::<Result<Vec<_>>>()?;
+            for key in keys {
+                table.remove_all(key).map_err(storage)?;
+            }
+        }
+        let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
+        for s in &scopes {
+            counts
+                .retain_in((*s, "")..(*s + 1, ""), |_, _| false)
+                .map_err(storage)?;
+        }
+        self.counts.retain(|(s, _), _| !scopes.contains(s));
+        Ok(removed)
+    }
+
+    /// Removes the rows of `scopes` from the table `name` when it is a record table (keys
+    /// `(scope, id)`, values bytes); `None` when it has another shape.
+    fn purge_records(
+        &mut self,
+        name: &str,
+        scopes: std::ops::RangeInclusive<u64>,
+    ) -> Result<Option<Vec<u64>>> {
+        let def = TableDefinition::<(u64, u64), &[u8]>::new(name);
+        let mut table = match self.txn.open_table(def) {
+            Ok(table) => table,
+            Err(redb::TableError::TableTypeMismatch { .. }) => return Ok(None),
+            Err(e) => return Err(storage(e)),
+        };
+        let mut ids = Vec::new();
+        table
+            .retain_in(
+                (*scopes.start(), 0)..=(*scopes.end(), u64::MAX),
+                |(_, id), _| {
+                    ids.push(id);
+                    false
+                },
+            )
+            .map_err(storage)?;
+        Ok(Some(ids))
+    }
+
     /// Stores `bytes` as the blob of `owner`, in parts (replacing what it held).
     pub fn put_blob(&mut self, blobs: &Blobs, owner: u64, bytes: &[u8]) -> Result<()> {
         self.remove_blob(blobs, owner)?;
@@ -1089,6 +1183,7 @@ pub const MIGRATIONS: &[(u64, Migration)] = &[
         2,
         crate::domain::migrations::v2_filings_panels_and_job_stats,
     ),
+    (3, crate::domain::migrations::v3_erasable_audit_trail),
 ];
 
 pub type Migration = fn(&mut Tx) -> Result<()>;
@@ -1116,7 +1211,7 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 fn open_file(path: &Path, cache_bytes: usize) -> anyhow::Result<Database> {
     Database::builder()
@@ -1487,6 +1582,56 @@ mod tests {
             3,
             "an unset filter is no filter"
         );
+    }
+
+    #[tokio::test]
+    async fn purging_a_scope_finds_every_table_keyed_by_it_and_leaves_the_rest() {
+        let (_dir, store) = open();
+        // Tables no list names: found by their shape alone.
+        const NOTES: Records<String> = Records::new("notes_purge_test_v1");
+        const BY_COLOR_NOTE: Filing<Task> = Filing::one("purge_by_color_test_v1", |t| t.color);
+        const PAINTS: Records<Task> = Records::filed("paints_purge_test_v1", &[BY_COLOR_NOTE]);
+        store
+            .write(|tx| {
+                for scope in [7, 8] {
+                    for id in 1..=3 {
+                        let id = scope * 100 + id;
+                        tx.put(&NOTES, scope, id, &format!("note {id}"))?;
+                        tx.put(&PAINTS, scope, id, &task(1, 2, &[]))?;
+                        tx.claim(&NAMES, &format!("name-{id}"), (scope, id))?;
+                    }
+                }
+                // A log keyed by a record of scope 7 (as stage changes are by application).
+                tx.put(&THINGS, 701, 1, &"child of 701".to_string())?;
+                tx.put(&THINGS, 801, 1, &"child of 801".to_string())?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let removed = store
+            .write(|tx| {
+                // The test's child table, as `tables::CHILD_TABLES` declares the real ones.
+                let removed = tx.purge_scope(7)?;
+                for id in &removed[NOTES.name] {
+                    tx.remove_older(&THINGS, *id, u64::MAX)?;
+                }
+                Ok(removed)
+            })
+            .await
+            .unwrap();
+        assert_eq!(removed[NOTES.name], vec![701, 702, 703]);
+        assert_eq!(removed[PAINTS.name], vec![701, 702, 703]);
+        let rx = store.read().unwrap();
+        assert_eq!(rx.count(&NOTES, 7).unwrap(), 0, "counters go too");
+        assert!(rx.list(&PAINTS, 7, 0, 10).unwrap().is_empty());
+        assert!(rx.members(&BY_COLOR_NOTE.index, 7, 2).unwrap().is_empty());
+        assert_eq!(rx.lookup(&NAMES, "name-701").unwrap(), None);
+        assert_eq!(rx.get(&THINGS, 701, 1).unwrap(), None);
+        // The other scope keeps everything.
+        assert_eq!(rx.count(&NOTES, 8).unwrap(), 3);
+        assert_eq!(rx.members(&BY_COLOR_NOTE.index, 8, 2).unwrap().len(), 3);
+        assert_eq!(rx.lookup(&NAMES, "name-801").unwrap(), Some((8, 801)));
+        assert!(rx.get(&THINGS, 801, 1).unwrap().is_some());
     }
 
     #[test]

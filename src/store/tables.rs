@@ -73,7 +73,11 @@ pub const STAGE_CHANGES: Records<StageChange> = Records::new("stage_changes_v1")
 pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1");
 
 /// Keyed (tenant, sequence): the tenant's hash-chained audit trail.
-pub const AUDIT: Records<AuditEntry> = Records::new("audit_v1");
+pub const AUDIT: Records<AuditEntry> = Records::filed("audit_v1", &[ENTITY_AUDIT]);
+/// (tenant, entity id) → the entries about that record (ids are unique across the instance),
+/// so erasing a person finds the entries to redact without reading the whole trail.
+pub const ENTITY_AUDIT: Filing<AuditEntry> =
+    Filing::many("entity_audit_v1", |e| e.entity_id.into_iter().collect());
 /// (INSTANCE, tenant) → the last entry of the tenant's chain.
 pub const AUDIT_HEADS: Records<ChainHead> = Records::new("audit_heads_v1");
 
@@ -249,12 +253,23 @@ pub(super) const UNIQUE_TABLES: &[&str] = &[
 ];
 pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name];
 
+/// Tables keyed by another record's id instead of a tenant, each with the table of that
+/// record: deleting a tenant ([`super::Tx::purge_scope`]) removes their rows with their owner.
+/// Every other table keyed `(tenant, …)` is found without being listed.
+pub(super) const CHILD_TABLES: &[(&str, &str)] = &[
+    (STAGE_CHANGES.name, APPLICATIONS.name),
+    (API_KEY_USES.name, API_KEYS.name),
+    (WEBHOOK_ATTEMPTS.name, WEBHOOKS.name),
+    (UPLOAD_PARTS.name, UPLOADS.name),
+];
+
 /// The filings of every filed table, so each index table exists from the first start.
 pub(super) fn filing_tables() -> Vec<&'static str> {
     fn names<T>(records: Records<T>) -> impl Iterator<Item = &'static str> {
         records.filings.iter().map(|f| f.index.name)
     }
     names(APPLICATIONS)
+        .chain(names(AUDIT))
         .chain(names(INTERVIEWS))
         .chain(names(OFFERS))
         .chain(names(PEOPLE))

@@ -10,7 +10,8 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::domain::{mail, tokens, users, webhooks};
+use crate::domain::indexing::Indexer;
+use crate::domain::{mail, privacy, tokens, users, webhooks};
 use crate::error::{Code, Error, Result};
 use crate::store::Store;
 use crate::time::Timestamp;
@@ -39,7 +40,9 @@ impl CronJob {
             CronJob::MailRetries => Some(Duration::from_secs(6 * 3600)),
             // The delivery worker already looks at its queue every `webhooks.poll_millis`.
             CronJob::WebhookRetries => None,
-            CronJob::Digest | CronJob::Retention => None,
+            // Each organisation's retention rule is applied once a day.
+            CronJob::Retention => Some(Duration::from_secs(24 * 3600)),
+            CronJob::Digest => None,
         }
     }
 }
@@ -60,6 +63,8 @@ pub struct JobRun {
 #[derive(Clone)]
 pub struct Jobs {
     pub store: Store,
+    /// Writes that change searchable records (erasures).
+    pub indexer: Indexer,
     /// Wakes the webhook delivery worker.
     pub webhooks: Arc<Notify>,
     /// Wakes the mail worker.
@@ -108,7 +113,16 @@ impl Jobs {
             CronJob::Digest => {
                 return Err(not_available(job, "daily digest of new applicants"));
             }
-            CronJob::Retention => return Err(not_available(job, "retention rules")),
+            CronJob::Retention => {
+                let run = privacy::apply_retention(&self.indexer, &self.store).await?;
+                (
+                    format!(
+                        "Applied the retention rules of {} organisation(s): {} candidate(s) erased.",
+                        run.organisations, run.candidates_erased
+                    ),
+                    json!(run),
+                )
+            }
         };
         Ok(JobRun {
             job,

@@ -182,7 +182,7 @@ async fn tenants_have_separate_chains_and_the_export_is_csv() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,at,actor,ip,api_key_id,action,entity_type,entity_id,summary,details,prev_hash,hash"
+        "id,at,actor,ip,api_key_id,action,entity_type,entity_id,summary,details,payload_hash,redacted,prev_hash,hash"
     );
     assert!(text.contains("\"Created job"), "{text}");
     assert!(

@@ -2205,6 +2205,168 @@ async fn admin_invites_a_recruiter_who_opens_the_mailed_link_and_is_signed_in() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn admin_sets_the_privacy_notice_and_retention_erases_a_candidate_and_deletes_the_organisation()
+ {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Lamp Works").await;
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            &admin.token,
+            json!({"title": "Lamplighter", "is_public": true}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+
+    // The privacy notice: saved from settings, shown on the careers page.
+    visit(&client, &s, "/settings").await;
+    fill(
+        &client,
+        "#privacy-notice-text",
+        "We keep applications for a year.",
+    )
+    .await;
+    fill(&client, "#privacy-notice-version", "v1").await;
+    click(&client, "#privacy-notice-submit").await;
+    eventually("the notice is saved", || async {
+        let t = s.get("/api/v1/tenants/me", &admin.token).await;
+        t.ok(200)["privacy_notice"]
+            == json!({"text": "We keep applications for a year.", "version": "v1"})
+    })
+    .await;
+    let page = s.call(Method::GET, "/careers/lamp-works", None, None).await;
+    assert!(page.text.contains("We keep applications for a year."));
+    let applied = s
+        .call(
+            Method::POST,
+            "/api/v1/careers/apply",
+            None,
+            Some(json!({"job_id": job, "full_name": "Wick Trimmer", "email": "wick@example.net", "consent": true})),
+        )
+        .await;
+    let wick = applied.ok(201)["candidate_id"].as_u64().unwrap();
+    let app = applied.body["application_id"].as_u64().unwrap();
+    s.patch(
+        &format!("/api/v1/applications/{app}"),
+        &admin.token,
+        json!({"status": "rejected"}),
+    )
+    .await
+    .ok(200);
+
+    // Retention: the preview lists the closed candidate once they are old enough.
+    let tenant = admin.org_id;
+    s.state
+        .store
+        .write(move |tx| {
+            use hirebase::store::Reader;
+            use hirebase::store::tables::{APPLICATIONS, CANDIDATES};
+            let then = hirebase::time::Timestamp::now().plus_secs(-400 * 86_400);
+            let mut c = tx.get(&CANDIDATES, tenant, wick)?.expect("candidate");
+            c.updated_at = then;
+            tx.put(&CANDIDATES, tenant, wick, &c)?;
+            let mut a = tx.get(&APPLICATIONS, tenant, app)?.expect("application");
+            a.updated_at = then;
+            a.stage_changed_at = then;
+            tx.put(&APPLICATIONS, tenant, app, &a)
+        })
+        .await
+        .unwrap();
+    set_value(&client, "#retention-months", "12").await;
+    click(&client, "#retention-preview-button").await;
+    wait_for_text(
+        &client,
+        "#retention-preview",
+        "the preview lists the closed, inactive candidate",
+        |t| t.contains("Wick Trimmer") && t.contains("1 candidate would be erased"),
+    )
+    .await;
+    screenshot(&client, "80-retention-preview").await;
+    click(&client, "#retention-submit").await;
+    eventually("the rule is saved", || async {
+        let t = s.get("/api/v1/tenants/me", &admin.token).await;
+        t.ok(200)["retention"] == json!({"months": 12, "stages": ["rejected", "withdrawn"]})
+    })
+    .await;
+
+    // The candidate page shows the consent, and erasing says what goes first.
+    visit(&client, &s, &format!("/candidates/{wick}")).await;
+    wait_for_text(
+        &client,
+        ".application .consent",
+        "the consent is shown",
+        |t| t.contains("version v1"),
+    )
+    .await;
+    click(&client, "#erase-candidate-button").await;
+    wait_for_text(
+        &client,
+        "dialog .dialog-text",
+        "the dialog says what will be removed",
+        |t| t.contains("1 application") && t.contains("audit"),
+    )
+    .await;
+    click(&client, "#erase-candidate-confirm").await;
+    wait_for_route(&client, "back on the candidate list", |r| {
+        r.starts_with("/candidates") && !r.contains(&wick.to_string())
+    })
+    .await;
+    s.get(&format!("/api/v1/candidates/{wick}"), &admin.token)
+        .await
+        .problem(404, "not_found");
+
+    // Export and delete: the export link, and deletion only once the slug is typed. The
+    // retention rule is turned off first.
+    visit(&client, &s, "/settings").await;
+    click(&client, "#retention-off").await;
+    eventually("the rule is off", || async {
+        let t = s.get("/api/v1/tenants/me", &admin.token).await;
+        t.ok(200)["retention"].is_null()
+    })
+    .await;
+    let href = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#account-export-link"))
+        .await
+        .expect("export link")
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(href.as_deref(), Some("/api/v1/account/export"));
+    let disabled = run(
+        &client,
+        "return document.querySelector('#delete-account-submit').disabled;",
+    )
+    .await;
+    assert_eq!(disabled, json!(true));
+    fill(&client, "#delete-account-confirm", "lamp-work").await;
+    let disabled = run(
+        &client,
+        "return document.querySelector('#delete-account-submit').disabled;",
+    )
+    .await;
+    assert_eq!(disabled, json!(true), "not the slug yet");
+    fill(&client, "#delete-account-confirm", "s").await;
+    click(&client, "#delete-account-submit").await;
+    wait_for_element(
+        &client,
+        "#login-email",
+        "the sign-in page after the deletion",
+    )
+    .await;
+    s.get("/api/v1/users/me", &admin.token)
+        .await
+        .problem(401, "unauthenticated");
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_document() {
     let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;

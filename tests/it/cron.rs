@@ -121,12 +121,16 @@ async fn retries_run_and_jobs_without_their_domain_say_so() {
     assert_eq!(r.ok(200)["details"], json!({"queued": 0}));
     let r = cron(&s, "mail-retries", Some(SECRET)).await;
     assert_eq!(r.ok(200)["details"]["requeued"], 0);
-    for job in ["digest", "retention"] {
-        let r = cron(&s, job, Some(SECRET)).await;
-        let p = r.problem(503, "unavailable");
-        assert!(
-            p["detail"].as_str().unwrap().contains("not available yet"),
-            "{job}: {p}"
-        );
-    }
+    let r = cron(&s, "digest", Some(SECRET)).await;
+    let p = r.problem(503, "unavailable");
+    assert!(
+        p["detail"].as_str().unwrap().contains("not available yet"),
+        "{p}"
+    );
+    // Retention runs (with no organisation having a rule, it erases nothing).
+    let r = cron(&s, "retention", Some(SECRET)).await;
+    assert_eq!(
+        r.ok(200)["details"],
+        json!({"organisations": 0, "candidates_erased": 0})
+    );
 }

@@ -31,6 +31,7 @@ mod matching_eval;
 mod metrics;
 mod openapi;
 mod platform;
+mod privacy;
 mod rate_limits;
 mod restart;
 mod resumes;

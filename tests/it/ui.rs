@@ -69,6 +69,8 @@ async fn me_lists_what_each_role_may_do() {
         "webhooks_write",
         "api_keys",
         "account_export",
+        "account_delete",
+        "candidates_erase",
         "outbox",
         "uploads_delete",
     ]));
@@ -76,6 +78,7 @@ async fn me_lists_what_each_role_may_do() {
     let mut recruiter = set(HIRING);
     recruiter.extend(set(&[
         "candidates_delete",
+        "candidates_erase",
         "interviews_delete",
         "offers_delete",
         "people_write",

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::common::{PASSWORD, TestServer};
 
 /// Written by the build whose schema version names the folder.
-const FIXTURE_VERSION: u64 = 2;
+const FIXTURE_VERSION: u64 = 3;
 const ROOT: &str = "root@fixture.example";
 const OWNER: &str = "owner@fixture.example";
 // A fixture comes from this build or an older one.
@@ -55,7 +55,7 @@ async fn the_committed_data_dir_opens_with_this_build_and_keeps_its_records() {
     // The fixture carries no index: it is rebuilt from the records.
     let found = s.get("/api/v1/candidates?q=lovelace", &m.token).await;
     assert_eq!(found.ok(200)["items"][0]["email"], "ada@fixture.example");
-    let apps = s.get("/api/v1/applications", &m.token).await;
+    let apps = s.get("/api/v1/applications?status=hired", &m.token).await;
     let app = &apps.ok(200)["items"][0];
     assert_eq!(app["status"], "hired");
     let history = s
@@ -83,6 +83,57 @@ async fn the_committed_data_dir_opens_with_this_build_and_keeps_its_records() {
     assert_eq!(engagements.ok(200)["total"], 1);
     let verify = s.get("/api/v1/audit/verify", &m.token).await;
     assert_eq!(verify.ok(200)["ok"], true, "{}", verify.text);
+    // Privacy (schema 3): the notice, an applicant's consent, the rule, an erasure.
+    let tenant = s.get("/api/v1/tenants/me", &m.token).await;
+    assert_eq!(tenant.ok(200)["privacy_notice"]["version"], "2031-01");
+    assert_eq!(tenant.body["retention"]["months"], 18);
+    let applied = s.get("/api/v1/applications?status=applied", &m.token).await;
+    assert_eq!(
+        applied.ok(200)["items"][0]["consent"]["notice_version"],
+        "2031-01"
+    );
+    let erased = s.get("/api/v1/audit?type=candidate.erased", &m.token).await;
+    assert_eq!(erased.ok(200)["items"].as_array().map_or(0, Vec::len), 1);
+    let gone = s.get("/api/v1/audit?q=Forgotten", &m.token).await;
+    assert_eq!(gone.ok(200)["items"], json!([]));
+}
+
+/// A data dir of schema 2 (before erasable audit payloads): its trail is re-chained by
+/// migration 3, still verifies, and a person in it can be erased with the chain intact.
+#[tokio::test]
+async fn a_schema_2_trail_is_rechained_and_a_person_in_it_can_be_erased() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture_of(2), dir.path().join("hirebase.redb")).unwrap();
+    let s = TestServer::start_in(Arc::new(dir), |_| {}).await;
+    let m = s.login(OWNER, PASSWORD).await;
+    let verify = s.get("/api/v1/audit/verify", &m.token).await;
+    assert_eq!(verify.ok(200)["ok"], true, "{}", verify.text);
+    let trail = s.get("/api/v1/audit?limit=100", &m.token).await;
+    let entries = trail.ok(200)["items"].as_array().unwrap().clone();
+    assert!(entries.len() > 5);
+    assert!(
+        entries.iter().all(|e| e["payload_hash"].is_string()),
+        "{entries:?}"
+    );
+    let ada = s.get("/api/v1/candidates?q=lovelace", &m.token).await;
+    let ada = ada.ok(200)["items"][0]["id"].as_u64().unwrap();
+    s.post(
+        &format!("/api/v1/candidates/{ada}/erase"),
+        &m.token,
+        json!({}),
+    )
+    .await
+    .ok(200);
+    let verify = s.get("/api/v1/audit/verify", &m.token).await;
+    assert_eq!(verify.ok(200)["ok"], true, "{}", verify.text);
+    for q in ["Lovelace", "ada@fixture.example"] {
+        let r = s
+            .get(&format!("/api/v1/audit?limit=100&q={q}"), &m.token)
+            .await;
+        assert_eq!(r.ok(200)["items"], json!([]), "{q}");
+        let r = s.get(&format!("/api/v1/candidates?q={q}"), &m.token).await;
+        assert_eq!(r.ok(200)["total"], 0, "{q}");
+    }
 }
 
 fn mark(tx: &mut Tx) -> hirebase::error::Result<()> {
@@ -226,6 +277,44 @@ async fn write_the_upgrade_fixture() {
     )
     .await
     .ok(201);
+    // Privacy: a notice, an application with consent, a retention rule, an erased candidate.
+    s.patch(
+        "/api/v1/tenants/me",
+        &m.token,
+        json!({"privacy_notice": {"text": "We keep applications for 18 months.", "version": "2031-01"},
+               "retention": {"months": 18, "stages": ["rejected", "withdrawn"]}}),
+    )
+    .await
+    .ok(200);
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &m.token,
+        json!({"is_public": true}),
+    )
+    .await
+    .ok(200);
+    s.call(
+        reqwest::Method::POST,
+        "/api/v1/careers/apply",
+        None,
+        Some(json!({"job_id": job, "full_name": "Grace Brewster", "email": "grace@fixture.example", "consent": true})),
+    )
+    .await
+    .ok(201);
+    let forgotten = id(&s
+        .post(
+            "/api/v1/candidates",
+            &m.token,
+            json!({"full_name": "Forgotten Person", "email": "forgotten@fixture.example"}),
+        )
+        .await);
+    s.post(
+        &format!("/api/v1/candidates/{forgotten}/erase"),
+        &m.token,
+        json!({}),
+    )
+    .await
+    .ok(200);
     let dir = s.stop().await;
     // Compacted, the file is a few hundred kilobytes.
     let db = dir.path().join("hirebase.redb");
