@@ -326,6 +326,7 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         let req = CandidatesForJob {
             job_id: *id,
             limit: Some(LIMIT),
+            strategy: None,
         };
         let (found, _) = find::candidates_for_job(
             &state.store,

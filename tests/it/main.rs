@@ -33,6 +33,7 @@ mod rate_limits;
 mod restart;
 mod search_index;
 mod search_text;
+mod semantic;
 mod team;
 mod tenancy;
 mod ui;

@@ -11,6 +11,7 @@ pub mod find;
 pub mod log;
 pub mod profile;
 mod score;
+pub mod semantic;
 pub mod vocabulary;
 
 pub use score::{Matcher, Rated};
