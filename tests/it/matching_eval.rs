@@ -306,6 +306,9 @@ fn keyword_hybrid_and_semantic_side_by_side() {
             .unwrap_or_default()
     };
     let (mut keyword, mut hybrid, mut blended, mut meaning_only) = (0.0, 0.0, 0.0, 0.0);
+    // Other shares of meaning than `semantic::MEANING_WEIGHT`, to show where it stands.
+    let shares = [0.05f32, 0.1, 0.2, 0.3, 0.5];
+    let mut by_share = [0.0; 5];
     for job in &set.jobs {
         let matcher = Matcher::new(&job.demand(), &Weights::default());
         let mut skills = job.required_skills.clone();
@@ -344,6 +347,13 @@ fn keyword_hybrid_and_semantic_side_by_side() {
                 similarity[c.id.as_str()],
             ))
         });
+        for (i, share) in shares.iter().enumerate() {
+            by_share[i] += ndcg_at(10, &job.pool, |c| {
+                let axes = f32::from(engine[c.id.as_str()]);
+                let meaning = similarity[c.id.as_str()].clamp(0.0, 1.0) * 100.0;
+                ((1.0 - share) * axes + share * meaning).round() as u32
+            });
+        }
         meaning_only += ndcg_at(10, &job.pool, |c| {
             (similarity[c.id.as_str()].max(0.0) * 10_000.0) as u32
         });
@@ -355,12 +365,15 @@ fn keyword_hybrid_and_semantic_side_by_side() {
         "NDCG@10 keyword-only {keyword:.4}, hybrid {hybrid:.4}, hybrid+semantic {blended:.4} \
          (meaning alone {meaning_only:.4})"
     );
+    for (share, sum) in shares.iter().zip(by_share) {
+        println!("  meaning weighted {share}: NDCG@10 {:.4}", sum / n);
+    }
     assert!(
-        meaning_only > 0.3,
-        "meaning alone ({meaning_only:.4}) ranks far better than chance"
+        meaning_only > keyword,
+        "meaning alone ({meaning_only:.4}) ranks better than skill-name overlap ({keyword:.4})"
     );
     assert!(
-        blended > hybrid - 0.05,
-        "blending meaning in ({blended:.4}) must not wreck the engine ({hybrid:.4})"
+        blended > hybrid - 0.01,
+        "blending meaning in ({blended:.4}) must cost the engine ({hybrid:.4}) next to nothing"
     );
 }

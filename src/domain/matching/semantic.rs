@@ -33,8 +33,10 @@ named_enum! {
 /// The strategy of a request that names none (README, "Search by meaning", says why).
 pub const DEFAULT_STRATEGY: Strategy = Strategy::Hybrid;
 
-/// The share of similarity of meaning in a semantic match's score.
-pub const MEANING_WEIGHT: f32 = 0.3;
+/// The share of similarity of meaning in a semantic match's score: on the labelled matching
+/// set every share lowers NDCG@10 a little (0.9246 hybrid; 0.9229 at 0.1, 0.9186 at 0.3), so
+/// it is small — the strategy's gain is the records that only meaning recalls.
+pub const MEANING_WEIGHT: f32 = 0.1;
 /// How many records nearest in meaning join the hybrid ones.
 pub const MEANING_RECALL: usize = 100;
 
