@@ -57,7 +57,7 @@ impl MatchingApi {
             }
         })
         .await?;
-        log::record(&state.store, &who, logged).await?;
+        log::record(&state.store, &who, logged);
         Ok(Json(answer))
     }
 
@@ -93,7 +93,7 @@ impl MatchingApi {
             }
         })
         .await?;
-        log::record(&state.store, &who, logged).await?;
+        log::record(&state.store, &who, logged);
         Ok(Json(answer))
     }
 

@@ -880,6 +880,44 @@ impl Store {
             .map_err(|_| Error::internal(anyhow::anyhow!("the writer dropped a request")))?
     }
 
+    /// Queues `f` for the writer and returns at once: for records the caller did not ask to
+    /// keep (the match log), whose write must not add a commit's fsync to an answer. It lands
+    /// with the writer's next batch and becomes durable with that batch's commit; a failure
+    /// is logged (under `what`), never reported.
+    pub fn write_later<F>(&self, what: &'static str, f: F)
+    where
+        F: FnOnce(&mut Tx) -> Result<()> + Send + 'static,
+    {
+        let job: Job = Box::new(move |tx: &mut Tx| {
+            let result = f(tx);
+            if let Err(e) = &result {
+                tracing::warn!(error = %e, what, "a background write failed");
+            }
+            Done {
+                ok: result.is_ok(),
+                answer: Box::new(move |commit_error: Option<&Error>| {
+                    if let Some(e) = commit_error {
+                        tracing::warn!(error = %e, what, "a background write was not committed");
+                    }
+                }),
+            }
+        });
+        match self.jobs.try_send(Msg::Job(job)) {
+            Ok(()) => {}
+            // A full queue: wait for room off the async workers, without holding the caller.
+            Err(std_mpsc::TrySendError::Full(msg)) => {
+                let jobs = self.jobs.clone();
+                tokio::task::spawn_blocking(move || jobs.send(msg));
+            }
+            Err(std_mpsc::TrySendError::Disconnected(_)) => {
+                tracing::warn!(
+                    what,
+                    "the writer has stopped: a background write was dropped"
+                );
+            }
+        }
+    }
+
     /// Blocking variant of [`Store::write`] for start-up and command-line code.
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
     where

@@ -4,7 +4,7 @@
 use hirebase::auth::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Member, Reply, TestServer};
+use crate::common::{Member, Reply, TestServer, eventually};
 
 async fn job(s: &TestServer, m: &Member, body: Value) -> u64 {
     s.post("/api/v1/jobs", &m.token, body).await.ok(201)["id"]
@@ -261,6 +261,12 @@ async fn weights_are_a_tenant_setting_and_answers_are_logged() {
     )
     .await
     .ok(200);
+    // The log is written after the answer, with the writer's next batch.
+    eventually("the match log holds the answer", || async {
+        let page = s.get("/api/v1/matching/logs?limit=1", &m.token).await;
+        page.ok(200)["items"][0]["direction"] == "jobs_for_candidate"
+    })
+    .await;
     let page = s.get("/api/v1/matching/logs?limit=1", &m.token).await;
     let newest = &page.ok(200)["items"][0];
     assert_eq!(newest["direction"], "jobs_for_candidate");

@@ -69,16 +69,16 @@ impl MatchLogEntry {
     }
 }
 
-/// Appends `entry` to the tenant's log (a durable write, committed with others queued).
-pub async fn record(store: &Store, who: &Identity, mut entry: MatchLogEntry) -> Result<()> {
+/// Appends `entry` to the tenant's log. The answer does not wait for it: the entry is queued
+/// for the writer and lands with its next batch (a crash in the few milliseconds between may
+/// lose the last entries, never a record anyone wrote).
+pub fn record(store: &Store, who: &Identity, mut entry: MatchLogEntry) {
     let tenant = who.tenant_id;
     entry.actor = who.actor.clone();
-    store
-        .write(move |tx| {
-            entry.id = tx.next_id()?;
-            tx.put(&MATCH_LOGS, tenant, entry.id, &entry)
-        })
-        .await
+    store.write_later("match log", move |tx| {
+        entry.id = tx.next_id()?;
+        tx.put(&MATCH_LOGS, tenant, entry.id, &entry)
+    });
 }
 
 /// Newest first, entries with ids below `before`; and whether older ones remain.
