@@ -227,6 +227,13 @@ async fn semantic_matching_finds_the_fit_that_shares_no_keyword() {
     assert!(!matches.is_empty());
     assert_eq!(matches[0]["full_name"], "Bruno Costa", "{matches:?}");
     assert!(matches.iter().all(|m| m["strategy"] == "semantic"));
+    assert!(
+        matches[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Similar in meaning: "),
+        "{matches:?}"
+    );
     let hybrid = s
         .post(
             "/api/v1/matching/candidates_for_job",

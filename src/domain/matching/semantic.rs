@@ -49,6 +49,12 @@ pub fn blend(axes: u8, similarity: f32) -> u8 {
         .clamp(0.0, 100.0) as u8
 }
 
+/// The reason sentence, and how similar in meaning the two sides are.
+fn with_similarity(reason: &str, similarity: f32) -> String {
+    let percent = (similarity.clamp(0.0, 1.0) * 100.0).round();
+    format!("{reason} Similar in meaning: {percent}%.")
+}
+
 /// The similarity of each of `ids` to `text`, and the `MEANING_RECALL` nearest records of `T`
 /// that `keep` admits.
 fn similarities<T: Indexed>(
@@ -124,7 +130,9 @@ pub fn candidates_for_job(
         });
     }
     for m in &mut matches {
-        m.score = blend(m.score, sims.get(&m.candidate_id).copied().unwrap_or(0.0));
+        let similarity = sims.get(&m.candidate_id).copied().unwrap_or(0.0);
+        m.score = blend(m.score, similarity);
+        m.reason = with_similarity(&m.reason, similarity);
         m.strategy = Strategy::Semantic.as_str().into();
     }
     let matches = rank(matches, |m| (m.score, m.candidate_id), limit(req.limit));
@@ -179,7 +187,9 @@ pub fn jobs_for_candidate(
         });
     }
     for m in &mut matches {
-        m.score = blend(m.score, sims.get(&m.job_id).copied().unwrap_or(0.0));
+        let similarity = sims.get(&m.job_id).copied().unwrap_or(0.0);
+        m.score = blend(m.score, similarity);
+        m.reason = with_similarity(&m.reason, similarity);
         m.strategy = Strategy::Semantic.as_str().into();
     }
     let matches = rank(matches, |m| (m.score, m.job_id), limit(req.limit));
