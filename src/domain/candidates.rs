@@ -541,15 +541,20 @@ pub fn list_by_meaning(
     let keyword = indexer.search.query(&f.query(tenant, 0, depth))?.ids;
     let rx = store.read()?;
     let admitted = |id: u64| {
-        !f.narrows()
-            || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c))
+        !f.narrows() || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c))
     };
-    let by_meaning: Vec<u64> =
-        super::meaning::nearest::<Candidate>(store, &indexer.shelves, tenant, text, depth, admitted)?
-            .into_iter()
-            .filter(|(_, similarity)| *similarity >= MIN_SIMILARITY)
-            .map(|(id, _)| id)
-            .collect();
+    let by_meaning: Vec<u64> = super::meaning::nearest::<Candidate>(
+        store,
+        &indexer.shelves,
+        tenant,
+        text,
+        depth,
+        admitted,
+    )?
+    .into_iter()
+    .filter(|(_, similarity)| *similarity >= MIN_SIMILARITY)
+    .map(|(id, _)| id)
+    .collect();
     let fused = crate::semantic::fuse(&[&keyword, &by_meaning]);
     let page: Vec<u64> = fused.iter().skip(skip).take(limit).map(|f| f.0).collect();
     Ok((rx.get_many(&CANDIDATES, tenant, &page)?, fused.len() as u64))

@@ -88,7 +88,8 @@ impl Pending {
     /// The record `id` of type `T` was deleted.
     pub fn remove<T: Indexed>(&mut self, tx: &mut Tx, tenant: u64, id: u64) -> Result<()> {
         let seq = self.push(tx, T::KIND, tenant, id)?;
-        self.meanings.push(meaning::forget::<T>(tx, tenant, id, seq)?);
+        self.meanings
+            .push(meaning::forget::<T>(tx, tenant, id, seq)?);
         self.ops.push(Op::Delete(T::KIND, id));
         Ok(())
     }

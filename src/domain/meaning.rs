@@ -161,6 +161,8 @@ pub fn nearest<T: Indexed>(
         return Ok(Vec::new());
     };
     let shelf = shelf::<T>(store, shelves, tenant)?;
-    let guard = shelf.read().map_err(|_| Error::internal(anyhow::anyhow!("vectors poisoned")))?;
+    let guard = shelf
+        .read()
+        .map_err(|_| Error::internal(anyhow::anyhow!("vectors poisoned")))?;
     Ok(guard.top(&query, k, keep))
 }

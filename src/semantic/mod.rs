@@ -91,12 +91,19 @@ mod tests {
         assert!((norm - 1.0).abs() < 1e-4);
         assert!(m.embed("   ").is_none());
         assert!(
-            cos("built payment systems", "fintech engineer, card processing and billing")
-                > cos("built payment systems", "pastry chef, bakery and desserts"),
+            cos(
+                "built payment systems",
+                "fintech engineer, card processing and billing"
+            ) > cos("built payment systems", "pastry chef, bakery and desserts"),
         );
         assert!(
-            cos("kubernetes and containers", "platform engineer, docker, cloud infrastructure")
-                > cos("kubernetes and containers", "registered nurse, intensive care"),
+            cos(
+                "kubernetes and containers",
+                "platform engineer, docker, cloud infrastructure"
+            ) > cos(
+                "kubernetes and containers",
+                "registered nurse, intensive care"
+            ),
         );
     }
 
@@ -107,4 +114,3 @@ mod tests {
         assert_eq!(order, vec![1, 3, 2, 4]);
     }
 }
-

@@ -230,12 +230,14 @@ impl Shelves {
     /// redb when they load).
     pub fn apply(&self, changes: &[Change]) {
         for c in changes {
-            let shelf = self.loaded.lock().unwrap().get(&(c.tenant, c.kind as u8)).cloned();
+            let shelf = self
+                .loaded
+                .lock()
+                .unwrap()
+                .get(&(c.tenant, c.kind as u8))
+                .cloned();
             if let Some(shelf) = shelf {
-                shelf
-                    .write()
-                    .unwrap()
-                    .apply(c.id, c.seq, c.vector.as_ref());
+                shelf.write().unwrap().apply(c.id, c.seq, c.vector.as_ref());
             }
         }
     }

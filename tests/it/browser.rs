@@ -2210,7 +2210,10 @@ async fn candidate_search_by_meaning_and_matches_say_their_strategy() {
     let s = TestServer::start().await;
     let admin = s.register("ada@example.com", "Analytical Engines").await;
     for (name, headline) in [
-        ("Bruno Costa", "card processing, invoicing and payouts at a neobank"),
+        (
+            "Bruno Costa",
+            "card processing, invoicing and payouts at a neobank",
+        ),
         ("Pat Baker", "pastry chef, cakes and bread"),
     ] {
         s.post(
@@ -2282,7 +2285,11 @@ async fn candidate_search_by_meaning_and_matches_say_their_strategy() {
     )
     .await;
     assert!(
-        strategies.as_array().unwrap().iter().all(|s| s == "semantic"),
+        strategies
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s == "semantic"),
         "{strategies}"
     );
     screenshot(&client, "72-job-matches-by-meaning").await;

@@ -23,7 +23,10 @@ struct Labelled {
 }
 
 fn set() -> Set {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/semantic/paraphrases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/semantic/paraphrases.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -47,7 +50,9 @@ async fn seed(s: &TestServer, m: &Member, set: &Set) -> HashMap<u64, String> {
 }
 
 async fn names(s: &TestServer, m: &Member, query: &str) -> (Vec<String>, u64) {
-    let list = s.get(&format!("/api/v1/candidates?{query}"), &m.token).await;
+    let list = s
+        .get(&format!("/api/v1/candidates?{query}"), &m.token)
+        .await;
     let list = list.ok(200);
     let names = list["items"]
         .as_array()
@@ -69,10 +74,7 @@ fn ndcg10(ranked: &[String], grades: &HashMap<String, u8>) -> f64 {
     let mut ideal: Vec<u8> = grades.values().copied().collect();
     ideal.sort_by(|a, b| b.cmp(a));
     let best = dcg(&mut ideal.into_iter());
-    dcg(&mut ranked
-        .iter()
-        .map(|k| grades.get(k).copied().unwrap_or(0)))
-        / best
+    dcg(&mut ranked.iter().map(|k| grades.get(k).copied().unwrap_or(0))) / best
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -82,13 +84,19 @@ async fn paraphrases_rank_better_by_meaning_than_by_keyword() {
     let set = set();
     let keys = seed(&s, &m, &set).await;
     let (mut keyword, mut semantic) = (0.0, 0.0);
-    println!("paraphrase set: {} queries, NDCG@10 keyword / semantic", set.queries.len());
+    println!(
+        "paraphrase set: {} queries, NDCG@10 keyword / semantic",
+        set.queries.len()
+    );
     for l in &set.queries {
         let mut scores = [0.0; 2];
         for (i, mode) in ["keyword", "semantic"].iter().enumerate() {
             let list = s
                 .get(
-                    &format!("/api/v1/candidates?q={}&mode={mode}&limit=10", encoded(&l.q)),
+                    &format!(
+                        "/api/v1/candidates?q={}&mode={mode}&limit=10",
+                        encoded(&l.q)
+                    ),
                     &m.token,
                 )
                 .await;
@@ -142,7 +150,10 @@ async fn vectors_follow_writes_restarts_and_stay_in_the_tenant() {
     .ok(201);
     let q = "q=payment%20systems&mode=semantic";
     assert_eq!(names(&s, &a, q).await, (vec!["Ada Mensah".to_string()], 1));
-    assert_eq!(names(&s, &b, q).await, (vec!["Other Tenant".to_string()], 1));
+    assert_eq!(
+        names(&s, &b, q).await,
+        (vec!["Other Tenant".to_string()], 1)
+    );
 
     // A change is seen at once (the tenant's vectors are in memory now).
     s.patch(
@@ -205,7 +216,10 @@ async fn semantic_matching_finds_the_fit_that_shares_no_keyword() {
         .await;
     let job = job.ok(201)["id"].as_u64().unwrap();
     for (name, headline) in [
-        ("Bruno Costa", "invoicing, subscriptions and merchant settlement at a fintech"),
+        (
+            "Bruno Costa",
+            "invoicing, subscriptions and merchant settlement at a fintech",
+        ),
         ("Pat Baker", "pastry chef, cakes and bread"),
     ] {
         s.post(

@@ -16,8 +16,8 @@ use crate::domain::jobs::{self, Job, JobStatus};
 use crate::domain::{meaning, tenants};
 use crate::error::Result;
 use crate::semantic;
-use crate::store::tables::{CANDIDATES, JOBS};
 use crate::store::Reader;
+use crate::store::tables::{CANDIDATES, JOBS};
 
 named_enum! {
     /// Which scorer ranks a match: `hybrid` (index recall, then six weighted axes) or
@@ -164,9 +164,8 @@ pub fn jobs_for_candidate(
     let candidate = candidates::load(&rx, tenant, req.candidate_id)?;
     let text = semantic::text_of(Candidate::KIND, &candidates::doc(&candidate));
     let ids: Vec<u64> = hybrid.matches.iter().map(|m| m.job_id).collect();
-    let open = |id: u64| {
-        matches!(rx.get(&JOBS, tenant, id), Ok(Some(j)) if j.status == JobStatus::Open)
-    };
+    let open =
+        |id: u64| matches!(rx.get(&JOBS, tenant, id), Ok(Some(j)) if j.status == JobStatus::Open);
     let (sims, fresh) = similarities::<Job>(indexer, store, tenant, &text, &ids, open)?;
     let weights = tenants::load(&rx, tenant)?.match_weights;
     let supply = find::supply(&candidate);
