@@ -24,14 +24,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use harness::load::{Load, drive, request, runtime, spread};
 use harness::synth::{Synth, queries};
 use harness::{Latency, machine_busy_seconds, rss_mb, settle};
 
 const SEED: u64 = 0x6d65_616e;
-const BATCH: usize = 500;
 const CLIENTS: usize = 8;
 
 fn env(name: &str, default: usize) -> usize {
@@ -90,53 +89,6 @@ fn embedding(count: usize, cores: usize) -> Embedding {
     }
 }
 
-/// `count` candidates through the import, 4 calls at a time.
-async fn import(server: &harness::Running, count: usize) {
-    let mut synth = Synth::new(SEED ^ 1);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Value>(8);
-    let generator = std::thread::spawn(move || {
-        let mut left = count;
-        while left > 0 {
-            let n = left.min(BATCH);
-            let rows: Vec<Value> = (0..n)
-                .map(|_| synth.candidate().to_json().expect("a candidate is JSON"))
-                .collect();
-            left -= n;
-            if tx.blocking_send(json!({ "rows": rows })).is_err() {
-                break;
-            }
-        }
-    });
-    let rx = Arc::new(tokio::sync::Mutex::new(rx));
-    let mut tasks = Vec::new();
-    for _ in 0..4 {
-        let rx = rx.clone();
-        let (base, token) = (server.base.clone(), server.token.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let mut created = 0;
-            while let Some(body) = { rx.lock().await.recv().await } {
-                let r = http
-                    .post(format!("{base}/api/v1/candidates/import"))
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                    .expect("import");
-                let report: Value = r.json().await.expect("report");
-                created += report["created"].as_u64().unwrap_or(0);
-            }
-            created
-        }));
-    }
-    let mut created = 0;
-    for t in tasks {
-        created += t.await.expect("import client");
-    }
-    generator.join().expect("generator");
-    assert_eq!(created as usize, count, "every row is created");
-}
-
 #[derive(Serialize)]
 struct Summary {
     candidates: usize,
@@ -178,7 +130,11 @@ async fn run() {
 
     let server = harness::serve_with_account(tempfile::tempdir().expect("temp dir")).await;
     let started = Instant::now();
-    import(&server, count).await;
+    let mut synth = Synth::new(SEED ^ 1);
+    harness::import_candidates(&server, count, move || {
+        synth.candidate().to_json().expect("a candidate is JSON")
+    })
+    .await;
     let import_per_second = count as f64 / started.elapsed().as_secs_f64();
     println!("  imported at {import_per_second:.0}/s");
     let waited = settle(Duration::from_secs(300)).await;
