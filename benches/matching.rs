@@ -304,7 +304,7 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         recall_total += found
             .matches
             .iter()
-            .map(|m| u64::from(m.score))
+            .map(|m| u64::from(m.fit.score))
             .sum::<u64>();
     }
     let n = jobs.len().max(1) as f64;

@@ -15,9 +15,7 @@ use super::fields::{
     clean_labels, tidy,
 };
 use super::jobs::Level;
-use super::matching::{
-    Availability, Breakdown, Demand, Matcher, Pay, Rated, STRATEGY, Supply, find,
-};
+use super::matching::{Availability, Demand, Matcher, Pay, Rated, Scored, Supply, find};
 use super::people::{self, Person, PersonFilter, View, WorkType, check_rates};
 use super::tenants;
 use crate::auth::Identity;
@@ -443,17 +441,8 @@ pub struct SlotMatch {
     /// The availability scored: `engaged` when another active engagement shares a day with
     /// the slot's dates, else the profile's.
     pub availability: Availability,
-    /// 0–100, the weighted sum of `breakdown`.
-    pub score: u8,
-    /// Matched and missing skills, the strongest and the weakest axis, in a sentence.
-    pub reason: String,
-    /// The scorer that ran.
-    pub strategy: String,
-    pub breakdown: Breakdown,
-    /// The slot's skills the person has.
-    pub matched_skills: Vec<String>,
-    /// The slot's skills the person lacks.
-    pub missing_skills: Vec<String>,
+    #[oai(flatten)]
+    pub fit: Scored,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -566,12 +555,7 @@ pub fn matches(
                 full_name: p.full_name,
                 headline: p.headline,
                 availability,
-                score: s.score,
-                reason: s.reason,
-                strategy: STRATEGY.to_string(),
-                breakdown: s.breakdown,
-                matched_skills: s.matched_skills,
-                missing_skills: s.missing_skills,
+                fit: s,
             }
         })
         .collect();

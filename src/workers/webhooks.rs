@@ -168,6 +168,15 @@ async fn run(
     drop(store);
 }
 
+/// Which certificates a delivery client trusts.
+#[derive(Clone, Copy)]
+enum Roots {
+    /// The system's (through rustls-platform-verifier).
+    System,
+    /// None: every https connection fails verification.
+    None,
+}
+
 /// Sends deliveries: one client for `https` and one for plain `http`, each connecting only to
 /// addresses its resolver has checked, so a name that re-resolves to a private address
 /// (DNS rebinding) is refused at every delivery, not only when the webhook was saved.
@@ -184,8 +193,13 @@ impl Sender {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let timeout = Duration::from_secs(config.timeout_secs);
         let allow_private = config.allow_private_targets;
-        let client = |https: bool| {
-            reqwest::Client::builder()
+        let client = |https: bool, roots: Roots| {
+            let builder = reqwest::Client::builder();
+            let builder = match roots {
+                Roots::System => builder,
+                Roots::None => builder.tls_certs_only([]),
+            };
+            builder
                 .user_agent(USER_AGENT)
                 .timeout(timeout)
                 .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -198,9 +212,21 @@ impl Sender {
                 }))
                 .build()
         };
+        // A minimal or air-gapped system may have no CA certificates at all (no
+        // ca-certificates package): the server still starts, and https deliveries fail with
+        // a TLS error recorded on each delivery until certificates are installed.
+        let https = client(true, Roots::System).or_else(|e| {
+            tracing::warn!(
+                error = %e,
+                "no CA certificates on this system: https webhook deliveries will fail \
+                 until they are installed (the ca-certificates package)"
+            );
+            client(true, Roots::None)
+        })?;
         Ok(Sender {
-            https: client(true)?,
-            http: client(false)?,
+            https,
+            // Plain http only (redirects are not followed): it never verifies a certificate.
+            http: client(false, Roots::None)?,
             allow_private,
         })
     }

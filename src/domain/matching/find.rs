@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use poem_openapi::Object;
 
 use super::log::{Direction, MatchLogEntry};
-use super::{Breakdown, Demand, Matcher, Pay, Rated, STRATEGY, Supply, Weights, WorkMode};
+use super::{Demand, Matcher, Pay, Rated, Scored, Supply, Weights, WorkMode};
 use crate::domain::candidates::{self, Candidate};
 use crate::domain::jobs::{self, Job, JobStatus};
 use crate::domain::tenants;
@@ -54,14 +54,8 @@ pub struct CandidateMatch {
     pub current_title: Option<String>,
     pub current_company: Option<String>,
     pub location: Option<String>,
-    /// 0–100.
-    pub score: u8,
-    pub reason: String,
-    /// The scorer: `hybrid` (index recall, then six weighted axes).
-    pub strategy: String,
-    pub breakdown: Breakdown,
-    pub matched_skills: Vec<String>,
-    pub missing_skills: Vec<String>,
+    #[oai(flatten)]
+    pub fit: Scored,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -78,12 +72,8 @@ pub struct JobMatch {
     pub title: String,
     pub location: Option<String>,
     pub status: JobStatus,
-    pub score: u8,
-    pub reason: String,
-    pub strategy: String,
-    pub breakdown: Breakdown,
-    pub matched_skills: Vec<String>,
-    pub missing_skills: Vec<String>,
+    #[oai(flatten)]
+    pub fit: Scored,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -300,16 +290,14 @@ pub fn candidates_for_job(
                 current_title: c.current_title,
                 current_company: c.current_company,
                 location: c.location,
-                score: s.score,
-                reason: s.reason,
-                strategy: STRATEGY.into(),
-                breakdown: s.breakdown,
-                matched_skills: s.matched_skills,
-                missing_skills: s.missing_skills,
+                fit: s,
             }
         })
         .collect();
-    let top = matches.iter().map(|m| (m.candidate_id, m.score)).collect();
+    let top = matches
+        .iter()
+        .map(|m| (m.candidate_id, m.fit.score))
+        .collect();
     let logged = MatchLogEntry::new(Direction::CandidatesForJob, job.id, recalled.len(), top);
     Ok((
         CandidateMatches {
@@ -360,16 +348,11 @@ pub fn jobs_for_candidate(
                 title: job.title,
                 location: job.location,
                 status: job.status,
-                score: s.score,
-                reason: s.reason,
-                strategy: STRATEGY.into(),
-                breakdown: s.breakdown,
-                matched_skills: s.matched_skills,
-                missing_skills: s.missing_skills,
+                fit: s,
             }
         })
         .collect();
-    let top = matches.iter().map(|m| (m.job_id, m.score)).collect();
+    let top = matches.iter().map(|m| (m.job_id, m.fit.score)).collect();
     let logged = MatchLogEntry::new(Direction::JobsForCandidate, candidate.id, ids.len(), top);
     Ok((
         JobMatches {

@@ -150,18 +150,21 @@ pub struct Breakdown {
     pub availability: u8,
 }
 
-/// One supply scored against one demand.
-#[derive(Debug, Clone, PartialEq)]
+/// One supply scored against one demand: what every match shows of its score (flattened into
+/// candidate, job and slot matches).
+#[derive(Debug, Clone, PartialEq, Object)]
 pub struct Scored {
-    /// 0–100: the weighted sum of the breakdown.
+    /// 0–100: the weighted sum of `breakdown`.
     pub score: u8,
+    /// Matched and missing skills, the strongest and the weakest axis, in a sentence.
+    pub reason: String,
+    /// The scorer that ran: `hybrid` (index recall, then six weighted axes).
+    pub strategy: String,
     pub breakdown: Breakdown,
     /// The demand's skills the supply has (canonical names, required first).
     pub matched_skills: Vec<String>,
     /// The demand's required skills the supply lacks (canonical names).
     pub missing_skills: Vec<String>,
-    /// A sentence naming matched and missing skills and the strongest and weakest axis.
-    pub reason: String,
 }
 
 /// The scorer's name in answers (`strategy`).

@@ -143,6 +143,7 @@ impl Matcher {
             matched_skills: matched,
             missing_skills: missing,
             reason,
+            strategy: super::STRATEGY.to_string(),
         }
     }
 
