@@ -74,7 +74,7 @@ export function matchesPanel({ id, load, card, noun, empty, limit = 20, byMeanin
   const size = h('select', { class: 'input select select-sm', id: `${id}-limit`, 'aria-label': `How many ${many} to show` },
     [10, 20, 50].map((n) => h('option', { value: String(n), selected: n === limit }, `Best ${n}`)));
   const again = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: `${id}-run` }, 'Match again');
-  const meaning = byMeaning && h('input', { type: 'checkbox', id: `${id}-by-meaning`, class: 'checkbox' });
+  const meaning = byMeaning ? h('input', { type: 'checkbox', id: `${id}-by-meaning`, class: 'checkbox' }) : null;
   const meaningToggle = meaning && h('label', { class: 'toggle-inline small', for: `${id}-by-meaning`, title: 'Also rank by similarity of meaning' }, meaning, ' By meaning');
   let ticket = 0;
   let ran = false;

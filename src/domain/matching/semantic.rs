@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::Scored;
 use super::find::{
     self, CandidateMatch, CandidateMatches, CandidatesForJob, JobMatch, JobMatches,
     JobsForCandidate, MAX_LIMIT,
@@ -49,10 +50,12 @@ pub fn blend(axes: u8, similarity: f32) -> u8 {
         .clamp(0.0, 100.0) as u8
 }
 
-/// The reason sentence, and how similar in meaning the two sides are.
-fn with_similarity(reason: &str, similarity: f32) -> String {
+/// A hybrid fit made semantic: the score blended with the similarity, which the reason names.
+fn blend_in(fit: &mut Scored, similarity: f32) {
     let percent = (similarity.clamp(0.0, 1.0) * 100.0).round();
-    format!("{reason} Similar in meaning: {percent}%.")
+    fit.score = blend(fit.score, similarity);
+    fit.reason = format!("{} Similar in meaning: {percent}%.", fit.reason);
+    fit.strategy = Strategy::Semantic.as_str().into();
 }
 
 /// The similarity of each of `ids` to `text`, and the `MEANING_RECALL` nearest records of `T`
@@ -114,29 +117,27 @@ pub fn candidates_for_job(
     let matcher = prepared.job(&job, &tenants::load(&rx, tenant)?.match_weights);
     let mut matches = hybrid.matches;
     for c in rx.get_many(&CANDIDATES, tenant, &fresh)? {
-        let s = matcher.score(&find::supply(&c));
+        let fit = matcher.score(&find::supply(&c));
         matches.push(CandidateMatch {
             candidate_id: c.id,
             full_name: c.full_name,
             current_title: c.current_title,
             current_company: c.current_company,
             location: c.location,
-            score: s.score,
-            reason: s.reason,
-            strategy: String::new(),
-            breakdown: s.breakdown,
-            matched_skills: s.matched_skills,
-            missing_skills: s.missing_skills,
+            fit,
         });
     }
     for m in &mut matches {
-        let similarity = sims.get(&m.candidate_id).copied().unwrap_or(0.0);
-        m.score = blend(m.score, similarity);
-        m.reason = with_similarity(&m.reason, similarity);
-        m.strategy = Strategy::Semantic.as_str().into();
+        blend_in(
+            &mut m.fit,
+            sims.get(&m.candidate_id).copied().unwrap_or(0.0),
+        );
     }
-    let matches = rank(matches, |m| (m.score, m.candidate_id), limit(req.limit));
-    let top = matches.iter().map(|m| (m.candidate_id, m.score)).collect();
+    let matches = rank(matches, |m| (m.fit.score, m.candidate_id), limit(req.limit));
+    let top = matches
+        .iter()
+        .map(|m| (m.candidate_id, m.fit.score))
+        .collect();
     let recalled = logged.recalled as usize + fresh.len();
     Ok((
         CandidateMatches {
@@ -171,28 +172,20 @@ pub fn jobs_for_candidate(
     let supply = find::supply(&candidate);
     let mut matches = hybrid.matches;
     for job in rx.get_many(&JOBS, tenant, &fresh)? {
-        let s = prepared.job(&job, &weights).score(&supply);
+        let fit = prepared.job(&job, &weights).score(&supply);
         matches.push(JobMatch {
             job_id: job.id,
             title: job.title,
             location: job.location,
             status: job.status,
-            score: s.score,
-            reason: s.reason,
-            strategy: String::new(),
-            breakdown: s.breakdown,
-            matched_skills: s.matched_skills,
-            missing_skills: s.missing_skills,
+            fit,
         });
     }
     for m in &mut matches {
-        let similarity = sims.get(&m.job_id).copied().unwrap_or(0.0);
-        m.score = blend(m.score, similarity);
-        m.reason = with_similarity(&m.reason, similarity);
-        m.strategy = Strategy::Semantic.as_str().into();
+        blend_in(&mut m.fit, sims.get(&m.job_id).copied().unwrap_or(0.0));
     }
-    let matches = rank(matches, |m| (m.score, m.job_id), limit(req.limit));
-    let top = matches.iter().map(|m| (m.job_id, m.score)).collect();
+    let matches = rank(matches, |m| (m.fit.score, m.job_id), limit(req.limit));
+    let top = matches.iter().map(|m| (m.job_id, m.fit.score)).collect();
     let recalled = logged.recalled as usize + fresh.len();
     Ok((
         JobMatches {
