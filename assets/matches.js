@@ -18,6 +18,13 @@ function tone(score) {
   return score >= 50 ? 'fair' : 'weak';
 }
 
+/** Which scorer ranked a match (`strategy`), as a small badge. */
+function strategyBadge(strategy) {
+  if (!strategy) return null;
+  const text = strategy === 'semantic' ? 'By meaning' : 'Skills & fit';
+  return h('span', { class: 'badge badge-neutral match-strategy', title: `Strategy: ${strategy}`, dataset: { strategy } }, text);
+}
+
 function scoreBlock(score) {
   return h('p', { class: `match-score match-score-${tone(score)}`, title: 'Match score, 0 to 100' },
     h('span', { class: 'visually-hidden' }, 'Score '),
@@ -38,6 +45,7 @@ export function matchCard({ id, rank, title, link, line, match, actions = [], da
       h('div', { class: 'match-who' },
         h('h3', { class: 'match-name', id: nameId }, link ? h('a', { href: link }, title) : title),
         line && h('p', { class: 'match-line muted small' }, line)),
+      strategyBadge(match.strategy),
       scoreBlock(match.score)),
     h('div', { class: 'match-body' },
       radarChart({ id: `${id}-chart`, title: `How ${title} matches, score ${match.score} of 100`, breakdown: match.breakdown }),
@@ -56,15 +64,18 @@ export function matchCard({ id, rank, title, link, line, match, actions = [], da
 /**
  * A list of matches that is fetched when `run()` is called: `load(limit)` → `{matches}`;
  * `card(match, rank)` → the options of `matchCard`. `noun` is `['candidate', 'candidates']`;
- * `empty` the sentence for no matches. The toolbar picks how many to show and runs it again.
+ * `empty` the sentence for no matches. The toolbar picks how many to show and runs it again;
+ * with `byMeaning`, a "By meaning" switch asks for `strategy: "semantic"` (`load(limit, strategy)`).
  */
-export function matchesPanel({ id, load, card, noun, empty, limit = 20 }) {
+export function matchesPanel({ id, load, card, noun, empty, limit = 20, byMeaning = false }) {
   const [one, many] = noun;
   const list = h('div', { id: `${id}-results`, 'aria-busy': 'false' });
   const status = h('p', { class: 'list-summary', role: 'status', 'aria-live': 'polite', id: `${id}-status` });
   const size = h('select', { class: 'input select select-sm', id: `${id}-limit`, 'aria-label': `How many ${many} to show` },
     [10, 20, 50].map((n) => h('option', { value: String(n), selected: n === limit }, `Best ${n}`)));
   const again = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: `${id}-run` }, 'Match again');
+  const meaning = byMeaning ? h('input', { type: 'checkbox', id: `${id}-by-meaning`, class: 'checkbox' }) : null;
+  const meaningToggle = meaning && h('label', { class: 'toggle-inline small', for: `${id}-by-meaning`, title: 'Also rank by similarity of meaning' }, meaning, ' By meaning');
   let ticket = 0;
   let ran = false;
 
@@ -75,7 +86,7 @@ export function matchesPanel({ id, load, card, noun, empty, limit = 20 }) {
     status.textContent = `Scoring ${many}…`;
     let data;
     try {
-      data = await load(Number(size.value));
+      data = await load(Number(size.value), meaning?.checked ? 'semantic' : undefined);
     } catch (error) {
       if (mine !== ticket) return;
       list.setAttribute('aria-busy', 'false');
@@ -93,11 +104,12 @@ export function matchesPanel({ id, load, card, noun, empty, limit = 20 }) {
       : h('ol', { class: 'matches', id: `${id}-list` }, matches.map((match, i) => matchCard(card(match, i + 1)))));
   };
   size.addEventListener('change', run);
+  meaning?.addEventListener('change', run);
   again.addEventListener('click', () => busy(again, 'Matching…', run));
 
   return {
     node: h('div', { class: 'matches-panel', id },
-      h('div', { class: 'matches-toolbar' }, status, h('div', { class: 'matches-controls' }, size, again)),
+      h('div', { class: 'matches-toolbar' }, status, h('div', { class: 'matches-controls' }, meaningToggle, size, again)),
       list),
     run,
     /** Runs the first time only (a tab shown again keeps its results). */

@@ -326,7 +326,8 @@ function matchingJobs(candidate, { stageIn, onAdded, open }) {
     id: 'candidate-matches',
     noun: ['job', 'jobs'],
     empty: 'No open job fits this candidate yet. Adding their skills helps.',
-    load: (limit) => api('POST', '/matching/jobs_for_candidate', { candidate_id: candidate.id, limit }),
+    load: (limit, strategy) => api('POST', '/matching/jobs_for_candidate', { candidate_id: candidate.id, limit, strategy }),
+    byMeaning: true,
     card: (m, rank) => ({
       id: `candidate-match-${m.job_id}`,
       rank,

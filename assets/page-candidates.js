@@ -162,8 +162,8 @@ export const candidatesPage = {
     const hiring = can('candidates_write');
     const list = pagedList({
       route: '#/candidates',
-      state: { q: q('q'), skills: q('skills'), location: q('location'), min: q('min'), max: q('max'), page: pageFrom(ctx.query) },
-      toQuery: (s) => ({ q: s.q.trim(), skills: s.skills.trim(), location: s.location.trim(), min: s.min, max: s.max }),
+      state: { q: q('q'), mode: q('mode'), skills: q('skills'), location: q('location'), min: q('min'), max: q('max'), page: pageFrom(ctx.query) },
+      toQuery: (s) => ({ q: s.q.trim(), mode: s.mode, skills: s.skills.trim(), location: s.location.trim(), min: s.min, max: s.max }),
       pageSize: PAGE_SIZE,
       summaryId: 'candidate-count',
       load: async (s, { skip, limit }) => {
@@ -171,7 +171,7 @@ export const candidatesPage = {
         const max = s.max === '' ? null : Number(s.max);
         if (min != null && max != null && min > max) return { invalid: 'The minimum experience is more than the maximum.' };
         return api('GET', `/candidates${query({
-          skip, limit, q: s.q.trim(), skills: s.skills.trim(), location: s.location.trim(), min_experience: min, max_experience: max,
+          skip, limit, q: s.q.trim(), mode: s.q.trim() ? s.mode : '', skills: s.skills.trim(), location: s.location.trim(), min_experience: min, max_experience: max,
         })}`);
       },
       summary: (data, filtered) => (filtered
@@ -192,11 +192,15 @@ export const candidatesPage = {
     const years = { type: 'number', min: 0, max: 70, step: 1, inputmode: 'numeric' };
     const min = filterField({ id: 'filter-min-experience', label: 'Min. years', value: list.state.min, ...years });
     const max = filterField({ id: 'filter-max-experience', label: 'Max. years', value: list.state.max, ...years });
+    // "By meaning": `q` also ranks by similarity of meaning (paraphrases, related terms).
+    const meaning = h('input', { type: 'checkbox', id: 'search-by-meaning', class: 'checkbox', checked: list.state.mode === 'semantic' });
+    const meaningToggle = h('label', { class: 'toggle-inline small', for: 'search-by-meaning', title: 'Also find candidates whose profile says the same in other words' }, meaning, ' By meaning');
     const inputs = [search.input, skills.input, location.input, min.input, max.input];
     const read = () => ({
-      q: search.input.value, skills: skills.input.value, location: location.input.value, min: min.input.value.trim(), max: max.input.value.trim(),
+      q: search.input.value, mode: meaning.checked ? 'semantic' : '', skills: skills.input.value, location: location.input.value, min: min.input.value.trim(), max: max.input.value.trim(),
     });
     const clear = wireFilters(list, inputs, read);
+    meaning.addEventListener('change', () => list.set(read()));
 
     const creator = hiring && newCard({
       id: 'candidate-form-card', title: 'New candidate', description: 'Only the name is required.',
@@ -235,7 +239,7 @@ export const candidatesPage = {
       listCard({
         label: 'Candidates',
         stack: true,
-        toolbar: [search.node, h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, skills.node, location.node, min.node, max.node, clear)],
+        toolbar: [h('div', { class: 'toolbar-search-row' }, search.node, meaningToggle), h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, skills.node, location.node, min.node, max.node, clear)],
         list,
       }));
   },

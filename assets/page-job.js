@@ -51,7 +51,8 @@ function jobMatches(job, board) {
     id: 'job-matches',
     noun: ['candidate', 'candidates'],
     empty: 'No candidate in your talent pool fits this job yet. Add required skills to the job, or add candidates.',
-    load: (limit) => api('POST', '/matching/candidates_for_job', { job_id: job.id, limit }),
+    load: (limit, strategy) => api('POST', '/matching/candidates_for_job', { job_id: job.id, limit, strategy }),
+    byMeaning: true,
     card: (m, rank) => ({
       id: `job-match-${m.candidate_id}`,
       rank,

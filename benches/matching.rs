@@ -41,7 +41,6 @@ use harness::synth::Synth;
 use harness::{Latency, Running as Server, machine_busy_seconds, rss_mb, settle};
 
 const SEED: u64 = 0x6d61_7463;
-const BATCH: usize = 500;
 const CLIENTS: usize = 8;
 const LIMIT: u32 = 20;
 
@@ -159,51 +158,11 @@ async fn create_jobs(server: &Server, count: usize) -> Vec<u64> {
 async fn import_candidates(server: &Server, count: usize) {
     let mut synth = Synth::new(SEED ^ 3);
     let mut rng = StdRng::seed_from_u64(SEED ^ 4);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Value>(8);
-    let generator = std::thread::spawn(move || {
-        let mut left = count;
-        while left > 0 {
-            let n = left.min(BATCH);
-            let rows: Vec<Value> = (0..n)
-                .map(|_| {
-                    let row = synth.candidate().to_json().expect("a candidate is JSON");
-                    with_matching_fields(row, &mut rng)
-                })
-                .collect();
-            left -= n;
-            if tx.blocking_send(json!({ "rows": rows })).is_err() {
-                break;
-            }
-        }
-    });
-    let rx = Arc::new(tokio::sync::Mutex::new(rx));
-    let mut tasks = Vec::new();
-    for _ in 0..4 {
-        let rx = rx.clone();
-        let (base, token) = (server.base.clone(), server.token.clone());
-        tasks.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let mut created = 0;
-            while let Some(body) = { rx.lock().await.recv().await } {
-                let r = http
-                    .post(format!("{base}/api/v1/candidates/import"))
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                    .expect("import");
-                let report: Value = r.json().await.expect("report");
-                created += report["created"].as_u64().unwrap_or(0);
-            }
-            created
-        }));
-    }
-    let mut created = 0;
-    for t in tasks {
-        created += t.await.expect("import client");
-    }
-    generator.join().expect("generator");
-    assert_eq!(created as usize, count, "every row is created");
+    harness::import_candidates(server, count, move || {
+        let row = synth.candidate().to_json().expect("a candidate is JSON");
+        with_matching_fields(row, &mut rng)
+    })
+    .await;
 }
 
 #[derive(Serialize)]
@@ -326,6 +285,7 @@ fn baseline(server: &Server, jobs: &[u64]) -> Baseline {
         let req = CandidatesForJob {
             job_id: *id,
             limit: Some(LIMIT),
+            strategy: None,
         };
         let (found, _) = find::candidates_for_job(
             &state.store,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod maintenance;
 pub mod search;
+pub mod semantic;
 pub mod store;
 pub mod time;
 pub mod workers;

@@ -324,3 +324,54 @@ pub fn machine_busy_seconds() -> f64 {
     let busy: f64 = [0, 1, 2, 5, 6, 7].iter().filter_map(|&i| v.get(i)).sum();
     busy / 100.0
 }
+
+/// Imports `count` candidates through `POST /candidates/import` (500-row calls, 4 at a time),
+/// each row made by `row` on a generator thread; asserts every row was created.
+#[allow(dead_code)]
+pub async fn import_candidates(
+    server: &Running,
+    count: usize,
+    mut row: impl FnMut() -> Value + Send + 'static,
+) {
+    const BATCH: usize = 500;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Value>(8);
+    let generator = std::thread::spawn(move || {
+        let mut left = count;
+        while left > 0 {
+            let n = left.min(BATCH);
+            let rows: Vec<Value> = (0..n).map(|_| row()).collect();
+            left -= n;
+            if tx.blocking_send(json!({ "rows": rows })).is_err() {
+                break;
+            }
+        }
+    });
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let rx = rx.clone();
+        let (base, token) = (server.base.clone(), server.token.clone());
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut created = 0;
+            while let Some(body) = { rx.lock().await.recv().await } {
+                let r = http
+                    .post(format!("{base}/api/v1/candidates/import"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("import");
+                let report: Value = r.json().await.expect("report");
+                created += report["created"].as_u64().unwrap_or(0);
+            }
+            created
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        created += t.await.expect("import client");
+    }
+    generator.join().expect("generator");
+    assert_eq!(created as usize, count, "every row is created");
+}

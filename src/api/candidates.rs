@@ -10,7 +10,9 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::{Auth, Deleted, Paging, Tag, comma_list};
 use crate::app::AppState;
 use crate::auth::Permission;
-use crate::domain::candidates::{self, Candidate, CandidateFilter, CandidatePatch, NewCandidate};
+use crate::domain::candidates::{
+    self, Candidate, CandidateFilter, CandidatePatch, NewCandidate, SearchMode,
+};
 use crate::domain::import::{self, ImportReport, ImportRequest};
 use crate::domain::privacy::{self, Erasure};
 use crate::error::{Error, Validator};
@@ -49,6 +51,9 @@ impl CandidatesApi {
         location: Query<Option<String>>,
         #[oai(validator(maximum(value = "70")))] min_experience: Query<Option<u32>>,
         #[oai(validator(maximum(value = "70")))] max_experience: Query<Option<u32>>,
+        /// How `q` ranks: `keyword` (BM25 over the words) or `semantic` (BM25 and similarity
+        /// of meaning, fused by reciprocal rank: finds paraphrases and related terms).
+        mode: Query<Option<SearchMode>>,
     ) -> Result<Json<CandidatePage>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
         if let (Some(min), Some(max)) = (min_experience.0, max_experience.0) {
@@ -70,9 +75,22 @@ impl CandidatesApi {
             max_experience: max_experience.0,
         };
         let (state, tenant) = (Arc::clone(&state), who.tenant_id);
+        let mode = mode.0.unwrap_or(candidates::DEFAULT_MODE);
         let (items, total) = search::off_the_workers(move || {
-            let search = &state.indexer.search;
-            candidates::list(&state.store, search, tenant, &filter, page.skip, page.limit)
+            let (store, indexer) = (&state.store, &state.indexer);
+            match mode {
+                SearchMode::Keyword => candidates::list(
+                    store,
+                    &indexer.search,
+                    tenant,
+                    &filter,
+                    page.skip,
+                    page.limit,
+                ),
+                SearchMode::Semantic => candidates::list_by_meaning(
+                    store, indexer, tenant, &filter, page.skip, page.limit,
+                ),
+            }
         })
         .await?;
         Ok(Json(CandidatePage { items, total }))

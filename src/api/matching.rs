@@ -14,6 +14,7 @@ use crate::domain::matching::find::{
     self, CandidateMatches, CandidatesForJob, JobMatches, JobsForCandidate,
 };
 use crate::domain::matching::log::{self, MatchLogEntry};
+use crate::domain::matching::semantic::{self, Strategy};
 use crate::error::Result;
 use crate::search::off_the_workers;
 
@@ -42,7 +43,18 @@ impl MatchingApi {
         let task_state = Arc::clone(&state);
         let (answer, logged) = off_the_workers(move || {
             let s = &task_state;
-            find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &body.0)
+            match body.0.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
+                Strategy::Hybrid => find::candidates_for_job(
+                    &s.store,
+                    &s.indexer.search,
+                    &s.matchers,
+                    tenant,
+                    &body.0,
+                ),
+                Strategy::Semantic => {
+                    semantic::candidates_for_job(&s.indexer, &s.matchers, tenant, &body.0)
+                }
+            }
         })
         .await?;
         log::record(&state.store, &who, logged);
@@ -67,7 +79,18 @@ impl MatchingApi {
         let task_state = Arc::clone(&state);
         let (answer, logged) = off_the_workers(move || {
             let s = &task_state;
-            find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &body.0)
+            match body.0.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
+                Strategy::Hybrid => find::jobs_for_candidate(
+                    &s.store,
+                    &s.indexer.search,
+                    &s.matchers,
+                    tenant,
+                    &body.0,
+                ),
+                Strategy::Semantic => {
+                    semantic::jobs_for_candidate(&s.indexer, &s.matchers, tenant, &body.0)
+                }
+            }
         })
         .await?;
         log::record(&state.store, &who, logged);

@@ -217,7 +217,7 @@ pub struct AccountDeleted {
 pub async fn delete(indexer: &Indexer, who: &Identity, confirm: &str) -> Result<AccountDeleted> {
     let (tenant_id, actor) = (who.tenant_id, Actor::of(who));
     let confirm = confirm.trim().to_string();
-    indexer
+    let deleted = indexer
         .write(move |tx, pending| {
             let tenant = tenants::load(tx, tenant_id)?;
             if confirm != tenant.slug {
@@ -277,5 +277,8 @@ pub async fn delete(indexer: &Indexer, who: &Identity, confirm: &str) -> Result<
                 removed: counts,
             })
         })
-        .await
+        .await?;
+    // Its vectors left redb with it; the shelves of them held in memory go too.
+    indexer.shelves.forget_tenant(tenant_id);
+    Ok(deleted)
 }

@@ -425,6 +425,17 @@ pub(super) fn remove(tx: &mut Tx, c: &Candidate, pending: &mut Pending) -> Resul
     pending.remove::<Candidate>(tx, c.org_id, c.id)
 }
 
+named_enum! {
+    /// How `q` ranks candidates: by its words (BM25), or by its words and by meaning fused.
+    pub enum SearchMode {
+        Keyword = "keyword",
+        Semantic = "semantic",
+    }
+}
+
+/// The mode of a search that names none (README, "Search by meaning", says why).
+pub const DEFAULT_MODE: SearchMode = SearchMode::Keyword;
+
 #[derive(Debug, Clone, Default)]
 pub struct CandidateFilter {
     pub q: Option<String>,
@@ -444,6 +455,57 @@ impl CandidateFilter {
             && self.min_experience.is_none()
             && self.max_experience.is_none()
     }
+
+    /// Whether the filters other than `q` are set.
+    fn narrows(&self) -> bool {
+        !self.skills.is_empty()
+            || self.tag.is_some()
+            || self.location.is_some()
+            || self.min_experience.is_some()
+            || self.max_experience.is_some()
+    }
+
+    /// Whether `c` passes the filters other than `q` (as the index reads them: skills and
+    /// the tag exactly but for case, every word of the location, the experience range).
+    fn admits(&self, c: &Candidate) -> bool {
+        let has = |list: &[String], want: &str| {
+            list.iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(want.trim()))
+        };
+        let words = |s: &str| -> Vec<String> {
+            s.split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let place = words(c.location.as_deref().unwrap_or_default());
+        let years = c.experience_years;
+        self.skills.iter().all(|s| has(&c.skills, s))
+            && self.tag.as_deref().is_none_or(|t| has(&c.tags, t))
+            && self
+                .location
+                .as_deref()
+                .is_none_or(|l| words(l).iter().all(|w| place.contains(w)))
+            && self
+                .min_experience
+                .is_none_or(|min| years.is_some_and(|y| y >= min))
+            && self
+                .max_experience
+                .is_none_or(|max| years.is_some_and(|y| y <= max))
+    }
+
+    fn query(&self, tenant: u64, skip: usize, limit: usize) -> search::Query {
+        let mut q = search::Query::new(Kind::Candidate, Some(tenant));
+        q.text = self.q.clone();
+        q.skills = self.skills.clone();
+        q.tag = self.tag.clone();
+        q.location = self.location.clone();
+        q.min_experience = self.min_experience.map(u64::from);
+        q.max_experience = self.max_experience.map(u64::from);
+        q.offset = skip;
+        q.limit = limit;
+        q
+    }
 }
 
 pub fn list(
@@ -461,16 +523,50 @@ pub fn list(
             rx.count(&CANDIDATES, tenant)?,
         ));
     }
-    let mut q = search::Query::new(Kind::Candidate, Some(tenant));
-    q.text = f.q.clone();
-    q.skills = f.skills.clone();
-    q.tag = f.tag.clone();
-    q.location = f.location.clone();
-    q.min_experience = f.min_experience.map(u64::from);
-    q.max_experience = f.max_experience.map(u64::from);
-    q.offset = skip;
-    q.limit = limit;
-    let hits = search.query(&q)?;
+    let hits = search.query(&f.query(tenant, skip, limit))?;
     let items = rx.get_many(&CANDIDATES, tenant, &hits.ids)?;
     Ok((items, hits.total))
+}
+
+/// How deep each ranking goes before they are fused: the answer holds at most this many
+/// (or `skip + limit`, when more).
+pub const FUSE_DEPTH: usize = 100;
+/// Candidates less similar in meaning than this to the query are not found by meaning alone.
+pub const MIN_SIMILARITY: f32 = 0.25;
+
+/// `q` by meaning (`mode=semantic`): BM25's ranking and the ranking by similarity of meaning
+/// (cosine to the query's vector), fused by reciprocal rank; the filters apply to both. Without
+/// `q`, the same as [`list`].
+pub fn list_by_meaning(
+    store: &Store,
+    indexer: &Indexer,
+    tenant: u64,
+    f: &CandidateFilter,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Candidate>, u64)> {
+    let Some(text) = f.q.as_deref().filter(|q| !q.trim().is_empty()) else {
+        return list(store, &indexer.search, tenant, f, skip, limit);
+    };
+    let depth = FUSE_DEPTH.max(skip + limit);
+    let keyword = indexer.search.query(&f.query(tenant, 0, depth))?.ids;
+    let rx = store.read()?;
+    let admitted = |id: u64| {
+        !f.narrows() || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c))
+    };
+    let by_meaning: Vec<u64> = super::meaning::nearest::<Candidate>(
+        store,
+        &indexer.shelves,
+        tenant,
+        text,
+        depth,
+        admitted,
+    )?
+    .into_iter()
+    .filter(|(_, similarity)| *similarity >= MIN_SIMILARITY)
+    .map(|(id, _)| id)
+    .collect();
+    let fused = crate::semantic::fuse(&[&keyword, &by_meaning]);
+    let page: Vec<u64> = fused.iter().skip(skip).take(limit).map(|f| f.0).collect();
+    Ok((rx.get_many(&CANDIDATES, tenant, &page)?, fused.len() as u64))
 }

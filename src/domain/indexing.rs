@@ -5,6 +5,7 @@
 //! outbox rows it covers pruned. At start-up the rows still there are replayed, and a
 //! missing, damaged or possibly incomplete index is rebuilt from redb.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -13,8 +14,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::candidates::Candidate;
 use super::jobs::Job;
+use super::meaning::{self, Meaning};
 use crate::error::Result;
 use crate::search::{Doc, Kind, Op, Opened, Search};
+use crate::semantic::{Change, Shelves};
 use crate::store::tables::{INSTANCE, SEARCH_OUTBOX};
 use crate::store::{Reader, Records, Store, Tx};
 
@@ -22,6 +25,8 @@ use crate::store::{Reader, Records, Store, Tx};
 pub trait Indexed: DeserializeOwned + 'static {
     const KIND: Kind;
     const TABLE: Records<Self>;
+    /// Where the records' vectors of meaning are kept (`domain::meaning`).
+    const VECTORS: Records<Meaning>;
     fn doc(&self) -> Doc;
     /// The document as the index keeps it, with what other tables add to it (the text of a
     /// candidate's resumes), read through `rx`.
@@ -33,6 +38,7 @@ pub trait Indexed: DeserializeOwned + 'static {
 impl Indexed for Job {
     const KIND: Kind = Kind::Job;
     const TABLE: Records<Job> = crate::store::tables::JOBS;
+    const VECTORS: Records<Meaning> = crate::store::tables::JOB_VECTORS;
     fn doc(&self) -> Doc {
         super::jobs::doc(self)
     }
@@ -41,6 +47,7 @@ impl Indexed for Job {
 impl Indexed for Candidate {
     const KIND: Kind = Kind::Candidate;
     const TABLE: Records<Candidate> = crate::store::tables::CANDIDATES;
+    const VECTORS: Records<Meaning> = crate::store::tables::CANDIDATE_VECTORS;
     fn doc(&self) -> Doc {
         super::candidates::doc(self)
     }
@@ -66,13 +73,16 @@ pub struct OutboxEntry {
 pub struct Pending {
     pub seqs: Vec<u64>,
     pub ops: Vec<Op>,
+    /// The vectors of meaning written with the records, for the ones in memory.
+    pub meanings: Vec<Change>,
 }
 
 impl Pending {
     /// `record` was created or changed.
     pub fn upsert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
         let doc = record.doc_in(tx)?;
-        self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        let seq = self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        self.meanings.push(meaning::keep::<T>(tx, &doc, seq)?);
         self.ops.push(Op::Upsert(T::KIND, doc));
         Ok(())
     }
@@ -80,19 +90,22 @@ impl Pending {
     /// `record` has a fresh id: the index holds no older version to replace.
     pub fn insert<T: Indexed>(&mut self, tx: &mut Tx, record: &T) -> Result<()> {
         let doc = record.doc_in(tx)?;
-        self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        let seq = self.push(tx, T::KIND, doc.tenant, doc.id)?;
+        self.meanings.push(meaning::keep::<T>(tx, &doc, seq)?);
         self.ops.push(Op::Add(T::KIND, doc));
         Ok(())
     }
 
     /// The record `id` of type `T` was deleted.
     pub fn remove<T: Indexed>(&mut self, tx: &mut Tx, tenant: u64, id: u64) -> Result<()> {
-        self.push(tx, T::KIND, tenant, id)?;
+        let seq = self.push(tx, T::KIND, tenant, id)?;
+        self.meanings
+            .push(meaning::forget::<T>(tx, tenant, id, seq)?);
         self.ops.push(Op::Delete(T::KIND, id));
         Ok(())
     }
 
-    fn push(&mut self, tx: &mut Tx, kind: Kind, tenant: u64, id: u64) -> Result<()> {
+    fn push(&mut self, tx: &mut Tx, kind: Kind, tenant: u64, id: u64) -> Result<u64> {
         let seq = tx.next_seq("seq_search_outbox")?;
         tx.put(
             &SEARCH_OUTBOX,
@@ -101,7 +114,7 @@ impl Pending {
             &OutboxEntry { kind, tenant, id },
         )?;
         self.seqs.push(seq);
-        Ok(())
+        Ok(seq)
     }
 }
 
@@ -125,6 +138,8 @@ pub fn lag(store: &Store) -> Result<u64> {
 #[derive(Clone)]
 pub struct Indexer {
     pub search: Search,
+    /// The tenants' vectors of meaning loaded in memory.
+    pub shelves: Arc<Shelves>,
     store: Store,
     prune: mpsc::UnboundedSender<PruneMsg>,
 }
@@ -135,9 +150,14 @@ impl Indexer {
         tokio::spawn(prune_loop(store.clone(), search.clone(), inbox));
         Indexer {
             search,
+            shelves: Arc::default(),
             store,
             prune,
         }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// A write that changes searchable records: `f` runs in one write transaction and notes
@@ -163,6 +183,8 @@ impl Indexer {
     /// Applies committed changes to the index. A failure is logged, not returned: the record
     /// is safely in redb and the outbox replays it.
     async fn sync(&self, pending: Pending) {
+        // The vectors are committed with the records: memory follows whatever the index does.
+        self.shelves.apply(&pending.meanings);
         if pending.ops.is_empty() {
             return;
         }
@@ -196,8 +218,29 @@ impl Indexer {
     pub async fn recover(&self, opened: Opened) -> Result<()> {
         match opened {
             Opened::Fresh => self.rebuild().await,
-            Opened::Existing => self.replay().await,
+            Opened::Existing => {
+                self.replay().await?;
+                if !meaning::current(&self.store)? {
+                    self.recompute_meanings().await?;
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Recomputes every stored vector of meaning with the compiled-in model.
+    async fn recompute_meanings(&self) -> Result<()> {
+        let started = std::time::Instant::now();
+        let total = meaning::recompute::<Job>(&self.store).await?
+            + meaning::recompute::<Candidate>(&self.store).await?;
+        meaning::mark_current(&self.store).await?;
+        self.shelves.clear();
+        tracing::info!(
+            vectors = total,
+            millis = started.elapsed().as_millis() as u64,
+            "vectors of meaning recomputed"
+        );
+        Ok(())
     }
 
     async fn replay(&self) -> Result<()> {
@@ -228,6 +271,7 @@ impl Indexer {
         let started = std::time::Instant::now();
         self.search.clear().await?;
         let total = self.add_all::<Job>().await? + self.add_all::<Candidate>().await?;
+        self.recompute_meanings().await?;
         // Everything is in the index now: the outbox has nothing left to replay.
         for_each_page(&self.store, &SEARCH_OUTBOX, |rows| {
             let _ = self.prune.send(PruneMsg::Seqs(

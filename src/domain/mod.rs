@@ -20,6 +20,7 @@ pub mod interviews;
 pub mod jobs;
 pub mod mail;
 pub mod matching;
+pub mod meaning;
 pub mod migrations;
 pub mod offers;
 pub mod people;

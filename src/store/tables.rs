@@ -17,6 +17,7 @@ use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
 use crate::domain::mail::Mail;
 use crate::domain::matching::log::MatchLogEntry;
+use crate::domain::meaning::Meaning;
 use crate::domain::offers::Offer;
 use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
@@ -71,6 +72,10 @@ pub const STAGE_CHANGES: Records<StageChange> = Records::new("stage_changes_v1")
 /// Keyed (INSTANCE, sequence): search documents changed in redb and not yet known to be in
 /// the search index. Written in the same transaction as the change; replayed at start-up.
 pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1");
+/// Keyed (tenant, candidate id): each candidate's vector of meaning (`domain::meaning`).
+pub const CANDIDATE_VECTORS: Records<Meaning> = Records::new("candidate_vectors_v1");
+/// Keyed (tenant, job id): each job's vector of meaning.
+pub const JOB_VECTORS: Records<Meaning> = Records::new("job_vectors_v1");
 
 /// Keyed (tenant, sequence): the tenant's hash-chained audit trail.
 pub const AUDIT: Records<AuditEntry> = Records::filed("audit_v1", &[ENTITY_AUDIT]);
@@ -236,6 +241,8 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     STAGE_CHANGES.name,
     JOB_STATS.name,
     SEARCH_OUTBOX.name,
+    CANDIDATE_VECTORS.name,
+    JOB_VECTORS.name,
     MATCH_LOGS.name,
     FLAGS.name,
     MAILS.name,

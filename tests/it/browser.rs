@@ -2468,3 +2468,95 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
     );
     finish(client).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn candidate_search_by_meaning_and_matches_say_their_strategy() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    for (name, headline) in [
+        (
+            "Bruno Costa",
+            "card processing, invoicing and payouts at a neobank",
+        ),
+        ("Pat Baker", "pastry chef, cakes and bread"),
+    ] {
+        s.post(
+            "/api/v1/candidates",
+            &admin.token,
+            json!({"full_name": name, "headline": headline}),
+        )
+        .await
+        .ok(201);
+    }
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            &admin.token,
+            json!({"title": "Payments Engineer", "description": "Build our payment systems.", "status": "open"}),
+        )
+        .await;
+    let job = job.ok(201)["id"].as_u64().unwrap();
+
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    click(&client, "a[data-nav='candidates']").await;
+    fill(&client, "#candidate-search", "payment systems").await;
+    wait_for_text(&client, "#candidate-count", "no word matches", |t| {
+        t.starts_with("0 candidates match")
+    })
+    .await;
+    click(&client, "#search-by-meaning").await;
+    wait_for_text(
+        &client,
+        "#candidates-table",
+        "by meaning, the payments profile is found and the baker is not",
+        |t| t.contains("Bruno Costa") && !t.contains("Pat Baker"),
+    )
+    .await;
+    wait_for_route(&client, "the mode is in the address", |f| {
+        f.starts_with("/candidates?") && f.contains("mode=semantic")
+    })
+    .await;
+    screenshot(&client, "71-candidates-by-meaning").await;
+
+    // A reload keeps the switch on.
+    client.refresh().await.expect("reload");
+    wait_for_text(&client, "#candidates-table", "still by meaning", |t| {
+        t.contains("Bruno Costa")
+    })
+    .await;
+    let checked = run(
+        &client,
+        "return document.getElementById('search-by-meaning').checked;",
+    )
+    .await;
+    assert_eq!(checked, json!(true));
+
+    // Matches say which strategy ranked them.
+    visit(&client, &s, &format!("/jobs/{job}?tab=matches")).await;
+    wait_for_element(&client, "#job-matches-by-meaning", "the switch is offered").await;
+    click(&client, "#job-matches-by-meaning").await;
+    wait_for_text(
+        &client,
+        "#job-matches-list > li:first-child",
+        "the semantic strategy ranks the payments profile first and says so",
+        |t| t.contains("Bruno Costa") && t.contains("By meaning"),
+    )
+    .await;
+    let strategies = run(
+        &client,
+        "return [...document.querySelectorAll('#job-matches-list .match-strategy')].map((b) => b.dataset.strategy);",
+    )
+    .await;
+    assert!(
+        strategies
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s == "semantic"),
+        "{strategies}"
+    );
+    screenshot(&client, "72-job-matches-by-meaning").await;
+    finish(client).await;
+}

@@ -37,6 +37,7 @@ mod restart;
 mod resumes;
 mod search_index;
 mod search_text;
+mod semantic;
 mod team;
 mod tenancy;
 mod ui;

@@ -291,3 +291,89 @@ fn ndcg_is_one_for_the_ideal_order_and_less_otherwise() {
     // (0 + 3/log2(3) + 7/2) / (7 + 3/log2(3))
     assert!((reversed - 0.6064).abs() < 1e-3, "{reversed}");
 }
+
+/// Issue 13: keyword overlap, the engine (`hybrid`) and the engine blended with similarity of
+/// meaning (`semantic`: [`semantic::blend`]) side by side on the same set. The semantic
+/// strategy stays off by default unless it wins here (README, "Search by meaning").
+#[test]
+fn keyword_hybrid_and_semantic_side_by_side() {
+    use hirebase::domain::matching::semantic;
+    use hirebase::search::{Doc, Kind};
+    let set = load();
+    let vector = |kind: Kind, doc: &Doc| {
+        hirebase::semantic::model()
+            .embed(&hirebase::semantic::text_of(kind, doc))
+            .unwrap_or_default()
+    };
+    let (mut keyword, mut hybrid, mut blended, mut meaning_only) = (0.0, 0.0, 0.0, 0.0);
+    // Other shares of meaning than `semantic::MEANING_WEIGHT`, to show where it stands.
+    let shares = [0.05f32, 0.1, 0.2, 0.3, 0.5];
+    let mut by_share = [0.0; 5];
+    for job in &set.jobs {
+        let matcher = Matcher::new(&job.demand(), &Weights::default());
+        let mut skills = job.required_skills.clone();
+        skills.extend(job.nice_skills.iter().cloned());
+        let job_vec = vector(
+            Kind::Job,
+            &Doc {
+                name: job.title.clone(),
+                skills,
+                body: job.text.clone(),
+                ..Doc::default()
+            },
+        );
+        let mut engine = BTreeMap::new();
+        let mut similarity = BTreeMap::new();
+        for c in &job.pool {
+            engine.insert(c.id.as_str(), matcher.score(&c.supply()).score);
+            let v = vector(
+                Kind::Candidate,
+                &Doc {
+                    title: c.title.clone().unwrap_or_default(),
+                    headline: c.headline.clone().unwrap_or_default(),
+                    skills: c.skills.clone(),
+                    body: c.text.clone(),
+                    ..Doc::default()
+                },
+            );
+            let cos: f32 = v.iter().zip(&job_vec).map(|(a, b)| a * b).sum();
+            similarity.insert(c.id.as_str(), cos);
+        }
+        keyword += ndcg_at(10, &job.pool, |c| keyword_overlap(job, c));
+        hybrid += ndcg_at(10, &job.pool, |c| u32::from(engine[c.id.as_str()]));
+        blended += ndcg_at(10, &job.pool, |c| {
+            u32::from(semantic::blend(
+                engine[c.id.as_str()],
+                similarity[c.id.as_str()],
+            ))
+        });
+        for (i, share) in shares.iter().enumerate() {
+            by_share[i] += ndcg_at(10, &job.pool, |c| {
+                let axes = f32::from(engine[c.id.as_str()]);
+                let meaning = similarity[c.id.as_str()].clamp(0.0, 1.0) * 100.0;
+                ((1.0 - share) * axes + share * meaning).round() as u32
+            });
+        }
+        meaning_only += ndcg_at(10, &job.pool, |c| {
+            (similarity[c.id.as_str()].max(0.0) * 10_000.0) as u32
+        });
+    }
+    let n = set.jobs.len() as f64;
+    let (keyword, hybrid, blended, meaning_only) =
+        (keyword / n, hybrid / n, blended / n, meaning_only / n);
+    println!(
+        "NDCG@10 keyword-only {keyword:.4}, hybrid {hybrid:.4}, hybrid+semantic {blended:.4} \
+         (meaning alone {meaning_only:.4})"
+    );
+    for (share, sum) in shares.iter().zip(by_share) {
+        println!("  meaning weighted {share}: NDCG@10 {:.4}", sum / n);
+    }
+    assert!(
+        meaning_only > keyword,
+        "meaning alone ({meaning_only:.4}) ranks better than skill-name overlap ({keyword:.4})"
+    );
+    assert!(
+        blended > hybrid - 0.01,
+        "blending meaning in ({blended:.4}) must cost the engine ({hybrid:.4}) next to nothing"
+    );
+}

@@ -32,6 +32,8 @@ pub struct CandidatesForJob {
     /// How many matches, 1–100 (default 20).
     #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub limit: Option<u32>,
+    /// `hybrid` (default) or `semantic` (also by similarity of meaning).
+    pub strategy: Option<super::semantic::Strategy>,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -40,6 +42,8 @@ pub struct JobsForCandidate {
     /// How many matches, 1–100 (default 20).
     #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
     pub limit: Option<u32>,
+    /// `hybrid` (default) or `semantic` (also by similarity of meaning).
+    pub strategy: Option<super::semantic::Strategy>,
 }
 
 /// A candidate matched to a job (seed 004 fields, plus the axes and the skills).

@@ -11,6 +11,7 @@ pub mod find;
 pub mod log;
 pub mod profile;
 mod score;
+pub mod semantic;
 pub mod vocabulary;
 
 pub use score::{Matcher, Rated};
@@ -157,7 +158,8 @@ pub struct Scored {
     pub score: u8,
     /// Matched and missing skills, the strongest and the weakest axis, in a sentence.
     pub reason: String,
-    /// The scorer that ran: `hybrid` (index recall, then six weighted axes).
+    /// The scorer that ran: `hybrid` (index recall, then six weighted axes) or `semantic`
+    /// (the same, widened and blended by similarity of meaning).
     pub strategy: String,
     pub breakdown: Breakdown,
     /// The demand's skills the supply has (canonical names, required first).
