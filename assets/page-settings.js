@@ -10,6 +10,7 @@ import { label, values } from './labels.js';
 import { cursorTable } from './list-page.js';
 import { people, slots } from './marketplace.js';
 import { privacySettings } from './privacy.js';
+import { structureSettings } from './structure.js';
 import { candidateById, jobById, wholeNumber } from './recruiting.js';
 import { can, updateSession } from './session.js';
 
@@ -245,6 +246,7 @@ export const settingsPage = {
           : 'How much each axis counts in a match score. Organisation admins change them.',
         weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
       can('matching') && matchLogCard(),
+      structureSettings(admin),
       can('account_delete') && privacySettings(tenant, onSaved));
   },
 };

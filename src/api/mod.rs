@@ -20,6 +20,7 @@ pub mod offers;
 pub mod people;
 pub mod projects;
 pub mod spec;
+pub mod structure;
 pub mod team;
 pub mod tenants;
 pub mod uploads;
@@ -186,6 +187,9 @@ apis!(
         api_keys::ApiKeysApi,
         admin::AdminApi,
         health::HealthApi,
+        structure::SubsidiariesApi,
+        structure::AgenciesApi,
+        structure::IntegrationsApi,
     ],
     [
         jobs::JobsApi,

@@ -220,6 +220,15 @@ named_enum! {
         RetentionApplied = "retention.applied",
         UploadCreated = "upload.created",
         UploadDeleted = "upload.deleted",
+        SubsidiaryCreated = "subsidiary.created",
+        SubsidiaryUpdated = "subsidiary.updated",
+        SubsidiaryDeleted = "subsidiary.deleted",
+        AgencyCreated = "agency.created",
+        AgencyUpdated = "agency.updated",
+        AgencyDeleted = "agency.deleted",
+        IntegrationCreated = "integration.created",
+        IntegrationUpdated = "integration.updated",
+        IntegrationDeleted = "integration.deleted",
         /// An event a client application reported (`POST /audit`); its own type is in the details.
         ClientEvent = "client.event",
     }

@@ -28,6 +28,7 @@ pub mod people;
 pub mod privacy;
 pub mod projects;
 pub mod resumes;
+pub mod structure;
 pub mod tenants;
 pub mod tokens;
 pub mod uploads;

@@ -22,6 +22,7 @@ use crate::domain::meaning::Meaning;
 use crate::domain::offers::Offer;
 use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
+use crate::domain::structure::{Agency, Integration, Subsidiary};
 use crate::domain::tenants::Tenant;
 use crate::domain::tokens::OneTimeToken;
 use crate::domain::uploads::Upload;
@@ -77,6 +78,11 @@ pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1")
 pub const CANDIDATE_VECTORS: Records<Meaning> = Records::new("candidate_vectors_v1");
 /// Keyed (tenant, job id): each job's vector of meaning.
 pub const JOB_VECTORS: Records<Meaning> = Records::new("job_vectors_v1");
+
+/// Keyed (tenant, id): the organisation's structure (`domain::structure`).
+pub const SUBSIDIARIES: Records<Subsidiary> = Records::new("subsidiaries_v1");
+pub const AGENCIES: Records<Agency> = Records::new("agencies_v1");
+pub const INTEGRATIONS: Records<Integration> = Records::new("integrations_v1");
 
 /// Keyed (tenant, 0): where the organisation's daily digest of new applicants stands.
 pub const DIGEST_MARKS: Records<DigestMark> = Records::new("digest_marks_v1");
@@ -254,6 +260,9 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     UPLOADS.name,
     UPLOAD_PARTS.name,
     DIGEST_MARKS.name,
+    SUBSIDIARIES.name,
+    AGENCIES.name,
+    INTEGRATIONS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,

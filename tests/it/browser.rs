@@ -1765,6 +1765,72 @@ async fn admin_sets_matching_weights_and_restores_the_defaults() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let admin = s.register("ada@example.com", "Analytical Engines").await;
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+    visit(&client, &s, "/settings").await;
+    wait_for_text(
+        &client,
+        "#structure-subsidiaries",
+        "the structure sections",
+        |t| t.contains("No subsidiaries yet"),
+    )
+    .await;
+    click(&client, "#add-subsidiary-button").await;
+    fill(&client, "#subsidiary-name", "Engines Nordics").await;
+    fill(&client, "#subsidiary-location", "Oslo").await;
+    click(&client, "#subsidiary-submit").await;
+    wait_for_text(
+        &client,
+        "#structure-subsidiaries-items",
+        "the subsidiary is listed",
+        |t| t.contains("Engines Nordics") && t.contains("Oslo"),
+    )
+    .await;
+    click(&client, "#add-agency-button").await;
+    fill(&client, "#agency-name", "TalentBridge").await;
+    fill(&client, "#agency-contact_email", "not an email").await;
+    fill(&client, "#agency-fee_percent", "18").await;
+    click(&client, "#agency-submit").await;
+    // The browser or the server refuses the address; fix it and add.
+    let list = s.get("/api/v1/agencies", &admin.token).await;
+    assert_eq!(list.ok(200)["total"], 0);
+    set_value(&client, "#agency-contact_email", "sam@talentbridge.test").await;
+    click(&client, "#agency-submit").await;
+    wait_for_text(
+        &client,
+        "#structure-agencies-items",
+        "the agency is listed with its fee",
+        |t| t.contains("TalentBridge") && t.contains("18% fee"),
+    )
+    .await;
+    screenshot(&client, "66-organisation-structure").await;
+    let subsidiary = s.get("/api/v1/subsidiaries", &admin.token).await;
+    let id = subsidiary.ok(200)["items"][0]["id"].as_u64().unwrap();
+    click(
+        &client,
+        &format!("#structure-subsidiaries-items button[data-remove=\"{id}\"]"),
+    )
+    .await;
+    click(&client, "#structure-remove-confirm").await;
+    wait_for_text(
+        &client,
+        "#structure-subsidiaries",
+        "the subsidiary is gone",
+        |t| t.contains("No subsidiaries yet"),
+    )
+    .await;
+    assert_eq!(
+        s.get("/api/v1/subsidiaries", &admin.token).await.ok(200)["total"],
+        0
+    );
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn recruiter_adds_a_person_and_a_project_slot_and_engages_the_best_match() {
     let _turn = crate::common::heavy().await;
     let s = TestServer::start().await;

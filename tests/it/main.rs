@@ -38,6 +38,7 @@ mod resumes;
 mod search_index;
 mod search_text;
 mod semantic;
+mod structure;
 mod team;
 mod tenancy;
 mod ui;
