@@ -268,15 +268,13 @@ fn segments(line: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// A document's first line when it is a title ("Senior Backend Engineer – Berlin").
+/// A document's first line when it names a title ("Senior Backend Engineer – Berlin",
+/// "# Product Designer", "Opening: iOS Developer").
 fn title_line(lines: &[&str]) -> Option<String> {
-    let first = lines.first()?;
+    let first = lines.first()?.trim_start_matches(['#', '*', '=', ' ']).trim_end_matches(['*', '=', ' ']);
     let first = strip_intro(first);
     if first.chars().count() > 100 || first.ends_with('.') || first.split_whitespace().count() > 12
     {
-        return None;
-    }
-    if !first.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
     segments(first)
