@@ -107,7 +107,11 @@ impl AgentApi {
     /// option, employment type, salary range and currency, required and nice-to-have skills
     /// are read from it; the prompt becomes the description. `preview=true` only reads it
     /// (`job.id` 0, nothing stored), for a person to review first.
-    #[oai(path = "/jobs/from_prompt", method = "post", operation_id = "agent_job_from_prompt")]
+    #[oai(
+        path = "/jobs/from_prompt",
+        method = "post",
+        operation_id = "agent_job_from_prompt"
+    )]
     async fn job_from_prompt(
         &self,
         state: Data<&Arc<AppState>>,
@@ -134,7 +138,11 @@ impl AgentApi {
 
     /// Create a job from an uploaded job description (multipart `job_req` + optional
     /// `notes`), read as `from_prompt` reads a prompt. `preview=true` only reads it.
-    #[oai(path = "/jobs/from_req", method = "post", operation_id = "agent_job_from_req")]
+    #[oai(
+        path = "/jobs/from_req",
+        method = "post",
+        operation_id = "agent_job_from_req"
+    )]
     async fn job_from_req(
         &self,
         state: Data<&Arc<AppState>>,

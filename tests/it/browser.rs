@@ -2480,9 +2480,15 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
     visit(&client, &s, "/agent").await;
     fill(&client, "#agent-message", "match Jane Doe to a job").await;
     click(&client, "#agent-send").await;
-    let answer = wait_for_text(&client, "#agent-log", "the agent answers with the job", |t| {
-        t.contains("Here are the best open jobs for candidate") && t.contains("Platform Engineer")
-    })
+    let answer = wait_for_text(
+        &client,
+        "#agent-log",
+        "the agent answers with the job",
+        |t| {
+            t.contains("Here are the best open jobs for candidate")
+                && t.contains("Platform Engineer")
+        },
+    )
     .await;
     assert!(answer.contains(&format!("#{id} (Jane Doe)")), "{answer}");
     let link = run(
@@ -2494,14 +2500,24 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
     // "it" is the candidate just talked about; the link opens the job.
     fill(&client, "#agent-message", "summarize it").await;
     click(&client, "#agent-send").await;
-    wait_for_text(&client, "#agent-log", "the agent remembers the candidate", |t| {
-        t.contains(&format!("Candidate #{id}: Jane Doe — Principal Engineer @ TechCorp"))
-    })
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the agent remembers the candidate",
+        |t| {
+            t.contains(&format!(
+                "Candidate #{id}: Jane Doe — Principal Engineer @ TechCorp"
+            ))
+        },
+    )
     .await;
     click(&client, "#agent-log a.agent-link").await;
-    wait_for_text(&client, ".page-title", "the job page opens from the answer", |t| {
-        t == "Platform Engineer"
-    })
+    wait_for_text(
+        &client,
+        ".page-title",
+        "the job page opens from the answer",
+        |t| t == "Platform Engineer",
+    )
     .await;
     finish(client).await;
 }
@@ -2535,29 +2551,48 @@ async fn recruiter_creates_a_job_from_a_description_after_reviewing_it() {
     let value = |id: &'static str| {
         let client = client.clone();
         async move {
-            run(&client, &format!("return document.querySelector('#{id}').value;"))
-                .await
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
+            run(
+                &client,
+                &format!("return document.querySelector('#{id}').value;"),
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
         }
     };
     assert_eq!(value("draft-job-title").await, "Senior Backend Engineer");
     assert_eq!(value("draft-job-location").await, "New York, NY");
     assert_eq!(value("draft-job-salary-min").await, "150000");
     assert_eq!(value("draft-job-currency").await, "USD");
-    assert_eq!(value("draft-job-required-skills").await, "Python, PostgreSQL");
+    assert_eq!(
+        value("draft-job-required-skills").await,
+        "Python, PostgreSQL"
+    );
     assert_eq!(value("draft-job-nice-skills").await, "Kubernetes");
     let token = s.login(email, PASSWORD).await.token;
-    assert_eq!(s.get("/api/v1/jobs", &token).await.ok(200)["total"], 0, "nothing saved yet");
+    assert_eq!(
+        s.get("/api/v1/jobs", &token).await.ok(200)["total"],
+        0,
+        "nothing saved yet"
+    );
     // The reviewer changes the department, then creates the job.
-    let department = client.find(Locator::Css("#draft-job-department")).await.unwrap();
+    let department = client
+        .find(Locator::Css("#draft-job-department"))
+        .await
+        .unwrap();
     department.clear().await.unwrap();
     department.send_keys("Platform").await.unwrap();
     click(&client, "#draft-job-submit").await;
-    let route = wait_for_route(&client, "the new job's page opens", |f| f.starts_with("/jobs/")).await;
+    let route = wait_for_route(&client, "the new job's page opens", |f| {
+        f.starts_with("/jobs/")
+    })
+    .await;
     let id = route_id(&route);
-    wait_for_text(&client, ".page-title", "the job page", |t| t == "Senior Backend Engineer").await;
+    wait_for_text(&client, ".page-title", "the job page", |t| {
+        t == "Senior Backend Engineer"
+    })
+    .await;
     let job = s.get(&format!("/api/v1/jobs/{id}"), &token).await;
     let job = job.ok(200);
     assert_eq!(job["department"], "Platform");

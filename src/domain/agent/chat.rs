@@ -128,7 +128,9 @@ pub async fn chat(state: &Arc<AppState>, who: &Identity, req: ChatRequest) -> Re
         };
         agent.answer(&message).await?
     };
-    let conversation_id = conv.save(&state.store, message, answer.reply.clone()).await?;
+    let conversation_id = conv
+        .save(&state.store, message, answer.reply.clone())
+        .await?;
     Ok(ChatReply {
         reply: answer.reply,
         conversation_id,
@@ -160,14 +162,17 @@ struct Agent<'a> {
 }
 
 /// Either the record asked for, or the answer that says why there is none.
-type Found<T> = std::result::Result<T, Answer>;
+type Found<T> = std::result::Result<T, Box<Answer>>;
 
 impl Agent<'_> {
     async fn answer(&mut self, message: &str) -> Result<Answer> {
         let Some(intent) = intent::read(message) else {
             return Ok(Answer::new(
                 ChatIntent::Unknown,
-                format!("Sorry, I didn't understand \"{}\".\n\n{HELP}", short(message, 120)),
+                format!(
+                    "Sorry, I didn't understand \"{}\".\n\n{HELP}",
+                    short(message, 120)
+                ),
             ));
         };
         match intent {
@@ -195,17 +200,17 @@ impl Agent<'_> {
     fn may(&self, permission: Permission, intent: ChatIntent) -> Found<()> {
         match self.who.allow(permission) {
             Ok(_) => Ok(()),
-            Err(e) => Err(Answer {
+            Err(e) => Err(Box::new(Answer {
                 refused: Some(e.code.as_str().to_string()),
                 ..Answer::new(intent, format!("I can't do that for you: {}.", e.detail))
-            }),
+            })),
         }
     }
 
     async fn create_job(&mut self, message: &str) -> Result<Answer> {
         let intent = ChatIntent::CreateJob;
         if let Err(refusal) = self.may(Permission::JOBS_WRITE, intent) {
-            return Ok(refusal);
+            return Ok(*refusal);
         }
         let made = super::job_from_text(
             &self.state.indexer,
@@ -219,7 +224,11 @@ impl Agent<'_> {
         let job = match made {
             Ok(job) => job,
             Err(e) if e.code == Code::Validation => {
-                let why = e.errors.first().map(|f| f.message.clone()).unwrap_or(e.detail);
+                let why = e
+                    .errors
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or(e.detail);
                 return Ok(Answer::new(
                     intent,
                     format!("I couldn't create that job: the message {why}."),
@@ -237,14 +246,21 @@ impl Agent<'_> {
     fn list_jobs(&mut self, open_only: bool) -> Result<Answer> {
         let intent = ChatIntent::ListJobs;
         if let Err(refusal) = self.may(Permission::JOBS_READ, intent) {
-            return Ok(refusal);
+            return Ok(*refusal);
         }
         let filter = JobFilter {
             q: None,
             status: open_only.then_some(JobStatus::Open),
         };
         let s = self.state;
-        let (jobs, total) = jobs::list(&s.store, &s.indexer.search, self.who.tenant_id, &filter, 0, SHOWN)?;
+        let (jobs, total) = jobs::list(
+            &s.store,
+            &s.indexer.search,
+            self.who.tenant_id,
+            &filter,
+            0,
+            SHOWN,
+        )?;
         let what = if open_only { "open jobs" } else { "jobs" };
         if jobs.is_empty() {
             return Ok(Answer::new(
@@ -252,30 +268,36 @@ impl Agent<'_> {
                 format!("You have no {what} yet. Say 'create a new job for …' to add one."),
             ));
         }
-        let mut reply = format!("You have {total} {what}{}:\n", shown_of(jobs.len(), total));
-        let mut a = Answer::new(intent, "");
-        for job in &jobs {
-            reply.push_str(&format!("\n- Job #{}: {}{}", job.id, job.title, paren(&job_detail(job))));
-            a.items.push(job_item(job));
-        }
-        reply.push_str("\n\nYou can now say 'match candidates for job N' or 'pipeline for the first one'.");
-        self.conv.show(jobs.iter().map(|j| Ref::Job(j.id)).collect());
-        a.reply = reply;
-        Ok(a)
+        let header = format!("You have {total} {what}{}:\n", shown_of(jobs.len(), total));
+        let rows = jobs
+            .iter()
+            .map(|job| {
+                let line = format!("Job #{}: {}{}", job.id, job.title, paren(&job_detail(job)));
+                (line, job_item(job))
+            })
+            .collect();
+        let next = "You can now say 'match candidates for job N' or 'pipeline for the first one'.";
+        Ok(self.listing(intent, header, rows, next))
     }
 
     fn list_candidates(&mut self, q: Option<String>) -> Result<Answer> {
         let intent = ChatIntent::ListCandidates;
         if let Err(refusal) = self.may(Permission::CANDIDATES_READ, intent) {
-            return Ok(refusal);
+            return Ok(*refusal);
         }
         let filter = CandidateFilter {
             q: q.clone(),
             ..CandidateFilter::default()
         };
         let s = self.state;
-        let (people, total) =
-            candidates::list(&s.store, &s.indexer.search, self.who.tenant_id, &filter, 0, SHOWN)?;
+        let (people, total) = candidates::list(
+            &s.store,
+            &s.indexer.search,
+            self.who.tenant_id,
+            &filter,
+            0,
+            SHOWN,
+        )?;
         let what = match &q {
             Some(q) => format!("candidates matching \"{q}\""),
             None => "candidates".to_string(),
@@ -283,26 +305,31 @@ impl Agent<'_> {
         if people.is_empty() {
             return Ok(Answer::new(intent, format!("You have no {what}.")));
         }
-        let mut reply = format!("You have {total} {what}{}:\n", shown_of(people.len(), total));
-        let mut a = Answer::new(intent, "");
-        for c in &people {
-            reply.push_str(&format!("\n- Candidate #{}: {}{}", c.id, c.full_name, paren(&candidate_detail(c))));
-            a.items.push(candidate_item(c));
-        }
-        reply.push_str("\n\nYou can now say 'summarize the first one' or 'match jobs for candidate N'.");
-        self.conv.show(people.iter().map(|c| Ref::Candidate(c.id)).collect());
-        a.reply = reply;
-        Ok(a)
+        let header = format!(
+            "You have {total} {what}{}:\n",
+            shown_of(people.len(), total)
+        );
+        let rows = people
+            .iter()
+            .map(|c| {
+                let line = format!(
+                    "Candidate #{}: {}{}",
+                    c.id,
+                    c.full_name,
+                    paren(&candidate_detail(c))
+                );
+                (line, candidate_item(c))
+            })
+            .collect();
+        let next = "You can now say 'summarize the first one' or 'match jobs for candidate N'.";
+        Ok(self.listing(intent, header, rows, next))
     }
 
     fn summarize(&mut self, t: Target) -> Result<Answer> {
         let intent = ChatIntent::SummarizeCandidate;
-        if let Err(refusal) = self.may(Permission::CANDIDATES_READ, intent) {
-            return Ok(refusal);
-        }
-        let c = match self.candidate(&t, intent)? {
+        let c = match self.allowed_candidate(Permission::CANDIDATES_READ, intent, &t)? {
             Ok(c) => c,
-            Err(a) => return Ok(a),
+            Err(a) => return Ok(*a),
         };
         self.conv.refer(Ref::Candidate(c.id));
         let mut reply = format!("Candidate #{}: {}", c.id, c.full_name);
@@ -323,10 +350,16 @@ impl Agent<'_> {
         if let Some(src) = &c.source {
             reply.push_str(&format!("\nSource: {src}."));
         }
-        let contacts: Vec<&str> = [&c.email, &c.phone, &c.linkedin_url, &c.github_url, &c.website_url]
-            .into_iter()
-            .filter_map(|v| v.as_deref())
-            .collect();
+        let contacts: Vec<&str> = [
+            &c.email,
+            &c.phone,
+            &c.linkedin_url,
+            &c.github_url,
+            &c.website_url,
+        ]
+        .into_iter()
+        .filter_map(|v| v.as_deref())
+        .collect();
         if !contacts.is_empty() {
             reply.push_str(&format!("\nContact: {}.", contacts.join(", ")));
         }
@@ -337,7 +370,8 @@ impl Agent<'_> {
                 candidate_id: Some(c.id),
                 ..ApplicationFilter::default()
             };
-            let (apps, total) = applications::list(&self.state.store, self.who.tenant_id, &filter, 0, SHOWN)?;
+            let (apps, total) =
+                applications::list(&self.state.store, self.who.tenant_id, &filter, 0, SHOWN)?;
             if total == 0 {
                 reply.push_str("\nApplications: none yet.");
             } else {
@@ -345,7 +379,12 @@ impl Agent<'_> {
                 let rx = self.state.store.read()?;
                 for app in &apps {
                     if let Ok(job) = jobs::load(&rx, self.who.tenant_id, app.job_id) {
-                        reply.push_str(&format!("\n- Job #{}: {} — {}", job.id, job.title, app.status.as_str()));
+                        reply.push_str(&format!(
+                            "\n- Job #{}: {} — {}",
+                            job.id,
+                            job.title,
+                            app.status.as_str()
+                        ));
                         a.items.push(ChatItem {
                             detail: Some(app.status.as_str().to_string()),
                             ..job_item(&job)
@@ -367,17 +406,17 @@ impl Agent<'_> {
 
     fn show_job(&mut self, t: Target) -> Result<Answer> {
         let intent = ChatIntent::ShowJob;
-        if let Err(refusal) = self.may(Permission::JOBS_READ, intent) {
-            return Ok(refusal);
-        }
-        let job = match self.job(&t, intent)? {
+        let job = match self.allowed_job(Permission::JOBS_READ, intent, &t)? {
             Ok(j) => j,
-            Err(a) => return Ok(a),
+            Err(a) => return Ok(*a),
         };
         self.conv.refer(Ref::Job(job.id));
         let mut reply = format!("Job #{}: {} ({}).", job.id, job.title, job.status.as_str());
         req::facts(&job, &mut reply);
-        reply.push_str(&format!("\n- Applicants: {}, hired: {}", job.applicants, job.hired));
+        reply.push_str(&format!(
+            "\n- Applicants: {}, hired: {}",
+            job.applicants, job.hired
+        ));
         reply.push_str(&format!(
             "\n\nYou can now say 'match candidates for job {}' or 'pipeline for it'.",
             job.id
@@ -389,12 +428,9 @@ impl Agent<'_> {
 
     async fn candidates_for_job(&mut self, t: Target) -> Result<Answer> {
         let intent = ChatIntent::MatchCandidatesForJob;
-        if let Err(refusal) = self.may(Permission::MATCHING, intent) {
-            return Ok(refusal);
-        }
-        let job = match self.job(&t, intent)? {
+        let job = match self.allowed_job(Permission::MATCHING, intent, &t)? {
             Ok(j) => j,
-            Err(a) => return Ok(a),
+            Err(a) => return Ok(*a),
         };
         let req = CandidatesForJob {
             job_id: job.id,
@@ -403,52 +439,57 @@ impl Agent<'_> {
         };
         let found = answer::candidates_for_job(self.state, self.who, req).await?;
         self.conv.refer(Ref::Job(job.id));
-        let mut a = Answer::new(intent, "");
         if found.matches.is_empty() {
-            a.reply = format!(
-                "I found no candidates for job #{} ({}) yet. Add candidates, or give the job skills to match on.",
-                job.id, job.title
+            let mut a = Answer::new(
+                intent,
+                format!(
+                    "I found no candidates for job #{} ({}) yet. Add candidates, or give the job skills to match on.",
+                    job.id, job.title
+                ),
             );
             a.items.push(job_item(&job));
             return Ok(a);
         }
-        let mut reply = format!("Here are the top candidate matches for job #{} ({}):\n", job.id, job.title);
-        for m in &found.matches {
-            let role = role_at(m.current_title.as_deref(), m.current_company.as_deref());
-            reply.push_str(&format!(
-                "\n- Candidate #{}: {}{}, score={}, strategy={}. Why: {}",
-                m.candidate_id,
-                m.full_name,
-                paren(&role),
-                m.fit.score,
-                m.fit.strategy,
-                m.fit.reason
-            ));
-            a.items.push(ChatItem {
-                kind: ItemKind::Candidate,
-                id: m.candidate_id,
-                label: m.full_name.clone(),
-                detail: (!role.is_empty()).then_some(role),
-                score: Some(m.fit.score),
-            });
-        }
-        reply.push_str(&format!(
-            "\n\nYou can now say things like:\n- 'show applications for job {}'\n- 'summarize the first one'\n- 'list candidates' to see everyone.",
+        let header = format!(
+            "Here are the top candidate matches for job #{} ({}):\n",
+            job.id, job.title
+        );
+        let rows = found
+            .matches
+            .into_iter()
+            .map(|m| {
+                let role = role_at(m.current_title.as_deref(), m.current_company.as_deref());
+                let line = format!(
+                    "Candidate #{}: {}{}, score={}, strategy={}. Why: {}",
+                    m.candidate_id,
+                    m.full_name,
+                    paren(&role),
+                    m.fit.score,
+                    m.fit.strategy,
+                    m.fit.reason
+                );
+                let item = ChatItem {
+                    kind: ItemKind::Candidate,
+                    id: m.candidate_id,
+                    label: m.full_name,
+                    detail: (!role.is_empty()).then_some(role),
+                    score: Some(m.fit.score),
+                };
+                (line, item)
+            })
+            .collect();
+        let next = format!(
+            "You can now say things like:\n- 'show applications for job {}'\n- 'summarize the first one'\n- 'list candidates' to see everyone.",
             job.id
-        ));
-        self.conv.show(found.matches.iter().map(|m| Ref::Candidate(m.candidate_id)).collect());
-        a.reply = reply;
-        Ok(a)
+        );
+        Ok(self.listing(intent, header, rows, &next))
     }
 
     async fn jobs_for_candidate(&mut self, t: Target) -> Result<Answer> {
         let intent = ChatIntent::MatchJobsForCandidate;
-        if let Err(refusal) = self.may(Permission::MATCHING, intent) {
-            return Ok(refusal);
-        }
-        let c = match self.candidate(&t, intent)? {
+        let c = match self.allowed_candidate(Permission::MATCHING, intent, &t)? {
             Ok(c) => c,
-            Err(a) => return Ok(a),
+            Err(a) => return Ok(*a),
         };
         let req = JobsForCandidate {
             candidate_id: c.id,
@@ -457,44 +498,53 @@ impl Agent<'_> {
         };
         let found = answer::jobs_for_candidate(self.state, self.who, req).await?;
         self.conv.refer(Ref::Candidate(c.id));
-        let mut a = Answer::new(intent, "");
         if found.matches.is_empty() {
-            a.reply = format!(
-                "I found no open jobs for candidate #{} ({}). Open a job, or add skills to the candidate.",
-                c.id, c.full_name
+            let mut a = Answer::new(
+                intent,
+                format!(
+                    "I found no open jobs for candidate #{} ({}). Open a job, or add skills to the candidate.",
+                    c.id, c.full_name
+                ),
             );
             a.items.push(candidate_item(&c));
             return Ok(a);
         }
-        let mut reply = format!("Here are the best open jobs for candidate #{} ({}):\n", c.id, c.full_name);
-        for m in &found.matches {
-            let place = m.location.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
-            reply.push_str(&format!(
-                "\n- Job #{}: {}{place}, score={}, strategy={}. Why: {}",
-                m.job_id, m.title, m.fit.score, m.fit.strategy, m.fit.reason
-            ));
-            a.items.push(ChatItem {
-                kind: ItemKind::Job,
-                id: m.job_id,
-                label: m.title.clone(),
-                detail: m.location.clone(),
-                score: Some(m.fit.score),
-            });
-        }
-        reply.push_str("\n\nYou can now say 'pipeline for the first one' or 'match candidates for it'.");
-        self.conv.show(found.matches.iter().map(|m| Ref::Job(m.job_id)).collect());
-        a.reply = reply;
-        Ok(a)
+        let header = format!(
+            "Here are the best open jobs for candidate #{} ({}):\n",
+            c.id, c.full_name
+        );
+        let rows = found
+            .matches
+            .into_iter()
+            .map(|m| {
+                let place = m
+                    .location
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
+                let line = format!(
+                    "Job #{}: {}{place}, score={}, strategy={}. Why: {}",
+                    m.job_id, m.title, m.fit.score, m.fit.strategy, m.fit.reason
+                );
+                let item = ChatItem {
+                    kind: ItemKind::Job,
+                    id: m.job_id,
+                    label: m.title,
+                    detail: m.location,
+                    score: Some(m.fit.score),
+                };
+                (line, item)
+            })
+            .collect();
+        let next = "You can now say 'pipeline for the first one' or 'match candidates for it'.";
+        Ok(self.listing(intent, header, rows, next))
     }
 
     fn pipeline(&mut self, t: Target) -> Result<Answer> {
         let intent = ChatIntent::Pipeline;
-        if let Err(refusal) = self.may(Permission::APPLICATIONS_READ, intent) {
-            return Ok(refusal);
-        }
-        let job = match self.job(&t, intent)? {
+        let job = match self.allowed_job(Permission::APPLICATIONS_READ, intent, &t)? {
             Ok(j) => j,
-            Err(a) => return Ok(a),
+            Err(a) => return Ok(*a),
         };
         self.conv.refer(Ref::Job(job.id));
         let tenant = self.who.tenant_id;
@@ -515,13 +565,22 @@ impl Agent<'_> {
         let rx = self.state.store.read()?;
         let ids: Vec<u64> = apps.iter().map(|app| app.candidate_id).collect();
         let people = rx.get_many(&CANDIDATES, tenant, &ids)?;
-        let name_of = |id: u64| people.iter().find(|c| c.id == id).map(|c| c.full_name.clone());
+        let name_of = |id: u64| {
+            people
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.full_name.clone())
+        };
         let mut reply = format!(
             "Pipeline for job #{} ({}): {total} application{}{}.\n",
             job.id,
             job.title,
             if total == 1 { "" } else { "s" },
-            if total as usize > apps.len() { format!(", the newest {} shown", apps.len()) } else { String::new() }
+            if total as usize > apps.len() {
+                format!(", the newest {} shown", apps.len())
+            } else {
+                String::new()
+            }
         );
         let mut listed = Vec::new();
         for stage in Stage::ALL {
@@ -531,9 +590,16 @@ impl Agent<'_> {
             }
             let names: Vec<String> = here
                 .iter()
-                .filter_map(|app| name_of(app.candidate_id).map(|n| format!("{n} (#{})", app.candidate_id)))
+                .filter_map(|app| {
+                    name_of(app.candidate_id).map(|n| format!("{n} (#{})", app.candidate_id))
+                })
                 .collect();
-            reply.push_str(&format!("\n- {} ({}): {}", stage.as_str(), here.len(), names.join(", ")));
+            reply.push_str(&format!(
+                "\n- {} ({}): {}",
+                stage.as_str(),
+                here.len(),
+                names.join(", ")
+            ));
             for app in here {
                 if let Some(name) = name_of(app.candidate_id) {
                     a.items.push(ChatItem {
@@ -547,10 +613,38 @@ impl Agent<'_> {
                 }
             }
         }
-        reply.push_str("\n\nYou can now say 'summarize the first one' or 'match candidates for it'.");
+        reply.push_str(
+            "\n\nYou can now say 'summarize the first one' or 'match candidates for it'.",
+        );
         self.conv.show(listed);
         a.reply = reply;
         Ok(a)
+    }
+
+    /// A list answer: `header`, a line per record (its item beside it), then what to say
+    /// `next`; its records become the list "the first one" picks from.
+    fn listing(
+        &mut self,
+        intent: ChatIntent,
+        header: String,
+        rows: Vec<(String, ChatItem)>,
+        next: &str,
+    ) -> Answer {
+        let mut a = Answer::new(intent, header);
+        let mut shown = Vec::with_capacity(rows.len());
+        for (line, item) in rows {
+            a.reply.push_str("\n- ");
+            a.reply.push_str(&line);
+            shown.push(match item.kind {
+                ItemKind::Job => Ref::Job(item.id),
+                ItemKind::Candidate => Ref::Candidate(item.id),
+            });
+            a.items.push(item);
+        }
+        a.reply.push_str("\n\n");
+        a.reply.push_str(next);
+        self.conv.show(shown);
+        a
     }
 
     /// The kind of record `t` names, for "match X": the conversation's last one for a
@@ -577,10 +671,36 @@ impl Agent<'_> {
         }
     }
 
+    /// The job `t` names when the caller may do `permission` with it; else the answer why not.
+    fn allowed_job(
+        &self,
+        permission: Permission,
+        intent: ChatIntent,
+        t: &Target,
+    ) -> Result<Found<Job>> {
+        match self.may(permission, intent) {
+            Ok(()) => self.job(t, intent),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
+    /// The candidate `t` names when the caller may do `permission`; else the answer why not.
+    fn allowed_candidate(
+        &self,
+        permission: Permission,
+        intent: ChatIntent,
+        t: &Target,
+    ) -> Result<Found<Candidate>> {
+        match self.may(permission, intent) {
+            Ok(()) => self.candidate(t, intent),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
     /// The job `t` names, or the answer that says there is none.
     fn job(&self, t: &Target, intent: ChatIntent) -> Result<Found<Job>> {
         let tenant = self.who.tenant_id;
-        let not_found = |what: String| Ok(Err(Answer::new(intent, what)));
+        let not_found = |what: String| Ok(Err(Box::new(Answer::new(intent, what))));
         let id = match t {
             Target::Id(id) => *id,
             Target::Pronoun => match self.conv.job {
@@ -614,7 +734,7 @@ impl Agent<'_> {
     /// The candidate `t` names, or the answer that says there is none (or asks which one).
     fn candidate(&self, t: &Target, intent: ChatIntent) -> Result<Found<Candidate>> {
         let tenant = self.who.tenant_id;
-        let not_found = |what: String| Ok(Err(Answer::new(intent, what)));
+        let not_found = |what: String| Ok(Err(Box::new(Answer::new(intent, what))));
         let id = match t {
             Target::Id(id) => *id,
             Target::Pronoun => match self.conv.candidate {
@@ -635,7 +755,7 @@ impl Agent<'_> {
                             a.items.push(candidate_item(c));
                         }
                         a.reply.push_str("\n\nSay 'the first one', or the candidate's number.");
-                        Ok(Err(a))
+                        Ok(Err(Box::new(a)))
                     }
                     None => not_found(format!("I can't find a candidate called \"{name}\". Say 'list candidates' to see them.")),
                 };
@@ -643,22 +763,34 @@ impl Agent<'_> {
         };
         match candidates::get(&self.state.store, tenant, id) {
             Ok(c) => Ok(Ok(c)),
-            Err(e) if e.code == Code::NotFound => not_found(format!("I can't find candidate #{id}.")),
+            Err(e) if e.code == Code::NotFound => {
+                not_found(format!("I can't find candidate #{id}."))
+            }
             Err(e) => Err(e),
         }
     }
 
     /// The tenant's candidate whose name is `name` (as typed, any case, a small typo allowed):
     /// `Some(Err(list))` when several fit equally.
-    fn find_candidate(&self, name: &str) -> Result<Option<std::result::Result<Candidate, Vec<Candidate>>>> {
+    fn find_candidate(
+        &self,
+        name: &str,
+    ) -> Result<Option<std::result::Result<Candidate, Vec<Candidate>>>> {
         let s = self.state;
         let search = |q: &str| {
             let filter = CandidateFilter {
                 q: Some(q.to_string()),
                 ..CandidateFilter::default()
             };
-            candidates::list(&s.store, &s.indexer.search, self.who.tenant_id, &filter, 0, 20)
-                .map(|(found, _)| found)
+            candidates::list(
+                &s.store,
+                &s.indexer.search,
+                self.who.tenant_id,
+                &filter,
+                0,
+                20,
+            )
+            .map(|(found, _)| found)
         };
         // The whole name (every word must match), then each word alone, for a typo.
         let mut found = search(name)?;
@@ -720,7 +852,10 @@ fn best_job<'a>(found: &'a [Job], name: &str) -> Option<&'a Job> {
         .enumerate()
         .map(|(rank, j)| {
             let title = j.title.to_lowercase();
-            let words = typed.split_whitespace().filter(|w| title.contains(w)).count();
+            let words = typed
+                .split_whitespace()
+                .filter(|w| title.contains(w))
+                .count();
             (words, std::cmp::Reverse(rank), j)
         })
         .max_by_key(|(words, rank, _)| (*words, *rank))

@@ -74,7 +74,9 @@ fn patterns() -> &'static Patterns {
 /// The message folded for matching: lower case, quotes and trailing punctuation dropped,
 /// one space between words.
 fn fold(message: &str) -> String {
-    let lower = message.to_lowercase().replace(['“', '”', '"', '‘', '’', '`'], " ");
+    let lower = message
+        .to_lowercase()
+        .replace(['“', '”', '"', '‘', '’', '`'], " ");
     let trimmed = lower
         .trim()
         .trim_end_matches(['?', '!', '.', ' '])
@@ -84,9 +86,28 @@ fn fold(message: &str) -> String {
 
 /// Words of politeness and filler at the start of a message.
 const OPENERS: &[&str] = &[
-    "please ", "pls ", "hey ", "hi ", "ok ", "okay ", "now ", "then ", "and ", "also ",
-    "could you ", "can you ", "would you ", "will you ", "i want to ", "i'd like to ",
-    "i would like to ", "let's ", "lets ", "go ahead and ", "help me ", "quickly ",
+    "please ",
+    "pls ",
+    "hey ",
+    "hi ",
+    "ok ",
+    "okay ",
+    "now ",
+    "then ",
+    "and ",
+    "also ",
+    "could you ",
+    "can you ",
+    "would you ",
+    "will you ",
+    "i want to ",
+    "i'd like to ",
+    "i would like to ",
+    "let's ",
+    "lets ",
+    "go ahead and ",
+    "help me ",
+    "quickly ",
 ];
 
 fn strip_openers(mut s: &str) -> &str {
@@ -112,8 +133,18 @@ pub fn read(message: &str) -> Option<Intent> {
     }
     if matches!(
         t,
-        "help" | "?" | "commands" | "what can you do" | "what can i say" | "what can i ask"
-            | "how does this work" | "hello" | "hi" | "hey" | "menu" | "options"
+        "help"
+            | "?"
+            | "commands"
+            | "what can you do"
+            | "what can i say"
+            | "what can i ask"
+            | "how does this work"
+            | "hello"
+            | "hi"
+            | "hey"
+            | "menu"
+            | "options"
     ) || t.starts_with("help ")
         || t.starts_with("what can you")
     {
@@ -124,49 +155,200 @@ pub fn read(message: &str) -> Option<Intent> {
     }
     let has = |words: &[&str]| words.iter().any(|w| contains_word(t, w));
 
-    if has(&["pipeline", "applications", "applicants", "application", "funnel", "who applied", "stages", "applied"]) {
+    if has(&[
+        "pipeline",
+        "applications",
+        "applicants",
+        "application",
+        "funnel",
+        "who applied",
+        "stages",
+        "applied",
+    ]) {
         let rest = after_any(t, &[" for ", " of ", " on ", " to ", " in "]).unwrap_or("");
         let rest = if rest.is_empty() { t } else { rest };
         return Some(Intent::Pipeline(target(rest, Some(Kind::Job))));
     }
 
     let matching = has(&[
-        "match", "matches", "matching", "fit", "fits", "fitting", "suit", "suits", "suitable",
-        "best", "top", "recommend", "recommended", "shortlist", "good for", "right for", "qualified",
-    ]) || (t.starts_with("who ") && !starts_with_any(t, &["who is", "who are", "who's"]))
+        "match",
+        "matches",
+        "matching",
+        "fit",
+        "fits",
+        "fitting",
+        "suit",
+        "suits",
+        "suitable",
+        "best",
+        "top",
+        "recommend",
+        "recommended",
+        "shortlist",
+        "good for",
+        "right for",
+        "qualified",
+    ]) || (t.starts_with("who ")
+        && !starts_with_any(t, &["who is", "who are", "who's"]))
         || t.starts_with("find ")
-        || ["candidates for ", "people for ", "jobs for ", "roles for ", "openings for ", "positions for "]
-            .iter()
-            .any(|p| t.contains(p));
-    let names_candidates = has(&["candidates", "candidate", "people", "talent", "applicants", "someone", "anyone", "who"]);
-    let names_jobs = has(&["jobs", "job", "roles", "role", "openings", "opening", "positions", "position", "reqs", "vacancies"]);
+        || [
+            "candidates for ",
+            "people for ",
+            "jobs for ",
+            "roles for ",
+            "openings for ",
+            "positions for ",
+        ]
+        .iter()
+        .any(|p| t.contains(p));
+    let names_candidates = has(&[
+        "candidates",
+        "candidate",
+        "people",
+        "talent",
+        "applicants",
+        "someone",
+        "anyone",
+        "who",
+    ]);
+    let names_jobs = has(&[
+        "jobs",
+        "job",
+        "roles",
+        "role",
+        "openings",
+        "opening",
+        "positions",
+        "position",
+        "reqs",
+        "vacancies",
+    ]);
 
     if matching {
         let toward = after_any(
             t,
-            &[" for ", " to ", " with ", " against ", " fits ", " fit ", " matches ", " match ", " suit ", " suits "],
+            &[
+                " for ",
+                " to ",
+                " with ",
+                " against ",
+                " fits ",
+                " fit ",
+                " matches ",
+                " match ",
+                " suit ",
+                " suits ",
+            ],
         );
         // "candidates for job 5", "who fits the Rust engineer job"
-        if starts_with_any(t, &["match candidates", "find candidates", "candidates", "who", "best candidates", "top candidates", "suitable candidates", "recommend candidates", "shortlist", "find people", "find someone", "anyone"])
-            || mentions_before(t, &["candidates", "candidate", "people", "someone", "anyone"], &[" for ", " to "])
-        {
+        if starts_with_any(
+            t,
+            &[
+                "match candidates",
+                "find candidates",
+                "candidates",
+                "who",
+                "best candidates",
+                "top candidates",
+                "suitable candidates",
+                "recommend candidates",
+                "shortlist",
+                "find people",
+                "find someone",
+                "anyone",
+            ],
+        ) || mentions_before(
+            t,
+            &["candidates", "candidate", "people", "someone", "anyone"],
+            &[" for ", " to "],
+        ) {
             let rest = toward.unwrap_or(t);
             return Some(Intent::CandidatesForJob(target(rest, Some(Kind::Job))));
         }
         // "jobs for candidate 7", "which jobs fit Jane", "match Jane Doe to a job"
-        if starts_with_any(t, &["match jobs", "find jobs", "jobs", "which jobs", "what jobs", "best jobs", "top jobs", "suitable jobs", "recommend jobs", "roles", "which roles", "openings", "find a job", "find a role"])
-            || mentions_before(t, &["jobs", "job", "roles", "role", "openings", "positions"], &[" for ", " fit ", " fits ", " suit ", " match "])
-        {
-            let rest = after_any(t, &[" for ", " fit ", " fits ", " suit ", " suits ", " match ", " matches "]).unwrap_or(t);
-            return Some(Intent::JobsForCandidate(target(rest, Some(Kind::Candidate))));
+        if starts_with_any(
+            t,
+            &[
+                "match jobs",
+                "find jobs",
+                "jobs",
+                "which jobs",
+                "what jobs",
+                "best jobs",
+                "top jobs",
+                "suitable jobs",
+                "recommend jobs",
+                "roles",
+                "which roles",
+                "openings",
+                "find a job",
+                "find a role",
+            ],
+        ) || mentions_before(
+            t,
+            &["jobs", "job", "roles", "role", "openings", "positions"],
+            &[" for ", " fit ", " fits ", " suit ", " match "],
+        ) {
+            let rest = after_any(
+                t,
+                &[
+                    " for ",
+                    " fit ",
+                    " fits ",
+                    " suit ",
+                    " suits ",
+                    " match ",
+                    " matches ",
+                ],
+            )
+            .unwrap_or(t);
+            return Some(Intent::JobsForCandidate(target(
+                rest,
+                Some(Kind::Candidate),
+            )));
         }
-        if let Some(subject) = subject_before(t, &[" to a job", " to jobs", " to the jobs", " to open jobs", " to a role", " to roles", " with a job", " with jobs", " to an opening", " to openings"]) {
-            return Some(Intent::JobsForCandidate(target(subject, Some(Kind::Candidate))));
+        if let Some(subject) = subject_before(
+            t,
+            &[
+                " to a job",
+                " to jobs",
+                " to the jobs",
+                " to open jobs",
+                " to a role",
+                " to roles",
+                " with a job",
+                " with jobs",
+                " to an opening",
+                " to openings",
+            ],
+        ) {
+            return Some(Intent::JobsForCandidate(target(
+                subject,
+                Some(Kind::Candidate),
+            )));
         }
-        if let Some(subject) = subject_before(t, &[" to candidates", " to a candidate", " with candidates", " to people", " to someone"]) {
+        if let Some(subject) = subject_before(
+            t,
+            &[
+                " to candidates",
+                " to a candidate",
+                " with candidates",
+                " to people",
+                " to someone",
+            ],
+        ) {
             return Some(Intent::CandidatesForJob(target(subject, Some(Kind::Job))));
         }
-        if let Some(rest) = verb_object(t, &["match", "find matches for", "matches for", "shortlist for", "recommend for"]) {
+        if let Some(rest) = verb_object(
+            t,
+            &[
+                "match",
+                "find matches for",
+                "matches for",
+                "shortlist for",
+                "recommend for",
+            ],
+        ) {
             let kind = explicit_kind(rest);
             let tgt = target(rest, kind);
             return Some(match kind {
@@ -176,24 +358,57 @@ pub fn read(message: &str) -> Option<Intent> {
             });
         }
         if names_candidates && !names_jobs {
-            return Some(Intent::CandidatesForJob(target(toward.unwrap_or(""), Some(Kind::Job))));
+            return Some(Intent::CandidatesForJob(target(
+                toward.unwrap_or(""),
+                Some(Kind::Job),
+            )));
         }
         if names_jobs && !names_candidates {
-            return Some(Intent::JobsForCandidate(target(toward.unwrap_or(""), Some(Kind::Candidate))));
+            return Some(Intent::JobsForCandidate(target(
+                toward.unwrap_or(""),
+                Some(Kind::Candidate),
+            )));
         }
     }
 
     // "summarize …" and "who is …" are about people; "show …" and "tell me about …" about
     // either, as the words or the conversation say.
-    let about_people = ["summarize", "summarise", "summary of", "summary for", "give me a summary of", "who is", "who's"];
+    let about_people = [
+        "summarize",
+        "summarise",
+        "summary of",
+        "summary for",
+        "give me a summary of",
+        "who is",
+        "who's",
+    ];
     let about_either = [
-        "tell me about", "tell me more about", "what about", "describe", "profile of",
-        "details of", "details on", "details for", "details about", "info on", "info about",
-        "information on", "information about", "look up", "lookup", "show me", "show", "open",
-        "view", "get", "display", "about",
+        "tell me about",
+        "tell me more about",
+        "what about",
+        "describe",
+        "profile of",
+        "details of",
+        "details on",
+        "details for",
+        "details about",
+        "info on",
+        "info about",
+        "information on",
+        "information about",
+        "look up",
+        "lookup",
+        "show me",
+        "show",
+        "open",
+        "view",
+        "get",
+        "display",
+        "about",
     ];
     let person = verb_object(t, &about_people).map(|rest| (rest, true));
-    if let Some((rest, is_person)) = person.or_else(|| verb_object(t, &about_either).map(|r| (r, false)))
+    if let Some((rest, is_person)) =
+        person.or_else(|| verb_object(t, &about_either).map(|r| (r, false)))
         && !is_list_request(rest)
     {
         let kind = explicit_kind(rest).or(is_person.then_some(Kind::Candidate));
@@ -210,9 +425,22 @@ pub fn read(message: &str) -> Option<Intent> {
         return Some(Intent::ListJobs { open_only });
     }
     if names_candidates && is_list_phrase(t) {
-        let q = after_any(t, &[" with ", " who know ", " who knows ", " knowing ", " skilled in ", " named ", " called ", " matching ", " in "])
-            .map(str::to_string)
-            .filter(|q| !q.is_empty());
+        let q = after_any(
+            t,
+            &[
+                " with ",
+                " who know ",
+                " who knows ",
+                " knowing ",
+                " skilled in ",
+                " named ",
+                " called ",
+                " matching ",
+                " in ",
+            ],
+        )
+        .map(str::to_string)
+        .filter(|q| !q.is_empty());
         return Some(Intent::ListCandidates { q });
     }
     // "job 5", "candidate 12" alone: show it.
@@ -234,9 +462,32 @@ fn is_list_phrase(t: &str) -> bool {
     starts_with_any(
         t,
         &[
-            "list", "show", "display", "see", "view", "get", "give me", "what", "which", "all ",
-            "my ", "our ", "any ", "how many", "open jobs", "open roles", "jobs", "roles",
-            "openings", "positions", "candidates", "people", "talent", "who are", "browse", "find",
+            "list",
+            "show",
+            "display",
+            "see",
+            "view",
+            "get",
+            "give me",
+            "what",
+            "which",
+            "all ",
+            "my ",
+            "our ",
+            "any ",
+            "how many",
+            "open jobs",
+            "open roles",
+            "jobs",
+            "roles",
+            "openings",
+            "positions",
+            "candidates",
+            "people",
+            "talent",
+            "who are",
+            "browse",
+            "find",
             "search",
         ],
     )
@@ -253,8 +504,20 @@ fn is_list_request(rest: &str) -> bool {
         .trim_start_matches("open ")
         .trim_start_matches("active ")
         .trim();
-    starts_with_any(r, &["jobs", "roles", "openings", "positions", "candidates", "people", "talent", "reqs", "list"])
-        || r.is_empty()
+    starts_with_any(
+        r,
+        &[
+            "jobs",
+            "roles",
+            "openings",
+            "positions",
+            "candidates",
+            "people",
+            "talent",
+            "reqs",
+            "list",
+        ],
+    ) || r.is_empty()
 }
 
 fn contains_word(t: &str, w: &str) -> bool {
@@ -314,8 +577,24 @@ fn explicit_kind(rest: &str) -> Option<Kind> {
         return Some(Kind::Candidate);
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let job_words = ["job", "role", "position", "opening", "req", "requisition", "vacancy"];
-    let person_words = ["candidate", "applicant", "person", "profile", "him", "her", "them"];
+    let job_words = [
+        "job",
+        "role",
+        "position",
+        "opening",
+        "req",
+        "requisition",
+        "vacancy",
+    ];
+    let person_words = [
+        "candidate",
+        "applicant",
+        "person",
+        "profile",
+        "him",
+        "her",
+        "them",
+    ];
     if words.iter().any(|w| job_words.contains(w)) {
         Some(Kind::Job)
     } else if words.iter().any(|w| person_words.contains(w)) {
@@ -374,16 +653,57 @@ pub fn target(phrase: &str, kind: Option<Kind>) -> Target {
 fn clean_name(phrase: &str) -> String {
     let mut words: Vec<&str> = phrase
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '#' && c != '.' && c != '-' && c != '\''))
+        .map(|w| {
+            w.trim_matches(|c: char| {
+                !c.is_alphanumeric() && c != '+' && c != '#' && c != '.' && c != '-' && c != '\''
+            })
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    let lead = ["the", "a", "an", "our", "my", "candidate", "job", "role", "position", "opening", "req", "for", "to", "named", "called", "about", "on", "me"];
+    let lead = [
+        "the",
+        "a",
+        "an",
+        "our",
+        "my",
+        "candidate",
+        "job",
+        "role",
+        "position",
+        "opening",
+        "req",
+        "for",
+        "to",
+        "named",
+        "called",
+        "about",
+        "on",
+        "me",
+    ];
     while words.first().is_some_and(|w| lead.contains(w)) {
         words.remove(0);
     }
     let tail = [
-        "job", "role", "position", "opening", "req", "candidate", "profile", "please", "now",
-        "again", "too", "as", "well", "a", "one", "the", "jobs", "roles", "openings", "positions",
+        "job",
+        "role",
+        "position",
+        "opening",
+        "req",
+        "candidate",
+        "profile",
+        "please",
+        "now",
+        "again",
+        "too",
+        "as",
+        "well",
+        "a",
+        "one",
+        "the",
+        "jobs",
+        "roles",
+        "openings",
+        "positions",
         "candidates",
     ];
     while words.last().is_some_and(|w| tail.contains(w)) {
@@ -417,7 +737,12 @@ mod tests {
             ("list candidates", ListCandidates { q: None }),
             ("show all candidates", ListCandidates { q: None }),
             ("who are my candidates", ListCandidates { q: None }),
-            ("candidates with rust", ListCandidates { q: Some("rust".into()) }),
+            (
+                "candidates with rust",
+                ListCandidates {
+                    q: Some("rust".into()),
+                },
+            ),
             ("summarize candidate 3", SummarizeCandidate(Id(3))),
             ("Summarise candidate #3.", SummarizeCandidate(Id(3))),
             ("tell me about candidate 3", SummarizeCandidate(Id(3))),
@@ -430,20 +755,38 @@ mod tests {
             ("show the first one", Show(Ordinal(0))),
             ("summarize the first one", SummarizeCandidate(Ordinal(0))),
             ("show job 5", ShowJob(Id(5))),
-            ("tell me about the rust engineer job", ShowJob(name("rust engineer"))),
+            (
+                "tell me about the rust engineer job",
+                ShowJob(name("rust engineer")),
+            ),
             ("match candidates for job 5", CandidatesForJob(Id(5))),
             ("Match candidates to job #5", CandidatesForJob(Id(5))),
             ("find candidates for job 5", CandidatesForJob(Id(5))),
             ("who fits job 5?", CandidatesForJob(Id(5))),
-            ("best candidates for the Rust engineer job", CandidatesForJob(name("rust engineer"))),
-            ("match candidates for the rust engineer job", CandidatesForJob(name("rust engineer"))),
+            (
+                "best candidates for the Rust engineer job",
+                CandidatesForJob(name("rust engineer")),
+            ),
+            (
+                "match candidates for the rust engineer job",
+                CandidatesForJob(name("rust engineer")),
+            ),
             ("candidates for it", CandidatesForJob(Pronoun)),
-            ("who would be a good fit for that job", CandidatesForJob(Pronoun)),
+            (
+                "who would be a good fit for that job",
+                CandidatesForJob(Pronoun),
+            ),
             ("match jobs for candidate 7", JobsForCandidate(Id(7))),
             ("jobs for candidate 7", JobsForCandidate(Id(7))),
-            ("which jobs fit Jane Doe", JobsForCandidate(name("jane doe"))),
+            (
+                "which jobs fit Jane Doe",
+                JobsForCandidate(name("jane doe")),
+            ),
             ("find jobs for her", JobsForCandidate(Pronoun)),
-            ("match Jane Doe to a job", JobsForCandidate(name("jane doe"))),
+            (
+                "match Jane Doe to a job",
+                JobsForCandidate(name("jane doe")),
+            ),
             ("match it to a job", JobsForCandidate(Pronoun)),
             ("match them to jobs", JobsForCandidate(Pronoun)),
             ("match job 5", CandidatesForJob(Id(5))),
@@ -452,10 +795,19 @@ mod tests {
             ("applications for job 5", Pipeline(Id(5))),
             ("pipeline for job 5", Pipeline(Id(5))),
             ("show the pipeline for it", Pipeline(Pronoun)),
-            ("who applied to the rust engineer job?", Pipeline(name("rust engineer"))),
+            (
+                "who applied to the rust engineer job?",
+                Pipeline(name("rust engineer")),
+            ),
             ("show applications for job 5", Pipeline(Id(5))),
-            ("create a new job for a senior backend engineer in NYC", CreateJob),
-            ("Please create a job: Rust developer, remote, 90k-120k EUR", CreateJob),
+            (
+                "create a new job for a senior backend engineer in NYC",
+                CreateJob,
+            ),
+            (
+                "Please create a job: Rust developer, remote, 90k-120k EUR",
+                CreateJob,
+            ),
             ("new role: product designer in Berlin", CreateJob),
             ("we need a QA engineer in Lisbon", CreateJob),
             ("help", Help),
@@ -473,7 +825,13 @@ mod tests {
 
     #[test]
     fn what_it_does_not_understand() {
-        for message in ["", "   ", "what's the weather", "sing me a song", "asdf qwerty"] {
+        for message in [
+            "",
+            "   ",
+            "what's the weather",
+            "sing me a song",
+            "asdf qwerty",
+        ] {
             assert_eq!(read(message), None, "{message:?}");
         }
     }

@@ -66,7 +66,12 @@ pub async fn job_from_req(
     let job = job_from_text(indexer, who, &text, notes.as_deref(), "job_req", preview).await?;
     let source = format!("the uploaded file '{}'", file.filename);
     let summary = if preview {
-        let mut s = format!("Read {} ({}); nothing was saved yet.\n\n- Title: {}", file.filename, file.kind.label(), job.title);
+        let mut s = format!(
+            "Read {} ({}); nothing was saved yet.\n\n- Title: {}",
+            file.filename,
+            file.kind.label(),
+            job.title
+        );
         req::facts(&job, &mut s);
         s
     } else {

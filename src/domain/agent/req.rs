@@ -179,9 +179,7 @@ pub fn parse(text: &str) -> Req {
             "job title" | "title" | "position" | "role" if r.title.is_none() => {
                 r.title = title_in(&value).or(Some(value));
             }
-            "department" | "dept" | "team" if r.department.is_none() => {
-                r.department = Some(value)
-            }
+            "department" | "dept" | "team" if r.department.is_none() => r.department = Some(value),
             "location" | "locations" | "based in" | "office" | "work location"
                 if r.location.is_none() =>
             {
@@ -271,7 +269,10 @@ fn segments(line: &str) -> impl Iterator<Item = &str> {
 /// A document's first line when it names a title ("Senior Backend Engineer – Berlin",
 /// "# Product Designer", "Opening: iOS Developer").
 fn title_line(lines: &[&str]) -> Option<String> {
-    let first = lines.first()?.trim_start_matches(['#', '*', '=', ' ']).trim_end_matches(['*', '=', ' ']);
+    let first = lines
+        .first()?
+        .trim_start_matches(['#', '*', '=', ' '])
+        .trim_end_matches(['*', '=', ' ']);
     let first = strip_intro(first);
     if first.chars().count() > 100 || first.ends_with('.') || first.split_whitespace().count() > 12
     {
@@ -310,10 +311,41 @@ fn strip_intro(line: &str) -> &str {
 
 /// Words that end a title inside a sentence ("… engineer in NYC with Python").
 const TITLE_STOPS: &[&str] = &[
-    "in", "at", "with", "who", "that", "to", "for", "based", "on", "from", "remote", "hybrid",
-    "onsite", "on-site", "full-time", "part-time", "fulltime", "contract", "paying", "salary",
-    "and", "or", "located", "starting", "ideally", "able", "which", "having", "knowing", "-",
-    "–", "—", "asap", "immediately", "urgently",
+    "in",
+    "at",
+    "with",
+    "who",
+    "that",
+    "to",
+    "for",
+    "based",
+    "on",
+    "from",
+    "remote",
+    "hybrid",
+    "onsite",
+    "on-site",
+    "full-time",
+    "part-time",
+    "fulltime",
+    "contract",
+    "paying",
+    "salary",
+    "and",
+    "or",
+    "located",
+    "starting",
+    "ideally",
+    "able",
+    "which",
+    "having",
+    "knowing",
+    "-",
+    "–",
+    "—",
+    "asap",
+    "immediately",
+    "urgently",
 ];
 
 /// Words before a title that are not part of it.
@@ -367,7 +399,7 @@ fn title_phrase(phrase: &str) -> Option<String> {
             }
             break;
         }
-        if !(words.is_empty() && TITLE_FILLER.contains(&lw.as_str())) && !w.is_empty() {
+        if !(w.is_empty() || words.is_empty() && TITLE_FILLER.contains(&lw.as_str())) {
             words.push(w);
         }
         if ends || words.len() > 10 {
@@ -377,7 +409,11 @@ fn title_phrase(phrase: &str) -> Option<String> {
     // End on the last title word: "Senior Backend Engineer asap" → "Senior Backend Engineer",
     // keeping "of People" after "Head" and a grade after the title ("Engineer II").
     let mut last = words.iter().rposition(|w| is_head_word(w))?;
-    if words.get(last + 1).is_some_and(|w| w.eq_ignore_ascii_case("of")) && last + 2 < words.len() {
+    if words
+        .get(last + 1)
+        .is_some_and(|w| w.eq_ignore_ascii_case("of"))
+        && last + 2 < words.len()
+    {
         last += 2;
     }
     if words
@@ -409,8 +445,8 @@ fn is_head_word(word: &str) -> bool {
 /// Words a title keeps in capitals, or in their own spelling.
 const SPELLINGS: &[&str] = &[
     "QA", "SRE", "UI", "UX", "HR", "IT", "ML", "AI", "VP", "CTO", "CEO", "CFO", "COO", "CMO",
-    "CPO", "CISO", "iOS", "DevOps", "SDET", "SWE", "PM", "SEO", "BI", "GTM", "EMEA", "APAC",
-    "US", "EU", "UK", "DevRel", "FinOps", "MLOps", "SecOps", "II", "III", "IV",
+    "CPO", "CISO", "iOS", "DevOps", "SDET", "SWE", "PM", "SEO", "BI", "GTM", "EMEA", "APAC", "US",
+    "EU", "UK", "DevRel", "FinOps", "MLOps", "SecOps", "II", "III", "IV",
 ];
 
 /// "senior backend engineer" → "Senior Backend Engineer", "rust dev" → "Rust Dev"; words
@@ -456,7 +492,14 @@ fn level_word(text: &str) -> Option<Level> {
 fn department_of(title: &str) -> Option<String> {
     let t = format!(" {} ", title.to_lowercase().replace(['-', '/', ','], " "));
     let has = |words: &[&str]| words.iter().any(|w| t.contains(&format!(" {w} ")));
-    let dept = if has(&["recruiter", "recruiting", "talent", "people", "hr", "sourcer"]) {
+    let dept = if has(&[
+        "recruiter",
+        "recruiting",
+        "talent",
+        "people",
+        "hr",
+        "sourcer",
+    ]) {
         "People"
     } else if has(&["designer", "design", "ux", "ui"]) {
         "Design"
@@ -485,7 +528,14 @@ fn department_of(title: &str) -> Option<String> {
         "Sales"
     } else if has(&["marketing", "marketer", "seo", "content", "brand", "growth"]) {
         "Marketing"
-    } else if has(&["accountant", "finance", "controller", "cfo", "payroll", "auditor"]) {
+    } else if has(&[
+        "accountant",
+        "finance",
+        "controller",
+        "cfo",
+        "payroll",
+        "auditor",
+    ]) {
         "Finance"
     } else if has(&["support", "customer", "success"]) {
         "Customer Success"
@@ -530,7 +580,9 @@ fn looks_like_place(s: &str) -> bool {
         return false;
     }
     let first = s.split([' ', ',']).next().unwrap_or("");
-    PLACES.iter().any(|(short, _)| s.eq_ignore_ascii_case(short))
+    PLACES
+        .iter()
+        .any(|(short, _)| s.eq_ignore_ascii_case(short))
         || (first.chars().next().is_some_and(char::is_uppercase)
             && vocabulary().canonical(first).is_none()
             && work_mode(s).is_none()
@@ -541,7 +593,10 @@ fn looks_like_place(s: &str) -> bool {
 /// "… in Berlin, Germany", "based in NYC": the first place a sentence names.
 fn place_in(text: &str) -> Option<String> {
     let p = patterns();
-    let mut named = p.place.captures_iter(text).chain(p.office.captures_iter(text));
+    let mut named = p
+        .place
+        .captures_iter(text)
+        .chain(p.office.captures_iter(text));
     named.find_map(|c| {
         // "in London Or Remote": capitalised link words end the place.
         // A word ending a sentence ends the place too ("in London. No remote").
@@ -663,7 +718,7 @@ fn salary(text: &str, labelled: bool) -> Option<Salary> {
         };
         let hi = b.value();
         let marked = a.currency.is_some() || b.currency.is_some() || b.k.is_some() || labelled;
-        if !marked || lo < 1000 || hi < 1000 || hi > 100_000_000_000 {
+        if !marked || lo < 1000 || !(1000..=100_000_000_000).contains(&hi) {
             continue;
         }
         let months = yearly(&text[whole.end()..]);
@@ -677,16 +732,24 @@ fn salary(text: &str, labelled: bool) -> Option<Salary> {
         }
         let Some(a) = money(&c, "a_") else { continue };
         let v = a.value() * yearly(&text[whole.end()..]);
-        if !(a.currency.is_some() || a.k.is_some() || labelled) || !(1000..=100_000_000_000).contains(&v)
+        if !(a.currency.is_some() || a.k.is_some() || labelled)
+            || !(1000..=100_000_000_000).contains(&v)
         {
             continue;
         }
         let before = text[..whole.start()].to_lowercase();
         let before = before.trim_end();
         let after = text[whole.end()..].trim_start();
-        let bound_above = ["up to", "max", "maximum", "at most", "no more than", "under"]
-            .iter()
-            .any(|w| before.ends_with(w));
+        let bound_above = [
+            "up to",
+            "max",
+            "maximum",
+            "at most",
+            "no more than",
+            "under",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w));
         let bound_below = ["from", "starting at", "at least", "minimum", "min", "over"]
             .iter()
             .any(|w| before.ends_with(w))
@@ -703,7 +766,11 @@ fn salary(text: &str, labelled: bool) -> Option<Salary> {
 
 /// 12 when the amount before `after` is a month's ("15,000 PLN per month"), else 1.
 fn yearly(after: &str) -> u64 {
-    if patterns().per_month.is_match(after) { 12 } else { 1 }
+    if patterns().per_month.is_match(after) {
+        12
+    } else {
+        1
+    }
 }
 
 struct Money {
@@ -728,7 +795,10 @@ fn scale(n: f64, k: Option<char>) -> u64 {
 }
 
 fn money(c: &Captures, prefix: &str) -> Option<Money> {
-    let group = |name: &str| c.name(&format!("{prefix}{name}")).map(|m| m.as_str().trim());
+    let group = |name: &str| {
+        c.name(&format!("{prefix}{name}"))
+            .map(|m| m.as_str().trim())
+    };
     let raw = group("num")?;
     let grouped = raw.len() > 4
         && raw
@@ -977,9 +1047,7 @@ fn sentences(line: &str) -> Vec<&str> {
     let mut start = 0;
     let bytes = line.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
-        if matches!(b, b'.' | b';' | b'!' | b'?')
-            && bytes.get(i + 1).is_none_or(|n| *n == b' ')
-        {
+        if matches!(b, b'.' | b';' | b'!' | b'?') && bytes.get(i + 1).is_none_or(|n| *n == b' ') {
             out.push(&line[start..i]);
             start = i + 1;
         }
@@ -1044,8 +1112,21 @@ fn is_bare_list_item(clause: &str) -> bool {
     let asks = |w: &String| {
         matches!(
             w.as_str(),
-            "must" | "know" | "knows" | "need" | "needs" | "required" | "requires" | "essential"
-                | "experience" | "with" | "have" | "has" | "strong" | "solid" | "mandatory"
+            "must"
+                | "know"
+                | "knows"
+                | "need"
+                | "needs"
+                | "required"
+                | "requires"
+                | "essential"
+                | "experience"
+                | "with"
+                | "have"
+                | "has"
+                | "strong"
+                | "solid"
+                | "mandatory"
         )
     };
     (1..=3).contains(&words.len())
@@ -1077,7 +1158,10 @@ fn find_words(text: &str, phrase: &str) -> Option<usize> {
 
 /// Seed 004's summary of a job made by the agent: what was made, its facts, what to say next.
 pub fn summary(job: &crate::domain::jobs::Job, source: &str) -> String {
-    let mut out = format!("I've created a new job from {source}:\n\n- Job #{}: {}", job.id, job.title);
+    let mut out = format!(
+        "I've created a new job from {source}:\n\n- Job #{}: {}",
+        job.id, job.title
+    );
     facts(job, &mut out);
     out.push_str(&format!(
         "\n\nYou can now say things like:\n- 'match candidates for job {}'\n- 'list jobs' to see it among your openings.",
@@ -1106,14 +1190,26 @@ pub fn facts(job: &crate::domain::jobs::Job, out: &mut String) {
             (None, Some(b)) => format!("up to {b}"),
             (None, None) => String::new(),
         };
-        let currency = job.currency.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+        let currency = job
+            .currency
+            .as_deref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default();
         out.push_str(&format!("\n- Salary range: {range}{currency}"));
     }
     if !job.required_skills.is_empty() {
-        line(out, "Required skills", Some(&job.required_skills.join(", ")));
+        line(
+            out,
+            "Required skills",
+            Some(&job.required_skills.join(", ")),
+        );
     }
     if !job.nice_to_have_skills.is_empty() {
-        line(out, "Nice to have", Some(&job.nice_to_have_skills.join(", ")));
+        line(
+            out,
+            "Nice to have",
+            Some(&job.nice_to_have_skills.join(", ")),
+        );
     }
 }
 
@@ -1146,11 +1242,23 @@ mod tests {
     #[test]
     fn lower_case_commands_name_titles_too() {
         for (text, title) in [
-            ("create a new job for a senior backend engineer in NYC", "Senior Backend Engineer"),
+            (
+                "create a new job for a senior backend engineer in NYC",
+                "Senior Backend Engineer",
+            ),
             ("hiring a rust developer, remote", "Rust Developer"),
-            ("looking for an experienced QA engineer to join us", "QA Engineer"),
-            ("Open a role for a Product Designer based in Berlin, Germany", "Product Designer"),
-            ("Staff Data Engineer – Berlin (Hybrid)", "Staff Data Engineer"),
+            (
+                "looking for an experienced QA engineer to join us",
+                "QA Engineer",
+            ),
+            (
+                "Open a role for a Product Designer based in Berlin, Germany",
+                "Product Designer",
+            ),
+            (
+                "Staff Data Engineer – Berlin (Hybrid)",
+                "Staff Data Engineer",
+            ),
             ("job: head of people", "Head of People"),
         ] {
             assert_eq!(parse(text).title.as_deref(), Some(title), "{text}");
@@ -1162,22 +1270,35 @@ mod tests {
     fn salaries_in_the_ways_people_write_them() {
         for (text, want) in [
             ("90k-120k EUR", (Some(90_000), Some(120_000), Some("EUR"))),
-            ("$150,000–$190,000", (Some(150_000), Some(190_000), Some("USD"))),
+            (
+                "$150,000–$190,000",
+                (Some(150_000), Some(190_000), Some("USD")),
+            ),
             ("£60k", (Some(60_000), Some(60_000), Some("GBP"))),
-            ("paying €70.000 - €85.000 a year", (Some(70_000), Some(85_000), Some("EUR"))),
-            ("USD 120,000 to 150,000", (Some(120_000), Some(150_000), Some("USD"))),
-            ("between 100 and 130k CHF", (Some(100_000), Some(130_000), Some("CHF"))),
+            (
+                "paying €70.000 - €85.000 a year",
+                (Some(70_000), Some(85_000), Some("EUR")),
+            ),
+            (
+                "USD 120,000 to 150,000",
+                (Some(120_000), Some(150_000), Some("USD")),
+            ),
+            (
+                "between 100 and 130k CHF",
+                (Some(100_000), Some(130_000), Some("CHF")),
+            ),
             ("up to £90k", (None, Some(90_000), Some("GBP"))),
             ("from $80k", (Some(80_000), None, Some("USD"))),
         ] {
             let got = salary(text, false).unwrap_or_else(|| panic!("{text}"));
-            assert_eq!(
-                (got.0, got.1, got.2.as_deref()),
-                want,
-                "{text}"
-            );
+            assert_eq!((got.0, got.1, got.2.as_deref()), want, "{text}");
         }
-        for not_pay in ["5+ years of Python", "$80/hour contract", "a team of 2000 people", "since 2019"] {
+        for not_pay in [
+            "5+ years of Python",
+            "$80/hour contract",
+            "a team of 2000 people",
+            "since 2019",
+        ] {
             assert_eq!(salary(not_pay, false), None, "{not_pay}");
         }
         assert_eq!(
@@ -1202,20 +1323,26 @@ mod tests {
         assert_eq!(r.employment_type.as_deref(), Some("Full-time"));
         assert_eq!((r.salary_min, r.salary_max), (Some(75_000), Some(95_000)));
         assert_eq!(r.currency.as_deref(), Some("EUR"));
-        assert_eq!(r.required_skills, s(&["Go", "Rust", "Kubernetes", "Terraform"]));
+        assert_eq!(
+            r.required_skills,
+            s(&["Go", "Rust", "Kubernetes", "Terraform"])
+        );
         assert_eq!(r.nice_to_have_skills, s(&["AWS", "Kafka"]));
     }
 
     #[test]
     fn nice_to_have_in_the_middle_of_a_sentence() {
-        let r = parse("Hiring a Data Engineer. Must know SQL, Spark is a plus; nice to have: Airflow, dbt.");
+        let r = parse(
+            "Hiring a Data Engineer. Must know SQL, Spark is a plus; nice to have: Airflow, dbt.",
+        );
         assert_eq!(r.required_skills, s(&["Data Engineering", "SQL"]));
         assert_eq!(r.nice_to_have_skills, s(&["Spark", "Airflow", "dbt"]));
     }
 
     #[test]
     fn remote_jobs_and_places_not_to_confuse_with_skills() {
-        let r = parse("Looking for a Go Developer with experience in Python. Fully remote, contract.");
+        let r =
+            parse("Looking for a Go Developer with experience in Python. Fully remote, contract.");
         assert_eq!(r.location.as_deref(), Some("Remote"));
         assert_eq!(r.remote_option.as_deref(), Some("Remote"));
         assert_eq!(r.employment_type.as_deref(), Some("Contract"));
@@ -1243,7 +1370,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(job.location.as_deref(), Some("New York, NY"));
-        assert!(job.description.unwrap().ends_with("Recruiter notes: This is for our New York office."));
+        assert!(
+            job.description
+                .unwrap()
+                .ends_with("Recruiter notes: This is for our New York office.")
+        );
         let err = new_job("   ", None, "prompt").unwrap_err();
         assert!(format!("{err:?}").contains("prompt"));
         assert!(new_job("hello there, how are you", None, "prompt").is_err());

@@ -18,15 +18,18 @@ pub async fn candidates_for_job(
     req: CandidatesForJob,
 ) -> Result<CandidateMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
-    let (answer, logged) = off_the_workers(move || {
-        match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
-            Strategy::Hybrid => {
-                find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
-            }
-            Strategy::Semantic => semantic::candidates_for_job(&s.indexer, &s.matchers, tenant, &req),
-        }
-    })
-    .await?;
+    let (answer, logged) =
+        off_the_workers(
+            move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
+                Strategy::Hybrid => {
+                    find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
+                }
+                Strategy::Semantic => {
+                    semantic::candidates_for_job(&s.indexer, &s.matchers, tenant, &req)
+                }
+            },
+        )
+        .await?;
     log::record(&state.store, who, logged);
     Ok(answer)
 }
@@ -39,15 +42,18 @@ pub async fn jobs_for_candidate(
     req: JobsForCandidate,
 ) -> Result<JobMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
-    let (answer, logged) = off_the_workers(move || {
-        match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
-            Strategy::Hybrid => {
-                find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
-            }
-            Strategy::Semantic => semantic::jobs_for_candidate(&s.indexer, &s.matchers, tenant, &req),
-        }
-    })
-    .await?;
+    let (answer, logged) =
+        off_the_workers(
+            move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
+                Strategy::Hybrid => {
+                    find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
+                }
+                Strategy::Semantic => {
+                    semantic::jobs_for_candidate(&s.indexer, &s.matchers, tenant, &req)
+                }
+            },
+        )
+        .await?;
     log::record(&state.store, who, logged);
     Ok(answer)
 }
