@@ -11,6 +11,7 @@ pub mod auth;
 pub mod candidates;
 pub mod careers;
 pub mod engagements;
+pub mod health;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
@@ -184,6 +185,7 @@ apis!(
         team::TeamApi,
         api_keys::ApiKeysApi,
         admin::AdminApi,
+        health::HealthApi,
     ],
     [
         jobs::JobsApi,
