@@ -38,6 +38,7 @@ route('/jobs/:id', { nav: 'jobs', load: lazy(() => import('./page-job.js'), 'job
 route('/candidates', { nav: 'candidates', load: lazy(() => import('./page-candidates.js'), 'candidatesPage') });
 route('/candidates/import', { nav: 'candidates', load: lazy(() => import('./page-import.js'), 'importPage') });
 route('/candidates/:id', { nav: 'candidates', load: lazy(() => import('./page-candidate.js'), 'candidatePage') });
+route('/agent', { nav: 'agent', load: lazy(() => import('./agent.js'), 'agentPage') });
 route('/dashboard', { nav: 'dashboard', load: lazy(() => import('./page-dashboard.js'), 'dashboardPage') });
 route('/interviews', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewsPage') });
 route('/interviews/:id', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewPage') });
@@ -68,6 +69,7 @@ const NAV = [
       { id: 'candidates', label: 'Candidates', icon: 'candidates', href: '#/candidates', perm: 'candidates_read' },
       { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews', perm: 'interviews_read' },
       { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers', perm: 'offers_read' },
+      { id: 'agent', label: 'Agent', icon: 'info', href: '#/agent', perm: 'jobs_read' },
     ],
   },
   {

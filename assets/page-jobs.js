@@ -6,6 +6,7 @@ import { badge, confirmDialog, dataTable, emptyState, h, icon, pageHeader, toast
 import {
   checkboxField, checks, currencyField, datalist, field, rule, selectField,
 } from './forms.js';
+import { descriptionCard } from './agent.js';
 import { newCard } from './form-card.js';
 import { enumBadge, isValue, label, options } from './labels.js';
 import { listCard, pageFrom, pagedList, searchBox, statusTabs } from './list-page.js';
@@ -50,18 +51,20 @@ function validateJob(values) {
 }
 
 /**
- * The job form. Without `job` it creates (POST, empty fields left out); with `job` it edits
- * (PATCH with only the changed fields, a cleared field sent as null). `onSaved(job)` follows.
+ * The job form. Without `job` it creates (POST, empty fields left out), starting from `draft`
+ * when given (a job read from a description); with `job` it edits (PATCH with only the
+ * changed fields, a cleared field sent as null). `onSaved(job)` follows. `prefix` starts its
+ * element ids, so two job forms can share a page.
  */
-export function jobForm({ job, onSaved, onCancel }) {
-  const j = job || { status: 'open', is_public: false, required_skills: [], nice_to_have_skills: [], skills: [] };
+export function jobForm({ job, draft, onSaved, onCancel, prefix = 'job' }) {
+  const j = job || draft || { status: 'open', is_public: false, required_skills: [], nice_to_have_skills: [], skills: [] };
   const list = (values) => (values || []).join(', ');
   return recordForm({
-    id: 'job-form',
+    id: `${prefix}-form`,
     record: job,
     create: '/jobs',
     update: '/jobs',
-    submitId: 'job-submit',
+    submitId: `${prefix}-submit`,
     submitLabel: 'Create job',
     busyLabel: 'Creating…',
     body: jobBody,
@@ -72,27 +75,27 @@ export function jobForm({ job, onSaved, onCancel }) {
       await onSaved(saved);
     },
     fields: [
-      field({ name: 'title', label: 'Title', id: 'job-title', value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
+      field({ name: 'title', label: 'Title', id: `${prefix}-title`, value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
       h('div', { class: 'grid-3' },
-        field({ name: 'department', label: 'Department', id: 'job-department', value: j.department || '', maxlength: 120 }),
-        field({ name: 'location', label: 'Location', id: 'job-location', value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
-        selectField({ name: 'level', label: 'Level', id: 'job-level', value: j.level || '', options: [['', 'Not set'], ...options('level')] })),
+        field({ name: 'department', label: 'Department', id: `${prefix}-department`, value: j.department || '', maxlength: 120 }),
+        field({ name: 'location', label: 'Location', id: `${prefix}-location`, value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
+        selectField({ name: 'level', label: 'Level', id: `${prefix}-level`, value: j.level || '', options: [['', 'Not set'], ...options('level')] })),
       h('div', { class: 'grid-3' },
-        field({ name: 'employment_type', label: 'Employment type', id: 'job-employment-type', value: j.employment_type || '', maxlength: 50, list: 'employment-types', placeholder: 'e.g. full_time', hint: 'Pick one or type your own.' }),
-        field({ name: 'remote_option', label: 'Remote', id: 'job-remote-option', value: j.remote_option || '', maxlength: 50, list: 'remote-options', placeholder: 'e.g. hybrid' }),
-        selectField({ name: 'status', label: 'Status', id: 'job-status', value: j.status, options: options('job_status') })),
+        field({ name: 'employment_type', label: 'Employment type', id: `${prefix}-employment-type`, value: j.employment_type || '', maxlength: 50, list: `${prefix}-employment-types`, placeholder: 'e.g. full_time', hint: 'Pick one or type your own.' }),
+        field({ name: 'remote_option', label: 'Remote', id: `${prefix}-remote-option`, value: j.remote_option || '', maxlength: 50, list: `${prefix}-remote-options`, placeholder: 'e.g. hybrid' }),
+        selectField({ name: 'status', label: 'Status', id: `${prefix}-status`, value: j.status, options: options('job_status') })),
       h('div', { class: 'grid-3' },
-        field({ name: 'salary_min', label: 'Salary from', id: 'job-salary-min', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
-        field({ name: 'salary_max', label: 'Salary to', id: 'job-salary-max', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
-        currencyField({ name: 'currency', id: 'job-currency', value: j.currency })),
-      field({ name: 'required_skills', label: 'Required skills', id: 'job-required-skills', value: list(j.required_skills), hint: 'Separate with commas.', placeholder: 'Rust, PostgreSQL' }),
+        field({ name: 'salary_min', label: 'Salary from', id: `${prefix}-salary-min`, type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_min ?? '' }),
+        field({ name: 'salary_max', label: 'Salary to', id: `${prefix}-salary-max`, type: 'number', min: 0, step: 1, inputmode: 'numeric', value: j.salary_max ?? '' }),
+        currencyField({ name: 'currency', id: `${prefix}-currency`, value: j.currency })),
+      field({ name: 'required_skills', label: 'Required skills', id: `${prefix}-required-skills`, value: list(j.required_skills), hint: 'Separate with commas.', placeholder: 'Rust, PostgreSQL' }),
       h('div', { class: 'grid-2 grid-tight' },
-        field({ name: 'nice_to_have_skills', label: 'Nice-to-have skills', id: 'job-nice-skills', value: list(j.nice_to_have_skills) }),
-        field({ name: 'skills', label: 'Other keywords', id: 'job-skills', value: list(j.skills), hint: 'Help search and matching find the job.' })),
-      field({ name: 'description', label: 'Description', id: 'job-description', type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
-      checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: 'job-is-public', checked: j.is_public }),
-      datalist('employment-types', options('employment_type')),
-      datalist('remote-options', options('remote_option', { only: ['onsite', 'hybrid', 'remote'] })),
+        field({ name: 'nice_to_have_skills', label: 'Nice-to-have skills', id: `${prefix}-nice-skills`, value: list(j.nice_to_have_skills) }),
+        field({ name: 'skills', label: 'Other keywords', id: `${prefix}-skills`, value: list(j.skills), hint: 'Help search and matching find the job.' })),
+      field({ name: 'description', label: 'Description', id: `${prefix}-description`, type: 'textarea', rows: 6, value: j.description || '', maxlength: 50000 }),
+      checkboxField({ name: 'is_public', label: 'Public: list it on the careers page while it is open', id: `${prefix}-is-public`, checked: j.is_public }),
+      datalist(`${prefix}-employment-types`, options('employment_type')),
+      datalist(`${prefix}-remote-options`, options('remote_option', { only: ['onsite', 'hybrid', 'remote'] })),
     ],
   });
 }
@@ -207,22 +210,26 @@ export const jobsPage = {
       id: 'job-search', value: list.state.q, label: 'Search jobs', placeholder: 'Search title, description, skills…', describedBy: 'job-count',
       onInput: (q) => list.set({ q }, { later: true }), onEnter: list.reload,
     });
+    const created = (job) => {
+      toast(`“${job.title}” was created.`);
+      ctx.navigate(`#/jobs/${job.id}`);
+    };
     const creator = hiring && newCard({
       id: 'job-form-card', title: 'New job', description: 'Only the title is required; everything else can wait.',
       button: 'New job', buttonId: 'new-job-button', open: ctx.query.get('new') === '1',
-      form: (close) => jobForm({
-        onSaved: (job) => {
-          toast(`“${job.title}” was created.`);
-          ctx.navigate(`#/jobs/${job.id}`);
-        },
-        onCancel: close,
-      }),
+      form: (close) => jobForm({ onSaved: created, onCancel: close }),
+    });
+
+    const fromText = hiring && descriptionCard({
+      open: ctx.query.get('describe') === '1',
+      review: (draft, close) => jobForm({ draft, onSaved: created, onCancel: close, prefix: 'draft-job' }),
     });
 
     await list.reload();
 
     return h('div', { class: 'page' },
-      pageHeader('Jobs', 'Your open requisitions and their pipelines.', creator && creator.button),
+      pageHeader('Jobs', 'Your open requisitions and their pipelines.', fromText && fromText.button, creator && creator.button),
+      fromText && fromText.card,
       creator && creator.card,
       listCard({ label: 'Jobs', toolbar: [tabs, search.node], list }));
   },

@@ -5,17 +5,37 @@ use std::sync::Arc;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{Multipart, OpenApi};
+use poem_openapi::{Multipart, Object, OpenApi};
 
 use super::uploads::FilePart;
 use super::{Auth, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
+use crate::domain::agent::chat::{self, ChatReply, ChatRequest};
+use crate::domain::agent::{self, FromPrompt, FromReq};
 use crate::domain::resumes::{self, FromResume};
 use crate::domain::uploads;
 use crate::error::Error;
 
 pub struct AgentApi;
+
+#[derive(Debug, Clone, Object)]
+pub struct PromptBody {
+    /// The job in words: "We need a Senior Backend Engineer in NYC with Python, FastAPI and
+    /// PostgreSQL, hybrid, $160k-$200k; Kubernetes is a plus."
+    #[oai(validator(max_length = 50000))]
+    pub prompt: String,
+}
+
+#[derive(Multipart)]
+pub struct ReqForm {
+    /// The job description: PDF, DOCX, ODT, RTF or TXT (read by content), at most
+    /// `limits.upload_max_bytes`.
+    job_req: FilePart,
+    /// The recruiter's notes: read for what the file leaves out, appended to the description.
+    #[oai(validator(max_length = 5000))]
+    notes: Option<String>,
+}
 
 #[derive(Multipart)]
 pub struct ResumeForm {
@@ -54,6 +74,89 @@ impl AgentApi {
             state.config.limits.upload_max_bytes,
         )?;
         let made = resumes::create_candidate(
+            &state.indexer,
+            &state.extractor,
+            who,
+            file,
+            form.notes,
+            preview.0.unwrap_or(false),
+        )
+        .await?;
+        Ok(Json(made))
+    }
+
+    /// Talk to the recruiting agent: "list jobs", "show open jobs", "list candidates",
+    /// "summarize candidate 3" (or "summarize Jane Doe"), "match candidates for job 5",
+    /// "match jobs for candidate 7", "pipeline for job 5", "create a new job for …", "help".
+    /// Answers come from the organisation's own records; `conversation_id` (from the first
+    /// reply) continues a conversation, so "it", "them", "that job" and "the first one"
+    /// mean what it was about. What the caller's role may not do is declined in the reply
+    /// (`refused`), changing nothing.
+    #[oai(path = "/chat", method = "post", operation_id = "agent_chat")]
+    async fn chat(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<ChatRequest>,
+    ) -> Result<Json<ChatReply>, Error> {
+        let who = auth.identity().allow(Permission::JOBS_READ)?;
+        Ok(Json(chat::chat(&state, who, body.0).await?))
+    }
+
+    /// Create a job from a description in words: title, level, department, location, remote
+    /// option, employment type, salary range and currency, required and nice-to-have skills
+    /// are read from it; the prompt becomes the description. `preview=true` only reads it
+    /// (`job.id` 0, nothing stored), for a person to review first.
+    #[oai(
+        path = "/jobs/from_prompt",
+        method = "post",
+        operation_id = "agent_job_from_prompt"
+    )]
+    async fn job_from_prompt(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        preview: Query<Option<bool>>,
+        body: Json<PromptBody>,
+    ) -> Result<Json<FromPrompt>, Error> {
+        let who = auth.identity().allow(Permission::JOBS_WRITE)?;
+        let prompt = body.0.prompt;
+        let job = agent::job_from_text(
+            &state.indexer,
+            who,
+            &prompt,
+            None,
+            "prompt",
+            preview.0.unwrap_or(false),
+        )
+        .await?;
+        Ok(Json(FromPrompt {
+            raw_prompt: prompt,
+            job,
+        }))
+    }
+
+    /// Create a job from an uploaded job description (multipart `job_req` + optional
+    /// `notes`), read as `from_prompt` reads a prompt. `preview=true` only reads it.
+    #[oai(
+        path = "/jobs/from_req",
+        method = "post",
+        operation_id = "agent_job_from_req"
+    )]
+    async fn job_from_req(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        preview: Query<Option<bool>>,
+        form: ReqForm,
+    ) -> Result<Json<FromReq>, Error> {
+        let who = auth.identity().allow(Permission::JOBS_WRITE)?;
+        let file = uploads::accept(
+            form.job_req.incoming(),
+            "job_req",
+            state.config.limits.upload_max_bytes,
+        )?;
+        let made = agent::job_from_req(
             &state.indexer,
             &state.extractor,
             who,

@@ -10,13 +10,12 @@ use poem_openapi::payload::Json;
 use super::{Auth, Tag, page};
 use crate::app::AppState;
 use crate::auth::Permission;
+use crate::domain::matching::answer;
 use crate::domain::matching::find::{
-    self, CandidateMatches, CandidatesForJob, JobMatches, JobsForCandidate,
+    CandidateMatches, CandidatesForJob, JobMatches, JobsForCandidate,
 };
 use crate::domain::matching::log::{self, MatchLogEntry};
-use crate::domain::matching::semantic::{self, Strategy};
 use crate::error::Result;
-use crate::search::off_the_workers;
 
 pub struct MatchingApi;
 
@@ -38,26 +37,8 @@ impl MatchingApi {
         auth: Auth,
         body: Json<CandidatesForJob>,
     ) -> Result<Json<CandidateMatches>> {
-        let who = auth.identity().allow(Permission::MATCHING)?.clone();
-        let (state, tenant) = (Arc::clone(&state), who.tenant_id);
-        let task_state = Arc::clone(&state);
-        let (answer, logged) = off_the_workers(move || {
-            let s = &task_state;
-            match body.0.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
-                Strategy::Hybrid => find::candidates_for_job(
-                    &s.store,
-                    &s.indexer.search,
-                    &s.matchers,
-                    tenant,
-                    &body.0,
-                ),
-                Strategy::Semantic => {
-                    semantic::candidates_for_job(&s.indexer, &s.matchers, tenant, &body.0)
-                }
-            }
-        })
-        .await?;
-        log::record(&state.store, &who, logged);
+        let who = auth.identity().allow(Permission::MATCHING)?;
+        let answer = answer::candidates_for_job(&state, who, body.0).await?;
         Ok(Json(answer))
     }
 
@@ -74,26 +55,8 @@ impl MatchingApi {
         auth: Auth,
         body: Json<JobsForCandidate>,
     ) -> Result<Json<JobMatches>> {
-        let who = auth.identity().allow(Permission::MATCHING)?.clone();
-        let (state, tenant) = (Arc::clone(&state), who.tenant_id);
-        let task_state = Arc::clone(&state);
-        let (answer, logged) = off_the_workers(move || {
-            let s = &task_state;
-            match body.0.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
-                Strategy::Hybrid => find::jobs_for_candidate(
-                    &s.store,
-                    &s.indexer.search,
-                    &s.matchers,
-                    tenant,
-                    &body.0,
-                ),
-                Strategy::Semantic => {
-                    semantic::jobs_for_candidate(&s.indexer, &s.matchers, tenant, &body.0)
-                }
-            }
-        })
-        .await?;
-        log::record(&state.store, &who, logged);
+        let who = auth.identity().allow(Permission::MATCHING)?;
+        let answer = answer::jobs_for_candidate(&state, who, body.0).await?;
         Ok(Json(answer))
     }
 

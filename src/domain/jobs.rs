@@ -217,9 +217,11 @@ pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
         .ok_or_else(|| Error::not_found("Job", id))
 }
 
-pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
+/// The job `input` describes, checked, not stored (`id` 0): what [`create`] stores, and what
+/// the agent shows for review before it does.
+pub fn draft(who: &Identity, input: NewJob) -> Result<Job> {
     let now = Timestamp::now();
-    let mut job = Job {
+    let job = Job {
         id: 0,
         org_id: who.tenant_id,
         created_by_user_id: who.user_id(),
@@ -244,6 +246,11 @@ pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<
         updated_at: now,
     };
     validate(&job)?;
+    Ok(job)
+}
+
+pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
+    let mut job = draft(who, input)?;
     let actor = Actor::of(who);
     indexer
         .write(move |tx, pending| {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod agent;
 pub mod api_keys;
 pub mod applications;
 pub mod audit;

@@ -278,6 +278,7 @@ pub fn erase_in(
     for mail in &plan.mails {
         tx.remove(&MAILS, INSTANCE, *mail)?;
     }
+    super::agent::conversations::forget_candidate(tx, tenant, id)?;
     // With their files (`candidates::remove`).
     candidates::remove(tx, &plan.candidate, pending)?;
     let mut entities = vec![id];

@@ -324,7 +324,7 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Words that make a phrase a job title.
-const TITLE_WORDS: &[&str] = &[
+pub(crate) const TITLE_WORDS: &[&str] = &[
     "engineer",
     "developer",
     "programmer",
@@ -469,7 +469,7 @@ fn known_heading(line: &str) -> Option<String> {
     known.then_some(l)
 }
 
-fn is_title(phrase: &str) -> bool {
+pub(crate) fn is_title(phrase: &str) -> bool {
     phrase
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .any(|w| TITLE_WORDS.contains(&w.to_lowercase().as_str()))

@@ -5,6 +5,7 @@
 //! a lookup with the wrong tenant simply finds nothing.
 
 use super::{Blobs, Filing, Index, Records, Unique};
+use crate::domain::agent::conversations::Conversation;
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
 use crate::domain::audit::{AuditEntry, ChainHead};
@@ -205,6 +206,14 @@ pub const UPLOAD_PARTS: Blobs = Blobs::new("upload_parts_v1");
 /// Keyed (tenant, entry id): every matching answer, newest last.
 pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
 
+// --- Agent
+/// Keyed (tenant, conversation id): the agent's conversations (`domain::agent::conversations`).
+pub const CONVERSATIONS: Records<Conversation> =
+    Records::filed("agent_conversations_v1", &[CANDIDATE_CONVERSATIONS]);
+/// (tenant, candidate id) → the conversations that name that candidate, for erasure.
+pub const CANDIDATE_CONVERSATIONS: Filing<Conversation> =
+    Filing::many("candidate_conversations_v1", |c| c.candidates.clone());
+
 // --- Webhooks
 
 pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
@@ -259,6 +268,7 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     TOKENS.name,
     UPLOADS.name,
     UPLOAD_PARTS.name,
+    CONVERSATIONS.name,
     DIGEST_MARKS.name,
     SUBSIDIARIES.name,
     AGENCIES.name,
@@ -299,5 +309,6 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         .chain(names(ENGAGEMENTS))
         .chain(names(MAILS))
         .chain(names(UPLOADS))
+        .chain(names(CONVERSATIONS))
         .collect()
 }

@@ -1211,6 +1211,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "candidates",
             "interviews",
             "offers",
+            "agent",
             "people",
             "projects",
             "engagements",
@@ -1434,6 +1435,7 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
         (format!("/projects/{project}"), "Analytical Engine".into()),
         (format!("/slots/{slot}"), "Programmer".into()),
         ("/engagements".into(), "Engagements".into()),
+        ("/agent".into(), "Agent".into()),
         ("/no-such-page".into(), "Page not found".into()),
     ];
     for (route, title) in &pages {
@@ -2565,6 +2567,138 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
         bytes[2].as_u64().unwrap(),
         std::fs::metadata(&path).unwrap().len()
     );
+
+    // Then the agent is asked to match the new candidate to a job, and names the job.
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            &api.token,
+            json!({"title": "Platform Engineer", "required_skills": ["Python", "Kubernetes"], "location": "San Francisco, CA"}),
+        )
+        .await;
+    let job = job.ok(201)["id"].as_u64().unwrap();
+    visit(&client, &s, "/agent").await;
+    fill(&client, "#agent-message", "match Jane Doe to a job").await;
+    click(&client, "#agent-send").await;
+    let answer = wait_for_text(
+        &client,
+        "#agent-log",
+        "the agent answers with the job",
+        |t| {
+            t.contains("Here are the best open jobs for candidate")
+                && t.contains("Platform Engineer")
+        },
+    )
+    .await;
+    assert!(answer.contains(&format!("#{id} (Jane Doe)")), "{answer}");
+    let link = run(
+        &client,
+        "return document.querySelector('#agent-log a.agent-link').getAttribute('href');",
+    )
+    .await;
+    assert_eq!(link, format!("#/jobs/{job}"));
+    // "it" is the candidate just talked about; the link opens the job.
+    fill(&client, "#agent-message", "summarize it").await;
+    click(&client, "#agent-send").await;
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the agent remembers the candidate",
+        |t| {
+            t.contains(&format!(
+                "Candidate #{id}: Jane Doe — Principal Engineer @ TechCorp"
+            ))
+        },
+    )
+    .await;
+    click(&client, "#agent-log a.agent-link").await;
+    wait_for_text(
+        &client,
+        ".page-title",
+        "the job page opens from the answer",
+        |t| t == "Platform Engineer",
+    )
+    .await;
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_creates_a_job_from_a_description_after_reviewing_it() {
+    let _turn = crate::common::heavy().await;
+    let s = TestServer::start().await;
+    let email = "ada@example.com";
+    s.call(
+        Method::POST,
+        "/api/v1/auth/register",
+        None,
+        Some(json!({"email": email, "password": PASSWORD, "org_name": "Engines Ltd", "full_name": "Ada Lovelace"})),
+    )
+    .await
+    .ok(201);
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, email, "Ada Lovelace", None).await;
+    visit(&client, &s, "/jobs").await;
+    click(&client, "#from-description-button").await;
+    fill(
+        &client,
+        "#job-prompt",
+        "We need a Senior Backend Engineer in NYC with Python and PostgreSQL. Hybrid, full-time, \
+         $150,000–$190,000. Kubernetes is a plus.",
+    )
+    .await;
+    click(&client, "#job-description-read").await;
+    wait_for_element(&client, "#draft-job-title", "the review form opens").await;
+    let value = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            run(
+                &client,
+                &format!("return document.querySelector('#{id}').value;"),
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+        }
+    };
+    assert_eq!(value("draft-job-title").await, "Senior Backend Engineer");
+    assert_eq!(value("draft-job-location").await, "New York, NY");
+    assert_eq!(value("draft-job-salary-min").await, "150000");
+    assert_eq!(value("draft-job-currency").await, "USD");
+    assert_eq!(
+        value("draft-job-required-skills").await,
+        "Python, PostgreSQL"
+    );
+    assert_eq!(value("draft-job-nice-skills").await, "Kubernetes");
+    let token = s.login(email, PASSWORD).await.token;
+    assert_eq!(
+        s.get("/api/v1/jobs", &token).await.ok(200)["total"],
+        0,
+        "nothing saved yet"
+    );
+    // The reviewer changes the department, then creates the job.
+    let department = client
+        .find(Locator::Css("#draft-job-department"))
+        .await
+        .unwrap();
+    department.clear().await.unwrap();
+    department.send_keys("Platform").await.unwrap();
+    click(&client, "#draft-job-submit").await;
+    let route = wait_for_route(&client, "the new job's page opens", |f| {
+        f.starts_with("/jobs/")
+    })
+    .await;
+    let id = route_id(&route);
+    wait_for_text(&client, ".page-title", "the job page", |t| {
+        t == "Senior Backend Engineer"
+    })
+    .await;
+    let job = s.get(&format!("/api/v1/jobs/{id}"), &token).await;
+    let job = job.ok(200);
+    assert_eq!(job["department"], "Platform");
+    assert_eq!(job["remote_option"], "Hybrid");
+    assert_eq!(job["salary_max"], 190000);
+    assert_eq!(job["nice_to_have_skills"], json!(["Kubernetes"]));
     finish(client).await;
 }
 

@@ -9,6 +9,7 @@ mod synth;
 
 mod account;
 mod accounts;
+mod agent;
 mod api_keys;
 mod applications;
 mod audit;

@@ -6,6 +6,7 @@
 //! [`Demand`] (a job, a slot) and a [`Supply`] (a candidate, a person), prepare a [`Matcher`]
 //! once per demand and score as many supplies as they like with it.
 
+pub mod answer;
 mod axes;
 pub mod find;
 pub mod log;
@@ -14,6 +15,7 @@ mod score;
 pub mod semantic;
 pub mod vocabulary;
 
+pub use axes::level_in_title;
 pub use score::{Matcher, Rated};
 
 use poem_openapi::Object;

@@ -1,0 +1,85 @@
+//! The recruiting agent (seed 004 §6–§7): jobs made from a sentence or an uploaded job
+//! description ([`req`]), and a chat that answers the seed's commands from the tenant's own
+//! records ([`chat`], [`intent`]), remembering what a conversation is about
+//! ([`conversations`]). Everything runs offline on plain rules.
+
+pub mod chat;
+pub mod conversations;
+pub mod intent;
+pub mod req;
+
+use poem_openapi::Object;
+
+use super::documents::sandbox::Extractor;
+use super::indexing::Indexer;
+use super::jobs::{self, Job};
+use super::uploads::Accepted;
+use crate::auth::{Identity, Permission};
+use crate::error::Result;
+
+/// Seed 004 §7.1: the prompt as given and the job made from it.
+#[derive(Debug, Clone, Object)]
+pub struct FromPrompt {
+    pub raw_prompt: String,
+    pub job: Job,
+}
+
+/// Seed 004 §7.2: the file's name, the job made from it and what was done, in sentences.
+#[derive(Debug, Clone, Object)]
+pub struct FromReq {
+    pub filename: String,
+    pub job: Job,
+    pub summary: String,
+}
+
+/// A job read from `text` (and the recruiter's `notes`), then created as any job is
+/// (indexed, audited, its webhooks queued) — or, with `preview`, only read: `id` 0, nothing
+/// stored. `field` names the input in a validation error.
+pub async fn job_from_text(
+    indexer: &Indexer,
+    who: &Identity,
+    text: &str,
+    notes: Option<&str>,
+    field: &str,
+    preview: bool,
+) -> Result<Job> {
+    who.allow(Permission::JOBS_WRITE)?;
+    let new = req::new_job(text, notes, field)?;
+    if preview {
+        return jobs::draft(who, new);
+    }
+    jobs::create(indexer, who, new).await
+}
+
+/// Seed 004 §7.2: a job from an uploaded job description (PDF, DOCX, ODT, RTF or text, read
+/// in the extraction sandbox).
+pub async fn job_from_req(
+    indexer: &Indexer,
+    extractor: &Extractor,
+    who: &Identity,
+    file: Accepted,
+    notes: Option<String>,
+    preview: bool,
+) -> Result<FromReq> {
+    who.allow(Permission::JOBS_WRITE)?;
+    let text = extractor.text(file.kind, file.bytes, "job_req").await?;
+    let job = job_from_text(indexer, who, &text, notes.as_deref(), "job_req", preview).await?;
+    let source = format!("the uploaded file '{}'", file.filename);
+    let summary = if preview {
+        let mut s = format!(
+            "Read {} ({}); nothing was saved yet.\n\n- Title: {}",
+            file.filename,
+            file.kind.label(),
+            job.title
+        );
+        req::facts(&job, &mut s);
+        s
+    } else {
+        req::summary(&job, &source)
+    };
+    Ok(FromReq {
+        filename: file.filename,
+        job,
+        summary,
+    })
+}
