@@ -4,6 +4,7 @@
 // privacy settings (notice, retention, export, deleting the organisation: `privacy.js`).
 
 import { api, query } from './api.js';
+import { assistantSettings } from './assistant.js';
 import { busy, card, confirmDialog, emptyState, h, meter, notice, pageHeader, time, toast } from './dom.js';
 import { checks, clearErrors, field, formAlert, onSubmit, rule, showErrors } from './forms.js';
 import { label, values } from './labels.js';
@@ -245,6 +246,7 @@ export const settingsPage = {
           : 'How much each axis counts in a match score. Organisation admins change them.',
         weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
       can('matching') && matchLogCard(),
+      assistantSettings(tenant, { admin, onSaved }),
       can('account_delete') && privacySettings(tenant, onSaved));
   },
 };

@@ -218,6 +218,9 @@ named_enum! {
         RetentionApplied = "retention.applied",
         UploadCreated = "upload.created",
         UploadDeleted = "upload.deleted",
+        AssistantCalled = "assistant.called",
+        LibraryItemCreated = "library_item.created",
+        LibraryItemDeleted = "library_item.deleted",
     }
 }
 

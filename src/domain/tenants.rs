@@ -32,6 +32,10 @@ pub struct Tenant {
     /// Closed candidates inactive this long are erased by the daily retention job.
     #[serde(default)]
     pub retention: Option<RetentionRule>,
+    /// What the assistant may spend per calendar month (UTC), in USD; past it its tools
+    /// answer 402. `null`: no cap.
+    #[serde(default)]
+    pub monthly_budget_usd: Option<f64>,
     pub created_at: Timestamp,
 }
 
@@ -48,6 +52,9 @@ pub struct TenantPatch {
     pub privacy_notice: MaybeUndefined<PrivacyNotice>,
     /// `null` removes the rule (nothing is erased by age).
     pub retention: MaybeUndefined<RetentionRule>,
+    /// USD per calendar month for the assistant; `0` stops it; `null` removes the cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub monthly_budget_usd: MaybeUndefined<f64>,
 }
 
 crate::not_null!(TenantPatch: name);
@@ -97,6 +104,7 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         match_weights: Weights::default(),
         privacy_notice: None,
         retention: None,
+        monthly_budget_usd: None,
         created_at: Timestamp::now(),
     };
     tx.put(&TENANTS, INSTANCE, id, &tenant)?;
@@ -146,6 +154,13 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
     if let MaybeUndefined::Value(rule) = &patch.retention {
         rule.check(&mut v);
     }
+    if let MaybeUndefined::Value(budget) = patch.monthly_budget_usd {
+        v.check(
+            (0.0..=1_000_000.0).contains(&budget),
+            "monthly_budget_usd",
+            "must be an amount between 0 and 1000000",
+        );
+    }
     v.finish()?;
     store
         .write(move |tx| {
@@ -177,6 +192,7 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 }),
             );
             apply_nullable(&mut tenant.retention, patch.retention);
+            apply_nullable(&mut tenant.monthly_budget_usd, patch.monthly_budget_usd);
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
             let fields = (&before, &tenant);
             audit::record_update(

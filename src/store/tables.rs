@@ -7,6 +7,7 @@
 use super::{Blobs, Filing, Index, Records, Unique};
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
+use crate::domain::assistant::{AssistantCall, MonthSpend};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::engagements::Engagement;
@@ -15,6 +16,7 @@ use crate::domain::indexing::OutboxEntry;
 use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::library::LibraryItem;
 use crate::domain::mail::Mail;
 use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::meaning::Meaning;
@@ -195,6 +197,15 @@ pub const UPLOAD_PARTS: Blobs = Blobs::new("upload_parts_v1");
 /// Keyed (tenant, entry id): every matching answer, newest last.
 pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
 
+// --- Assistant and library
+/// Keyed (tenant, call id): every assistant call with its tokens and cost, oldest first.
+pub const ASSISTANT_CALLS: Records<AssistantCall> = Records::new("assistant_calls_v1");
+/// Keyed (tenant, year * 100 + month): the month's calls added up, for budgets and reports.
+pub const ASSISTANT_MONTHS: Records<MonthSpend> = Records::new("assistant_months_v1");
+/// Keyed (tenant, item id): saved artifacts.
+pub const LIBRARY: Records<LibraryItem> = Records::filed("library_v1", &[KIND_LIBRARY]);
+pub const KIND_LIBRARY: Filing<LibraryItem> = Filing::one("kind_library_v1", |i| i.kind as u64);
+
 // --- Webhooks
 
 pub const WEBHOOKS: Records<Webhook> = Records::new("webhooks_v1");
@@ -249,6 +260,9 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     TOKENS.name,
     UPLOADS.name,
     UPLOAD_PARTS.name,
+    ASSISTANT_CALLS.name,
+    ASSISTANT_MONTHS.name,
+    LIBRARY.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,
@@ -285,5 +299,6 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         .chain(names(ENGAGEMENTS))
         .chain(names(MAILS))
         .chain(names(UPLOADS))
+        .chain(names(LIBRARY))
         .collect()
 }
