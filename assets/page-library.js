@@ -107,7 +107,8 @@ export const libraryItemPage = {
     ].filter(Boolean);
     return h('div', { class: 'page', dataset: { pageTitle: item.title } },
       h('a', { href: '#/library', class: 'back-link' }, icon('back', 'icon icon-sm'), 'Library'),
-      pageHeader(item.title, `${label('library_kind', item.kind)} · saved ${time(item.created_at)} by ${item.created_by}${item.source ? ` · from ${item.source}` : ''}`, ...actions),
+      pageHeader(item.title, `${label('library_kind', item.kind)} · saved by ${item.created_by}${item.source ? ` · from ${item.source}` : ''}`, ...actions),
+      h('p', { class: 'muted small' }, 'Saved ', time(item.created_at)),
       about.length > 0 && h('p', { class: 'muted' }, 'About ', about.map((a, i) => [i > 0 && ' and ', a])),
       h('section', { class: 'card', id: 'library-item' }, h('div', { class: 'card-body' }, renderPayload(item.kind, item.payload))));
   },

@@ -203,8 +203,13 @@ pub const ASSISTANT_CALLS: Records<AssistantCall> = Records::new("assistant_call
 /// Keyed (tenant, year * 100 + month): the month's calls added up, for budgets and reports.
 pub const ASSISTANT_MONTHS: Records<MonthSpend> = Records::new("assistant_months_v1");
 /// Keyed (tenant, item id): saved artifacts.
-pub const LIBRARY: Records<LibraryItem> = Records::filed("library_v1", &[KIND_LIBRARY]);
+pub const LIBRARY: Records<LibraryItem> =
+    Records::filed("library_v1", &[KIND_LIBRARY, CANDIDATE_LIBRARY]);
 pub const KIND_LIBRARY: Filing<LibraryItem> = Filing::one("kind_library_v1", |i| i.kind as u64);
+/// (tenant, candidate id) → the items about that candidate, which go when they are erased.
+pub const CANDIDATE_LIBRARY: Filing<LibraryItem> = Filing::many("candidate_library_v1", |i| {
+    i.candidate_id.into_iter().collect()
+});
 
 // --- Webhooks
 

@@ -282,7 +282,7 @@ async fn screen_outreach_and_offer_letter_are_built_from_the_records() {
         .post(
             "/api/v1/assistant/offer-letter",
             &m.token,
-            json!({"candidate_id": r.candidate, "job_id": r.job, "base_salary": 95000, "currency": "eur"}),
+            json!({"candidate_id": r.candidate, "job_id": r.job, "base_salary": 95000, "currency": "EUR"}),
         )
         .await;
     let d = &draft.ok(200)["result"];

@@ -279,3 +279,56 @@ async fn deleting_the_organisation_takes_its_library_and_assistant_calls() {
     assert_eq!(rx.count(&LIBRARY, keep.org_id).unwrap(), 1);
     assert_eq!(rx.count(&ASSISTANT_CALLS, keep.org_id).unwrap(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn erasing_a_candidate_removes_the_items_about_them_and_redacts_their_audit() {
+    let s = TestServer::start().await;
+    let m = s.register("admin@acme.test", "Acme").await;
+    let c = s
+        .post(
+            "/api/v1/candidates",
+            &m.token,
+            json!({"full_name": "Zephyrine Quillfeather"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let about = save(
+        &s,
+        &m,
+        json!({"kind": "outreach", "title": "Outreach to Zephyrine Quillfeather", "payload": {"body": "Hi Zephyrine"},
+               "candidate_id": c}),
+    )
+    .await;
+    save(
+        &s,
+        &m,
+        json!({"kind": "note", "title": "Unrelated", "payload": {}}),
+    )
+    .await;
+    let plan = s
+        .post(
+            &format!("/api/v1/candidates/{c}/erase?dry_run=true"),
+            &m.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(plan.ok(200)["library_items"], 1);
+    let done = s
+        .post(&format!("/api/v1/candidates/{c}/erase"), &m.token, json!({}))
+        .await;
+    assert_eq!(done.ok(200)["library_items"], 1);
+    s.get(&format!("/api/v1/library/{}", about["id"]), &m.token)
+        .await
+        .problem(404, "not_found");
+    assert_eq!(titles(&list(&s, &m, "").await), vec!["Unrelated"]);
+    let audit = s.get("/api/v1/audit?limit=100", &m.token).await;
+    assert!(
+        !audit.ok(200).to_string().contains("Quillfeather"),
+        "the name is gone from the trail: {}",
+        audit.text
+    );
+    let verify = s.get("/api/v1/audit/verify", &m.token).await;
+    assert_eq!(verify.ok(200)["ok"], true, "{}", verify.text);
+}

@@ -203,9 +203,14 @@ impl Bank {
                 if out.len() >= count {
                     break;
                 }
+                // A skill's first line names it, when its area has such lines.
+                let naming = rounds == 1 && lines.iter().any(|l| l.text.contains("{skill}"));
                 for _ in 0..lines.len() {
                     let line = lines[*next % lines.len()];
                     *next += 1;
+                    if naming && !line.text.contains("{skill}") {
+                        continue;
+                    }
                     let text = fill(line.text, skill);
                     if !out.contains(&text) {
                         out.push(text);

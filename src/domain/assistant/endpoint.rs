@@ -56,12 +56,19 @@ impl Endpoint {
         // reqwest is built without a crypto provider of its own: rustls uses ring.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let timeout = Duration::from_secs(config.timeout_secs);
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("hirebase/", env!("CARGO_PKG_VERSION")))
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(concat!("hirebase/", env!("CARGO_PKG_VERSION")))
+                .timeout(timeout)
+                .connect_timeout(timeout.min(Duration::from_secs(10)))
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        // Without CA certificates on the system an https endpoint fails at each call (and the
+        // offline engine answers); the server still starts.
+        let client = builder().build().or_else(|e| {
+            tracing::warn!(error = %e, "no CA certificates: an https assistant endpoint will fail");
+            builder().tls_certs_only([]).build()
+        })?;
         Ok(Some(Endpoint {
             client,
             url: chat_url(base),

@@ -155,9 +155,9 @@ pub fn candidate(
     match (id, inline) {
         (Some(id), _) => candidates::load(rx, tenant, id),
         (None, Some(facts)) => {
-            if facts.full_name.trim().is_empty() {
-                return Err(Error::invalid("candidate.full_name", "must not be empty"));
-            }
+            let mut v = crate::error::Validator::new();
+            v.text("candidate.full_name", &facts.full_name, true, 200);
+            v.finish()?;
             Ok(facts.into_candidate(tenant))
         }
         (None, None) => Err(Error::invalid(
@@ -177,9 +177,17 @@ pub fn job(
     match (id, inline) {
         (Some(id), _) => jobs::load(rx, tenant, id),
         (None, Some(facts)) => {
-            if facts.title.trim().is_empty() {
-                return Err(Error::invalid("job.title", "must not be empty"));
+            let mut v = crate::error::Validator::new();
+            v.text("job.title", &facts.title, true, 200);
+            crate::domain::fields::check_currency(
+                &mut v,
+                "job.currency",
+                facts.currency.as_deref().map(str::trim),
+            );
+            if let (Some(min), Some(max)) = (facts.salary_min, facts.salary_max) {
+                v.check(min <= max, "job.salary_max", "must not be less than `salary_min`");
             }
+            v.finish()?;
             Ok(facts.into_job(tenant))
         }
         (None, None) => Err(Error::invalid(
