@@ -378,7 +378,10 @@ impl Config {
             ),
         ] {
             if !(0.0..=1000.0).contains(&price) {
-                return bad(key, "must be a price between 0 and 1000 (USD per 1,000 tokens)");
+                return bad(
+                    key,
+                    "must be a price between 0 and 1000 (USD per 1,000 tokens)",
+                );
             }
         }
         if !(1..=600).contains(&self.assistant.timeout_secs) {

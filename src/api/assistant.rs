@@ -87,7 +87,11 @@ impl AssistantApi {
 
     /// Draft a message to a candidate about a job: `{subject, body, follow_up_body}`, in the
     /// `tone` asked for, signed by the caller.
-    #[oai(path = "/outreach", method = "post", operation_id = "assistant_outreach")]
+    #[oai(
+        path = "/outreach",
+        method = "post",
+        operation_id = "assistant_outreach"
+    )]
     async fn outreach(
         &self,
         state: Data<&Arc<AppState>>,
@@ -105,7 +109,11 @@ impl AssistantApi {
 
     /// Draft an offer letter from an offer on record (`offer_id`), or from a candidate, a job
     /// and terms. Terms nobody set are left as `[placeholders]` and listed in `missing`.
-    #[oai(path = "/offer-letter", method = "post", operation_id = "assistant_offer_letter")]
+    #[oai(
+        path = "/offer-letter",
+        method = "post",
+        operation_id = "assistant_offer_letter"
+    )]
     async fn offer_letter(
         &self,
         state: Data<&Arc<AppState>>,

@@ -79,7 +79,11 @@ impl LibraryApi {
     }
 
     /// Delete an item (org admins, recruiters and hiring managers).
-    #[oai(path = "/:item_id", method = "delete", operation_id = "delete_library_item")]
+    #[oai(
+        path = "/:item_id",
+        method = "delete",
+        operation_id = "delete_library_item"
+    )]
     async fn delete(
         &self,
         state: Data<&Arc<AppState>>,

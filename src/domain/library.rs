@@ -201,13 +201,12 @@ pub fn list(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<LibraryItem>, u64)> {
-    let words: Vec<String> = f
-        .q
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> =
+        f.q.as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
     let everyone = who.allow(Permission::LIBRARY_READ).is_ok();
     let keep = |item: &LibraryItem| {
         if !everyone && !visible(who, item) {

@@ -29,9 +29,7 @@ async fn fake_llm(reply: Reply) -> FakeLlm {
     let endpoint = poem::endpoint::make(move |req: poem::Request| {
         let (log, reply) = (log.clone(), reply.clone());
         async move {
-            let auth = req
-                .header("authorization")
-                .map(str::to_string);
+            let auth = req.header("authorization").map(str::to_string);
             let body = req.into_body().into_vec().await.unwrap_or_default();
             log.lock()
                 .unwrap()
@@ -125,10 +123,13 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 async fn spend(s: &TestServer, m: &Member, window: &str) -> Value {
-    s.get(&format!("/api/v1/assistant/spend?window={window}"), &m.token)
-        .await
-        .ok(200)
-        .clone()
+    s.get(
+        &format!("/api/v1/assistant/spend?window={window}"),
+        &m.token,
+    )
+    .await
+    .ok(200)
+    .clone()
 }
 
 async fn audit_actions(s: &TestServer, m: &Member, action: &str) -> usize {
@@ -245,7 +246,12 @@ async fn screen_outreach_and_offer_letter_are_built_from_the_records() {
     ] {
         assert!(body.contains(fact), "{fact} missing from {body}");
     }
-    assert!(o["follow_up_body"].as_str().unwrap().contains("Acme Robotics"));
+    assert!(
+        o["follow_up_body"]
+            .as_str()
+            .unwrap()
+            .contains("Acme Robotics")
+    );
 
     let offer = s
         .post(
@@ -296,7 +302,12 @@ async fn screen_outreach_and_offer_letter_are_built_from_the_records() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["tool"].as_str().unwrap().to_string(), t["calls"].as_u64().unwrap()))
+        .map(|t| {
+            (
+                t["tool"].as_str().unwrap().to_string(),
+                t["calls"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         tools,
@@ -342,7 +353,11 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
             json!({"job_id": r.job}),
         )
         .await;
-    assert_eq!(again.ok(200)["result"], q, "the same job, the same questions");
+    assert_eq!(
+        again.ok(200)["result"],
+        q,
+        "the same job, the same questions"
+    );
     let inline = s
         .post(
             "/api/v1/assistant/interview-questions",
@@ -352,7 +367,10 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
         .await;
     let iq = &inline.ok(200)["result"];
     assert_eq!(iq["technical"].as_array().unwrap().len(), 3);
-    assert!(strings(&iq["technical"]).join(" ").contains("React"), "{iq}");
+    assert!(
+        strings(&iq["technical"]).join(" ").contains("React"),
+        "{iq}"
+    );
 
     let jd = s
         .post(
@@ -374,7 +392,10 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
     ] {
         assert!(text.contains(fact), "{fact} missing from {text}");
     }
-    assert!(jd["responsibilities"].as_array().unwrap().len() >= 3, "{jd}");
+    assert!(
+        jd["responsibilities"].as_array().unwrap().len() >= 3,
+        "{jd}"
+    );
 
     // Salary data: four backend jobs, a senior one and an offer in EUR; a designer in USD.
     for (title, min, max, cur) in [
@@ -410,7 +431,10 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
     // Points: 90k, 100k, 110k (jobs), 105k (the senior job's middle), 125k (the offer).
     assert_eq!(b["currency"], "EUR", "{b}");
     assert_eq!(b["sample_size"], 5, "{b}");
-    assert_eq!((b["from_jobs"].clone(), b["from_offers"].clone()), (json!(4), json!(1)));
+    assert_eq!(
+        (b["from_jobs"].clone(), b["from_offers"].clone()),
+        (json!(4), json!(1))
+    );
     assert_eq!(b["p50"], 105000, "{b}");
     assert_eq!(b["p25"], 100000, "{b}");
     assert_eq!(b["min"], 90000);
@@ -441,7 +465,10 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
     let sm = &small.ok(200)["result"];
     assert_eq!(sm["sample_size"], 1);
     assert_eq!(sm["enough_data"], false);
-    assert!(sm["note"].as_str().unwrap().contains("Only 1 data point"), "{sm}");
+    assert!(
+        sm["note"].as_str().unwrap().contains("Only 1 data point"),
+        "{sm}"
+    );
     let none = s
         .post(
             "/api/v1/assistant/salary-benchmark",
@@ -450,8 +477,14 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
         )
         .await;
     let n = &none.ok(200)["result"];
-    assert_eq!((n["sample_size"].clone(), n["p50"].clone()), (json!(0), Value::Null));
-    assert!(n["note"].as_str().unwrap().starts_with("No salary data"), "{n}");
+    assert_eq!(
+        (n["sample_size"].clone(), n["p50"].clone()),
+        (json!(0), Value::Null)
+    );
+    assert!(
+        n["note"].as_str().unwrap().starts_with("No salary data"),
+        "{n}"
+    );
 
     let transcript = "Interviewer: Tell me about your recent work.\n\
         Candidate: I led the migration of our billing service to Rust and reduced latency by 40 percent.\n\
@@ -469,13 +502,28 @@ async fn questions_descriptions_benchmarks_and_summaries_use_the_records() {
     let ts = &summary.ok(200)["result"];
     let strengths = strings(&ts["strengths"]).join("\n");
     assert!(strengths.contains("I led the migration"), "{ts}");
-    assert!(!strengths.contains("Tell me about"), "questions are not strengths: {ts}");
+    assert!(
+        !strengths.contains("Tell me about"),
+        "questions are not strengths: {ts}"
+    );
     let concerns = strings(&ts["concerns"]).join("\n");
     assert!(concerns.contains("haven't used Kafka"), "{ts}");
     let topics = strings(&ts["topics"]);
-    assert!(topics.contains(&"Rust".to_string()) && topics.contains(&"billing".to_string()), "{ts}");
-    assert_eq!(strings(&ts["skills_not_covered"]), vec!["Kubernetes"], "{ts}");
-    assert!(ts["summary"].as_str().unwrap().contains("Senior Backend Engineer"));
+    assert!(
+        topics.contains(&"Rust".to_string()) && topics.contains(&"billing".to_string()),
+        "{ts}"
+    );
+    assert_eq!(
+        strings(&ts["skills_not_covered"]),
+        vec!["Kubernetes"],
+        "{ts}"
+    );
+    assert!(
+        ts["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Senior Backend Engineer")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -487,7 +535,11 @@ async fn bad_input_is_a_problem_and_records_nothing() {
     let theirs = records(&s, &other).await;
 
     let p = s
-        .post("/api/v1/assistant/screen", &m.token, json!({"job_id": r.job}))
+        .post(
+            "/api/v1/assistant/screen",
+            &m.token,
+            json!({"job_id": r.job}),
+        )
         .await;
     assert_eq!(
         crate::common::fields(p.problem(400, "validation")),
@@ -575,9 +627,13 @@ async fn roles_and_scopes_limit_the_tools_and_tenants_see_only_their_spend() {
     let interviewer = s
         .seed_member(m.org_id, "int@acme.test", Role::Interviewer)
         .await;
-    s.post("/api/v1/assistant/screen", &interviewer.token, screen.clone())
-        .await
-        .problem(403, "forbidden");
+    s.post(
+        "/api/v1/assistant/screen",
+        &interviewer.token,
+        screen.clone(),
+    )
+    .await
+    .problem(403, "forbidden");
     s.get("/api/v1/assistant/spend", &interviewer.token)
         .await
         .problem(403, "forbidden");
@@ -635,7 +691,10 @@ async fn the_endpoint_answers_and_its_usage_is_priced() {
         strings(&a["result"]["strengths"]),
         vec!["Deep Rust experience", "Built PostgreSQL systems"]
     );
-    assert_eq!(a["result"]["recommendation"], "Move to a technical interview.");
+    assert_eq!(
+        a["result"]["recommendation"],
+        "Move to a technical interview."
+    );
     assert_eq!(
         strings(&a["result"]["missing_skills"]),
         vec!["Kafka"],
@@ -675,7 +734,9 @@ async fn a_failing_endpoint_falls_back_to_the_offline_engine_and_says_so() {
     let m = s.register("rec@acme.test", "Acme").await;
     let r = records(&s, &m).await;
     let body = json!({"candidate_id": r.candidate, "job_id": r.job});
-    let a = s.post("/api/v1/assistant/screen", &m.token, body.clone()).await;
+    let a = s
+        .post("/api/v1/assistant/screen", &m.token, body.clone())
+        .await;
     let a = a.ok(200);
     assert_eq!(a["engine"], "offline", "{a}");
     assert!(
@@ -683,12 +744,18 @@ async fn a_failing_endpoint_falls_back_to_the_offline_engine_and_says_so() {
         "{a}"
     );
     assert_eq!(strings(&a["result"]["missing_skills"]), vec!["Kafka"]);
-    assert!(!down.seen.lock().unwrap().is_empty(), "the endpoint was tried");
+    assert!(
+        !down.seen.lock().unwrap().is_empty(),
+        "the endpoint was tried"
+    );
     // Priced at the configured prices, from the estimate.
     let usage = &a["usage"];
     let expected = usage["input_tokens"].as_f64().unwrap() * 0.5 / 1000.0
         + usage["output_tokens"].as_f64().unwrap() * 1.5 / 1000.0;
-    assert!((usage["cost_usd"].as_f64().unwrap() - expected).abs() < 1e-6, "{usage}");
+    assert!(
+        (usage["cost_usd"].as_f64().unwrap() - expected).abs() < 1e-6,
+        "{usage}"
+    );
 
     // A reply without JSON: the same fallback, with its reason.
     let prose = fake_llm(Reply::Content("I think she is great!".into(), 10, 5)).await;
@@ -704,7 +771,10 @@ async fn a_failing_endpoint_falls_back_to_the_offline_engine_and_says_so() {
         .await;
     let a = a.ok(200);
     assert_eq!(a["engine"], "offline");
-    assert!(a["fallback_reason"].as_str().unwrap().contains("no JSON"), "{a}");
+    assert!(
+        a["fallback_reason"].as_str().unwrap().contains("no JSON"),
+        "{a}"
+    );
     assert_eq!(a["usage"]["input_tokens"], 10, "the endpoint billed these");
     assert_eq!(a["result"]["technical"].as_array().unwrap().len(), 5);
 
@@ -724,7 +794,12 @@ async fn a_failing_endpoint_falls_back_to_the_offline_engine_and_says_so() {
         )
         .await;
     assert_eq!(a.ok(200)["engine"], "offline");
-    assert!(a.body["fallback_reason"].as_str().unwrap().contains("could not be reached"));
+    assert!(
+        a.body["fallback_reason"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached")
+    );
     assert_eq!(spend(&s3, &m3, "24h").await["offline_calls"], 1);
 }
 
@@ -792,7 +867,11 @@ async fn a_used_up_monthly_budget_answers_402_and_records_nothing() {
     )
     .await
     .problem(402, "budget_exceeded");
-    assert_eq!(llm.seen.lock().unwrap().len(), 1, "refused calls never reach the endpoint");
+    assert_eq!(
+        llm.seen.lock().unwrap().len(),
+        1,
+        "refused calls never reach the endpoint"
+    );
     let report = spend(&s, &m, "all").await;
     assert_eq!(report["calls"], 1, "{report}");
     assert_eq!(report["month"]["budget_usd"], 2.5);

@@ -2585,9 +2585,12 @@ async fn recruiter_screens_a_candidate_saves_it_and_finds_it_in_the_library() {
     .await;
     choose(&client, "#assistant-job", &job.to_string()).await;
     click(&client, "#assistant-screen").await;
-    let answer = wait_for_text(&client, "#assistant-result-card", "the screen is shown", |t| {
-        t.contains("Strengths") && t.contains("/100")
-    })
+    let answer = wait_for_text(
+        &client,
+        "#assistant-result-card",
+        "the screen is shown",
+        |t| t.contains("Strengths") && t.contains("/100"),
+    )
     .await;
     assert!(answer.contains("Offline engine"), "{answer}");
     screenshot(&client, "assistant-screen").await;
@@ -2600,9 +2603,12 @@ async fn recruiter_screens_a_candidate_saves_it_and_finds_it_in_the_library() {
 
     // The library page lists it, filters by kind, finds it by search and opens it.
     click(&client, "a[data-nav='library']").await;
-    wait_for_text(&client, "#library-table", "the saved screen is listed", |t| {
-        t.contains("Screen: Charles Babbage for Engine Designer")
-    })
+    wait_for_text(
+        &client,
+        "#library-table",
+        "the saved screen is listed",
+        |t| t.contains("Screen: Charles Babbage for Engine Designer"),
+    )
     .await;
     choose(&client, "#library-kind", "outreach").await;
     wait_for_text(&client, "#library-count", "no outreach is saved", |t| {

@@ -83,23 +83,45 @@ async fn items_are_saved_listed_filtered_searched_and_deleted() {
     assert_eq!(all["total"], 3);
     assert_eq!(
         titles(&all),
-        vec!["Sourcing ideas", "Senior Backend JD", "Data Engineer questions"],
+        vec![
+            "Sourcing ideas",
+            "Senior Backend JD",
+            "Data Engineer questions"
+        ],
         "newest first"
     );
     let kind = list(&s, &m, "?kind=job_description").await;
-    assert_eq!((kind["total"].clone(), titles(&kind)), (json!(1), vec!["Senior Backend JD".to_string()]));
+    assert_eq!(
+        (kind["total"].clone(), titles(&kind)),
+        (json!(1), vec!["Senior Backend JD".to_string()])
+    );
     // `q` reads titles and payloads, every word, any case.
-    assert_eq!(titles(&list(&s, &m, "?q=rust").await), vec!["Sourcing ideas", "Senior Backend JD"]);
-    assert_eq!(titles(&list(&s, &m, "?q=RUST%20berlin").await), vec!["Sourcing ideas"]);
-    assert_eq!(titles(&list(&s, &m, "?q=kafka").await), vec!["Data Engineer questions"]);
+    assert_eq!(
+        titles(&list(&s, &m, "?q=rust").await),
+        vec!["Sourcing ideas", "Senior Backend JD"]
+    );
+    assert_eq!(
+        titles(&list(&s, &m, "?q=RUST%20berlin").await),
+        vec!["Sourcing ideas"]
+    );
+    assert_eq!(
+        titles(&list(&s, &m, "?q=kafka").await),
+        vec!["Data Engineer questions"]
+    );
     assert_eq!(list(&s, &m, "?q=rust&kind=note").await["total"], 1);
     assert_eq!(list(&s, &m, &format!("?job_id={job}")).await["total"], 1);
     let paged = list(&s, &m, "?skip=1&limit=1").await;
-    assert_eq!((paged["total"].clone(), titles(&paged)), (json!(3), vec!["Senior Backend JD".to_string()]));
+    assert_eq!(
+        (paged["total"].clone(), titles(&paged)),
+        (json!(3), vec!["Senior Backend JD".to_string()])
+    );
 
     let id = jd["id"].as_u64().unwrap();
     let got = s.get(&format!("/api/v1/library/{id}"), &m.token).await;
-    assert_eq!(got.ok(200)["payload"]["description"], "Rust and PostgreSQL all day");
+    assert_eq!(
+        got.ok(200)["payload"]["description"],
+        "Rust and PostgreSQL all day"
+    );
     assert_eq!(
         s.delete(&format!("/api/v1/library/{id}"), &m.token)
             .await
@@ -122,8 +144,20 @@ async fn items_are_saved_listed_filtered_searched_and_deleted() {
         .iter()
         .map(|e| e["action"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(actions.iter().filter(|a| *a == "library_item.created").count(), 3);
-    assert_eq!(actions.iter().filter(|a| *a == "library_item.deleted").count(), 1);
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "library_item.created")
+            .count(),
+        3
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "library_item.deleted")
+            .count(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -142,9 +176,18 @@ async fn bad_input_is_refused_and_saves_nothing() {
         .as_u64()
         .unwrap();
     let cases = [
-        (json!({"kind": "note", "title": "x", "payload": [1, 2]}), "payload"),
-        (json!({"kind": "note", "title": "x", "payload": "text"}), "payload"),
-        (json!({"kind": "note", "title": "   ", "payload": {}}), "title"),
+        (
+            json!({"kind": "note", "title": "x", "payload": [1, 2]}),
+            "payload",
+        ),
+        (
+            json!({"kind": "note", "title": "x", "payload": "text"}),
+            "payload",
+        ),
+        (
+            json!({"kind": "note", "title": "   ", "payload": {}}),
+            "title",
+        ),
         (json!({"kind": "poem", "title": "x", "payload": {}}), "kind"),
         (json!({"kind": "note", "payload": {}}), "title"),
         (
@@ -154,7 +197,12 @@ async fn bad_input_is_refused_and_saves_nothing() {
     ];
     for (body, field) in cases {
         let r = s.post("/api/v1/library", &m.token, body).await;
-        assert_eq!(fields(r.problem(400, "validation")), vec![field], "{}", r.text);
+        assert_eq!(
+            fields(r.problem(400, "validation")),
+            vec![field],
+            "{}",
+            r.text
+        );
     }
     s.post(
         "/api/v1/library",
@@ -239,10 +287,7 @@ async fn members_see_their_own_items_and_hiring_roles_see_and_delete_all() {
     let (_, key) = s
         .mint_key(&admin, "w", "recruiter", &["library:write", "library:read"])
         .await;
-    assert_eq!(
-        s.get("/api/v1/library", &key).await.ok(200)["total"],
-        1
-    );
+    assert_eq!(s.get("/api/v1/library", &key).await.ok(200)["total"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -269,10 +314,17 @@ async fn deleting_the_organisation_takes_its_library_and_assistant_calls() {
     }
     let export = s.get("/api/v1/account/export", &m.token).await;
     assert_eq!(export.ok(200)["library"][0]["title"], "n");
-    assert_eq!(export.body["assistant_calls"][0]["tool"], "interview_questions");
-    s.post("/api/v1/account/delete", &m.token, json!({"confirm": "alpha"}))
-        .await
-        .ok(200);
+    assert_eq!(
+        export.body["assistant_calls"][0]["tool"],
+        "interview_questions"
+    );
+    s.post(
+        "/api/v1/account/delete",
+        &m.token,
+        json!({"confirm": "alpha"}),
+    )
+    .await
+    .ok(200);
     let rx = s.state.store.read().unwrap();
     assert_eq!(rx.count(&LIBRARY, m.org_id).unwrap(), 0);
     assert_eq!(rx.count(&ASSISTANT_CALLS, m.org_id).unwrap(), 0);
@@ -316,7 +368,11 @@ async fn erasing_a_candidate_removes_the_items_about_them_and_redacts_their_audi
         .await;
     assert_eq!(plan.ok(200)["library_items"], 1);
     let done = s
-        .post(&format!("/api/v1/candidates/{c}/erase"), &m.token, json!({}))
+        .post(
+            &format!("/api/v1/candidates/{c}/erase"),
+            &m.token,
+            json!({}),
+        )
         .await;
     assert_eq!(done.ok(200)["library_items"], 1);
     s.get(&format!("/api/v1/library/{}", about["id"]), &m.token)

@@ -151,10 +151,12 @@ pub fn read_completion(bytes: &[u8]) -> Result<Completion, Failure> {
         ),
         _ => choice["text"].as_str().map(str::to_string),
     };
-    let content = content.filter(|c| !c.trim().is_empty()).ok_or_else(|| Failure {
-        reason: "the endpoint's answer has no message".into(),
-        billed: input_tokens.zip(output_tokens),
-    })?;
+    let content = content
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| Failure {
+            reason: "the endpoint's answer has no message".into(),
+            billed: input_tokens.zip(output_tokens),
+        })?;
     Ok(Completion {
         content,
         input_tokens,
@@ -167,13 +169,20 @@ pub fn read_completion(bytes: &[u8]) -> Result<Completion, Failure> {
 /// or the outermost `{…}` within prose.
 pub fn json_in(content: &str) -> Option<Value> {
     let text = content.trim();
-    let parse = |s: &str| serde_json::from_str::<Value>(s.trim()).ok().filter(Value::is_object);
+    let parse = |s: &str| {
+        serde_json::from_str::<Value>(s.trim())
+            .ok()
+            .filter(Value::is_object)
+    };
     if let Some(v) = parse(text) {
         return Some(v);
     }
     if let Some(start) = text.find("```") {
         let rest = &text[start + 3..];
-        let rest = rest.strip_prefix("json").or_else(|| rest.strip_prefix("JSON")).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix("json")
+            .or_else(|| rest.strip_prefix("JSON"))
+            .unwrap_or(rest);
         if let Some(end) = rest.find("```")
             && let Some(v) = parse(&rest[..end])
         {
@@ -246,7 +255,8 @@ mod tests {
         let legacy = br#"{"choices":[{"text":"old style"}]}"#;
         assert_eq!(read_completion(legacy).unwrap().content, "old style");
         assert!(read_completion(b"<html>").is_err());
-        let empty = read_completion(br#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0}}"#);
+        let empty =
+            read_completion(br#"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":0}}"#);
         assert_eq!(empty.unwrap_err().billed, Some((1, 0)));
     }
 
@@ -254,7 +264,10 @@ mod tests {
     fn json_is_found_in_fences_and_prose() {
         let fenced = "Here you go:\n```json\n{\"a\": 1}\n```\nAnything else?";
         assert_eq!(json_in(fenced).unwrap()["a"], 1);
-        assert_eq!(json_in("Sure! {\"b\": {\"c\": 2}} Hope it helps.").unwrap()["b"]["c"], 2);
+        assert_eq!(
+            json_in("Sure! {\"b\": {\"c\": 2}} Hope it helps.").unwrap()["b"]["c"],
+            2
+        );
         assert_eq!(json_in(" {\"x\": true} ").unwrap()["x"], true);
         assert!(json_in("no json here").is_none());
         assert!(json_in("[1, 2]").is_none());
@@ -262,7 +275,11 @@ mod tests {
 
     #[test]
     fn keys_become_snake_case() {
-        let v = snake_keys(json!({"matchScore": 3, "redFlagSignals": [{"whyNot": 1}], "ok_key": 0}));
-        assert_eq!(v, json!({"match_score": 3, "red_flag_signals": [{"why_not": 1}], "ok_key": 0}));
+        let v =
+            snake_keys(json!({"matchScore": 3, "redFlagSignals": [{"whyNot": 1}], "ok_key": 0}));
+        assert_eq!(
+            v,
+            json!({"match_score": 3, "red_flag_signals": [{"why_not": 1}], "ok_key": 0})
+        );
     }
 }

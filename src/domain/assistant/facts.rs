@@ -185,7 +185,11 @@ pub fn job(
                 facts.currency.as_deref().map(str::trim),
             );
             if let (Some(min), Some(max)) = (facts.salary_min, facts.salary_max) {
-                v.check(min <= max, "job.salary_max", "must not be less than `salary_min`");
+                v.check(
+                    min <= max,
+                    "job.salary_max",
+                    "must not be less than `salary_min`",
+                );
             }
             v.finish()?;
             Ok(facts.into_job(tenant))
@@ -282,7 +286,10 @@ mod tests {
             "90,000–120,000 EUR"
         );
         assert_eq!(range(None, Some(5), None).unwrap(), "up to 5");
-        assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            and_list(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
         assert_eq!(first_name("Grace Brewster Hopper"), "Grace");
     }
 }

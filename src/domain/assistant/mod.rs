@@ -151,7 +151,11 @@ fn month_key(t: Timestamp) -> u64 {
 fn next_month(t: Timestamp) -> Timestamp {
     let (y, m) = (t.0.year(), t.0.month());
     let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    Timestamp(Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().unwrap_or(t.0))
+    Timestamp(
+        Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0)
+            .single()
+            .unwrap_or(t.0),
+    )
 }
 
 fn usd(nano: u64) -> f64 {
@@ -240,67 +244,62 @@ where
         offline_json
     );
     let estimate_in = estimate_tokens(&system) + estimate_tokens(&user);
-    let (engine, model, fallback_reason, result, input_tokens, output_tokens) =
-        match &assistant.endpoint {
-            None => (
-                Engine::Offline,
-                None,
-                None,
-                offline,
-                estimate_in,
-                estimate_tokens(&offline_json),
-            ),
-            Some(endpoint) => match endpoint.complete(&system, &user).await {
-                Ok(done) => {
-                    let billed_in = done.input_tokens.unwrap_or(estimate_in);
-                    let billed_out = done
-                        .output_tokens
-                        .unwrap_or_else(|| estimate_tokens(&done.content));
-                    let model = done.model.clone().or_else(|| {
-                        (!endpoint.model.is_empty()).then(|| endpoint.model.clone())
-                    });
-                    let merged = json_in(&done.content)
-                        .map(snake_keys)
-                        .ok_or_else(|| "the endpoint's message holds no JSON object".to_string())
-                        .and_then(|reply| offline.clone().merge(&reply));
-                    match merged {
-                        Ok(result) => (
-                            Engine::Endpoint,
+    let (engine, model, fallback_reason, result, input_tokens, output_tokens) = match &assistant
+        .endpoint
+    {
+        None => (
+            Engine::Offline,
+            None,
+            None,
+            offline,
+            estimate_in,
+            estimate_tokens(&offline_json),
+        ),
+        Some(endpoint) => match endpoint.complete(&system, &user).await {
+            Ok(done) => {
+                let billed_in = done.input_tokens.unwrap_or(estimate_in);
+                let billed_out = done
+                    .output_tokens
+                    .unwrap_or_else(|| estimate_tokens(&done.content));
+                let model = done
+                    .model
+                    .clone()
+                    .or_else(|| (!endpoint.model.is_empty()).then(|| endpoint.model.clone()));
+                let merged = json_in(&done.content)
+                    .map(snake_keys)
+                    .ok_or_else(|| "the endpoint's message holds no JSON object".to_string())
+                    .and_then(|reply| offline.clone().merge(&reply));
+                match merged {
+                    Ok(result) => (Engine::Endpoint, model, None, result, billed_in, billed_out),
+                    Err(reason) => {
+                        tracing::warn!(
+                            tool = tool.as_str(),
+                            "assistant endpoint answer unusable: {reason}"
+                        );
+                        (
+                            Engine::Offline,
                             model,
-                            None,
-                            result,
+                            Some(reason),
+                            offline,
                             billed_in,
                             billed_out,
-                        ),
-                        Err(reason) => {
-                            tracing::warn!(tool = tool.as_str(), "assistant endpoint answer unusable: {reason}");
-                            (
-                                Engine::Offline,
-                                model,
-                                Some(reason),
-                                offline,
-                                billed_in,
-                                billed_out,
-                            )
-                        }
+                        )
                     }
                 }
-                Err(failure) => {
-                    tracing::warn!(tool = tool.as_str(), "assistant endpoint failed: {}", failure.reason);
-                    let (i, o) = failure
-                        .billed
-                        .unwrap_or((estimate_in, estimate_tokens(&offline_json)));
-                    (
-                        Engine::Offline,
-                        None,
-                        Some(failure.reason),
-                        offline,
-                        i,
-                        o,
-                    )
-                }
-            },
-        };
+            }
+            Err(failure) => {
+                tracing::warn!(
+                    tool = tool.as_str(),
+                    "assistant endpoint failed: {}",
+                    failure.reason
+                );
+                let (i, o) = failure
+                    .billed
+                    .unwrap_or((estimate_in, estimate_tokens(&offline_json)));
+                (Engine::Offline, None, Some(failure.reason), offline, i, o)
+            }
+        },
+    };
     let cost = assistant.cost_nano(input_tokens, output_tokens);
     let mut call = AssistantCall {
         id: 0,

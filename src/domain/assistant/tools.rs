@@ -61,7 +61,9 @@ pub struct Prepared<A> {
 fn text(reply: &Value, field: &str) -> std::result::Result<String, String> {
     match &reply[field] {
         Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-        Value::Array(lines) if !lines.is_empty() => Ok(strings(&Value::Array(lines.clone())).join("\n")),
+        Value::Array(lines) if !lines.is_empty() => {
+            Ok(strings(&Value::Array(lines.clone())).join("\n"))
+        }
         _ => Err(format!("the answer has no `{field}`")),
     }
 }
@@ -82,10 +84,19 @@ fn strings(value: &Value) -> Vec<String> {
         }
     };
     match value {
-        Value::Array(items) => items.iter().filter_map(one).filter(|s| !s.is_empty()).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(one)
+            .filter(|s| !s.is_empty())
+            .collect(),
         Value::String(s) => s
             .lines()
-            .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches(['-', '*', '•'])
+                    .trim()
+                    .to_string()
+            })
             .filter(|l| !l.is_empty())
             .collect(),
         _ => Vec::new(),
@@ -608,7 +619,11 @@ pub fn offer_letter(
         terms.currency
     )];
     if let Some(b) = terms.bonus {
-        pay.push(format!("- Annual bonus: up to {} {}", money(b), terms.currency));
+        pay.push(format!(
+            "- Annual bonus: up to {} {}",
+            money(b),
+            terms.currency
+        ));
     }
     if let Some(b) = terms.sign_on_bonus {
         pay.push(format!("- Sign-on bonus: {} {}", money(b), terms.currency));
@@ -679,8 +694,7 @@ impl Answer for InterviewQuestions {
     fn merge(self, reply: &Value) -> std::result::Result<InterviewQuestions, String> {
         let q = InterviewQuestions {
             technical: list(reply, "technical")?,
-            behavioral: list(reply, "behavioral")
-                .or_else(|_| list(reply, "behavioural"))?,
+            behavioral: list(reply, "behavioral").or_else(|_| list(reply, "behavioural"))?,
             scenario: list(reply, "scenario").unwrap_or(self.scenario),
             red_flag_signals: list(reply, "red_flag_signals").unwrap_or(self.red_flag_signals),
         };
@@ -702,7 +716,11 @@ pub fn interview_questions(
             let mut skills = job_skills(&j);
             if skills.is_empty() {
                 let text = format!("{} {}", j.title, j.description.clone().unwrap_or_default());
-                skills = vocabulary().extract(&text).into_iter().map(String::from).collect();
+                skills = vocabulary()
+                    .extract(&text)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
             }
             (j.title, j.level, skills, Some(id))
         }
@@ -722,7 +740,11 @@ pub fn interview_questions(
                 .filter(|s| !s.is_empty())
                 .collect();
             if skills.is_empty() {
-                skills = vocabulary().extract(&role).into_iter().map(String::from).collect();
+                skills = vocabulary()
+                    .extract(&role)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
             }
             (role, req.level, skills, None)
         }
@@ -740,7 +762,8 @@ pub fn interview_questions(
         scenario: b.pick(&brief, LineKind::Scenario, count),
         red_flag_signals: b.pick(&brief, LineKind::RedFlag, count),
     };
-    let facts = json!({"role": role, "level": level, "skills": skills, "questions_per_section": count});
+    let facts =
+        json!({"role": role, "level": level, "skills": skills, "questions_per_section": count});
     Ok(Prepared {
         tool: Tool::InterviewQuestions,
         facts,
@@ -804,14 +827,38 @@ fn years_for(level: Option<Level>) -> Option<u32> {
 fn core_title(title: &str) -> String {
     title
         .split_whitespace()
-        .filter(|w| !LEVEL_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+        .filter(|w| {
+            !LEVEL_WORDS.contains(
+                &w.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 const LEVEL_WORDS: &[&str] = &[
-    "senior", "sr", "junior", "jr", "lead", "principal", "staff", "head", "intern", "mid",
-    "director", "chief", "vp", "i", "ii", "iii", "iv", "graduate", "entry", "level", "mid-level",
+    "senior",
+    "sr",
+    "junior",
+    "jr",
+    "lead",
+    "principal",
+    "staff",
+    "head",
+    "intern",
+    "mid",
+    "director",
+    "chief",
+    "vp",
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "graduate",
+    "entry",
+    "level",
+    "mid-level",
 ];
 
 pub fn job_description(
@@ -844,7 +891,11 @@ pub fn job_description(
         j.required_skills.clone()
     };
     let core = core_title(&j.title);
-    let core = if core.is_empty() { j.title.clone() } else { core };
+    let core = if core.is_empty() {
+        j.title.clone()
+    } else {
+        core
+    };
     let mut summary = format!("{company} is hiring a {}", j.title);
     if let Some(l) = j.level
         && !j.title.to_lowercase().contains(l.as_str())
@@ -905,7 +956,10 @@ pub fn job_description(
         .iter()
         .map(|s| format!("Experience with {s}."))
         .collect();
-    let mut description = format!("{}\n\nAbout the role\n{summary}\n\nWhat you will do\n", j.title);
+    let mut description = format!(
+        "{}\n\nAbout the role\n{summary}\n\nWhat you will do\n",
+        j.title
+    );
     for r in &responsibilities {
         description += &format!("- {r}\n");
     }
@@ -1011,7 +1065,12 @@ fn title_words(title: &str) -> Vec<String> {
         .map(str::to_lowercase)
         .filter(|w| !w.is_empty() && !LEVEL_WORDS.contains(&w.as_str()))
         .filter(|w| !matches!(w.as_str(), "of" | "the" | "and" | "for" | "a" | "an" | "in"))
-        .map(|w| w.strip_suffix('s').filter(|s| s.len() > 2).map(str::to_string).unwrap_or(w))
+        .map(|w| {
+            w.strip_suffix('s')
+                .filter(|s| s.len() > 2)
+                .map(str::to_string)
+                .unwrap_or(w)
+        })
         .collect()
 }
 
@@ -1041,9 +1100,15 @@ pub fn salary_benchmark(
     req: SalaryBenchmarkRequest,
 ) -> Result<Prepared<SalaryBenchmark>> {
     let mut filters = BenchmarkFilters {
-        title: req.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+        title: req
+            .title
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
         level: req.level,
-        location: req.location.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+        location: req
+            .location
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty()),
     };
     if let Some(id) = req.job_id {
         let j = crate::domain::jobs::load(rx, tenant, id)?;
@@ -1088,7 +1153,9 @@ pub fn salary_benchmark(
     }
     let offers: Vec<Offer> = rx.list(&OFFERS, tenant, 0, usize::MAX)?;
     for o in offers {
-        let Some(j) = by_id.get(&o.job_id) else { continue };
+        let Some(j) = by_id.get(&o.job_id) else {
+            continue;
+        };
         points.push(Point {
             amount: o.base_salary,
             currency: o.currency.to_ascii_uppercase(),
@@ -1098,7 +1165,11 @@ pub fn salary_benchmark(
             from_offer: true,
         });
     }
-    let wanted_words = filters.title.as_deref().map(title_words).unwrap_or_default();
+    let wanted_words = filters
+        .title
+        .as_deref()
+        .map(title_words)
+        .unwrap_or_default();
     let fits = |p: &Point, use_level: bool, use_location: bool| {
         let words = title_words(&p.title);
         wanted_words.iter().all(|w| words.contains(w))
@@ -1120,13 +1191,19 @@ pub fn salary_benchmark(
     ];
     let mut best: Option<(Vec<&Point>, &[&str])> = None;
     for (use_level, use_location, relaxed) in tries {
-        if relaxed.contains(&"location") && filters.location.is_none() && !relaxed.contains(&"level") {
+        if relaxed.contains(&"location")
+            && filters.location.is_none()
+            && !relaxed.contains(&"level")
+        {
             continue;
         }
         if relaxed.contains(&"level") && filters.level.is_none() {
             continue;
         }
-        let sample: Vec<&Point> = points.iter().filter(|p| fits(p, use_level, use_location)).collect();
+        let sample: Vec<&Point> = points
+            .iter()
+            .filter(|p| fits(p, use_level, use_location))
+            .collect();
         let better = best.as_ref().is_none_or(|(b, _)| sample.len() > b.len());
         if better {
             best = Some((sample, relaxed));
@@ -1271,8 +1348,8 @@ fn sentences(text: &str) -> Vec<String> {
         let chars: Vec<char> = line.chars().collect();
         for (i, &c) in chars.iter().enumerate() {
             current.push(c);
-            let end = matches!(c, '.' | '!' | '?')
-                && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+            let end =
+                matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
             if end {
                 let s = current.trim().to_string();
                 if s.split_whitespace().count() >= 3 {
@@ -1291,39 +1368,165 @@ fn sentences(text: &str) -> Vec<String> {
 
 /// Cues of strength in what a candidate says, with their weights.
 const STRENGTH_CUES: &[(&str, i32)] = &[
-    ("i led", 3), ("i built", 3), ("i designed", 3), ("i owned", 3), ("i shipped", 3),
-    ("i launched", 3), ("i mentored", 3), ("i improved", 3), ("i reduced", 3), ("i increased", 3),
-    ("i automated", 2), ("i migrated", 2), ("i introduced", 2), ("i delivered", 2), ("i wrote", 2),
-    ("i solved", 2), ("i fixed", 1), ("we shipped", 1), ("we built", 1), ("successfully", 2),
-    ("improved", 1), ("reduced", 1), ("increased", 1), ("saved", 1), ("years of experience", 2),
-    ("experience with", 1), ("in production", 2), ("responsible for", 1), ("mentor", 1),
-    ("strong", 1), ("excellent", 2), ("impressive", 2), ("clear", 1), ("well", 1), ("confident", 1),
+    ("i led", 3),
+    ("i built", 3),
+    ("i designed", 3),
+    ("i owned", 3),
+    ("i shipped", 3),
+    ("i launched", 3),
+    ("i mentored", 3),
+    ("i improved", 3),
+    ("i reduced", 3),
+    ("i increased", 3),
+    ("i automated", 2),
+    ("i migrated", 2),
+    ("i introduced", 2),
+    ("i delivered", 2),
+    ("i wrote", 2),
+    ("i solved", 2),
+    ("i fixed", 1),
+    ("we shipped", 1),
+    ("we built", 1),
+    ("successfully", 2),
+    ("improved", 1),
+    ("reduced", 1),
+    ("increased", 1),
+    ("saved", 1),
+    ("years of experience", 2),
+    ("experience with", 1),
+    ("in production", 2),
+    ("responsible for", 1),
+    ("mentor", 1),
+    ("strong", 1),
+    ("excellent", 2),
+    ("impressive", 2),
+    ("clear", 1),
+    ("well", 1),
+    ("confident", 1),
 ];
 
 /// Cues of a concern.
 const CONCERN_CUES: &[(&str, i32)] = &[
-    ("not sure", 2), ("i don't know", 3), ("i do not know", 3), ("never used", 3), ("never worked", 3),
-    ("haven't used", 3), ("have not used", 3), ("haven't worked", 3), ("no experience", 3),
-    ("not familiar", 3), ("unfamiliar", 2), ("struggled", 2), ("struggle", 1), ("difficult", 1),
-    ("i guess", 1), ("maybe", 1), ("couldn't", 1), ("could not", 1), ("failed", 1), ("left after", 2),
-    ("conflict", 1), ("blame", 2), ("their fault", 3), ("weak", 2), ("concern", 2), ("worried", 2),
-    ("gap", 1), ("only a little", 2), ("just a bit", 2), ("not really", 2), ("vague", 2),
-    ("hesitant", 2), ("red flag", 3), ("notice period", 1), ("salary expectation", 1),
+    ("not sure", 2),
+    ("i don't know", 3),
+    ("i do not know", 3),
+    ("never used", 3),
+    ("never worked", 3),
+    ("haven't used", 3),
+    ("have not used", 3),
+    ("haven't worked", 3),
+    ("no experience", 3),
+    ("not familiar", 3),
+    ("unfamiliar", 2),
+    ("struggled", 2),
+    ("struggle", 1),
+    ("difficult", 1),
+    ("i guess", 1),
+    ("maybe", 1),
+    ("couldn't", 1),
+    ("could not", 1),
+    ("failed", 1),
+    ("left after", 2),
+    ("conflict", 1),
+    ("blame", 2),
+    ("their fault", 3),
+    ("weak", 2),
+    ("concern", 2),
+    ("worried", 2),
+    ("gap", 1),
+    ("only a little", 2),
+    ("just a bit", 2),
+    ("not really", 2),
+    ("vague", 2),
+    ("hesitant", 2),
+    ("red flag", 3),
+    ("notice period", 1),
+    ("salary expectation", 1),
 ];
 
 fn cue_score(sentence: &str, cues: &[(&str, i32)]) -> i32 {
     let s = sentence.to_lowercase().replace('’', "'");
-    cues.iter().filter(|(c, _)| s.contains(c)).map(|(_, w)| w).sum()
+    cues.iter()
+        .filter(|(c, _)| s.contains(c))
+        .map(|(_, w)| w)
+        .sum()
 }
 
 const STOPWORDS: &[&str] = &[
-    "that", "this", "with", "have", "what", "when", "where", "which", "would", "could", "there",
-    "their", "about", "your", "from", "they", "were", "been", "will", "just", "like", "then",
-    "than", "also", "some", "into", "more", "very", "really", "think", "know", "yeah", "okay",
-    "well", "thing", "things", "because", "them", "team", "work", "worked", "working", "time",
-    "interviewer", "candidate", "tell", "said", "going", "want", "make", "made", "much", "good",
-    "great", "sure", "right", "lot", "kind", "other", "over", "after", "before", "didn", "doesn",
-    "don't", "it's", "i'm", "we're", "you're", "that's", "there's", "does", "being", "still",
+    "that",
+    "this",
+    "with",
+    "have",
+    "what",
+    "when",
+    "where",
+    "which",
+    "would",
+    "could",
+    "there",
+    "their",
+    "about",
+    "your",
+    "from",
+    "they",
+    "were",
+    "been",
+    "will",
+    "just",
+    "like",
+    "then",
+    "than",
+    "also",
+    "some",
+    "into",
+    "more",
+    "very",
+    "really",
+    "think",
+    "know",
+    "yeah",
+    "okay",
+    "well",
+    "thing",
+    "things",
+    "because",
+    "them",
+    "team",
+    "work",
+    "worked",
+    "working",
+    "time",
+    "interviewer",
+    "candidate",
+    "tell",
+    "said",
+    "going",
+    "want",
+    "make",
+    "made",
+    "much",
+    "good",
+    "great",
+    "sure",
+    "right",
+    "lot",
+    "kind",
+    "other",
+    "over",
+    "after",
+    "before",
+    "didn",
+    "doesn",
+    "don't",
+    "it's",
+    "i'm",
+    "we're",
+    "you're",
+    "that's",
+    "there's",
+    "does",
+    "being",
+    "still",
 ];
 
 pub fn transcript_summary(
@@ -1344,14 +1547,20 @@ pub fn transcript_summary(
         Some(i) => Some(crate::domain::candidates::load(rx, tenant, i.candidate_id)?),
         None => None,
     };
-    let text = match req.transcript.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+    let text = match req
+        .transcript
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+    {
         Some(t) => t,
         None => {
             let notes: Vec<String> = interview
                 .iter()
                 .flat_map(|i| &i.scorecards)
                 .filter_map(|s| {
-                    s.notes.as_ref().map(|n| format!("{}: {}", s.interviewer, n.trim()))
+                    s.notes
+                        .as_ref()
+                        .map(|n| format!("{}: {}", s.interviewer, n.trim()))
                 })
                 .collect();
             if notes.is_empty() {
@@ -1373,7 +1582,8 @@ pub fn transcript_summary(
     // With speaker labels, strengths and concerns come from what the candidate said.
     let label = |s: &str| -> Option<String> {
         let (head, _) = s.split_once(':')?;
-        (head.split_whitespace().count() <= 3 && !head.is_empty()).then(|| head.trim().to_lowercase())
+        (head.split_whitespace().count() <= 3 && !head.is_empty())
+            .then(|| head.trim().to_lowercase())
     };
     let asks = ["interviewer", "recruiter", "hiring manager", "q"];
     let interviewer_names: Vec<String> = interview
@@ -1384,12 +1594,17 @@ pub fn transcript_summary(
     let theirs: Vec<&String> = all
         .iter()
         .filter(|s| match label(s) {
-            Some(l) => !asks.contains(&l.as_str()) && !interviewer_names.iter().any(|n| n.starts_with(&l)),
+            Some(l) => {
+                !asks.contains(&l.as_str()) && !interviewer_names.iter().any(|n| n.starts_with(&l))
+            }
             None => true,
         })
         .collect();
     let strip = |s: &str| match label(s) {
-        Some(_) => s.split_once(':').map(|(_, r)| r.trim().to_string()).unwrap_or_default(),
+        Some(_) => s
+            .split_once(':')
+            .map(|(_, r)| r.trim().to_string())
+            .unwrap_or_default(),
         None => s.to_string(),
     };
     let top = |cues: &[(&str, i32)], other: &[(&str, i32)]| -> Vec<String> {
@@ -1407,11 +1622,18 @@ pub fn transcript_summary(
     let strengths = top(STRENGTH_CUES, CONCERN_CUES);
     let concerns = top(CONCERN_CUES, STRENGTH_CUES);
     // Topics: the skills named, then words said often.
-    let mut topics: Vec<String> = vocabulary().extract(&text).into_iter().map(String::from).collect();
+    let mut topics: Vec<String> = vocabulary()
+        .extract(&text)
+        .into_iter()
+        .map(String::from)
+        .collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for w in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
         let w = w.to_lowercase();
-        if w.len() >= 5 && !STOPWORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()) {
+        if w.len() >= 5
+            && !STOPWORDS.contains(&w.as_str())
+            && !w.chars().all(|c| c.is_ascii_digit())
+        {
             *counts.entry(w).or_default() += 1;
         }
     }
@@ -1421,7 +1643,10 @@ pub fn transcript_summary(
         if topics.len() >= 8 {
             break;
         }
-        if !topics.iter().any(|t| t.to_lowercase().contains(&w) || w.contains(&t.to_lowercase())) {
+        if !topics
+            .iter()
+            .any(|t| t.to_lowercase().contains(&w) || w.contains(&t.to_lowercase()))
+        {
             topics.push(w);
         }
     }
@@ -1432,7 +1657,9 @@ pub fn transcript_summary(
         let lower = text.to_lowercase();
         for s in job_skills(j) {
             let canon = vocabulary().canonical(&s).unwrap_or(&s).to_string();
-            if named.iter().any(|n| n.eq_ignore_ascii_case(&canon)) || lower.contains(&s.to_lowercase()) {
+            if named.iter().any(|n| n.eq_ignore_ascii_case(&canon))
+                || lower.contains(&s.to_lowercase())
+            {
                 covered.push(canon);
             } else {
                 not_covered.push(canon);
@@ -1446,11 +1673,16 @@ pub fn transcript_summary(
         .unwrap_or_else(|| "The candidate".into());
     let mut summary = format!(
         "{who_name}{} — a conversation of {words} words ({} sentences)",
-        job.as_ref().map(|j| format!(", for {}", j.title)).unwrap_or_default(),
+        job.as_ref()
+            .map(|j| format!(", for {}", j.title))
+            .unwrap_or_default(),
         all.len()
     );
     if !topics.is_empty() {
-        summary += &format!(" covering {}", and_list(&topics.iter().take(4).cloned().collect::<Vec<_>>()));
+        summary += &format!(
+            " covering {}",
+            and_list(&topics.iter().take(4).cloned().collect::<Vec<_>>())
+        );
     }
     summary += &format!(
         ". {} sign{} of strength and {} concern{} stood out.",
@@ -1463,7 +1695,11 @@ pub fn transcript_summary(
         summary += &format!(" Not discussed: {}.", and_list(&not_covered));
     }
     if let Some(i) = &interview {
-        let recs: Vec<&'static str> = i.scorecards.iter().map(|s| recommendation_word(s.recommendation)).collect();
+        let recs: Vec<&'static str> = i
+            .scorecards
+            .iter()
+            .map(|s| recommendation_word(s.recommendation))
+            .collect();
         if !recs.is_empty() {
             summary += &format!(" Scorecards so far: {}.", recs.join(", "));
         }
@@ -1509,7 +1745,10 @@ mod tests {
 
     #[test]
     fn titles_compare_by_what_the_work_is() {
-        assert_eq!(title_words("Senior Backend Engineers"), vec!["backend", "engineer"]);
+        assert_eq!(
+            title_words("Senior Backend Engineers"),
+            vec!["backend", "engineer"]
+        );
         assert_eq!(core_title("Senior Backend Engineer"), "Backend Engineer");
     }
 
@@ -1528,7 +1767,9 @@ mod tests {
 
     #[test]
     fn transcripts_split_into_sentences() {
-        let s = sentences("Interviewer: Tell me about it. Candidate: I led the migration to Rust! It took 3.5 months.\nOk");
+        let s = sentences(
+            "Interviewer: Tell me about it. Candidate: I led the migration to Rust! It took 3.5 months.\nOk",
+        );
         assert_eq!(
             s,
             vec![
