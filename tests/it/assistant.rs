@@ -13,8 +13,11 @@ use crate::common::{Member, TestServer};
 /// every request it received (headers and JSON body).
 struct FakeLlm {
     url: String,
-    seen: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    seen: Seen,
 }
+
+/// Each request the fake endpoint received: its `Authorization` header and its JSON body.
+type Seen = Arc<Mutex<Vec<(Option<String>, Value)>>>;
 
 #[derive(Clone)]
 enum Reply {
@@ -24,7 +27,7 @@ enum Reply {
 }
 
 async fn fake_llm(reply: Reply) -> FakeLlm {
-    let seen: Arc<Mutex<Vec<(Option<String>, Value)>>> = Arc::default();
+    let seen: Seen = Arc::default();
     let log = seen.clone();
     let endpoint = poem::endpoint::make(move |req: poem::Request| {
         let (log, reply) = (log.clone(), reply.clone());
