@@ -15,40 +15,27 @@ use crate::auth::Permission;
 use crate::domain::assistant::tools::{
     self, InterviewQuestions, InterviewQuestionsRequest, JobDescription, JobDescriptionRequest,
     OfferLetter, OfferLetterRequest, Outreach, OutreachRequest, SalaryBenchmark,
-    SalaryBenchmarkRequest, Screen, ScreenRequest, Tool, TranscriptSummary,
-    TranscriptSummaryRequest,
+    SalaryBenchmarkRequest, Screen, ScreenRequest, TranscriptSummary, TranscriptSummaryRequest,
 };
-use crate::domain::assistant::{self, Answered, Engine, Spend, Usage, Window};
+use crate::domain::assistant::{self, Answered, Provenance, Spend, Window};
 use crate::error::Result;
 
 pub struct AssistantApi;
 
-/// The answer of each tool: its result, which engine wrote it, and what the call cost.
+/// The answer of each tool: where it came from (flattened) and its result.
 macro_rules! answer_of {
     ($name:ident, $result:ty) => {
         #[derive(Debug, Object)]
         pub struct $name {
-            pub tool: Tool,
-            /// The recorded call (its tokens and cost count in `/assistant/spend`).
-            pub call_id: u64,
-            /// `endpoint` when the configured endpoint answered; `offline` otherwise.
-            pub engine: Engine,
-            pub model: Option<String>,
-            /// Why the endpoint's answer was not used, when it was tried and failed.
-            pub fallback_reason: Option<String>,
-            pub usage: Usage,
+            #[oai(flatten)]
+            pub about: Provenance,
             pub result: $result,
         }
 
         impl From<Answered<$result>> for $name {
             fn from(a: Answered<$result>) -> $name {
                 $name {
-                    tool: a.tool,
-                    call_id: a.call_id,
-                    engine: a.engine,
-                    model: a.model,
-                    fallback_reason: a.fallback_reason,
-                    usage: a.usage,
+                    about: a.about,
                     result: a.result,
                 }
             }

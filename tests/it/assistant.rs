@@ -562,6 +562,17 @@ async fn bad_input_is_a_problem_and_records_nothing() {
     )
     .await
     .problem(400, "validation");
+    let inline = s
+        .post(
+            "/api/v1/assistant/screen",
+            &m.token,
+            json!({"candidate_id": r.candidate, "job": {"title": "Welder", "currency": "euro"}}),
+        )
+        .await;
+    assert_eq!(
+        crate::common::fields(inline.problem(400, "validation")),
+        vec!["job.currency"]
+    );
     s.post(
         "/api/v1/assistant/offer-letter",
         &m.token,

@@ -163,15 +163,24 @@ fn usd(nano: u64) -> f64 {
     (nano as f64 / 1000.0).round() / 1e6
 }
 
-/// What a tool answers: its result, which engine wrote it (and why not the endpoint, when it
-/// fell back), the call's tokens and cost.
-pub struct Answered<A> {
+/// Where an answer came from: the tool, the recorded call, which engine wrote it (and why not
+/// the endpoint, when it fell back), the call's tokens and cost.
+#[derive(Debug, Clone, Object)]
+pub struct Provenance {
     pub tool: Tool,
+    /// The recorded call (its tokens and cost count in `/assistant/spend`).
     pub call_id: u64,
+    /// `endpoint` when the configured endpoint answered; `offline` otherwise.
     pub engine: Engine,
     pub model: Option<String>,
+    /// Why the endpoint's answer was not used, when it was tried and failed.
     pub fallback_reason: Option<String>,
     pub usage: Usage,
+}
+
+/// A tool's result and where it came from.
+pub struct Answered<A> {
+    pub about: Provenance,
     pub result: A,
 }
 
@@ -355,15 +364,17 @@ where
         })
         .await?;
     Ok(Answered {
-        tool,
-        call_id: call.id,
-        engine,
-        model,
-        fallback_reason,
-        usage: Usage {
-            input_tokens,
-            output_tokens,
-            cost_usd: usd(cost),
+        about: Provenance {
+            tool,
+            call_id: call.id,
+            engine,
+            model,
+            fallback_reason,
+            usage: Usage {
+                input_tokens,
+                output_tokens,
+                cost_usd: usd(cost),
+            },
         },
         result,
     })

@@ -9,12 +9,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::bank::{Brief, LineKind, bank, is_senior};
-use super::facts::{
-    self, CandidateFacts, JobFacts, Sender, and_list, first_name, job_skills, money, range,
-};
-use crate::domain::candidates::Candidate;
+use super::facts::{self, Sender, and_list, first_name, job_skills, money, range};
+use crate::domain::candidates::{Candidate, NewCandidate};
 use crate::domain::interviews::{self, Recommendation};
-use crate::domain::jobs::{Job, Level};
+use crate::domain::jobs::{Job, Level, NewJob};
 use crate::domain::matching::find::{demand, supply};
 use crate::domain::matching::vocabulary::vocabulary;
 use crate::domain::matching::{Availability, Breakdown, Matcher};
@@ -137,9 +135,9 @@ pub struct ScreenRequest {
     pub candidate_id: Option<u64>,
     pub job_id: Option<u64>,
     /// The candidate inline, instead of `candidate_id`.
-    pub candidate: Option<CandidateFacts>,
+    pub candidate: Option<NewCandidate>,
     /// The job inline, instead of `job_id`.
-    pub job: Option<JobFacts>,
+    pub job: Option<NewJob>,
 }
 
 named_enum! {
@@ -362,8 +360,8 @@ pub enum Tone {
 pub struct OutreachRequest {
     pub candidate_id: Option<u64>,
     pub job_id: Option<u64>,
-    pub candidate: Option<CandidateFacts>,
-    pub job: Option<JobFacts>,
+    pub candidate: Option<NewCandidate>,
+    pub job: Option<NewJob>,
     /// `warm` (default), `formal`, `casual` or `direct`.
     pub tone: Option<Tone>,
 }
@@ -506,8 +504,8 @@ pub struct OfferLetterRequest {
     pub offer_id: Option<u64>,
     pub candidate_id: Option<u64>,
     pub job_id: Option<u64>,
-    pub candidate: Option<CandidateFacts>,
-    pub job: Option<JobFacts>,
+    pub candidate: Option<NewCandidate>,
+    pub job: Option<NewJob>,
     /// Terms when no `offer_id` is given.
     #[oai(validator(minimum(value = "1"), maximum(value = "100000000000")))]
     pub base_salary: Option<u64>,
@@ -779,7 +777,7 @@ pub fn interview_questions(
 pub struct JobDescriptionRequest {
     pub job_id: Option<u64>,
     /// The job inline, instead of `job_id`.
-    pub job: Option<JobFacts>,
+    pub job: Option<NewJob>,
     /// A few sentences about the role to work in (skills named here are added).
     #[oai(validator(max_length = 5000))]
     pub brief: Option<String>,
