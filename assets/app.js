@@ -55,6 +55,7 @@ route('/slots/:id', { nav: 'projects', load: lazy(() => import('./page-slot.js')
 route('/engagements', { nav: 'engagements', load: lazy(() => import('./page-engagements.js'), 'engagementsPage') });
 route('/admin/organisations', { nav: 'organisations', load: lazy(() => import('./page-platform.js'), 'organisationsPage') });
 route('/admin/flags', { nav: 'flags', load: lazy(() => import('./page-platform.js'), 'flagsPage') });
+route('/admin/health', { nav: 'health', load: lazy(() => import('./page-platform.js'), 'healthPage') });
 
 /**
  * The sidebar: an entry shows when the user holds its permission (`perm`). Entries with `soon`
@@ -99,6 +100,7 @@ const NAV = [
       { id: 'organisations', label: 'Organisations', icon: 'team', href: '#/admin/organisations', perm: 'platform' },
       { id: 'flags', label: 'Feature flags', icon: 'settings', href: '#/admin/flags', perm: 'platform' },
       { id: 'backups', label: 'Backups', icon: 'download', href: '#/backups', perm: 'platform' },
+      { id: 'health', label: 'Health', icon: 'dashboard', href: '#/admin/health', perm: 'platform' },
     ],
   },
   {

@@ -3,7 +3,7 @@
 // limits per tier, strict or soft limiting, open registration). Flags apply at once.
 
 import { api, query } from './api.js';
-import { accessNotice, card, dataTable, emptyState, h, pageHeader, time, toast } from './dom.js';
+import { accessNotice, askDialog, badge, busy, card, dataTable, emptyState, h, pageHeader, time, toast } from './dom.js';
 import { checkboxField, checks, field, formAlert, onSubmit } from './forms.js';
 import { pageFrom, pager } from './list-page.js';
 import { can } from './session.js';
@@ -97,6 +97,37 @@ function registrationSwitch(open) {
   return box;
 }
 
+/** Suspend (asking why) or resume one organisation, then redraw the page. */
+function suspendButton(org, ctx) {
+  const suspended = Boolean(org.suspended_at);
+  const button = h('button', {
+    type: 'button',
+    class: `btn btn-sm ${suspended ? 'btn-secondary' : 'btn-danger'}`,
+    dataset: { action: suspended ? 'resume' : 'suspend' },
+  }, suspended ? 'Resume' : 'Suspend');
+  button.addEventListener('click', async () => {
+    let body = {};
+    if (!suspended) {
+      const answer = await askDialog({
+        title: `Suspend ${org.name}?`,
+        message: 'Its members, sessions and API keys are refused and its careers page and public jobs disappear until you resume it. Nothing is deleted.',
+        confirmLabel: 'Suspend', danger: true, confirmId: 'suspend-confirm',
+        note: { label: 'Reason (members see it when they sign in)', placeholder: 'e.g. unpaid invoice' },
+      });
+      if (answer === null) return;
+      body = { reason: answer.note.slice(0, 500) || null };
+    }
+    try {
+      await busy(button, suspended ? 'Resuming…' : 'Suspending…', () => api('POST', `/admin/tenants/${org.id}/${suspended ? 'resume' : 'suspend'}`, body));
+      toast(suspended ? `${org.name} is active again.` : `${org.name} is suspended.`);
+      ctx.refresh?.();
+    } catch (error) {
+      toast(error.detail || String(error), 'danger');
+    }
+  });
+  return button;
+}
+
 export const organisationsPage = {
   title: 'Organisations',
   async render(ctx) {
@@ -114,14 +145,20 @@ export const organisationsPage = {
       { label: 'Candidates', className: 'col-num' },
       { label: 'Applications', className: 'col-num' },
       { label: 'Created' },
+      { label: 'Status' },
+      { label: 'Actions' },
     ];
     const rows = data.items.map((org) => ({
-      dataset: { orgId: String(org.id) },
+      dataset: { orgId: String(org.id), status: org.suspended_at ? 'suspended' : 'active' },
       cells: [
         h('strong', {}, org.name),
         h('a', { href: `/careers/${org.slug}`, target: '_blank', rel: 'noopener' }, `/careers/${org.slug}`),
         String(org.members), String(org.jobs), String(org.candidates), String(org.applications),
         time(org.created_at, { withTime: false }),
+        org.suspended_at
+          ? h('span', { title: org.suspension_reason || '' }, badge('Suspended', 'danger'), ' ', time(org.suspended_at, { withTime: false }))
+          : badge('Active', 'success'),
+        suspendButton(org, ctx),
       ],
     }));
     return h('div', { class: 'page' },
@@ -132,6 +169,43 @@ export const organisationsPage = {
           ? emptyState('No organisations yet', 'They appear here once someone signs up.')
           : dataTable({ caption: 'Organisations on this instance', columns, rows, id: 'organisations-table' }),
         pager({ page, pageSize: PAGE_SIZE, total: data.total, href: (n) => `#/admin/organisations?page=${n}` })));
+  },
+};
+
+/** `#/admin/health`: the instance at a glance, as `GET /health` reports it. */
+export const healthPage = {
+  title: 'Health',
+  async render(ctx) {
+    if (!can('platform')) return platformOnly('Health');
+    const health = await api('GET', '/health');
+    const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+    const facts = (rows) => h('dl', { class: 'facts facts-grid' }, rows.map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))));
+    const ok = health.status === 'ok';
+    return h('div', { class: 'page', id: 'health-page', dataset: { status: health.status } },
+      pageHeader('Health', `hirebase ${health.version}, checked ${new Date(health.checked_at).toLocaleTimeString()}.`,
+        h('button', { type: 'button', class: 'btn btn-secondary', onClick: () => ctx.refresh?.() }, 'Check again')),
+      card('Status', null,
+        h('p', { id: 'health-status' }, badge(ok ? 'All good' : 'Degraded', ok ? 'success' : 'danger')),
+        ok ? null : h('ul', { class: 'prose' }, health.problems.map((p) => h('li', {}, p)))),
+      h('div', { class: 'grid grid-2' },
+        card('Storage', null, facts([
+          ['Backend', health.storage.backend], ['Probe', health.storage.ok ? `ok in ${health.storage.probe_ms.toFixed(2)} ms` : 'failed'],
+          ['Database', mb(health.storage.database_bytes)], ['Schema version', String(health.storage.schema_version)],
+        ])),
+        card('Search index', null, facts([['Backend', health.index.backend], ['Changes not yet searchable', String(health.index.lag)]])),
+        card('Mail', null, facts([
+          ['Transport', health.mail.transport === 'smtp' ? 'SMTP server' : 'Outbox (no SMTP server configured)'],
+          ['Queued', String(health.mail.queued)], ['Failed', String(health.mail.failed)],
+        ])),
+        card('Webhooks', null, facts([['Deliveries queued', String(health.webhooks.queued)]])),
+        card('Assistant', null, facts([
+          ['Engine', health.assistant.engine === 'endpoint' ? `Endpoint ${health.assistant.endpoint_host}` : 'Built-in, offline'],
+          ['Model', health.assistant.model || '—'],
+        ])),
+        card('Backups and audit', null, facts([
+          ['Backups', String(health.backups.count)], ['Latest backup', health.backups.latest_at ? time(health.backups.latest_at) : 'none yet'],
+          ['Audit chains', String(health.audit.chains)], ['Audit entries', String(health.audit.entries)],
+        ]))));
   },
 };
 

@@ -111,6 +111,7 @@ impl App {
             indexer: indexer.clone(),
             webhooks: webhooks.waker(),
             mail: mail.waker(),
+            public_url: config.effective_public_url(),
         });
         let extractor = crate::domain::documents::sandbox::Extractor::new(
             match &config.extractor_program {

@@ -46,6 +46,40 @@ macro_rules! named_enum {
     };
 }
 
+/// Implements poem-openapi's `Type` for a value the schema shows as a string of one format
+/// (`string`/`date-time`, `string`/`binary`): the type's own parsing and serialising impls
+/// say how it reads and writes.
+#[macro_export]
+macro_rules! string_schema_type {
+    ($name:ty, $format:literal) => {
+        impl poem_openapi::types::Type for $name {
+            const IS_REQUIRED: bool = true;
+            type RawValueType = Self;
+            type RawElementValueType = Self;
+
+            fn name() -> std::borrow::Cow<'static, str> {
+                concat!("string_", $format).into()
+            }
+
+            fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+                poem_openapi::registry::MetaSchemaRef::Inline(Box::new(
+                    poem_openapi::registry::MetaSchema::new_with_format("string", $format),
+                ))
+            }
+
+            fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+                Some(self)
+            }
+
+            fn raw_element_iter<'a>(
+                &'a self,
+            ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+                Box::new(self.as_raw_value().into_iter())
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     named_enum! {
@@ -72,3 +106,4 @@ mod tests {
         assert_eq!(Shade::Light.to_string(), "light");
     }
 }
+

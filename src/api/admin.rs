@@ -14,7 +14,7 @@ use crate::auth::Role;
 use crate::domain::backups::{self, Backup};
 use crate::domain::flags::{FlagValues, FlagsPatch};
 use crate::domain::mail::{self, Mail};
-use crate::domain::tenants::{self, TenantSummary};
+use crate::domain::tenants::{self, Suspension, Tenant, TenantSummary};
 use crate::domain::users::{self, UserOut};
 use crate::error::Error;
 
@@ -88,6 +88,45 @@ impl AdminApi {
             limit.0.unwrap_or(page::DEFAULT_LIMIT) as usize,
         )?;
         Ok(Json(TenantPage { items, total }))
+    }
+
+    /// Suspends an organisation: its members are refused (sign-in, sessions and API keys
+    /// answer 403 with the reason), its careers page and public jobs disappear; nothing is
+    /// deleted, and resuming brings everything back. Suspending a suspended one changes nothing.
+    #[oai(
+        path = "/tenants/:tenant_id/suspend",
+        method = "post",
+        operation_id = "admin_suspend_tenant"
+    )]
+    async fn suspend(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        tenant_id: Path<u64>,
+        body: Json<Suspension>,
+    ) -> Result<Json<Tenant>, Error> {
+        let who = auth.identity().allow(Permission::PLATFORM)?;
+        Ok(Json(
+            tenants::set_suspended(&state.store, who, tenant_id.0, Some(body.0)).await?,
+        ))
+    }
+
+    /// Resumes a suspended organisation: its members, keys, careers page and listed jobs work again.
+    #[oai(
+        path = "/tenants/:tenant_id/resume",
+        method = "post",
+        operation_id = "admin_resume_tenant"
+    )]
+    async fn resume(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        tenant_id: Path<u64>,
+    ) -> Result<Json<Tenant>, Error> {
+        let who = auth.identity().allow(Permission::PLATFORM)?;
+        Ok(Json(
+            tenants::set_suspended(&state.store, who, tenant_id.0, None).await?,
+        ))
     }
 
     /// Takes a backup of the whole instance while writes continue: every table copied from one

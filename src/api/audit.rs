@@ -10,13 +10,20 @@ use poem_openapi::{ApiResponse, OpenApi};
 use super::{Auth, Tag, page};
 use crate::app::AppState;
 use crate::auth::Permission;
-use crate::domain::audit::{self, AuditEntry, AuditFilter, Verification};
+use crate::domain::audit::{self, AuditEntry, AuditFilter, ClientEvent, Verification};
 use crate::error::Error;
 use crate::time::Timestamp;
 
 pub struct AuditApi;
 
 crate::cursor_page_of!(AuditPage, AuditEntry);
+
+#[derive(ApiResponse)]
+pub enum Recorded {
+    /// The entry as recorded, with its place in the chain and its hash.
+    #[oai(status = 201)]
+    Created(Json<AuditEntry>),
+}
 
 #[derive(ApiResponse)]
 pub enum CsvExport {
@@ -69,6 +76,19 @@ impl AuditApi {
             limit,
         )?;
         Ok(Json(AuditPage::of(items, has_more, |e| e.id)))
+    }
+
+    /// Records an event of the client application (a report exported, a consent shown) in
+    /// the same hash chain as every change, as the signed-in caller.
+    #[oai(path = "/", method = "post", operation_id = "record_audit_event")]
+    async fn record(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        body: Json<ClientEvent>,
+    ) -> Result<Recorded, Error> {
+        let entry = audit::record_client_event(&state.store, auth.identity(), body.0).await?;
+        Ok(Recorded::Created(Json(entry)))
     }
 
     /// Walks the whole chain and reports whether it is intact, and if not, the first entry that is not.

@@ -168,15 +168,9 @@ impl AuthApi {
         state: Data<&Arc<AppState>>,
         body: Json<EmailInput>,
     ) -> Result<Accepted, Error> {
-        mail_allowance(&state, &body.email)?;
-        accounts::resend_verification(
-            &state.store,
-            &body.email,
-            &state.config.effective_public_url(),
-        )
-        .await?;
-        state.mail.poke();
-        Ok(Accepted::Queued)
+        let url = state.config.effective_public_url();
+        let send = accounts::resend_verification(&state.store, &body.email, &url);
+        mail_link(&state, &body.email, send).await
     }
 
     /// Mail a password-reset link, valid one hour and once. Answers 202 whether or not the
@@ -191,15 +185,9 @@ impl AuthApi {
         state: Data<&Arc<AppState>>,
         body: Json<EmailInput>,
     ) -> Result<Accepted, Error> {
-        mail_allowance(&state, &body.email)?;
-        accounts::forgot_password(
-            &state.store,
-            &body.email,
-            &state.config.effective_public_url(),
-        )
-        .await?;
-        state.mail.poke();
-        Ok(Accepted::Queued)
+        let url = state.config.effective_public_url();
+        let send = accounts::forgot_password(&state.store, &body.email, &url);
+        mail_link(&state, &body.email, send).await
     }
 
     /// Set a new password with the token of a reset link; every session of the account ends.
@@ -309,6 +297,20 @@ fn mail_allowance(state: &AppState, email: &str) -> Result<(), Error> {
 }
 
 const MAILS_PER_MINUTE: u32 = 3;
+
+/// Runs `send` (which queues a mail with a link to `email`) within the address's allowance,
+/// then wakes the mail worker. `send` does nothing until awaited, so a refused request
+/// queues nothing.
+async fn mail_link(
+    state: &AppState,
+    email: &str,
+    send: impl std::future::Future<Output = Result<(), Error>>,
+) -> Result<Accepted, Error> {
+    mail_allowance(state, email)?;
+    send.await?;
+    state.mail.poke();
+    Ok(Accepted::Queued)
+}
 
 #[derive(ApiResponse)]
 pub enum Accepted {

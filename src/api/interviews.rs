@@ -79,7 +79,13 @@ impl InterviewsApi {
     ) -> Result<Scheduled> {
         let who = auth.identity().allow(Permission::INTERVIEWS_WRITE)?;
         Ok(Scheduled::Created(Json(
-            interviews::schedule(&state.store, who, body.0).await?,
+            interviews::schedule(
+                &state.store,
+                who,
+                body.0,
+                &state.config.effective_public_url(),
+            )
+            .await?,
         )))
     }
 
@@ -113,7 +119,14 @@ impl InterviewsApi {
     ) -> Result<Json<Interview>> {
         // Which permission applies depends on what the patch changes: the domain decides.
         Ok(Json(
-            interviews::update(&state.store, auth.identity(), interview_id.0, body.0).await?,
+            interviews::update(
+                &state.store,
+                auth.identity(),
+                interview_id.0,
+                body.0,
+                &state.config.effective_public_url(),
+            )
+            .await?,
         ))
     }
 
@@ -146,15 +159,7 @@ impl InterviewsApi {
         interview_id: Path<u64>,
     ) -> Result<Calendar> {
         let who = auth.identity().allow(Permission::INTERVIEWS_READ)?;
-        let host = state.config.effective_public_url();
-        let host = host
-            .split("://")
-            .nth(1)
-            .unwrap_or("hirebase")
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("hirebase")
-            .to_string();
+        let host = interviews::host_of(&state.config.effective_public_url());
         let body = interviews::ics(&state.store, who, interview_id.0, &host)?;
         Ok(Calendar::Ics(
             PlainText(body),

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod candidates;
 pub mod careers;
 pub mod engagements;
+pub mod health;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
@@ -190,6 +191,7 @@ apis!(
         team::TeamApi,
         api_keys::ApiKeysApi,
         admin::AdminApi,
+        health::HealthApi,
     ],
     [
         jobs::JobsApi,

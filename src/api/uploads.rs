@@ -1,15 +1,13 @@
 //! `/uploads` (seed 002): files sent as multipart `file`, accepted by their content, kept in
 //! the database, downloaded as attachments.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use poem::web::Data;
 use poem::web::Field as PoemField;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json, Response};
-use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromMultipartField, ParseResult, Type};
+use poem_openapi::types::{ParseError, ParseFromMultipartField, ParseResult};
 use poem_openapi::{ApiResponse, Multipart, OpenApi};
 
 use super::{Auth, Deleted, Tag};
@@ -39,29 +37,7 @@ impl FilePart {
     }
 }
 
-impl Type for FilePart {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
-
-    fn name() -> Cow<'static, str> {
-        "string_binary".into()
-    }
-
-    fn schema_ref() -> MetaSchemaRef {
-        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")))
-    }
-
-    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(
-        &'a self,
-    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-        Box::new(self.as_raw_value().into_iter())
-    }
-}
+crate::string_schema_type!(FilePart, "binary");
 
 impl ParseFromMultipartField for FilePart {
     async fn parse_from_multipart(field: Option<PoemField>) -> ParseResult<Self> {

@@ -94,6 +94,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
         if key.revoked {
             return Err(invalid());
         }
+        crate::domain::tenants::check_active(&rx, tenant_id)?;
         return Ok(Identity {
             tenant_id,
             role: key.role,
@@ -115,6 +116,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
     let user = rx
         .get(&USERS, claims.tid, claims.sub)?
         .ok_or_else(expired)?;
+    crate::domain::tenants::check_active(&rx, user.tenant_id)?;
     Ok(Identity {
         tenant_id: user.tenant_id,
         role: user.role,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Identity;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Validator};
 use crate::store::tables::{AUDIT, AUDIT_HEADS, ENTITY_AUDIT, INSTANCE};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -161,6 +161,8 @@ named_enum! {
     pub enum Action {
         TenantCreated = "tenant.created",
         TenantUpdated = "tenant.updated",
+        TenantSuspended = "tenant.suspended",
+        TenantResumed = "tenant.resumed",
         UserCreated = "user.created",
         UserSignedIn = "user.signed_in",
         UserSignedOut = "user.signed_out",
@@ -221,6 +223,8 @@ named_enum! {
         AssistantCalled = "assistant.called",
         LibraryItemCreated = "library_item.created",
         LibraryItemDeleted = "library_item.deleted",
+        /// An event a client application reported (`POST /audit`); its own type is in the details.
+        ClientEvent = "client.event",
     }
 }
 
@@ -307,6 +311,11 @@ pub fn record_update<T: Serialize>(
 
 /// Appends an entry to the tenant's chain, inside the caller's transaction.
 pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change) -> Result<()> {
+    record_entry(tx, tenant, actor, change).map(|_| ())
+}
+
+/// [`record`], answering the entry as sealed.
+pub fn record_entry(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change) -> Result<AuditEntry> {
     let head = tx
         .get(&AUDIT_HEADS, INSTANCE, tenant)?
         .unwrap_or(ChainHead {
@@ -343,7 +352,70 @@ pub fn record(tx: &mut Tx, tenant: u64, actor: &Actor, change: Change) -> Result
             seq: entry.id,
             hash: entry.hash.clone(),
         },
-    )
+    )?;
+    Ok(entry)
+}
+
+/// An event a client application records in the trail (`POST /audit`).
+#[derive(Debug, Clone, Object)]
+pub struct ClientEvent {
+    /// What happened, in lower case: letters, digits and `.`, `_`, `-` (`ui.report_exported`).
+    #[oai(rename = "type", validator(min_length = 1, max_length = 64))]
+    pub kind: String,
+    /// In a sentence: the entry's summary.
+    #[oai(validator(min_length = 1, max_length = 500))]
+    pub message: String,
+    /// The record it concerns, if any.
+    pub entity_id: Option<u64>,
+    /// A JSON object of at most 4 KB.
+    pub details: Option<serde_json::Value>,
+}
+
+/// The largest `details` a client event carries, serialised.
+const CLIENT_DETAILS_MAX: usize = 4096;
+
+/// Records a client's event in `who`'s chain, like any change of theirs: it is hashed with
+/// the rest, so it can be verified and exported.
+pub async fn record_client_event(
+    store: &Store,
+    who: &Identity,
+    event: ClientEvent,
+) -> Result<AuditEntry> {
+    let kind = event.kind.trim().to_string();
+    let mut v = Validator::new();
+    let well_formed = kind
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    v.check(
+        !kind.is_empty() && well_formed,
+        "type",
+        "must be lower-case letters, digits, `.`, `_` or `-` (like `ui.report_exported`)",
+    );
+    let message = event.message.trim().to_string();
+    v.text("message", &message, true, 500);
+    let details = event.details.unwrap_or(serde_json::Value::Null);
+    if !(details.is_null() || details.is_object()) {
+        v.add("details", "must be a JSON object");
+    } else if details.to_string().len() > CLIENT_DETAILS_MAX {
+        v.add(
+            "details",
+            format!("must be at most {CLIENT_DETAILS_MAX} bytes of JSON"),
+        );
+    }
+    v.finish()?;
+    let actor = Actor::of(who);
+    let tenant = who.tenant_id;
+    store
+        .write(move |tx| {
+            let change = Change {
+                action: Action::ClientEvent,
+                entity_id: event.entity_id,
+                summary: message,
+                details: serde_json::json!({"type": kind, "details": details}),
+            };
+            record_entry(tx, tenant, &actor, change)
+        })
+        .await
 }
 
 #[derive(Debug, Clone, Object)]

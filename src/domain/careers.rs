@@ -88,7 +88,10 @@ fn listed(rx: &impl Reader, id: u64) -> Result<Option<(Job, Tenant)>> {
     let Some(job) = rx.get(&JOBS, tenant_id, id)?.filter(Job::is_listed) else {
         return Ok(None);
     };
-    let Some(tenant) = rx.get(&TENANTS, INSTANCE, tenant_id)? else {
+    let Some(tenant) = rx
+        .get(&TENANTS, INSTANCE, tenant_id)?
+        .filter(|t: &Tenant| t.suspended_at.is_none())
+    else {
         return Ok(None);
     };
     Ok(Some((job, tenant)))
@@ -148,7 +151,9 @@ pub fn tenant_by_slug(store: &Store, slug: &str) -> Result<Tenant> {
         )
     };
     let (_, id) = rx.lookup(&SLUG_TENANT, slug)?.ok_or_else(missing)?;
-    rx.get(&TENANTS, INSTANCE, id)?.ok_or_else(missing)
+    rx.get(&TENANTS, INSTANCE, id)?
+        .filter(|t: &Tenant| t.suspended_at.is_none())
+        .ok_or_else(missing)
 }
 
 #[derive(Debug, Clone, Default, Object)]

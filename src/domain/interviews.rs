@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::applications::{self, Stage};
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{NotNull, apply, apply_nullable, blank_is_null, check_text, tidy};
+use super::mail::{self, MailAttachment, MailKind};
+use super::tenants;
 use super::users::{self, User};
 use super::webhooks::{self, Event};
 use crate::auth::{Identity, Permission, Role};
@@ -132,6 +134,10 @@ pub struct Interview {
     pub interviewers: Vec<Panelist>,
     pub status: InterviewStatus,
     pub scorecards: Vec<Scorecard>,
+    /// The candidate was mailed the invitation (with its calendar event), so changes of time,
+    /// place or a cancellation are mailed to them too.
+    #[serde(default)]
+    pub candidate_notified: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -157,6 +163,10 @@ pub struct NewInterview {
     /// The panel: teammates by `user_id` or `email`, others by `name`.
     #[oai(validator(max_items = 20))]
     pub interviewers: Option<Vec<PanelistInput>>,
+    /// Mail the candidate an invitation with the calendar event attached (default true; a
+    /// candidate without an email is not mailed). Later changes of time or place and a
+    /// cancellation are mailed to them as well.
+    pub notify_candidate: Option<bool>,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -391,7 +401,13 @@ pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Interview> {
 /// Stages an interview moves an application out of.
 const BEFORE_INTERVIEW: [Stage; 3] = [Stage::Sourced, Stage::Applied, Stage::Screening];
 
-pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Result<Interview> {
+/// Schedules an interview; `public_url` makes the links of the candidate's invitation mail.
+pub async fn schedule(
+    store: &Store,
+    who: &Identity,
+    input: NewInterview,
+    public_url: &str,
+) -> Result<Interview> {
     let now = Timestamp::now();
     let mut interview = Interview {
         id: 0,
@@ -406,11 +422,14 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
         interviewers: vec![],
         status: InterviewStatus::Scheduled,
         scorecards: vec![],
+        candidate_notified: false,
         created_at: now,
         updated_at: now,
     };
     validate(&interview)?;
     let panel = input.interviewers.unwrap_or_default();
+    let notify = input.notify_candidate.unwrap_or(true);
+    let public_url = public_url.to_string();
     let actor = Actor::of(who);
     store
         .write(move |tx| {
@@ -428,6 +447,10 @@ pub async fn schedule(store: &Store, who: &Identity, input: NewInterview) -> Res
                 &actor,
             )?;
             interview.id = tx.next_id()?;
+            if notify {
+                interview.candidate_notified =
+                    mail_candidate(tx, &interview, &public_url, Invitation::New)?;
+            }
             tx.put(&INTERVIEWS, tenant, interview.id, &interview)?;
             let summary = format!(
                 "Scheduled {} at {}",
@@ -494,6 +517,7 @@ pub async fn update(
     who: &Identity,
     id: u64,
     patch: InterviewPatch,
+    public_url: &str,
 ) -> Result<Interview> {
     if patch.only_scorecard() && patch.add_scorecard.is_value() {
         who.allow(Permission::SCORECARDS_WRITE)?;
@@ -509,6 +533,7 @@ pub async fn update(
         validate_scorecard(s)?;
     }
     let (who, actor) = (who.clone(), Actor::of(who));
+    let public_url = public_url.to_string();
     store
         .write(move |tx| {
             let tenant = who.tenant_id;
@@ -591,6 +616,18 @@ pub async fn update(
                     &actor,
                     Change::new(action, id, summary).with(serde_json::json!({"changed": changed})),
                 )?;
+            }
+            if i.candidate_notified {
+                let moved = before.scheduled_at != i.scheduled_at
+                    || before.duration_min != i.duration_min
+                    || before.location_or_url != i.location_or_url;
+                if before.status == InterviewStatus::Scheduled
+                    && i.status == InterviewStatus::Cancelled
+                {
+                    mail_candidate(tx, &i, &public_url, Invitation::Cancelled)?;
+                } else if i.status == InterviewStatus::Scheduled && moved {
+                    mail_candidate(tx, &i, &public_url, Invitation::Changed)?;
+                }
             }
             if before.status != InterviewStatus::Completed && i.status == InterviewStatus::Completed
             {
@@ -717,18 +754,38 @@ fn fold(line: &str) -> String {
 /// The interview as an iCalendar (RFC 5545) event.
 pub fn ics(store: &Store, who: &Identity, id: u64, host: &str) -> Result<String> {
     let rx = store.read()?;
-    let tenant = who.tenant_id;
     let i = visible(&rx, who, id)?;
+    let (candidate, job) = names(&rx, &i)?;
+    Ok(calendar(&i, &candidate, &job, host))
+}
+
+/// The candidate's name and the job's title (or their ids, for records gone since).
+fn names(rx: &impl Reader, i: &Interview) -> Result<(String, String)> {
     let candidate = rx
-        .get(&CANDIDATES, tenant, i.candidate_id)?
+        .get(&CANDIDATES, i.org_id, i.candidate_id)?
         .map(|c| c.full_name)
         .unwrap_or_else(|| format!("candidate {}", i.candidate_id));
     let job = rx
-        .get(&JOBS, tenant, i.job_id)?
+        .get(&JOBS, i.org_id, i.job_id)?
         .map(|j| j.title)
         .unwrap_or_else(|| format!("job {}", i.job_id));
+    Ok((candidate, job))
+}
+
+/// The host name of a public URL (`https://jobs.example.com:8443/x` → `jobs.example.com`),
+/// which makes event UIDs unique to this install.
+pub fn host_of(public_url: &str) -> String {
+    public_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("hirebase")
+        .to_string()
+}
+
+fn calendar(i: &Interview, candidate: &str, job: &str, host: &str) -> String {
     let stamp = |t: Timestamp| t.0.format("%Y%m%dT%H%M%SZ").to_string();
-    let end = i.scheduled_at.plus_secs(i64::from(i.duration_min) * 60);
     let status = match i.status {
         InterviewStatus::Cancelled => "CANCELLED",
         _ => "CONFIRMED",
@@ -742,8 +799,14 @@ pub fn ics(store: &Store, who: &Identity, id: u64, host: &str) -> Result<String>
         "BEGIN:VEVENT".into(),
         format!("UID:interview-{}@{}", i.id, host),
         format!("DTSTAMP:{}", stamp(i.updated_at)),
+        // Each change stamps the interview anew: a later copy of the event replaces an
+        // earlier one in the calendar it was added to.
+        format!(
+            "SEQUENCE:{}",
+            i.updated_at.0.timestamp() - i.created_at.0.timestamp()
+        ),
         format!("DTSTART:{}", stamp(i.scheduled_at)),
-        format!("DTEND:{}", stamp(end)),
+        format!("DTEND:{}", stamp(end_of(i))),
         format!(
             "SUMMARY:{}",
             ics_text(&format!("Interview: {candidate} — {job}"))
@@ -766,7 +829,62 @@ pub fn ics(store: &Store, who: &Identity, id: u64, host: &str) -> Result<String>
         lines.push(format!("LOCATION:{}", ics_text(place)));
     }
     lines.extend(["END:VEVENT".to_string(), "END:VCALENDAR".to_string()]);
-    Ok(lines.iter().map(|l| fold(l)).collect())
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+fn end_of(i: &Interview) -> Timestamp {
+    i.scheduled_at.plus_secs(i64::from(i.duration_min) * 60)
+}
+
+/// Which mail about their interview a candidate gets.
+#[derive(Clone, Copy, PartialEq)]
+enum Invitation {
+    New,
+    Changed,
+    Cancelled,
+}
+
+/// Queues the candidate's mail about `i` (with the event attached) in the transaction that
+/// changes it. Answers whether a mail was queued: a candidate without an email gets none.
+fn mail_candidate(tx: &mut Tx, i: &Interview, public_url: &str, which: Invitation) -> Result<bool> {
+    let Some(email) = tx
+        .get(&CANDIDATES, i.org_id, i.candidate_id)?
+        .and_then(|c| c.email)
+    else {
+        return Ok(false);
+    };
+    let tenant = tenants::load(tx, i.org_id)?;
+    let (candidate, job) = names(tx, i)?;
+    let when = format!(
+        "{} to {} UTC ({} minutes)",
+        i.scheduled_at.0.format("%A %-d %B %Y, %H:%M"),
+        end_of(i).0.format("%H:%M"),
+        i.duration_min
+    );
+    let place = i.location_or_url.as_deref().unwrap_or("to be confirmed");
+    let details = format!("{} interview for {job}, {when}, at {place}", i.kind);
+    // A video link is the place to go; otherwise the careers page says who they are.
+    let link = match &i.location_or_url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => url.clone(),
+        _ => format!(
+            "{}/careers/{}",
+            public_url.trim_end_matches('/'),
+            tenant.slug
+        ),
+    };
+    let kind = match which {
+        Invitation::New => MailKind::InterviewInvitation,
+        Invitation::Changed => MailKind::InterviewChanged,
+        Invitation::Cancelled => MailKind::InterviewCancelled,
+    };
+    let mut outgoing = mail::compose(kind, &email, Some(&tenant), &link, &details);
+    outgoing.attachments.push(MailAttachment {
+        filename: "interview.ics".into(),
+        content_type: "text/calendar; method=PUBLISH; charset=UTF-8".into(),
+        content: calendar(i, &candidate, &job, &host_of(public_url)),
+    });
+    mail::enqueue(tx, i.org_id, outgoing)?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -779,5 +897,15 @@ mod tests {
         let folded = fold(&format!("SUMMARY:{}", "é".repeat(60)));
         assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded:?}");
         assert!(folded.contains("\r\n "));
+    }
+
+    #[test]
+    fn hosts_of_public_urls() {
+        assert_eq!(
+            host_of("https://jobs.example.com:8443/x"),
+            "jobs.example.com"
+        );
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(host_of("nonsense"), "hirebase");
     }
 }

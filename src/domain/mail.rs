@@ -33,7 +33,20 @@ named_enum! {
         PasswordReset = "password_reset",
         Invite = "invite",
         ApplicationReceived = "application_received",
+        InterviewInvitation = "interview_invitation",
+        InterviewChanged = "interview_changed",
+        InterviewCancelled = "interview_cancelled",
+        Digest = "digest",
     }
+}
+
+/// A file sent with a mail (an interview's calendar event).
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct MailAttachment {
+    pub filename: String,
+    pub content_type: String,
+    /// The file's text.
+    pub content: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Object)]
@@ -48,6 +61,8 @@ pub struct Mail {
     pub text: String,
     #[oai(skip)]
     pub html: String,
+    #[serde(default)]
+    pub attachments: Vec<MailAttachment>,
     pub status: MailStatus,
     pub attempts: u32,
     pub next_attempt_at: Option<Timestamp>,
@@ -63,6 +78,7 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachments: Vec<MailAttachment>,
 }
 
 /// The words of each mail, with the organisation's name and brand colour where there is one.
@@ -100,6 +116,35 @@ pub fn compose(
             ),
             "See the other open jobs",
         ),
+        MailKind::InterviewInvitation => (
+            format!("Interview invitation from {org}"),
+            format!(
+                "{org} invites you to an interview: {extra}. The invitation is attached: open \
+                 it to add the interview to your calendar."
+            ),
+            "Interview details",
+        ),
+        MailKind::InterviewChanged => (
+            format!("Your interview with {org} has changed"),
+            format!(
+                "Your interview with {org} has moved: {extra}. The attached invitation \
+                 replaces the earlier one in your calendar."
+            ),
+            "Interview details",
+        ),
+        MailKind::InterviewCancelled => (
+            format!("Your interview with {org} is cancelled"),
+            format!(
+                "{org} cancelled the interview planned for you ({extra}). The attached \
+                 update removes it from your calendar; the team will be in touch."
+            ),
+            "See the other open jobs",
+        ),
+        MailKind::Digest => (
+            format!("New applicants at {org}"),
+            extra.to_string(),
+            "Open the candidates",
+        ),
     };
     let colour = tenant
         .and_then(|t| t.brand_color.as_deref())
@@ -112,7 +157,7 @@ pub fn compose(
          border-radius:6px;text-decoration:none\">{action}</a></p>\
          <p style=\"color:#666;font-size:12px\">Or open {link}</p></body></html>",
         org = escape(org),
-        intro = escape(&intro),
+        intro = escape(&intro).replace('\n', "<br>"),
         link = escape(link),
     );
     Outgoing {
@@ -121,6 +166,7 @@ pub fn compose(
         subject,
         text,
         html,
+        attachments: vec![],
     }
 }
 
@@ -142,6 +188,7 @@ pub fn enqueue(tx: &mut Tx, org_id: u64, mail: Outgoing) -> Result<Mail> {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        attachments: mail.attachments,
         status: MailStatus::Queued,
         attempts: 0,
         next_attempt_at: Some(now),

@@ -10,6 +10,7 @@ pub mod backups;
 pub mod candidates;
 pub mod careers;
 pub mod demo;
+pub mod digest;
 pub mod documents;
 pub mod engagements;
 pub mod fields;

@@ -4,13 +4,16 @@ use poem_openapi::Object;
 use poem_openapi::types::MaybeUndefined;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Action, Actor};
+use super::audit::{self, Action, Actor, Change};
 use super::fields::{NotNull, apply_nullable};
+use super::jobs::Job;
 use super::matching::Weights;
 use super::privacy::{PrivacyNotice, RetentionRule};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
-use crate::store::tables::{APPLICATIONS, CANDIDATES, INSTANCE, JOBS, SLUG_TENANT, TENANTS, USERS};
+use crate::store::tables::{
+    APPLICATIONS, CANDIDATES, INSTANCE, JOBS, PUBLIC_JOBS, SLUG_TENANT, TENANTS, USERS,
+};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -36,7 +39,95 @@ pub struct Tenant {
     /// answer 402. `null`: no cap.
     #[serde(default)]
     pub monthly_budget_usd: Option<f64>,
+    /// Set while the platform admin has suspended the organisation: its members, sessions and
+    /// API keys are refused, its careers page and public jobs are gone; nothing is deleted.
+    #[serde(default)]
+    pub suspended_at: Option<Timestamp>,
+    /// Why, as the platform admin wrote it (shown to members who try to sign in).
+    #[serde(default)]
+    pub suspension_reason: Option<String>,
     pub created_at: Timestamp,
+}
+
+impl Tenant {
+    /// Refuses a suspended organisation's members (403, with the reason).
+    pub fn check_active(&self) -> Result<()> {
+        if self.suspended_at.is_none() {
+            return Ok(());
+        }
+        let why = self
+            .suspension_reason
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        Err(Error::forbidden(format!(
+            "The organisation {} is suspended by the platform admin{why}; its data is kept. \
+             Ask the operator of this instance to resume it.",
+            self.name
+        )))
+    }
+}
+
+/// Refuses the members of a suspended organisation; the instance's own identities pass.
+pub fn check_active(rx: &impl Reader, tenant_id: u64) -> Result<()> {
+    match rx.get(&TENANTS, INSTANCE, tenant_id)? {
+        Some(tenant) => tenant.check_active(),
+        None => Ok(()),
+    }
+}
+
+/// Why an organisation is suspended (`POST /admin/tenants/{id}/suspend`).
+#[derive(Debug, Clone, Default, Object)]
+pub struct Suspension {
+    #[oai(validator(max_length = 500))]
+    pub reason: Option<String>,
+}
+
+/// Suspends (`Some`) or resumes (`None`) an organisation (platform admin). Suspending takes
+/// its jobs off the public listings; resuming puts back the ones still listed. Doing what is
+/// already done changes nothing.
+pub async fn set_suspended(
+    store: &Store,
+    who: &Identity,
+    tenant_id: u64,
+    suspension: Option<Suspension>,
+) -> Result<Tenant> {
+    let actor = Actor::of(who);
+    store
+        .write(move |tx| {
+            let mut tenant = load(tx, tenant_id)?;
+            if tenant.suspended_at.is_some() == suspension.is_some() {
+                return Ok(tenant);
+            }
+            let jobs: Vec<Job> = tx.list(&JOBS, tenant_id, 0, usize::MAX)?;
+            let (action, summary) = match suspension {
+                Some(s) => {
+                    tenant.suspended_at = Some(Timestamp::now());
+                    tenant.suspension_reason = s
+                        .reason
+                        .map(|r| r.trim().to_string())
+                        .filter(|r| !r.is_empty());
+                    for job in &jobs {
+                        tx.remove(&PUBLIC_JOBS, INSTANCE, job.id)?;
+                    }
+                    (Action::TenantSuspended, "Suspended the organisation")
+                }
+                None => {
+                    tenant.suspended_at = None;
+                    tenant.suspension_reason = None;
+                    for job in jobs.iter().filter(|j| j.is_listed()) {
+                        tx.put(&PUBLIC_JOBS, INSTANCE, job.id, &tenant_id)?;
+                    }
+                    (Action::TenantResumed, "Resumed the organisation")
+                }
+            };
+            tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
+            let change = Change::new(action, tenant_id, summary)
+                .with(serde_json::json!({"reason": tenant.suspension_reason}));
+            audit::record(tx, tenant_id, &actor, change)?;
+            Ok(tenant)
+        })
+        .await
 }
 
 #[derive(Debug, Clone, Default, Object)]
@@ -105,6 +196,8 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         privacy_notice: None,
         retention: None,
         monthly_budget_usd: None,
+        suspended_at: None,
+        suspension_reason: None,
         created_at: Timestamp::now(),
     };
     tx.put(&TENANTS, INSTANCE, id, &tenant)?;

@@ -259,6 +259,8 @@ pub async fn login(
         Some(user) if ok => user,
         _ => return Err(refused()),
     };
+    // The right password of a suspended organisation's member: told why, not signed in.
+    super::tenants::check_active(&store.read()?, user.tenant_id)?;
     let session_ttl = ttl.session_ttl_secs;
     let (uid, tid) = (user.id, user.tenant_id);
     let session = store

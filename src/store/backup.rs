@@ -317,26 +317,19 @@ fn copy_rows<K: Key + 'static, V: Value + 'static>(
     use redb::ReadableTable;
     let def = TableDefinition::<K, V>::new(job.name);
     let mut rows = src.iter()?;
-    loop {
-        let txn = job.begin()?;
+    in_chunks(job, |txn| {
+        let mut table = txn.open_table(def)?;
         let mut n = 0;
-        {
-            let mut table = txn.open_table(def)?;
-            for row in rows.by_ref() {
-                let (k, v) = row?;
-                table.insert(k.value(), v.value())?;
-                n += 1;
-                if n == CHUNK {
-                    break;
-                }
+        for row in rows.by_ref() {
+            let (k, v) = row?;
+            table.insert(k.value(), v.value())?;
+            n += 1;
+            if n == CHUNK {
+                break;
             }
         }
-        txn.commit()?;
-        job.copied(n);
-        if n < CHUNK {
-            return Ok(());
-        }
-    }
+        Ok(n)
+    })
 }
 
 fn copy_multimap_rows<K: Key + 'static, V: Key + 'static>(
@@ -346,22 +339,32 @@ fn copy_multimap_rows<K: Key + 'static, V: Key + 'static>(
     use redb::ReadableMultimapTable;
     let def = MultimapTableDefinition::<K, V>::new(job.name);
     let mut keys = src.iter()?;
-    loop {
-        let txn = job.begin()?;
+    in_chunks(job, |txn| {
+        let mut table = txn.open_multimap_table(def)?;
         let mut n = 0;
-        {
-            let mut table = txn.open_multimap_table(def)?;
-            for entry in keys.by_ref() {
-                let (k, values) = entry?;
-                for v in values {
-                    table.insert(k.value(), v?.value())?;
-                    n += 1;
-                }
-                if n >= CHUNK {
-                    break;
-                }
+        for entry in keys.by_ref() {
+            let (k, values) = entry?;
+            for v in values {
+                table.insert(k.value(), v?.value())?;
+                n += 1;
+            }
+            if n >= CHUNK {
+                break;
             }
         }
+        Ok(n)
+    })
+}
+
+/// Copies in transactions of about [`CHUNK`] rows each: `fill` writes the next rows into the
+/// transaction and answers how many; fewer than a chunk means the table is done.
+fn in_chunks(
+    job: &mut Job,
+    mut fill: impl FnMut(&redb::WriteTransaction) -> anyhow::Result<u64>,
+) -> anyhow::Result<()> {
+    loop {
+        let txn = job.begin()?;
+        let n = fill(&txn)?;
         txn.commit()?;
         job.copied(n);
         if n < CHUNK {

@@ -10,6 +10,7 @@ use crate::domain::applications::{Application, StageChange};
 use crate::domain::assistant::{AssistantCall, MonthSpend};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
+use crate::domain::digest::DigestMark;
 use crate::domain::engagements::Engagement;
 use crate::domain::flags::Overrides;
 use crate::domain::indexing::OutboxEntry;
@@ -78,6 +79,9 @@ pub const SEARCH_OUTBOX: Records<OutboxEntry> = Records::new("search_outbox_v1")
 pub const CANDIDATE_VECTORS: Records<Meaning> = Records::new("candidate_vectors_v1");
 /// Keyed (tenant, job id): each job's vector of meaning.
 pub const JOB_VECTORS: Records<Meaning> = Records::new("job_vectors_v1");
+
+/// Keyed (tenant, 0): where the organisation's daily digest of new applicants stands.
+pub const DIGEST_MARKS: Records<DigestMark> = Records::new("digest_marks_v1");
 
 /// Keyed (tenant, sequence): the tenant's hash-chained audit trail.
 pub const AUDIT: Records<AuditEntry> = Records::filed("audit_v1", &[ENTITY_AUDIT]);
@@ -268,6 +272,7 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     ASSISTANT_CALLS.name,
     ASSISTANT_MONTHS.name,
     LIBRARY.name,
+    DIGEST_MARKS.name,
 ];
 pub(super) const UNIQUE_TABLES: &[&str] = &[
     SLUG_TENANT.name,

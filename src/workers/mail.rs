@@ -2,13 +2,15 @@
 //! otherwise into the outbox. Reads what is due, sends it with no transaction open, then
 //! records every outcome in one write; a restart resumes from the queue in redb.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
+
+use super::Background;
 
 use crate::config::MailConfig;
 use crate::domain::mail::{self, Delivered, Mail, MailStatus};
@@ -20,10 +22,14 @@ const POLL: Duration = Duration::from_millis(500);
 /// Waits before each retry of a failed send, as for webhooks.
 pub const RETRY_SCHEDULE_SECS: [u64; 5] = [30, 120, 600, 3600, 21600];
 
-pub struct MailWorker {
-    poke: Arc<Notify>,
-    stop: watch::Sender<bool>,
-    task: Mutex<Option<JoinHandle<()>>>,
+/// The mail delivery task (see [`super::Background`] for poke, waker and stop).
+pub struct MailWorker(Background);
+
+impl std::ops::Deref for MailWorker {
+    type Target = Background;
+    fn deref(&self) -> &Background {
+        &self.0
+    }
 }
 
 /// Where mail goes.
@@ -50,32 +56,9 @@ impl MailWorker {
                 .map_err(|e| anyhow::anyhow!("mail.from: {e}"))?;
             Transport::Smtp { smtp, from }
         };
-        let poke = Arc::new(Notify::new());
-        let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(run(store, transport, poke.clone(), stopped));
-        Ok(MailWorker {
-            poke,
-            stop,
-            task: Mutex::new(Some(task)),
-        })
-    }
-
-    /// Looks at the queue now instead of at the next poll.
-    pub fn poke(&self) {
-        self.poke.notify_one();
-    }
-
-    pub fn waker(&self) -> Arc<Notify> {
-        self.poke.clone()
-    }
-
-    /// Ends the worker; mail not yet sent stays queued for the next start.
-    pub async fn stop(&self) {
-        self.stop.send_replace(true);
-        let task = self.task.lock().expect("mail worker lock").take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        Ok(MailWorker(Background::spawn(|poke, stopped| {
+            run(store, transport, poke, stopped)
+        })))
     }
 }
 
@@ -136,13 +119,23 @@ fn build(from: &Mailbox, m: &Mail) -> Result<Message, String> {
     let to: Mailbox =
         m.to.parse()
             .map_err(|e| format!("recipient {}: {e}", m.to))?;
+    let body = MultiPart::alternative_plain_html(m.text.clone(), m.html.clone());
+    let body = if m.attachments.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for a in &m.attachments {
+            let kind = ContentType::parse(&a.content_type)
+                .map_err(|e| format!("attachment {}: {e}", a.filename))?;
+            mixed =
+                mixed.singlepart(Attachment::new(a.filename.clone()).body(a.content.clone(), kind));
+        }
+        mixed
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(m.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            m.text.clone(),
-            m.html.clone(),
-        ))
+        .multipart(body)
         .map_err(|e| e.to_string())
 }

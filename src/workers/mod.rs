@@ -5,3 +5,55 @@ pub mod mail;
 pub mod scheduler;
 pub mod usage;
 pub mod webhooks;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+/// A task running beside the server: woken early by [`Background::poke`] (or by anyone holding
+/// its [`Background::waker`]), ended by [`Background::stop`], which waits for it to finish.
+pub struct Background {
+    poke: Arc<Notify>,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Background {
+    /// Spawns `run(waker, stopped)`: the loop waits on the waker and returns once `stopped`
+    /// turns true.
+    pub fn spawn<F, Fut>(run: F) -> Background
+    where
+        F: FnOnce(Arc<Notify>, watch::Receiver<bool>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let poke = Arc::new(Notify::new());
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(run(poke.clone(), stopped));
+        Background {
+            poke,
+            stop,
+            task: Mutex::new(Some(task)),
+        }
+    }
+
+    /// Looks at the work now instead of at the next poll.
+    pub fn poke(&self) {
+        self.poke.notify_one();
+    }
+
+    /// What [`Background::poke`] signals, for others to wake the task.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.poke.clone()
+    }
+
+    /// Ends the task and waits for it; work not yet done stays queued for the next start.
+    pub async fn stop(&self) {
+        self.stop.send_replace(true);
+        let task = self.task.lock().expect("background task lock").take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}

@@ -1,18 +1,17 @@
 //! The periodic jobs of the instance, run by one in-process scheduler and on demand through
 //! `POST /internal/cron/{job}` (for an outside cron, with the shared `internal.cron_secret`).
-//! A job whose domain this build does not have yet says so instead of pretending to run.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
 use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use super::Background;
 use crate::domain::indexing::Indexer;
-use crate::domain::{mail, privacy, tokens, users, webhooks};
-use crate::error::{Code, Error, Result};
+use crate::domain::{digest, mail, privacy, tokens, users, webhooks};
+use crate::error::Result;
 use crate::store::Store;
 use crate::time::Timestamp;
 
@@ -42,7 +41,8 @@ impl CronJob {
             CronJob::WebhookRetries => None,
             // Each organisation's retention rule is applied once a day.
             CronJob::Retention => Some(Duration::from_secs(24 * 3600)),
-            CronJob::Digest => None,
+            // New applicants are mailed to recruiters once a day.
+            CronJob::Digest => Some(Duration::from_secs(24 * 3600)),
         }
     }
 }
@@ -69,6 +69,8 @@ pub struct Jobs {
     pub webhooks: Arc<Notify>,
     /// Wakes the mail worker.
     pub mail: Arc<Notify>,
+    /// The base of links in mails.
+    pub public_url: String,
 }
 
 impl Jobs {
@@ -111,7 +113,15 @@ impl Jobs {
                 )
             }
             CronJob::Digest => {
-                return Err(not_available(job, "daily digest of new applicants"));
+                let run = digest::send_all(&self.store, &self.public_url).await?;
+                self.mail.notify_one();
+                (
+                    format!(
+                        "Mailed {} digest(s) of {} new applicant(s) in {} organisation(s).",
+                        run.mails, run.applicants, run.organisations
+                    ),
+                    json!(run),
+                )
             }
             CronJob::Retention => {
                 let run = privacy::apply_retention(&self.indexer, &self.store).await?;
@@ -134,40 +144,21 @@ impl Jobs {
     }
 }
 
-fn not_available(job: CronJob, missing: &str) -> Error {
-    Error::new(
-        Code::Unavailable,
-        format!(
-            "The {job} job is not available yet: this build of hirebase has no {missing}. \
-             Nothing was done."
-        ),
-    )
-}
-
 /// Runs each periodic job on its interval until stopped.
 pub struct Scheduler {
     pub jobs: Jobs,
-    stop: watch::Sender<bool>,
-    task: Mutex<Option<JoinHandle<()>>>,
+    task: Background,
 }
 
 impl Scheduler {
     pub fn start(jobs: Jobs) -> Scheduler {
-        let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(schedule(jobs.clone(), stopped));
-        Scheduler {
-            jobs,
-            stop,
-            task: Mutex::new(Some(task)),
-        }
+        let for_task = jobs.clone();
+        let task = Background::spawn(|_, stopped| schedule(for_task, stopped));
+        Scheduler { jobs, task }
     }
 
     pub async fn stop(&self) {
-        self.stop.send_replace(true);
-        let task = self.task.lock().expect("scheduler lock").take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        self.task.stop().await;
     }
 }
 

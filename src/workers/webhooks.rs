@@ -3,12 +3,14 @@
 //! in one write. The queue lives in redb, so a restart resumes where the last run stopped.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::sync::{Notify, Semaphore, watch};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinSet;
+
+use super::Background;
 
 use crate::config::WebhooksConfig;
 use crate::domain::webhooks::{self as hooks, Due, Outcome, Outgoing, RetryPolicy};
@@ -24,10 +26,15 @@ const SCAN_PAGE: usize = 1_000;
 const ANSWER_READ_MAX: usize = 64 * 1024;
 pub const USER_AGENT: &str = concat!("hirebase-webhooks/", env!("CARGO_PKG_VERSION"));
 
-pub struct WebhookWorker {
-    poke: Arc<Notify>,
-    stop: watch::Sender<bool>,
-    task: Mutex<Option<JoinHandle<()>>>,
+/// The delivery task (see [`super::Background`] for poke, waker and stop: a stop abandons
+/// requests in flight, whose deliveries stay queued and go out after the next start).
+pub struct WebhookWorker(Background);
+
+impl std::ops::Deref for WebhookWorker {
+    type Target = Background;
+    fn deref(&self) -> &Background {
+        &self.0
+    }
 }
 
 impl WebhookWorker {
@@ -38,34 +45,9 @@ impl WebhookWorker {
             max_consecutive_failures: config.max_consecutive_failures,
         };
         let poll = Duration::from_millis(config.poll_millis);
-        let poke = Arc::new(Notify::new());
-        let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(run(store, sender, policy, poll, poke.clone(), stopped));
-        Ok(WebhookWorker {
-            poke,
-            stop,
-            task: Mutex::new(Some(task)),
-        })
-    }
-
-    /// Looks at the queue now instead of at the next poll.
-    pub fn poke(&self) {
-        self.poke.notify_one();
-    }
-
-    /// What [`WebhookWorker::poke`] signals, for others to wake the worker.
-    pub fn waker(&self) -> Arc<Notify> {
-        self.poke.clone()
-    }
-
-    /// Ends the worker and releases its handle on the store. Requests in flight are abandoned:
-    /// their deliveries stay queued and go out after the next start.
-    pub async fn stop(&self) {
-        self.stop.send_replace(true);
-        let task = self.task.lock().expect("webhook worker lock").take();
-        if let Some(task) = task {
-            let _ = task.await;
-        }
+        Ok(WebhookWorker(Background::spawn(|poke, stopped| {
+            run(store, sender, policy, poll, poke, stopped)
+        })))
     }
 }
 

@@ -14,25 +14,9 @@ async fn anonymous(s: &TestServer, path: &str, body: Value) -> Reply {
     s.call(Method::POST, path, None, Some(body)).await
 }
 
-/// The mails to `to` in the outbox (as the platform admin reads it), newest first, once the
-/// mail worker has taken `count` of them.
+/// The mails to `to` in the outbox (as the platform admin reads it).
 async fn mails_to(s: &TestServer, root: &Member, to: &str, count: usize) -> Vec<Value> {
-    let taken = || async {
-        let r = s.get("/api/v1/admin/outbox?limit=100", &root.token).await;
-        r.ok(200)["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["to"] == to && m["status"] == "outbox")
-            .cloned()
-            .collect::<Vec<Value>>()
-    };
-    eventually(
-        &format!("{count} mails to {to} are in the outbox"),
-        || async { taken().await.len() == count },
-    )
-    .await;
-    taken().await
+    s.mails_to(&root.token, to, count).await
 }
 
 /// The token of the link in a mail's text (`…/page?token=…`).

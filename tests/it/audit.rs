@@ -259,3 +259,80 @@ async fn a_patch_that_changes_nothing_leaves_no_entry() {
         format!("Updated job {job} \"Different\" (title)")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_records_its_own_events_in_the_same_chain() {
+    let s = TestServer::start().await;
+    let admin = s.register("lead@client.test", "Client Co").await;
+    let recruiter = s
+        .seed_member(
+            admin.org_id,
+            "rec@client.test",
+            hirebase::auth::Role::Recruiter,
+        )
+        .await;
+    let other = s.register("lead@other.test", "Other Co").await;
+    let r = s
+        .post(
+            "/api/v1/audit",
+            &recruiter.token,
+            json!({"type": "ui.report_exported", "message": "Exported the pipeline report",
+                   "entity_id": 7, "details": {"format": "csv", "rows": 120}}),
+        )
+        .await;
+    let entry = r.ok(201);
+    assert_eq!(entry["action"], "client.event");
+    assert_eq!(entry["entity_type"], "client");
+    assert_eq!(entry["entity_id"], 7);
+    assert_eq!(entry["actor"], "rec@client.test");
+    assert_eq!(entry["summary"], "Exported the pipeline report");
+    let details: Value = serde_json::from_str(entry["details"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        details,
+        json!({"type": "ui.report_exported", "details": {"format": "csv", "rows": 120}})
+    );
+
+    let before = s.get("/api/v1/audit?limit=100", &admin.token).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    for (bad, field) in [
+        (json!({"type": "UI Export!", "message": "x"}), "type"),
+        (json!({"type": "ui.x", "message": "   "}), "message"),
+        (
+            json!({"type": "ui.x", "message": "x", "details": [1, 2]}),
+            "details",
+        ),
+        (
+            json!({"type": "ui.x", "message": "x", "details": {"blob": "a".repeat(5000)}}),
+            "details",
+        ),
+    ] {
+        let r = s.post("/api/v1/audit", &recruiter.token, bad).await;
+        let p = r.problem(400, "validation");
+        assert_eq!(crate::common::fields(p), [field], "{p}");
+    }
+    s.call(
+        reqwest::Method::POST,
+        "/api/v1/audit",
+        None,
+        Some(json!({"type": "ui.x", "message": "x"})),
+    )
+    .await
+    .problem(401, "unauthenticated");
+    let page = s.get("/api/v1/audit?limit=100", &admin.token).await;
+    assert_eq!(
+        page.ok(200)["items"].as_array().unwrap().len(),
+        before,
+        "rejected events leave no entry"
+    );
+    let found = s.get("/api/v1/audit?type=client.event", &admin.token).await;
+    assert_eq!(actions(found.ok(200)), ["client.event"]);
+    assert_eq!(
+        s.get("/api/v1/audit/verify", &admin.token).await.ok(200)["ok"],
+        true
+    );
+    // Another organisation's trail does not hold it.
+    let theirs = s.get("/api/v1/audit?type=client.event", &other.token).await;
+    assert!(theirs.ok(200)["items"].as_array().unwrap().is_empty());
+}

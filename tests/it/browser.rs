@@ -2120,6 +2120,39 @@ async fn platform_admin_sees_organisations_and_changes_flags() {
         open.prop("checked").await.unwrap().as_deref(),
         Some("false")
     );
+
+    // Suspending the organisation, with a reason, then resuming it.
+    click(&client, "a[data-nav=\"organisations\"]").await;
+    let row = format!("#organisations-table tr[data-org-id=\"{}\"]", org.org_id);
+    click(&client, &format!("{row} button[data-action=\"suspend\"]")).await;
+    fill(&client, "dialog textarea", "unpaid invoice").await;
+    click(&client, "#suspend-confirm").await;
+    wait_for_text(&client, &row, "the organisation shows as suspended", |t| {
+        t.contains("Suspended") && t.contains("Resume")
+    })
+    .await;
+    s.get("/api/v1/jobs", &org.token)
+        .await
+        .problem(403, "forbidden");
+    screenshot(&client, "82-platform-suspended").await;
+    click(&client, &format!("{row} button[data-action=\"resume\"]")).await;
+    wait_for_text(&client, &row, "the organisation is active again", |t| {
+        t.contains("Active") && t.contains("Suspend")
+    })
+    .await;
+    s.get("/api/v1/jobs", &org.token).await.ok(200);
+
+    // The health page.
+    click(&client, "a[data-nav=\"health\"]").await;
+    let status = wait_for_text(&client, "#health-page", "the health page", |t| {
+        t.contains("Storage") && t.contains("Audit entries")
+    })
+    .await;
+    assert!(
+        status.contains("All good") && status.contains("redb"),
+        "{status}"
+    );
+    screenshot(&client, "83-platform-health").await;
     finish(client).await;
 }
 

@@ -98,7 +98,9 @@ impl Served {
     }
 
     async fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // Generous: `--demo` builds its organisation before it is ready, and a debug build on
+        // a busy 2-core machine takes a while.
+        let deadline = Instant::now() + Duration::from_secs(90);
         let client = reqwest::Client::new();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::json;
 
+use hirebase::auth::Role;
+
 use crate::common::{PASSWORD, TestServer};
 
 const SECRET: &str = "a-long-cron-secret";
@@ -115,22 +117,118 @@ async fn expire_tokens_removes_expired_sessions_only() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn retries_run_and_jobs_without_their_domain_say_so() {
+async fn every_job_runs() {
     let s = with_secret().await;
     let r = cron(&s, "webhook-retries", Some(SECRET)).await;
     assert_eq!(r.ok(200)["details"], json!({"queued": 0}));
     let r = cron(&s, "mail-retries", Some(SECRET)).await;
     assert_eq!(r.ok(200)["details"]["requeued"], 0);
     let r = cron(&s, "digest", Some(SECRET)).await;
-    let p = r.problem(503, "unavailable");
-    assert!(
-        p["detail"].as_str().unwrap().contains("not available yet"),
-        "{p}"
+    assert_eq!(
+        r.ok(200)["details"],
+        json!({"organisations": 0, "applicants": 0, "mails": 0})
     );
     // Retention runs (with no organisation having a rule, it erases nothing).
     let r = cron(&s, "retention", Some(SECRET)).await;
     assert_eq!(
         r.ok(200)["details"],
         json!({"organisations": 0, "candidates_erased": 0})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_digest_mails_recruiters_the_new_applicants_once() {
+    let s = with_secret().await;
+    let admin = s.register("admin@digest.test", "Digest Co").await;
+    let recruiter = s
+        .seed_member(admin.org_id, "rita@digest.test", Role::Recruiter)
+        .await;
+    s.seed_member(admin.org_id, "ivan@digest.test", Role::Interviewer)
+        .await;
+    let other = s.register("admin@quiet.test", "Quiet Co").await;
+    let job = |title: &'static str, who: String| {
+        let s = &s;
+        async move {
+            s.post("/api/v1/jobs", &who, json!({"title": title}))
+                .await
+                .ok(201)["id"]
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let rust = job("Rust Engineer", recruiter.token.clone()).await;
+    let design = job("Product Designer", admin.token.clone()).await;
+    let apply = |name: &'static str, job: u64| {
+        let s = &s;
+        let token = admin.token.clone();
+        async move {
+            let c = s
+                .post("/api/v1/candidates", &token, json!({"full_name": name}))
+                .await
+                .ok(201)["id"]
+                .as_u64()
+                .unwrap();
+            s.post(
+                "/api/v1/applications",
+                &token,
+                json!({"candidate_id": c, "job_id": job}),
+            )
+            .await
+            .ok(201);
+        }
+    };
+    apply("Ada Lovelace", rust).await;
+    apply("Alan Turing", rust).await;
+    apply("Grace Hopper", design).await;
+
+    let r = cron(&s, "digest", Some(SECRET)).await;
+    assert_eq!(
+        r.ok(200)["details"],
+        json!({"organisations": 1, "applicants": 3, "mails": 2}),
+        "the recruiter and the admin; not the interviewer, not the quiet organisation"
+    );
+    let mine = &s.mails_to(&admin.token, "rita@digest.test", 1).await[0];
+    assert_eq!(mine["kind"], "digest");
+    assert_eq!(mine["subject"], "New applicants at Digest Co");
+    let text = mine["text"].as_str().unwrap();
+    assert!(
+        text.contains("3 new applicants since the last digest"),
+        "{text}"
+    );
+    assert!(text.contains("Rust Engineer (your job): 2 new"), "{text}");
+    assert!(text.contains("Product Designer: 1 new"), "{text}");
+    assert!(
+        text.find("Rust Engineer") < text.find("Product Designer"),
+        "their own job first: {text}"
+    );
+    for name in ["Ada Lovelace", "Alan Turing", "Grace Hopper"] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    // The admin's other mail is the verification of their registration.
+    let theirs = s.mails_to(&admin.token, "admin@digest.test", 2).await;
+    let digest = theirs.iter().find(|m| m["kind"] == "digest").unwrap();
+    let text = digest["text"].as_str().unwrap();
+    assert!(
+        text.contains("Product Designer (your job): 1 new"),
+        "{text}"
+    );
+    let quiet = s.mails_to(&other.token, "admin@quiet.test", 1).await;
+    assert_eq!(quiet[0]["kind"], "verification");
+
+    // Run again: nothing new, nothing sent; one more applicant: only they are told of.
+    let r = cron(&s, "digest", Some(SECRET)).await;
+    assert_eq!(r.ok(200)["details"]["mails"], 0);
+    apply("Katherine Johnson", design).await;
+    let r = cron(&s, "digest", Some(SECRET)).await;
+    assert_eq!(r.ok(200)["details"]["applicants"], 1);
+    let latest = &s.mails_to(&admin.token, "rita@digest.test", 2).await[0];
+    let text = latest["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Hello,\n\n1 new applicant since"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Katherine Johnson") && !text.contains("Ada Lovelace"),
+        "{text}"
     );
 }

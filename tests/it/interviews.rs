@@ -375,3 +375,118 @@ async fn offer_and_application_lists_filter_through_their_indexes() {
         assert_eq!(ids(&r), want, "job {job}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_candidate_is_mailed_the_invitation_its_changes_and_its_cancellation() {
+    let s = TestServer::start().await;
+    let admin = s.register("admin@invite.test", "Invite Co").await;
+    let job = s
+        .post(
+            "/api/v1/jobs",
+            &admin.token,
+            json!({"title": "Platform Engineer"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let c = s
+        .post(
+            "/api/v1/candidates",
+            &admin.token,
+            json!({"full_name": "Grace Hopper", "email": "grace@cobol.test"}),
+        )
+        .await
+        .ok(201)["id"]
+        .as_u64()
+        .unwrap();
+    let body = json!({"candidate_id": c, "job_id": job, "scheduled_at": "2031-03-04T14:00:00Z",
+        "duration_min": 60, "kind": "video", "location_or_url": "https://meet.example.com/abc"});
+    let i = s.post("/api/v1/interviews", &admin.token, body).await;
+    let id = i.ok(201)["id"].as_u64().unwrap();
+    assert_eq!(i.body["candidate_notified"], true);
+
+    let mails = s.mails_to(&admin.token, "grace@cobol.test", 1).await;
+    let invite = &mails[0];
+    assert_eq!(invite["kind"], "interview_invitation");
+    assert_eq!(invite["subject"], "Interview invitation from Invite Co");
+    let text = invite["text"].as_str().unwrap();
+    assert!(
+        text.contains("video interview for Platform Engineer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tuesday 4 March 2031, 14:00 to 15:00 UTC"),
+        "{text}"
+    );
+    assert!(text.contains("https://meet.example.com/abc"), "{text}");
+    let ics = &invite["attachments"][0];
+    assert_eq!(ics["filename"], "interview.ics");
+    assert!(
+        ics["content_type"]
+            .as_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let cal = ics["content"].as_str().unwrap();
+    assert!(cal.contains("DTSTART:20310304T140000Z\r\n"), "{cal}");
+    assert!(cal.contains("DTEND:20310304T150000Z\r\n"), "{cal}");
+    assert!(
+        cal.contains(&format!("UID:interview-{id}@127.0.0.1\r\n")),
+        "{cal}"
+    );
+
+    // A scorecard-free change of the panel mails nothing; a new time does.
+    s.patch(
+        &format!("/api/v1/interviews/{id}"),
+        &admin.token,
+        json!({"interviewers": [{"name": "Alan Turing"}]}),
+    )
+    .await
+    .ok(200);
+    s.patch(
+        &format!("/api/v1/interviews/{id}"),
+        &admin.token,
+        json!({"scheduled_at": "2031-03-05T09:30:00Z"}),
+    )
+    .await
+    .ok(200);
+    let mails = s.mails_to(&admin.token, "grace@cobol.test", 2).await;
+    assert_eq!(mails[0]["kind"], "interview_changed");
+    let cal = mails[0]["attachments"][0]["content"].as_str().unwrap();
+    assert!(cal.contains("DTSTART:20310305T093000Z"), "{cal}");
+    assert!(
+        cal.contains(&format!("UID:interview-{id}@")),
+        "the same event: {cal}"
+    );
+
+    s.patch(
+        &format!("/api/v1/interviews/{id}"),
+        &admin.token,
+        json!({"status": "cancelled"}),
+    )
+    .await
+    .ok(200);
+    let mails = s.mails_to(&admin.token, "grace@cobol.test", 3).await;
+    assert_eq!(mails[0]["kind"], "interview_cancelled");
+    let cal = mails[0]["attachments"][0]["content"].as_str().unwrap();
+    assert!(cal.contains("STATUS:CANCELLED"), "{cal}");
+
+    // Asked not to, or with no address, nobody is mailed.
+    let body = json!({"candidate_id": c, "job_id": job, "scheduled_at": "2031-04-01T10:00:00Z",
+        "kind": "phone", "notify_candidate": false});
+    let quiet = s.post("/api/v1/interviews", &admin.token, body).await;
+    assert_eq!(quiet.ok(201)["candidate_notified"], false);
+    let (job2, nobody) = job_and_candidate(&s, &admin, "No Address").await;
+    let body = json!({"candidate_id": nobody, "job_id": job2, "scheduled_at": "2031-04-01T10:00:00Z", "kind": "phone"});
+    let r = s.post("/api/v1/interviews", &admin.token, body).await;
+    assert_eq!(r.ok(201)["candidate_notified"], false);
+    let all = s.get("/api/v1/admin/outbox?limit=100", &admin.token).await;
+    let to_grace = all.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["to"] == "grace@cobol.test")
+        .count();
+    assert_eq!(to_grace, 3);
+}

@@ -28,6 +28,8 @@ pub const ORGANISATION: &str = "Northwind Labs";
 pub const EMAIL: &str = "demo@hirebase.demo";
 pub const PASSWORD: &str = "hirebase-demo";
 const SEED: u64 = 20_260_604;
+/// The base of mail links for demo interviews (unused: demo candidates are never mailed).
+const DEMO_URL: &str = "http://localhost";
 const CANDIDATES_N: usize = 600;
 const JOBS_N: usize = 24;
 
@@ -419,7 +421,10 @@ impl Pipeline {
                     "kind": (["video", "technical", "onsite", "panel", "phone"][self.day as usize % 5]),
                     "location_or_url": "https://meet.example.com/northwind",
                     "interviewers": [{"name": self.interviewers}],
+                    // Demo people have made-up addresses: nobody is mailed.
+                    "notify_candidate": false,
                 }))?,
+                DEMO_URL,
             )
             .await?;
             interviews_made += 1;
@@ -436,7 +441,7 @@ impl Pipeline {
                     json!({"status": "completed"}),
                 ];
                 for patch in patches {
-                    interviews::update(store, who, interview.id, input(patch)?).await?;
+                    interviews::update(store, who, interview.id, input(patch)?, DEMO_URL).await?;
                 }
             }
         }

@@ -208,6 +208,28 @@ impl TestServer {
     }
 
     /// Registers an organisation and signs its org_admin in.
+    /// The mails to `to` in the outbox as `token`'s holder reads it (the platform admin: every
+    /// mail; an organisation admin: their organisation's), newest first, once the mail worker
+    /// has taken `count` of them.
+    pub async fn mails_to(&self, token: &str, to: &str, count: usize) -> Vec<Value> {
+        let taken = || async {
+            let r = self.get("/api/v1/admin/outbox?limit=100", token).await;
+            r.ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["to"] == to && m["status"] == "outbox")
+                .cloned()
+                .collect::<Vec<Value>>()
+        };
+        eventually(
+            &format!("{count} mails to {to} are in the outbox"),
+            || async { taken().await.len() == count },
+        )
+        .await;
+        taken().await
+    }
+
     pub async fn register(&self, email: &str, org: &str) -> Member {
         let r = self
             .call(
