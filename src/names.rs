@@ -106,4 +106,3 @@ mod tests {
         assert_eq!(Shade::Light.to_string(), "light");
     }
 }
-
