@@ -1211,6 +1211,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "candidates",
             "interviews",
             "offers",
+            "library",
             "people",
             "projects",
             "engagements",
