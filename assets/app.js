@@ -43,6 +43,8 @@ route('/dashboard', { nav: 'dashboard', load: lazy(() => import('./page-dashboar
 route('/interviews', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewsPage') });
 route('/interviews/:id', { nav: 'interviews', load: lazy(() => import('./page-interviews.js'), 'interviewPage') });
 route('/offers', { nav: 'offers', load: lazy(() => import('./page-offers.js'), 'offersPage') });
+route('/library', { nav: 'library', load: lazy(() => import('./page-library.js'), 'libraryPage') });
+route('/library/:id', { nav: 'library', load: lazy(() => import('./page-library.js'), 'libraryItemPage') });
 route('/webhooks', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhooksPage') });
 route('/webhooks/:id', { nav: 'webhooks', load: lazy(() => import('./page-webhooks.js'), 'webhookDeliveriesPage') });
 route('/audit', { nav: 'audit', load: lazy(() => import('./page-audit.js'), 'auditPage') });
@@ -70,6 +72,7 @@ const NAV = [
       { id: 'interviews', label: 'Interviews', icon: 'interviews', href: '#/interviews', perm: 'interviews_read' },
       { id: 'offers', label: 'Offers', icon: 'offers', href: '#/offers', perm: 'offers_read' },
       { id: 'agent', label: 'Agent', icon: 'info', href: '#/agent', perm: 'jobs_read' },
+      { id: 'library', label: 'Library', icon: 'library', href: '#/library', perm: 'library_write' },
     ],
   },
   {

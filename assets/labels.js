@@ -60,6 +60,14 @@ const ENUMS = {
   ],
   slot_status: [['open', 'Open', 'success'], ['filled', 'Filled', 'accent']],
   engagement_status: [['active', 'Active', 'success'], ['ended', 'Ended', 'neutral'], ['cancelled', 'Cancelled', 'danger']],
+  // The assistant and the library: its tools, which name the kinds of saved items.
+  library_kind: [
+    ['screen', 'Screen', 'accent'], ['outreach', 'Outreach', 'info'], ['offer_letter', 'Offer letter', 'warning'],
+    ['interview_questions', 'Interview questions', 'info'], ['job_description', 'Job description', 'neutral'],
+    ['salary_benchmark', 'Salary benchmark', 'neutral'], ['transcript_summary', 'Transcript summary', 'accent'], ['note', 'Note', 'neutral'],
+  ],
+  verdict: [['strong_match', 'Strong match'], ['good_match', 'Good match'], ['partial_match', 'Partial match'], ['weak_match', 'Weak match']],
+  offer_field: [['start_date', 'Start date'], ['signer', 'Who signs']],
 };
 
 const BY_VALUE = Object.fromEntries(Object.entries(ENUMS).map(([kind, rows]) => [kind, new Map(rows.map((row) => [row[0], row]))]));

@@ -20,6 +20,7 @@ import { can } from './session.js';
 import { fillJobSelect, scheduleForm, timeRange } from './interviews.js';
 import { offerCard, offerForm } from './offers.js';
 import { documentsCard } from './documents.js';
+import { candidateAssistant } from './assistant.js';
 
 function fact(label, value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, value || h('span', { class: 'muted' }, '—')));
@@ -519,7 +520,7 @@ export const candidatePage = {
       header,
       editSlot,
       h('div', { class: 'grid-2 grid-wide-left' },
-        h('div', { class: 'stack' }, profileSlot, appsSlot, matching, interviews?.node, offers?.node),
+        h('div', { class: 'stack' }, profileSlot, appsSlot, matching, interviews?.node, offers?.node, candidateAssistant(candidate)),
         sideSlot),
       !editing && notice('info', 'You can read this profile but not change it.'));
   },

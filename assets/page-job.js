@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { card, h, icon, mount, pageHeader, problemNotice, tabs, time, toast } from './dom.js';
 import { enumBadge, label } from './labels.js';
 import { replaceHash } from './list-page.js';
+import { jobAssistant } from './assistant.js';
 import { matchesPanel, pipelineAction } from './matches.js';
 import { deleteJob, jobForm, visibility } from './page-jobs.js';
 import { pipelineBoard } from './pipeline-board.js';
@@ -206,7 +207,8 @@ export const jobPage = {
       summarySlot,
       editSlot,
       work,
-      detailsSlot);
+      detailsSlot,
+      jobAssistant(job));
     return view;
   },
 };

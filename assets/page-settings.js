@@ -4,6 +4,7 @@
 // privacy settings (notice, retention, export, deleting the organisation: `privacy.js`).
 
 import { api, query } from './api.js';
+import { assistantSettings } from './assistant.js';
 import { busy, card, confirmDialog, emptyState, h, meter, notice, pageHeader, time, toast } from './dom.js';
 import { checks, clearErrors, field, formAlert, onSubmit, rule, showErrors } from './forms.js';
 import { label, values } from './labels.js';
@@ -247,6 +248,7 @@ export const settingsPage = {
         weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
       can('matching') && matchLogCard(),
       structureSettings(admin),
+      assistantSettings(tenant, { admin, onSaved }),
       can('account_delete') && privacySettings(tenant, onSaved));
   },
 };

@@ -195,6 +195,7 @@ export function erasureSentence(plan) {
     [plan.match_logs, 'match-log entry', 'match-log entries'],
     [plan.webhook_deliveries, 'queued webhook delivery', 'queued webhook deliveries'],
     [plan.mails, 'mail', 'mails'],
+    [plan.library_items, 'library item', 'library items'],
   ].filter(([n]) => n > 0).map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
   const removed = parts.length > 0 ? `, ${parts.join(', ')}` : '';
   return `This removes the profile${removed} and the search entry. `

@@ -59,6 +59,8 @@ pub struct AppState {
     pub mail: MailWorker,
     /// Reads documents' text in child processes, one per core at a time.
     pub extractor: crate::domain::documents::sandbox::Extractor,
+    /// The assistant's tools: the offline engine, and the endpoint when one is configured.
+    pub assistant: crate::domain::assistant::Assistant,
 }
 
 pub struct App {
@@ -122,6 +124,7 @@ impl App {
                 timeout: Duration::from_secs(config.limits.extract_timeout_secs),
             },
         );
+        let assistant = crate::domain::assistant::Assistant::new(&config.assistant)?;
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
         let state = AppState {
@@ -143,6 +146,7 @@ impl App {
             scheduler,
             mail,
             extractor,
+            assistant,
         };
         Ok(App {
             state: Arc::new(state),

@@ -96,12 +96,32 @@ pub struct RateLimitConfig {
     pub admin_rpm: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AssistantConfig {
+    /// An OpenAI-compatible chat-completions endpoint; empty: the built-in offline engine.
     pub endpoint: String,
     pub api_key: String,
     pub model: String,
+    /// Prices of the tokens sent and received, for spend and budgets (the offline engine's
+    /// estimated tokens are priced the same).
+    pub input_usd_per_1k_tokens: f64,
+    pub output_usd_per_1k_tokens: f64,
+    /// Seconds one endpoint call may take before the offline engine answers instead.
+    pub timeout_secs: u64,
+}
+
+impl Default for AssistantConfig {
+    fn default() -> Self {
+        AssistantConfig {
+            endpoint: String::new(),
+            api_key: String::new(),
+            model: String::new(),
+            input_usd_per_1k_tokens: 0.0,
+            output_usd_per_1k_tokens: 0.0,
+            timeout_secs: 30,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -346,6 +366,26 @@ impl Config {
         }
         if !self.assistant.endpoint.is_empty() && !self.assistant.endpoint.starts_with("http") {
             return bad("assistant.endpoint", "must be empty or an http(s) URL");
+        }
+        for (key, price) in [
+            (
+                "assistant.input_usd_per_1k_tokens",
+                self.assistant.input_usd_per_1k_tokens,
+            ),
+            (
+                "assistant.output_usd_per_1k_tokens",
+                self.assistant.output_usd_per_1k_tokens,
+            ),
+        ] {
+            if !(0.0..=1000.0).contains(&price) {
+                return bad(
+                    key,
+                    "must be a price between 0 and 1000 (USD per 1,000 tokens)",
+                );
+            }
+        }
+        if !(1..=600).contains(&self.assistant.timeout_secs) {
+            return bad("assistant.timeout_secs", "must be between 1 and 600");
         }
         Ok(())
     }

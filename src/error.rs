@@ -16,6 +16,8 @@ pub enum Code {
     MethodNotAllowed,
     Conflict,
     BusinessRule,
+    /// A spending cap is reached (the assistant's monthly budget): 402.
+    BudgetExceeded,
     RateLimited,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -24,7 +26,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::Validation,
         Code::Unauthenticated,
         Code::Forbidden,
@@ -33,6 +35,7 @@ impl Code {
         Code::MethodNotAllowed,
         Code::Conflict,
         Code::BusinessRule,
+        Code::BudgetExceeded,
         Code::RateLimited,
         Code::PayloadTooLarge,
         Code::UnsupportedMediaType,
@@ -50,6 +53,7 @@ impl Code {
             Code::MethodNotAllowed => "method_not_allowed",
             Code::Conflict => "conflict",
             Code::BusinessRule => "business_rule",
+            Code::BudgetExceeded => "budget_exceeded",
             Code::RateLimited => "rate_limited",
             Code::PayloadTooLarge => "payload_too_large",
             Code::UnsupportedMediaType => "unsupported_media_type",
@@ -61,6 +65,7 @@ impl Code {
     pub const fn status(self) -> u16 {
         match self {
             Code::Validation => 400,
+            Code::BudgetExceeded => 402,
             Code::Unauthenticated => 401,
             Code::Forbidden | Code::InsufficientScope => 403,
             Code::NotFound => 404,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod agent;
 pub mod api_keys;
 pub mod applications;
+pub mod assistant;
 pub mod audit;
 pub mod auth;
 pub mod candidates;
@@ -15,6 +16,7 @@ pub mod health;
 pub mod insights;
 pub mod interviews;
 pub mod jobs;
+pub mod library;
 pub mod matching;
 pub mod offers;
 pub mod people;
@@ -86,6 +88,10 @@ pub enum Tag {
     Uploads,
     /// The recruiter's agent: records from documents and sentences
     Agent,
+    /// Assistant tools (screen, drafts, questions, benchmarks, summaries) and their spend
+    Assistant,
+    /// Saved artifacts
+    Library,
 }
 
 /// A bearer token: an access token from `/auth/login`, or an API key (`hb_…`).
@@ -212,6 +218,7 @@ apis!(
         uploads::UploadsApi,
         agent::AgentApi,
     ],
+    [assistant::AssistantApi, library::LibraryApi],
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {

@@ -45,6 +45,9 @@ named_enum! {
         MarketplaceWrite = "marketplace:write",
         UploadsRead = "uploads:read",
         UploadsWrite = "uploads:write",
+        AssistantUse = "assistant:use",
+        LibraryRead = "library:read",
+        LibraryWrite = "library:write",
     }
 }
 
@@ -150,6 +153,15 @@ permissions! {
     OFFERS_DELETE: OffersDelete = "offers_delete", "delete offers", &[OrgAdmin, Recruiter], OffersWrite;
     INSIGHTS_READ: InsightsRead = "insights_read", "read insights", HIRING, InsightsRead;
     MATCHING: Matching = "matching", "match candidates and jobs", HIRING, MatchingRead;
+
+    // The assistant reads candidates, jobs, offers and interviews: hiring roles (seed 002's
+    // spend report names the same roles). Anyone on staff may save to the library and read
+    // what they saved; the organisation's library is for hiring roles, as is deleting (seed 002).
+    ASSISTANT: Assistant = "assistant", "use the assistant tools", HIRING, AssistantUse;
+    ASSISTANT_SPEND: AssistantSpend = "assistant_spend", "read the assistant's spend", HIRING, AssistantUse;
+    LIBRARY_WRITE: LibraryWrite = "library_write", "save to the library, read what you saved", STAFF, LibraryWrite;
+    LIBRARY_READ: LibraryRead = "library_read", "read the organisation's library", HIRING, LibraryRead;
+    LIBRARY_DELETE: LibraryDelete = "library_delete", "delete library items", HIRING, LibraryWrite;
 
     // Talent marketplace. Hiring managers read (but not private profiles); talent has its own row.
     PEOPLE_READ: PeopleRead = "people_read", "read talent profiles", HIRING, MarketplaceRead;

@@ -13,9 +13,9 @@ use super::{tenants, tokens};
 use crate::auth::Identity;
 use crate::error::{Error, Result};
 use crate::store::tables::{
-    API_KEYS, APPLICATIONS, AUDIT, AUDIT_HEADS, CANDIDATES, ENGAGEMENTS, INSTANCE, INTERVIEWS,
-    JOBS, MAILS, OFFERS, PEOPLE, PROJECTS, PUBLIC_JOBS, SLOTS, SLUG_TENANT, STAGE_CHANGES,
-    TENANT_MAILS, TENANTS, TOKENS, USERS, WEBHOOK_QUEUE, WEBHOOKS,
+    API_KEYS, APPLICATIONS, ASSISTANT_CALLS, AUDIT, AUDIT_HEADS, CANDIDATES, ENGAGEMENTS, INSTANCE,
+    INTERVIEWS, JOBS, LIBRARY, MAILS, OFFERS, PEOPLE, PROJECTS, PUBLIC_JOBS, SLOTS, SLUG_TENANT,
+    STAGE_CHANGES, TENANT_MAILS, TENANTS, TOKENS, USERS, WEBHOOK_QUEUE, WEBHOOKS,
 };
 use crate::store::{Reader, Records, Store};
 use crate::time::Timestamp;
@@ -96,6 +96,16 @@ const SECTIONS: &[Section] = &[
         key: "webhooks",
         table: WEBHOOKS.name,
         scrub: &["secret"],
+    },
+    Section {
+        key: "library",
+        table: LIBRARY.name,
+        scrub: &[],
+    },
+    Section {
+        key: "assistant_calls",
+        table: ASSISTANT_CALLS.name,
+        scrub: &[],
     },
     Section {
         key: "audit",

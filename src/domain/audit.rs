@@ -229,6 +229,9 @@ named_enum! {
         IntegrationCreated = "integration.created",
         IntegrationUpdated = "integration.updated",
         IntegrationDeleted = "integration.deleted",
+        AssistantCalled = "assistant.called",
+        LibraryItemCreated = "library_item.created",
+        LibraryItemDeleted = "library_item.deleted",
         /// An event a client application reported (`POST /audit`); its own type is in the details.
         ClientEvent = "client.event",
     }

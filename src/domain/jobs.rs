@@ -142,7 +142,7 @@ pub struct JobPatch {
 crate::not_null!(JobPatch: title, required_skills, nice_to_have_skills, skills, status, is_public);
 
 /// The rules every job must satisfy, checked on the record as it would be stored.
-fn validate(job: &Job) -> Result<()> {
+pub fn validate(job: &Job) -> Result<()> {
     let mut v = Validator::new();
     v.text("title", &job.title, true, 200);
     check_text(&mut v, "department", job.department.as_deref(), 120);
@@ -217,34 +217,41 @@ pub fn load(tx: &impl Reader, tenant: u64, id: u64) -> Result<Job> {
         .ok_or_else(|| Error::not_found("Job", id))
 }
 
+impl NewJob {
+    /// The record this input describes (id 0 until stored).
+    pub fn into_job(self, tenant: u64, created_by_user_id: Option<u64>) -> Job {
+        let now = Timestamp::now();
+        Job {
+            id: 0,
+            org_id: tenant,
+            created_by_user_id,
+            title: self.title.trim().to_string(),
+            department: tidy(self.department),
+            location: tidy(self.location),
+            employment_type: tidy(self.employment_type),
+            remote_option: tidy(self.remote_option),
+            salary_min: self.salary_min,
+            salary_max: self.salary_max,
+            currency: tidy(self.currency),
+            description: tidy(self.description),
+            required_skills: clean_labels(self.required_skills.unwrap_or_default()),
+            nice_to_have_skills: clean_labels(self.nice_to_have_skills.unwrap_or_default()),
+            skills: clean_labels(self.skills.unwrap_or_default()),
+            level: self.level,
+            status: self.status.unwrap_or(JobStatus::Open),
+            is_public: self.is_public.unwrap_or(false),
+            applicants: 0,
+            hired: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// The job `input` describes, checked, not stored (`id` 0): what [`create`] stores, and what
 /// the agent shows for review before it does.
 pub fn draft(who: &Identity, input: NewJob) -> Result<Job> {
-    let now = Timestamp::now();
-    let job = Job {
-        id: 0,
-        org_id: who.tenant_id,
-        created_by_user_id: who.user_id(),
-        title: input.title.trim().to_string(),
-        department: tidy(input.department),
-        location: tidy(input.location),
-        employment_type: tidy(input.employment_type),
-        remote_option: tidy(input.remote_option),
-        salary_min: input.salary_min,
-        salary_max: input.salary_max,
-        currency: tidy(input.currency),
-        description: tidy(input.description),
-        required_skills: clean_labels(input.required_skills.unwrap_or_default()),
-        nice_to_have_skills: clean_labels(input.nice_to_have_skills.unwrap_or_default()),
-        skills: clean_labels(input.skills.unwrap_or_default()),
-        level: input.level,
-        status: input.status.unwrap_or(JobStatus::Open),
-        is_public: input.is_public.unwrap_or(false),
-        applicants: 0,
-        hired: 0,
-        created_at: now,
-        updated_at: now,
-    };
+    let job = input.into_job(who.tenant_id, who.user_id());
     validate(&job)?;
     Ok(job)
 }

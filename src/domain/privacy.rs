@@ -23,9 +23,9 @@ use super::tenants::{self, Tenant};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
-    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATE_INTERVIEWS, CANDIDATE_OFFERS,
-    CANDIDATE_UPLOADS, CANDIDATES, ENTITY_AUDIT, INSTANCE, INTERVIEWS, MAILS, MATCH_LOGS, OFFERS,
-    STAGE_APPLICATIONS, TENANT_MAILS, TENANTS, WEBHOOK_QUEUE,
+    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATE_INTERVIEWS, CANDIDATE_LIBRARY,
+    CANDIDATE_OFFERS, CANDIDATE_UPLOADS, CANDIDATES, ENTITY_AUDIT, INSTANCE, INTERVIEWS, LIBRARY,
+    MAILS, MATCH_LOGS, OFFERS, STAGE_APPLICATIONS, TENANT_MAILS, TENANTS, WEBHOOK_QUEUE,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -107,6 +107,8 @@ pub struct Erasure {
     pub mails: u64,
     /// Files kept with the candidate (resumes), with their bytes.
     pub uploads: u64,
+    /// Library items about the candidate (saved screens, drafts).
+    pub library_items: u64,
     /// Audit entries whose personal data is dropped (they stay in the chain).
     pub audit_entries: u64,
 }
@@ -122,6 +124,7 @@ struct Plan {
     deliveries: Vec<u64>,
     mails: Vec<u64>,
     uploads: Vec<u64>,
+    library_items: Vec<u64>,
     audit_entries: Vec<u64>,
 }
 
@@ -132,11 +135,13 @@ impl Plan {
         let interviews = rx.members(&CANDIDATE_INTERVIEWS.index, tenant, id)?;
         let offers = rx.members(&CANDIDATE_OFFERS.index, tenant, id)?;
         let uploads = rx.members(&CANDIDATE_UPLOADS.index, tenant, id)?;
+        let library_items = rx.members(&CANDIDATE_LIBRARY.index, tenant, id)?;
         let mut entities = vec![id];
         entities.extend(&applications);
         entities.extend(&interviews);
         entities.extend(&offers);
         entities.extend(&uploads);
+        entities.extend(&library_items);
         let mut audit_entries = BTreeSet::new();
         for entity in &entities {
             audit_entries.extend(rx.members(&ENTITY_AUDIT.index, tenant, *entity)?);
@@ -151,6 +156,7 @@ impl Plan {
             interviews,
             offers,
             uploads,
+            library_items,
         })
     }
 
@@ -166,6 +172,7 @@ impl Plan {
             webhook_deliveries: n(self.deliveries.len()),
             mails: n(self.mails.len()),
             uploads: n(self.uploads.len()),
+            library_items: n(self.library_items.len()),
             audit_entries: n(self.audit_entries.len()),
         }
     }
@@ -266,6 +273,9 @@ pub fn erase_in(
     for offer in &plan.offers {
         tx.remove(&OFFERS, tenant, *offer)?;
     }
+    for item in &plan.library_items {
+        tx.remove(&LIBRARY, tenant, *item)?;
+    }
     for (entry, trimmed) in &plan.match_logs {
         match trimmed {
             Some(entry_without) => tx.put(&MATCH_LOGS, tenant, *entry, entry_without)?,
@@ -286,6 +296,7 @@ pub fn erase_in(
     entities.extend(&plan.interviews);
     entities.extend(&plan.offers);
     entities.extend(&plan.uploads);
+    entities.extend(&plan.library_items);
     let redacted = audit::redact(tx, tenant, &entities)?;
     done.audit_entries = redacted.len() as u64;
     let why = match reason {
@@ -301,7 +312,7 @@ pub fn erase_in(
         "removed": {
             "applications": done.applications, "interviews": done.interviews, "offers": done.offers,
             "match_logs": done.match_logs, "webhook_deliveries": done.webhook_deliveries, "mails": done.mails,
-            "uploads": done.uploads,
+            "uploads": done.uploads, "library_items": done.library_items,
         },
         "redacted_entries": redacted,
     });

@@ -35,6 +35,10 @@ pub struct Tenant {
     /// Closed candidates inactive this long are erased by the daily retention job.
     #[serde(default)]
     pub retention: Option<RetentionRule>,
+    /// What the assistant may spend per calendar month (UTC), in USD; past it its tools
+    /// answer 402. `null`: no cap.
+    #[serde(default)]
+    pub monthly_budget_usd: Option<f64>,
     /// Set while the platform admin has suspended the organisation: its members, sessions and
     /// API keys are refused, its careers page and public jobs are gone; nothing is deleted.
     #[serde(default)]
@@ -139,6 +143,9 @@ pub struct TenantPatch {
     pub privacy_notice: MaybeUndefined<PrivacyNotice>,
     /// `null` removes the rule (nothing is erased by age).
     pub retention: MaybeUndefined<RetentionRule>,
+    /// USD per calendar month for the assistant; `0` stops it; `null` removes the cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub monthly_budget_usd: MaybeUndefined<f64>,
 }
 
 crate::not_null!(TenantPatch: name);
@@ -188,6 +195,7 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         match_weights: Weights::default(),
         privacy_notice: None,
         retention: None,
+        monthly_budget_usd: None,
         suspended_at: None,
         suspension_reason: None,
         created_at: Timestamp::now(),
@@ -239,6 +247,13 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
     if let MaybeUndefined::Value(rule) = &patch.retention {
         rule.check(&mut v);
     }
+    if let MaybeUndefined::Value(budget) = patch.monthly_budget_usd {
+        v.check(
+            (0.0..=1_000_000.0).contains(&budget),
+            "monthly_budget_usd",
+            "must be an amount between 0 and 1000000",
+        );
+    }
     v.finish()?;
     store
         .write(move |tx| {
@@ -270,6 +285,7 @@ pub async fn update(store: &Store, who: &Identity, patch: TenantPatch) -> Result
                 }),
             );
             apply_nullable(&mut tenant.retention, patch.retention);
+            apply_nullable(&mut tenant.monthly_budget_usd, patch.monthly_budget_usd);
             tx.put(&TENANTS, INSTANCE, tenant_id, &tenant)?;
             let fields = (&before, &tenant);
             audit::record_update(

@@ -8,6 +8,7 @@ use super::{Blobs, Filing, Index, Records, Unique};
 use crate::domain::agent::conversations::Conversation;
 use crate::domain::api_keys::{ApiKey, KeyUse};
 use crate::domain::applications::{Application, StageChange};
+use crate::domain::assistant::{AssistantCall, MonthSpend};
 use crate::domain::audit::{AuditEntry, ChainHead};
 use crate::domain::candidates::Candidate;
 use crate::domain::digest::DigestMark;
@@ -17,6 +18,7 @@ use crate::domain::indexing::OutboxEntry;
 use crate::domain::insights::JobStats;
 use crate::domain::interviews::Interview;
 use crate::domain::jobs::Job;
+use crate::domain::library::LibraryItem;
 use crate::domain::mail::Mail;
 use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::meaning::Meaning;
@@ -213,6 +215,19 @@ pub const CONVERSATIONS: Records<Conversation> =
 /// (tenant, candidate id) → the conversations that name that candidate, for erasure.
 pub const CANDIDATE_CONVERSATIONS: Filing<Conversation> =
     Filing::many("candidate_conversations_v1", |c| c.candidates.clone());
+// --- Assistant and library
+/// Keyed (tenant, call id): every assistant call with its tokens and cost, oldest first.
+pub const ASSISTANT_CALLS: Records<AssistantCall> = Records::new("assistant_calls_v1");
+/// Keyed (tenant, year * 100 + month): the month's calls added up, for budgets and reports.
+pub const ASSISTANT_MONTHS: Records<MonthSpend> = Records::new("assistant_months_v1");
+/// Keyed (tenant, item id): saved artifacts.
+pub const LIBRARY: Records<LibraryItem> =
+    Records::filed("library_v1", &[KIND_LIBRARY, CANDIDATE_LIBRARY]);
+pub const KIND_LIBRARY: Filing<LibraryItem> = Filing::one("kind_library_v1", |i| i.kind as u64);
+/// (tenant, candidate id) → the items about that candidate, which go when they are erased.
+pub const CANDIDATE_LIBRARY: Filing<LibraryItem> = Filing::many("candidate_library_v1", |i| {
+    i.candidate_id.into_iter().collect()
+});
 
 // --- Webhooks
 
@@ -269,6 +284,9 @@ pub(super) const RECORD_TABLES: &[&str] = &[
     UPLOADS.name,
     UPLOAD_PARTS.name,
     CONVERSATIONS.name,
+    ASSISTANT_CALLS.name,
+    ASSISTANT_MONTHS.name,
+    LIBRARY.name,
     DIGEST_MARKS.name,
     SUBSIDIARIES.name,
     AGENCIES.name,
@@ -310,5 +328,6 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         .chain(names(MAILS))
         .chain(names(UPLOADS))
         .chain(names(CONVERSATIONS))
+        .chain(names(LIBRARY))
         .collect()
 }

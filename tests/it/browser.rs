@@ -1212,6 +1212,7 @@ async fn actions_and_pages_follow_the_permissions_of_the_role() {
             "interviews",
             "offers",
             "agent",
+            "library",
             "people",
             "projects",
             "engagements",
@@ -1422,6 +1423,7 @@ async fn every_page_loads_its_module_and_renders_for_an_org_admin() {
             "Interview with Charles Babbage".into(),
         ),
         ("/offers".into(), "Offers".into()),
+        ("/library".into(), "Library".into()),
         ("/team".into(), "Team".into()),
         ("/api-keys".into(), "API keys".into()),
         (format!("/api-keys/{key}/usage"), "Usage of “Sync”".into()),
@@ -2791,5 +2793,77 @@ async fn candidate_search_by_meaning_and_matches_say_their_strategy() {
         "{strategies}"
     );
     screenshot(&client, "72-job-matches-by-meaning").await;
+    finish(client).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recruiter_screens_a_candidate_saves_it_and_finds_it_in_the_library() {
+    let _turn = crate::common::heavy().await;
+    let Scene {
+        s,
+        admin,
+        job,
+        person,
+        ..
+    } = scene().await;
+    let (_driver, client) = open_ui().await;
+    sign_in(&client, &s, "ada@example.com", "ada", None).await;
+
+    // The candidate page's assistant: pick the job, screen, read the answer, save it.
+    visit(&client, &s, &format!("/candidates/{person}")).await;
+    wait_for_element(
+        &client,
+        &format!("#assistant-job option[value='{job}']"),
+        "the open jobs are offered",
+    )
+    .await;
+    choose(&client, "#assistant-job", &job.to_string()).await;
+    click(&client, "#assistant-screen").await;
+    let answer = wait_for_text(
+        &client,
+        "#assistant-result-card",
+        "the screen is shown",
+        |t| t.contains("Strengths") && t.contains("/100"),
+    )
+    .await;
+    assert!(answer.contains("Offline engine"), "{answer}");
+    screenshot(&client, "assistant-screen").await;
+    click(&client, "#assistant-save").await;
+    wait_for_element(&client, "#assistant-saved-link", "the answer is saved").await;
+    let saved = s.get("/api/v1/library", &admin.token).await;
+    assert_eq!(saved.ok(200)["total"], 1);
+    assert_eq!(saved.body["items"][0]["kind"], "screen");
+    assert_eq!(saved.body["items"][0]["candidate_id"], person);
+
+    // The library page lists it, filters by kind, finds it by search and opens it.
+    click(&client, "a[data-nav='library']").await;
+    wait_for_text(
+        &client,
+        "#library-table",
+        "the saved screen is listed",
+        |t| t.contains("Screen: Charles Babbage for Engine Designer"),
+    )
+    .await;
+    choose(&client, "#library-kind", "outreach").await;
+    wait_for_text(&client, "#library-count", "no outreach is saved", |t| {
+        t.starts_with("0 items")
+    })
+    .await;
+    choose(&client, "#library-kind", "").await;
+    fill(&client, "#library-search", "babbage").await;
+    wait_for_text(&client, "#library-count", "the search finds it", |t| {
+        t == "1 item match."
+    })
+    .await;
+    click(&client, "#library-table a.row-title").await;
+    wait_for_text(&client, "main h1", "the item opens", |t| {
+        t == "Screen: Charles Babbage for Engine Designer"
+    })
+    .await;
+    wait_for_text(&client, "#library-item", "the screen is drawn", |t| {
+        t.contains("Recommendation")
+    })
+    .await;
+    screenshot(&client, "library-item").await;
     finish(client).await;
 }

@@ -45,6 +45,11 @@ const HIRING: &[&str] = &[
     "engagements_read",
     "uploads_write",
     "uploads_read",
+    "assistant",
+    "assistant_spend",
+    "library_write",
+    "library_read",
+    "library_delete",
 ];
 
 #[tokio::test]
@@ -97,6 +102,7 @@ async fn me_lists_what_each_role_may_do() {
             "interviews_read",
             "scorecards_write",
             "uploads_write",
+            "library_write",
         ]),
     ));
     expected.push((
@@ -107,6 +113,7 @@ async fn me_lists_what_each_role_may_do() {
             "team_read",
             "jobs_read",
             "uploads_write",
+            "library_write",
         ]),
     ));
     expected.push((
