@@ -352,13 +352,24 @@ pub fn being_deleted(store: &Store) -> Result<Vec<u64>> {
 /// so a crash loses nothing: the next start carries on from what is left. Answers `true`
 /// once the organisation is gone, `false` when `stop()` asked to stop first.
 pub async fn purge(indexer: &Indexer, tenant_id: u64, stop: &(dyn Fn() -> bool + Sync)) -> Result<bool> {
+    purge_in_steps(indexer, tenant_id, PURGE_STEP_ROWS, stop).await
+}
+
+/// [`purge`] with `rows` per step (`usize::MAX`: all in one transaction, as a measurement's
+/// baseline).
+pub async fn purge_in_steps(
+    indexer: &Indexer,
+    tenant_id: u64,
+    rows: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<bool> {
     loop {
         loop {
             if stop() {
                 return Ok(false);
             }
             let done = indexer
-                .write(move |tx, pending| purge_step(tx, pending, tenant_id, PURGE_STEP_ROWS))
+                .write(move |tx, pending| purge_step(tx, pending, tenant_id, rows))
                 .await?;
             if done {
                 break;
