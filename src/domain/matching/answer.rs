@@ -1,7 +1,9 @@
 //! The two matching questions answered as the API and the agent ask them: with the strategy
 //! asked for (hybrid by default), off the async workers, and logged to the match log.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use tokio::sync::Semaphore;
 
 use super::find::{self, CandidateMatches, CandidatesForJob, JobMatches, JobsForCandidate};
 use super::log;
@@ -11,6 +13,12 @@ use crate::auth::Identity;
 use crate::error::Result;
 use crate::search::off_the_workers;
 
+/// Answers computed at once: one per core. A matching answer is milliseconds of CPU; run
+/// together, the system would share the cores among all of them and each would take as long
+/// as the slowest; taken in turn, each answers in its own time after those before it.
+static TURNS: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
 /// The candidates that best fit job `req.job_id` (404 when it is not the caller's tenant's).
 pub async fn candidates_for_job(
     state: &Arc<AppState>,
@@ -18,6 +26,10 @@ pub async fn candidates_for_job(
     req: CandidatesForJob,
 ) -> Result<CandidateMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
+    let _turn = TURNS
+        .acquire()
+        .await
+        .map_err(crate::error::Error::internal)?;
     let (answer, logged) =
         off_the_workers(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
@@ -42,6 +54,10 @@ pub async fn jobs_for_candidate(
     req: JobsForCandidate,
 ) -> Result<JobMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
+    let _turn = TURNS
+        .acquire()
+        .await
+        .map_err(crate::error::Error::internal)?;
     let (answer, logged) =
         off_the_workers(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
