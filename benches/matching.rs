@@ -226,8 +226,8 @@ fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weig
     let shortlist: Vec<(Rated, u64, u64)> = find::top(rough, find::shortlist_size(LIMIT as usize));
     let after_rate = Instant::now();
     let rx = state.store.read().expect("read");
-    let ids: Vec<u64> = shortlist.iter().map(|(_, id, _)| *id).collect();
-    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &ids).expect("load");
+    let listed: Vec<u64> = shortlist.iter().map(|(_, id, _)| *id).collect();
+    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &listed).expect("load");
     // As the answer does: a record its profile was made from keeps the profile's rating.
     let scored: Vec<Scored> = found
         .iter()
@@ -243,7 +243,7 @@ fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weig
         })
         .collect();
     let done = Instant::now();
-    assert_eq!(scored.len(), ids.len());
+    assert_eq!(scored.len(), listed.len());
     assert_eq!(ids.len(), recalled.len());
     Phases {
         query_ms,
