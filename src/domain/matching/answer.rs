@@ -1,9 +1,7 @@
 //! The two matching questions answered as the API and the agent ask them: with the strategy
 //! asked for (hybrid by default), off the async workers, and logged to the match log.
 
-use std::sync::{Arc, LazyLock};
-
-use tokio::sync::Semaphore;
+use std::sync::Arc;
 
 use super::find::{self, CandidateMatches, CandidatesForJob, JobMatches, JobsForCandidate};
 use super::log;
@@ -11,13 +9,7 @@ use super::semantic::{self, Strategy};
 use crate::app::AppState;
 use crate::auth::Identity;
 use crate::error::Result;
-use crate::search::off_the_workers;
-
-/// Answers computed at once: one per core. A matching answer is milliseconds of CPU; run
-/// together, the system would share the cores among all of them and each would take as long
-/// as the slowest; taken in turn, each answers in its own time after those before it.
-static TURNS: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+use crate::search::in_turn;
 
 /// The candidates that best fit job `req.job_id` (404 when it is not the caller's tenant's).
 pub async fn candidates_for_job(
@@ -26,12 +18,8 @@ pub async fn candidates_for_job(
     req: CandidatesForJob,
 ) -> Result<CandidateMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
-    let _turn = TURNS
-        .acquire()
-        .await
-        .map_err(crate::error::Error::internal)?;
     let (answer, logged) =
-        off_the_workers(
+        in_turn(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
                 Strategy::Hybrid => {
                     find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
@@ -54,12 +42,8 @@ pub async fn jobs_for_candidate(
     req: JobsForCandidate,
 ) -> Result<JobMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
-    let _turn = TURNS
-        .acquire()
-        .await
-        .map_err(crate::error::Error::internal)?;
     let (answer, logged) =
-        off_the_workers(
+        in_turn(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
                 Strategy::Hybrid => {
                     find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
