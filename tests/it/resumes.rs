@@ -484,5 +484,10 @@ async fn ordinary_documents_are_read_every_time_under_the_childs_caps() {
             Err(e) => refused.push(format!("{e:?}")),
         }
     }
-    assert!(refused.is_empty(), "{} of 300 refused: {:?}", refused.len(), refused.first());
+    assert!(
+        refused.is_empty(),
+        "{} of 300 refused: {:?}",
+        refused.len(),
+        refused.first()
+    );
 }
