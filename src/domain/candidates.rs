@@ -549,7 +549,13 @@ pub fn list_by_meaning(
         return list(store, &indexer.search, tenant, f, skip, limit);
     };
     let depth = FUSE_DEPTH.max(skip + limit);
-    let keyword = indexer.search.query(&f.query(tenant, 0, depth))?.ids;
+    let keyword = indexer
+        .search
+        .query(&search::Query {
+            counted: false,
+            ..f.query(tenant, 0, depth)
+        })?
+        .ids;
     let rx = store.read()?;
     let admitted = |id: u64| {
         !f.narrows() || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c))
