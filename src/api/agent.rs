@@ -12,7 +12,9 @@ use super::{Auth, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::agent::chat::{self, ChatReply, ChatRequest};
-use crate::domain::agent::conversations::{self, Conversation, ConversationSummary, ConversationView};
+use crate::domain::agent::conversations::{
+    self, Conversation, ConversationSummary, ConversationView,
+};
 use crate::domain::agent::{self, FromPrompt, FromReq};
 use crate::domain::resumes::{self, FromResume};
 use crate::domain::uploads;

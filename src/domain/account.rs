@@ -270,7 +270,10 @@ pub async fn delete(indexer: &Indexer, who: &Identity, confirm: &str) -> Result<
                     *removed.entry(table.to_string()).or_default() += n;
                 }
             };
-            note(SESSIONS.name, tx.remove_older(&SESSIONS, tenant_id, u64::MAX)?);
+            note(
+                SESSIONS.name,
+                tx.remove_older(&SESSIONS, tenant_id, u64::MAX)?,
+            );
             let keys: Vec<ApiKey> = tx.list(&API_KEYS, tenant_id, 0, usize::MAX)?;
             for mut key in keys.into_iter().filter(|k| !k.revoked) {
                 key.revoked = true;
@@ -351,7 +354,11 @@ pub fn being_deleted(store: &Store) -> Result<Vec<u64>> {
 /// recording the deletion in the instance's own trail. Each step is one short transaction,
 /// so a crash loses nothing: the next start carries on from what is left. Answers `true`
 /// once the organisation is gone, `false` when `stop()` asked to stop first.
-pub async fn purge(indexer: &Indexer, tenant_id: u64, stop: &(dyn Fn() -> bool + Sync)) -> Result<bool> {
+pub async fn purge(
+    indexer: &Indexer,
+    tenant_id: u64,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<bool> {
     purge_in_steps(indexer, tenant_id, PURGE_STEP_ROWS, stop).await
 }
 

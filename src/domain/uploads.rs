@@ -319,4 +319,3 @@ pub fn remove_for_candidate(tx: &mut Tx, tenant: u64, candidate_id: u64) -> Resu
     }
     Ok(ids.len() as u64)
 }
-

@@ -531,7 +531,10 @@ impl Rx {
         let mut found = Vec::new();
         for table in self.txn.list_tables().map_err(storage)? {
             let name = table.name().to_string();
-            let table = match self.txn.open_table(TableDefinition::<&str, (u64, u64)>::new(&name)) {
+            let table = match self
+                .txn
+                .open_table(TableDefinition::<&str, (u64, u64)>::new(&name))
+            {
                 Ok(table) => table,
                 Err(redb::TableError::TableTypeMismatch { .. }) => continue,
                 Err(e) => return Err(storage(e)),
@@ -887,7 +890,10 @@ impl Tx {
                     let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
                     let now = stored_count(&counts, scope, name)?;
                     counts
-                        .insert((scope, name.as_str()), now.saturating_sub(gone.len() as u64))
+                        .insert(
+                            (scope, name.as_str()),
+                            now.saturating_sub(gone.len() as u64),
+                        )
                         .map_err(storage)?;
                     step.rows += gone.len() as u64;
                     step.removed.entry(name.clone()).or_default().extend(gone);

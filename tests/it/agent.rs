@@ -329,7 +329,9 @@ async fn the_req_a_job_was_made_from_is_kept_as_its_document() {
     let s = TestServer::start().await;
     let a = s.register("a@req.test", "Req").await;
     let b = s.register("b@req.test", "Other Req").await;
-    let bytes = documents::docx("Site Reliability Engineer\nBerlin, Germany\nWe run Kubernetes and Terraform.");
+    let bytes = documents::docx(
+        "Site Reliability Engineer\nBerlin, Germany\nWe run Kubernetes and Terraform.",
+    );
     let r = send_file(
         &s,
         &a,
@@ -488,7 +490,12 @@ async fn each_person_reads_back_their_own_conversations() {
     let turns = talk["turns"].as_array().unwrap();
     assert_eq!(turns.len(), 2);
     assert_eq!(turns[0]["message"], "list jobs");
-    assert!(turns[0]["reply"].as_str().unwrap().contains("Senior Rust Engineer"));
+    assert!(
+        turns[0]["reply"]
+            .as_str()
+            .unwrap()
+            .contains("Senior Rust Engineer")
+    );
     assert!(
         turns[0]["items"]
             .as_array()
@@ -518,8 +525,16 @@ async fn each_person_reads_back_their_own_conversations() {
     let (_, key) = s
         .mint_key(&o.admin, "bot", "recruiter", &["jobs:read"])
         .await;
-    let by_key = say(&s, &Member { token: key.clone(), ..o.admin.clone() }, None, "list jobs").await
-        ["conversation_id"]
+    let by_key = say(
+        &s,
+        &Member {
+            token: key.clone(),
+            ..o.admin.clone()
+        },
+        None,
+        "list jobs",
+    )
+    .await["conversation_id"]
         .as_u64()
         .unwrap();
     let r = s.get("/api/v1/agent/conversations", &key).await;
@@ -530,16 +545,21 @@ async fn each_person_reads_back_their_own_conversations() {
         .map(|c| c["id"].as_u64().unwrap())
         .collect();
     assert_eq!(mine, vec![by_key]);
-    s.get(&format!("/api/v1/agent/conversations/{by_key}"), &o.admin.token)
-        .await
-        .problem(404, "not_found");
+    s.get(
+        &format!("/api/v1/agent/conversations/{by_key}"),
+        &o.admin.token,
+    )
+    .await
+    .problem(404, "not_found");
     s.get(
         &format!("/api/v1/agent/conversations/{first}"),
         &other.admin.token,
     )
     .await
     .problem(404, "not_found");
-    let r = s.get("/api/v1/agent/conversations", &other.admin.token).await;
+    let r = s
+        .get("/api/v1/agent/conversations", &other.admin.token)
+        .await;
     assert_eq!(r.ok(200)["items"], json!([]));
     s.get("/api/v1/agent/conversations/999999999", &o.admin.token)
         .await

@@ -2617,9 +2617,12 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
     click(&client, "#agent-new").await;
     fill(&client, "#agent-message", "list jobs").await;
     click(&client, "#agent-send").await;
-    wait_for_text(&client, "#agent-history-list", "both conversations are listed", |t| {
-        t.contains("match Jane Doe to a job") && t.contains("list jobs")
-    })
+    wait_for_text(
+        &client,
+        "#agent-history-list",
+        "both conversations are listed",
+        |t| t.contains("match Jane Doe to a job") && t.contains("list jobs"),
+    )
     .await;
     let past = s.get("/api/v1/agent/conversations", &api.token).await;
     let first = past.ok(200)["items"]
@@ -2630,25 +2633,41 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
         .expect("the first conversation is listed")["id"]
         .as_u64()
         .unwrap();
-    let log = run(&client, "return document.querySelector('#agent-log').textContent;").await;
+    let log = run(
+        &client,
+        "return document.querySelector('#agent-log').textContent;",
+    )
+    .await;
     assert!(!log.as_str().unwrap().contains("Jane Doe"), "{log}");
     click(
         &client,
         &format!("#agent-history-list li[data-conversation-id='{first}'] button"),
     )
     .await;
-    wait_for_text(&client, "#agent-log", "the first conversation is back", |t| {
-        t.contains("match Jane Doe to a job")
-            && t.contains("summarize it")
-            && t.contains("Principal Engineer @ TechCorp")
-    })
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the first conversation is back",
+        |t| {
+            t.contains("match Jane Doe to a job")
+                && t.contains("summarize it")
+                && t.contains("Principal Engineer @ TechCorp")
+        },
+    )
     .await;
     // Carrying on: "it" still means Jane Doe.
     fill(&client, "#agent-message", "match jobs for her").await;
     click(&client, "#agent-send").await;
-    wait_for_text(&client, "#agent-log", "the reopened conversation continues", |t| {
-        t.matches("Here are the best open jobs for candidate").count() == 2
-    })
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the reopened conversation continues",
+        |t| {
+            t.matches("Here are the best open jobs for candidate")
+                .count()
+                == 2
+        },
+    )
     .await;
     let talk = s
         .get(&format!("/api/v1/agent/conversations/{first}"), &api.token)
@@ -2742,9 +2761,12 @@ async fn recruiter_creates_a_job_from_a_description_after_reviewing_it() {
     assert_eq!(job["remote_option"], "Hybrid");
     assert_eq!(job["salary_max"], 190000);
     assert_eq!(job["nice_to_have_skills"], json!(["Kubernetes"]));
-    wait_for_text(&client, "#job-documents-list", "a typed description leaves no document", |t| {
-        t.contains("No documents")
-    })
+    wait_for_text(
+        &client,
+        "#job-documents-list",
+        "a typed description leaves no document",
+        |t| t.contains("No documents"),
+    )
     .await;
 
     // From a req file: the file is kept with the job and listed on its page.
@@ -2767,11 +2789,16 @@ async fn recruiter_creates_a_job_from_a_description_after_reviewing_it() {
     })
     .await;
     let sre = route_id(&route);
-    wait_for_text(&client, "#job-documents-list", "the req is the job's document", |t| {
-        t.contains("sre-req.txt")
-    })
+    wait_for_text(
+        &client,
+        "#job-documents-list",
+        "the req is the job's document",
+        |t| t.contains("sre-req.txt"),
+    )
     .await;
-    let docs = s.get(&format!("/api/v1/uploads?job_id={sre}"), &token).await;
+    let docs = s
+        .get(&format!("/api/v1/uploads?job_id={sre}"), &token)
+        .await;
     assert_eq!(docs.ok(200)["total"], 1);
     assert_eq!(docs.body["items"][0]["filename"], "sre-req.txt");
     let href = run(

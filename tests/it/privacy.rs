@@ -153,9 +153,14 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
     }
     let page = s.call(Method::GET, "/careers/alpha", None, None).await;
     assert_eq!(page.status, 404);
-    s.call(Method::GET, &format!("/api/v1/careers/jobs/{job}"), None, None)
-        .await
-        .problem(404, "not_found");
+    s.call(
+        Method::GET,
+        &format!("/api/v1/careers/jobs/{job}"),
+        None,
+        None,
+    )
+    .await
+    .problem(404, "not_found");
     wait_until_deleted(&s, a.org_id).await;
     let login = s
         .call(
@@ -172,7 +177,10 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
     assert_eq!(details["slug"], "alpha");
     assert_eq!(details["removed"]["candidates_v1"], 1, "{details}");
     assert_eq!(details["removed"]["users_v1"], 2, "{details}");
-    assert!(details["removed"]["sessions_v1"].as_u64() >= Some(2), "{details}");
+    assert!(
+        details["removed"]["sessions_v1"].as_u64() >= Some(2),
+        "{details}"
+    );
     assert!(instance_entry(&s, "tenant.deletion_requested").is_some());
     // Its public job is gone, and the index holds none of its records.
     let jobs = s
@@ -283,10 +291,19 @@ fn nothing_left_of(s: &TestServer, tenant: u64, app: u64, upload: u64) {
     }
     assert!(rx.list(&CANDIDATES, tenant, 0, 1).unwrap().is_empty());
     assert!(rx.list(&APPLICATIONS, tenant, 0, 1).unwrap().is_empty());
-    assert!(rx.list(&STAGE_CHANGES, app, 0, 1).unwrap().is_empty(), "history");
+    assert!(
+        rx.list(&STAGE_CHANGES, app, 0, 1).unwrap().is_empty(),
+        "history"
+    );
     assert!(rx.list(&UPLOADS, tenant, 0, 1).unwrap().is_empty());
-    assert!(rx.blob(&UPLOAD_PARTS, upload).unwrap().is_empty(), "file bytes");
-    assert!(rx.unique_keys_of(tenant).unwrap().is_empty(), "emails, key hashes");
+    assert!(
+        rx.blob(&UPLOAD_PARTS, upload).unwrap().is_empty(),
+        "file bytes"
+    );
+    assert!(
+        rx.unique_keys_of(tenant).unwrap().is_empty(),
+        "emails, key hashes"
+    );
     let search = &s.state.indexer.search;
     for kind in [Kind::Candidate, Kind::Job] {
         let hits = search.query(&Query::new(kind, Some(tenant))).unwrap();
@@ -342,7 +359,9 @@ async fn an_organisation_is_deleted_in_steps_while_another_keeps_writing() {
     assert_eq!(details["removed"]["applications_v1"], 3_000, "{details}");
     assert_eq!(details["removed"]["uploads_v1"], 1, "{details}");
     assert_eq!(
-        s.get("/api/v1/candidates?limit=1", &beta.token).await.ok(200)["total"],
+        s.get("/api/v1/candidates?limit=1", &beta.token)
+            .await
+            .ok(200)["total"],
         writes
     );
     assert_eq!(
@@ -365,8 +384,8 @@ async fn a_deletion_cut_off_by_a_stop_is_finished_by_the_next_start() {
     .ok(201);
     // The deletion is marked and a few steps are done, as a process that died mid-way leaves
     // it (the worker is not told: it would finish at once).
-    let who = hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &alpha.token)
-        .unwrap();
+    let who =
+        hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &alpha.token).unwrap();
     hirebase::domain::account::delete(&s.state.indexer, &who, "alpha")
         .await
         .unwrap();
@@ -659,7 +678,12 @@ async fn a_multipart_application_with_a_resume_records_consent_and_keeps_the_fil
         0
     );
     assert_eq!(
-        s.state.store.read().unwrap().count(&UPLOADS, m.org_id).unwrap(),
+        s.state
+            .store
+            .read()
+            .unwrap()
+            .count(&UPLOADS, m.org_id)
+            .unwrap(),
         0,
         "no file kept without consent"
     );
@@ -743,7 +767,11 @@ async fn erasing_a_candidate_reports_and_removes_their_files() {
         "resume",
         "cv.pdf",
         "application/pdf",
-        resume_pdf("Zephyrine Quillfeather", "zephyrine@example.org", "quaggaform"),
+        resume_pdf(
+            "Zephyrine Quillfeather",
+            "zephyrine@example.org",
+            "quaggaform",
+        ),
         &form,
     )
     .await;
@@ -800,7 +828,11 @@ async fn erasing_a_candidate_reports_and_removes_their_files() {
         .await;
     assert_eq!(dry.ok(200)["uploads"], 2, "{}", dry.text);
     for f in &files {
-        assert_eq!(download_status(&s, &m, *f).await, 200, "a dry run keeps them");
+        assert_eq!(
+            download_status(&s, &m, *f).await,
+            200,
+            "a dry run keeps them"
+        );
     }
     let done = s
         .post(
@@ -814,7 +846,10 @@ async fn erasing_a_candidate_reports_and_removes_their_files() {
     for f in &files {
         assert_eq!(download_status(&s, &m, *f).await, 404, "upload {f}");
         let rx = s.state.store.read().unwrap();
-        assert!(rx.blob(&UPLOAD_PARTS, *f).unwrap().is_empty(), "bytes of {f}");
+        assert!(
+            rx.blob(&UPLOAD_PARTS, *f).unwrap().is_empty(),
+            "bytes of {f}"
+        );
     }
     s.get(&format!("/api/v1/uploads?candidate_id={c}"), &m.token)
         .await
@@ -1348,16 +1383,21 @@ async fn timing_delete_and_erase_at_20k_candidates() {
 
     // Baseline: the whole organisation in one transaction.
     let whole_at = std::time::Instant::now();
-    let who = hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &whole.token)
-        .unwrap();
+    let who =
+        hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &whole.token).unwrap();
     hirebase::domain::account::delete(&s.state.indexer, &who, "whole")
         .await
         .unwrap();
     let never = || false;
     assert!(
-        hirebase::domain::account::purge_in_steps(&s.state.indexer, whole.org_id, usize::MAX, &never)
-            .await
-            .unwrap()
+        hirebase::domain::account::purge_in_steps(
+            &s.state.indexer,
+            whole.org_id,
+            usize::MAX,
+            &never
+        )
+        .await
+        .unwrap()
     );
     let whole_took = whole_at.elapsed();
     tokio::time::sleep(pause).await;
@@ -1413,7 +1453,9 @@ async fn timing_delete_and_erase_at_20k_candidates() {
         .map(|(_, t)| ms(*t))
         .collect();
     assert_eq!(
-        s.get("/api/v1/candidates?limit=1", &other.token).await.ok(200)["total"],
+        s.get("/api/v1/candidates?limit=1", &other.token)
+            .await
+            .ok(200)["total"],
         (N + writes.len()) as u64
     );
     assert_eq!(
@@ -1421,7 +1463,10 @@ async fn timing_delete_and_erase_at_20k_candidates() {
         true
     );
     eprintln!("erase one of {N}: {erase:?}");
-    eprintln!("the other organisation's writes before any deletion: {}", stats(before));
+    eprintln!(
+        "the other organisation's writes before any deletion: {}",
+        stats(before)
+    );
     eprintln!(
         "one transaction (the old way): {N} candidates gone after {whole_took:?}; meanwhile {}",
         stats(window(whole_at, whole_took))

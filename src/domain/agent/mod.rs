@@ -10,10 +10,10 @@ pub mod req;
 
 use poem_openapi::Object;
 
+use super::audit::Actor;
 use super::documents::sandbox::Extractor;
 use super::indexing::Indexer;
 use super::jobs::{self, Job};
-use super::audit::Actor;
 use super::uploads::{self, Accepted, Upload};
 use crate::auth::{Identity, Permission};
 use crate::error::Result;
