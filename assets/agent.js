@@ -1,10 +1,11 @@
 // The recruiting agent: `#/agent`, a chat over the organisation's jobs and candidates
-// (`POST /agent/chat`), its answers rendered with links to the records they name; and the
+// (`POST /agent/chat`), its answers rendered with links to the records they name, and the
+// person's past conversations to reopen (`GET /agent/conversations`); and the
 // "New job from a description" card of the jobs page (paste a description or upload a req →
 // review what was read → create).
 
 import { api, ApiError } from './api.js';
-import { badge, card, h, mount, pageHeader } from './dom.js';
+import { badge, card, h, mount, pageHeader, problemNotice, time } from './dom.js';
 import { formAlert, showErrors, clearErrors } from './forms.js';
 import { newCard } from './form-card.js';
 
@@ -53,6 +54,28 @@ function turnNode(turn) {
     answer(turn));
 }
 
+/** The person's past conversations (`GET /agent/conversations`), newest first, to reopen. */
+function pastConversations({ onOpen }) {
+  const slot = h('div', { id: 'agent-history' }, h('p', { class: 'muted' }, 'Loading…'));
+  const load = async () => {
+    let page;
+    try {
+      page = await api('GET', '/agent/conversations?limit=20');
+    } catch (error) {
+      mount(slot, problemNotice(error));
+      return;
+    }
+    mount(slot, page.items.length === 0
+      ? h('p', { class: 'muted' }, 'No conversations yet.')
+      : h('ul', { class: 'mini-list', id: 'agent-history-list' }, page.items.map((c) => h('li', { class: 'mini-row', dataset: { conversationId: String(c.id) } },
+        h('div', { class: 'mini-main' },
+          h('button', { type: 'button', class: 'btn btn-link row-title agent-history-open', onClick: () => onOpen(c.id) }, c.title || `Conversation ${c.id}`),
+          h('p', { class: 'muted small' }, `${c.turns} ${c.turns === 1 ? 'message' : 'messages'} · `, time(c.updated_at)))))));
+  };
+  load();
+  return { node: card('Past conversations', 'Reopen one to read it again or carry on where you left off.', slot), load };
+}
+
 export const agentPage = {
   title: 'Agent',
   render() {
@@ -78,17 +101,37 @@ export const agentPage = {
       log.lastElementChild?.scrollIntoView({ block: 'end' });
     };
 
+    const open = async (id) => {
+      clearErrors(form);
+      try {
+        const view = await api('GET', `/agent/conversations/${id}`);
+        conversation = {
+          id: view.id,
+          turns: view.turns.map((t) => ({ message: t.message, reply: t.reply, items: t.items, refused: t.refused })),
+        };
+        saveConversation(conversation);
+        show();
+        input.focus();
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        showErrors(form, error);
+      }
+    };
+    const history = pastConversations({ onOpen: open });
+
     const ask = async (message) => {
       clearErrors(form);
       send.disabled = true;
       try {
         const reply = await api('POST', '/agent/chat', { conversation_id: conversation.id, message });
+        const fresh = conversation.id !== reply.conversation_id;
         conversation.id = reply.conversation_id;
         conversation.turns.push({ message, reply: reply.reply, items: reply.items, refused: reply.refused });
         conversation.turns = conversation.turns.slice(-50);
         saveConversation(conversation);
         input.value = '';
         show();
+        if (fresh) history.load();
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         // A conversation the server no longer has (erased, another sign-in) starts afresh.
@@ -122,7 +165,8 @@ export const agentPage = {
     return h('div', { class: 'page' },
       pageHeader('Agent', 'Ask about your jobs and candidates: lists, summaries, matches and pipelines, or describe a job to create it.'),
       card('Conversation', 'Answers come from your organisation’s own records; “it”, “them” and “the first one” mean what you just talked about.',
-        log, suggestions, form));
+        log, suggestions, form),
+      history.node);
   },
 };
 
@@ -130,14 +174,15 @@ export const agentPage = {
 
 /**
  * The card: paste a description or choose a req file, read it (nothing is saved), then review
- * the job in `review(draft, close)` — the job form, filled in — and create it there.
+ * the job in `review(draft, close, file)` — the job form, filled in — and create it there; the
+ * req `file` (null for a pasted description) is kept with the job once it exists.
  */
 export function descriptionCard({ open, review }) {
   return newCard({
     id: 'job-description-card', title: 'New job from a description',
     description: 'Paste a job description or upload a req; check what was read, then create the job.',
     button: 'From a description', buttonId: 'from-description-button', open,
-    form: (close) => descriptionForm({ review: (draft) => review(draft, close), onCancel: close }),
+    form: (close) => descriptionForm({ review: (draft, file) => review(draft, close, file), onCancel: close }),
   });
 }
 
@@ -197,7 +242,7 @@ function descriptionForm({ review, onCancel }) {
     }
     mount(slot, h('h3', { class: 'subheading' }, 'Read from the description'),
       h('p', { class: 'muted small', id: 'job-description-summary' }, 'Check the fields, change what is wrong, then create the job.'),
-      review(read.job));
+      review(read.job, chosen || null));
     slot.querySelector('input')?.focus();
   });
   return h('div', {}, form, slot);

@@ -1,6 +1,7 @@
-// The assistant in the UI: its tools on the candidate and job pages (one call each from those
-// pages), each answer drawn for reading with "Save to library", the same drawing for saved
-// items (`page-library.js`), and the spend and monthly budget card of the settings page.
+// The assistant in the UI: its tools on the candidate and job pages and on each offer (one call
+// each from those pages), each answer drawn for reading with "Save to library", the same
+// drawing for saved items (`page-library.js`), and the spend and monthly budget card of the
+// settings page.
 
 import { api, query } from './api.js';
 import { badge, busy, card, dataTable, emptyState, h, mount, notice, problemNotice, toast } from './dom.js';
@@ -121,29 +122,53 @@ function answerCard(answer, { title, candidateId, jobId }) {
 }
 
 /**
+ * A button that calls `tool` with `body()` (nothing when it answers null) and draws the answer,
+ * with "Save to library", in `result`. The saved item is about `candidateId` and `jobId`, or
+ * the ones the request names.
+ */
+export function toolButton({ id, label: text, tool, body, title, result, candidateId, jobId }) {
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id }, text);
+  button.addEventListener('click', () => busy(button, 'Working…', async () => {
+    const request = body();
+    if (!request) return;
+    try {
+      const answer = await api('POST', `/assistant/${TOOLS[tool].path}`, request);
+      mount(result, answerCard(answer, {
+        title: title(), candidateId: candidateId ?? request.candidate_id, jobId: jobId ?? request.job_id,
+      }));
+    } catch (error) {
+      mount(result, problemNotice(error));
+    }
+  }));
+  return button;
+}
+
+/**
  * The tools panel: buttons that each call a tool and draw its answer below them. `tools` are
- * `{id, label, tool, body() → request | null, title(), candidateId?, jobId?}`; `extra` nodes
- * (a job picker) go above the buttons.
+ * `{id, label, tool, body() → request | null, title()}`; `extra` nodes (a job picker) go
+ * above the buttons.
  */
 function toolsCard({ description, extra = [], tools }) {
   const result = h('div', { id: 'assistant-result', 'aria-live': 'polite' });
-  const buttons = tools.map((t) => {
-    const button = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: t.id }, t.label);
-    button.addEventListener('click', () => busy(button, 'Working…', async () => {
-      const body = t.body();
-      if (!body) return;
-      try {
-        const answer = await api('POST', `/assistant/${TOOLS[t.tool].path}`, body);
-        mount(result, answerCard(answer, { title: t.title(), candidateId: body.candidate_id, jobId: body.job_id }));
-      } catch (error) {
-        mount(result, problemNotice(error));
-      }
-    }));
-    return button;
-  });
+  const buttons = tools.map((t) => toolButton({ ...t, result }));
   const node = card('Assistant', description, extra, h('div', { class: 'assistant-tools' }, buttons), result);
   node.id = 'assistant-card';
   return node;
+}
+
+/** An offer's "Draft letter": the offer letter from its terms, the candidate and the job. */
+export function offerLetterButton(offer, { candidateName, jobTitle, result }) {
+  if (!can('assistant')) return null;
+  return toolButton({
+    id: `offer-letter-${offer.id}`,
+    label: 'Draft letter',
+    tool: 'offer_letter',
+    body: () => ({ offer_id: offer.id }),
+    title: () => `Offer letter: ${[candidateName, jobTitle].filter(Boolean).join(' · ') || `offer ${offer.id}`}`,
+    result,
+    candidateId: offer.candidate_id,
+    jobId: offer.job_id,
+  });
 }
 
 /** The candidate page's tools: screen, outreach and questions for a job picked here. */

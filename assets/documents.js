@@ -1,5 +1,5 @@
-// Documents: a candidate made from a resume (read it, review what was found, create), and a
-// candidate's documents with their downloads.
+// Documents: a candidate made from a resume (read it, review what was found, create), and the
+// documents of a candidate or a job with their downloads.
 
 import { api, ApiError } from './api.js';
 import { card, h, mount, problemNotice, time } from './dom.js';
@@ -132,15 +132,15 @@ function reviewForm(read, { send, onCreated }) {
   return form;
 }
 
-/** A candidate's documents (resumes), newest first, each a download. */
-export function documentsCard(candidate) {
-  const slot = h('div', { id: 'candidate-documents-list' }, h('p', { class: 'muted' }, 'Loading…'));
-  const node = card('Documents', 'Resumes and files kept with this candidate.', slot);
-  node.id = 'candidate-documents';
+/** Files listed by `GET /uploads?{owner}`, newest first, each a download. */
+function documentsCard({ id, owner, description }) {
+  const slot = h('div', { id: `${id}-list` }, h('p', { class: 'muted' }, 'Loading…'));
+  const node = card('Documents', description, slot);
+  node.id = id;
   (async () => {
     let page;
     try {
-      page = await api('GET', `/uploads?candidate_id=${candidate.id}`);
+      page = await api('GET', `/uploads?${owner}`);
     } catch (error) {
       mount(slot, problemNotice(error));
       return;
@@ -155,4 +155,22 @@ export function documentsCard(candidate) {
         h('p', { class: 'muted small' }, `${u.kind.toUpperCase()} · ${size(u.size)} · `, time(u.created_at)))))));
   })();
   return node;
+}
+
+/** A candidate's documents (resumes). */
+export function candidateDocuments(candidate) {
+  return documentsCard({ id: 'candidate-documents', owner: `candidate_id=${candidate.id}`, description: 'Resumes and files kept with this candidate.' });
+}
+
+/** A job's documents (the req it was made from). */
+export function jobDocuments(job) {
+  return documentsCard({ id: 'job-documents', owner: `job_id=${job.id}`, description: 'The req this job was made from, and files kept with it.' });
+}
+
+/** Keeps `file` as a document of job `jobId` (the req a job was made from). */
+export function attachToJob(file, jobId) {
+  const data = new FormData();
+  data.append('file', file);
+  data.append('job_id', String(jobId));
+  return api('POST', '/uploads', data);
 }

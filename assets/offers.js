@@ -2,6 +2,7 @@
 // form (make and edit terms) and one offer's card with its actions.
 
 import { api } from './api.js';
+import { offerLetterButton } from './assistant.js';
 import { askDialog, busy, h, icon, mount, notice, problemNotice, time, toast } from './dom.js';
 import { checkboxField, checks, field, formAlert, onSubmit, rule } from './forms.js';
 import { enumBadge, label, money } from './labels.js';
@@ -116,14 +117,16 @@ function term(label, value) {
 }
 
 /**
- * One offer with its terms, dates and the actions its status allows. `jobTitle` names the job;
- * `onChange(offer|null)` runs after a move, an edit or a delete (null).
+ * One offer with its terms, dates and the actions its status allows (and "Draft letter" for
+ * people who may use the assistant). `jobTitle` names the job; `personName` the candidate, for
+ * the letter's title; `onChange(offer|null)` runs after a move, an edit or a delete (null).
  */
-export function offerCard(initial, { jobTitle, candidateName, onChange }) {
+export function offerCard(initial, { jobTitle, candidateName, personName, onChange }) {
   let offer = initial;
   const node = h('li', { class: 'offer' });
   const message = h('div', { class: 'offer-message' });
   const editSlot = h('div', {});
+  const letterSlot = h('div', { class: 'offer-letter', 'aria-live': 'polite' });
 
   const move = async (next, button) => {
     const [title, text, danger] = MOVE_TEXT[next];
@@ -208,6 +211,8 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
       });
       actions.push(edit);
     }
+    const letter = offerLetterButton(offer, { candidateName: personName || candidateName, jobTitle, result: letterSlot });
+    if (letter) actions.push(letter);
     if (can('offers_delete') && offer.status !== 'accepted') {
       const del = h('button', { type: 'button', class: 'icon-btn icon-btn-sm', 'aria-label': 'Delete offer', title: 'Delete offer', dataset: { action: 'delete' } },
         icon('trash', 'icon icon-sm'));
@@ -235,7 +240,8 @@ export function offerCard(initial, { jobTitle, candidateName, onChange }) {
         term('Decided', offer.decided_at && time(offer.decided_at, { withTime: false }))),
       offer.decision && h('p', { class: 'offer-decision' }, h('span', { class: 'muted' }, 'Note: '), offer.decision),
       message,
-      editSlot);
+      editSlot,
+      letterSlot);
   };
   draw();
   return node;

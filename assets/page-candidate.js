@@ -19,7 +19,7 @@ import {
 import { can } from './session.js';
 import { fillJobSelect, scheduleForm, timeRange } from './interviews.js';
 import { offerCard, offerForm } from './offers.js';
-import { documentsCard } from './documents.js';
+import { candidateDocuments } from './documents.js';
 import { candidateAssistant } from './assistant.js';
 
 function fact(label, value) {
@@ -306,6 +306,7 @@ function offersSection(candidate, { onChange }) {
       ? h('p', { class: 'muted' }, can('offers_write') ? 'Use “Make offer” when you are ready.' : 'No offers.')
       : h('ul', { class: 'offers', id: 'candidate-offer-list' }, items.map((o) => offerCard(o, {
         jobTitle: jobs.get(o.job_id)?.title || `Job ${o.job_id}`,
+        personName: candidate.full_name,
         onChange: (changed) => {
           if (!changed) load();
           onChange?.(changed);
@@ -415,7 +416,7 @@ export const candidatePage = {
             : h('ul', { class: 'applications' }, items.map((i) => i.node)))));
       mount(sideSlot,
         pipelines && addToJob(candidate, applications, loadApplications),
-        can('uploads_read') && documentsCard(candidate));
+        can('uploads_read') && candidateDocuments(candidate));
     };
 
     const setEditing = (open) => {

@@ -1,4 +1,5 @@
-// `#/jobs/:id`: one job — its facts, its pipeline board, edit (`?edit=1` opens the form) and delete.
+// `#/jobs/:id`: one job — its facts, its pipeline board, its documents, edit (`?edit=1` opens
+// the form) and delete.
 // For people who may match, the board shares the page with the job's matching candidates
 // (`?tab=matches`): each with its spider chart, reason and skills, and "Add to pipeline".
 
@@ -7,6 +8,7 @@ import { card, h, icon, mount, pageHeader, problemNotice, tabs, time, toast } fr
 import { enumBadge, label } from './labels.js';
 import { replaceHash } from './list-page.js';
 import { jobAssistant } from './assistant.js';
+import { jobDocuments } from './documents.js';
 import { matchesPanel, pipelineAction } from './matches.js';
 import { deleteJob, jobForm, visibility } from './page-jobs.js';
 import { pipelineBoard } from './pipeline-board.js';
@@ -208,6 +210,7 @@ export const jobPage = {
       editSlot,
       work,
       detailsSlot,
+      can('uploads_read') && jobDocuments(job),
       jobAssistant(job));
     return view;
   },

@@ -7,6 +7,7 @@ import {
   checkboxField, checks, currencyField, datalist, field, rule, selectField,
 } from './forms.js';
 import { descriptionCard } from './agent.js';
+import { attachToJob } from './documents.js';
 import { newCard } from './form-card.js';
 import { enumBadge, isValue, label, options } from './labels.js';
 import { listCard, pageFrom, pagedList, searchBox, statusTabs } from './list-page.js';
@@ -222,7 +223,18 @@ export const jobsPage = {
 
     const fromText = hiring && descriptionCard({
       open: ctx.query.get('describe') === '1',
-      review: (draft, close) => jobForm({ draft, onSaved: created, onCancel: close, prefix: 'draft-job' }),
+      review: (draft, close, file) => jobForm({
+        draft,
+        prefix: 'draft-job',
+        onCancel: close,
+        onSaved: async (job) => {
+          // The req the job was read from is kept as its document.
+          if (file) {
+            await attachToJob(file, job.id).catch((error) => toast(`The job was created, but its req was not kept: ${error.detail || error}`, 'danger'));
+          }
+          created(job);
+        },
+      }),
     });
 
     await list.reload();

@@ -35,7 +35,7 @@ export const offersPage = {
         const job = data.names.jobs.get(o.job_id);
         return h('li', { class: 'offer-group' },
           h('a', { href: `#/candidates/${o.candidate_id}`, class: 'row-title' }, person ? person.full_name : `Candidate ${o.candidate_id}`),
-          h('ul', { class: 'offers' }, offerCard(o, { jobTitle: job ? job.title : `Job ${o.job_id}`, onChange: (changed) => { if (!changed) list.reload(); } })));
+          h('ul', { class: 'offers' }, offerCard(o, { jobTitle: job ? job.title : `Job ${o.job_id}`, personName: person?.full_name, onChange: (changed) => { if (!changed) list.reload(); } })));
       })),
     });
     const tabs = statusTabs({

@@ -148,17 +148,25 @@ export const organisationsPage = {
       { label: 'Status' },
       { label: 'Actions' },
     ];
+    const status = (org) => {
+      if (org.deletion) return 'deleting';
+      return org.suspended_at ? 'suspended' : 'active';
+    };
     const rows = data.items.map((org) => ({
-      dataset: { orgId: String(org.id), status: org.suspended_at ? 'suspended' : 'active' },
+      dataset: { orgId: String(org.id), status: status(org) },
       cells: [
         h('strong', {}, org.name),
         h('a', { href: `/careers/${org.slug}`, target: '_blank', rel: 'noopener' }, `/careers/${org.slug}`),
         String(org.members), String(org.jobs), String(org.candidates), String(org.applications),
         time(org.created_at, { withTime: false }),
-        org.suspended_at
-          ? h('span', { title: org.suspension_reason || '' }, badge('Suspended', 'danger'), ' ', time(org.suspended_at, { withTime: false }))
-          : badge('Active', 'success'),
-        suspendButton(org, ctx),
+        {
+          // Being deleted: the rows removed so far, as its data goes in the background.
+          deleting: () => h('span', { title: 'Deleted by its admin; its data is being removed' }, badge('Deleting', 'danger'), ' ',
+            `${Object.values(org.deletion.removed).reduce((a, b) => a + b, 0).toLocaleString('en')} rows removed`),
+          suspended: () => h('span', { title: org.suspension_reason || '' }, badge('Suspended', 'danger'), ' ', time(org.suspended_at, { withTime: false })),
+          active: () => badge('Active', 'success'),
+        }[status(org)](),
+        org.deletion ? null : suspendButton(org, ctx),
       ],
     }));
     return h('div', { class: 'page' },

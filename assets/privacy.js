@@ -144,9 +144,9 @@ function deleteForm(tenant) {
   const submit = h('button', { type: 'submit', class: 'btn btn-danger', id: 'delete-account-submit', disabled: true }, 'Delete organisation');
   const form = h('form', { class: 'form', id: 'delete-account-form' },
     formAlert(),
-    h('p', {}, 'Everything your organisation holds is removed at once: members, API keys, jobs, candidates, applications, ',
-      'interviews, offers, files, webhooks, the audit trail and queued mail. Everyone is signed out. This cannot be undone; ',
-      'download the export first if you need a copy.'),
+    h('p', {}, 'Your organisation is closed at once — everyone is signed out and its careers page disappears — and everything it ',
+      'holds is then removed: members, API keys, jobs, candidates, applications, interviews, offers, files, webhooks, the ',
+      'audit trail and queued mail. This cannot be undone; download the export first if you need a copy.'),
     confirmInput,
     h('div', { class: 'form-actions' }, submit));
   const input = confirmInput.querySelector('input');

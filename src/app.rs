@@ -61,6 +61,8 @@ pub struct AppState {
     pub extractor: crate::domain::documents::sandbox::Extractor,
     /// The assistant's tools: the offline engine, and the endpoint when one is configured.
     pub assistant: crate::domain::assistant::Assistant,
+    /// Removes deleted organisations' data in the background.
+    pub purge: crate::workers::purge::TenantPurge,
 }
 
 pub struct App {
@@ -125,6 +127,7 @@ impl App {
             },
         );
         let assistant = crate::domain::assistant::Assistant::new(&config.assistant)?;
+        let purge = crate::workers::purge::TenantPurge::start(indexer.clone());
         let spec: serde_json::Value = serde_json::from_str(&api::spec_json())?;
         let routes = RouteTable::from_spec(&spec, api::BASE, PLAIN_ROUTES);
         let state = AppState {
@@ -147,6 +150,7 @@ impl App {
             mail,
             extractor,
             assistant,
+            purge,
         };
         Ok(App {
             state: Arc::new(state),
@@ -265,6 +269,7 @@ impl App {
     pub async fn shutdown(&self) -> anyhow::Result<()> {
         // Deliveries not yet sent stay queued in the database for the next start.
         self.state.scheduler.stop().await;
+        self.state.purge.stop().await;
         self.state.webhooks.stop().await;
         self.state.mail.stop().await;
         self.state.usage.stop().await;

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use super::{Auth, Tag, comma_list};
 use crate::app::AppState;
 use crate::auth::Permission;
-use crate::domain::account::AccountDeleted;
+use crate::domain::account::AccountDeletion;
 use crate::domain::applications::Stage;
 use crate::domain::privacy::{self, RetentionPreview, RetentionRule};
 use crate::domain::{account, tenants};
@@ -82,17 +82,21 @@ pub struct DeleteAccount {
 
 #[derive(ApiResponse)]
 pub enum AccountDeleteResponse {
-    /// The organisation and everything it held are gone; the session cookie is cleared.
-    #[oai(status = 200)]
-    Deleted(Json<AccountDeleted>, #[oai(header = "Set-Cookie")] String),
+    /// The organisation is closed — everyone is signed out, its API keys are revoked, its
+    /// careers page is gone — and its data is being removed (`status: "deleting"`); the
+    /// session cookie is cleared.
+    #[oai(status = 202)]
+    Deleting(Json<AccountDeletion>, #[oai(header = "Set-Cookie")] String),
 }
 
 #[OpenApi(prefix_path = "/account", tag = "Tag::Tenants")]
 impl AccountApi {
     /// Deletes the organisation and all its data: every record, upload, log and queued
-    /// delivery or mail, its search entries, API keys and sessions (they stop working at
-    /// once). `confirm` must be the organisation's slug; anything else → 400 and nothing
-    /// changes. Cannot be undone.
+    /// delivery or mail, its search entries, API keys and sessions. At once the organisation
+    /// is closed (sessions and API keys stop working, sign-in is refused, the careers page is
+    /// gone) and 202 answers; its data is then removed in the background in short steps, which
+    /// carry on after a restart. `confirm` must be the organisation's slug; anything else →
+    /// 400 and nothing changes. Cannot be undone.
     #[oai(path = "/delete", method = "post", operation_id = "account_delete")]
     async fn delete(
         &self,
@@ -101,9 +105,10 @@ impl AccountApi {
         body: Json<DeleteAccount>,
     ) -> Result<AccountDeleteResponse> {
         let who = auth.identity().allow(Permission::ACCOUNT_DELETE)?;
-        let deleted = account::delete(&state.indexer, who, &body.0.confirm).await?;
-        Ok(AccountDeleteResponse::Deleted(
-            Json(deleted),
+        let deleting = account::delete(&state.indexer, who, &body.0.confirm).await?;
+        state.purge.poke();
+        Ok(AccountDeleteResponse::Deleting(
+            Json(deleting),
             super::auth::session_cookie(&state, "", 0),
         ))
     }

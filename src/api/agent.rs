@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use poem::web::Data;
-use poem_openapi::param::Query;
+use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{Multipart, Object, OpenApi};
 
@@ -12,12 +12,17 @@ use super::{Auth, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
 use crate::domain::agent::chat::{self, ChatReply, ChatRequest};
+use crate::domain::agent::conversations::{
+    self, Conversation, ConversationSummary, ConversationView,
+};
 use crate::domain::agent::{self, FromPrompt, FromReq};
 use crate::domain::resumes::{self, FromResume};
 use crate::domain::uploads;
 use crate::error::Error;
 
 pub struct AgentApi;
+
+crate::cursor_page_of!(ConversationPage, ConversationSummary);
 
 #[derive(Debug, Clone, Object)]
 pub struct PromptBody {
@@ -101,6 +106,44 @@ impl AgentApi {
     ) -> Result<Json<ChatReply>, Error> {
         let who = auth.identity().allow(Permission::JOBS_READ)?;
         Ok(Json(chat::chat(&state, who, body.0).await?))
+    }
+
+    /// Your own conversations with the agent (the caller's: a person's or an API key's),
+    /// newest first. Pass `next_before` as `before` for older ones.
+    #[oai(
+        path = "/conversations",
+        method = "get",
+        operation_id = "agent_list_conversations"
+    )]
+    async fn conversations(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] limit: Query<Option<u32>>,
+        before: Query<Option<u64>>,
+    ) -> Result<Json<ConversationPage>, Error> {
+        let who = auth.identity().allow(Permission::JOBS_READ)?;
+        let limit = limit.0.unwrap_or(super::page::DEFAULT_LIMIT) as usize;
+        let (items, has_more) = conversations::page(&state.store, who, before.0, limit)?;
+        Ok(Json(ConversationPage::of(items, has_more, |c| c.id)))
+    }
+
+    /// One of your conversations with every turn kept (the last 50), oldest first, to read
+    /// it again or continue it (`conversation_id` on `/agent/chat`). Another person's or
+    /// another organisation's → 404.
+    #[oai(
+        path = "/conversations/:id",
+        method = "get",
+        operation_id = "agent_get_conversation"
+    )]
+    async fn conversation(
+        &self,
+        state: Data<&Arc<AppState>>,
+        auth: Auth,
+        id: Path<u64>,
+    ) -> Result<Json<ConversationView>, Error> {
+        let who = auth.identity().allow(Permission::JOBS_READ)?;
+        Ok(Json(Conversation::load(&state.store, who, id.0)?.view()))
     }
 
     /// Create a job from a description in words: title, level, department, location, remote

@@ -55,6 +55,8 @@ pub struct UploadForm {
     /// The file: PDF, DOC, DOCX, ODT, RTF, TXT, JPG, PNG or WebP (by content), at most
     /// `limits.upload_max_bytes` (8 MiB by default).
     file: FilePart,
+    /// Keeps the file as a document of this job (needs `jobs:write`).
+    job_id: Option<u64>,
 }
 
 #[derive(ApiResponse)]
@@ -107,9 +109,9 @@ pub fn download_response(upload: &Upload, bytes: Vec<u8>) -> Response<Download> 
 
 #[OpenApi(prefix_path = "/uploads", tag = "Tag::Uploads")]
 impl UploadsApi {
-    /// Upload a file (multipart `file`). Its kind is read from its bytes, not its name:
-    /// PDF, DOC, DOCX, ODT, RTF, TXT, JPG, PNG, WebP; anything else → 415; larger than
-    /// `limits.upload_max_bytes` → 413.
+    /// Upload a file (multipart `file`, and `job_id` to keep it with a job). Its kind is read
+    /// from its bytes, not its name: PDF, DOC, DOCX, ODT, RTF, TXT, JPG, PNG, WebP; anything
+    /// else → 415; larger than `limits.upload_max_bytes` → 413.
     #[oai(path = "/", method = "post", operation_id = "create_upload")]
     async fn create(
         &self,
@@ -123,20 +125,31 @@ impl UploadsApi {
             "file",
             state.config.limits.upload_max_bytes,
         )?;
-        let upload = uploads::create(&state.store, who, file).await?;
+        let upload = uploads::create(&state.store, who, file, form.job_id).await?;
         Ok(UploadCreated::Created(Json(upload)))
     }
 
-    /// The files of a candidate (resumes), newest first.
+    /// The files of a candidate (resumes) or of a job (the req it was made from), newest
+    /// first: exactly one of `candidate_id` and `job_id`.
     #[oai(path = "/", method = "get", operation_id = "list_uploads")]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
         auth: Auth,
-        candidate_id: Query<u64>,
+        candidate_id: Query<Option<u64>>,
+        job_id: Query<Option<u64>>,
     ) -> Result<Json<UploadPage>, Error> {
         let who = auth.identity().allow(Permission::UPLOADS_READ)?;
-        let items = uploads::for_candidate(&state.store, who, candidate_id.0)?;
+        let items = match (candidate_id.0, job_id.0) {
+            (Some(candidate), None) => uploads::for_candidate(&state.store, who, candidate)?,
+            (None, Some(job)) => uploads::for_job(&state.store, who, job)?,
+            _ => {
+                return Err(Error::invalid(
+                    "candidate_id",
+                    "give either candidate_id or job_id",
+                ));
+            }
+        };
         Ok(Json(UploadPage {
             total: items.len() as u64,
             items,

@@ -217,6 +217,7 @@ named_enum! {
         FlagsChanged = "flags.changed",
         CandidateErased = "candidate.erased",
         TenantDeleted = "tenant.deleted",
+        TenantDeletionRequested = "tenant.deletion_requested",
         RetentionApplied = "retention.applied",
         UploadCreated = "upload.created",
         UploadDeleted = "upload.deleted",

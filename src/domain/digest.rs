@@ -64,7 +64,10 @@ pub async fn send_all(store: &Store, public_url: &str) -> Result<DigestRun> {
 
 /// One organisation's digest: answers (applicants counted, mails queued).
 fn send(tx: &mut Tx, tenant: u64, base: &str) -> Result<(u64, u64)> {
-    let Some(org) = tx.get(&TENANTS, INSTANCE, tenant)? else {
+    let Some(org) = tx
+        .get(&TENANTS, INSTANCE, tenant)?
+        .filter(|t: &Tenant| t.deletion.is_none())
+    else {
         return Ok((0, 0));
     };
     let mark = tx.get(&DIGEST_MARKS, tenant, 0)?;

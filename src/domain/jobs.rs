@@ -257,22 +257,25 @@ pub fn draft(who: &Identity, input: NewJob) -> Result<Job> {
 }
 
 pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<Job> {
-    let mut job = draft(who, input)?;
+    let job = draft(who, input)?;
     let actor = Actor::of(who);
     indexer
-        .write(move |tx, pending| {
-            job.id = tx.next_id()?;
-            save(tx, &job, pending)?;
-            let summary = format!("Created job {} \"{}\"", job.id, job.title);
-            audit::record(
-                tx,
-                job.org_id,
-                &actor,
-                Change::new(Action::JobCreated, job.id, summary),
-            )?;
-            Ok(job)
-        })
+        .write(move |tx, pending| insert(tx, pending, job, &actor))
         .await
+}
+
+/// Stores a new job (given its id here) inside `tx`, with its audit entry.
+pub fn insert(tx: &mut Tx, pending: &mut Pending, mut job: Job, actor: &Actor) -> Result<Job> {
+    job.id = tx.next_id()?;
+    save(tx, &job, pending)?;
+    let summary = format!("Created job {} \"{}\"", job.id, job.title);
+    audit::record(
+        tx,
+        job.org_id,
+        actor,
+        Change::new(Action::JobCreated, job.id, summary),
+    )?;
+    Ok(job)
 }
 
 pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Job> {
@@ -340,8 +343,9 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
             for app in &apps {
                 super::applications::remove(tx, tenant, *app, false)?;
             }
+            let files = super::uploads::remove_for_job(tx, tenant, id)?;
             let summary = format!(
-                "Deleted job {id} \"{}\" and its {} application(s)",
+                "Deleted job {id} \"{}\", its {} application(s) and {files} document(s)",
                 job.title,
                 apps.len()
             );

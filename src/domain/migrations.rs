@@ -5,7 +5,7 @@ use super::insights;
 use super::interviews::Interview;
 use super::users::User;
 use crate::error::Result;
-use crate::store::tables::{APPLICATIONS, AUDIT, INTERVIEWS, OFFERS, USERS};
+use crate::store::tables::{APPLICATIONS, AUDIT, CONVERSATIONS, INTERVIEWS, OFFERS, USERS};
 use crate::store::{Reader, Tx};
 
 /// 2: list filings (applications by stage; interviews by job, candidate, panelist and time;
@@ -24,6 +24,13 @@ pub fn v2_filings_panels_and_job_stats(tx: &mut Tx) -> Result<()> {
 pub fn v3_erasable_audit_trail(tx: &mut Tx) -> Result<()> {
     super::audit::rechain_all(tx)?;
     tx.refile_all(&AUDIT)?;
+    Ok(())
+}
+
+/// 4: the agent's conversations filed by the person or key holding them, so each reads back
+/// their own (`GET /agent/conversations`).
+pub fn v4_conversations_by_owner(tx: &mut Tx) -> Result<()> {
+    tx.refile_all(&CONVERSATIONS)?;
     Ok(())
 }
 

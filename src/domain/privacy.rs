@@ -516,7 +516,7 @@ pub async fn apply_retention(indexer: &Indexer, store: &Store) -> Result<Retenti
         let n = rx.count(&TENANTS, INSTANCE)? as usize;
         rx.list(&TENANTS, INSTANCE, 0, n)?
     };
-    for tenant in tenants {
+    for tenant in tenants.into_iter().filter(|t| t.deletion.is_none()) {
         let Some(rule) = tenant.retention.clone() else {
             continue;
         };

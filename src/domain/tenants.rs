@@ -46,12 +46,31 @@ pub struct Tenant {
     /// Why, as the platform admin wrote it (shown to members who try to sign in).
     #[serde(default)]
     pub suspension_reason: Option<String>,
+    /// Set once an org admin has deleted the organisation (`POST /account/delete`): it is
+    /// suspended at once and its data removed in the background, in short steps; the
+    /// organisation's record goes last.
+    #[serde(default)]
+    pub deletion: Option<Deletion>,
     pub created_at: Timestamp,
+}
+
+/// An organisation being deleted, and how far it has got.
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Deletion {
+    pub requested_at: Timestamp,
+    /// Rows removed so far, by table.
+    pub removed: std::collections::BTreeMap<String, u64>,
 }
 
 impl Tenant {
     /// Refuses a suspended organisation's members (403, with the reason).
     pub fn check_active(&self) -> Result<()> {
+        if self.deletion.is_some() {
+            return Err(Error::forbidden(format!(
+                "The organisation {} is being deleted with all its data.",
+                self.name
+            )));
+        }
         if self.suspended_at.is_none() {
             return Ok(());
         }
@@ -96,6 +115,12 @@ pub async fn set_suspended(
     store
         .write(move |tx| {
             let mut tenant = load(tx, tenant_id)?;
+            if tenant.deletion.is_some() {
+                return Err(Error::business_rule(format!(
+                    "The organisation {} is being deleted; it cannot be suspended or resumed.",
+                    tenant.name
+                )));
+            }
             if tenant.suspended_at.is_some() == suspension.is_some() {
                 return Ok(tenant);
             }
@@ -198,6 +223,7 @@ pub fn create(tx: &mut Tx, name: &str) -> Result<Tenant> {
         monthly_budget_usd: None,
         suspended_at: None,
         suspension_reason: None,
+        deletion: None,
         created_at: Timestamp::now(),
     };
     tx.put(&TENANTS, INSTANCE, id, &tenant)?;

@@ -5,8 +5,9 @@
 //!
 //! Keys: `UPLOADS` is keyed (tenant, upload id), so a tenant's uploads are one key range;
 //! `CANDIDATE_UPLOADS` files them under (tenant, candidate id); the bytes are in
-//! `UPLOAD_PARTS` under (upload id, part). [`remove_for_tenant`] and [`remove_for_candidate`]
-//! take all of it away inside a caller's transaction.
+//! `UPLOAD_PARTS` under (upload id, part); `JOB_UPLOADS` files a job's documents (its req).
+//! [`remove_for_candidate`] and [`remove_for_job`] take them away inside a caller's
+//! transaction; deleting the organisation removes the rest (`account::purge`).
 
 use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use super::documents::{self, DocKind};
 use super::indexing::Pending;
 use crate::auth::{Identity, Permission};
 use crate::error::{Code, Error, Result};
-use crate::store::tables::{CANDIDATE_UPLOADS, CANDIDATES, UPLOAD_PARTS, UPLOADS};
+use crate::store::tables::{CANDIDATE_UPLOADS, CANDIDATES, JOB_UPLOADS, UPLOAD_PARTS, UPLOADS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -38,6 +39,9 @@ pub struct Upload {
     pub uploaded_by_key_id: Option<u64>,
     /// The candidate the file belongs to (a resume), if any.
     pub candidate_id: Option<u64>,
+    /// The job the file belongs to (the req it was made from), if any.
+    #[serde(default)]
+    pub job_id: Option<u64>,
     pub created_at: Timestamp,
     /// The document's text once read (resumes): indexed with its candidate, not served.
     #[oai(skip)]
@@ -123,6 +127,7 @@ pub fn record(
         uploaded_by_user_id: who.and_then(Identity::user_id),
         uploaded_by_key_id: who.and_then(Identity::key_id),
         candidate_id,
+        job_id: None,
         created_at: Timestamp::now(),
         text: None,
     }
@@ -145,6 +150,7 @@ pub fn insert(tx: &mut Tx, mut upload: Upload, bytes: &[u8], actor: &Actor) -> R
         "size": upload.size,
         "sha256": upload.sha256,
         "candidate_id": upload.candidate_id,
+        "job_id": upload.job_id,
     });
     audit::record(
         tx,
@@ -155,12 +161,28 @@ pub fn insert(tx: &mut Tx, mut upload: Upload, bytes: &[u8], actor: &Actor) -> R
     Ok(upload)
 }
 
-pub async fn create(store: &Store, who: &Identity, file: Accepted) -> Result<Upload> {
+/// Stores a file of `who`'s; with `job_id`, as a document of that job (which `who` may
+/// change; 404 when it is not one of the organisation's).
+pub async fn create(
+    store: &Store,
+    who: &Identity,
+    file: Accepted,
+    job_id: Option<u64>,
+) -> Result<Upload> {
     who.allow(Permission::UPLOADS_WRITE)?;
-    let upload = record(who.tenant_id, Some(who), &file, None);
+    if job_id.is_some() {
+        who.allow(Permission::JOBS_WRITE)?;
+    }
+    let mut upload = record(who.tenant_id, Some(who), &file, None);
+    upload.job_id = job_id;
     let actor = Actor::of(who);
     store
-        .write(move |tx| insert(tx, upload, &file.bytes, &actor))
+        .write(move |tx| {
+            if let Some(job) = job_id {
+                super::jobs::load(tx, upload.org_id, job)?;
+            }
+            insert(tx, upload, &file.bytes, &actor)
+        })
         .await
 }
 
@@ -203,6 +225,28 @@ pub fn for_candidate(store: &Store, who: &Identity, candidate_id: u64) -> Result
     let mut items = of_candidate(&rx, who.tenant_id, candidate_id)?;
     items.sort_by_key(|u| std::cmp::Reverse(u.id));
     Ok(items)
+}
+
+/// The documents of a job (the req it was made from), newest first.
+pub fn for_job(store: &Store, who: &Identity, job_id: u64) -> Result<Vec<Upload>> {
+    who.allow(Permission::UPLOADS_READ)?;
+    let rx = store.read()?;
+    super::jobs::load(&rx, who.tenant_id, job_id)?;
+    let ids = rx.members(&JOB_UPLOADS.index, who.tenant_id, job_id)?;
+    let mut items = rx.get_many(&UPLOADS, who.tenant_id, &ids)?;
+    items.sort_by_key(|u| std::cmp::Reverse(u.id));
+    Ok(items)
+}
+
+/// Removes every document of a job (record, bytes) inside `tx`, for deleting the job;
+/// returns how many.
+pub fn remove_for_job(tx: &mut Tx, tenant: u64, job_id: u64) -> Result<u64> {
+    let ids = tx.members(&JOB_UPLOADS.index, tenant, job_id)?;
+    for id in &ids {
+        tx.remove(&UPLOADS, tenant, *id)?;
+        tx.remove_blob(&UPLOAD_PARTS, *id)?;
+    }
+    Ok(ids.len() as u64)
 }
 
 fn of_candidate(rx: &impl Reader, tenant: u64, candidate_id: u64) -> Result<Vec<Upload>> {
@@ -274,25 +318,4 @@ pub fn remove_for_candidate(tx: &mut Tx, tenant: u64, candidate_id: u64) -> Resu
         tx.remove_blob(&UPLOAD_PARTS, *id)?;
     }
     Ok(ids.len() as u64)
-}
-
-/// Removes every upload of a tenant (records, bytes) inside `tx`, for deleting the tenant;
-/// returns how many.
-pub fn remove_for_tenant(tx: &mut Tx, tenant: u64) -> Result<u64> {
-    let mut removed = 0u64;
-    loop {
-        let page: Vec<u64> = tx
-            .list(&UPLOADS, tenant, 0, 500)?
-            .into_iter()
-            .map(|u: Upload| u.id)
-            .collect();
-        if page.is_empty() {
-            return Ok(removed);
-        }
-        for id in page {
-            tx.remove(&UPLOADS, tenant, id)?;
-            tx.remove_blob(&UPLOAD_PARTS, id)?;
-            removed += 1;
-        }
-    }
 }

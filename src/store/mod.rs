@@ -463,6 +463,17 @@ pub trait Reader {
     }
 }
 
+/// What one [`Tx::purge_scope_step`] removed.
+#[derive(Debug, Default)]
+pub struct PurgeStep {
+    /// The ids of the scope's records that went, by table.
+    pub removed: BTreeMap<String, Vec<u64>>,
+    /// Rows removed: records, their child rows, index entries.
+    pub rows: u64,
+    /// Nothing of the scope is left in record and index tables.
+    pub done: bool,
+}
+
 /// `skip`/`limit` of an iterator, with how many it held.
 pub fn page_of<T>(
     items: impl Iterator<Item = T>,
@@ -509,6 +520,37 @@ impl Reader for Rx {
     }
     fn meta_table(&self) -> Result<impl ReadableTable<&'static str, u64> + '_> {
         self.txn.open_table(META).map_err(storage)
+    }
+}
+
+impl Rx {
+    /// Every unique key held by a record of `scope`, by table: a walk over every unique
+    /// table of the database (their keys are not grouped by scope), from this snapshot, so
+    /// deleting a tenant finds them without holding the writer.
+    pub fn unique_keys_of(&self, scope: u64) -> Result<Vec<(String, Vec<String>)>> {
+        let mut found = Vec::new();
+        for table in self.txn.list_tables().map_err(storage)? {
+            let name = table.name().to_string();
+            let table = match self
+                .txn
+                .open_table(TableDefinition::<&str, (u64, u64)>::new(&name))
+            {
+                Ok(table) => table,
+                Err(redb::TableError::TableTypeMismatch { .. }) => continue,
+                Err(e) => return Err(storage(e)),
+            };
+            let mut keys = Vec::new();
+            for row in table.iter().map_err(storage)? {
+                let (key, held) = row.map_err(storage)?;
+                if held.value().0 == scope {
+                    keys.push(key.value().to_string());
+                }
+            }
+            if !keys.is_empty() {
+                found.push((name, keys));
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -769,15 +811,29 @@ impl Tx {
         Ok(removed)
     }
 
-    /// Removes everything filed under `scope` (a tenant) from every table of the database,
-    /// whoever defined it, so a table added later is covered without being named here:
-    /// record tables keyed `(scope, id)`, index tables keyed `(scope, key)`, unique keys held
-    /// by a record of the scope and the scope's counters; then the rows of the tables keyed by
-    /// a removed record's id ([`tables::CHILD_TABLES`]: histories, usage logs, file parts).
-    /// Tables of other shapes are left alone. Returns the removed ids, by table.
-    pub fn purge_scope(&mut self, scope: u64) -> Result<BTreeMap<String, Vec<u64>>> {
+    /// One bounded step of removing everything filed under `scope` (a tenant) from every
+    /// table of the database, whoever defined it, so a table added later is covered without
+    /// being named here: record tables keyed `(scope, id)` with the rows of the tables keyed by
+    /// a removed record's id ([`tables::CHILD_TABLES`]: histories, usage logs, file parts),
+    /// then index tables keyed `(scope, key)`, then the scope's counters. At most `budget` rows
+    /// go per step, so the transaction stays short; a record goes only after all its child
+    /// rows, so steps can stop anywhere (a crash included) and the next one carries on. Unique
+    /// keys are not touched: find them with [`Reader::unique_keys_of`] and release them with
+    /// [`Tx::release_held`]. Tables of other shapes are left alone.
+    pub fn purge_scope_step(&mut self, scope: u64, budget: usize) -> Result<PurgeStep> {
+        self.purge_step_with(scope, budget, tables::CHILD_TABLES)
+    }
+
+    /// [`Tx::purge_scope_step`] with the child tables given.
+    fn purge_step_with(
+        &mut self,
+        scope: u64,
+        budget: usize,
+        child_tables: &[(&str, &str)],
+    ) -> Result<PurgeStep> {
         debug_assert_ne!(scope, tables::INSTANCE, "the instance scope is not purged");
-        let mut removed: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut step = PurgeStep::default();
+        let mut left = budget.max(1);
         let names: Vec<String> = self
             .txn
             .list_tables()
@@ -785,24 +841,63 @@ impl Tx {
             .map(|t| t.name().to_string())
             .collect();
         for name in &names {
-            if let Some(ids) = self.purge_records(name, scope..=scope)? {
-                if !ids.is_empty() {
-                    removed.insert(name.clone(), ids);
+            let children: Vec<&str> = child_tables
+                .iter()
+                .filter(|(_, parent)| parent == name)
+                .map(|(child, _)| *child)
+                .collect();
+            loop {
+                if left == 0 {
+                    return Ok(step);
                 }
-                continue;
-            }
-            let unique = TableDefinition::<&str, (u64, u64)>::new(name);
-            match self.txn.open_table(unique) {
-                Ok(mut table) => table.retain(|_, (s, _)| s != scope).map_err(storage)?,
-                Err(redb::TableError::TableTypeMismatch { .. }) => {}
-                Err(e) => return Err(storage(e)),
-            }
-        }
-        let mut scopes = vec![scope];
-        for (child, parent) in tables::CHILD_TABLES {
-            for id in removed.get(*parent).into_iter().flatten() {
-                self.purge_records(child, *id..=*id)?;
-                scopes.push(*id);
+                let Some(ids) = self.first_ids(name, scope, left.min(1_024))? else {
+                    break;
+                };
+                if ids.is_empty() {
+                    break;
+                }
+                let mut gone = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let mut clear = true;
+                    for child in &children {
+                        let (removed, rest) = self.remove_first(child, *id, left)?;
+                        step.rows += removed;
+                        left -= removed as usize;
+                        clear &= !rest;
+                    }
+                    if !clear || left == 0 {
+                        break;
+                    }
+                    if !children.is_empty() {
+                        let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
+                        counts
+                            .retain_in((*id, "")..(*id + 1, ""), |_, _| false)
+                            .map_err(storage)?;
+                    }
+                    gone.push(*id);
+                    left -= 1;
+                }
+                let (Some(&first), Some(&last)) = (gone.first(), gone.last()) else {
+                    return Ok(step);
+                };
+                {
+                    let def = TableDefinition::<(u64, u64), &[u8]>::new(name);
+                    let mut table = self.txn.open_table(def).map_err(storage)?;
+                    table
+                        .retain_in((scope, first)..=(scope, last), |_, _| false)
+                        .map_err(storage)?;
+                    drop(table);
+                    let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
+                    let now = stored_count(&counts, scope, name)?;
+                    counts
+                        .insert(
+                            (scope, name.as_str()),
+                            now.saturating_sub(gone.len() as u64),
+                        )
+                        .map_err(storage)?;
+                    step.rows += gone.len() as u64;
+                    step.removed.entry(name.clone()).or_default().extend(gone);
+                }
             }
         }
         let multimaps: Vec<String> = self
@@ -818,49 +913,92 @@ impl Tx {
                 Err(redb::TableError::TableTypeMismatch { .. }) => continue,
                 Err(e) => return Err(storage(e)),
             };
-            let keys = table
+            let mut keys = Vec::new();
+            let mut entries = 0usize;
+            for row in table
                 .range((scope, 0)..=(scope, u64::MAX))
                 .map_err(storage)?
-                .map(|row| row.map(|(k, _)| k.value()).map_err(storage))
-                .collect::<Result<Vec<_>>>()?;
+            {
+                if entries >= left {
+                    break;
+                }
+                let (key, values) = row.map_err(storage)?;
+                entries += (values.len() as usize).max(1);
+                keys.push(key.value());
+            }
             for key in keys {
                 table.remove_all(key).map_err(storage)?;
             }
+            step.rows += entries as u64;
+            left = left.saturating_sub(entries);
+            if left == 0 {
+                return Ok(step);
+            }
         }
         let mut counts = self.txn.open_table(COUNTS).map_err(storage)?;
-        for s in &scopes {
-            counts
-                .retain_in((*s, "")..(*s + 1, ""), |_, _| false)
-                .map_err(storage)?;
-        }
-        self.counts.retain(|(s, _), _| !scopes.contains(s));
-        Ok(removed)
+        counts
+            .retain_in((scope, "")..(scope + 1, ""), |_, _| false)
+            .map_err(storage)?;
+        self.counts.retain(|(s, _), _| *s != scope);
+        step.done = true;
+        Ok(step)
     }
 
-    /// Removes the rows of `scopes` from the table `name` when it is a record table (keys
+    /// The first `n` ids of `scope` in the table `name` when it is a record table (keys
     /// `(scope, id)`, values bytes); `None` when it has another shape.
-    fn purge_records(
-        &mut self,
-        name: &str,
-        scopes: std::ops::RangeInclusive<u64>,
-    ) -> Result<Option<Vec<u64>>> {
+    fn first_ids(&self, name: &str, scope: u64, n: usize) -> Result<Option<Vec<u64>>> {
         let def = TableDefinition::<(u64, u64), &[u8]>::new(name);
-        let mut table = match self.txn.open_table(def) {
+        let table = match self.txn.open_table(def) {
             Ok(table) => table,
             Err(redb::TableError::TableTypeMismatch { .. }) => return Ok(None),
             Err(e) => return Err(storage(e)),
         };
-        let mut ids = Vec::new();
-        table
-            .retain_in(
-                (*scopes.start(), 0)..=(*scopes.end(), u64::MAX),
-                |(_, id), _| {
-                    ids.push(id);
-                    false
-                },
-            )
-            .map_err(storage)?;
+        let ids = table
+            .range((scope, 0)..=(scope, u64::MAX))
+            .map_err(storage)?
+            .take(n)
+            .map(|row| row.map(|(k, _)| k.value().1).map_err(storage))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(ids))
+    }
+
+    /// Removes at most `max` rows of `owner` from the record table `name`; answers how many
+    /// went and whether any are left.
+    fn remove_first(&mut self, name: &str, owner: u64, max: usize) -> Result<(u64, bool)> {
+        let Some(ids) = self.first_ids(name, owner, max + 1)? else {
+            return Ok((0, false));
+        };
+        let rest = ids.len() > max;
+        let take = &ids[..ids.len().min(max)];
+        let (Some(first), Some(last)) = (take.first(), take.last()) else {
+            return Ok((0, rest));
+        };
+        let def = TableDefinition::<(u64, u64), &[u8]>::new(name);
+        let mut table = self.txn.open_table(def).map_err(storage)?;
+        let mut removed = 0u64;
+        table
+            .retain_in((owner, *first)..=(owner, *last), |_, _| {
+                removed += 1;
+                false
+            })
+            .map_err(storage)?;
+        Ok((removed, rest))
+    }
+
+    /// Releases the unique keys `keys` of the table `name` that a record of `scope` still
+    /// holds (deleting a tenant); returns how many.
+    pub fn release_held(&mut self, name: &str, keys: &[String], scope: u64) -> Result<u64> {
+        let def = TableDefinition::<&str, (u64, u64)>::new(name);
+        let mut table = self.txn.open_table(def).map_err(storage)?;
+        let mut released = 0;
+        for key in keys {
+            let held = table.get(key.as_str()).map_err(storage)?.map(|v| v.value());
+            if held.is_some_and(|(s, _)| s == scope) {
+                table.remove(key.as_str()).map_err(storage)?;
+                released += 1;
+            }
+        }
+        Ok(released)
     }
 
     /// Stores `bytes` as the blob of `owner`, in parts (replacing what it held).
@@ -1184,6 +1322,7 @@ pub const MIGRATIONS: &[(u64, Migration)] = &[
         crate::domain::migrations::v2_filings_panels_and_job_stats,
     ),
     (3, crate::domain::migrations::v3_erasable_audit_trail),
+    (4, crate::domain::migrations::v4_conversations_by_owner),
 ];
 
 pub type Migration = fn(&mut Tx) -> Result<()>;
@@ -1211,7 +1350,7 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 fn open_file(path: &Path, cache_bytes: usize) -> anyhow::Result<Database> {
     Database::builder()
@@ -1601,24 +1740,44 @@ mod tests {
                         tx.claim(&NAMES, &format!("name-{id}"), (scope, id))?;
                     }
                 }
-                // A log keyed by a record of scope 7 (as stage changes are by application).
+                // Logs keyed by a record of scope 7 (as stage changes are by application).
                 tx.put(&THINGS, 701, 1, &"child of 701".to_string())?;
+                tx.put(&THINGS, 701, 2, &"another child of 701".to_string())?;
                 tx.put(&THINGS, 801, 1, &"child of 801".to_string())?;
                 Ok(())
             })
             .await
             .unwrap();
-        let removed = store
-            .write(|tx| {
-                // The test's child table, as `tables::CHILD_TABLES` declares the real ones.
-                let removed = tx.purge_scope(7)?;
-                for id in &removed[NOTES.name] {
-                    tx.remove_older(&THINGS, *id, u64::MAX)?;
-                }
-                Ok(removed)
-            })
+        // Tiny steps, as a crash could leave them: each stops where its budget ends.
+        let mut removed: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            // The test's child table, as `tables::CHILD_TABLES` declares the real ones.
+            let step = store
+                .write(|tx| tx.purge_step_with(7, 2, &[(THINGS.name, NOTES.name)]))
+                .await
+                .unwrap();
+            // The budget, give or take the entries of one index key (three here).
+            assert!(step.rows <= 3, "{step:?}");
+            for (table, ids) in step.removed {
+                removed.entry(table).or_default().extend(ids);
+            }
+            if step.done {
+                break;
+            }
+            assert!(steps < 100, "the purge makes progress");
+        }
+        assert!(steps > 3, "{steps} steps");
+        let held = store.read().unwrap().unique_keys_of(7).unwrap();
+        assert_eq!(held.len(), 1, "{held:?}");
+        let (table, keys) = held[0].clone();
+        assert_eq!(keys.len(), 3);
+        let released = store
+            .write(move |tx| tx.release_held(&table, &keys, 7))
             .await
             .unwrap();
+        assert_eq!(released, 3);
         assert_eq!(removed[NOTES.name], vec![701, 702, 703]);
         assert_eq!(removed[PAINTS.name], vec![701, 702, 703]);
         let rx = store.read().unwrap();

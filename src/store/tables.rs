@@ -196,11 +196,15 @@ pub fn status_time_key(status: u64, t: Timestamp) -> u64 {
 
 // --- Uploads
 /// Keyed (tenant, upload id): every uploaded file's record; a tenant's are one key range.
-pub const UPLOADS: Records<Upload> = Records::filed("uploads_v1", &[CANDIDATE_UPLOADS]);
+pub const UPLOADS: Records<Upload> =
+    Records::filed("uploads_v1", &[CANDIDATE_UPLOADS, JOB_UPLOADS]);
 /// (tenant, candidate id) → the files that belong to that candidate (resumes).
 pub const CANDIDATE_UPLOADS: Filing<Upload> = Filing::many("candidate_uploads_v1", |u| {
     u.candidate_id.into_iter().collect()
 });
+/// (tenant, job id) → the documents of that job (the req it was made from).
+pub const JOB_UPLOADS: Filing<Upload> =
+    Filing::many("job_uploads_v1", |u| u.job_id.into_iter().collect());
 /// Keyed (upload id, part): the bytes of each upload, in parts.
 pub const UPLOAD_PARTS: Blobs = Blobs::new("upload_parts_v1");
 
@@ -210,8 +214,13 @@ pub const MATCH_LOGS: Records<MatchLogEntry> = Records::new("match_logs_v1");
 
 // --- Agent
 /// Keyed (tenant, conversation id): the agent's conversations (`domain::agent::conversations`).
-pub const CONVERSATIONS: Records<Conversation> =
-    Records::filed("agent_conversations_v1", &[CANDIDATE_CONVERSATIONS]);
+pub const CONVERSATIONS: Records<Conversation> = Records::filed(
+    "agent_conversations_v1",
+    &[CANDIDATE_CONVERSATIONS, OWNER_CONVERSATIONS],
+);
+/// (tenant, user or API key id) → the conversations that person or key holds.
+pub const OWNER_CONVERSATIONS: Filing<Conversation> =
+    Filing::one("owner_conversations_v1", Conversation::owner_key);
 /// (tenant, candidate id) → the conversations that name that candidate, for erasure.
 pub const CANDIDATE_CONVERSATIONS: Filing<Conversation> =
     Filing::many("candidate_conversations_v1", |c| c.candidates.clone());
@@ -303,7 +312,7 @@ pub(super) const UNIQUE_TABLES: &[&str] = &[
 pub(super) const INDEX_TABLES: &[&str] = &[USER_SESSIONS.name];
 
 /// Tables keyed by another record's id instead of a tenant, each with the table of that
-/// record: deleting a tenant ([`super::Tx::purge_scope`]) removes their rows with their owner.
+/// record: deleting a tenant ([`super::Tx::purge_scope_step`]) removes their rows with their owner.
 /// Every other table keyed `(tenant, …)` is found without being listed.
 pub(super) const CHILD_TABLES: &[(&str, &str)] = &[
     (STAGE_CHANGES.name, APPLICATIONS.name),

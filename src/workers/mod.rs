@@ -2,6 +2,7 @@
 
 pub mod admin_socket;
 pub mod mail;
+pub mod purge;
 pub mod scheduler;
 pub mod usage;
 pub mod webhooks;

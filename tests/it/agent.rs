@@ -321,6 +321,252 @@ async fn a_job_from_an_uploaded_req_pdf_and_docx() {
     assert_eq!(preview["job"]["location"], "Lisbon, Portugal");
     assert_eq!(preview["job"]["currency"], "GBP");
     assert_eq!(job_count(&s, &a).await, 1, "the preview stored nothing");
+    assert!(preview["upload"].is_null(), "{preview}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_req_a_job_was_made_from_is_kept_as_its_document() {
+    let s = TestServer::start().await;
+    let a = s.register("a@req.test", "Req").await;
+    let b = s.register("b@req.test", "Other Req").await;
+    let bytes = documents::docx(
+        "Site Reliability Engineer\nBerlin, Germany\nWe run Kubernetes and Terraform.",
+    );
+    let r = send_file(
+        &s,
+        &a,
+        FROM_REQ,
+        "job_req",
+        "sre-req.docx",
+        "application/octet-stream",
+        bytes.clone(),
+        &[],
+    )
+    .await;
+    let made = r.ok(200);
+    let job = made["job"]["id"].as_u64().unwrap();
+    let upload = made["upload"]["id"].as_u64().expect("the file is kept");
+    assert_eq!(made["upload"]["job_id"], job);
+    assert_eq!(made["upload"]["filename"], "sre-req.docx");
+    assert_eq!(made["upload"]["kind"], "docx");
+    let docs = s
+        .get(&format!("/api/v1/uploads?job_id={job}"), &a.token)
+        .await;
+    assert_eq!(docs.ok(200)["total"], 1, "{}", docs.text);
+    assert_eq!(docs.body["items"][0]["id"], upload);
+    let download = reqwest::Client::new()
+        .get(s.url(&format!("/api/v1/uploads/{upload}")))
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    // Another organisation sees neither the job's documents nor the file.
+    s.get(&format!("/api/v1/uploads?job_id={job}"), &b.token)
+        .await
+        .problem(404, "not_found");
+    s.get(&format!("/api/v1/uploads/{upload}"), &b.token)
+        .await
+        .problem(404, "not_found");
+    // A list names its owner: a candidate or a job, not both, not neither.
+    s.get("/api/v1/uploads", &a.token)
+        .await
+        .problem(400, "validation");
+    s.get(
+        &format!("/api/v1/uploads?job_id={job}&candidate_id={job}"),
+        &a.token,
+    )
+    .await
+    .problem(400, "validation");
+
+    // A file sent to `/uploads` with a job id is the job's document too; another
+    // organisation's job is not found, and a reader who may not change jobs is refused.
+    let extra = job.to_string();
+    let r = send_file(
+        &s,
+        &a,
+        "/api/v1/uploads",
+        "file",
+        "notes.txt",
+        "text/plain",
+        b"Interview plan".to_vec(),
+        &[("job_id", extra.as_str())],
+    )
+    .await;
+    assert_eq!(r.ok(201)["job_id"], job);
+    let docs = s
+        .get(&format!("/api/v1/uploads?job_id={job}"), &a.token)
+        .await;
+    assert_eq!(docs.ok(200)["total"], 2);
+    send_file(
+        &s,
+        &b,
+        "/api/v1/uploads",
+        "file",
+        "notes.txt",
+        "text/plain",
+        b"Not yours".to_vec(),
+        &[("job_id", extra.as_str())],
+    )
+    .await
+    .problem(404, "not_found");
+    let viewer = s
+        .seed_member(a.org_id, "int@req.test", Role::Interviewer)
+        .await;
+    send_file(
+        &s,
+        &viewer,
+        "/api/v1/uploads",
+        "file",
+        "notes.txt",
+        "text/plain",
+        b"Mine".to_vec(),
+        &[("job_id", extra.as_str())],
+    )
+    .await
+    .problem(403, "forbidden");
+
+    // Deleting the job deletes its documents.
+    s.delete(&format!("/api/v1/jobs/{job}"), &a.token)
+        .await
+        .ok(204);
+    s.get(&format!("/api/v1/uploads/{upload}"), &a.token)
+        .await
+        .problem(404, "not_found");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_person_reads_back_their_own_conversations() {
+    let s = TestServer::start().await;
+    let o = org(&s, "a@talk.test", "Talk").await;
+    let other = org(&s, "b@talk.test", "Elsewhere").await;
+    let first = say(&s, &o.admin, None, "list jobs").await["conversation_id"]
+        .as_u64()
+        .unwrap();
+    say(&s, &o.admin, Some(first), "summarize Jane Doe").await;
+    let second = say(&s, &o.admin, None, "list candidates").await["conversation_id"]
+        .as_u64()
+        .unwrap();
+
+    let r = s.get("/api/v1/agent/conversations", &o.admin.token).await;
+    let page = r.ok(200);
+    let listed: Vec<u64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(listed, vec![second, first], "newest first");
+    assert_eq!(page["items"][1]["title"], "list jobs");
+    assert_eq!(page["items"][1]["turns"], 2);
+    assert_eq!(page["has_more"], false);
+    // Cursor pages.
+    let r = s
+        .get("/api/v1/agent/conversations?limit=1", &o.admin.token)
+        .await;
+    assert_eq!(r.ok(200)["items"][0]["id"], second);
+    assert_eq!(r.body["has_more"], true);
+    let before = r.body["next_before"].as_str().unwrap().to_string();
+    let r = s
+        .get(
+            &format!("/api/v1/agent/conversations?limit=1&before={before}"),
+            &o.admin.token,
+        )
+        .await;
+    assert_eq!(r.ok(200)["items"][0]["id"], first);
+    assert_eq!(r.body["has_more"], false);
+    assert!(r.body["next_before"].is_null());
+
+    // One conversation: every turn, oldest first, with the records each reply named.
+    let r = s
+        .get(
+            &format!("/api/v1/agent/conversations/{first}"),
+            &o.admin.token,
+        )
+        .await;
+    let talk = r.ok(200);
+    assert_eq!(talk["id"], first);
+    let turns = talk["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 2);
+    assert_eq!(turns[0]["message"], "list jobs");
+    assert!(
+        turns[0]["reply"]
+            .as_str()
+            .unwrap()
+            .contains("Senior Rust Engineer")
+    );
+    assert!(
+        turns[0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "job" && i["id"] == o.rust_job),
+        "{talk}"
+    );
+    assert_eq!(turns[1]["message"], "summarize Jane Doe");
+    assert_eq!(turns[1]["items"][0]["id"], o.jane);
+    // It can be continued where it was left.
+    let r = say(&s, &o.admin, Some(first), "match jobs for her").await;
+    assert_eq!(r["conversation_id"], first);
+
+    // Someone else in the organisation, an API key, and another organisation: their own only.
+    let colleague = s
+        .seed_member(o.admin.org_id, "rec@talk.test", Role::Recruiter)
+        .await;
+    let r = s.get("/api/v1/agent/conversations", &colleague.token).await;
+    assert_eq!(r.ok(200)["items"], json!([]));
+    s.get(
+        &format!("/api/v1/agent/conversations/{first}"),
+        &colleague.token,
+    )
+    .await
+    .problem(404, "not_found");
+    let (_, key) = s
+        .mint_key(&o.admin, "bot", "recruiter", &["jobs:read"])
+        .await;
+    let by_key = say(
+        &s,
+        &Member {
+            token: key.clone(),
+            ..o.admin.clone()
+        },
+        None,
+        "list jobs",
+    )
+    .await["conversation_id"]
+        .as_u64()
+        .unwrap();
+    let r = s.get("/api/v1/agent/conversations", &key).await;
+    let mine: Vec<u64> = r.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(mine, vec![by_key]);
+    s.get(
+        &format!("/api/v1/agent/conversations/{by_key}"),
+        &o.admin.token,
+    )
+    .await
+    .problem(404, "not_found");
+    s.get(
+        &format!("/api/v1/agent/conversations/{first}"),
+        &other.admin.token,
+    )
+    .await
+    .problem(404, "not_found");
+    let r = s
+        .get("/api/v1/agent/conversations", &other.admin.token)
+        .await;
+    assert_eq!(r.ok(200)["items"], json!([]));
+    s.get("/api/v1/agent/conversations/999999999", &o.admin.token)
+        .await
+        .problem(404, "not_found");
+    s.get("/api/v1/agent/conversations?limit=0", &o.admin.token)
+        .await
+        .problem(400, "validation");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2613,6 +2613,66 @@ async fn recruiter_reads_a_resume_reviews_it_creates_the_candidate_and_sees_the_
         },
     )
     .await;
+    // A new conversation, then the first one reopened from the list of past ones.
+    click(&client, "#agent-new").await;
+    fill(&client, "#agent-message", "list jobs").await;
+    click(&client, "#agent-send").await;
+    wait_for_text(
+        &client,
+        "#agent-history-list",
+        "both conversations are listed",
+        |t| t.contains("match Jane Doe to a job") && t.contains("list jobs"),
+    )
+    .await;
+    let past = s.get("/api/v1/agent/conversations", &api.token).await;
+    let first = past.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "match Jane Doe to a job")
+        .expect("the first conversation is listed")["id"]
+        .as_u64()
+        .unwrap();
+    let log = run(
+        &client,
+        "return document.querySelector('#agent-log').textContent;",
+    )
+    .await;
+    assert!(!log.as_str().unwrap().contains("Jane Doe"), "{log}");
+    click(
+        &client,
+        &format!("#agent-history-list li[data-conversation-id='{first}'] button"),
+    )
+    .await;
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the first conversation is back",
+        |t| {
+            t.contains("match Jane Doe to a job")
+                && t.contains("summarize it")
+                && t.contains("Principal Engineer @ TechCorp")
+        },
+    )
+    .await;
+    // Carrying on: "it" still means Jane Doe.
+    fill(&client, "#agent-message", "match jobs for her").await;
+    click(&client, "#agent-send").await;
+    wait_for_text(
+        &client,
+        "#agent-log",
+        "the reopened conversation continues",
+        |t| {
+            t.matches("Here are the best open jobs for candidate")
+                .count()
+                == 2
+        },
+    )
+    .await;
+    let talk = s
+        .get(&format!("/api/v1/agent/conversations/{first}"), &api.token)
+        .await;
+    assert_eq!(talk.ok(200)["turns"].as_array().unwrap().len(), 3);
     click(&client, "#agent-log a.agent-link").await;
     wait_for_text(
         &client,
@@ -2701,6 +2761,55 @@ async fn recruiter_creates_a_job_from_a_description_after_reviewing_it() {
     assert_eq!(job["remote_option"], "Hybrid");
     assert_eq!(job["salary_max"], 190000);
     assert_eq!(job["nice_to_have_skills"], json!(["Kubernetes"]));
+    wait_for_text(
+        &client,
+        "#job-documents-list",
+        "a typed description leaves no document",
+        |t| t.contains("No documents"),
+    )
+    .await;
+
+    // From a req file: the file is kept with the job and listed on its page.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sre-req.txt");
+    std::fs::write(
+        &path,
+        "Site Reliability Engineer\nBerlin, Germany\nWe run Kubernetes and Terraform. Full-time.\n",
+    )
+    .unwrap();
+    visit(&client, &s, "/jobs").await;
+    click(&client, "#from-description-button").await;
+    fill(&client, "#job-req-file", path.to_str().unwrap()).await;
+    click(&client, "#job-description-read").await;
+    wait_for_element(&client, "#draft-job-title", "the req is read").await;
+    assert_eq!(value("draft-job-title").await, "Site Reliability Engineer");
+    click(&client, "#draft-job-submit").await;
+    let route = wait_for_route(&client, "the req's job page opens", |f| {
+        f.starts_with("/jobs/") && f != format!("/jobs/{id}")
+    })
+    .await;
+    let sre = route_id(&route);
+    wait_for_text(
+        &client,
+        "#job-documents-list",
+        "the req is the job's document",
+        |t| t.contains("sre-req.txt"),
+    )
+    .await;
+    let docs = s
+        .get(&format!("/api/v1/uploads?job_id={sre}"), &token)
+        .await;
+    assert_eq!(docs.ok(200)["total"], 1);
+    assert_eq!(docs.body["items"][0]["filename"], "sre-req.txt");
+    let href = run(
+        &client,
+        "return document.querySelector('#job-documents-list a.document-link').getAttribute('href');",
+    )
+    .await;
+    assert_eq!(
+        href,
+        format!("/api/v1/uploads/{}", docs.body["items"][0]["id"])
+    );
     finish(client).await;
 }
 
@@ -2865,5 +2974,43 @@ async fn recruiter_screens_a_candidate_saves_it_and_finds_it_in_the_library() {
     })
     .await;
     screenshot(&client, "library-item").await;
+
+    // An offer's "Draft letter": the letter from its terms, saved to the library.
+    let offer = s
+        .post(
+            "/api/v1/offers",
+            &admin.token,
+            json!({"candidate_id": person, "job_id": job, "base_salary": 98000, "currency": "GBP", "start_date": "2031-04-01"}),
+        )
+        .await;
+    let offer = offer.ok(201)["id"].as_u64().unwrap();
+    visit(&client, &s, &format!("/candidates/{person}")).await;
+    click(&client, &format!("#offer-letter-{offer}")).await;
+    let letter = wait_for_text(
+        &client,
+        ".offer-letter #assistant-result-card",
+        "the offer letter is drafted",
+        |t| t.contains("Subject") && t.contains("Charles Babbage"),
+    )
+    .await;
+    assert!(letter.contains("98,000 GBP"), "{letter}");
+    click(&client, ".offer-letter #assistant-save").await;
+    wait_for_element(
+        &client,
+        ".offer-letter #assistant-saved-link",
+        "the letter is saved",
+    )
+    .await;
+    let saved = s
+        .get("/api/v1/library?kind=offer_letter", &admin.token)
+        .await;
+    assert_eq!(saved.ok(200)["total"], 1);
+    let item = &saved.body["items"][0];
+    assert_eq!(item["candidate_id"], person);
+    assert_eq!(item["job_id"], job);
+    assert_eq!(
+        item["title"],
+        "Offer letter: Charles Babbage · Engine Designer"
+    );
     finish(client).await;
 }

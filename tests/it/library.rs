@@ -324,7 +324,8 @@ async fn deleting_the_organisation_takes_its_library_and_assistant_calls() {
         json!({"confirm": "alpha"}),
     )
     .await
-    .ok(200);
+    .ok(202);
+    crate::common::wait_until_deleted(&s, m.org_id).await;
     let rx = s.state.store.read().unwrap();
     assert_eq!(rx.count(&LIBRARY, m.org_id).unwrap(), 0);
     assert_eq!(rx.count(&ASSISTANT_CALLS, m.org_id).unwrap(), 0);

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Member, PASSWORD, Reply, TestServer, fields};
+use crate::common::{Member, PASSWORD, Reply, TestServer, fields, wait_until_deleted};
 use hirebase::search::{Kind, Query};
 use hirebase::store::Reader;
 use hirebase::store::tables::{
-    API_KEYS, APPLICATIONS, AUDIT, CANDIDATES, INSTANCE, JOBS, SESSIONS, TENANTS, USERS,
+    API_KEYS, APPLICATIONS, AUDIT, CANDIDATES, INSTANCE, JOBS, SESSIONS, STAGE_CHANGES, TENANTS,
+    UPLOAD_PARTS, UPLOADS, USERS,
 };
 
 const CRON_SECRET: &str = "privacy-cron-secret";
@@ -47,6 +48,15 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The newest entry of the instance's own trail with `action`.
+fn instance_entry(s: &TestServer, action: &str) -> Option<hirebase::domain::audit::AuditEntry> {
+    let rx = s.state.store.read().unwrap();
+    rx.list(&AUDIT, INSTANCE, 0, 1_000)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == action)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -128,19 +138,30 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
             json!({"confirm": "alpha"}),
         )
         .await;
-    let done = r.ok(200);
-    assert_eq!(done["slug"], "alpha");
-    assert_eq!(done["removed"]["candidates_v1"], 1, "{done}");
-    assert_eq!(done["removed"]["users_v1"], 2, "{done}");
+    let deleting = r.ok(202);
+    assert_eq!(deleting["slug"], "alpha");
+    assert_eq!(deleting["status"], "deleting");
+    assert!(deleting["requested_at"].as_str().unwrap().ends_with('Z'));
     let cookie = r.header("set-cookie").unwrap_or_default();
     assert!(cookie.starts_with("hb_session=;"), "{cookie}");
 
-    // Nobody of Alpha gets in any more: sessions, keys and passwords are gone.
+    // Nobody of Alpha gets in from the moment it answers: sessions and keys are gone.
     for token in [&a.token, &recruiter.token, &key] {
         s.get("/api/v1/users/me", token)
             .await
             .problem(401, "unauthenticated");
     }
+    let page = s.call(Method::GET, "/careers/alpha", None, None).await;
+    assert_eq!(page.status, 404);
+    s.call(
+        Method::GET,
+        &format!("/api/v1/careers/jobs/{job}"),
+        None,
+        None,
+    )
+    .await
+    .problem(404, "not_found");
+    wait_until_deleted(&s, a.org_id).await;
     let login = s
         .call(
             Method::POST,
@@ -150,7 +171,18 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
         )
         .await;
     login.problem(401, "unauthenticated");
-    // Its public job and careers page are gone, and the index holds none of its records.
+    // The instance's trail records the request and the deletion, with what went.
+    let deleted = instance_entry(&s, "tenant.deleted").expect("tenant.deleted is recorded");
+    let details: Value = serde_json::from_str(&deleted.details).unwrap();
+    assert_eq!(details["slug"], "alpha");
+    assert_eq!(details["removed"]["candidates_v1"], 1, "{details}");
+    assert_eq!(details["removed"]["users_v1"], 2, "{details}");
+    assert!(
+        details["removed"]["sessions_v1"].as_u64() >= Some(2),
+        "{details}"
+    );
+    assert!(instance_entry(&s, "tenant.deletion_requested").is_some());
+    // Its public job is gone, and the index holds none of its records.
     let jobs = s
         .call(
             Method::GET,
@@ -160,8 +192,6 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
         )
         .await;
     assert_eq!(jobs.ok(200)["total"], 0, "{}", jobs.text);
-    let page = s.call(Method::GET, "/careers/alpha", None, None).await;
-    assert_eq!(page.status, 404);
     let search = &s.state.indexer.search;
     for kind in [Kind::Candidate, Kind::Job] {
         let hits = search.query(&Query::new(kind, Some(a.org_id))).unwrap();
@@ -178,6 +208,7 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
         assert_eq!(rx.count(&AUDIT, a.org_id).unwrap(), 0);
         assert!(rx.list(&SESSIONS, a.org_id, 0, 10).unwrap().is_empty());
         assert!(rx.list(&CANDIDATES, a.org_id, 0, 10).unwrap().is_empty());
+        assert!(rx.unique_keys_of(a.org_id).unwrap().is_empty());
     }
 
     // Beta is untouched.
@@ -193,6 +224,225 @@ async fn deleting_the_organisation_needs_its_slug_and_leaves_nothing_and_nobody_
         "alpha"
     );
     assert_eq!(found(&s, &again, "brunhilde").await, 0);
+}
+
+/// An organisation of `n` imported candidates, each applied to one job, with an API key, a
+/// webhook and an uploaded file; answers (member, an application id, the upload id).
+async fn big_organisation(s: &TestServer, name: &str, n: usize) -> (Member, u64, u64) {
+    let m = s
+        .register(&format!("owner@{}.example", name.to_lowercase()), name)
+        .await;
+    let job = id(
+        &s.post(
+            "/api/v1/jobs",
+            &m.token,
+            json!({"title": "Ropemaker", "is_public": true}),
+        )
+        .await,
+        201,
+    );
+    for chunk in 0..n.div_ceil(500) {
+        let rows: Vec<Value> = (chunk * 500..((chunk + 1) * 500).min(n))
+            .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@{name}.example"), "job_id": job}))
+            .collect();
+        s.post("/api/v1/candidates/import", &m.token, json!({"rows": rows}))
+            .await
+            .ok(200);
+    }
+    s.mint_key(&m, "sync", "recruiter", &["candidates:read"])
+        .await;
+    s.post(
+        "/api/v1/webhooks",
+        &m.token,
+        json!({"url": "https://93.184.215.14/hook", "events": ["candidate.applied"]}),
+    )
+    .await
+    .ok(201);
+    let upload = crate::uploads::send_file(
+        s,
+        &m,
+        "/api/v1/uploads",
+        "file",
+        "notes.txt",
+        "text/plain",
+        b"Ropemaking notes".to_vec(),
+        &[],
+    )
+    .await;
+    let upload = id(&upload, 201);
+    let apps = s.get("/api/v1/applications?limit=1", &m.token).await;
+    let app = apps.ok(200)["items"][0]["id"].as_u64().unwrap();
+    (m, app, upload)
+}
+
+/// Nothing of organisation `tenant` is left anywhere, its search documents included.
+fn nothing_left_of(s: &TestServer, tenant: u64, app: u64, upload: u64) {
+    let rx = s.state.store.read().unwrap();
+    assert!(rx.get(&TENANTS, INSTANCE, tenant).unwrap().is_none());
+    for (table, n) in [
+        ("users", rx.count(&USERS, tenant).unwrap()),
+        ("candidates", rx.count(&CANDIDATES, tenant).unwrap()),
+        ("jobs", rx.count(&JOBS, tenant).unwrap()),
+        ("applications", rx.count(&APPLICATIONS, tenant).unwrap()),
+        ("api keys", rx.count(&API_KEYS, tenant).unwrap()),
+        ("audit", rx.count(&AUDIT, tenant).unwrap()),
+    ] {
+        assert_eq!(n, 0, "{table} counted");
+    }
+    assert!(rx.list(&CANDIDATES, tenant, 0, 1).unwrap().is_empty());
+    assert!(rx.list(&APPLICATIONS, tenant, 0, 1).unwrap().is_empty());
+    assert!(
+        rx.list(&STAGE_CHANGES, app, 0, 1).unwrap().is_empty(),
+        "history"
+    );
+    assert!(rx.list(&UPLOADS, tenant, 0, 1).unwrap().is_empty());
+    assert!(
+        rx.blob(&UPLOAD_PARTS, upload).unwrap().is_empty(),
+        "file bytes"
+    );
+    assert!(
+        rx.unique_keys_of(tenant).unwrap().is_empty(),
+        "emails, key hashes"
+    );
+    let search = &s.state.indexer.search;
+    for kind in [Kind::Candidate, Kind::Job] {
+        let hits = search.query(&Query::new(kind, Some(tenant))).unwrap();
+        assert_eq!(hits.total, 0, "{kind:?} documents of the deleted tenant");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organisation_is_deleted_in_steps_while_another_keeps_writing() {
+    let s = Arc::new(TestServer::start().await);
+    let (alpha, app, upload) = big_organisation(&s, "Alpha", 3_000).await;
+    let beta = s.register("owner@beta.example", "Beta").await;
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Beta creates candidates one after another; each write that lands while Alpha is marked
+    // for deletion and not yet gone is counted.
+    let writer = {
+        let (s, token, done, tenant) = (s.clone(), beta.token.clone(), done.clone(), alpha.org_id);
+        tokio::spawn(async move {
+            let (mut writes, mut meanwhile) = (0u64, 0u64);
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                writes += 1;
+                let body = json!({"full_name": format!("Writer {writes}"), "email": format!("w{writes}@beta.example")});
+                s.post("/api/v1/candidates", &token, body).await.ok(201);
+                let rx = s.state.store.read().unwrap();
+                let alpha = rx.get(&TENANTS, INSTANCE, tenant).unwrap();
+                if alpha.is_some_and(|t| t.deletion.is_some()) {
+                    meanwhile += 1;
+                }
+            }
+            (writes, meanwhile)
+        })
+    };
+    let r = s
+        .post(
+            "/api/v1/account/delete",
+            &alpha.token,
+            json!({"confirm": "alpha"}),
+        )
+        .await;
+    r.ok(202);
+    // While it is under way, the platform admin's list would show the progress.
+    wait_until_deleted(&s, alpha.org_id).await;
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (writes, meanwhile) = writer.await.unwrap();
+    assert!(
+        meanwhile >= 1,
+        "Beta wrote while Alpha was being deleted ({writes} writes)"
+    );
+    nothing_left_of(&s, alpha.org_id, app, upload);
+    let deleted = instance_entry(&s, "tenant.deleted").unwrap();
+    let details: Value = serde_json::from_str(&deleted.details).unwrap();
+    assert_eq!(details["removed"]["candidates_v1"], 3_000, "{details}");
+    assert_eq!(details["removed"]["applications_v1"], 3_000, "{details}");
+    assert_eq!(details["removed"]["uploads_v1"], 1, "{details}");
+    assert_eq!(
+        s.get("/api/v1/candidates?limit=1", &beta.token)
+            .await
+            .ok(200)["total"],
+        writes
+    );
+    assert_eq!(
+        s.get("/api/v1/audit/verify", &beta.token).await.ok(200)["ok"],
+        true
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deletion_cut_off_by_a_stop_is_finished_by_the_next_start() {
+    let s = TestServer::start().await;
+    let (alpha, app, upload) = big_organisation(&s, "Alpha", 1_500).await;
+    let beta = s.register("owner@beta.example", "Beta").await;
+    s.post(
+        "/api/v1/candidates",
+        &beta.token,
+        json!({"full_name": "Stays Here", "email": "stays@beta.example"}),
+    )
+    .await
+    .ok(201);
+    // The deletion is marked and a few steps are done, as a process that died mid-way leaves
+    // it (the worker is not told: it would finish at once).
+    let who =
+        hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &alpha.token).unwrap();
+    hirebase::domain::account::delete(&s.state.indexer, &who, "alpha")
+        .await
+        .unwrap();
+    let steps = std::sync::atomic::AtomicUsize::new(0);
+    let stop = || steps.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 3;
+    let finished = hirebase::domain::account::purge(&s.state.indexer, alpha.org_id, &stop)
+        .await
+        .unwrap();
+    assert!(!finished, "three steps do not finish it");
+    {
+        let rx = s.state.store.read().unwrap();
+        let tenant = rx.get(&TENANTS, INSTANCE, alpha.org_id).unwrap().unwrap();
+        let removed = &tenant.deletion.as_ref().unwrap().removed;
+        assert!(!removed.is_empty(), "{removed:?}");
+        let left = rx.count(&CANDIDATES, alpha.org_id).unwrap()
+            + rx.count(&APPLICATIONS, alpha.org_id).unwrap();
+        assert!(left > 0, "part of it is left");
+    }
+    s.get("/api/v1/users/me", &alpha.token)
+        .await
+        .problem(401, "unauthenticated");
+    let login = s
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "owner@alpha.example", "password": PASSWORD})),
+        )
+        .await;
+    assert!(
+        login.problem(403, "forbidden")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("being deleted")
+    );
+
+    let dir = s.stop().await;
+    let s = TestServer::start_in(dir, |_| {}).await;
+    wait_until_deleted(&s, alpha.org_id).await;
+    nothing_left_of(&s, alpha.org_id, app, upload);
+    let deleted = instance_entry(&s, "tenant.deleted").unwrap();
+    let details: Value = serde_json::from_str(&deleted.details).unwrap();
+    assert_eq!(
+        details["removed"]["candidates_v1"], 1_500,
+        "the counts of both runs: {details}"
+    );
+    let beta = s.login("owner@beta.example", PASSWORD).await;
+    assert_eq!(
+        s.get("/api/v1/candidates", &beta.token).await.ok(200)["total"],
+        1
+    );
+    // The address and the slug are free again.
+    let again = s.register("owner@alpha.example", "Alpha").await;
+    assert_eq!(
+        s.get("/api/v1/tenants/me", &again.token).await.ok(200)["slug"],
+        "alpha"
+    );
 }
 
 /// A job on the careers page, a privacy notice, and an application through the portal.
@@ -360,6 +610,256 @@ async fn applying_needs_consent_to_the_notice_which_is_recorded_and_exported() {
     assert_eq!(
         fields(r.problem(400, "validation")),
         vec!["privacy_notice.text"]
+    );
+}
+
+/// A resume that says who it is about and one word nothing else does.
+fn resume_pdf(name: &str, email: &str, word: &str) -> Vec<u8> {
+    crate::documents::pdf(&format!(
+        "{name}\nLighthouse Engineer\nPlymouth | {email}\n\nExperience\nKeeper at Eddystone (2015 - present)\n\
+         - Polished the {word} lens every night.\n\nSkills\nOptics, Rust\n"
+    ))
+}
+
+async fn download_status(s: &TestServer, m: &Member, upload: u64) -> u16 {
+    reqwest::Client::new()
+        .get(s.url(&format!("/api/v1/uploads/{upload}")))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_multipart_application_with_a_resume_records_consent_and_keeps_the_file() {
+    let s = TestServer::start().await;
+    let m = s.register("owner@harbour.example", "Harbour").await;
+    let job = careers_setup(&s, &m, true).await;
+    let anyone = Member {
+        token: String::new(),
+        user_id: 0,
+        org_id: 0,
+        email: String::new(),
+    };
+    let job_id = job.to_string();
+    let apply = |consent: Option<&'static str>| {
+        let mut fields = vec![
+            ("job_id", job_id.clone()),
+            ("full_name", "Ida Lantern".to_string()),
+            ("email", "ida@example.net".to_string()),
+        ];
+        if let Some(c) = consent {
+            fields.push(("consent", c.to_string()));
+        }
+        fields
+    };
+    let pdf = resume_pdf("Ida Lantern", "ida@example.net", "fresnelwise");
+    // Without consent, or with it refused: 400, and neither the candidate nor the file is kept.
+    for consent in [None, Some("false")] {
+        let owned = apply(consent);
+        let form: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = crate::uploads::send_file(
+            &s,
+            &anyone,
+            "/api/v1/careers/apply",
+            "resume",
+            "ida.pdf",
+            "application/pdf",
+            pdf.clone(),
+            &form,
+        )
+        .await;
+        assert_eq!(fields(r.problem(400, "validation")), vec!["consent"]);
+    }
+    assert_eq!(
+        s.get("/api/v1/candidates", &m.token).await.ok(200)["total"],
+        0
+    );
+    assert_eq!(
+        s.state
+            .store
+            .read()
+            .unwrap()
+            .count(&UPLOADS, m.org_id)
+            .unwrap(),
+        0,
+        "no file kept without consent"
+    );
+
+    let owned = apply(Some("true"));
+    let form: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = crate::uploads::send_file(
+        &s,
+        &anyone,
+        "/api/v1/careers/apply",
+        "resume",
+        "ida.pdf",
+        "application/pdf",
+        pdf.clone(),
+        &form,
+    )
+    .await;
+    let applied = r.ok(201);
+    let (c, app) = (
+        applied["candidate_id"].as_u64().unwrap(),
+        applied["application_id"].as_u64().unwrap(),
+    );
+    let got = s
+        .get(&format!("/api/v1/applications/{app}"), &m.token)
+        .await;
+    let consent = &got.ok(200)["consent"];
+    assert_eq!(consent["notice_version"], "2026-12");
+    assert!(consent["given_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        !consent["ip"].as_str().unwrap_or_default().is_empty(),
+        "{consent}"
+    );
+    // The resume is an upload of the candidate, downloadable as sent, its words searchable.
+    let docs = s
+        .get(&format!("/api/v1/uploads?candidate_id={c}"), &m.token)
+        .await;
+    assert_eq!(docs.ok(200)["total"], 1, "{}", docs.text);
+    let doc = &docs.body["items"][0];
+    assert_eq!(doc["filename"], "ida.pdf");
+    assert_eq!(doc["kind"], "pdf");
+    assert_eq!(doc["candidate_id"], c);
+    let bytes = reqwest::Client::new()
+        .get(s.url(&format!("/api/v1/uploads/{}", doc["id"])))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), pdf.as_slice());
+    assert_eq!(found(&s, &m, "fresnelwise").await, 1);
+    let doc: Value = serde_json::from_str(&export_text(&s, &m).await).unwrap();
+    assert_eq!(
+        doc["applications"][0]["consent"]["notice_version"],
+        "2026-12"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn erasing_a_candidate_reports_and_removes_their_files() {
+    let s = TestServer::start().await;
+    let m = s.register("owner@quill.example", "Quill").await;
+    let job = careers_setup(&s, &m, false).await;
+    let anyone = Member {
+        token: String::new(),
+        user_id: 0,
+        org_id: 0,
+        email: String::new(),
+    };
+    let job_id = job.to_string();
+    let form = [
+        ("job_id", job_id.as_str()),
+        ("full_name", "Zephyrine Quillfeather"),
+        ("email", "zephyrine@example.org"),
+    ];
+    let applied = crate::uploads::send_file(
+        &s,
+        &anyone,
+        "/api/v1/careers/apply",
+        "resume",
+        "cv.pdf",
+        "application/pdf",
+        resume_pdf(
+            "Zephyrine Quillfeather",
+            "zephyrine@example.org",
+            "quaggaform",
+        ),
+        &form,
+    )
+    .await;
+    let c = applied.ok(201)["candidate_id"].as_u64().unwrap();
+    // A second resume from a recruiter lands on the same candidate (same email).
+    let second = crate::uploads::send_file(
+        &s,
+        &m,
+        "/api/v1/agent/candidates/from_resume",
+        "resume",
+        "cv-2026.docx",
+        "application/octet-stream",
+        crate::documents::docx(
+            "Zephyrine Quillfeather\nzephyrine@example.org\nSkills\nOptics, glassblowing with quaggaform tools\n",
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(second.ok(200)["candidate"]["id"], c, "{}", second.text);
+    let kept = id(
+        &crate::uploads::send_file(
+            &s,
+            &m,
+            "/api/v1/uploads",
+            "file",
+            "unrelated.txt",
+            "text/plain",
+            b"Nothing about anyone".to_vec(),
+            &[],
+        )
+        .await,
+        201,
+    );
+    let docs = s
+        .get(&format!("/api/v1/uploads?candidate_id={c}"), &m.token)
+        .await;
+    let files: Vec<u64> = docs.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{}", docs.text);
+    for f in &files {
+        assert_eq!(download_status(&s, &m, *f).await, 200);
+    }
+
+    let dry = s
+        .post(
+            &format!("/api/v1/candidates/{c}/erase?dry_run=true"),
+            &m.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(dry.ok(200)["uploads"], 2, "{}", dry.text);
+    for f in &files {
+        assert_eq!(
+            download_status(&s, &m, *f).await,
+            200,
+            "a dry run keeps them"
+        );
+    }
+    let done = s
+        .post(
+            &format!("/api/v1/candidates/{c}/erase"),
+            &m.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(done.ok(200)["uploads"], 2, "{}", done.text);
+    assert_eq!(done.body["dry_run"], false);
+    for f in &files {
+        assert_eq!(download_status(&s, &m, *f).await, 404, "upload {f}");
+        let rx = s.state.store.read().unwrap();
+        assert!(
+            rx.blob(&UPLOAD_PARTS, *f).unwrap().is_empty(),
+            "bytes of {f}"
+        );
+    }
+    s.get(&format!("/api/v1/uploads?candidate_id={c}"), &m.token)
+        .await
+        .problem(404, "not_found");
+    assert_eq!(found(&s, &m, "quaggaform").await, 0);
+    // Another file of the organisation stays.
+    assert_eq!(download_status(&s, &m, kept).await, 200);
+    assert_eq!(
+        s.get("/api/v1/audit/verify", &m.token).await.ok(200)["ok"],
+        true
     );
 }
 
@@ -807,8 +1307,12 @@ async fn the_retention_rule_previews_then_erases_closed_inactive_candidates_dail
     assert_eq!(run.ok(200)["details"]["candidates_erased"], 0);
 }
 
-/// Times deleting an organisation of 20,000 candidates (each with an application) and erasing
-/// one candidate of it, beside a second organisation of the same size that must stay whole.
+/// Times deleting an organisation of 20,000 candidates (each with an application) beside
+/// another of the same size that keeps writing (one client creating candidates, one after
+/// another): its write latency before, while one organisation is purged in a single
+/// transaction (how deletion worked before: the baseline, run through the same code with an
+/// unbounded step), and while another is deleted through `POST /account/delete` (2,000-row
+/// steps in the background). Also times erasing one candidate.
 /// Run on purpose: `cargo test --test it privacy::timing -- --ignored --nocapture`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement, run on purpose"]
@@ -816,7 +1320,7 @@ async fn timing_delete_and_erase_at_20k_candidates() {
     const N: usize = 20_000;
     let s = TestServer::start().await;
     let mut orgs = Vec::new();
-    for name in ["Big", "Other"] {
+    for name in ["Whole", "Steps", "Other"] {
         let m = s.register(&format!("owner@{name}.example"), name).await;
         let job = id(
             &s.post("/api/v1/jobs", &m.token, json!({"title": "Role"}))
@@ -837,37 +1341,138 @@ async fn timing_delete_and_erase_at_20k_candidates() {
         }
         orgs.push(m);
     }
-    let (big, other) = (&orgs[0], &orgs[1]);
-    let one = s.get("/api/v1/candidates?limit=1", &big.token).await;
+    let (whole, steps, other) = (orgs[0].clone(), orgs[1].clone(), orgs[2].clone());
+    let one = s.get("/api/v1/candidates?limit=1", &whole.token).await;
     let c = one.ok(200)["items"][0]["id"].as_u64().unwrap();
     let started = std::time::Instant::now();
     s.post(
         &format!("/api/v1/candidates/{c}/erase"),
-        &big.token,
+        &whole.token,
         json!({}),
     )
     .await
     .ok(200);
     let erase = started.elapsed();
-    let started = std::time::Instant::now();
+
+    // The other organisation writes throughout: (start, latency) of each write.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (base, token, stop) = (s.base.clone(), other.token.clone(), stop.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut writes = Vec::new();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let at = std::time::Instant::now();
+                let r = client
+                    .post(format!("{base}/api/v1/candidates"))
+                    .bearer_auth(&token)
+                    .json(&json!({"full_name": format!("Writer {n}"), "email": format!("w{n}@other.example")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+                writes.push((at, at.elapsed()));
+            }
+            writes
+        })
+    };
+    let pause = std::time::Duration::from_secs(5);
+    tokio::time::sleep(pause).await;
+
+    // Baseline: the whole organisation in one transaction.
+    let whole_at = std::time::Instant::now();
+    let who =
+        hirebase::auth::identity::resolve(&s.state.store, &s.state.tokens, &whole.token).unwrap();
+    hirebase::domain::account::delete(&s.state.indexer, &who, "whole")
+        .await
+        .unwrap();
+    let never = || false;
+    assert!(
+        hirebase::domain::account::purge_in_steps(
+            &s.state.indexer,
+            whole.org_id,
+            usize::MAX,
+            &never
+        )
+        .await
+        .unwrap()
+    );
+    let whole_took = whole_at.elapsed();
+    tokio::time::sleep(pause).await;
+
+    // As it runs: closed at once, purged in steps by the worker.
+    let steps_at = std::time::Instant::now();
     let r = s
         .post(
             "/api/v1/account/delete",
-            &big.token,
-            json!({"confirm": "big"}),
+            &steps.token,
+            json!({"confirm": "steps"}),
         )
         .await;
-    let delete = started.elapsed();
-    assert_eq!(r.ok(200)["removed"]["candidates_v1"], (N - 1) as u64);
+    assert_eq!(r.status, 202, "{}", r.text);
+    let answered = steps_at.elapsed();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    loop {
+        let gone = {
+            let rx = s.state.store.read().unwrap();
+            rx.get(&TENANTS, INSTANCE, steps.org_id).unwrap().is_none()
+        };
+        if gone {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the deletion ends");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let steps_took = steps_at.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let writes = writer.await.unwrap();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let window = |from: std::time::Instant, took: std::time::Duration| -> Vec<f64> {
+        writes
+            .iter()
+            .filter(|(at, t)| *at + *t > from && *at < from + took)
+            .map(|(_, t)| ms(*t))
+            .collect()
+    };
+    let stats = |mut ms: Vec<f64>| {
+        ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+        format!(
+            "{} writes, p50 {:.1} / p99 {:.1} / max {:.1} ms",
+            ms.len(),
+            at(0.5),
+            at(0.99),
+            ms[ms.len() - 1]
+        )
+    };
+    let before: Vec<f64> = writes
+        .iter()
+        .filter(|(at, t)| *at + *t <= whole_at)
+        .map(|(_, t)| ms(*t))
+        .collect();
     assert_eq!(
-        s.get("/api/v1/candidates", &other.token).await.ok(200)["total"],
-        N as u64
+        s.get("/api/v1/candidates?limit=1", &other.token)
+            .await
+            .ok(200)["total"],
+        (N + writes.len()) as u64
     );
     assert_eq!(
         s.get("/api/v1/audit/verify", &other.token).await.ok(200)["ok"],
         true
     );
+    eprintln!("erase one of {N}: {erase:?}");
     eprintln!(
-        "erase one of {N}: {erase:?}; delete an organisation of {N} candidates and applications: {delete:?}"
+        "the other organisation's writes before any deletion: {}",
+        stats(before)
+    );
+    eprintln!(
+        "one transaction (the old way): {N} candidates gone after {whole_took:?}; meanwhile {}",
+        stats(window(whole_at, whole_took))
+    );
+    eprintln!(
+        "2,000-row steps: answered in {answered:?}, {N} candidates gone after {steps_took:?}; meanwhile {}",
+        stats(window(steps_at, steps_took))
     );
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use poem_openapi::Object;
 
-use super::conversations::{Conversation, Ref};
+use super::conversations::{Conversation, Ref, Turn};
 use super::intent::{self, Intent, Kind, Target};
 use super::req;
 use crate::app::AppState;
@@ -62,7 +62,7 @@ named_enum! {
 }
 
 /// A record the reply names, in the order it names them (for links).
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
 pub struct ChatItem {
     pub kind: ItemKind,
     pub id: u64,
@@ -128,9 +128,14 @@ pub async fn chat(state: &Arc<AppState>, who: &Identity, req: ChatRequest) -> Re
         };
         agent.answer(&message).await?
     };
-    let conversation_id = conv
-        .save(&state.store, message, answer.reply.clone())
-        .await?;
+    let turn = Turn {
+        at: crate::time::Timestamp::now(),
+        message,
+        reply: answer.reply.clone(),
+        items: answer.items.clone(),
+        refused: answer.refused.clone(),
+    };
+    let conversation_id = conv.save(&state.store, turn).await?;
     Ok(ChatReply {
         reply: answer.reply,
         conversation_id,

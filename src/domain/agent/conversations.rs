@@ -1,13 +1,17 @@
 //! The agent's conversations: what was said, and what "it", "them", "that job" and "the
 //! first one" refer to. Kept in redb under the tenant (so deleting the organisation removes
 //! them), held by the person or key that started each one, and filed under the candidates
-//! they name, so erasing a candidate removes the conversations about them.
+//! they name, so erasing a candidate removes the conversations about them. Each person reads
+//! back their own (`GET /agent/conversations`, `/agent/conversations/{id}`), filed under
+//! who holds them.
 
+use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
+use super::chat::ChatItem;
 use crate::auth::Identity;
 use crate::error::{Error, Result};
-use crate::store::tables::{CANDIDATE_CONVERSATIONS, CONVERSATIONS};
+use crate::store::tables::{CANDIDATE_CONVERSATIONS, CONVERSATIONS, OWNER_CONVERSATIONS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -21,11 +25,18 @@ pub enum Ref {
     Candidate(u64),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One message and the agent's reply to it.
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
 pub struct Turn {
     pub at: Timestamp,
     pub message: String,
     pub reply: String,
+    /// The records the reply named (links).
+    #[serde(default)]
+    pub items: Vec<ChatItem>,
+    /// Set when the caller's role did not allow what was asked.
+    #[serde(default)]
+    pub refused: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +58,12 @@ pub struct Conversation {
     pub updated_at: Timestamp,
 }
 
+/// The person or key a conversation belongs to, by id (user and key ids never collide: ids
+/// are unique across the instance).
+fn owner_id(who: &Identity) -> u64 {
+    who.user_id().or(who.key_id()).unwrap_or(0)
+}
+
 fn owner_of(who: &Identity) -> String {
     match (who.user_id(), who.key_id()) {
         (Some(user), _) => format!("user:{user}"),
@@ -56,6 +73,14 @@ fn owner_of(who: &Identity) -> String {
 }
 
 impl Conversation {
+    /// The id in `owner` (`user:<id>` or `key:<id>`), for the owner's list.
+    pub fn owner_key(&self) -> u64 {
+        self.owner
+            .split_once(':')
+            .and_then(|(_, id)| id.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// A new conversation of `who` (its id is given when it is first saved).
     pub fn start(who: &Identity) -> Conversation {
         let now = Timestamp::now();
@@ -113,12 +138,8 @@ impl Conversation {
     }
 
     /// Stores the conversation with its new turn; a new one gets its id here.
-    pub async fn save(mut self, store: &Store, message: String, reply: String) -> Result<u64> {
-        self.turns.push(Turn {
-            at: Timestamp::now(),
-            message,
-            reply,
-        });
+    pub async fn save(mut self, store: &Store, turn: Turn) -> Result<u64> {
+        self.turns.push(turn);
         if self.turns.len() > MAX_TURNS {
             self.turns.drain(..self.turns.len() - MAX_TURNS);
         }
@@ -142,4 +163,74 @@ pub fn forget_candidate(tx: &mut Tx, tenant: u64, id: u64) -> Result<u64> {
         removed += u64::from(tx.remove(&CONVERSATIONS, tenant, conversation)?.is_some());
     }
     Ok(removed)
+}
+
+/// A conversation in its owner's list.
+#[derive(Debug, Clone, Object)]
+pub struct ConversationSummary {
+    pub id: u64,
+    /// The first message kept (up to 120 characters).
+    pub title: String,
+    /// Turns kept (at most 50: the oldest go first).
+    pub turns: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A conversation as its owner reads it back: every turn kept, oldest first.
+#[derive(Debug, Clone, Object)]
+pub struct ConversationView {
+    pub id: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub turns: Vec<Turn>,
+}
+
+impl Conversation {
+    fn summary(&self) -> ConversationSummary {
+        let first = self.turns.first().map(|t| t.message.as_str()).unwrap_or("");
+        let mut title: String = first.chars().take(120).collect();
+        if first.chars().count() > 120 {
+            title.push('…');
+        }
+        ConversationSummary {
+            id: self.id,
+            title,
+            turns: self.turns.len() as u64,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    pub fn view(self) -> ConversationView {
+        ConversationView {
+            id: self.id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            turns: self.turns,
+        }
+    }
+}
+
+/// A page of `who`'s own conversations, newest first, with ids below `before`; and whether
+/// older ones remain.
+pub fn page(
+    store: &Store,
+    who: &Identity,
+    before: Option<u64>,
+    limit: usize,
+) -> Result<(Vec<ConversationSummary>, bool)> {
+    let rx = store.read()?;
+    let mut ids = rx.members(&OWNER_CONVERSATIONS.index, who.tenant_id, owner_id(who))?;
+    ids.retain(|id| before.is_none_or(|b| *id < b));
+    ids.reverse();
+    let has_more = ids.len() > limit;
+    ids.truncate(limit);
+    let items = rx
+        .get_many(&CONVERSATIONS, who.tenant_id, &ids)?
+        .into_iter()
+        .filter(|c: &Conversation| c.owner == owner_of(who))
+        .map(|c| c.summary())
+        .collect();
+    Ok((items, has_more))
 }

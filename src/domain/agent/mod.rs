@@ -10,10 +10,11 @@ pub mod req;
 
 use poem_openapi::Object;
 
+use super::audit::Actor;
 use super::documents::sandbox::Extractor;
 use super::indexing::Indexer;
 use super::jobs::{self, Job};
-use super::uploads::Accepted;
+use super::uploads::{self, Accepted, Upload};
 use crate::auth::{Identity, Permission};
 use crate::error::Result;
 
@@ -24,12 +25,14 @@ pub struct FromPrompt {
     pub job: Job,
 }
 
-/// Seed 004 §7.2: the file's name, the job made from it and what was done, in sentences.
+/// Seed 004 §7.2: the file's name, the job made from it and what was done, in sentences;
+/// and the file, kept as the job's document (none in a preview).
 #[derive(Debug, Clone, Object)]
 pub struct FromReq {
     pub filename: String,
     pub job: Job,
     pub summary: String,
+    pub upload: Option<Upload>,
 }
 
 /// A job read from `text` (and the recruiter's `notes`), then created as any job is
@@ -52,7 +55,8 @@ pub async fn job_from_text(
 }
 
 /// Seed 004 §7.2: a job from an uploaded job description (PDF, DOCX, ODT, RTF or text, read
-/// in the extraction sandbox).
+/// in the extraction sandbox). The file is kept as the job's document (`GET
+/// /uploads?job_id=`), in the transaction that creates the job.
 pub async fn job_from_req(
     indexer: &Indexer,
     extractor: &Extractor,
@@ -62,8 +66,25 @@ pub async fn job_from_req(
     preview: bool,
 ) -> Result<FromReq> {
     who.allow(Permission::JOBS_WRITE)?;
-    let text = extractor.text(file.kind, file.bytes, "job_req").await?;
-    let job = job_from_text(indexer, who, &text, notes.as_deref(), "job_req", preview).await?;
+    let text = extractor
+        .text(file.kind, file.bytes.clone(), "job_req")
+        .await?;
+    let draft = jobs::draft(who, req::new_job(&text, notes.as_deref(), "job_req")?)?;
+    let (job, upload) = if preview {
+        (draft, None)
+    } else {
+        let actor = Actor::of(who);
+        let mut upload = uploads::record(who.tenant_id, Some(who), &file, None);
+        let bytes = file.bytes.clone();
+        indexer
+            .write(move |tx, pending| {
+                let job = jobs::insert(tx, pending, draft, &actor)?;
+                upload.job_id = Some(job.id);
+                let upload = uploads::insert(tx, upload, &bytes, &actor)?;
+                Ok((job, Some(upload)))
+            })
+            .await?
+    };
     let source = format!("the uploaded file '{}'", file.filename);
     let summary = if preview {
         let mut s = format!(
@@ -81,5 +102,6 @@ pub async fn job_from_req(
         filename: file.filename,
         job,
         summary,
+        upload,
     })
 }

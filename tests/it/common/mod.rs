@@ -309,6 +309,18 @@ where
     panic!("timed out waiting until {what}");
 }
 
+/// Waits until the purge worker has removed organisation `tenant` (`POST /account/delete`
+/// answers once it is closed; its record goes last).
+pub async fn wait_until_deleted(s: &TestServer, tenant: u64) {
+    use hirebase::store::Reader;
+    use hirebase::store::tables::{INSTANCE, TENANTS};
+    eventually(&format!("organisation {tenant} is deleted"), || async {
+        let rx = s.state.store.read().unwrap();
+        rx.get(&TENANTS, INSTANCE, tenant).unwrap().is_none()
+    })
+    .await;
+}
+
 /// Builds the app, waiting while a server just stopped on the same data dir still lets go of
 /// the database file (its last background task drops the store a moment after `stop`).
 async fn build_when_free(config: Config) -> App {
