@@ -30,7 +30,7 @@ pub enum CandidateCreated {
 
 #[OpenApi(prefix_path = "/candidates", tag = "Tag::Candidates")]
 impl CandidatesApi {
-    /// Candidates, newest first. `q` is ranked full-text search over name, headline, titles,
+    /// Candidates, newest first (an agency's people: those their agency submitted). `q` is ranked full-text search over name, headline, titles,
     /// company, skills and notes, tolerant of a typo and of an unfinished last word; the
     /// filters combine with it and with each other.
     #[oai(path = "/", method = "get", operation_id = "list_candidates")]
@@ -74,7 +74,7 @@ impl CandidatesApi {
             min_experience: min_experience.0,
             max_experience: max_experience.0,
         };
-        let (state, tenant) = (Arc::clone(&state), who.tenant_id);
+        let (state, who) = (Arc::clone(&state), who.clone());
         let mode = mode.0.unwrap_or(candidates::DEFAULT_MODE);
         let (items, total) = search::off_the_workers(move || {
             let (store, indexer) = (&state.store, &state.indexer);
@@ -82,13 +82,13 @@ impl CandidatesApi {
                 SearchMode::Keyword => candidates::list(
                     store,
                     &indexer.search,
-                    tenant,
+                    &who,
                     &filter,
                     page.skip,
                     page.limit,
                 ),
                 SearchMode::Semantic => candidates::list_by_meaning(
-                    store, indexer, tenant, &filter, page.skip, page.limit,
+                    store, indexer, &who, &filter, page.skip, page.limit,
                 ),
             }
         })
@@ -120,7 +120,7 @@ impl CandidatesApi {
         auth: Auth,
         body: Json<ImportRequest>,
     ) -> Result<Json<ImportReport>, Error> {
-        let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
+        let who = auth.identity().allow(Permission::CANDIDATES_IMPORT)?;
         Ok(Json(import::import(&state.indexer, who, body.0).await?))
     }
 
@@ -136,11 +136,7 @@ impl CandidatesApi {
         candidate_id: Path<u64>,
     ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
-        Ok(Json(candidates::get(
-            &state.store,
-            who.tenant_id,
-            candidate_id.0,
-        )?))
+        Ok(Json(candidates::get(&state.store, who, candidate_id.0)?))
     }
 
     /// Change some fields: absent fields stay, `null` clears a nullable one.

@@ -251,6 +251,7 @@ impl Agent<'_> {
         let filter = JobFilter {
             q: None,
             status: open_only.then_some(JobStatus::Open),
+            ..JobFilter::default()
         };
         let s = self.state;
         let (jobs, total) = jobs::list(
@@ -293,7 +294,7 @@ impl Agent<'_> {
         let (people, total) = candidates::list(
             &s.store,
             &s.indexer.search,
-            self.who.tenant_id,
+            self.who,
             &filter,
             0,
             SHOWN,
@@ -371,7 +372,7 @@ impl Agent<'_> {
                 ..ApplicationFilter::default()
             };
             let (apps, total) =
-                applications::list(&self.state.store, self.who.tenant_id, &filter, 0, SHOWN)?;
+                applications::list(&self.state.store, self.who, &filter, 0, SHOWN)?;
             if total == 0 {
                 reply.push_str("\nApplications: none yet.");
             } else {
@@ -552,7 +553,7 @@ impl Agent<'_> {
             job_id: Some(job.id),
             ..ApplicationFilter::default()
         };
-        let (apps, total) = applications::list(&self.state.store, tenant, &filter, 0, 100)?;
+        let (apps, total) = applications::list(&self.state.store, self.who, &filter, 0, 100)?;
         let mut a = Answer::new(intent, "");
         if total == 0 {
             a.reply = format!(
@@ -714,7 +715,7 @@ impl Agent<'_> {
             Target::Name(name) => {
                 let filter = JobFilter {
                     q: Some(name.clone()),
-                    status: None,
+                    ..JobFilter::default()
                 };
                 let s = self.state;
                 let (found, _) = jobs::list(&s.store, &s.indexer.search, tenant, &filter, 0, 5)?;
@@ -761,7 +762,7 @@ impl Agent<'_> {
                 };
             }
         };
-        match candidates::get(&self.state.store, tenant, id) {
+        match candidates::get(&self.state.store, self.who, id) {
             Ok(c) => Ok(Ok(c)),
             Err(e) if e.code == Code::NotFound => {
                 not_found(format!("I can't find candidate #{id}."))
@@ -782,14 +783,7 @@ impl Agent<'_> {
                 q: Some(q.to_string()),
                 ..CandidateFilter::default()
             };
-            candidates::list(
-                &s.store,
-                &s.indexer.search,
-                self.who.tenant_id,
-                &filter,
-                0,
-                20,
-            )
+            candidates::list(&s.store, &s.indexer.search, self.who, &filter, 0, 20)
             .map(|(found, _)| found)
         };
         // The whole name (every word must match), then each word alone, for a typo.
