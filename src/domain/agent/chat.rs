@@ -734,7 +734,6 @@ impl Agent<'_> {
 
     /// The candidate `t` names, or the answer that says there is none (or asks which one).
     fn candidate(&self, t: &Target, intent: ChatIntent) -> Result<Found<Candidate>> {
-        let tenant = self.who.tenant_id;
         let not_found = |what: String| Ok(Err(Box::new(Answer::new(intent, what))));
         let id = match t {
             Target::Id(id) => *id,
