@@ -53,8 +53,7 @@ impl ApplicationsApi {
             candidate_id: candidate_id.0,
             status: status.0,
         };
-        let (items, total) =
-            applications::list(&state.store, who, &filter, page.skip, page.limit)?;
+        let (items, total) = applications::list(&state.store, who, &filter, page.skip, page.limit)?;
         Ok(Json(ApplicationPage { items, total }))
     }
 
@@ -85,7 +84,11 @@ impl ApplicationsApi {
         application_id: Path<u64>,
     ) -> Result<Json<Application>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
-        Ok(Json(applications::get(&state.store, who, application_id.0)?))
+        Ok(Json(applications::get(
+            &state.store,
+            who,
+            application_id.0,
+        )?))
     }
 
     /// Move the application to another stage (recorded in its history) or change its source or fit score.

@@ -79,14 +79,9 @@ impl CandidatesApi {
         let (items, total) = search::off_the_workers(move || {
             let (store, indexer) = (&state.store, &state.indexer);
             match mode {
-                SearchMode::Keyword => candidates::list(
-                    store,
-                    &indexer.search,
-                    &who,
-                    &filter,
-                    page.skip,
-                    page.limit,
-                ),
+                SearchMode::Keyword => {
+                    candidates::list(store, &indexer.search, &who, &filter, page.skip, page.limit)
+                }
                 SearchMode::Semantic => candidates::list_by_meaning(
                     store, indexer, &who, &filter, page.skip, page.limit,
                 ),

@@ -69,7 +69,8 @@ impl TeamApi {
         body: Json<RoleChange>,
     ) -> Result<Json<UserOut>, Error> {
         let who = auth.identity().allow(Permission::TEAM_WRITE)?;
-        let user = users::change_role(&state.store, who, user_id.0, body.0.role, body.0.agency_id).await?;
+        let user =
+            users::change_role(&state.store, who, user_id.0, body.0.role, body.0.agency_id).await?;
         Ok(Json(UserOut::from(&user)))
     }
 

@@ -262,8 +262,9 @@ pub async fn invite(
                 tx,
                 tenant_id,
                 &actor,
-                Change::new(Action::UserInvited, token.id, summary)
-                    .with(serde_json::json!({"email": email, "role": role, "agency_id": agency_id})),
+                Change::new(Action::UserInvited, token.id, summary).with(
+                    serde_json::json!({"email": email, "role": role, "agency_id": agency_id}),
+                ),
             )?;
             Ok(InviteSent {
                 invite: Invite::from(&token),
@@ -318,9 +319,14 @@ pub async fn accept_invite(
             // An agency removed since the invite was sent leaves the invitation without one.
             let agency_id = token.agency_id.filter(|_| role == Role::Agency);
             if let Some(agency) = agency_id {
-                structure::agency_of_role(tx, token.tenant_id, role, Some(agency)).map_err(|_| {
-                    Error::invalid("token", "names an agency that no longer exists; ask for a new invitation")
-                })?;
+                structure::agency_of_role(tx, token.tenant_id, role, Some(agency)).map_err(
+                    |_| {
+                        Error::invalid(
+                            "token",
+                            "names an agency that no longer exists; ask for a new invitation",
+                        )
+                    },
+                )?;
             }
             let mut user =
                 users::insert_user(tx, token.tenant_id, &token.email, full_name, role, hash)?;

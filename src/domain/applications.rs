@@ -13,8 +13,8 @@ use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
-    AGENCY_APPLICATIONS, APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION,
-    JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
+    AGENCY_APPLICATIONS, APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS,
+    JOB_CANDIDATE_APPLICATION, JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;

@@ -311,7 +311,8 @@ pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
 
 /// Whether `who` may see `c`: an agency only what it submitted.
 pub fn sees(who: &Identity, c: &Candidate) -> bool {
-    who.submissions_of().is_none_or(|agency| c.agency_id == Some(agency))
+    who.submissions_of()
+        .is_none_or(|agency| c.agency_id == Some(agency))
 }
 
 /// The candidate, if `who` may see it: another tenant's, or one an agency did not submit, is

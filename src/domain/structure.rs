@@ -151,15 +151,15 @@ pub fn agency_of_role(
             "agency_id",
             "is required for the agency role: the agency this person works for",
         )),
-        (Role::Agency, Some(id)) if rx.get(&AGENCIES, tenant, id)?.is_none() => Err(
-            Error::invalid("agency_id", format!("names no agency of this organisation ({id})")),
-        ),
+        (Role::Agency, Some(id)) if rx.get(&AGENCIES, tenant, id)?.is_none() => {
+            Err(Error::invalid(
+                "agency_id",
+                format!("names no agency of this organisation ({id})"),
+            ))
+        }
         (Role::Agency, Some(id)) => Ok(Some(id)),
         (_, None) => Ok(None),
-        (_, Some(_)) => Err(Error::invalid(
-            "agency_id",
-            "is only for the agency role",
-        )),
+        (_, Some(_)) => Err(Error::invalid("agency_id", "is only for the agency role")),
     }
 }
 
@@ -375,7 +375,9 @@ impl Unit for Agency {
             .filter(|u| u.agency_id == Some(id))
             .count();
         Ok((people > 0).then(|| {
-            format!("{people} member(s) of the team work for it; remove them or change their role first")
+            format!(
+                "{people} member(s) of the team work for it; remove them or change their role first"
+            )
         }))
     }
     fn name(&self) -> &str {

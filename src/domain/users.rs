@@ -566,7 +566,8 @@ pub async fn change_role(
                     user.role.as_str(),
                     role.as_str()
                 );
-                let details = serde_json::json!({"from": user.role, "to": role, "agency_id": agency_id});
+                let details =
+                    serde_json::json!({"from": user.role, "to": role, "agency_id": agency_id});
                 audit::record(
                     tx,
                     tenant_id,

@@ -108,7 +108,10 @@ async fn jobs_belong_to_subsidiaries_and_list_by_them() {
             .await;
         assert_eq!(fields(r.problem(400, "validation")), ["subsidiary_id"]);
     }
-    assert_eq!(s.get("/api/v1/jobs", &admin.token).await.ok(200)["total"], 4);
+    assert_eq!(
+        s.get("/api/v1/jobs", &admin.token).await.ok(200)["total"],
+        4
+    );
 
     // The filter: alone, with a status, with text; paged.
     let list = |q: String| {
@@ -162,7 +165,9 @@ async fn jobs_belong_to_subsidiaries_and_list_by_them() {
         .await;
     assert_eq!(r.ok(200)["subsidiary_id"], Value::Null);
     assert_eq!(s.delete(&one, &admin.token).await.status, 204);
-    let r = s.get(&format!("/api/v1/jobs/{oslo_rust}"), &admin.token).await;
+    let r = s
+        .get(&format!("/api/v1/jobs/{oslo_rust}"), &admin.token)
+        .await;
     assert_eq!(r.ok(200)["subsidiary_id"], Value::Null);
 }
 
@@ -356,7 +361,11 @@ async fn an_agency_user_sees_only_what_its_agency_submitted() {
             json!({"headline": "Systems programmer"}),
         )
         .await;
-    assert_eq!(r.ok(200)["headline"], "Systems programmer", "a colleague's submission is the agency's");
+    assert_eq!(
+        r.ok(200)["headline"],
+        "Systems programmer",
+        "a colleague's submission is the agency's"
+    );
     s.delete(&format!("/api/v1/candidates/{bridge_one}"), &sam.token)
         .await
         .problem(403, "forbidden");
@@ -397,12 +406,16 @@ async fn an_agency_user_sees_only_what_its_agency_submitted() {
         .await;
     let firm_app = firm_app.ok(201)["id"].as_u64().unwrap();
 
-    let r = s.get(&format!("/api/v1/applications?job_id={job}"), &kim.token).await;
+    let r = s
+        .get(&format!("/api/v1/applications?job_id={job}"), &kim.token)
+        .await;
     assert_eq!(ids(r.ok(200)), [app]);
     assert_eq!(r.body["total"], 1);
     let r = s.get("/api/v1/applications", &ana.token).await;
     assert_eq!(ids(r.ok(200)), [apex_app]);
-    let r = s.get(&format!("/api/v1/applications?job_id={job}"), &admin.token).await;
+    let r = s
+        .get(&format!("/api/v1/applications?job_id={job}"), &admin.token)
+        .await;
     assert_eq!(ids(r.ok(200)), [firm_app, apex_app, app]);
     s.get(&format!("/api/v1/applications/{app}"), &kim.token)
         .await

@@ -1821,7 +1821,12 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
         .ok(201);
     visit(&client, &s, "/jobs?new=1").await;
     fill(&client, "#job-title", "Oslo Engineer").await;
-    wait_for_element(&client, "#job-subsidiary:not([disabled])", "the subsidiary select").await;
+    wait_for_element(
+        &client,
+        "#job-subsidiary:not([disabled])",
+        "the subsidiary select",
+    )
+    .await;
     choose(&client, "#job-subsidiary", &id.to_string()).await;
     click(&client, "#job-submit").await;
     let route = wait_for_route(&client, "the new job's page", |r| {
@@ -1850,7 +1855,12 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
     choose(&client, "#invite-role", "agency").await;
     let agencies = s.get("/api/v1/agencies", &admin.token).await;
     let agency = agencies.ok(200)["items"][0]["id"].as_u64().unwrap();
-    wait_for_element(&client, "#invite-agency:not([disabled])", "the agency select").await;
+    wait_for_element(
+        &client,
+        "#invite-agency:not([disabled])",
+        "the agency select",
+    )
+    .await;
     choose(&client, "#invite-agency", &agency.to_string()).await;
     click(&client, "#invite-submit").await;
     let url = wait_for_text(&client, "#invite-url", "the invite link is shown", |t| {

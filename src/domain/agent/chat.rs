@@ -291,14 +291,8 @@ impl Agent<'_> {
             ..CandidateFilter::default()
         };
         let s = self.state;
-        let (people, total) = candidates::list(
-            &s.store,
-            &s.indexer.search,
-            self.who,
-            &filter,
-            0,
-            SHOWN,
-        )?;
+        let (people, total) =
+            candidates::list(&s.store, &s.indexer.search, self.who, &filter, 0, SHOWN)?;
         let what = match &q {
             Some(q) => format!("candidates matching \"{q}\""),
             None => "candidates".to_string(),
@@ -371,8 +365,7 @@ impl Agent<'_> {
                 candidate_id: Some(c.id),
                 ..ApplicationFilter::default()
             };
-            let (apps, total) =
-                applications::list(&self.state.store, self.who, &filter, 0, SHOWN)?;
+            let (apps, total) = applications::list(&self.state.store, self.who, &filter, 0, SHOWN)?;
             if total == 0 {
                 reply.push_str("\nApplications: none yet.");
             } else {
@@ -783,7 +776,7 @@ impl Agent<'_> {
                 ..CandidateFilter::default()
             };
             candidates::list(&s.store, &s.indexer.search, self.who, &filter, 0, 20)
-            .map(|(found, _)| found)
+                .map(|(found, _)| found)
         };
         // The whole name (every word must match), then each word alone, for a typo.
         let mut found = search(name)?;
