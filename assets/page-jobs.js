@@ -14,7 +14,7 @@ import {
   careersUrl, forgetJob, intOrNull, isListed, MAX_SALARY, recordForm, rememberJob, splitList, textOrNull, wholeNumber,
 } from './recruiting.js';
 import { can } from './session.js';
-import { unitOptions } from './structure.js';
+import { unitOptions, unitSelect } from './structure.js';
 
 const PAGE_SIZE = 20;
 
