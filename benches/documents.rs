@@ -119,10 +119,18 @@ async fn bulk_upload(n: usize) {
                     .send()
                     .await
                     .expect("sent");
-                let ok = r.status() == 200;
-                let _ = r.bytes().await;
+                let status = r.status();
+                let body = r.bytes().await.unwrap_or_default();
                 micros.push(t.elapsed().as_micros() as u64);
-                errors += usize::from(!ok);
+                if status != 200 {
+                    if errors < 3 {
+                        eprintln!(
+                            "  {name}: {status} {}",
+                            String::from_utf8_lossy(&body[..body.len().min(300)])
+                        );
+                    }
+                    errors += 1;
+                }
             }
         });
     }

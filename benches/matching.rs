@@ -216,26 +216,34 @@ fn phases(server: &Server, job: &Job, weights: &hirebase::domain::matching::Weig
         .recall_profiles(&asked, profile::read)
         .expect("recall");
     let after_recall = Instant::now();
-    let rough: Vec<(Rated, u64, ())> = recalled
+    let rough: Vec<(Rated, u64, u64)> = recalled
         .iter()
         .map(|(id, p)| {
-            let supply = p.as_ref().expect("indexed with a profile");
-            (matcher.rate(supply), *id, ())
+            let p = p.as_ref().expect("indexed with a profile");
+            (matcher.rate(&p.supply), *id, p.fingerprint)
         })
         .collect();
-    let shortlist: Vec<u64> = find::top(rough, find::shortlist_size(LIMIT as usize))
-        .iter()
-        .map(|(_, id, _)| *id)
-        .collect();
+    let shortlist: Vec<(Rated, u64, u64)> = find::top(rough, find::shortlist_size(LIMIT as usize));
     let after_rate = Instant::now();
     let rx = state.store.read().expect("read");
-    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &shortlist).expect("load");
+    let listed: Vec<u64> = shortlist.iter().map(|(_, id, _)| *id).collect();
+    let found: Vec<Candidate> = rx.get_many(&CANDIDATES, tenant, &listed).expect("load");
+    // As the answer does: a record its profile was made from keeps the profile's rating.
     let scored: Vec<Scored> = found
         .iter()
-        .map(|c| matcher.score(&find::supply(c)))
+        .zip(shortlist)
+        .map(|(c, (rated, id, fingerprint))| {
+            assert_eq!(c.id, id);
+            let supply = find::supply(c);
+            if profile::fingerprint(&supply) == fingerprint {
+                matcher.explain(rated)
+            } else {
+                matcher.score(&supply)
+            }
+        })
         .collect();
     let done = Instant::now();
-    assert_eq!(scored.len(), shortlist.len());
+    assert_eq!(scored.len(), listed.len());
     assert_eq!(ids.len(), recalled.len());
     Phases {
         query_ms,

@@ -7,6 +7,36 @@
 use std::io::{Cursor, Write};
 
 /// A PDF of `text`, one line per line, in Helvetica (WinAnsi), pages of 50 lines.
+/// `text` with the letters Windows-1252 lacks replaced by their base letters.
+fn winansi(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ı' => 'i',
+            'ł' => 'l',
+            'Ł' => 'L',
+            'ğ' => 'g',
+            'ş' => 's',
+            'Ş' => 'S',
+            'ő' => 'o',
+            'ű' => 'u',
+            'ă' => 'a',
+            'ț' => 't',
+            'ș' => 's',
+            'ę' => 'e',
+            'ą' => 'a',
+            'ć' => 'c',
+            'ń' => 'n',
+            'ś' => 's',
+            'ź' | 'ż' => 'z',
+            'č' => 'c',
+            'ř' => 'r',
+            'ě' => 'e',
+            'đ' => 'd',
+            other => other,
+        })
+        .collect()
+}
+
 pub fn pdf(text: &str) -> Vec<u8> {
     let lines: Vec<&str> = text.lines().collect();
     let pages: Vec<&[&str]> = if lines.is_empty() {
@@ -36,7 +66,10 @@ pub fn pdf(text: &str) -> Vec<u8> {
         let mut stream = b"BT /F1 11 Tf 14 TL 56 740 Td\n".to_vec();
         for line in page.iter() {
             stream.push(b'(');
-            let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(line);
+            // A standard Type1 font carries WinAnsi only: letters outside it (the ı of Yılmaz)
+            // are written as their base letter, as a real PDF's text layer would not be.
+            let line = winansi(line);
+            let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(&line);
             for &b in encoded.iter() {
                 if matches!(b, b'(' | b')' | b'\\') {
                     stream.push(b'\\');

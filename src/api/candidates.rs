@@ -76,18 +76,35 @@ impl CandidatesApi {
         };
         let (state, who) = (Arc::clone(&state), who.clone());
         let mode = mode.0.unwrap_or(candidates::DEFAULT_MODE);
-        let (items, total) = search::off_the_workers(move || {
-            let (store, indexer) = (&state.store, &state.indexer);
-            match mode {
-                SearchMode::Keyword => {
-                    candidates::list(store, &indexer.search, &who, &filter, page.skip, page.limit)
-                }
-                SearchMode::Semantic => candidates::list_by_meaning(
-                    store, indexer, &who, &filter, page.skip, page.limit,
-                ),
+        let (items, total) = match mode {
+            SearchMode::Keyword => {
+                search::off_the_workers(move || {
+                    candidates::list(
+                        &state.store,
+                        &state.indexer.search,
+                        &who,
+                        &filter,
+                        page.skip,
+                        page.limit,
+                    )
+                })
+                .await?
             }
-        })
-        .await?;
+            // Every query by meaning scans the tenant's vectors: in turn (see `in_turn`).
+            SearchMode::Semantic => {
+                search::in_turn(move || {
+                    candidates::list_by_meaning(
+                        &state.store,
+                        &state.indexer,
+                        &who,
+                        &filter,
+                        page.skip,
+                        page.limit,
+                    )
+                })
+                .await?
+            }
+        };
         Ok(Json(CandidatePage { items, total }))
     }
 

@@ -27,6 +27,7 @@ pub enum JobCreated {
 impl JobsApi {
     /// Jobs, newest first; with `q`, ranked full-text search over title, description and skills.
     #[oai(path = "/", method = "get", operation_id = "list_jobs")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,

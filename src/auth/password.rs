@@ -63,7 +63,7 @@ impl Passwords {
             std::thread::Builder::new()
                 .name(format!("hirebase-argon2-{n}"))
                 .spawn(move || {
-                    lower_priority();
+                    crate::workers::lower_priority();
                     loop {
                         // The lock is held only while waiting for the next job.
                         let job = match inbox.lock() {
@@ -133,21 +133,6 @@ impl Passwords {
             })
             .await?;
         Ok(ok && real)
-    }
-}
-
-/// Makes the calling thread yield the CPU to the request handlers. On Linux the thread is
-/// SCHED_IDLE: it runs only when nothing else wants the core. Nice 10 was not enough under the
-/// EEVDF scheduler: during a login storm, 1% of other requests waited ~2 ms for a worker
-/// (background p99 5.6× its baseline; 2.2× with SCHED_IDLE, at 113 logins/s on 2 cores).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: both calls change only the scheduling of the calling thread (pid 0).
-    unsafe {
-        let param = libc::sched_param { sched_priority: 0 };
-        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
-            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-        }
     }
 }
 

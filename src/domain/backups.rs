@@ -63,6 +63,9 @@ impl Backups {
             .name("hirebase-backup".into())
             .spawn(move || {
                 let _slot = slot;
+                // Behind the requests: writes kept 50% of their throughput beside a backup at
+                // normal priority (benches/backup.rs); the copy takes what they leave.
+                crate::workers::lower_priority();
                 let result = (|| {
                     std::fs::create_dir_all(&dir)?;
                     let dest = fresh_name(&dir);

@@ -584,9 +584,14 @@ pub fn list_by_meaning(
     let depth = FUSE_DEPTH.max(skip + limit);
     let rx = store.read()?;
     let only = submitted(&rx, tenant, who.submissions_of())?;
-    let mut q = f.query(tenant, 0, depth);
-    q.only = only.clone();
-    let keyword = indexer.search.query(&q)?.ids;
+    let keyword = indexer
+        .search
+        .query(&search::Query {
+            counted: false,
+            only: only.clone(),
+            ..f.query(tenant, 0, depth)
+        })?
+        .ids;
     let only: Option<std::collections::HashSet<u64>> = only.map(|ids| ids.into_iter().collect());
     let admitted = |id: u64| {
         only.as_ref().is_none_or(|ids| ids.contains(&id))

@@ -462,3 +462,32 @@ fn field_accuracy_on_the_labelled_resumes() {
     assert!(skills >= 0.9, "{}", misses.join("\n"));
     assert!(overall >= 0.9, "{overall:.3}\n{}", misses.join("\n"));
 }
+
+/// Every ordinary document is read, every time: the child's allocator once failed to reserve
+/// its arena under the address-space cap now and then (5 of 600 DOCX files refused).
+#[tokio::test(flavor = "multi_thread")]
+async fn ordinary_documents_are_read_every_time_under_the_childs_caps() {
+    use hirebase::domain::documents::DocKind;
+    use hirebase::domain::documents::sandbox::{Extractor, Limits};
+    use std::sync::Arc;
+    let extractor = Extractor::new(env!("CARGO_BIN_EXE_hirebase").into(), Limits::default());
+    let doc = Arc::new(documents::docx(JANE));
+    let mut runs = tokio::task::JoinSet::new();
+    for _ in 0..300 {
+        let (extractor, doc) = (extractor.clone(), doc.clone());
+        runs.spawn(async move { extractor.text(DocKind::Docx, doc, "resume").await });
+    }
+    let mut refused = Vec::new();
+    while let Some(done) = runs.join_next().await {
+        match done.expect("extraction task") {
+            Ok(text) => assert!(text.contains("TechCorp"), "{text}"),
+            Err(e) => refused.push(format!("{e:?}")),
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "{} of 300 refused: {:?}",
+        refused.len(),
+        refused.first()
+    );
+}

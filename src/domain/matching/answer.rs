@@ -9,7 +9,7 @@ use super::semantic::{self, Strategy};
 use crate::app::AppState;
 use crate::auth::Identity;
 use crate::error::Result;
-use crate::search::off_the_workers;
+use crate::search::in_turn;
 
 /// The candidates that best fit job `req.job_id` (404 when it is not the caller's tenant's).
 pub async fn candidates_for_job(
@@ -19,7 +19,7 @@ pub async fn candidates_for_job(
 ) -> Result<CandidateMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
     let (answer, logged) =
-        off_the_workers(
+        in_turn(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
                 Strategy::Hybrid => {
                     find::candidates_for_job(&s.store, &s.indexer.search, &s.matchers, tenant, &req)
@@ -43,7 +43,7 @@ pub async fn jobs_for_candidate(
 ) -> Result<JobMatches> {
     let (s, tenant) = (Arc::clone(state), who.tenant_id);
     let (answer, logged) =
-        off_the_workers(
+        in_turn(
             move || match req.strategy.unwrap_or(semantic::DEFAULT_STRATEGY) {
                 Strategy::Hybrid => {
                     find::jobs_for_candidate(&s.store, &s.indexer.search, &s.matchers, tenant, &req)

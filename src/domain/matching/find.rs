@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use poem_openapi::Object;
 
 use super::log::{Direction, MatchLogEntry};
+use super::profile;
 use super::{Demand, Matcher, Pay, Rated, Scored, Supply, Weights, WorkMode};
 use crate::domain::candidates::{self, Candidate};
 use crate::domain::jobs::{self, Job, JobStatus};
@@ -254,31 +255,41 @@ pub fn candidates_for_job(
             words: &words,
             limit: RECALL,
         },
-        super::profile::read,
+        profile::read,
     )?;
     // Every recalled candidate rated from its profile in the index (one indexed before
-    // profiles existed, from its record); the shortlist scored again from the records, which
-    // the answer shows and which may be newer than the index.
+    // profiles existed, from its record); the shortlist read from the records, which the
+    // answer shows and which may be newer than the index: a record the profile was made from
+    // keeps its rating, one changed since is rated again.
     let mut unprofiled = Vec::new();
-    let mut rough: Vec<(Rated, u64, ())> = Vec::with_capacity(recalled.len());
+    let mut rough: Vec<(Rated, u64, u64)> = Vec::with_capacity(recalled.len());
     for (id, profile) in &recalled {
         match profile {
-            Some(supply) => rough.push((matcher.rate(supply), *id, ())),
+            Some(p) => rough.push((matcher.rate(&p.supply), *id, p.fingerprint)),
             None => unprofiled.push(*id),
         }
     }
     for c in rx.get_many(&CANDIDATES, tenant, &unprofiled)? {
-        rough.push((matcher.rate(&supply(&c)), c.id, ()));
+        let s = supply(&c);
+        rough.push((matcher.rate(&s), c.id, profile::fingerprint(&s)));
     }
     let wanted = limit(req.limit);
-    let shortlist: Vec<u64> = top(rough, shortlist_size(wanted))
+    let mut shortlist: HashMap<u64, (Rated, u64)> = top(rough, shortlist_size(wanted))
         .into_iter()
-        .map(|(_, id, _)| id)
+        .map(|(rated, id, fingerprint)| (id, (rated, fingerprint)))
         .collect();
+    let ids: Vec<u64> = shortlist.keys().copied().collect();
     let rated: Vec<(Rated, u64, Candidate)> = rx
-        .get_many(&CANDIDATES, tenant, &shortlist)?
+        .get_many(&CANDIDATES, tenant, &ids)?
         .into_iter()
-        .map(|mut c| (matcher.rate(&supply_taking(&mut c)), c.id, c))
+        .map(|mut c| {
+            let s = supply_taking(&mut c);
+            let rated = match shortlist.remove(&c.id) {
+                Some((rated, fingerprint)) if fingerprint == profile::fingerprint(&s) => rated,
+                _ => matcher.rate(&s),
+            };
+            (rated, c.id, c)
+        })
         .collect();
     let matches: Vec<CandidateMatch> = top(rated, wanted)
         .into_iter()

@@ -4,6 +4,7 @@
 //! shows are then scored from the records themselves ([`super::find`]).
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::axes::{free_texts, supply_level};
 use super::vocabulary::vocabulary;
@@ -42,6 +43,48 @@ struct Profile {
     /// The listed skills the vocabulary knows (`skills` holds the others).
     #[serde(rename = "k", default, skip_serializing_if = "Vec::is_empty")]
     known_skills: Vec<u16>,
+    /// The [`fingerprint`] of the supply the profile was made from.
+    #[serde(rename = "f", default)]
+    fingerprint: u64,
+}
+
+/// A profile read back: the supply it describes and the [`fingerprint`] of the supply it was
+/// made from.
+pub struct Profiled {
+    pub supply: Supply,
+    pub fingerprint: u64,
+}
+
+/// A digest of everything the axes read of `supply` (as [`super::find::supply`] makes it of a
+/// record): equal fingerprints rate alike, so a record whose fingerprint is its profile's
+/// need not be rated again. A profile stored before fingerprints existed has 0, which no
+/// supply digests to in practice; it is then rated from the record, as it always was.
+pub fn fingerprint(supply: &Supply) -> u64 {
+    let fields = serde_json::to_vec(&(
+        &supply.title,
+        &supply.headline,
+        &supply.skills,
+        supply.experience_years,
+        supply.level,
+        &supply.location,
+        supply.work_mode,
+        supply.willing_to_relocate,
+        supply
+            .pay
+            .as_ref()
+            .map(|p| (p.min, p.max, p.currency.as_deref())),
+        supply.availability,
+        supply.notice_period_days,
+        &supply.mentions,
+        &supply.known_skills,
+    ))
+    .expect("a supply serializes");
+    let digest = Sha256::new()
+        .chain_update((fields.len() as u64).to_le_bytes())
+        .chain_update(&fields)
+        .chain_update(supply.text.as_bytes())
+        .finalize();
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 /// `supply`'s profile, its free texts searched for skills.
@@ -81,15 +124,16 @@ pub fn of(supply: &Supply) -> Vec<u8> {
         notice_period_days: supply.notice_period_days,
         mentions,
         known_skills,
+        fingerprint: fingerprint(supply),
     };
     serde_json::to_vec(&profile).expect("a profile serializes")
 }
 
 /// The supply a profile describes, without its free text (its skills are in `mentions`);
 /// `None` when the bytes are not a profile.
-pub fn read(bytes: &[u8]) -> Option<Supply> {
+pub fn read(bytes: &[u8]) -> Option<Profiled> {
     let p: Profile = serde_json::from_slice(bytes).ok()?;
-    Some(Supply {
+    let supply = Supply {
         title: p.title,
         headline: p.headline,
         text: String::new(),
@@ -104,6 +148,10 @@ pub fn read(bytes: &[u8]) -> Option<Supply> {
         notice_period_days: p.notice_period_days,
         mentions: p.mentions,
         known_skills: p.known_skills,
+    };
+    Some(Profiled {
+        supply,
+        fingerprint: p.fingerprint,
     })
 }
 
@@ -177,14 +225,45 @@ mod tests {
             let m = Matcher::new(d, &Weights::default());
             for s in &supplies {
                 let read = read(&of(s)).expect("a profile reads back");
+                assert_eq!(read.fingerprint, fingerprint(s));
                 assert_eq!(
-                    m.score(&read),
+                    m.score(&read.supply),
                     m.score(s),
                     "{:?} for {:?}",
                     s.text,
                     d.required_skills
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_changes_with_anything_the_axes_read() {
+        let base = supply("Built Kafka pipelines.", &["Rust"]);
+        let f = fingerprint(&base);
+        assert_eq!(f, fingerprint(&supply("Built Kafka pipelines.", &["Rust"])));
+        let changed = [
+            supply("Built Kafka pipelines!", &["Rust"]),
+            supply("Built Kafka pipelines.", &["Rust", "Go"]),
+            Supply {
+                experience_years: Some(7),
+                ..supply("Built Kafka pipelines.", &["Rust"])
+            },
+            Supply {
+                notice_period_days: None,
+                ..supply("Built Kafka pipelines.", &["Rust"])
+            },
+            Supply {
+                pay: None,
+                ..supply("Built Kafka pipelines.", &["Rust"])
+            },
+            Supply {
+                location: Some("Munich".into()),
+                ..supply("Built Kafka pipelines.", &["Rust"])
+            },
+        ];
+        for c in &changed {
+            assert_ne!(fingerprint(c), f, "{:?}", c.text);
         }
     }
 
