@@ -14,7 +14,9 @@ import { can, clearSession, loadSession, onSessionChange, session } from './sess
 function home() {
   if (can('platform')) return '#/admin/organisations';
   if (can('insights_read')) return '#/dashboard';
-  return can('interviews_read') ? '#/interviews' : '#/profile';
+  if (can('interviews_read')) return '#/interviews';
+  // An agency's people: the candidates they submitted.
+  return can('candidates_read') ? '#/candidates' : '#/profile';
 }
 
 route('/login', { public: true, load: lazy(() => import('./page-auth.js'), 'loginPage') });
@@ -90,7 +92,7 @@ const NAV = [
     items: [
       { id: 'team', label: 'Team', icon: 'team', href: '#/team', perm: 'team_read' },
       { id: 'api-keys', label: 'API keys', icon: 'key', href: '#/api-keys', perm: 'api_keys' },
-      { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings', perm: 'tenant_read' },
+      { id: 'settings', label: 'Organisation settings', icon: 'settings', href: '#/settings', perm: 'structure_read' },
       { id: 'webhooks', label: 'Webhooks', icon: 'webhooks', href: '#/webhooks', perm: 'webhooks_read' },
       { id: 'audit', label: 'Audit', icon: 'audit', href: '#/audit', perm: 'audit_read' },
       { id: 'outbox', label: 'Mail outbox', icon: 'webhooks', href: '#/admin/outbox', perm: 'outbox' },

@@ -26,7 +26,7 @@ const SCOPE_GROUPS = [
 ];
 
 /** The roles a key can act with: a staff role of the organisation. */
-const KEY_ROLES = options('role', { only: ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency'] });
+const KEY_ROLES = options('role', { only: ['org_admin', 'recruiter', 'hiring_manager', 'interviewer'] });
 
 function adminOnly(title) {
   return accessNotice(title, 'Only organisation admins manage API keys',

@@ -380,7 +380,7 @@ export const candidatePage = {
     let candidate = await api('GET', `/candidates/${encodeURIComponent(id)}`);
     rememberCandidate(candidate);
     const editing = can('candidates_write');
-    const pipelines = can('applications_write');
+    const pipelines = can('applications_submit');
 
     const profileSlot = h('div', {}, profile(candidate));
     const editSlot = h('div', {});

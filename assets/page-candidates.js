@@ -231,7 +231,7 @@ export const candidatesPage = {
 
     return h('div', { class: 'page' },
       pageHeader('Candidates', 'Everyone in your talent pool.',
-        hiring && h('a', { href: '#/candidates/import', class: 'btn btn-secondary', id: 'import-candidates-link' }, icon('upload'), 'Import CSV'),
+        can('candidates_import') && h('a', { href: '#/candidates/import', class: 'btn btn-secondary', id: 'import-candidates-link' }, icon('upload'), 'Import CSV'),
         fromResume && fromResume.button,
         creator && creator.button),
       fromResume && fromResume.card,

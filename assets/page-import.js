@@ -116,7 +116,7 @@ export const importPage = {
   title: 'Import candidates',
   async render() {
     const back = h('a', { href: '#/candidates', class: 'back-link' }, icon('back', 'icon icon-sm'), 'All candidates');
-    if (!can('candidates_write')) {
+    if (!can('candidates_import')) {
       return h('div', { class: 'page' }, back, pageHeader('Import candidates'),
         notice('info', 'Only recruiters, hiring managers and organisation admins import candidates.'));
     }

@@ -112,7 +112,7 @@ export const jobPage = {
     };
 
     let board = null;
-    const addButton = can('applications_write') && h('button', { type: 'button', class: 'btn btn-primary', id: 'add-to-pipeline-button', 'aria-controls': 'add-to-pipeline' },
+    const addButton = can('applications_submit') && h('button', { type: 'button', class: 'btn btn-primary', id: 'add-to-pipeline-button', 'aria-controls': 'add-to-pipeline' },
       icon('plus'), 'Add candidate');
     addButton?.addEventListener('click', () => board?.openPicker());
 

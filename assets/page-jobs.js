@@ -15,6 +15,7 @@ import {
   careersUrl, forgetJob, intOrNull, isListed, MAX_SALARY, recordForm, rememberJob, splitList, textOrNull, wholeNumber,
 } from './recruiting.js';
 import { can } from './session.js';
+import { unitOptions, unitSelect } from './structure.js';
 
 const PAGE_SIZE = 20;
 
@@ -37,6 +38,8 @@ function jobBody(values) {
     nice_to_have_skills: splitList(values.nice_to_have_skills),
     skills: splitList(values.skills),
     description: textOrNull(values.description),
+    // Left out while the organisation has no subsidiaries (the select is disabled then).
+    ...(values.subsidiary_id !== undefined && { subsidiary_id: values.subsidiary_id ? Number(values.subsidiary_id) : null }),
   };
 }
 
@@ -77,6 +80,7 @@ export function jobForm({ job, draft, onSaved, onCancel, prefix = 'job' }) {
     },
     fields: [
       field({ name: 'title', label: 'Title', id: `${prefix}-title`, value: j.title || '', required: true, maxlength: 200, placeholder: 'e.g. Senior Backend Engineer' }),
+      unitSelect({ kind: 'subsidiaries', name: 'subsidiary_id', label: 'Subsidiary', id: `${prefix}-subsidiary`, value: j.subsidiary_id, none: 'None (the organisation itself)' }),
       h('div', { class: 'grid-3' },
         field({ name: 'department', label: 'Department', id: `${prefix}-department`, value: j.department || '', maxlength: 120 }),
         field({ name: 'location', label: 'Location', id: `${prefix}-location`, value: j.location || '', maxlength: 120, placeholder: 'e.g. Berlin' }),
@@ -153,7 +157,7 @@ export function jobFacts(job) {
     .filter(Boolean).join(' · ');
 }
 
-function jobRows(items, reload) {
+function jobRows(items, reload, subsidiaries) {
   const hiring = can('jobs_write');
   return items.map((job) => {
     const facts = jobFacts(job);
@@ -174,7 +178,8 @@ function jobRows(items, reload) {
           facts && h('p', { class: 'muted small' }, facts)),
         h('div', {},
           job.department ? h('p', {}, job.department) : h('p', { class: 'muted' }, '—'),
-          job.location && h('p', { class: 'muted small' }, job.location)),
+          job.location && h('p', { class: 'muted small' }, job.location),
+          job.subsidiary_id && h('p', { class: 'muted small', dataset: { subsidiary: String(job.subsidiary_id) } }, subsidiaries.get(String(job.subsidiary_id)) || `Subsidiary ${job.subsidiary_id}`)),
         enumBadge('job_status', job.status),
         String(job.applicants),
         String(job.hired),
@@ -190,19 +195,25 @@ export const jobsPage = {
   async render(ctx) {
     const hiring = can('jobs_write');
     const status = ctx.query.get('status');
+    const subsidiaries = await unitOptions('subsidiaries');
+    const subsidiaryNames = new Map(subsidiaries);
     const list = pagedList({
       route: '#/jobs',
-      state: { status: isValue('job_status', status) ? status : '', q: ctx.query.get('q') || '', page: pageFrom(ctx.query) },
-      toQuery: ({ status: s, q }) => ({ status: s, q: q.trim() }),
+      state: {
+        status: isValue('job_status', status) ? status : '', q: ctx.query.get('q') || '', subsidiary: ctx.query.get('subsidiary') || '', page: pageFrom(ctx.query),
+      },
+      toQuery: ({ status: s, q, subsidiary }) => ({ status: s, q: q.trim(), subsidiary }),
       pageSize: PAGE_SIZE,
       wait: 200,
       summaryId: 'job-count',
-      load: (state, { skip, limit }) => api('GET', `/jobs${query({ skip, limit, q: state.q.trim(), status_filter: state.status })}`),
+      load: (state, { skip, limit }) => api('GET', `/jobs${query({
+        skip, limit, q: state.q.trim(), status_filter: state.status, subsidiary_id: state.subsidiary,
+      })}`),
       summary: (data, filtered) => `${data.total} ${data.total === 1 ? 'job' : 'jobs'}${filtered ? ' match' : ''}.`,
       empty: (filtered) => (filtered
         ? emptyState('No jobs match', 'Try another status or fewer words.')
         : emptyState('No jobs yet', hiring ? 'Create your first job to start building a pipeline.' : 'Jobs your organisation opens appear here.')),
-      render: (data) => dataTable({ caption: 'Jobs', rows: jobRows(data.items, list.reload), id: 'jobs-table', columns: hiring ? COLUMNS : COLUMNS.slice(0, -1) }),
+      render: (data) => dataTable({ caption: 'Jobs', rows: jobRows(data.items, list.reload, subsidiaryNames), id: 'jobs-table', columns: hiring ? COLUMNS : COLUMNS.slice(0, -1) }),
     });
     const tabs = statusTabs({
       id: 'job-status-filter', options: [['', 'All'], ...options('job_status')], current: list.state.status, onPick: (s) => list.set({ status: s }),
@@ -211,6 +222,11 @@ export const jobsPage = {
       id: 'job-search', value: list.state.q, label: 'Search jobs', placeholder: 'Search title, description, skills…', describedBy: 'job-count',
       onInput: (q) => list.set({ q }, { later: true }), onEnter: list.reload,
     });
+    // The subsidiary filter, when the organisation has subsidiaries.
+    const bySubsidiary = subsidiaries.length > 0 && h('select', {
+      id: 'job-subsidiary-filter', class: 'input select select-sm', 'aria-label': 'Subsidiary',
+      onChange: (event) => list.set({ subsidiary: event.target.value }),
+    }, [['', 'All subsidiaries'], ...subsidiaries].map(([v, text]) => h('option', { value: v, selected: v === list.state.subsidiary }, text)));
     const created = (job) => {
       toast(`“${job.title}” was created.`);
       ctx.navigate(`#/jobs/${job.id}`);
@@ -243,6 +259,6 @@ export const jobsPage = {
       pageHeader('Jobs', 'Your open requisitions and their pipelines.', fromText && fromText.button, creator && creator.button),
       fromText && fromText.card,
       creator && creator.card,
-      listCard({ label: 'Jobs', toolbar: [tabs, search.node], list }));
+      listCard({ label: 'Jobs', toolbar: [tabs, bySubsidiary, search.node], list }));
   },
 };

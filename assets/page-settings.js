@@ -247,7 +247,7 @@ export const settingsPage = {
           : 'How much each axis counts in a match score. Organisation admins change them.',
         weightsForm(tenant, admin, (updated) => updateSession({ tenant: updated })))),
       can('matching') && matchLogCard(),
-      structureSettings(admin),
+      can('structure_read') && structureSettings(admin),
       assistantSettings(tenant, { admin, onSaved }),
       can('account_delete') && privacySettings(tenant, onSaved));
   },

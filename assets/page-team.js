@@ -7,6 +7,7 @@ import { checks, field, formAlert, onSubmit, rule, selectField } from './forms.j
 import { label, options } from './labels.js';
 import { pageFrom, pager } from './list-page.js';
 import { can, loadSession, session } from './session.js';
+import { unitOptions, unitSelect } from './structure.js';
 
 /** Roles a member of an organisation can hold, in the order the UI offers them. */
 const TENANT_ROLES = options('role', { only: ['org_admin', 'recruiter', 'hiring_manager', 'interviewer', 'agency', 'talent'] });
@@ -82,22 +83,46 @@ function removeButton(member, ctx) {
   return button;
 }
 
-/** Invite a teammate: email and role; the link is mailed, and shown here to pass on. */
+/**
+ * Invite a teammate: email and role (and, for the agency role, which agency they work for);
+ * the link is mailed, and shown here to pass on.
+ */
 function inviteForm(close) {
   const sent = h('div', { id: 'invite-sent', hidden: true });
+  const role = selectField({ name: 'role', label: 'Role', id: 'invite-role', options: TENANT_ROLES, value: 'recruiter' });
+  // Shown only with the agency role; without agencies it says where to add one.
+  const noAgencies = h('p', { class: 'hint', id: 'invite-no-agencies', hidden: true }, 'Add the agency under Organisation settings first.');
+  let agencies = [];
+  const agency = unitSelect({
+    kind: 'agencies', name: 'agency_id', label: 'Agency', id: 'invite-agency', none: 'Choose the agency…',
+    hint: 'They see only the candidates and applications their agency submits.', onReady: (found) => { agencies = found; showAgency(); },
+  });
+  const showAgency = () => {
+    const isAgency = role.querySelector('select').value === 'agency';
+    agency.hidden = !isAgency || agencies.length === 0;
+    noAgencies.hidden = !isAgency || agencies.length > 0;
+  };
+  role.querySelector('select').addEventListener('change', showAgency);
   const form = h('form', { class: 'form form-narrow', id: 'invite-form' },
     formAlert(),
     field({ name: 'email', label: 'Email', type: 'email', id: 'invite-email', autocomplete: 'off', required: true }),
-    selectField({ name: 'role', label: 'Role', id: 'invite-role', options: TENANT_ROLES, value: 'recruiter' }),
+    role,
+    agency,
+    noAgencies,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-submit' }, 'Send invitation'),
       h('button', { type: 'button', class: 'btn btn-secondary', onClick: close }, 'Cancel')),
     sent);
   onSubmit(form, {
     busyLabel: 'Sending…',
-    validate: (values) => checks(values, { email: [rule.required, rule.email] }),
+    validate: (values) => checks(values, {
+      email: [rule.required, rule.email],
+      agency_id: [(v) => (values.role === 'agency' && !v ? 'choose the agency they work for' : null)],
+    }),
     submit: async (values) => {
-      const result = await api('POST', '/auth/invite', { email: values.email.trim(), role: values.role });
+      const body = { email: values.email.trim(), role: values.role };
+      if (values.role === 'agency') body.agency_id = values.agency_id ? Number(values.agency_id) : null;
+      const result = await api('POST', '/auth/invite', body);
       const link = h('code', { id: 'invite-url', class: 'break' }, result.invite_url);
       const copy = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, 'Copy link');
       copy.addEventListener('click', () => copyText(result.invite_url, link));
@@ -121,6 +146,7 @@ export const teamPage = {
       return h('div', {});
     }
     const admin = can('team_write');
+    const agencyNames = new Map(await unitOptions('agencies'));
     const columns = [
       { label: 'Member' },
       { label: 'Role' },
@@ -132,7 +158,9 @@ export const teamPage = {
       const isYou = member.id === session.user.id;
       const cells = [
         memberCell(member, isYou),
-        admin ? roleSelect(member, ctx) : badge(label('role', member.role)),
+        h('div', { class: 'stack-tight' },
+          admin ? roleSelect(member, ctx) : badge(label('role', member.role)),
+          member.agency_id && h('span', { class: 'muted small member-agency' }, agencyNames.get(String(member.agency_id)) || `Agency ${member.agency_id}`)),
         member.email_verified ? badge('Verified', 'success') : badge('Unverified', 'warning'),
         time(member.created_at, { withTime: false }),
       ];

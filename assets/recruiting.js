@@ -7,7 +7,7 @@ import { confirmDialog, h, toast } from './dom.js';
 import { formAlert, onSubmit } from './forms.js';
 import { label, moneyRange, options, values } from './labels.js';
 import { liveSearch } from './list-page.js';
-import { onSessionChange, session } from './session.js';
+import { can, onSessionChange, session } from './session.js';
 
 // ---- The pipeline ---------------------------------------------------------------------------
 
@@ -19,9 +19,13 @@ export function stageSelect(current, labelText, onChange) {
   return select;
 }
 
-/** The stages a candidate can enter a pipeline at (not the ways out). */
+/**
+ * The stages a candidate can enter a pipeline at (not the ways out). Who may not move
+ * applications along (an agency) submits as sourced or applied, as the server requires.
+ */
 export function entryStages() {
-  return options('stage', { only: ['sourced', 'applied', 'screening', 'interview', 'offer', 'hired'] });
+  const later = can('applications_write') ? ['screening', 'interview', 'offer', 'hired'] : [];
+  return options('stage', { only: ['sourced', 'applied', ...later] });
 }
 
 // Steps forward through the pipeline. Sourced and Applied are two ways in, not two steps.

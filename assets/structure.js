@@ -5,7 +5,8 @@
 import { api } from './api.js';
 import { badge, confirmDialog, emptyState, h, toast } from './dom.js';
 import { sectionWithForm } from './form-card.js';
-import { checkboxField, field, formAlert, onSubmit } from './forms.js';
+import { checkboxField, field, formAlert, onSubmit, selectField } from './forms.js';
+import { can } from './session.js';
 
 const KINDS = [
   {
@@ -100,6 +101,37 @@ function section(kind, admin) {
   };
   load().catch((error) => made.listSlot.replaceChildren(h('p', { class: 'muted' }, error.detail || String(error))));
   return made.node;
+}
+
+/**
+ * The organisation's subsidiaries or agencies (`kind`: their path) as select options
+ * `[[id, name]…]`, by name; none when the caller may not read them.
+ */
+export async function unitOptions(kind) {
+  if (!can('structure_read')) return [];
+  const page = await api('GET', `/${kind}?limit=100`).catch(() => ({ items: [] }));
+  return page.items.map((u) => [String(u.id), u.name]);
+}
+
+/**
+ * A select of the organisation's subsidiaries or agencies (`kind`) named `name`, filled once
+ * they load. It stays hidden and disabled (so a form leaves it out) while there are none;
+ * `onReady(options)` follows the load.
+ */
+export function unitSelect({ kind, name, label, id, value, none = 'None', hint, onReady }) {
+  const wrapper = selectField({ name, label, id, hint, options: [['', none]], value: '', disabled: true });
+  wrapper.hidden = true;
+  unitOptions(kind).then((found) => {
+    const select = wrapper.querySelector('select');
+    const current = value == null ? '' : String(value);
+    select.append(...found.map(([v, text]) => h('option', { value: v, selected: v === current }, text)));
+    if (found.length > 0) {
+      select.disabled = false;
+      wrapper.hidden = false;
+    }
+    onReady?.(found);
+  });
+  return wrapper;
 }
 
 /** The three sections, for the settings page. */

@@ -975,6 +975,7 @@ fn baselines(state: &AppState, org: u64, tenant: &Tenant) -> Vec<Baseline> {
         scopes: None,
         actor: "bench".into(),
         ip: None,
+        agency_id: None,
     };
     let mut out = Vec::new();
 
@@ -1026,7 +1027,7 @@ fn baselines(state: &AppState, org: u64, tenant: &Tenant) -> Vec<Baseline> {
                 job_id: Some(j),
                 ..ApplicationFilter::default()
             };
-            let (page, total) = applications::list(store, org, &f, 0, PAGE).expect("list");
+            let (page, total) = applications::list(store, &who, &f, 0, PAGE).expect("list");
             (page.len(), total)
         },
         |j| {

@@ -361,6 +361,18 @@ fn engine_only(
     use hirebase::search::{Kind, Query};
     let state = &server.app_state;
     let tenant = server.org_id;
+    let who = hirebase::auth::Identity {
+        tenant_id: tenant,
+        role: hirebase::auth::Role::OrgAdmin,
+        principal: hirebase::auth::Principal::User {
+            user_id: 0,
+            session_id: 0,
+        },
+        scopes: None,
+        actor: "bench".into(),
+        ip: None,
+        agency_id: None,
+    };
     let mut micros = Vec::new();
     let mut kinds = BTreeMap::<&'static str, (u64, u64)>::new();
     let started = Instant::now();
@@ -374,7 +386,7 @@ fn engine_only(
                 q: Some(q.text.clone()),
                 ..CandidateFilter::default()
             };
-            candidates::list(&state.store, &state.indexer.search, tenant, &f, 0, 20).expect("list");
+            candidates::list(&state.store, &state.indexer.search, &who, &f, 0, 20).expect("list");
         } else {
             let mut query = Query::new(Kind::Candidate, Some(tenant));
             query.text = Some(q.text.clone());

@@ -614,6 +614,7 @@ impl Synth {
                 ],
             )),
             is_public: Some(self.rng.random_bool(0.7)),
+            subsidiary_id: None,
         }
     }
 

@@ -32,7 +32,8 @@ pub struct History {
 
 #[OpenApi(prefix_path = "/applications", tag = "Tag::Applications")]
 impl ApplicationsApi {
-    /// Applications, newest first, optionally of one job, one candidate and/or one stage.
+    /// Applications, newest first (an agency's people: those their agency submitted),
+    /// optionally of one job, one candidate and/or one stage.
     #[oai(path = "/", method = "get", operation_id = "list_applications")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -52,12 +53,12 @@ impl ApplicationsApi {
             candidate_id: candidate_id.0,
             status: status.0,
         };
-        let (items, total) =
-            applications::list(&state.store, who.tenant_id, &filter, page.skip, page.limit)?;
+        let (items, total) = applications::list(&state.store, who, &filter, page.skip, page.limit)?;
         Ok(Json(ApplicationPage { items, total }))
     }
 
     /// Put a candidate into a job's pipeline. One application per (job, candidate): a second → 409.
+    /// An agency submits its own candidates, as `sourced` or `applied`.
     #[oai(path = "/", method = "post", operation_id = "create_application")]
     async fn create(
         &self,
@@ -65,7 +66,7 @@ impl ApplicationsApi {
         auth: Auth,
         body: Json<NewApplication>,
     ) -> Result<ApplicationCreated, Error> {
-        let who = auth.identity().allow(Permission::APPLICATIONS_WRITE)?;
+        let who = auth.identity().allow(Permission::APPLICATIONS_SUBMIT)?;
         Ok(ApplicationCreated::Created(Json(
             applications::create(&state.store, who, body.0).await?,
         )))
@@ -85,7 +86,7 @@ impl ApplicationsApi {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
         Ok(Json(applications::get(
             &state.store,
-            who.tenant_id,
+            who,
             application_id.0,
         )?))
     }
@@ -139,7 +140,7 @@ impl ApplicationsApi {
     ) -> Result<Json<History>, Error> {
         let who = auth.identity().allow(Permission::APPLICATIONS_READ)?;
         Ok(Json(History {
-            items: applications::history(&state.store, who.tenant_id, application_id.0)?,
+            items: applications::history(&state.store, who, application_id.0)?,
         }))
     }
 }

@@ -30,7 +30,7 @@ pub enum CandidateCreated {
 
 #[OpenApi(prefix_path = "/candidates", tag = "Tag::Candidates")]
 impl CandidatesApi {
-    /// Candidates, newest first. `q` is ranked full-text search over name, headline, titles,
+    /// Candidates, newest first (an agency's people: those their agency submitted). `q` is ranked full-text search over name, headline, titles,
     /// company, skills and notes, tolerant of a typo and of an unfinished last word; the
     /// filters combine with it and with each other.
     #[oai(path = "/", method = "get", operation_id = "list_candidates")]
@@ -74,7 +74,7 @@ impl CandidatesApi {
             min_experience: min_experience.0,
             max_experience: max_experience.0,
         };
-        let (state, tenant) = (Arc::clone(&state), who.tenant_id);
+        let (state, who) = (Arc::clone(&state), who.clone());
         let mode = mode.0.unwrap_or(candidates::DEFAULT_MODE);
         let (items, total) = match mode {
             SearchMode::Keyword => {
@@ -82,7 +82,7 @@ impl CandidatesApi {
                     candidates::list(
                         &state.store,
                         &state.indexer.search,
-                        tenant,
+                        &who,
                         &filter,
                         page.skip,
                         page.limit,
@@ -96,7 +96,7 @@ impl CandidatesApi {
                     candidates::list_by_meaning(
                         &state.store,
                         &state.indexer,
-                        tenant,
+                        &who,
                         &filter,
                         page.skip,
                         page.limit,
@@ -132,7 +132,7 @@ impl CandidatesApi {
         auth: Auth,
         body: Json<ImportRequest>,
     ) -> Result<Json<ImportReport>, Error> {
-        let who = auth.identity().allow(Permission::CANDIDATES_WRITE)?;
+        let who = auth.identity().allow(Permission::CANDIDATES_IMPORT)?;
         Ok(Json(import::import(&state.indexer, who, body.0).await?))
     }
 
@@ -148,11 +148,7 @@ impl CandidatesApi {
         candidate_id: Path<u64>,
     ) -> Result<Json<Candidate>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
-        Ok(Json(candidates::get(
-            &state.store,
-            who.tenant_id,
-            candidate_id.0,
-        )?))
+        Ok(Json(candidates::get(&state.store, who, candidate_id.0)?))
     }
 
     /// Change some fields: absent fields stay, `null` clears a nullable one.

@@ -27,6 +27,7 @@ pub enum JobCreated {
 impl JobsApi {
     /// Jobs, newest first; with `q`, ranked full-text search over title, description and skills.
     #[oai(path = "/", method = "get", operation_id = "list_jobs")]
+    #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
         state: Data<&Arc<AppState>>,
@@ -36,12 +37,15 @@ impl JobsApi {
         /// `draft`, `open`, `on_hold` or `closed`.
         status_filter: Query<Option<JobStatus>>,
         #[oai(validator(max_length = 200))] q: Query<Option<String>>,
+        /// Only the jobs of this subsidiary.
+        subsidiary_id: Query<Option<u64>>,
     ) -> Result<Json<JobPage>, Error> {
         let who = auth.identity().allow(Permission::JOBS_READ)?;
         let page = Paging::new(skip.0, limit.0);
         let filter = JobFilter {
             q: q.0,
             status: status_filter.0,
+            subsidiary_id: subsidiary_id.0,
         };
         let (items, total) = jobs::list(
             &state.store,
@@ -54,7 +58,8 @@ impl JobsApi {
         Ok(Json(JobPage { items, total }))
     }
 
-    /// Create a job. `title` is required.
+    /// Create a job. `title` is required; `subsidiary_id`, if given, must name a subsidiary of
+    /// the organisation (400 otherwise).
     #[oai(path = "/", method = "post", operation_id = "create_job")]
     async fn create(
         &self,

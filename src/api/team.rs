@@ -20,6 +20,8 @@ crate::page_of!(UserPage, UserOut);
 #[derive(Debug, Object)]
 pub struct RoleChange {
     pub role: Role,
+    /// Required with the `agency` role: the agency the member works for.
+    pub agency_id: Option<u64>,
 }
 
 #[derive(ApiResponse)]
@@ -67,7 +69,8 @@ impl TeamApi {
         body: Json<RoleChange>,
     ) -> Result<Json<UserOut>, Error> {
         let who = auth.identity().allow(Permission::TEAM_WRITE)?;
-        let user = users::change_role(&state.store, who, user_id.0, body.0.role).await?;
+        let user =
+            users::change_role(&state.store, who, user_id.0, body.0.role, body.0.agency_id).await?;
         Ok(Json(UserOut::from(&user)))
     }
 

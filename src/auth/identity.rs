@@ -30,6 +30,8 @@ pub struct Identity {
     pub actor: String,
     /// The client address the request came from, for the audit trail.
     pub ip: Option<String>,
+    /// The agency an `agency` user belongs to (`users.agency_id`); `None` for everyone else.
+    pub agency_id: Option<u64>,
 }
 
 impl Identity {
@@ -70,6 +72,25 @@ impl Identity {
         }
     }
 
+    /// For the `agency` role, the agency whose submissions are all this caller may see of
+    /// candidates and applications (0, matching nothing, for an agency key or account that
+    /// belongs to no agency); `None` for every other role, which sees the whole organisation.
+    pub fn submissions_of(&self) -> Option<u64> {
+        (self.role == Role::Agency).then(|| self.agency_id.unwrap_or(0))
+    }
+
+    /// The agency that what this caller creates is submitted by: `Ok(None)` for the
+    /// organisation's own people, 403 for an agency caller that belongs to no agency.
+    pub fn submitting_agency(&self) -> Result<Option<u64>> {
+        match self.submissions_of() {
+            None => Ok(None),
+            Some(0) => Err(Error::forbidden(
+                "This agency account belongs to no agency, so it cannot submit candidates",
+            )),
+            Some(agency) => Ok(Some(agency)),
+        }
+    }
+
     pub fn key_id(&self) -> Option<u64> {
         match self.principal {
             Principal::ApiKey { key_id } => Some(key_id),
@@ -102,6 +123,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
             scopes: Some(key.scopes),
             actor: format!("key:{}", key.prefix),
             ip: None,
+            agency_id: None,
         });
     }
     let expired =
@@ -127,6 +149,7 @@ pub fn resolve(store: &Store, keys: &TokenKeys, token: &str) -> Result<Identity>
         scopes: None,
         actor: user.email,
         ip: None,
+        agency_id: user.agency_id,
     })
 }
 
@@ -150,6 +173,7 @@ mod tests {
             scopes,
             actor: "x".into(),
             ip: None,
+            agency_id: None,
         }
     }
 

@@ -67,6 +67,10 @@ pub struct Permission {
 use Role::*;
 
 const STAFF: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer, Agency];
+/// The organisation's own people: staff but for outside agencies.
+const MEMBERS: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Interviewer];
+/// Hiring roles and agencies, which see only what their agency submitted (`Identity::submissions_of`).
+const SUBMITTING: &[Role] = &[OrgAdmin, Recruiter, HiringManager, Agency];
 const ADMIN: &[Role] = &[OrgAdmin];
 /// Roles that run hiring: jobs, candidates, pipelines.
 const HIRING: &[Role] = &[OrgAdmin, Recruiter, HiringManager];
@@ -124,18 +128,23 @@ permissions! {
     TENANT_WRITE: TenantWrite = "tenant_write", "change the organisation", ADMIN, TenantWrite;
     ACCOUNT_EXPORT: AccountExport = "account_export", "export the organisation's data", ADMIN, session;
     ACCOUNT_DELETE: AccountDelete = "account_delete", "delete the organisation with all its data", ADMIN, session;
-    TEAM_READ: TeamRead = "team_read", "list the team", STAFF, TeamRead;
+    TEAM_READ: TeamRead = "team_read", "list the team", MEMBERS, TeamRead;
+    /// Subsidiaries, agencies (with their fees) and integrations: not for outside agencies.
+    STRUCTURE_READ: StructureRead = "structure_read", "read the organisation's subsidiaries, agencies and integrations", MEMBERS, TenantRead;
     TEAM_WRITE: TeamWrite = "team_write", "manage the team", ADMIN, TeamWrite;
 
-    // Core records. Interviewers and agencies get their narrower views with interviews and submissions.
+    // Core records. Interviewers get their narrower view with interviews; agencies read and
+    // change only the candidates and applications their agency submitted (the domain filters).
     JOBS_READ: JobsRead = "jobs_read", "read jobs", STAFF, JobsRead;
     JOBS_WRITE: JobsWrite = "jobs_write", "change jobs", HIRING, JobsWrite;
-    CANDIDATES_READ: CandidatesRead = "candidates_read", "read candidates", HIRING, CandidatesRead;
-    CANDIDATES_WRITE: CandidatesWrite = "candidates_write", "change candidates", HIRING, CandidatesWrite;
+    CANDIDATES_READ: CandidatesRead = "candidates_read", "read candidates (an agency: those it submitted)", SUBMITTING, CandidatesRead;
+    CANDIDATES_WRITE: CandidatesWrite = "candidates_write", "add and change candidates (an agency: its own)", SUBMITTING, CandidatesWrite;
+    CANDIDATES_IMPORT: CandidatesImport = "candidates_import", "import candidates in bulk", HIRING, CandidatesWrite;
     CANDIDATES_DELETE: CandidatesDelete = "candidates_delete", "delete candidates", &[OrgAdmin, Recruiter], CandidatesWrite;
     CANDIDATES_ERASE: CandidatesErase = "candidates_erase", "erase candidates everywhere", &[OrgAdmin, Recruiter], CandidatesWrite;
-    APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications", HIRING, ApplicationsRead;
-    APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "change applications", HIRING, ApplicationsWrite;
+    APPLICATIONS_READ: ApplicationsRead = "applications_read", "read applications (an agency: those it submitted)", SUBMITTING, ApplicationsRead;
+    APPLICATIONS_SUBMIT: ApplicationsSubmit = "applications_submit", "submit candidates to jobs (an agency: its own candidates)", SUBMITTING, ApplicationsWrite;
+    APPLICATIONS_WRITE: ApplicationsWrite = "applications_write", "move and delete applications", HIRING, ApplicationsWrite;
 
     // Documents. Anyone on staff may upload and keeps their own files; reading others' files
     // is for hiring roles, deleting them for admins.

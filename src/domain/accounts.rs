@@ -6,6 +6,7 @@ use poem_openapi::Object;
 
 use super::audit::{self, Action, Actor, Change};
 use super::mail::{self, MailKind};
+use super::structure;
 use super::tenants;
 use super::tokens::{self, Invite, TokenKind};
 use super::users::{self, User};
@@ -210,6 +211,9 @@ pub struct InviteInput {
     pub email: String,
     /// The role the teammate gets (any role of an organisation).
     pub role: Role,
+    /// Required with the `agency` role (an agency of the organisation, `/agencies`), refused
+    /// with any other: the agency the teammate works for.
+    pub agency_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -237,6 +241,7 @@ pub async fn invite(
     let public_url = public_url.to_string();
     store
         .write(move |tx| {
+            let agency_id = structure::agency_of_role(tx, tenant_id, role, input.agency_id)?;
             if tx.lookup(&EMAIL_USER, &email)?.is_some() {
                 return Err(Error::conflict(format!(
                     "An account with the email {email} already exists"
@@ -245,6 +250,7 @@ pub async fn invite(
             let tenant = tenants::load(tx, tenant_id)?;
             let (mut token, raw) = tokens::issue(tx, TokenKind::Invite, tenant_id, None, &email)?;
             token.role = Some(role);
+            token.agency_id = agency_id;
             token.invited_by = Some(actor.label.clone());
             tokens::save(tx, &token)?;
             let url = link(&public_url, TokenKind::Invite, &raw);
@@ -256,8 +262,9 @@ pub async fn invite(
                 tx,
                 tenant_id,
                 &actor,
-                Change::new(Action::UserInvited, token.id, summary)
-                    .with(serde_json::json!({"email": email, "role": role})),
+                Change::new(Action::UserInvited, token.id, summary).with(
+                    serde_json::json!({"email": email, "role": role, "agency_id": agency_id}),
+                ),
             )?;
             Ok(InviteSent {
                 invite: Invite::from(&token),
@@ -309,9 +316,22 @@ pub async fn accept_invite(
             let token = tokens::consume(tx, TokenKind::Invite, &raw)?;
             let role = token.role.unwrap_or(Role::Recruiter);
             // The invite reached this mailbox: the address is confirmed.
+            // An agency removed since the invite was sent leaves the invitation without one.
+            let agency_id = token.agency_id.filter(|_| role == Role::Agency);
+            if let Some(agency) = agency_id {
+                structure::agency_of_role(tx, token.tenant_id, role, Some(agency)).map_err(
+                    |_| {
+                        Error::invalid(
+                            "token",
+                            "names an agency that no longer exists; ask for a new invitation",
+                        )
+                    },
+                )?;
+            }
             let mut user =
                 users::insert_user(tx, token.tenant_id, &token.email, full_name, role, hash)?;
             user.email_verified = true;
+            user.agency_id = agency_id;
             tx.put(&USERS, user.tenant_id, user.id, &user)?;
             let actor = Actor::public(&user.email, None);
             let summary = format!(

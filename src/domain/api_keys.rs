@@ -63,6 +63,12 @@ pub async fn mint(store: &Store, who: &Identity, input: NewApiKey) -> Result<(Ap
         "role",
         "must be a staff role of the organisation",
     );
+    // An agency's access is its people's: a key belongs to no agency, so would see nothing.
+    v.check(
+        role != Role::Agency,
+        "role",
+        "cannot be agency: agencies' people sign in, each with their agency",
+    );
     v.check(
         !input.scopes.is_empty(),
         "scopes",
@@ -257,6 +263,7 @@ mod tests {
             scopes: None,
             actor: "admin@example.com".into(),
             ip: None,
+            agency_id: None,
         }
     }
 

@@ -13,8 +13,8 @@ use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::store::tables::{
-    APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS, JOB_CANDIDATE_APPLICATION,
-    JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
+    AGENCY_APPLICATIONS, APPLICATIONS, CANDIDATE_APPLICATIONS, CANDIDATES, JOB_APPLICATIONS,
+    JOB_CANDIDATE_APPLICATION, JOBS, STAGE_APPLICATIONS, STAGE_CHANGES,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -52,6 +52,10 @@ pub struct Application {
     /// portal while the organisation had one.
     #[serde(default)]
     pub consent: Option<Consent>,
+    /// The agency that submitted the candidate to the job (`null`: the organisation itself);
+    /// that agency's people see only such applications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_id: Option<u64>,
 }
 
 /// One move in the pipeline.
@@ -250,6 +254,7 @@ pub(super) fn insert(
         updated_at: now,
         stage_changed_at: now,
         consent: None,
+        agency_id: None,
     };
     tx.put(&APPLICATIONS, tenant, id, &app)?;
     record_change(tx, &app, None, actor)?;
@@ -302,28 +307,56 @@ pub(super) fn ids_for_candidate(rx: &impl Reader, tenant: u64, candidate: u64) -
     rx.members(&CANDIDATE_APPLICATIONS.index, tenant, candidate)
 }
 
+/// Puts a candidate into a job's pipeline. An agency submits only candidates it submitted
+/// (others are 404, like missing ones), as `sourced` or `applied`, and the application is its.
 pub async fn create(store: &Store, who: &Identity, input: NewApplication) -> Result<Application> {
     let source = tidy(input.source);
     check(source.as_deref(), input.fit_score)?;
-    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    let agency = who.submitting_agency()?;
+    let stage = input.status.unwrap_or(Stage::Sourced);
+    if agency.is_some() && !matches!(stage, Stage::Sourced | Stage::Applied) {
+        return Err(Error::invalid(
+            "status",
+            "must be sourced or applied for an agency's submission",
+        ));
+    }
+    let (tenant, actor, who) = (who.tenant_id, Actor::of(who), who.clone());
     store
         .write(move |tx| {
-            insert(
+            super::candidates::visible(tx, &who, input.candidate_id)?;
+            let mut app = insert(
                 tx,
                 tenant,
                 input.job_id,
                 input.candidate_id,
-                input.status.unwrap_or(Stage::Sourced),
+                stage,
                 source,
                 input.fit_score,
                 &actor,
-            )
+            )?;
+            if agency.is_some() {
+                app.agency_id = agency;
+                tx.put(&APPLICATIONS, tenant, app.id, &app)?;
+            }
+            Ok(app)
         })
         .await
 }
 
-pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Application> {
-    load(&store.read()?, tenant, id)
+/// The application, if `who` may see it: another tenant's, or one an agency did not submit,
+/// is 404 like a missing one.
+pub fn visible(rx: &impl Reader, who: &Identity, id: u64) -> Result<Application> {
+    load(rx, who.tenant_id, id)
+        .ok()
+        .filter(|a| {
+            who.submissions_of()
+                .is_none_or(|agency| a.agency_id == Some(agency))
+        })
+        .ok_or_else(|| Error::not_found("Application", id))
+}
+
+pub fn get(store: &Store, who: &Identity, id: u64) -> Result<Application> {
+    visible(&store.read()?, who, id)
 }
 
 pub async fn update(
@@ -384,9 +417,9 @@ pub async fn delete(store: &Store, who: &Identity, id: u64) -> Result<()> {
         .await
 }
 
-pub fn history(store: &Store, tenant: u64, id: u64) -> Result<Vec<StageChange>> {
+pub fn history(store: &Store, who: &Identity, id: u64) -> Result<Vec<StageChange>> {
     let rx = store.read()?;
-    load(&rx, tenant, id)?;
+    visible(&rx, who, id)?;
     let mut changes = rx.list(&STAGE_CHANGES, id, 0, usize::MAX)?;
     changes.reverse();
     Ok(changes)
@@ -399,10 +432,11 @@ pub struct ApplicationFilter {
     pub status: Option<Stage>,
 }
 
-/// Applications newest first; each filter reads its own index.
+/// Applications `who` may see (an agency: those it submitted), newest first; each filter
+/// reads its own index.
 pub fn list(
     store: &Store,
-    tenant: u64,
+    who: &Identity,
     f: &ApplicationFilter,
     skip: usize,
     limit: usize,
@@ -411,8 +445,9 @@ pub fn list(
         (&JOB_APPLICATIONS, f.job_id),
         (&CANDIDATE_APPLICATIONS, f.candidate_id),
         (&STAGE_APPLICATIONS, f.status.map(|s| s as u64)),
+        (&AGENCY_APPLICATIONS, who.submissions_of()),
     ];
     store
         .read()?
-        .page_matching(&APPLICATIONS, tenant, &filters, None, skip, limit)
+        .page_matching(&APPLICATIONS, who.tenant_id, &filters, None, skip, limit)
 }

@@ -15,7 +15,7 @@ use super::matching::{self, Availability, WorkMode};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
 use crate::search::{self, Kind, Search};
-use crate::store::tables::{CANDIDATES, EMAIL_CANDIDATE};
+use crate::store::tables::{AGENCY_CANDIDATES, CANDIDATES, EMAIL_CANDIDATE};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -51,6 +51,10 @@ pub struct Candidate {
     pub remote_preference: Option<WorkMode>,
     /// Would move for the right job.
     pub willing_to_relocate: Option<bool>,
+    /// The agency that submitted the candidate (`null`: the organisation's own). Set from the
+    /// agency user who creates it; that agency's people see only such candidates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_id: Option<u64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -204,6 +208,7 @@ impl NewCandidate {
             notice_period_days: self.notice_period_days,
             remote_preference: self.remote_preference,
             willing_to_relocate: self.willing_to_relocate,
+            agency_id: None,
             created_at: now,
             updated_at: now,
         }
@@ -304,8 +309,24 @@ pub fn load(rx: &impl Reader, tenant: u64, id: u64) -> Result<Candidate> {
         .ok_or_else(|| Error::not_found("Candidate", id))
 }
 
+/// Whether `who` may see `c`: an agency only what it submitted.
+pub fn sees(who: &Identity, c: &Candidate) -> bool {
+    who.submissions_of()
+        .is_none_or(|agency| c.agency_id == Some(agency))
+}
+
+/// The candidate, if `who` may see it: another tenant's, or one an agency did not submit, is
+/// 404 like a missing one.
+pub fn visible(rx: &impl Reader, who: &Identity, id: u64) -> Result<Candidate> {
+    load(rx, who.tenant_id, id)
+        .ok()
+        .filter(|c| sees(who, c))
+        .ok_or_else(|| Error::not_found("Candidate", id))
+}
+
 pub async fn create(indexer: &Indexer, who: &Identity, input: NewCandidate) -> Result<Candidate> {
-    let c = input.into_candidate(who.tenant_id, "manual");
+    let mut c = input.into_candidate(who.tenant_id, "manual");
+    c.agency_id = who.submitting_agency()?;
     validate(&c)?;
     let actor = Actor::of(who);
     indexer
@@ -317,8 +338,8 @@ pub async fn create(indexer: &Indexer, who: &Identity, input: NewCandidate) -> R
         .await
 }
 
-pub fn get(store: &Store, tenant: u64, id: u64) -> Result<Candidate> {
-    load(&store.read()?, tenant, id)
+pub fn get(store: &Store, who: &Identity, id: u64) -> Result<Candidate> {
+    visible(&store.read()?, who, id)
 }
 
 pub async fn update(
@@ -327,11 +348,11 @@ pub async fn update(
     id: u64,
     patch: CandidatePatch,
 ) -> Result<Candidate> {
-    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    let (tenant, actor, who) = (who.tenant_id, Actor::of(who), who.clone());
     patch.reject_nulls()?;
     indexer
         .write(move |tx, pending| {
-            let mut c = load(tx, tenant, id)?;
+            let mut c = visible(tx, &who, id)?;
             let before = c.clone();
             let old_email = c.email.clone();
             let text = blank_is_null;
@@ -508,24 +529,35 @@ impl CandidateFilter {
     }
 }
 
+/// The candidates `who` may see, newest first, or ranked by `q`. An agency's are those filed
+/// under it: a page reads just the page, a search is bounded to them.
 pub fn list(
     store: &Store,
     search: &Search,
-    tenant: u64,
+    who: &Identity,
     f: &CandidateFilter,
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Candidate>, u64)> {
     let rx = store.read()?;
+    let tenant = who.tenant_id;
+    let agency = who.submissions_of();
     if f.is_empty() {
-        return Ok((
-            rx.list(&CANDIDATES, tenant, skip, limit)?,
-            rx.count(&CANDIDATES, tenant)?,
-        ));
+        let filters = [(&AGENCY_CANDIDATES, agency)];
+        return rx.page_matching(&CANDIDATES, tenant, &filters, None, skip, limit);
     }
-    let hits = search.query(&f.query(tenant, skip, limit))?;
+    let mut q = f.query(tenant, skip, limit);
+    q.only = submitted(&rx, tenant, agency)?;
+    let hits = search.query(&q)?;
     let items = rx.get_many(&CANDIDATES, tenant, &hits.ids)?;
     Ok((items, hits.total))
+}
+
+/// The ids of the candidates `agency` submitted (`None`: no agency, no bound).
+fn submitted(rx: &impl Reader, tenant: u64, agency: Option<u64>) -> Result<Option<Vec<u64>>> {
+    agency
+        .map(|a| rx.members(&AGENCY_CANDIDATES.index, tenant, a))
+        .transpose()
 }
 
 /// How deep each ranking goes before they are fused: the answer holds at most this many
@@ -540,25 +572,31 @@ pub const MIN_SIMILARITY: f32 = 0.25;
 pub fn list_by_meaning(
     store: &Store,
     indexer: &Indexer,
-    tenant: u64,
+    who: &Identity,
     f: &CandidateFilter,
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Candidate>, u64)> {
     let Some(text) = f.q.as_deref().filter(|q| !q.trim().is_empty()) else {
-        return list(store, &indexer.search, tenant, f, skip, limit);
+        return list(store, &indexer.search, who, f, skip, limit);
     };
+    let tenant = who.tenant_id;
     let depth = FUSE_DEPTH.max(skip + limit);
+    let rx = store.read()?;
+    let only = submitted(&rx, tenant, who.submissions_of())?;
     let keyword = indexer
         .search
         .query(&search::Query {
             counted: false,
+            only: only.clone(),
             ..f.query(tenant, 0, depth)
         })?
         .ids;
-    let rx = store.read()?;
+    let only: Option<std::collections::HashSet<u64>> = only.map(|ids| ids.into_iter().collect());
     let admitted = |id: u64| {
-        !f.narrows() || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c))
+        only.as_ref().is_none_or(|ids| ids.contains(&id))
+            && (!f.narrows()
+                || matches!(rx.get(&CANDIDATES, tenant, id), Ok(Some(c)) if f.admits(&c)))
     };
     let by_meaning: Vec<u64> = super::meaning::nearest::<Candidate>(
         store,

@@ -11,11 +11,12 @@ use super::fields::{
     check_text, clean_labels, tidy,
 };
 use super::indexing::{Indexer, Pending};
+use super::structure;
 use super::webhooks::{self, Event};
 use crate::auth::Identity;
 use crate::error::{Error, Result, Validator};
 use crate::search::{self, Kind, Search};
-use crate::store::tables::{INSTANCE, JOBS, PUBLIC_JOBS};
+use crate::store::tables::{INSTANCE, JOBS, PUBLIC_JOBS, SUBSIDIARY_JOBS};
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
 
@@ -61,6 +62,9 @@ pub struct Job {
     pub level: Option<Level>,
     pub status: JobStatus,
     pub is_public: bool,
+    /// The subsidiary the job belongs to (`/subsidiaries`), if any.
+    #[serde(default)]
+    pub subsidiary_id: Option<u64>,
     /// Applications to this job, kept exact.
     pub applicants: u64,
     /// Applications of this job in the `hired` stage.
@@ -106,6 +110,8 @@ pub struct NewJob {
     pub status: Option<JobStatus>,
     /// Defaults to `false`: only public, open jobs appear on the careers portal.
     pub is_public: Option<bool>,
+    /// A subsidiary of the organisation (`/subsidiaries`) the job belongs to.
+    pub subsidiary_id: Option<u64>,
 }
 
 /// Absent fields stay as they are; `null` clears a nullable field.
@@ -137,6 +143,8 @@ pub struct JobPatch {
     pub level: MaybeUndefined<Level>,
     pub status: MaybeUndefined<JobStatus>,
     pub is_public: MaybeUndefined<bool>,
+    /// `null` takes the job out of its subsidiary.
+    pub subsidiary_id: MaybeUndefined<u64>,
 }
 
 crate::not_null!(JobPatch: title, required_skills, nice_to_have_skills, skills, status, is_public);
@@ -240,6 +248,7 @@ impl NewJob {
             level: self.level,
             status: self.status.unwrap_or(JobStatus::Open),
             is_public: self.is_public.unwrap_or(false),
+            subsidiary_id: self.subsidiary_id,
             applicants: 0,
             hired: 0,
             created_at: now,
@@ -266,6 +275,7 @@ pub async fn create(indexer: &Indexer, who: &Identity, input: NewJob) -> Result<
 
 /// Stores a new job (given its id here) inside `tx`, with its audit entry.
 pub fn insert(tx: &mut Tx, pending: &mut Pending, mut job: Job, actor: &Actor) -> Result<Job> {
+    structure::check_subsidiary(tx, job.org_id, job.subsidiary_id)?;
     job.id = tx.next_id()?;
     save(tx, &job, pending)?;
     let summary = format!("Created job {} \"{}\"", job.id, job.title);
@@ -314,7 +324,11 @@ pub async fn update(indexer: &Indexer, who: &Identity, id: u64, patch: JobPatch)
             apply(&mut job.skills, patch.skills.map_value(clean_labels));
             apply(&mut job.status, patch.status);
             apply(&mut job.is_public, patch.is_public);
+            apply_nullable(&mut job.subsidiary_id, patch.subsidiary_id);
             validate(&job)?;
+            if job.subsidiary_id != before.subsidiary_id {
+                structure::check_subsidiary(tx, tenant, job.subsidiary_id)?;
+            }
             job.updated_at = Timestamp::now();
             save(tx, &job, pending)?;
             let label = format!("job {id} \"{}\"", job.title);
@@ -368,8 +382,11 @@ pub async fn delete(indexer: &Indexer, who: &Identity, id: u64) -> Result<()> {
 pub struct JobFilter {
     pub q: Option<String>,
     pub status: Option<JobStatus>,
+    pub subsidiary_id: Option<u64>,
 }
 
+/// Jobs newest first, or ranked by `q`. A subsidiary alone reads its filing (just the page);
+/// with `q` or a status, the search is bounded to the subsidiary's jobs.
 pub fn list(
     store: &Store,
     search: &Search,
@@ -380,14 +397,16 @@ pub fn list(
 ) -> Result<(Vec<Job>, u64)> {
     let rx = store.read()?;
     if filter.q.is_none() && filter.status.is_none() {
-        return Ok((
-            rx.list(&JOBS, tenant, skip, limit)?,
-            rx.count(&JOBS, tenant)?,
-        ));
+        let filters = [(&SUBSIDIARY_JOBS, filter.subsidiary_id)];
+        return rx.page_matching(&JOBS, tenant, &filters, None, skip, limit);
     }
     let mut q = search::Query::new(Kind::Job, Some(tenant));
     q.text = filter.q.clone();
     q.status = filter.status.map(|s| s.as_str().to_string());
+    q.only = filter
+        .subsidiary_id
+        .map(|s| rx.members(&SUBSIDIARY_JOBS.index, tenant, s))
+        .transpose()?;
     q.offset = skip;
     q.limit = limit;
     let hits = search.query(&q)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::audit::{self, Action, Actor, Change};
 use crate::auth::{Identity, Permission};
 use crate::error::{Error, Result, Validator};
-use crate::store::tables::{CANDIDATES, JOBS, KIND_LIBRARY, LIBRARY};
+use crate::store::tables::{JOBS, KIND_LIBRARY, LIBRARY};
 use crate::store::{Reader, Store};
 use crate::time::Timestamp;
 
@@ -116,14 +116,13 @@ pub async fn create(store: &Store, who: &Identity, input: NewLibraryItem) -> Res
         created_by_user_id: who.user_id(),
         created_at: now,
     };
-    let actor = Actor::of(who);
+    let (actor, who) = (Actor::of(who), who.clone());
     store
         .write(move |tx| {
             let tenant = item.org_id;
-            if let Some(id) = item.candidate_id
-                && tx.get(&CANDIDATES, tenant, id)?.is_none()
-            {
-                return Err(Error::not_found("Candidate", id));
+            if let Some(id) = item.candidate_id {
+                // An agency's people name only candidates their agency submitted.
+                super::candidates::visible(tx, &who, id)?;
             }
             if let Some(id) = item.job_id
                 && tx.get(&JOBS, tenant, id)?.is_none()

@@ -93,6 +93,7 @@ pub async fn create_candidate(
     }
     .into_candidate(who.tenant_id, "resume");
     let mut fresh = fit(fresh);
+    fresh.agency_id = who.submitting_agency()?;
     if preview {
         // What would be made, for a person to review first: nothing is stored.
         let summary = format!(
@@ -108,7 +109,7 @@ pub async fn create_candidate(
         });
     }
     candidates::validate(&fresh)?;
-    let (tenant, actor) = (who.tenant_id, Actor::of(who));
+    let (tenant, actor, agency) = (who.tenant_id, Actor::of(who), who.submissions_of());
     let mut upload = uploads::record(tenant, Some(who), &file, None);
     upload.text = Some(text);
     indexer
@@ -117,6 +118,15 @@ pub async fn create_candidate(
                 Some(email) => candidates::by_email(tx, tenant, email)?,
                 None => None,
             };
+            // An agency updates only a candidate it submitted; anyone else's email is taken.
+            if let (Some(agency), Some(c)) = (agency, &existing)
+                && c.agency_id != Some(agency)
+            {
+                return Err(Error::conflict(format!(
+                    "A candidate with the email {} already exists",
+                    c.email.as_deref().unwrap_or_default()
+                )));
+            }
             let candidate_id = match &existing {
                 Some(c) => c.id,
                 None => tx.next_id()?,

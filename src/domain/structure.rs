@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
 use super::fields::{NotNull, apply, apply_nullable, blank_is_null, check_text, tidy};
-use crate::auth::{Identity, Permission};
+use crate::auth::{Identity, Permission, Role};
 use crate::error::{Error, Result, Validator, is_valid_email, normalize_email};
-use crate::store::tables::{AGENCIES, INTEGRATIONS, SUBSIDIARIES};
+use crate::store::tables::{AGENCIES, INTEGRATIONS, SUBSIDIARIES, SUBSIDIARY_JOBS, USERS};
 use crate::store::{Reader, Records, Store, page_of};
 use crate::time::Timestamp;
 
@@ -35,6 +35,10 @@ pub trait Unit: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn change(&mut self, patch: Self::Patch) -> Result<()>;
     fn stamp(&mut self, now: Timestamp);
     fn set_id(&mut self, id: u64);
+    /// Why the record cannot be deleted yet (what still refers to it), if anything does.
+    fn in_use(_rx: &impl Reader, _tenant: u64, _id: u64) -> Result<Option<String>> {
+        Ok(None)
+    }
 }
 
 /// The organisation's records of one kind, by name; `q` keeps those whose name contains it.
@@ -45,7 +49,7 @@ pub fn list<T: Unit>(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<T>, u64)> {
-    who.allow(Permission::TENANT_READ)?;
+    who.allow(Permission::STRUCTURE_READ)?;
     let rx = store.read()?;
     let mut all: Vec<T> = rx.list(&T::TABLE, who.tenant_id, 0, usize::MAX)?;
     all.sort_by_key(|u| (u.name().to_lowercase(), u.id()));
@@ -58,7 +62,7 @@ pub fn list<T: Unit>(
 }
 
 pub fn get<T: Unit>(store: &Store, who: &Identity, id: u64) -> Result<T> {
-    who.allow(Permission::TENANT_READ)?;
+    who.allow(Permission::STRUCTURE_READ)?;
     load(&store.read()?, who.tenant_id, id)
 }
 
@@ -120,11 +124,54 @@ pub async fn delete<T: Unit>(store: &Store, who: &Identity, id: u64) -> Result<(
     store
         .write(move |tx| {
             let unit: T = load(tx, tenant, id)?;
+            if let Some(why) = T::in_use(tx, tenant, id)? {
+                return Err(Error::conflict(format!(
+                    "{} {} is still in use: {why}",
+                    T::NAME,
+                    unit.name()
+                )));
+            }
             tx.remove(&T::TABLE, tenant, id)?;
             let summary = format!("Removed {} {}", T::NAME.to_lowercase(), unit.name());
             audit::record(tx, tenant, &actor, Change::new(T::DELETED, id, summary))
         })
         .await
+}
+
+/// The agency a member with `role` works for: `agency_id` is required with the `agency` role
+/// and must name an agency of the organisation; any other role belongs to none (400).
+pub fn agency_of_role(
+    rx: &impl Reader,
+    tenant: u64,
+    role: Role,
+    agency_id: Option<u64>,
+) -> Result<Option<u64>> {
+    match (role, agency_id) {
+        (Role::Agency, None) => Err(Error::invalid(
+            "agency_id",
+            "is required for the agency role: the agency this person works for",
+        )),
+        (Role::Agency, Some(id)) if rx.get(&AGENCIES, tenant, id)?.is_none() => {
+            Err(Error::invalid(
+                "agency_id",
+                format!("names no agency of this organisation ({id})"),
+            ))
+        }
+        (Role::Agency, Some(id)) => Ok(Some(id)),
+        (_, None) => Ok(None),
+        (_, Some(_)) => Err(Error::invalid("agency_id", "is only for the agency role")),
+    }
+}
+
+/// A job's `subsidiary_id`, if set, must name a subsidiary of the organisation (400).
+pub fn check_subsidiary(rx: &impl Reader, tenant: u64, subsidiary_id: Option<u64>) -> Result<()> {
+    match subsidiary_id {
+        Some(id) if rx.get(&SUBSIDIARIES, tenant, id)?.is_none() => Err(Error::invalid(
+            "subsidiary_id",
+            format!("names no subsidiary of this organisation ({id})"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A name: required, at most 120 characters.
@@ -183,6 +230,13 @@ impl Unit for Subsidiary {
     const DELETED: Action = Action::SubsidiaryDeleted;
     fn id(&self) -> u64 {
         self.id
+    }
+    /// Jobs keep naming their subsidiary: it goes once they are moved or deleted.
+    fn in_use(rx: &impl Reader, tenant: u64, id: u64) -> Result<Option<String>> {
+        let jobs = rx.filed_count(&SUBSIDIARY_JOBS, tenant, id)?;
+        Ok((jobs > 0).then(|| {
+            format!("{jobs} job(s) belong to it; move them to another subsidiary or none first")
+        }))
     }
     fn name(&self) -> &str {
         &self.name
@@ -311,6 +365,20 @@ impl Unit for Agency {
     const DELETED: Action = Action::AgencyDeleted;
     fn id(&self) -> u64 {
         self.id
+    }
+    /// Its people keep working for it: it goes once they are removed or given another role.
+    /// (What it submitted keeps its `agency_id`: the record of who brought the candidate.)
+    fn in_use(rx: &impl Reader, tenant: u64, id: u64) -> Result<Option<String>> {
+        let people = rx
+            .list(&USERS, tenant, 0, usize::MAX)?
+            .into_iter()
+            .filter(|u| u.agency_id == Some(id))
+            .count();
+        Ok((people > 0).then(|| {
+            format!(
+                "{people} member(s) of the team work for it; remove them or change their role first"
+            )
+        }))
     }
     fn name(&self) -> &str {
         &self.name

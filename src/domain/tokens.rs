@@ -55,6 +55,9 @@ pub struct OneTimeToken {
     /// For an invite: the role the new member gets, and who invited them.
     pub role: Option<Role>,
     pub invited_by: Option<String>,
+    /// For an invite with the `agency` role: the agency the new member works for.
+    #[serde(default)]
+    pub agency_id: Option<u64>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub used_at: Option<Timestamp>,
@@ -66,6 +69,8 @@ pub struct Invite {
     pub id: u64,
     pub email: String,
     pub role: Role,
+    /// The agency of an invite with the `agency` role.
+    pub agency_id: Option<u64>,
     pub expires_at: Timestamp,
 }
 
@@ -75,6 +80,7 @@ impl From<&OneTimeToken> for Invite {
             id: t.id,
             email: t.email.clone(),
             role: t.role.unwrap_or(Role::Recruiter),
+            agency_id: t.agency_id,
             expires_at: t.expires_at,
         }
     }
@@ -105,6 +111,7 @@ pub fn issue(
         hash: digest(&raw),
         role: None,
         invited_by: None,
+        agency_id: None,
         created_at: now,
         expires_at: now.plus_secs(kind.lifetime_secs()),
         used_at: None,

@@ -4,6 +4,7 @@ use poem_openapi::Object;
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action, Actor, Change};
+use super::structure;
 use super::tenants::{self, Tenant};
 use crate::auth::password::{self, Passwords};
 use crate::auth::token::{Claims, TokenKeys};
@@ -27,6 +28,9 @@ pub struct User {
     #[serde(default)]
     pub email_verified: bool,
     pub created_at: Timestamp,
+    /// The agency an `agency` user works for; what they see is what it submitted.
+    #[serde(default)]
+    pub agency_id: Option<u64>,
 }
 
 /// A user as the API shows it (seed 004 shape: `org_id` is the tenant).
@@ -39,6 +43,8 @@ pub struct UserOut {
     pub org_id: u64,
     pub email_verified: bool,
     pub created_at: Timestamp,
+    /// The agency of an `agency` user (`null` for every other role).
+    pub agency_id: Option<u64>,
 }
 
 impl From<&User> for UserOut {
@@ -51,6 +57,7 @@ impl From<&User> for UserOut {
             org_id: u.tenant_id,
             email_verified: u.email_verified,
             created_at: u.created_at,
+            agency_id: u.agency_id,
         }
     }
 }
@@ -191,6 +198,7 @@ pub(crate) fn insert_user(
         password_hash,
         email_verified: false,
         created_at: Timestamp::now(),
+        agency_id: None,
     };
     tx.put(&USERS, tenant_id, id, &user)?;
     Ok(user)
@@ -521,7 +529,15 @@ fn org_admins(tx: &Tx, tenant_id: u64) -> Result<usize> {
         .count())
 }
 
-pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role) -> Result<User> {
+/// Gives a member `role`; an `agency` member names their agency (`agency_id`), which any
+/// other role drops.
+pub async fn change_role(
+    store: &Store,
+    who: &Identity,
+    user_id: u64,
+    role: Role,
+    agency_id: Option<u64>,
+) -> Result<User> {
     if !role.is_tenant_role() {
         return Err(Error::invalid(
             "role",
@@ -534,6 +550,7 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
             let mut user = tx
                 .get(&USERS, tenant_id, user_id)?
                 .ok_or_else(|| Error::not_found("User", user_id))?;
+            let agency_id = structure::agency_of_role(tx, tenant_id, role, agency_id)?;
             if user.role == Role::OrgAdmin
                 && role != Role::OrgAdmin
                 && org_admins(tx, tenant_id)? <= 1
@@ -542,14 +559,15 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
                     "The organisation must keep at least one org_admin",
                 ));
             }
-            if user.role != role {
+            if user.role != role || user.agency_id != agency_id {
                 let summary = format!(
                     "Changed the role of {} from {} to {}",
                     user.email,
                     user.role.as_str(),
                     role.as_str()
                 );
-                let details = serde_json::json!({"from": user.role, "to": role});
+                let details =
+                    serde_json::json!({"from": user.role, "to": role, "agency_id": agency_id});
                 audit::record(
                     tx,
                     tenant_id,
@@ -558,6 +576,7 @@ pub async fn change_role(store: &Store, who: &Identity, user_id: u64, role: Role
                 )?;
             }
             user.role = role;
+            user.agency_id = agency_id;
             tx.put(&USERS, tenant_id, user_id, &user)?;
             Ok(user)
         })

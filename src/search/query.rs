@@ -9,7 +9,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::{BytesColumn, Column};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query as TQuery, RangeQuery,
-    TermQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, Searcher, Term};
@@ -34,6 +34,8 @@ pub struct Query {
     pub min_experience: Option<u64>,
     pub max_experience: Option<u64>,
     pub status: Option<String>,
+    /// Only these records (an agency's submissions): `None` for no such bound.
+    pub only: Option<Vec<u64>>,
     pub offset: usize,
     pub limit: usize,
     /// Whether [`Hits::total`] counts every match (the default) or only the hits returned:
@@ -54,6 +56,7 @@ impl Query {
             min_experience: None,
             max_experience: None,
             status: None,
+            only: None,
             offset: 0,
             limit: 20,
             counted: true,
@@ -144,6 +147,13 @@ impl Search {
         }
         if let Some(status) = &q.status {
             clauses.push((Occur::Must, term(f.status, status)));
+        }
+        if let Some(only) = &q.only {
+            if only.is_empty() {
+                return Ok(Hits::none());
+            }
+            let ids = only.iter().map(|id| Term::from_field_u64(f.id, *id));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(ids))));
         }
         for skill in &q.skills {
             clauses.push((

@@ -50,17 +50,30 @@ pub const KEY_HASH_API_KEY: Unique = Unique::new("key_hash_api_key_v1");
 /// Keyed (api key id, use id): an append-only log per key.
 pub const API_KEY_USES: Records<KeyUse> = Records::new("api_key_uses_v1");
 
-pub const JOBS: Records<Job> = Records::new("jobs_v1");
+pub const JOBS: Records<Job> = Records::filed("jobs_v1", &[SUBSIDIARY_JOBS]);
+/// (tenant, subsidiary id) → the jobs that belong to that subsidiary.
+pub const SUBSIDIARY_JOBS: Filing<Job> = Filing::many("subsidiary_jobs_v1", |j| {
+    j.subsidiary_id.into_iter().collect()
+});
 /// (INSTANCE, job id) → tenant id: the open, public jobs the careers portal lists.
 pub const PUBLIC_JOBS: Records<u64> = Records::new("public_jobs_v1");
 
-pub const CANDIDATES: Records<Candidate> = Records::new("candidates_v1");
+pub const CANDIDATES: Records<Candidate> = Records::filed("candidates_v1", &[AGENCY_CANDIDATES]);
+/// (tenant, agency id) → the candidates that agency submitted: all its people see of them.
+pub const AGENCY_CANDIDATES: Filing<Candidate> = Filing::many("agency_candidates_v1", |c| {
+    c.agency_id.into_iter().collect()
+});
 /// `"{tenant}:{email}"` → candidate: one candidate per email within a tenant.
 pub const EMAIL_CANDIDATE: Unique = Unique::new("email_candidate_v1");
 
 pub const APPLICATIONS: Records<Application> = Records::filed(
     "applications_v1",
-    &[JOB_APPLICATIONS, CANDIDATE_APPLICATIONS, STAGE_APPLICATIONS],
+    &[
+        JOB_APPLICATIONS,
+        CANDIDATE_APPLICATIONS,
+        STAGE_APPLICATIONS,
+        AGENCY_APPLICATIONS,
+    ],
 );
 /// `"{tenant}:{job}:{candidate}"` → application: one per (job, candidate).
 pub const JOB_CANDIDATE_APPLICATION: Unique = Unique::new("job_candidate_application_v1");
@@ -69,6 +82,10 @@ pub const CANDIDATE_APPLICATIONS: Filing<Application> =
     Filing::one("candidate_applications_v1", |a| a.candidate_id);
 pub const STAGE_APPLICATIONS: Filing<Application> =
     Filing::one("stage_applications_v1", |a| a.status as u64);
+/// (tenant, agency id) → the applications that agency submitted.
+pub const AGENCY_APPLICATIONS: Filing<Application> = Filing::many("agency_applications_v1", |a| {
+    a.agency_id.into_iter().collect()
+});
 /// Keyed (tenant, job id): the job's pipeline numbers, kept with every application change.
 pub const JOB_STATS: Records<JobStats> = Records::new("job_stats_v1");
 /// Keyed (application id, change id): the stage history of each application.
@@ -327,6 +344,8 @@ pub(super) fn filing_tables() -> Vec<&'static str> {
         records.filings.iter().map(|f| f.index.name)
     }
     names(APPLICATIONS)
+        .chain(names(JOBS))
+        .chain(names(CANDIDATES))
         .chain(names(AUDIT))
         .chain(names(INTERVIEWS))
         .chain(names(OFFERS))

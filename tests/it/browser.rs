@@ -1814,6 +1814,93 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
     screenshot(&client, "66-organisation-structure").await;
     let subsidiary = s.get("/api/v1/subsidiaries", &admin.token).await;
     let id = subsidiary.ok(200)["items"][0]["id"].as_u64().unwrap();
+
+    // A job of the subsidiary, made with the job form's select; the list filters by it.
+    s.post("/api/v1/jobs", &admin.token, json!({"title": "HQ Analyst"}))
+        .await
+        .ok(201);
+    visit(&client, &s, "/jobs?new=1").await;
+    fill(&client, "#job-title", "Oslo Engineer").await;
+    wait_for_element(
+        &client,
+        "#job-subsidiary:not([disabled])",
+        "the subsidiary select",
+    )
+    .await;
+    choose(&client, "#job-subsidiary", &id.to_string()).await;
+    click(&client, "#job-submit").await;
+    let route = wait_for_route(&client, "the new job's page", |r| {
+        r.starts_with("/jobs/") && !r.contains("new")
+    })
+    .await;
+    let job = route_id(&route);
+    let stored = s.get(&format!("/api/v1/jobs/{job}"), &admin.token).await;
+    assert_eq!(stored.ok(200)["subsidiary_id"], id);
+    visit(&client, &s, "/jobs").await;
+    wait_for_text(&client, "#jobs-table", "both jobs are listed", |t| {
+        t.contains("HQ Analyst") && t.contains("Oslo Engineer") && t.contains("Engines Nordics")
+    })
+    .await;
+    choose(&client, "#job-subsidiary-filter", &id.to_string()).await;
+    wait_for_text(&client, "#jobs-table", "only the subsidiary's job", |t| {
+        t.contains("Oslo Engineer") && !t.contains("HQ Analyst")
+    })
+    .await;
+    screenshot(&client, "66-jobs-by-subsidiary").await;
+
+    // Someone from the agency is invited with it: the agency select appears with the role.
+    visit(&client, &s, "/team").await;
+    click(&client, "#invite-button").await;
+    fill(&client, "#invite-email", "sam@talentbridge.test").await;
+    choose(&client, "#invite-role", "agency").await;
+    let agencies = s.get("/api/v1/agencies", &admin.token).await;
+    let agency = agencies.ok(200)["items"][0]["id"].as_u64().unwrap();
+    wait_for_element(
+        &client,
+        "#invite-agency:not([disabled])",
+        "the agency select",
+    )
+    .await;
+    choose(&client, "#invite-agency", &agency.to_string()).await;
+    click(&client, "#invite-submit").await;
+    let url = wait_for_text(&client, "#invite-url", "the invite link is shown", |t| {
+        t.contains("/accept-invite?token=")
+    })
+    .await;
+    let token = url.rsplit("token=").next().unwrap().trim().to_string();
+    let r = s
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/accept-invite",
+            None,
+            Some(json!({"token": token, "password": PASSWORD, "full_name": "Sam Scout"})),
+        )
+        .await;
+    assert_eq!(r.ok(200)["user"]["agency_id"], agency);
+
+    // The subsidiary has a job: removing it is refused and says why; it stays.
+    visit(&client, &s, "/settings").await;
+    click(
+        &client,
+        &format!("#structure-subsidiaries-items button[data-remove=\"{id}\"]"),
+    )
+    .await;
+    click(&client, "#structure-remove-confirm").await;
+    wait_for_text(&client, "body", "the refusal is shown", |t| {
+        t.contains("1 job(s) belong to it")
+    })
+    .await;
+    s.get(&format!("/api/v1/subsidiaries/{id}"), &admin.token)
+        .await
+        .ok(200);
+    s.patch(
+        &format!("/api/v1/jobs/{job}"),
+        &admin.token,
+        json!({"subsidiary_id": null}),
+    )
+    .await
+    .ok(200);
+    visit(&client, &s, "/settings").await;
     click(
         &client,
         &format!("#structure-subsidiaries-items button[data-remove=\"{id}\"]"),
@@ -1831,6 +1918,33 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
         s.get("/api/v1/subsidiaries", &admin.token).await.ok(200)["total"],
         0
     );
+
+    // The agency's person signs in to the pages an agency may use, and lands on candidates.
+    click(&client, "#sign-out").await;
+    wait_for_route(&client, "signed out", |r| r.starts_with("/login")).await;
+    sign_in(&client, &s, "sam@talentbridge.test", "Sam Scout", None).await;
+    wait_for_route(&client, "an agency lands on its candidates", |r| {
+        r.starts_with("/candidates")
+    })
+    .await;
+    let nav: Vec<String> = client
+        .execute(
+            "return [...document.querySelectorAll('a[data-nav]')].map((a) => a.dataset.nav);",
+            vec![],
+        )
+        .await
+        .expect("the sidebar")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        nav,
+        ["jobs", "candidates", "agent", "library", "profile"],
+        "the agency's sidebar"
+    );
+    screenshot(&client, "66-agency-sidebar").await;
     finish(client).await;
 }
 

@@ -9,6 +9,7 @@ mod synth;
 
 mod account;
 mod accounts;
+mod agency;
 mod agent;
 mod api_keys;
 mod applications;

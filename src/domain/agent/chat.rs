@@ -256,6 +256,7 @@ impl Agent<'_> {
         let filter = JobFilter {
             q: None,
             status: open_only.then_some(JobStatus::Open),
+            ..JobFilter::default()
         };
         let s = self.state;
         let (jobs, total) = jobs::list(
@@ -295,14 +296,8 @@ impl Agent<'_> {
             ..CandidateFilter::default()
         };
         let s = self.state;
-        let (people, total) = candidates::list(
-            &s.store,
-            &s.indexer.search,
-            self.who.tenant_id,
-            &filter,
-            0,
-            SHOWN,
-        )?;
+        let (people, total) =
+            candidates::list(&s.store, &s.indexer.search, self.who, &filter, 0, SHOWN)?;
         let what = match &q {
             Some(q) => format!("candidates matching \"{q}\""),
             None => "candidates".to_string(),
@@ -375,8 +370,7 @@ impl Agent<'_> {
                 candidate_id: Some(c.id),
                 ..ApplicationFilter::default()
             };
-            let (apps, total) =
-                applications::list(&self.state.store, self.who.tenant_id, &filter, 0, SHOWN)?;
+            let (apps, total) = applications::list(&self.state.store, self.who, &filter, 0, SHOWN)?;
             if total == 0 {
                 reply.push_str("\nApplications: none yet.");
             } else {
@@ -557,7 +551,7 @@ impl Agent<'_> {
             job_id: Some(job.id),
             ..ApplicationFilter::default()
         };
-        let (apps, total) = applications::list(&self.state.store, tenant, &filter, 0, 100)?;
+        let (apps, total) = applications::list(&self.state.store, self.who, &filter, 0, 100)?;
         let mut a = Answer::new(intent, "");
         if total == 0 {
             a.reply = format!(
@@ -719,7 +713,7 @@ impl Agent<'_> {
             Target::Name(name) => {
                 let filter = JobFilter {
                     q: Some(name.clone()),
-                    status: None,
+                    ..JobFilter::default()
                 };
                 let s = self.state;
                 let (found, _) = jobs::list(&s.store, &s.indexer.search, tenant, &filter, 0, 5)?;
@@ -738,7 +732,6 @@ impl Agent<'_> {
 
     /// The candidate `t` names, or the answer that says there is none (or asks which one).
     fn candidate(&self, t: &Target, intent: ChatIntent) -> Result<Found<Candidate>> {
-        let tenant = self.who.tenant_id;
         let not_found = |what: String| Ok(Err(Box::new(Answer::new(intent, what))));
         let id = match t {
             Target::Id(id) => *id,
@@ -766,7 +759,7 @@ impl Agent<'_> {
                 };
             }
         };
-        match candidates::get(&self.state.store, tenant, id) {
+        match candidates::get(&self.state.store, self.who, id) {
             Ok(c) => Ok(Ok(c)),
             Err(e) if e.code == Code::NotFound => {
                 not_found(format!("I can't find candidate #{id}."))
@@ -787,15 +780,8 @@ impl Agent<'_> {
                 q: Some(q.to_string()),
                 ..CandidateFilter::default()
             };
-            candidates::list(
-                &s.store,
-                &s.indexer.search,
-                self.who.tenant_id,
-                &filter,
-                0,
-                20,
-            )
-            .map(|(found, _)| found)
+            candidates::list(&s.store, &s.indexer.search, self.who, &filter, 0, 20)
+                .map(|(found, _)| found)
         };
         // The whole name (every word must match), then each word alone, for a typo.
         let mut found = search(name)?;

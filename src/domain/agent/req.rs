@@ -112,6 +112,7 @@ pub fn new_job(text: &str, notes: Option<&str>, field: &str) -> Result<NewJob> {
         level: req.level,
         status: None,
         is_public: None,
+        subsidiary_id: None,
     })
 }
 

@@ -134,6 +134,7 @@ pub async fn generate(state: &Arc<AppState>) -> Result<Generated> {
         scopes: None,
         actor: user.email.clone(),
         ip: None,
+        agency_id: None,
     });
     let mut made = Generated::default();
 

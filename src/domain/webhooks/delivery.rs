@@ -313,6 +313,7 @@ mod tests {
             scopes: None,
             actor: "admin@example.com".into(),
             ip: None,
+            agency_id: None,
         }
     }
 

@@ -409,6 +409,7 @@ impl TestServer {
                     password_hash: hash,
                     email_verified: false,
                     created_at: hirebase::time::Timestamp::now(),
+                    agency_id: None,
                 };
                 tx.put(&USERS, org_id, id, &user)?;
                 Ok(())
