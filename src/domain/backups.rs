@@ -62,7 +62,6 @@ impl Backups {
         std::thread::Builder::new()
             .name("hirebase-backup".into())
             .spawn(move || {
-                let _slot = slot;
                 // Behind the requests: writes kept 50% of their throughput beside a backup at
                 // normal priority (benches/backup.rs); the copy takes what they leave.
                 crate::workers::lower_priority();
@@ -71,6 +70,8 @@ impl Backups {
                     let dest = fresh_name(&dir);
                     store.backup_to(&dest, &mut progress)
                 })();
+                // Free before answering: whoever reads the answer may start the next one.
+                drop(slot);
                 let _ = reply.send(result);
             })
             .map_err(Error::internal)?;

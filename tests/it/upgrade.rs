@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::common::{PASSWORD, TestServer};
 
 /// Written by the build whose schema version names the folder.
-const FIXTURE_VERSION: u64 = 3;
+const FIXTURE_VERSION: u64 = 4;
 const ROOT: &str = "root@fixture.example";
 const OWNER: &str = "owner@fixture.example";
 // A fixture comes from this build or an older one.
@@ -96,6 +96,24 @@ async fn the_committed_data_dir_opens_with_this_build_and_keeps_its_records() {
     assert_eq!(erased.ok(200)["items"].as_array().map_or(0, Vec::len), 1);
     let gone = s.get("/api/v1/audit?q=Forgotten", &m.token).await;
     assert_eq!(gone.ok(200)["items"], json!([]));
+}
+
+/// A data dir of schema 3 (conversations not yet filed by owner) opens with this build: the
+/// migrations after it run and its records, trail and search answer as before.
+#[tokio::test]
+async fn a_schema_3_data_dir_migrates_and_keeps_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture_of(3), dir.path().join("hirebase.redb")).unwrap();
+    let s = TestServer::start_in(Arc::new(dir), |_| {}).await;
+    let ready = s.call(reqwest::Method::GET, "/readyz", None, None).await;
+    assert_eq!(ready.ok(200)["schema_version"], SCHEMA_VERSION);
+    let m = s.login(OWNER, PASSWORD).await;
+    let found = s.get("/api/v1/candidates?q=lovelace", &m.token).await;
+    assert_eq!(found.ok(200)["items"][0]["email"], "ada@fixture.example");
+    let verify = s.get("/api/v1/audit/verify", &m.token).await;
+    assert_eq!(verify.ok(200)["ok"], true, "{}", verify.text);
+    let talks = s.get("/api/v1/agent/conversations", &m.token).await;
+    assert!(talks.ok(200)["items"].is_array(), "{}", talks.text);
 }
 
 /// A data dir of schema 2 (before erasable audit payloads): its trail is re-chained by
