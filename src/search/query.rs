@@ -753,6 +753,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_uncounted_query_returns_the_same_top_hits_and_counts_only_them() {
+        let (_dir, s) = fixture().await;
+        let mut counted = text(1, "engineering");
+        counted.limit = 1;
+        let all = s.query(&counted).unwrap();
+        assert_eq!(all.total, 3, "every match counted");
+        let top = s
+            .query(&Query {
+                counted: false,
+                ..counted
+            })
+            .unwrap();
+        assert_eq!(top.ids, all.ids, "the same best hit");
+        assert_eq!(top.total, 1, "only the hits returned");
+    }
+
+    #[tokio::test]
     async fn text_without_an_indexable_word_matches_nothing() {
         let (_dir, s) = fixture().await;
         for t in [
