@@ -159,6 +159,19 @@ async fn kinds_are_accepted_by_magic_bytes_and_others_are_415() {
     assert_eq!(r.status, 400, "no file part: {}", r.text);
 }
 
+/// The server answers 413 and stops reading: the client sees the answer, or (when it was still
+/// writing the body) the connection closed under it.
+async fn refused_as_too_large(sent: Result<reqwest::Response, reqwest::Error>) {
+    match sent {
+        Ok(resp) => {
+            crate::common::reply(resp)
+                .await
+                .problem(413, "payload_too_large");
+        }
+        Err(e) => assert!(e.is_request(), "{e}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn files_over_the_limit_are_413_whether_declared_or_streamed() {
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
@@ -171,10 +184,17 @@ async fn files_over_the_limit_are_413_whether_declared_or_streamed() {
         .await
         .problem(413, "payload_too_large");
     // Far over: refused by its Content-Length before it is read.
-    let huge = vec![b'a'; 2_000_000];
-    upload(&s, &a, "huge.txt", huge)
-        .await
-        .problem(413, "payload_too_large");
+    let huge = Part::bytes(vec![b'a'; 2_000_000])
+        .file_name("huge.txt")
+        .mime_str("text/plain")
+        .unwrap();
+    let sent = reqwest::Client::new()
+        .post(s.url("/api/v1/uploads"))
+        .bearer_auth(&a.token)
+        .multipart(Form::new().part("file", huge))
+        .send()
+        .await;
+    refused_as_too_large(sent).await;
 
     // Chunked, with no length to go by: cut off as it streams.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
@@ -190,16 +210,7 @@ async fn files_over_the_limit_are_413_whether_declared_or_streamed() {
         .multipart(Form::new().part("file", part))
         .send()
         .await;
-    // The server answers 413 and stops reading: the client sees the answer, or (when it was
-    // still writing) the connection closed under it.
-    match sent {
-        Ok(resp) => {
-            crate::common::reply(resp)
-                .await
-                .problem(413, "payload_too_large");
-        }
-        Err(e) => assert!(e.is_request(), "{e}"),
-    }
+    refused_as_too_large(sent).await;
     // The server carries on.
     upload(&s, &a, "after.txt", b"still here".to_vec())
         .await
