@@ -5,8 +5,8 @@ use std::sync::Arc;
 use poem::web::Data;
 use poem_openapi::OpenApi;
 use poem_openapi::param::Query;
-use poem_openapi::payload::Json;
 
+use super::payload::JsonBody;
 use super::{Auth, Tag};
 use crate::app::AppState;
 use crate::auth::Permission;
@@ -24,7 +24,7 @@ impl InsightsApi {
         state: Data<&Arc<AppState>>,
         auth: Auth,
         job_id: Query<Option<u64>>,
-    ) -> Result<Json<Insights>> {
+    ) -> Result<JsonBody<Insights>> {
         let who = auth.identity().allow(Permission::INSIGHTS_READ)?;
         if let Some(id) = job_id.0 {
             crate::domain::jobs::get(&state.store, who.tenant_id, id)?;
@@ -34,6 +34,6 @@ impl InsightsApi {
         let computed = tokio::task::spawn_blocking(move || insights::compute(&store, tenant, job))
             .await
             .map_err(crate::error::Error::internal)??;
-        Ok(Json(computed))
+        Ok(JsonBody(computed))
     }
 }

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod library;
 pub mod matching;
 pub mod offers;
+pub mod payload;
 pub mod people;
 pub mod projects;
 pub mod spec;

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::applications::{Application, Stage};
 use super::interviews::InterviewStatus;
 use super::jobs::{Job, JobStatus};
-use super::offers::{Offer, OfferStatus};
+use super::offers::OfferStatus;
 use crate::error::Result;
 use crate::store::tables::{
     INTERVIEWS, INTERVIEWS_BY_STATUS_TIME, JOB_INTERVIEWS, JOB_OFFERS, JOB_STATS, JOBS, OFFERS,
-    STAGE_CHANGES, STATUS_OFFERS, status_time_key,
+    STAGE_CHANGES, STATUS_OFFERS, WITHDRAWN_SENT_OFFERS, status_time_key,
 };
 use crate::store::{Reader, Store, Tx};
 use crate::time::Timestamp;
@@ -112,13 +112,13 @@ pub(super) fn rebuild_stats(tx: &mut Tx) -> Result<()> {
     }
 }
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct StageCount {
     pub stage: Stage,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct JobFunnel {
     pub job_id: u64,
     pub title: String,
@@ -128,14 +128,14 @@ pub struct JobFunnel {
     pub total: u64,
 }
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct TimeToHire {
     /// Median days from entering the pipeline as `applied` (or being added) to `hired`.
     pub median_days: Option<f64>,
     pub hires: u64,
 }
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct SourceStats {
     pub source: String,
     pub applications: u64,
@@ -144,7 +144,7 @@ pub struct SourceStats {
     pub hire_rate: f64,
 }
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct OfferStats {
     pub sent: u64,
     pub accepted: u64,
@@ -154,7 +154,8 @@ pub struct OfferStats {
     pub acceptance_rate: Option<f64>,
 }
 
-#[derive(Debug, Clone, Object)]
+/// Answered as [`crate::api::payload::JsonBody`]: serde writes it as the schema says.
+#[derive(Debug, Clone, Object, Serialize)]
 pub struct Insights {
     pub open_jobs: u64,
     pub funnel: Vec<JobFunnel>,
@@ -305,30 +306,29 @@ pub fn compute(store: &Store, tenant: u64, job_id: Option<u64>) -> Result<Insigh
     })
 }
 
-/// Offers sent and decided: counted from the status index; only withdrawn offers are read
-/// (to tell those withdrawn after sending from drafts dropped).
+/// Offers sent and decided, counted from the filings: no offer is read for the organisation's
+/// numbers, only one job's offers of a status for a job's.
 fn offer_stats(rx: &impl Reader, tenant: u64, job_id: Option<u64>) -> Result<OfferStats> {
-    let with_status = |status: OfferStatus| -> Result<Vec<Offer>> {
-        let filters = [(&STATUS_OFFERS, Some(status as u64)), (&JOB_OFFERS, job_id)];
-        Ok(rx
-            .page_matching(&OFFERS, tenant, &filters, None, 0, usize::MAX)?
-            .0)
-    };
     let count = |status: OfferStatus| -> Result<u64> {
         match job_id {
             None => rx.filed_count(&STATUS_OFFERS, tenant, status as u64),
-            Some(_) => Ok(with_status(status)?.len() as u64),
+            Some(_) => {
+                let filters = [(&STATUS_OFFERS, Some(status as u64)), (&JOB_OFFERS, job_id)];
+                Ok(rx.page_matching(&OFFERS, tenant, &filters, None, 0, 0)?.1)
+            }
         }
     };
+    let withdrawn_after_sending = match job_id {
+        None => rx.filed_count_in(&WITHDRAWN_SENT_OFFERS, tenant, 0..=u64::MAX)?,
+        Some(job) => rx.filed_count(&WITHDRAWN_SENT_OFFERS, tenant, job)?,
+    };
     let (accepted, declined) = (count(OfferStatus::Accepted)?, count(OfferStatus::Declined)?);
-    let withdrawn = with_status(OfferStatus::Withdrawn)?;
-    let withdrawn_after_sending = withdrawn.iter().filter(|o| o.sent_at.is_some()).count() as u64;
     let decided = accepted + declined;
     Ok(OfferStats {
         sent: count(OfferStatus::Sent)? + accepted + declined + withdrawn_after_sending,
         accepted,
         declined,
-        withdrawn: withdrawn.len() as u64,
+        withdrawn: count(OfferStatus::Withdrawn)?,
         acceptance_rate: (decided > 0).then(|| rate(accepted, decided)),
     })
 }
@@ -340,5 +340,50 @@ mod tests {
         assert_eq!(super::median(vec![]), None);
         assert_eq!(super::median(vec![3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(super::median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+
+    #[test]
+    fn serde_writes_insights_as_the_schema_says() {
+        use super::*;
+        let mut insights = Insights {
+            open_jobs: 1,
+            funnel: vec![JobFunnel {
+                job_id: 7,
+                title: "Rust engineer".into(),
+                status: JobStatus::Open,
+                stages: Stage::ALL
+                    .iter()
+                    .map(|s| StageCount {
+                        stage: *s,
+                        count: 2,
+                    })
+                    .collect(),
+                total: 2 * Stage::ALL.len() as u64,
+            }],
+            time_to_hire: TimeToHire {
+                median_days: None,
+                hires: 0,
+            },
+            sources: vec![SourceStats {
+                source: "careers".into(),
+                applications: 3,
+                hires: 1,
+                hire_rate: 0.333,
+            }],
+            interviews_next_7_days: 4,
+            offers: OfferStats {
+                sent: 2,
+                accepted: 1,
+                declined: 0,
+                withdrawn: 0,
+                acceptance_rate: None,
+            },
+            generated_at: Timestamp::now(),
+        };
+        assert!(crate::api::payload::same_json(&insights));
+        insights.time_to_hire.median_days = Some(12.5);
+        insights.offers.acceptance_rate = Some(1.0);
+        insights.funnel[0].status = JobStatus::Closed;
+        assert!(crate::api::payload::same_json(&insights));
     }
 }

@@ -34,6 +34,13 @@ pub fn v4_conversations_by_owner(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
+/// 5: offers withdrawn after they were sent filed by job, so insights count them without
+/// reading them.
+pub fn v5_withdrawn_sent_offers(tx: &mut Tx) -> Result<()> {
+    tx.refile_all(&OFFERS)?;
+    Ok(())
+}
+
 /// Panels used to be names or emails matched case-insensitively against the signed-in user.
 /// The teammates they named become linked by id, so nobody loses sight of an interview.
 fn link_legacy_panels(tx: &mut Tx) -> Result<()> {

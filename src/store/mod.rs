@@ -1323,6 +1323,7 @@ pub const MIGRATIONS: &[(u64, Migration)] = &[
     ),
     (3, crate::domain::migrations::v3_erasable_audit_trail),
     (4, crate::domain::migrations::v4_conversations_by_owner),
+    (5, crate::domain::migrations::v5_withdrawn_sent_offers),
 ];
 
 pub type Migration = fn(&mut Tx) -> Result<()>;
@@ -1350,7 +1351,7 @@ fn ensure_tables(tx: &mut Tx) -> Result<()> {
 }
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 fn open_file(path: &Path, cache_bytes: usize) -> anyhow::Result<Database> {
     Database::builder()

@@ -22,7 +22,7 @@ use crate::domain::library::LibraryItem;
 use crate::domain::mail::Mail;
 use crate::domain::matching::log::MatchLogEntry;
 use crate::domain::meaning::Meaning;
-use crate::domain::offers::Offer;
+use crate::domain::offers::{Offer, OfferStatus};
 use crate::domain::people::{self, Person};
 use crate::domain::projects::{Project, Slot};
 use crate::domain::structure::{Agency, Integration, Subsidiary};
@@ -142,11 +142,27 @@ pub const INTERVIEWS_BY_STATUS_TIME: Filing<Interview> =
         status_time_key(i.status as u64, i.scheduled_at)
     });
 
-pub const OFFERS: Records<Offer> =
-    Records::filed("offers_v1", &[JOB_OFFERS, CANDIDATE_OFFERS, STATUS_OFFERS]);
+pub const OFFERS: Records<Offer> = Records::filed(
+    "offers_v1",
+    &[
+        JOB_OFFERS,
+        CANDIDATE_OFFERS,
+        STATUS_OFFERS,
+        WITHDRAWN_SENT_OFFERS,
+    ],
+);
 pub const JOB_OFFERS: Filing<Offer> = Filing::one("job_offers_v1", |o| o.job_id);
 pub const CANDIDATE_OFFERS: Filing<Offer> = Filing::one("candidate_offers_v1", |o| o.candidate_id);
 pub const STATUS_OFFERS: Filing<Offer> = Filing::one("status_offers_v1", |o| o.status as u64);
+/// Offers withdrawn after they were sent, by job: insights count them ("sent") without
+/// reading a withdrawn offer.
+pub const WITHDRAWN_SENT_OFFERS: Filing<Offer> = Filing::many("withdrawn_sent_offers_v1", |o| {
+    if o.status == OfferStatus::Withdrawn && o.sent_at.is_some() {
+        vec![o.job_id]
+    } else {
+        Vec::new()
+    }
+});
 
 // --- Talent marketplace
 pub const PEOPLE: Records<Person> = Records::filed(

@@ -365,6 +365,38 @@ async fn insights_count_the_funnel_sources_interviews_and_offers() {
         ),
         (Some(2), Some(1))
     );
+
+    // Withdrawn: one after it was sent (it counts as sent), one that was only a draft.
+    for status in ["sent", "draft"] {
+        let o = s
+            .post(
+                "/api/v1/offers",
+                &m.token,
+                json!({"candidate_id": ids[2], "job_id": job, "base_salary": 80000, "currency": "EUR", "status": status}),
+            )
+            .await
+            .ok(201)["id"]
+            .as_u64()
+            .unwrap();
+        s.patch(
+            &format!("/api/v1/offers/{o}"),
+            &m.token,
+            json!({"status": "withdrawn"}),
+        )
+        .await
+        .ok(200);
+    }
+    for path in [
+        "/api/v1/insights".to_string(),
+        format!("/api/v1/insights?job_id={job}"),
+    ] {
+        let offers = s.get(&path, &m.token).await.ok(200)["offers"].clone();
+        assert_eq!(
+            (&offers["sent"], &offers["withdrawn"], &offers["accepted"]),
+            (&json!(3), &json!(2), &json!(1)),
+            "{path}: {offers}"
+        );
+    }
     s.get("/api/v1/insights?job_id=999999", &m.token)
         .await
         .problem(404, "not_found");
