@@ -159,6 +159,20 @@ async fn kinds_are_accepted_by_magic_bytes_and_others_are_415() {
     assert_eq!(r.status, 400, "no file part: {}", r.text);
 }
 
+/// `POST /uploads` with `part` as the file, the reply or the error as it came.
+async fn send_part(
+    s: &TestServer,
+    m: &Member,
+    part: Part,
+) -> Result<reqwest::Response, reqwest::Error> {
+    reqwest::Client::new()
+        .post(s.url("/api/v1/uploads"))
+        .bearer_auth(&m.token)
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+}
+
 /// The server answers 413 and stops reading: the client sees the answer, or (when it was still
 /// writing the body) the connection closed under it.
 async fn refused_as_too_large(sent: Result<reqwest::Response, reqwest::Error>) {
@@ -188,13 +202,7 @@ async fn files_over_the_limit_are_413_whether_declared_or_streamed() {
         .file_name("huge.txt")
         .mime_str("text/plain")
         .unwrap();
-    let sent = reqwest::Client::new()
-        .post(s.url("/api/v1/uploads"))
-        .bearer_auth(&a.token)
-        .multipart(Form::new().part("file", huge))
-        .send()
-        .await;
-    refused_as_too_large(sent).await;
+    refused_as_too_large(send_part(&s, &a, huge).await).await;
 
     // Chunked, with no length to go by: cut off as it streams.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
@@ -204,13 +212,7 @@ async fn files_over_the_limit_are_413_whether_declared_or_streamed() {
         .file_name("streamed.txt")
         .mime_str("text/plain")
         .unwrap();
-    let sent = reqwest::Client::new()
-        .post(s.url("/api/v1/uploads"))
-        .bearer_auth(&a.token)
-        .multipart(Form::new().part("file", part))
-        .send()
-        .await;
-    refused_as_too_large(sent).await;
+    refused_as_too_large(send_part(&s, &a, part).await).await;
     // The server carries on.
     upload(&s, &a, "after.txt", b"still here".to_vec())
         .await
