@@ -22,6 +22,16 @@ pub enum Kind {
     Candidate,
 }
 
+impl Kind {
+    /// The kind that shares the index with this one.
+    pub fn other(self) -> Kind {
+        match self {
+            Kind::Job => Kind::Candidate,
+            Kind::Candidate => Kind::Job,
+        }
+    }
+}
+
 /// What the index knows of a job or a candidate.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
