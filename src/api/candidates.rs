@@ -7,6 +7,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 
+use super::payload::JsonBody;
 use super::{Auth, Deleted, Paging, Tag, comma_list};
 use crate::app::AppState;
 use crate::auth::Permission;
@@ -20,7 +21,8 @@ use crate::search;
 
 pub struct CandidatesApi;
 
-crate::page_of!(CandidatePage, Candidate);
+// Answered as `JsonBody`: serde writes the page (see `payload`).
+crate::page_of!(CandidatePage, Candidate, serde::Serialize);
 
 #[derive(ApiResponse)]
 pub enum CandidateCreated {
@@ -54,7 +56,7 @@ impl CandidatesApi {
         /// How `q` ranks: `keyword` (BM25 over the words) or `semantic` (BM25 and similarity
         /// of meaning, fused by reciprocal rank: finds paraphrases and related terms).
         mode: Query<Option<SearchMode>>,
-    ) -> Result<Json<CandidatePage>, Error> {
+    ) -> Result<JsonBody<CandidatePage>, Error> {
         let who = auth.identity().allow(Permission::CANDIDATES_READ)?;
         if let (Some(min), Some(max)) = (min_experience.0, max_experience.0) {
             Validator::new()
@@ -105,7 +107,7 @@ impl CandidatesApi {
                 .await?
             }
         };
-        Ok(Json(CandidatePage { items, total }))
+        Ok(JsonBody(CandidatePage { items, total }))
     }
 
     /// Add a candidate. `full_name` is required; an email already used by another candidate → 409.
@@ -209,5 +211,64 @@ impl CandidatesApi {
         let who = auth.identity().allow(Permission::CANDIDATES_DELETE)?;
         candidates::delete(&state.indexer, who, candidate_id.0).await?;
         Ok(Deleted::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Timestamp;
+
+    #[test]
+    fn serde_writes_a_page_of_candidates_as_the_schema_says() {
+        let now = Timestamp::now();
+        let bare = Candidate {
+            id: 1,
+            org_id: 2,
+            full_name: "Ada Obi".into(),
+            email: None,
+            phone: None,
+            headline: None,
+            location: None,
+            experience_years: None,
+            current_title: None,
+            current_company: None,
+            linkedin_url: None,
+            github_url: None,
+            website_url: None,
+            notes: None,
+            skills: vec![],
+            tags: vec![],
+            source: None,
+            expected_salary_min: None,
+            expected_salary_max: None,
+            expected_salary_currency: None,
+            availability: None,
+            notice_period_days: None,
+            remote_preference: None,
+            willing_to_relocate: None,
+            agency_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let full = Candidate {
+            email: Some("ada@example.com".into()),
+            headline: Some("Nurse \"on call\" — Lagos".into()),
+            experience_years: Some(7),
+            skills: vec!["Triage".into()],
+            tags: vec!["night".into()],
+            expected_salary_min: Some(40_000),
+            availability: Some(crate::domain::matching::Availability::NoticePeriod),
+            notice_period_days: Some(30),
+            remote_preference: Some(crate::domain::matching::WorkMode::Hybrid),
+            willing_to_relocate: Some(false),
+            agency_id: Some(9),
+            ..bare.clone()
+        };
+        let page = CandidatePage {
+            items: vec![bare, full],
+            total: 2,
+        };
+        assert!(crate::api::payload::same_json(&page));
     }
 }

@@ -280,11 +280,12 @@ pub enum Deleted {
     Done,
 }
 
-/// `{items, total}` for each listed type.
+/// `{items, total}` for each listed type; more derives may follow the item type
+/// (`serde::Serialize` for a page answered as [`payload::JsonBody`]).
 #[macro_export]
 macro_rules! page_of {
-    ($name:ident, $item:ty) => {
-        #[derive(Debug, poem_openapi::Object)]
+    ($name:ident, $item:ty $(, $derive:path)*) => {
+        #[derive(Debug, poem_openapi::Object $(, $derive)*)]
         pub struct $name {
             pub items: Vec<$item>,
             pub total: u64,

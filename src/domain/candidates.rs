@@ -53,7 +53,7 @@ pub struct Candidate {
     pub willing_to_relocate: Option<bool>,
     /// The agency that submitted the candidate (`null`: the organisation's own). Set from the
     /// agency user who creates it; that agency's people see only such candidates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub agency_id: Option<u64>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

@@ -154,7 +154,7 @@ pub struct OfferStats {
     pub acceptance_rate: Option<f64>,
 }
 
-/// Answered as [`crate::api::payload::JsonBody`]: serde writes it as the schema says.
+// Answered as `api::payload::JsonBody`: serde writes it as the schema says.
 #[derive(Debug, Clone, Object, Serialize)]
 pub struct Insights {
     pub open_jobs: u64,

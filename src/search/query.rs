@@ -353,21 +353,33 @@ impl Search {
         if synonyms.is_empty() {
             return typed;
         }
+        let text = self.inner.fields.text;
         let mut stems = vec![self.stem(word)];
-        let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Should, typed.0)];
+        let mut shoulds: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for synonym in synonyms {
             let stem = self.stem(synonym);
-            if !stems.contains(&stem) {
+            // A name no record holds adds nothing but the cost of a union: most aliases.
+            let held = || {
+                searcher
+                    .doc_freq(&Term::from_field_text(text, &stem))
+                    .unwrap_or(0)
+                    > 0
+            };
+            if !stems.contains(&stem) && held() {
                 shoulds.push((
                     Occur::Should,
                     Box::new(TermQuery::new(
-                        Term::from_field_text(self.inner.fields.text, &stem),
+                        Term::from_field_text(text, &stem),
                         IndexRecordOption::WithFreqs,
                     )),
                 ));
                 stems.push(stem);
             }
         }
+        if shoulds.is_empty() {
+            return typed;
+        }
+        shoulds.push((Occur::Should, typed.0));
         (Box::new(BooleanQuery::new(shoulds)), None)
     }
 
