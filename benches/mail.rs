@@ -113,7 +113,11 @@ fn with_status(store: &Store, status: MailStatus) -> u64 {
     store
         .read()
         .expect("read")
-        .filed_count(&STATUS_MAILS, hirebase::store::tables::INSTANCE, status as u64)
+        .filed_count(
+            &STATUS_MAILS,
+            hirebase::store::tables::INSTANCE,
+            status as u64,
+        )
         .expect("filed count")
 }
 
@@ -214,7 +218,8 @@ async fn invites(server: &Server, s: &Settings, round: usize) -> Option<Phase> {
     }
     let requests = (0..s.invites)
         .map(|i| {
-            let body = json!({"email": format!("invitee{round}-{i}@bench.test"), "role": "recruiter"});
+            let body =
+                json!({"email": format!("invitee{round}-{i}@bench.test"), "role": "recruiter"});
             request(
                 "POST",
                 "/api/v1/auth/invite",
@@ -241,12 +246,22 @@ async fn invites(server: &Server, s: &Settings, round: usize) -> Option<Phase> {
 fn show(p: &Phase) {
     println!(
         "  {:<52} {:>6} requests, {:>6.0}/s, p50 {:>5.2} / p99 {:>6.2} ms, {:>6} mails queued",
-        p.phase, p.requests, p.latency.per_second, p.latency.p50_ms, p.latency.p99_ms, p.mails_queued
+        p.phase,
+        p.requests,
+        p.latency.per_second,
+        p.latency.p50_ms,
+        p.latency.p99_ms,
+        p.mails_queued
     );
 }
 
 /// Samples the queue's depth until it is empty (or `stop` is set and it is empty).
-async fn watch_depth(store: &Store, started: Instant, until_empty: bool, stop: &AtomicBool) -> Vec<(f64, u64)> {
+async fn watch_depth(
+    store: &Store,
+    started: Instant,
+    until_empty: bool,
+    stop: &AtomicBool,
+) -> Vec<(f64, u64)> {
     let mut samples = Vec::new();
     loop {
         let d = depth(store);
@@ -265,7 +280,8 @@ async fn watch_depth(store: &Store, started: Instant, until_empty: bool, stop: &
 async fn drain(server: &Server, to: &'static str, sink: Option<&SmtpSink>) -> Drain {
     let store = &server.app_state.store;
     let backlog = depth(store);
-    let delivered_before = with_status(store, MailStatus::Sent) + with_status(store, MailStatus::Outbox);
+    let delivered_before =
+        with_status(store, MailStatus::Sent) + with_status(store, MailStatus::Outbox);
     let received_before = sink.map_or(0, |k| k.received.lock().unwrap().len());
     let sessions_before = sink.map_or(0, |k| k.sessions.load(Ordering::Relaxed));
     let config = MailConfig {
@@ -339,7 +355,11 @@ async fn setup(server: &Server, s: &Settings) -> Vec<(u64, u64)> {
             .await
             .expect("create a job");
         assert_eq!(r.status(), 201);
-        jobs.push(r.json::<Value>().await.expect("job")["id"].as_u64().expect("id"));
+        jobs.push(
+            r.json::<Value>().await.expect("job")["id"]
+                .as_u64()
+                .expect("id"),
+        );
     }
     let mut k = 0;
     harness::import_candidates(server, s.candidates, move || {
@@ -409,7 +429,10 @@ async fn run(s: Settings) {
             &format!("round {round}: POST /interviews, invitation queued"),
         )
         .await;
-        assert_eq!(with.mails_queued, s.mails as u64, "every interview queues its invitation");
+        assert_eq!(
+            with.mails_queued, s.mails as u64,
+            "every interview queues its invitation"
+        );
         phases.push(without);
         phases.push(with);
         phases.extend(invites(&server, &s, round).await);
@@ -448,23 +471,31 @@ async fn run(s: Settings) {
         describe(&thin(samples.clone(), 12))
     );
 
-    let mean = |phases: &[Phase], which: &str| -> f64 {
-        let v: Vec<f64> = phases
+    // Each round's with-mail phase against the baseline just before it, so drift between
+    // rounds (other work on the machine) does not enter the ratio.
+    let per_second = |which: &str| -> Vec<f64> {
+        phases
             .iter()
             .filter(|p| p.phase.contains(which))
             .map(|p| p.latency.per_second)
-            .collect();
-        v.iter().sum::<f64>() / v.len() as f64
+            .collect()
     };
-    let baseline = mean(&phases, "no mail");
-    let mailing = mean(&phases, "invitation queued");
+    let (baseline, mailing) = (per_second("no mail"), per_second("invitation queued"));
+    let ratios: Vec<f64> = mailing.iter().zip(&baseline).map(|(m, b)| m / b).collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     println!(
-        "\nsummary: POST /interviews {baseline:.0}/s without a mail, {mailing:.0}/s queueing one ({:.2}× the baseline); drain to SMTP {:.0} mails/s, to the outbox {:.0} mails/s; with the SMTP worker beside, {:.0} interviews/s ({:.2}×)",
-        mailing / baseline,
+        "\nsummary: POST /interviews {:.0}/s without a mail, {:.0}/s queueing one: {:.2}× the baseline (rounds {}); drain to SMTP {:.0} mails/s, to the outbox {:.0} mails/s; with the SMTP worker beside, {:.0} interviews/s",
+        mean(&baseline),
+        mean(&mailing),
+        mean(&ratios),
+        ratios
+            .iter()
+            .map(|r| format!("{r:.2}×"))
+            .collect::<Vec<_>>()
+            .join(", "),
         drains[0].mails_per_second,
         drains[1].mails_per_second,
         beside.latency.per_second,
-        beside.latency.per_second / baseline,
     );
 
     let report = json!({
@@ -472,7 +503,7 @@ async fn run(s: Settings) {
         "enqueue": phases,
         "drain": drains,
         "beside": {"phase": beside, "all_queued_s": enqueued_for, "all_sent_s": drained_after, "peak_depth": peak, "depth": thin(samples, 20)},
-        "ratio_enqueue_to_baseline": mailing / baseline,
+        "ratio_enqueue_to_baseline": ratios,
     });
     std::fs::create_dir_all("target").ok();
     let out = Path::new("target").join("bench-mail.json");
