@@ -57,16 +57,7 @@ struct Settings {
 }
 
 fn settings() -> Settings {
-    let num = |key: &str, default: u64| -> u64 {
-        match std::env::var(key) {
-            Ok(v) => v
-                .trim()
-                .replace('_', "")
-                .parse()
-                .unwrap_or_else(|_| panic!("{key} must be a number, got {v:?}")),
-            Err(_) => default,
-        }
-    };
+    let num = harness::env_num;
     Settings {
         mails: num("HIREBASE_BENCH_MAILS", 5_000).max(100) as usize,
         invites: num("HIREBASE_BENCH_INVITES", 1_000) as usize,
