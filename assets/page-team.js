@@ -90,17 +90,25 @@ function removeButton(member, ctx) {
 function inviteForm(close) {
   const sent = h('div', { id: 'invite-sent', hidden: true });
   const role = selectField({ name: 'role', label: 'Role', id: 'invite-role', options: TENANT_ROLES, value: 'recruiter' });
-  // Shown only with the agency role; without agencies it says where to add one.
-  const noAgencies = h('p', { class: 'hint', id: 'invite-no-agencies', hidden: true }, 'Add the agency under Organisation settings first.');
-  let agencies = [];
+  // Shown only with the agency role. Without agencies an agency user cannot be invited: it
+  // says so, links to where agencies are added, and the form cannot be sent.
+  const noAgencies = h('p', { class: 'hint', id: 'invite-no-agencies', role: 'status', hidden: true },
+    'There are no agencies yet. Add the agency under ',
+    h('a', { href: '#/settings', id: 'invite-add-agency' }, 'Organisation settings'),
+    ', then invite its people here.');
+  // The organisation's agencies once loaded (null until then).
+  let agencies = null;
   const agency = unitSelect({
     kind: 'agencies', name: 'agency_id', label: 'Agency', id: 'invite-agency', none: 'Choose the agency…',
     hint: 'They see only the candidates and applications their agency submits.', onReady: (found) => { agencies = found; showAgency(); },
   });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-submit' }, 'Send invitation');
   const showAgency = () => {
     const isAgency = role.querySelector('select').value === 'agency';
-    agency.hidden = !isAgency || agencies.length === 0;
-    noAgencies.hidden = !isAgency || agencies.length > 0;
+    const none = agencies !== null && agencies.length === 0;
+    agency.hidden = !isAgency || !agencies?.length;
+    noAgencies.hidden = !isAgency || !none;
+    submit.disabled = isAgency && none;
   };
   role.querySelector('select').addEventListener('change', showAgency);
   const form = h('form', { class: 'form form-narrow', id: 'invite-form' },
@@ -110,7 +118,7 @@ function inviteForm(close) {
     agency,
     noAgencies,
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-submit' }, 'Send invitation'),
+      submit,
       h('button', { type: 'button', class: 'btn btn-secondary', onClick: close }, 'Cancel')),
     sent);
   onSubmit(form, {

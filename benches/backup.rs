@@ -32,17 +32,6 @@ const WRITERS: usize = 16;
 const APPS_PER_WRITER: usize = 6;
 const IMPORT_BATCH: usize = 500;
 
-fn num(key: &str, default: u64) -> u64 {
-    match std::env::var(key) {
-        Ok(v) => v
-            .trim()
-            .replace('_', "")
-            .parse()
-            .unwrap_or_else(|_| panic!("{key} must be a number, got {v:?}")),
-        Err(_) => default,
-    }
-}
-
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -67,8 +56,8 @@ async fn post(http: &reqwest::Client, server: &Server, path: &str, body: &Value)
 }
 
 async fn run(load_rt: tokio::runtime::Handle) {
-    let candidates = num("HIREBASE_BENCH_CANDIDATES", 100_000) as usize;
-    let seconds = num("HIREBASE_BENCH_SECONDS", 10).max(2);
+    let candidates = harness::env_num("HIREBASE_BENCH_CANDIDATES", 100_000) as usize;
+    let seconds = harness::env_num("HIREBASE_BENCH_SECONDS", 10).max(2);
     let measure = Duration::from_secs(seconds);
     let warmup = Duration::from_secs(1);
     println!("hirebase backup benchmark: {candidates} candidates, {seconds} s per phase");

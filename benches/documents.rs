@@ -23,12 +23,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let num = |key: &str, default: usize| -> usize {
-        std::env::var(key)
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(default)
-    };
+    let num = |key: &str, default: u64| harness::env_num(key, default) as usize;
     runtime.block_on(async {
         extraction(num("HIREBASE_BENCH_EXTRACT", 200)).await;
         bulk_upload(num("HIREBASE_BENCH_RESUMES", 1000)).await;

@@ -45,10 +45,7 @@ const CLIENTS: usize = 8;
 const LIMIT: u32 = 20;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
+    harness::env_num(name, default as u64) as usize
 }
 
 /// The fields the axes read, which the generator does not write.

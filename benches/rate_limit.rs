@@ -25,12 +25,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let num = |key: &str, default: u64| -> u64 {
-        std::env::var(key)
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(default)
-    };
+    let num = harness::env_num;
     let seconds = num("HIREBASE_BENCH_SECONDS", 5).max(1);
     let load_rt = harness::load::runtime(num("HIREBASE_BENCH_LOAD_THREADS", 1).max(1) as usize);
     runtime.block_on(run(seconds, load_rt.handle().clone()));

@@ -52,16 +52,7 @@ struct Settings {
 }
 
 fn settings() -> Settings {
-    let num = |key: &str, default: u64| -> u64 {
-        match std::env::var(key) {
-            Ok(v) => v
-                .trim()
-                .replace('_', "")
-                .parse()
-                .unwrap_or_else(|_| panic!("{key} must be a number, got {v:?}")),
-            Err(_) => default,
-        }
-    };
+    let num = harness::env_num;
     let seconds = num("HIREBASE_BENCH_SECONDS", 30).max(1);
     let pg = std::env::var("HIREBASE_BENCH_PG")
         .ok()

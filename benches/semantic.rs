@@ -34,10 +34,7 @@ const SEED: u64 = 0x6d65_616e;
 const CLIENTS: usize = 8;
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
+    harness::env_num(name, default as u64) as usize
 }
 
 #[derive(Serialize)]

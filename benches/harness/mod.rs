@@ -58,6 +58,19 @@ impl From<tempfile::TempDir> for DataDir {
     }
 }
 
+/// A number from the environment (`_` allowed as a separator, `10_000`), or `default` when
+/// unset; anything else stops the run.
+pub fn env_num(key: &str, default: u64) -> u64 {
+    match std::env::var(key) {
+        Ok(v) => v
+            .trim()
+            .replace('_', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{key} must be a number, got {v:?}")),
+        Err(_) => default,
+    }
+}
+
 pub fn bench_config(dir: &Path) -> Config {
     let mut config = Config {
         listen: "127.0.0.1:0".into(),

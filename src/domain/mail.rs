@@ -200,23 +200,34 @@ pub fn enqueue(tx: &mut Tx, org_id: u64, mail: Outgoing) -> Result<Mail> {
     Ok(mail)
 }
 
-/// Mails waiting to be delivered whose time has come, oldest first.
+/// Mails waiting to be delivered whose time has come, oldest first. Reads the queue from its
+/// oldest mail only as far as it must to find `limit` due ones (stepping over those waiting for
+/// a retry), so a round costs about `limit` reads however long the queue is; reading the whole
+/// queue every round made draining a backlog quadratic.
 pub fn due(store: &Store, limit: usize) -> Result<Vec<Mail>> {
     let rx = store.read()?;
-    let queued = rx.filed_in(
-        &STATUS_MAILS,
-        INSTANCE,
-        MailStatus::Queued as u64..=MailStatus::Queued as u64,
-        usize::MAX,
-    )?;
+    let queued = MailStatus::Queued as u64..=MailStatus::Queued as u64;
     let now = Timestamp::now();
-    let mut mails: Vec<Mail> = rx
-        .get_many(&MAILS, INSTANCE, &queued)?
-        .into_iter()
-        .filter(|m| m.next_attempt_at.is_none_or(|at| at <= now))
-        .collect();
-    mails.truncate(limit);
-    Ok(mails)
+    let mut window = limit.max(1).saturating_mul(4);
+    loop {
+        let ids = rx.filed_in(&STATUS_MAILS, INSTANCE, queued.clone(), window)?;
+        let mut mails = Vec::with_capacity(limit);
+        for chunk in ids.chunks(limit.max(1)) {
+            let ready = rx
+                .get_many(&MAILS, INSTANCE, chunk)?
+                .into_iter()
+                .filter(|m| m.next_attempt_at.is_none_or(|at| at <= now));
+            mails.extend(ready);
+            if mails.len() >= limit {
+                mails.truncate(limit);
+                return Ok(mails);
+            }
+        }
+        if ids.len() < window {
+            return Ok(mails);
+        }
+        window = window.saturating_mul(4);
+    }
 }
 
 /// How many mails wait for delivery (for `/metrics`).

@@ -378,3 +378,79 @@ async fn an_applicant_gets_a_confirmation_once_per_application() {
         "{mail}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backlog_reaches_the_smtp_server_once_each() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let s = TestServer::start_in(dir, move |c| c.mail.smtp_url = url).await;
+    let ada = s.register("ada@example.com", "Analytical Engines").await;
+    // More invitations than the worker sends at once, so several senders share the round.
+    let invited: Vec<String> = (0..40).map(|i| format!("mate{i}@example.com")).collect();
+    for email in &invited {
+        s.post(
+            "/api/v1/auth/invite",
+            &ada.token,
+            json!({"email": email, "role": "recruiter"}),
+        )
+        .await
+        .ok(201);
+    }
+    // The invitations and Ada's own verification mail.
+    let all = invited.len() + 1;
+    eventually("every mail reaches the SMTP server", || async {
+        sink.messages().len() >= all
+    })
+    .await;
+    eventually("every mail is marked sent", || async {
+        let r = s.get("/api/v1/admin/outbox?limit=100", &ada.token).await;
+        let items = r.ok(200)["items"].as_array().unwrap().clone();
+        items.len() == all && items.iter().all(|m| m["status"] == "sent")
+    })
+    .await;
+    let mut to: Vec<String> = sink
+        .messages()
+        .into_iter()
+        .flat_map(|m| m.to)
+        .filter(|t| t != "ada@example.com")
+        .collect();
+    to.sort();
+    let mut expected = invited.clone();
+    expected.sort();
+    assert_eq!(to, expected, "each invitee got one mail");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mails_waiting_for_a_retry_do_not_hide_the_due_ones_behind_them() {
+    use hirebase::domain::mail::{self, MailKind};
+    use hirebase::store::tables::{INSTANCE, MAILS};
+    use hirebase::time::Timestamp;
+
+    let s = TestServer::start().await;
+    // Nothing delivers: the queue is read as the worker reads it.
+    s.state.mail.stop().await;
+    let queue = |n: usize, wait: i64| {
+        s.state.store.write(move |tx| {
+            let mut ids = Vec::new();
+            for i in 0..n {
+                let to = format!("person{i}@example.com");
+                let outgoing = mail::compose(MailKind::Digest, &to, None, "http://x.test", "");
+                let mut m = mail::enqueue(tx, 0, outgoing)?;
+                if wait > 0 {
+                    m.next_attempt_at = Some(Timestamp::now().plus_secs(wait));
+                    tx.put(&MAILS, INSTANCE, m.id, &m)?;
+                }
+                ids.push(m.id);
+            }
+            Ok(ids)
+        })
+    };
+    // 300 older mails wait an hour for their retry: more than a round reads at first.
+    queue(300, 3600).await.unwrap();
+    let ready = queue(3, 0).await.unwrap();
+    let ids = |mails: Vec<mail::Mail>| mails.iter().map(|m| m.id).collect::<Vec<u64>>();
+    assert_eq!(ids(mail::due(&s.state.store, 32).unwrap()), ready);
+    assert_eq!(ids(mail::due(&s.state.store, 2).unwrap()), ready[..2]);
+    assert_eq!(mail::queue_depth(&s.state.store).unwrap(), 303);
+}

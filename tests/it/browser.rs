@@ -1775,7 +1775,42 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
     let admin = s.register("ada@example.com", "Analytical Engines").await;
     let (_driver, client) = open_ui().await;
     sign_in(&client, &s, "ada@example.com", "ada", None).await;
-    visit(&client, &s, "/settings").await;
+    // Without an agency, inviting someone of the agency role says where agencies are added,
+    // and the invitation cannot be sent; the link leads there.
+    visit(&client, &s, "/team").await;
+    click(&client, "#invite-button").await;
+    fill(&client, "#invite-email", "early@talentbridge.test").await;
+    choose(&client, "#invite-role", "agency").await;
+    wait_for_text(
+        &client,
+        "#invite-no-agencies:not([hidden])",
+        "the no-agencies message",
+        |t| t.contains("no agencies yet") && t.contains("Organisation settings"),
+    )
+    .await;
+    wait_for_element(&client, "#invite-submit[disabled]", "the disabled submit").await;
+    wait_for_element(
+        &client,
+        "#invite-agency[disabled]",
+        "the empty agency select",
+    )
+    .await;
+    choose(&client, "#invite-role", "recruiter").await;
+    wait_for_element(
+        &client,
+        "#invite-no-agencies[hidden]",
+        "the message gone with another role",
+    )
+    .await;
+    wait_for_element(
+        &client,
+        "#invite-submit:not([disabled])",
+        "the submit again",
+    )
+    .await;
+    choose(&client, "#invite-role", "agency").await;
+    click(&client, "#invite-add-agency").await;
+    wait_for_route(&client, "the settings page", |r| r.starts_with("/settings")).await;
     wait_for_text(
         &client,
         "#structure-subsidiaries",
@@ -1917,6 +1952,25 @@ async fn admin_adds_a_subsidiary_and_an_agency_and_removes_one() {
     assert_eq!(
         s.get("/api/v1/subsidiaries", &admin.token).await.ok(200)["total"],
         0
+    );
+
+    // The team lists the new member with the agency's name; nobody was invited early.
+    visit(&client, &s, "/team").await;
+    wait_for_text(&client, "#team-table", "the agency member", |t| {
+        t.contains("Sam Scout") && t.contains("TalentBridge")
+    })
+    .await;
+    let invited = s.get("/api/v1/admin/outbox", &admin.token).await;
+    let to: Vec<String> = invited.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        to.contains(&"sam@talentbridge.test".to_string())
+            && !to.contains(&"early@talentbridge.test".to_string()),
+        "{to:?}"
     );
 
     // The agency's person signs in to the pages an agency may use, and lands on candidates.

@@ -1,6 +1,7 @@
 //! A small SMTP sink for the tests: accepts every mail on 127.0.0.1 and keeps it.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -17,6 +18,8 @@ pub struct Received {
 pub struct SmtpSink {
     pub addr: SocketAddr,
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// How many connections were opened to it.
+    pub sessions: Arc<AtomicUsize>,
 }
 
 impl SmtpSink {
@@ -26,13 +29,19 @@ impl SmtpSink {
             .expect("bind the SMTP sink");
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let keep = received.clone();
+        let sessions = Arc::new(AtomicUsize::new(0));
+        let (keep, count) = (received.clone(), sessions.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::Relaxed);
                 tokio::spawn(session(socket, keep.clone()));
             }
         });
-        SmtpSink { addr, received }
+        SmtpSink {
+            addr,
+            received,
+            sessions,
+        }
     }
 
     pub fn url(&self) -> String {
