@@ -669,7 +669,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (s, _) = Search::open(&dir.path().join("index")).unwrap();
         let title = |id: u64| {
-            if id % 3 == 0 {
+            if id.is_multiple_of(3) {
                 "Rust Engineer"
             } else {
                 "Nurse"
@@ -701,7 +701,10 @@ mod tests {
         let all = s.query(&query(0, 20)).unwrap();
         assert_eq!(all.total, 10);
         assert_eq!(all.ids.len(), 10);
-        assert!(all.ids.iter().all(|id| id % 3 == 0 && *id <= 30), "{all:?}");
+        assert!(
+            all.ids.iter().all(|id| id.is_multiple_of(3) && *id <= 30),
+            "{all:?}"
+        );
         let pages: Vec<u64> = [query(0, 4), query(4, 4), query(8, 4)]
             .iter()
             .flat_map(|q| s.query(q).unwrap().ids)
