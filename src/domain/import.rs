@@ -66,9 +66,17 @@ fn row_errors(row: usize, e: &Error) -> Vec<RowError> {
     }
 }
 
-/// Fields an import row never overwrites: identity and bookkeeping, and `source`, which
-/// records where the candidate first came from.
-const KEPT_ON_MERGE: [&str; 5] = ["id", "org_id", "source", "created_at", "updated_at"];
+/// Fields an import row never overwrites: identity and bookkeeping, `source`, which records
+/// where the candidate first came from, and `agency_id`, who submitted it (an import never
+/// moves a candidate between the organisation and an agency).
+const KEPT_ON_MERGE: [&str; 6] = [
+    "id",
+    "org_id",
+    "source",
+    "agency_id",
+    "created_at",
+    "updated_at",
+];
 
 /// Fills the stored candidate with every field the row provides (lists are merged, without
 /// case-insensitive repeats); returns whether anything changed. Works on the serialized
